@@ -1,0 +1,104 @@
+import { BUILTIN_ROLE_DESCRIPTIONS, PERMISSION_DESCRIPTIONS } from './descriptions';
+import { BUILTIN_ROLE_FACTS, PERMISSION_FACTS, RETIRED_PERMISSION_FACTS } from './facts';
+import type { Dimension, Level, RetiredPermissionFact } from './types';
+
+export * from './types';
+
+/** A permission of current Octopus, as hovers and completion show it. */
+export interface Permission {
+  readonly name: string;
+  readonly level: Level;
+  /** Restriction dimensions the permission honours; empty when it cannot be restricted. */
+  readonly restrictions: readonly Dimension[];
+  readonly description: string;
+  /** Built-in roles that grant it, in catalog order. */
+  readonly builtinRoles: readonly string[];
+}
+
+/** A built-in role: it exists in every workspace without being defined. */
+export interface BuiltinRole {
+  readonly name: string;
+  readonly description: string;
+  readonly systemPermissions: readonly string[];
+  readonly spacePermissions: readonly string[];
+}
+
+/** The built-in role that alone can export and import projects, and cannot be restricted. */
+export const SPACE_MANAGER = 'Space Manager';
+
+const permissions = new Map<string, Permission>();
+const permissionsLower = new Map<string, Permission>();
+const builtinRoles = new Map<string, BuiltinRole>();
+const builtinRolesLower = new Map<string, BuiltinRole>();
+const retired = new Map<string, RetiredPermissionFact>();
+
+for (const fact of PERMISSION_FACTS) {
+  const roles = BUILTIN_ROLE_FACTS.filter((r) => r.system.includes(fact.name) || r.space.includes(fact.name)).map(
+    (r) => r.name,
+  );
+  const permission: Permission = {
+    name: fact.name,
+    level: fact.level,
+    restrictions: fact.restrictions,
+    description: PERMISSION_DESCRIPTIONS[fact.name] ?? '',
+    builtinRoles: roles,
+  };
+  permissions.set(fact.name, permission);
+  permissionsLower.set(fact.name.toLowerCase(), permission);
+}
+for (const fact of BUILTIN_ROLE_FACTS) {
+  const role: BuiltinRole = {
+    name: fact.name,
+    description: BUILTIN_ROLE_DESCRIPTIONS[fact.name] ?? '',
+    systemPermissions: fact.system,
+    spacePermissions: fact.space,
+  };
+  builtinRoles.set(fact.name, role);
+  builtinRolesLower.set(fact.name.toLowerCase(), role);
+}
+for (const fact of RETIRED_PERMISSION_FACTS) retired.set(fact.name, fact);
+
+/** Looks up a current permission by its exact name. */
+export function getPermission(name: string): Permission | undefined {
+  return permissions.get(name);
+}
+
+/** Looks up a current permission ignoring case (for "did you mean" on a mis-cased name). */
+export function getPermissionIgnoreCase(name: string): Permission | undefined {
+  return permissionsLower.get(name.toLowerCase());
+}
+
+/** All current permissions in catalog order. */
+export function allPermissions(): Iterable<Permission> {
+  return permissions.values();
+}
+
+/** A name that older Octopus versions used, with its replacement if there is one. */
+export function getRetiredPermission(name: string): RetiredPermissionFact | undefined {
+  return retired.get(name);
+}
+
+/** Looks up a built-in role by its exact name. */
+export function getBuiltinRole(name: string): BuiltinRole | undefined {
+  return builtinRoles.get(name);
+}
+
+/** Looks up a built-in role ignoring case: custom roles may not take such a name either. */
+export function getBuiltinRoleIgnoreCase(name: string): BuiltinRole | undefined {
+  return builtinRolesLower.get(name.toLowerCase());
+}
+
+/** All built-in roles in catalog order. */
+export function allBuiltinRoles(): Iterable<BuiltinRole> {
+  return builtinRoles.values();
+}
+
+/** True when the permission may be granted in `spacePermissions`. */
+export function appliesInSpace(level: Level): boolean {
+  return level !== 'system';
+}
+
+/** True when the permission may be granted in `systemPermissions`. */
+export function appliesAtSystem(level: Level): boolean {
+  return level !== 'space';
+}
