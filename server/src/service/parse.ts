@@ -1,0 +1,413 @@
+/**
+ * Tolerant parsing of role, team and space files into the per-file model.
+ *
+ * The `yaml` parser recovers from errors, so a half-typed file still yields documents; every parser
+ * error becomes a `yaml-syntax` diagnostic and whatever parsed is still read. Reading never resolves an
+ * alias more than one level deep and never converts the document to plain JavaScript, so an alias bomb
+ * costs no more than its text.
+ */
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
+import { DIMENSIONS, type Dimension } from './catalog';
+import { checkDocument } from './localRules';
+import { makeDiagnostic } from './diagnostic';
+import { nearest } from './suggest';
+import { readSuppressions } from './suppress';
+import type {
+  Assignment,
+  Diagnostic,
+  Doc,
+  FileModel,
+  Kind,
+  KeyRef,
+  Name,
+  NameList,
+  Restriction,
+  Span,
+} from './types';
+
+/** The kind of documents a path holds, from its suffix; undefined for files that are not ours. */
+export function kindOfPath(path: string): Kind | undefined {
+  const m = /\.(role|team|space)\.ya?ml$/i.exec(path);
+  return m ? (m[1].toLowerCase() as Kind) : undefined;
+}
+
+/** The keys each kind of document has, in the order completion offers them. */
+export const DOC_KEYS: Readonly<Record<Kind, readonly string[]>> = {
+  role: ['name', 'description', 'spacePermissions', 'systemPermissions', 'kind'],
+  team: ['name', 'description', 'space', 'members', 'externalGroups', 'roles', 'kind'],
+  space: ['name', 'description', 'environments', 'projects', 'projectGroups', 'tenants', 'kind'],
+};
+
+/** The keys of a long-form role assignment. */
+export const ASSIGNMENT_KEYS: readonly string[] = ['role', 'space', ...DIMENSIONS];
+
+const KIND_WORD: Record<Kind, string> = { role: 'Role', team: 'Team', space: 'Space' };
+const MAX_NAME_LENGTH = 200;
+
+type YNode = Node | null | undefined;
+
+/** Parses one file. Never throws for any input text. */
+export function parseFile(uri: string, text: string, kind: Kind): FileModel {
+  const out: Diagnostic[] = [];
+  const docs: Doc[] = [];
+  let parsed: Document.Parsed[] = [];
+  try {
+    parsed = Array.from(parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true }) as Iterable<Document.Parsed>);
+  } catch (err) {
+    // The parser recurses on nesting depth; absurd nesting can exhaust the stack.
+    out.push(
+      makeDiagnostic('yaml-syntax', { start: 0, end: 0 }, { detail: `the file could not be parsed (${errorText(err)})` }),
+    );
+  }
+  const suffix = suffixOf(uri);
+  parsed.forEach((yamlDoc, index) => {
+    const errors = yamlDoc.errors.map((e) =>
+      makeDiagnostic('yaml-syntax', visibleSpan(text, e.pos[0], e.pos[1]), { detail: firstLine(e.message) }),
+    );
+    const found: Diagnostic[] = [];
+    const reader = new DocReader(text, yamlDoc, kind, index, suffix, found);
+    const doc = reader.read();
+    if (doc) {
+      docs.push(doc);
+      checkDocument(doc, uri, found);
+    }
+    out.push(...errors, ...(errors.length ? withoutErrorLines(text, found, errors) : found));
+  });
+  return { uri, kind, docs, local: out, suppressions: readSuppressions(text) };
+}
+
+/**
+ * A parser error's span, made at least one character wide so that editors can show it: an error at
+ * the end of a line or of the file marks the character before it.
+ */
+function visibleSpan(text: string, start: number, end: number): Span {
+  start = Math.min(start, text.length);
+  end = Math.min(end, text.length);
+  if (end === start + 1 && /[\w$]/.test(text[start])) {
+    // A one-character error at the start of a word marks the whole word (a duplicate key, a stray token).
+    while (end < text.length && /[\w$-]/.test(text[end])) end++;
+  }
+  while (end > start + 1 && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  if (end > start) return { start, end };
+  const atBreak = start >= text.length || text[start] === '\n' || text[start] === '\r';
+  if (!atBreak) return { start, end: start + 1 };
+  let s = Math.min(start, text.length);
+  while (s > 0 && /\s/.test(text[s - 1])) s--;
+  return s > 0 ? { start: s - 1, end: s } : { start: 0, end: 0 };
+}
+
+/**
+ * Drops the diagnostics that touch a line with a syntax error: what the parser recovered there is a
+ * guess (a merge conflict marker read as a key, say), and the syntax error already explains the line.
+ */
+function withoutErrorLines(text: string, found: readonly Diagnostic[], errors: readonly Diagnostic[]): Diagnostic[] {
+  const ranges = errors.map((e) => lineRange(text, e.span));
+  return found.filter((d) => !ranges.some((r) => d.span.start <= r.end && d.span.end >= r.start));
+}
+
+function lineRange(text: string, span: Span): Span {
+  let start = span.start;
+  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+  let end = span.end;
+  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+  return { start, end };
+}
+
+function suffixOf(uri: string): string {
+  const m = /\.(role|team|space)\.ya?ml$/i.exec(uri);
+  return m ? m[0] : '';
+}
+
+function firstLine(s: string): string {
+  const line = s.split('\n', 1)[0].trim();
+  return line.endsWith('.') || line.endsWith(':') ? line.replace(/:$/, '') : line;
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof RangeError) return 'it is nested too deeply';
+  return err instanceof Error ? err.message : String(err);
+}
+
+function spanOf(node: YNode): Span | undefined {
+  if (!node || !node.range) return undefined;
+  return { start: node.range[0], end: node.range[1] };
+}
+
+/** Reads one YAML document of a known kind into the model, reporting shape problems as it goes. */
+class DocReader {
+  constructor(
+    private readonly text: string,
+    private readonly yamlDoc: Document.Parsed,
+    private readonly kind: Kind,
+    private readonly index: number,
+    private readonly suffix: string,
+    private readonly out: Diagnostic[],
+  ) {}
+
+  read(): Doc | undefined {
+    const root = this.deref(this.yamlDoc.contents);
+    if (root === null || root === undefined) return undefined;
+    if (isScalar(root) && (root.value === null || root.value === '')) return undefined;
+    const docSpan = spanOf(root) ?? { start: 0, end: 0 };
+    if (!isMap(root)) {
+      this.invalid(this.shown(root) ?? docSpan, `A ${this.kind} document`, 'a mapping of keys such as `name:`');
+      return undefined;
+    }
+    const keys = new Map<string, KeyRef>();
+    const pairs = new Map<string, Pair>();
+    for (const pair of root.items) {
+      const key = this.keyOf(pair);
+      if (!key) continue;
+      if (!keys.has(key.key)) {
+        keys.set(key.key, key);
+        pairs.set(key.key, pair);
+      }
+    }
+    const allowed = DOC_KEYS[this.kind];
+    for (const [name, ref] of keys) {
+      if (!allowed.includes(name)) this.unknownKey(ref, `a ${this.kind}`, allowed);
+    }
+    this.checkKind(pairs.get('kind'));
+    const name = this.readName(pairs.get('name'), keys, docSpan);
+    this.readOptionalString(pairs.get('description'), '`description`');
+    const base = { index: this.index, span: docSpan, name, keys };
+    switch (this.kind) {
+      case 'role':
+        return {
+          ...base,
+          kind: 'role',
+          spacePermissions: this.readNameList(pairs.get('spacePermissions'), 'a permission name'),
+          systemPermissions: this.readNameList(pairs.get('systemPermissions'), 'a permission name'),
+        };
+      case 'space': {
+        const scopes: Partial<Record<Dimension, NameList>> = {};
+        for (const dim of DIMENSIONS) {
+          const list = this.readNameList(pairs.get(dim), 'a name');
+          if (list) scopes[dim] = list;
+        }
+        return { ...base, kind: 'space', scopes };
+      }
+      case 'team': {
+        const space = this.readString(pairs.get('space'), '`space`');
+        this.readNameList(pairs.get('members'), 'a user name');
+        this.readNameList(pairs.get('externalGroups'), 'an external group');
+        const assignments = this.readAssignments(pairs.get('roles'));
+        return { ...base, kind: 'team', space, assignments, roles: keys.get('roles') };
+      }
+    }
+  }
+
+  /**
+   * The span to report for a value: a scalar or flow collection whole, a block collection by its first
+   * line, so that a diagnostic never covers a whole block.
+   */
+  private shown(node: YNode): Span | undefined {
+    const span = spanOf(node);
+    if (!span) return undefined;
+    let end = span.end;
+    if (!isScalar(node) && !(node as { flow?: boolean }).flow) {
+      const nl = this.text.slice(span.start, end).search(/[\r\n]/);
+      if (nl >= 0) end = span.start + nl;
+    }
+    while (end > span.start && /\s/.test(this.text[end - 1])) end--;
+    return { start: span.start, end };
+  }
+
+  private deref(node: YNode): YNode {
+    if (node && isAlias(node)) {
+      try {
+        return (node.resolve(this.yamlDoc) as YNode) ?? null;
+      } catch {
+        return null;
+      }
+    }
+    return node;
+  }
+
+  private keyOf(pair: Pair): KeyRef | undefined {
+    const keyNode = pair.key as YNode;
+    const valueNode = pair.value as YNode;
+    const keySpan = spanOf(keyNode);
+    if (!keyNode || !keySpan) return undefined;
+    if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
+      if (isScalar(keyNode) && keyNode.value !== null && keyNode.value !== undefined) {
+        this.invalid(keySpan, 'A key', 'text such as `name`');
+      } else if (!isScalar(keyNode)) {
+        this.invalid(keySpan, 'A key', 'plain text, not a list or mapping');
+      }
+      return undefined;
+    }
+    const valueSpan = spanOf(valueNode);
+    return {
+      key: keyNode.value,
+      keySpan,
+      pairSpan: { start: keySpan.start, end: valueSpan ? Math.max(valueSpan.end, keySpan.end) : keySpan.end },
+    };
+  }
+
+  private unknownKey(ref: KeyRef, where: string, allowed: readonly string[]): void {
+    const suggestion = nearest(ref.key, allowed, 1)[0];
+    this.out.push(
+      makeDiagnostic(
+        'unknown-key',
+        ref.keySpan,
+        { key: ref.key, where, suggestion, allowed },
+        { candidates: suggestion ? [suggestion] : [] },
+      ),
+    );
+  }
+
+  private invalid(span: Span, what: string, expected: string): void {
+    this.out.push(makeDiagnostic('invalid-value', span, { what, expected }));
+  }
+
+  private checkKind(pair: Pair | undefined): void {
+    if (!pair) return;
+    const node = this.deref(pair.value as YNode);
+    const span = this.shown(node) ?? spanOf(pair.key as YNode) ?? { start: 0, end: 0 };
+    if (!node || !isScalar(node) || typeof node.value !== 'string') {
+      this.invalid(span, '`kind`', '`Role`, `Team` or `Space`');
+      return;
+    }
+    const said = Object.entries(KIND_WORD).find(([, w]) => w.toLowerCase() === String(node.value).toLowerCase());
+    if (!said) {
+      this.invalid(span, '`kind`', '`Role`, `Team` or `Space`');
+    } else if (said[0] !== this.kind) {
+      this.out.push(
+        makeDiagnostic(
+          'kind-mismatch',
+          span,
+          { kind: said[1], suffixKind: this.kind, suffix: this.suffix || `.${this.kind}.yaml` },
+          { candidates: [KIND_WORD[this.kind]] },
+        ),
+      );
+    }
+  }
+
+  private readName(pair: Pair | undefined, keys: Map<string, KeyRef>, docSpan: Span): Name | undefined {
+    const name = this.readString(pair, '`name`');
+    if (name) {
+      if (name.value.trim().length === 0 || name.value.length > MAX_NAME_LENGTH) {
+        this.invalid(name.span, '`name`', `1 to ${MAX_NAME_LENGTH} characters long`);
+        return undefined;
+      }
+      return name;
+    }
+    if (pair && this.deref(pair.value as YNode) && !isNullScalar(this.deref(pair.value as YNode))) return undefined;
+    const anchor = keys.get('name')?.keySpan ?? keys.values().next().value?.keySpan ?? docSpan;
+    this.out.push(makeDiagnostic('missing-name', anchor, { kind: this.kind }, { doc: this.index }));
+    return undefined;
+  }
+
+  /** A string value; reports anything else except an empty value, which counts as absent. */
+  private readString(pair: Pair | undefined, what: string): Name | undefined {
+    if (!pair) return undefined;
+    const node = this.deref(pair.value as YNode);
+    if (isNullScalar(node)) return undefined;
+    const span = this.shown(node) ?? spanOf(pair.key as YNode)!;
+    if (isScalar(node) && typeof node.value === 'string') return { value: node.value, span };
+    this.invalid(span, what, isScalar(node) ? 'text; put the value in quotes' : 'text, not a list or mapping');
+    return undefined;
+  }
+
+  private readOptionalString(pair: Pair | undefined, what: string): void {
+    if (!pair) return;
+    const node = this.deref(pair.value as YNode);
+    if (isNullScalar(node) || (isScalar(node) && typeof node.value !== 'object')) return;
+    this.invalid(this.shown(node) ?? spanOf(pair.key as YNode)!, what, 'text, not a list or mapping');
+  }
+
+  /** A list of strings under a key. An empty value is an empty list. */
+  private readNameList(pair: Pair | undefined, itemWhat: string): NameList | undefined {
+    if (!pair) return undefined;
+    const key = this.keyOf(pair);
+    if (!key) return undefined;
+    const node = this.deref(pair.value as YNode);
+    if (isNullScalar(node)) return { key, items: [], flow: false };
+    if (!isSeq(node)) {
+      this.invalid(this.shown(node) ?? key.keySpan, `\`${key.key}\``, 'a list (`- item` lines or `[a, b]`)');
+      return { key, items: [], flow: false };
+    }
+    const items: Name[] = [];
+    for (const raw of node.items) {
+      const item = this.deref(raw as YNode);
+      const span = this.shown(item) ?? spanOf(raw as YNode);
+      if (isScalar(item) && typeof item.value === 'string' && span) {
+        if (item.value.length > 0) items.push({ value: item.value, span });
+        else this.invalid(span, `An item of \`${key.key}\``, `${itemWhat}, not empty`);
+      } else if (span) {
+        this.invalid(span, `An item of \`${key.key}\``, isScalar(item) ? `${itemWhat} in quotes` : itemWhat);
+      }
+    }
+    return { key, items, flow: node.flow === true, valueSpan: spanOf(node) };
+  }
+
+  private readAssignments(pair: Pair | undefined): Assignment[] {
+    if (!pair) return [];
+    const node = this.deref(pair.value as YNode);
+    if (isNullScalar(node)) return [];
+    if (!isSeq(node)) {
+      this.invalid(this.shown(node) ?? spanOf(pair.key as YNode)!, '`roles`', 'a list of role names or `- role:` entries');
+      return [];
+    }
+    const result: Assignment[] = [];
+    for (const raw of node.items) {
+      const item = this.deref(raw as YNode);
+      const span = spanOf(item) ?? spanOf(raw as YNode);
+      const shown = this.shown(item) ?? span;
+      if (!span || !shown) continue;
+      if (isScalar(item)) {
+        if (typeof item.value === 'string' && item.value.length > 0) {
+          result.push({ role: { value: item.value, span }, span, short: true, restrictions: [] });
+        } else {
+          this.invalid(shown, 'A role assignment', 'a role name or a mapping with `role:`');
+        }
+        continue;
+      }
+      if (!isMap(item)) {
+        this.invalid(shown, 'A role assignment', 'a role name or a mapping with `role:`');
+        continue;
+      }
+      const a = this.readLongAssignment(item.items, span, shown);
+      if (a) result.push(a);
+    }
+    return result;
+  }
+
+  private readLongAssignment(pairs: Pair[], span: Span, shown: Span): Assignment | undefined {
+    const byKey = new Map<string, Pair>();
+    for (const p of pairs) {
+      const key = this.keyOf(p);
+      if (!key) continue;
+      if (!ASSIGNMENT_KEYS.includes(key.key)) this.unknownKey(key, 'a role assignment', ASSIGNMENT_KEYS);
+      else if (!byKey.has(key.key)) byKey.set(key.key, p);
+    }
+    const rolePair = byKey.get('role');
+    const role = this.readString(rolePair, '`role`');
+    if (!role) {
+      if (!rolePair || isNullScalar(this.deref(rolePair.value as YNode))) {
+        this.invalid(rolePair ? spanOf(rolePair.key as YNode)! : shown, 'A role assignment', 'given a `role:`');
+      }
+      return undefined;
+    }
+    const spacePair = byKey.get('space');
+    const space = this.readString(spacePair, '`space`');
+    const restrictions: Restriction[] = [];
+    for (const dim of DIMENSIONS) {
+      const list = this.readNameList(byKey.get(dim), 'a name');
+      if (list && list.items.length > 0) restrictions.push({ dimension: dim, list });
+    }
+    return {
+      role,
+      span,
+      short: false,
+      space,
+      spaceKey: spacePair ? this.keyOf(spacePair) : undefined,
+      restrictions,
+    };
+  }
+}
+
+function isNullScalar(node: YNode): boolean {
+  return node === null || node === undefined || (isScalar(node) && node.value === null);
+}

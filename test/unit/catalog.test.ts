@@ -1,0 +1,77 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { allBuiltinRoles, allPermissions, getPermission } from '../../server/src/service/catalog';
+import { PERMISSION_DESCRIPTIONS, BUILTIN_ROLE_DESCRIPTIONS } from '../../server/src/service/catalog/descriptions';
+import { RETIRED_PERMISSION_FACTS } from '../../server/src/service/catalog/facts';
+
+/** The Octopus facts beside the repository (../shared/octopus), present on developer machines and in CI. */
+const SHARED = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'octopus');
+
+interface SharedPermission {
+  name: string;
+  level: string;
+  restrictions: string[];
+}
+interface SharedRole {
+  name: string;
+  grantedSystemPermissions: string[];
+  grantedSpacePermissions: string[];
+}
+interface SharedRetired {
+  name: string;
+  replacement: string | null;
+}
+
+const read = <T>(name: string): T => JSON.parse(readFileSync(path.join(SHARED, name), 'utf8')) as T;
+
+describe('the permission catalog', () => {
+  const shared = existsSync(SHARED);
+
+  (shared ? it : it.skip)('matches shared/octopus/permissions.json: names, levels and restrictions', () => {
+    const facts = read<SharedPermission[]>('permissions.json').map((p) => ({ name: p.name, level: p.level, restrictions: [...p.restrictions].sort() }));
+    const ours = Array.from(allPermissions(), (p) => ({ name: p.name, level: p.level, restrictions: [...p.restrictions].sort() }));
+    assert.deepEqual(ours, facts);
+  });
+
+  (shared ? it : it.skip)('matches shared/octopus/builtin-roles.json: every role and its grants', () => {
+    const facts = read<SharedRole[]>('builtin-roles.json').map((r) => ({ name: r.name, system: r.grantedSystemPermissions, space: r.grantedSpacePermissions }));
+    const ours = Array.from(allBuiltinRoles(), (r) => ({ name: r.name, system: [...r.systemPermissions], space: [...r.spacePermissions] }));
+    assert.deepEqual(ours, facts);
+  });
+
+  (shared ? it : it.skip)('matches shared/octopus/retired-permissions.json', () => {
+    const facts = read<SharedRetired[]>('retired-permissions.json').map((r) => ({ name: r.name, replacement: r.replacement }));
+    assert.deepEqual(RETIRED_PERMISSION_FACTS.map((r) => ({ name: r.name, replacement: r.replacement })), facts);
+  });
+
+  it('has 139 permissions, each with its own description', () => {
+    const all = [...allPermissions()];
+    assert.equal(all.length, 139);
+    assert.deepEqual(Object.keys(PERMISSION_DESCRIPTIONS).sort(), all.map((p) => p.name).sort());
+    for (const p of all) assert.ok(p.description.length >= 10, `${p.name} has no description`);
+  });
+
+  it('describes every built-in role, and every granted permission exists at a level that allows it', () => {
+    const roles = [...allBuiltinRoles()];
+    assert.equal(roles.length, 22);
+    assert.deepEqual(Object.keys(BUILTIN_ROLE_DESCRIPTIONS).sort(), roles.map((r) => r.name).sort());
+    for (const r of roles) {
+      for (const name of r.spacePermissions) assert.notEqual(getPermission(name)?.level ?? 'missing', 'system', `${r.name}: ${name}`);
+      for (const name of r.systemPermissions) assert.notEqual(getPermission(name)?.level ?? 'missing', 'space', `${r.name}: ${name}`);
+    }
+  });
+
+  it('names no retired permission that is also current, and every replacement is current', () => {
+    for (const r of RETIRED_PERMISSION_FACTS) {
+      assert.equal(getPermission(r.name), undefined, r.name);
+      if (r.replacement) assert.ok(getPermission(r.replacement), `${r.name} -> ${r.replacement}`);
+    }
+  });
+
+  it('knows which built-in roles grant a permission', () => {
+    assert.ok(getPermission('UserView')!.builtinRoles.includes('Space Manager'));
+    assert.ok(!getPermission('AdministerSystem')!.builtinRoles.includes('System Manager'));
+    assert.ok(getPermission('AdministerSystem')!.builtinRoles.includes('System Administrator'));
+  });
+});
