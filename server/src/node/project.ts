@@ -1,0 +1,185 @@
+/**
+ * The language server's view of the workspace: which files belong to it, where their text comes from
+ * (the editor's for open files, the disk's for the rest) and which settings apply. Protocol-free, so
+ * that the server stays a switchboard and this logic can be tested on its own.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CONFIG_FILE_NAME,
+  fileTooLarge,
+  globToRegExp,
+  kindOfPath,
+  mergeSettings,
+  parseConfig,
+  Workspace,
+  type Diagnostic,
+  type EditorSettings,
+  type Settings,
+} from '../service';
+import { findConfigFile, findWorkspaceFiles, readWorkspaceFile } from './files';
+
+interface Folder {
+  readonly uri: string;
+  readonly path: string;
+  editor: EditorSettings;
+  excludes: RegExp[];
+  configPath?: string;
+  config?: Partial<Settings>;
+  configDiagnostics: Diagnostic[];
+  configText: string;
+}
+
+export function uriToPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function pathToUri(p: string): string {
+  return pathToFileURL(p).href;
+}
+
+export class Project {
+  readonly ws = new Workspace();
+  private readonly folders: Folder[] = [];
+  private readonly open = new Set<string>();
+
+  constructor(private readonly log: (message: string) => void) {}
+
+  /** Adds a workspace folder with its editor settings. Call `scan` afterwards. */
+  addFolder(uri: string, editor: EditorSettings): void {
+    const p = uriToPath(uri);
+    if (!p) return;
+    this.folders.push({ uri, path: p, editor, excludes: editor.exclude.map(globToRegExp), configDiagnostics: [], configText: '' });
+  }
+
+  folderUris(): string[] {
+    return this.folders.map((f) => f.uri);
+  }
+
+  /** Replaces a folder's editor settings. */
+  setEditorSettings(folderUri: string, editor: EditorSettings): void {
+    const f = this.folders.find((x) => x.uri === folderUri);
+    if (!f) return;
+    f.editor = editor;
+    f.excludes = editor.exclude.map(globToRegExp);
+  }
+
+  private folderOf(uri: string): Folder | undefined {
+    const p = uriToPath(uri);
+    if (!p) return undefined;
+    let best: Folder | undefined;
+    for (const f of this.folders) {
+      const rel = path.relative(f.path, p);
+      if (!rel.startsWith('..') && !path.isAbsolute(rel) && (!best || f.path.length > best.path.length)) best = f;
+    }
+    return best;
+  }
+
+  /** The settings that apply to a file: editor settings, overridden by `.octopus-roles.yaml`. */
+  settingsFor(uri: string): Settings {
+    const f = this.folderOf(uri);
+    if (!f) return mergeSettings({});
+    return mergeSettings(f.editor, f.config ?? {});
+  }
+
+  /** True when the file is one of ours and not excluded by `octopusRoles.exclude`. */
+  accepts(uri: string): boolean {
+    if (!kindOfPath(uri)) return false;
+    const f = this.folderOf(uri);
+    if (!f || f.excludes.length === 0) return true;
+    const rel = path.relative(f.path, uriToPath(uri)!).split(path.sep).join('/');
+    return !f.excludes.some((re) => re.test(rel));
+  }
+
+  /** Reads every folder's configuration and files. Returns the files of the workspace. */
+  async scan(): Promise<Set<string>> {
+    const affected = new Set<string>();
+    for (const f of this.folders) {
+      await this.loadConfig(f);
+      const files = await findWorkspaceFiles([f.path], (dir, reason) => this.log(`skipped ${dir}: ${reason}`));
+      for (const file of files) {
+        const uri = pathToUri(file);
+        if (!this.accepts(uri) || this.open.has(uri)) continue;
+        for (const u of await this.loadFromDisk(uri)) affected.add(u);
+      }
+    }
+    return affected;
+  }
+
+  private async loadConfig(f: Folder): Promise<void> {
+    f.configPath = await findConfigFile(f.path);
+    f.config = undefined;
+    f.configDiagnostics = [];
+    if (!f.configPath) return;
+    const text = await fs.readFile(f.configPath, 'utf8').catch(() => undefined);
+    if (text === undefined) return;
+    const parsed = parseConfig(text);
+    f.configText = text;
+    f.config = { rules: parsed.settings.rules, ...(/\bmaxFileSize\s*:/.test(text) ? { maxFileSize: parsed.settings.maxFileSize } : {}) };
+    f.configDiagnostics = parsed.diagnostics;
+  }
+
+  /** Diagnostics of the configuration files, by URI. */
+  configDiagnostics(): Map<string, { text: string; diagnostics: Diagnostic[] }> {
+    const result = new Map<string, { text: string; diagnostics: Diagnostic[] }>();
+    for (const f of this.folders) if (f.configPath) result.set(pathToUri(f.configPath), { text: f.configText, diagnostics: f.configDiagnostics });
+    return result;
+  }
+
+  /** True when the URI is a configuration file of some folder. */
+  isConfig(uri: string): boolean {
+    return uri.endsWith('/' + CONFIG_FILE_NAME);
+  }
+
+  /** Re-reads the configuration files; every file's diagnostics may change. */
+  async reloadConfig(): Promise<void> {
+    for (const f of this.folders) await this.loadConfig(f);
+  }
+
+  /** Reads a file from disk into the model, unless the editor has it open. */
+  async loadFromDisk(uri: string): Promise<Set<string>> {
+    if (this.open.has(uri) || !this.accepts(uri)) return new Set();
+    const p = uriToPath(uri);
+    if (!p) return new Set();
+    const read = await readWorkspaceFile(p, this.settingsFor(uri).maxFileSize);
+    if (this.open.has(uri)) return new Set(); // opened while we were reading
+    if ('problem' in read) {
+      if ((await fs.stat(p).catch(() => undefined)) === undefined) return this.ws.removeFile(uri);
+      return this.ws.setProblem(uri, read.problem);
+    }
+    return this.ws.setFile(uri, read.text);
+  }
+
+  /** A file was deleted on disk. */
+  deleted(uri: string): Set<string> {
+    if (this.open.has(uri)) return new Set();
+    return this.ws.removeFile(uri);
+  }
+
+  /** The editor opened or changed a file: its text wins over the disk's. */
+  edited(uri: string, text: string): Set<string> {
+    this.open.add(uri);
+    if (!kindOfPath(uri)) return new Set();
+    const limit = this.settingsFor(uri).maxFileSize;
+    if (text.length > limit) return this.ws.setProblem(uri, fileTooLarge(Buffer.byteLength(text), limit));
+    return this.ws.setFile(uri, text);
+  }
+
+  /** The editor closed a file: the disk's version counts again (or none, if it is gone or excluded). */
+  async closed(uri: string): Promise<Set<string>> {
+    this.open.delete(uri);
+    if (!this.accepts(uri) || !this.folderOf(uri)) return this.ws.removeFile(uri);
+    const p = uriToPath(uri);
+    if (!p || (await fs.stat(p).catch(() => undefined)) === undefined) return this.ws.removeFile(uri);
+    return this.loadFromDisk(uri);
+  }
+
+  isOpen(uri: string): boolean {
+    return this.open.has(uri);
+  }
+}

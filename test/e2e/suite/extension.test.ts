@@ -1,0 +1,80 @@
+/**
+ * End-to-end tests in a real editor: the extension starts the server, which checks the workspace the
+ * runner opened (a copy of examples/showcase). Every wait is for an editor event, with a timeout.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const folder = () => vscode.workspace.workspaceFolders![0].uri;
+
+function diagnosticsOf(uri: vscode.Uri, check: (ds: readonly vscode.Diagnostic[]) => boolean, what: string): Promise<readonly vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const now = vscode.languages.getDiagnostics(uri);
+    if (check(now)) return resolve(now);
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out waiting for ${what}; have ${JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => d.code))}`));
+    }, 45000);
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (!e.uris.some((u) => u.toString() === uri.toString())) return;
+      const ds = vscode.languages.getDiagnostics(uri);
+      if (!check(ds)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(ds);
+    });
+  });
+}
+
+const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
+
+describe('Octopus Roles in a real editor', () => {
+  before(async () => {
+    const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'octopus-roles');
+    assert.ok(ext, 'the extension is installed');
+    await ext.activate();
+  });
+
+  it('shows the diagnostics of a broken team file that was never opened', async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'teams.team.yaml');
+    const ds = await diagnosticsOf(uri, (d) => d.some((x) => codeOf(x) === 'unknown-role'), 'unknown-role on teams.team.yaml');
+    const unknown = ds.find((d) => codeOf(d) === 'unknown-role')!;
+    assert.equal(unknown.range.start.line, 4);
+    assert.equal(unknown.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(unknown.message, /Did you mean `Release Deployer`\?/);
+  });
+
+  it('updates them as the file is edited in the editor', async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'teams.team.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    assert.equal(doc.languageId, 'octopus-roles');
+    const line = doc.lineAt(4);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, line.range, '  - Release Deployer');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await diagnosticsOf(uri, (d) => !d.some((x) => codeOf(x) === 'unknown-role'), 'unknown-role to go away');
+  });
+
+  it('completes permission names, labelled by level', async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'scratch.role.yaml');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('name: Scratch\nspacePermissions:\n  - Deploy\n'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const list = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, new vscode.Position(2, 10))) as vscode.CompletionList;
+    const item = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'DeploymentCreate');
+    assert.ok(item, 'DeploymentCreate is offered');
+    assert.equal(typeof item.label === 'string' ? undefined : item.label.description, 'Space');
+    assert.ok(!list.items.some((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'UserView'), 'system permissions are not offered in spacePermissions');
+  });
+
+  it('explains a permission on hover', async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'roles.role.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const line = doc.getText().split('\n').findIndex((l) => l.trim() === '- DeploymentCreate');
+    const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(line, 8))) as vscode.Hover[];
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /DeploymentCreate\*\* · space permission/);
+    assert.match(text, /Can be restricted by projects, environments, tenants/);
+  });
+});

@@ -1,0 +1,118 @@
+import * as assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { CompletionItem, Hover, DocumentDiagnosticReport } from 'vscode-languageserver-protocol';
+import { PULL_CAPABILITIES, PUSH_CAPABILITIES, TestClient, tempWorkspace, uriOf } from './client';
+
+const ROLE = 'name: Deployer\nspacePermissions: [DeploymentCreate, ProjectView]\n';
+const SYSTEM_ROLE = 'name: Deployer\nsystemPermissions: [UserView]\n';
+const TEAM = 'name: Finance\nspace: Finance\nroles:\n  - Deployer\n';
+
+describe('language server over JSON-RPC (stdio)', function () {
+  this.timeout(30000);
+  let client: TestClient;
+  let dir: string;
+  afterEach(async () => client?.dispose(dir));
+
+  it('declares pull diagnostics only to clients that can pull', async () => {
+    dir = tempWorkspace({ 'r.role.yaml': ROLE });
+    client = new TestClient();
+    const pull = await client.initialize(dir, PULL_CAPABILITIES);
+    assert.equal(pull.capabilities.diagnosticProvider && typeof pull.capabilities.diagnosticProvider === 'object' && pull.capabilities.diagnosticProvider.interFileDependencies, true);
+    assert.ok(pull.capabilities.completionProvider);
+    assert.equal(pull.capabilities.hoverProvider, true);
+    await client.dispose();
+    client = new TestClient();
+    const push = await client.initialize(dir, PUSH_CAPABILITIES);
+    assert.equal(push.capabilities.diagnosticProvider, undefined);
+  });
+
+  it('pushes diagnostics for files that were never opened, and updates a team when a role it uses changes', async () => {
+    dir = tempWorkspace({ 'roles/r.role.yaml': ROLE, 'teams/t.team.yaml': TEAM, 'teams/broken.team.yaml': 'name: X\nspace: S\nroles: [Nobody]\n' });
+    client = new TestClient();
+    await client.initialize(dir, PUSH_CAPABILITIES);
+    const broken = uriOf(dir, 'teams/broken.team.yaml');
+    const team = uriOf(dir, 'teams/t.team.yaml');
+    const role = uriOf(dir, 'roles/r.role.yaml');
+    await client.waitFor('broken team diagnostics', () => client.codes(broken)?.[0] === 'unknown-role');
+    assert.equal(client.published.get(broken)![0].codeDescription?.href.endsWith('#unknown-role'), true);
+    assert.equal(client.published.has(team), false);
+
+    await client.open(role, ROLE);
+    await client.change(role, SYSTEM_ROLE, 2);
+    await client.waitFor('the team to break', () => client.codes(team)?.[0] === 'system-role-in-space-team');
+    const d = client.published.get(team)![0];
+    assert.deepEqual(d.range, { start: { line: 3, character: 4 }, end: { line: 3, character: 12 } });
+    assert.equal(d.relatedInformation?.[0].location.uri, role);
+
+    await client.change(role, ROLE, 3);
+    await client.waitFor('the team to be clean again', () => client.codes(team)?.length === 0);
+  });
+
+  it('follows deletions and creations reported by file watchers', async () => {
+    dir = tempWorkspace({ 'r.role.yaml': ROLE, 't.team.yaml': TEAM });
+    client = new TestClient();
+    await client.initialize(dir, PUSH_CAPABILITIES);
+    const team = uriOf(dir, 't.team.yaml');
+    const role = uriOf(dir, 'r.role.yaml');
+    rmSync(path.join(dir, 'r.role.yaml'));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: role, type: 3 }] });
+    await client.waitFor('unknown-role after deletion', () => client.codes(team)?.[0] === 'unknown-role');
+
+    writeFileSync(path.join(dir, 'r.role.yaml'), ROLE);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: role, type: 1 }] });
+    await client.waitFor('clean after re-creation', () => client.codes(team)?.length === 0);
+
+    rmSync(path.join(dir, 't.team.yaml'));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: role, type: 3 }, { uri: team, type: 3 }] });
+    await client.waitFor('no diagnostics left for the deleted team', () => client.codes(team)?.length === 0);
+  });
+
+  it('answers pull requests for open files and asks for a refresh when another file changes them', async () => {
+    dir = tempWorkspace({ 'r.role.yaml': ROLE, 't.team.yaml': TEAM });
+    client = new TestClient();
+    await client.initialize(dir, PULL_CAPABILITIES);
+    const team = uriOf(dir, 't.team.yaml');
+    const role = uriOf(dir, 'r.role.yaml');
+    await client.open(team, TEAM);
+    const pullTeam = () => client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: team } }) as Promise<DocumentDiagnosticReport & { items: { code: string }[] }>;
+    assert.deepEqual((await pullTeam()).items, []);
+    await client.open(role, ROLE);
+    const before = client.refreshes;
+    await client.change(role, SYSTEM_ROLE, 2);
+    await client.waitFor('a diagnostic refresh', () => client.refreshes > before);
+    assert.deepEqual((await pullTeam()).items.map((d) => d.code), ['system-role-in-space-team']);
+    assert.equal(client.published.has(team), false, 'an open file is pulled, not pushed');
+  });
+
+  it('completes permission names with their level and hovers them', async () => {
+    dir = tempWorkspace({});
+    client = new TestClient();
+    await client.initialize(dir, PUSH_CAPABILITIES);
+    const uri = uriOf(dir, 'new.role.yaml');
+    await client.open(uri, 'name: New\nspacePermissions:\n  - Release\n');
+    const items = (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 11 } })) as CompletionItem[];
+    const release = items.find((i) => i.label === 'ReleaseCreate')!;
+    assert.equal(release.labelDetails?.description, 'Space');
+    assert.deepEqual(release.textEdit && 'range' in release.textEdit ? release.textEdit.range : undefined, { start: { line: 2, character: 4 }, end: { line: 2, character: 11 } });
+    assert.ok(!items.some((i) => i.label === 'UserView'));
+    const h = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 6 } })) as Hover;
+    assert.match((h.contents as { value: string }).value, /Not a permission of current Octopus/);
+    await client.change(uri, 'name: New\nspacePermissions:\n  - ReleaseCreate\n', 2);
+    const h2 = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 6 } })) as Hover;
+    assert.match((h2.contents as { value: string }).value, /\*\*ReleaseCreate\*\* · space permission/);
+  });
+
+  it('logs a handler that throws, answers it with an empty result, and keeps serving', async () => {
+    dir = tempWorkspace({ 'r.role.yaml': ROLE });
+    client = new TestClient();
+    await client.initialize(dir, PUSH_CAPABILITIES);
+    const bad = await client.connection.sendRequest('textDocument/completion', { position: { line: 0, character: 0 } });
+    assert.deepEqual(bad, []);
+    await client.waitFor('the error in the log', () => client.logs.some((l) => l.startsWith('completion failed: TypeError')));
+    const uri = uriOf(dir, 'r.role.yaml');
+    await client.open(uri, ROLE);
+    const h = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 22 } });
+    assert.ok(h);
+  });
+});
