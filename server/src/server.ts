@@ -3,9 +3,11 @@
  * finds the document, takes the settings that apply, and calls the service; anything that throws is
  * logged and answered with an empty result, so one bad request never takes the server down.
  *
- * Diagnostics: clients that can pull them (LSP 3.17 `textDocument/diagnostic`) pull them for open
- * files and are asked to pull again (`workspace/diagnostic/refresh`) when an edit elsewhere changes
- * them; files that are not open get theirs pushed. Clients that cannot pull get everything pushed.
+ * Diagnostics: clients that can pull them (LSP 3.17) pull open files with `textDocument/diagnostic` and
+ * every other file with `workspace/diagnostic`, which this server holds open until something changes and
+ * then answers with the files whose diagnostics changed; an edit elsewhere that changes an open file's
+ * diagnostics also asks the client to pull again (`workspace/diagnostic/refresh`). Clients that cannot
+ * pull get every file's diagnostics pushed with `textDocument/publishDiagnostics`.
  */
 import {
   CompletionItemKind,
@@ -19,7 +21,12 @@ import {
   TextDocumentSyncKind,
   DidChangeWatchedFilesNotification,
   DidChangeConfigurationNotification,
+  type CancellationToken,
   type CompletionItem,
+  type WorkspaceDiagnosticParams,
+  type DocumentDiagnosticReport,
+  type WorkspaceDiagnosticReport,
+  type WorkspaceDocumentDiagnosticReport,
   type Connection,
   type Diagnostic as LspDiagnostic,
   type InitializeParams,
@@ -65,12 +72,18 @@ export function startServer(connection: Connection): void {
   const pushed = new Set<string>();
   const pending = new Set<string>();
   let flushTimer: NodeJS.Timeout | undefined;
+  /** Per file, a number that changes whenever its diagnostics may have: the pull result id. */
+  const versions = new Map<string, number>();
+  let generation = 0;
+  let wake: (() => void)[] = [];
+  let lastEdited: string | undefined;
+  const resultId = (uri: string) => `${generation}:${versions.get(uri) ?? 0}`;
 
   const guard =
-    <P, R>(name: string, fallback: R, fn: (params: P) => R | Promise<R>) =>
-    async (params: P): Promise<R> => {
+    <P, R, T = unknown>(name: string, fallback: R, fn: (params: P, token: T) => R | Promise<R>) =>
+    async (params: P, token?: T): Promise<R> => {
       try {
-        return await fn(params);
+        return await fn(params, token as T);
       } catch (err) {
         connection.console.error(`${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
         return fallback;
@@ -97,27 +110,31 @@ export function startServer(connection: Connection): void {
     return finalDiagnostics(project.ws, uri, project.settingsFor(uri)).map((d) => toLsp(lines, d));
   };
 
-  /** Sends what changed: pushes for files the client does not pull, one refresh for the rest. */
+  /** Tells the client what changed: new result ids (and a refresh) for pull clients, pushes for the rest. */
   const flush = () => {
     flushTimer = undefined;
-    let refresh = false;
-    for (const uri of pending) {
-      if (pull && project.isOpen(uri)) {
-        refresh = true;
-        continue;
-      }
+    const uris = [...pending];
+    pending.clear();
+    if (pull) {
+      for (const uri of uris) versions.set(uri, (versions.get(uri) ?? 0) + 1);
+      const waiting = wake;
+      wake = [];
+      waiting.forEach((w) => w());
+      if (refreshSupport && uris.some((u) => u !== lastEdited && project.isOpen(u))) void connection.languages.diagnostics.refresh();
+      lastEdited = undefined;
+      return;
+    }
+    for (const uri of uris) {
       const diagnostics = project.ws.has(uri) ? diagnosticsOf(uri) : [];
       if (diagnostics.length === 0 && !pushed.has(uri)) continue;
       if (diagnostics.length) pushed.add(uri);
       else pushed.delete(uri);
       void connection.sendDiagnostics({ uri, diagnostics });
     }
-    pending.clear();
-    if (refresh && refreshSupport) void connection.languages.diagnostics.refresh();
   };
 
-  const changed = (uris: Iterable<string>, except?: string) => {
-    for (const u of uris) if (u !== except) pending.add(u);
+  const changed = (uris: Iterable<string>) => {
+    for (const u of uris) pending.add(u);
     if (!flushTimer && pending.size) flushTimer = setTimeout(flush, 15);
   };
 
@@ -149,7 +166,7 @@ export function startServer(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         completionProvider: { triggerCharacters: [' ', '-', '[', ',', ':'], resolveProvider: false },
         hoverProvider: true,
-        ...(pull ? { diagnosticProvider: { identifier: 'octopus-roles', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+        ...(pull ? { diagnosticProvider: { identifier: 'octopus-roles', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
         workspace: { workspaceFolders: { supported: true } },
       },
       serverInfo: { name: 'octopus-roles-language-server', version: '0.1.0' },
@@ -176,13 +193,15 @@ export function startServer(connection: Connection): void {
 
   documents.onDidOpen(
     guard('didOpen', undefined, (e) => {
-      const affected = project.edited(e.document.uri, e.document.getText());
-      if (pull && pushed.delete(e.document.uri)) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
-      changed(affected, pull ? e.document.uri : undefined);
+      lastEdited = e.document.uri;
+      changed(project.edited(e.document.uri, e.document.getText()));
     }),
   );
   documents.onDidChangeContent(
-    guard('didChange', undefined, (e) => changed(project.edited(e.document.uri, e.document.getText()), pull ? e.document.uri : undefined)),
+    guard('didChange', undefined, (e) => {
+      lastEdited = e.document.uri;
+      changed(project.edited(e.document.uri, e.document.getText()));
+    }),
   );
   documents.onDidClose(
     guard('didClose', undefined, async (e) => {
@@ -224,9 +243,40 @@ export function startServer(connection: Connection): void {
   );
 
   connection.languages.diagnostics.on(
-    guard('diagnostic', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async (params) => {
+    guard('diagnostic', { kind: DocumentDiagnosticReportKind.Full, items: [] } as DocumentDiagnosticReport, async (params) => {
       await ready;
-      return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsOf(params.textDocument.uri) };
+      const uri = params.textDocument.uri;
+      const id = resultId(uri);
+      if (params.previousResultId === id) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: id };
+      return { kind: DocumentDiagnosticReportKind.Full, resultId: id, items: diagnosticsOf(uri) };
+    }),
+  );
+
+  connection.languages.diagnostics.onWorkspace(
+    guard('workspaceDiagnostic', { items: [] } as WorkspaceDiagnosticReport, async (params: WorkspaceDiagnosticParams, token: CancellationToken) => {
+      await ready;
+      const previous = new Map(params.previousResultIds.map((p) => [p.uri, p.value]));
+      const collect = (): WorkspaceDocumentDiagnosticReport[] => {
+        const items: WorkspaceDocumentDiagnosticReport[] = [];
+        for (const uri of project.ws.uris()) {
+          if (previous.get(uri) === resultId(uri)) continue;
+          items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: resultId(uri), items: diagnosticsOf(uri) });
+        }
+        for (const uri of previous.keys()) {
+          if (!project.ws.has(uri) && !project.isOpen(uri)) items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId: resultId(uri), items: [] });
+        }
+        return items;
+      };
+      let items = collect();
+      // Nothing new: hold the request until something changes or the client cancels it.
+      while (items.length === 0 && !token.isCancellationRequested) {
+        await new Promise<void>((resolve) => {
+          wake.push(resolve);
+          token.onCancellationRequested(() => resolve());
+        });
+        items = token.isCancellationRequested ? [] : collect();
+      }
+      return { items };
     }),
   );
 

@@ -85,6 +85,30 @@ describe('language server over JSON-RPC (stdio)', function () {
     assert.equal(client.published.has(team), false, 'an open file is pulled, not pushed');
   });
 
+  it('serves the other files through workspace diagnostics, holding the request until something changes', async () => {
+    dir = tempWorkspace({ 'r.role.yaml': ROLE, 't.team.yaml': TEAM, 'x.team.yaml': 'name: X\nspace: S\nroles: [Nobody]\n' });
+    client = new TestClient();
+    await client.initialize(dir, PULL_CAPABILITIES);
+    type Report = { items: { uri: string; resultId: string; items: { code: string }[] }[] };
+    const first = (await client.connection.sendRequest('workspace/diagnostic', { previousResultIds: [] })) as Report;
+    const byUri = new Map(first.items.map((i) => [i.uri, i]));
+    assert.deepEqual(byUri.get(uriOf(dir, 'x.team.yaml'))!.items.map((d) => d.code), ['unknown-role']);
+    assert.deepEqual(byUri.get(uriOf(dir, 't.team.yaml'))!.items, []);
+    assert.equal(byUri.size, 3);
+    // Nothing has changed, so the next request waits; a deleted role answers it with the team it breaks.
+    const next = client.connection.sendRequest('workspace/diagnostic', { previousResultIds: first.items.map((i) => ({ uri: i.uri, value: i.resultId })) }) as Promise<Report>;
+    rmSync(path.join(dir, 'r.role.yaml'));
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(dir, 'r.role.yaml'), type: 3 }] });
+    const second = await next;
+    // x.team.yaml comes again because its did-you-mean candidates depend on the roles that exist.
+    assert.deepEqual(second.items.map((i) => [path.basename(i.uri), i.items.map((d) => d.code)]).sort(), [
+      ['r.role.yaml', []],
+      ['t.team.yaml', ['unknown-role']],
+      ['x.team.yaml', ['unknown-role']],
+    ]);
+    assert.equal(client.published.size, 0, 'a pull client gets nothing pushed');
+  });
+
   it('completes permission names with their level and hovers them', async () => {
     dir = tempWorkspace({});
     client = new TestClient();
