@@ -8,7 +8,7 @@
  *   download VS Code. code-server is installed for the tests only (see .ci/run), never as a dependency.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -42,6 +42,15 @@ async function waitForHttp(url: string, deadline: number): Promise<void> {
   }
 }
 
+let takeScreenshot: ((file: string) => Promise<unknown>) | undefined;
+
+/** Takes the screenshot a tour step asks for (`tour:NAME`), then tells the step it may go on. */
+function screenshotOn(line: string, dir: string): void {
+  const m = /^tour:(\w+)$/.exec(line.trim());
+  if (!m || !takeScreenshot) return;
+  void takeScreenshot(path.join(dir, `${m[1]}.png`)).then(() => writeFileSync(path.join(dir, `${m[1]}.done`), ''));
+}
+
 async function inCodeServer(workspace: string, scratch: string, onLog?: (line: string) => void): Promise<number> {
   const bin = process.env.CODE_SERVER_BIN ?? path.join(ROOT, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
   if (!existsSync(bin)) {
@@ -70,7 +79,8 @@ async function inCodeServer(workspace: string, scratch: string, onLog?: (line: s
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+    takeScreenshot = (file) => page.screenshot({ path: file });
     const exit = new Promise<number>((resolve) => {
       void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
     });
@@ -93,6 +103,7 @@ async function inCodeServer(workspace: string, scratch: string, onLog?: (line: s
       }, TIMEOUT_MS).unref(),
     );
     const code = await Promise.race([exit, timeout]);
+    if (onLog) for (const f of readdirSync(process.env.OCTOPUS_ROLES_TOUR ?? '.')) if (f.endsWith('.done')) rmSync(path.join(process.env.OCTOPUS_ROLES_TOUR!, f));
     if (code !== 0 && process.env.E2E_SERVER_LOG) console.error(serverLog);
     return code;
   } finally {
@@ -115,12 +126,18 @@ async function inElectron(workspace: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  const shots = process.argv.indexOf('--screenshots');
+  const shotDir = shots > 0 ? path.resolve(process.argv[shots + 1] ?? 'images') : undefined;
   const scratch = mkdtempSync(path.join(tmpdir(), 'octopus-roles-e2e-'));
   const workspace = path.join(scratch, 'showcase');
   cpSync(path.join(ROOT, 'examples', 'showcase'), workspace, { recursive: true });
   try {
     const electron = process.argv.includes('--electron') || Boolean(process.env.VSCODE_EXECUTABLE);
-    process.exitCode = electron ? await inElectron(workspace) : await inCodeServer(workspace, scratch);
+    if (shotDir) {
+      mkdirSync(shotDir, { recursive: true });
+      process.env.OCTOPUS_ROLES_TOUR = shotDir;
+    }
+    process.exitCode = electron ? await inElectron(workspace) : await inCodeServer(workspace, scratch, shotDir ? (line) => screenshotOn(line, shotDir) : undefined);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

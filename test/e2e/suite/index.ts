@@ -2,7 +2,11 @@
 import * as path from 'node:path';
 import Mocha from 'mocha';
 
+import { tour } from './tour';
+
 export function run(): Promise<void> {
+  const tourDir = process.env.OCTOPUS_ROLES_TOUR;
+  if (tourDir) return tour(tourDir);
   const mocha = new Mocha({ ui: 'bdd', timeout: 60000, color: false, reporter: 'spec' });
   mocha.addFile(path.join(__dirname, 'extension.test.js'));
   return new Promise((resolve, reject) => {

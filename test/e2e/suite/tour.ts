@@ -1,0 +1,50 @@
+/**
+ * A scripted tour for the README's screenshots, run instead of the tests when OCTOPUS_ROLES_TOUR names
+ * a folder: each step sets the editor up, logs `tour:NAME`, and waits until the runner has taken its
+ * screenshot (it writes NAME.done into that folder).
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+async function until(check: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+}
+
+async function shot(dir: string, name: string): Promise<void> {
+  await new Promise((r) => setTimeout(r, 1500)); // let the widget render before the picture
+  console.log(`tour:${name}`);
+  await until(() => existsSync(path.join(dir, `${name}.done`)), 20000);
+}
+
+export async function tour(dir: string): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders![0].uri;
+  await vscode.extensions.all.find((e) => e.packageJSON.name === 'octopus-roles')?.activate();
+  await vscode.commands.executeCommand('workbench.action.closeSidebar').then(undefined, () => undefined);
+
+  const teams = vscode.Uri.joinPath(folder, 'teams.team.yaml');
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(teams));
+  await until(() => vscode.languages.getDiagnostics(teams).length > 0, 20000);
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
+  editor.selection = new vscode.Selection(6, 8, 6, 8);
+  await vscode.commands.executeCommand('editor.action.showHover');
+  await shot(dir, 'diagnostics');
+
+  const roles = vscode.Uri.joinPath(folder, 'roles.role.yaml');
+  const roleDoc = await vscode.workspace.openTextDocument(roles);
+  const roleEditor = await vscode.window.showTextDocument(roleDoc);
+  const line = roleDoc.getText().split('\n').findIndex((l) => l.trim() === '- DeploymentCreate');
+  roleEditor.selection = new vscode.Selection(line, 8, line, 8);
+  await vscode.commands.executeCommand('editor.action.showHover');
+  await shot(dir, 'hover');
+
+  const scratch = vscode.Uri.joinPath(folder, 'new.role.yaml');
+  await vscode.workspace.fs.writeFile(scratch, new TextEncoder().encode('name: Release Approver\nspacePermissions:\n  - Interr\n'));
+  const scratchEditor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(scratch));
+  scratchEditor.selection = new vscode.Selection(2, 10, 2, 10);
+  await vscode.commands.executeCommand('editor.action.triggerSuggest');
+  await new Promise((r) => setTimeout(r, 1000));
+  await vscode.commands.executeCommand('toggleSuggestionDetails').then(undefined, () => undefined);
+  await shot(dir, 'completion');
+}
