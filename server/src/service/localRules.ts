@@ -14,6 +14,12 @@ function permissionNameList(): string[] {
 
 const EXPORT_IMPORT = /export|import/i;
 
+/**
+ * Did-you-mean candidates are worked out for this many unknown names per list; past that (a generated
+ * or corrupted file) the names are still reported, without suggestions, so the cost stays linear.
+ */
+const MAX_SUGGESTED = 200;
+
 /** Runs the single-document rules on `doc` of file `uri`. */
 export function checkDocument(doc: Doc, uri: string, out: Diagnostic[]): void {
   if (doc.kind === 'role') checkRole(doc, uri, out);
@@ -35,6 +41,7 @@ function checkRole(role: RoleDoc, uri: string, out: Diagnostic[]): void {
 
 function checkPermissionList(list: NameList, key: PermissionListKey, uri: string, out: Diagnostic[]): void {
   const seen = new Map<string, number>();
+  let suggested = 0;
   list.items.forEach((item, index) => {
     const name = item.value;
     const first = seen.get(name);
@@ -61,7 +68,7 @@ function checkPermissionList(list: NameList, key: PermissionListKey, uri: string
         );
       } else {
         const exportImport = EXPORT_IMPORT.test(name);
-        const candidates = exportImport ? [] : nearest(name, permissionNameList());
+        const candidates = exportImport || suggested++ >= MAX_SUGGESTED ? [] : nearest(name, permissionNameList());
         out.push(makeDiagnostic('unknown-permission', item.span, { name, candidates, exportImport }, { candidates }));
       }
       return;

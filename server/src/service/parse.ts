@@ -71,7 +71,9 @@ export function parseFile(uri: string, text: string, kind: Kind): FileModel {
       docs.push(doc);
       checkDocument(doc, uri, found);
     }
-    out.push(...errors, ...(errors.length ? withoutErrorLines(text, found, errors) : found));
+    // A loop, not push(...spread): a file can hold hundreds of thousands of findings.
+    for (const d of errors) out.push(d);
+    for (const d of errors.length ? withoutErrorLines(text, found, errors) : found) out.push(d);
   });
   return { uri, kind, docs, local: out, suppressions: readSuppressions(text) };
 }
