@@ -166,7 +166,10 @@ export class Project {
     this.open.add(uri);
     if (!kindOfPath(uri)) return new Set();
     const limit = this.settingsFor(uri).maxFileSize;
-    if (text.length > limit) return this.ws.setProblem(uri, fileTooLarge(Buffer.byteLength(text), limit));
+    // The limit is in bytes, as on disk; a string's UTF-8 size is between its length and three times that.
+    if (text.length > limit || (text.length * 3 > limit && Buffer.byteLength(text) > limit)) {
+      return this.ws.setProblem(uri, fileTooLarge(Buffer.byteLength(text), limit));
+    }
     return this.ws.setFile(uri, text);
   }
 

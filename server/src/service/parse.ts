@@ -190,7 +190,12 @@ class DocReader {
         return { ...base, kind: 'space', scopes };
       }
       case 'team': {
-        const space = this.readString(pairs.get('space'), '`space`');
+        const spacePair = pairs.get('space');
+        const space = this.readString(spacePair, '`space`');
+        if (spacePair && isNullScalar(this.deref(spacePair.value as YNode))) {
+          // An empty `space:` would silently make a system team.
+          this.invalid(keys.get('space')!.keySpan, '`space`', "a space's name; remove the key to make a system team");
+        }
         this.readNameList(pairs.get('members'), 'a user name');
         this.readNameList(pairs.get('externalGroups'), 'an external group');
         const assignments = this.readAssignments(pairs.get('roles'));

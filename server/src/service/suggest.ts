@@ -29,34 +29,110 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
   return prev[n];
 }
 
+const BUCKETS = 64;
+
+/** The histogram slot of a lower-cased character: letters and digits each get their own. */
+function slot(code: number): number {
+  if (code >= 97 && code <= 122) return code - 97; // a-z
+  if (code >= 48 && code <= 57) return 26 + code - 48; // 0-9
+  if (code === 32) return 36;
+  if (code === 45) return 37; // -
+  if (code === 95) return 38; // _
+  return 39 + (code % 25);
+}
+
+/**
+ * A character histogram of lower-cased text. Half the L1 distance of two histograms never exceeds their
+ * edit distance, so it rules most candidates out without the full DP (numbered names especially).
+ */
+function histogram(text: string): Uint16Array {
+  const h = new Uint16Array(BUCKETS);
+  for (let i = 0; i < text.length; i++) {
+    const b = slot(text.charCodeAt(i));
+    h[b]++;
+  }
+  return h;
+}
+
+/**
+ * Half the L1 distance of two histograms, from the characters they share: only the needle's slots are
+ * visited. `aLen` and `bLen` are the texts' lengths.
+ */
+function histogramBound(aSlots: readonly number[], a: Uint16Array, aLen: number, b: Uint16Array, bLen: number): number {
+  let common = 0;
+  for (const slot of aSlots) common += Math.min(a[slot], b[slot]);
+  return (aLen + bLen - 2 * common) / 2;
+}
+
+/**
+ * A prepared set of candidate names, for asking "did you mean" many times: a workspace with thousands
+ * of roles asks once per unknown reference.
+ */
+export class Suggester {
+  private readonly names: string[];
+  private readonly lower: string[];
+  private readonly hists: Uint16Array[];
+  private readonly exact = new Map<string, string>();
+
+  constructor(candidates: Iterable<string>) {
+    this.names = [...new Set(candidates)];
+    this.lower = this.names.map((n) => n.toLowerCase());
+    this.hists = this.lower.map(histogram);
+    this.names.forEach((n, i) => {
+      if (!this.exact.has(this.lower[i])) this.exact.set(this.lower[i], n);
+    });
+  }
+
+  /** The closest candidates to `input`, best first, at most `max`; none when nothing is plausible. */
+  nearest(input: string, max = 3): string[] {
+    const needle = input.toLowerCase().trim();
+    // Nobody mistypes a name of hundreds of characters; such input gets no suggestions.
+    if (needle.length === 0 || needle.length > 300) return [];
+    const exact = this.exact.get(needle);
+    if (exact !== undefined) return [exact];
+    const hist = histogram(needle);
+    const slots: number[] = [];
+    hist.forEach((count, slot) => {
+      if (count > 0) slots.push(slot);
+    });
+    const maxLimit = Math.max(1, Math.min(4, Math.floor(needle.length / 3)));
+    const scores = new Map<number, number>();
+    // Only candidates within one edit of the best are kept, so a first pass for one-edit slips
+    // tightens the limit of the full pass; both passes skip candidates by length and histogram.
+    const scan = (limit: number) => {
+      for (let i = 0; i < this.names.length; i++) {
+        if (scores.has(i)) continue;
+        const hay = this.lower[i];
+        if (Math.abs(hay.length - needle.length) > limit) continue;
+        if (histogramBound(slots, hist, needle.length, this.hists[i], hay.length) > limit) continue;
+        const d = editDistance(needle, hay, limit);
+        if (d <= limit) scores.set(i, d);
+      }
+    };
+    scan(1);
+    const best = scores.size ? Math.min(...scores.values()) : Infinity;
+    const limit = Math.min(maxLimit, best + 1);
+    if (limit > 1) scan(limit);
+    if (limit === maxLimit && needle.length >= 4) {
+      // Partial names: `Viewer` for `Project Viewer`.
+      this.lower.forEach((hay, i) => {
+        if (!scores.has(i) && (hay.includes(needle) || needle.includes(hay))) scores.set(i, maxLimit + 0.5);
+      });
+    }
+    const scored = [...scores].map(([i, score]) => ({ name: this.names[i], score }));
+    scored.sort((x, y) => x.score - y.score || x.name.length - y.name.length || x.name.localeCompare(y.name));
+    // A much closer candidate makes the far ones noise: keep only those within one edit of the best.
+    const top = scored.length ? scored[0].score : 0;
+    return scored.filter((s) => s.score <= top + 1).slice(0, max).map((s) => s.name);
+  }
+}
+
 /**
  * The closest candidates to `input`, best first, at most `max` of them. Returns nothing when no candidate
  * is plausibly what was meant.
  */
 export function nearest(input: string, candidates: Iterable<string>, max = 3): string[] {
-  const needle = input.toLowerCase().trim();
-  if (needle.length === 0) return [];
-  const limit = Math.max(1, Math.min(4, Math.floor(needle.length / 3)));
-  const scored: { name: string; score: number }[] = [];
-  const seen = new Set<string>();
-  for (const name of candidates) {
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const hay = name.toLowerCase();
-    let score: number;
-    if (hay === needle) score = 0;
-    else {
-      const d = editDistance(needle, hay, limit);
-      if (d <= limit) score = d;
-      else if (needle.length >= 4 && (hay.includes(needle) || needle.includes(hay))) score = limit + 0.5;
-      else continue;
-    }
-    scored.push({ name, score });
-  }
-  scored.sort((x, y) => x.score - y.score || x.name.length - y.name.length || x.name.localeCompare(y.name));
-  // A much closer candidate makes the far ones noise: keep only those within one edit of the best.
-  const best = scored.length ? scored[0].score : 0;
-  return scored.filter((s) => s.score <= best + 1).slice(0, max).map((s) => s.name);
+  return new Suggester(candidates).nearest(input, max);
 }
 
 /** "`A`", "`A` or `B`", "`A`, `B` or `C`". */

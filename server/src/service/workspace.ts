@@ -8,7 +8,7 @@
 import { getBuiltinRole, allBuiltinRoles, getPermission, SPACE_MANAGER, type Dimension } from './catalog';
 import { makeDiagnostic } from './diagnostic';
 import { kindOfPath, parseFile } from './parse';
-import { nearest } from './suggest';
+import { nearest, Suggester } from './suggest';
 import { LineMap } from './text';
 import type { Diagnostic, FileModel, Related, RoleDoc, SpaceDoc, Span, TeamDoc } from './types';
 
@@ -86,6 +86,9 @@ export class Workspace {
   private readonly teamFiles = new Set<string>();
   /** Files whose diagnostics name an unknown role or space; their suggestions depend on all names. */
   private readonly unresolved = new Set<string>();
+  /** Did-you-mean over every role name, rebuilt when the set of names changes. */
+  private roleSuggester: Suggester | undefined;
+  private spaceSuggester: Suggester | undefined;
 
   /** True when `uri` names a role, team or space file. */
   static accepts(uri: string): boolean {
@@ -278,6 +281,8 @@ export class Workspace {
     if (hadSpaces !== this.declaresSpaces) touch(this.teamFiles);
     if (roleNamesBefore !== this.roleDefs.size || spaceNamesBefore !== this.spaceDefs.size || namesMoved(prev, next)) {
       touch(this.unresolved);
+      this.roleSuggester = undefined;
+      this.spaceSuggester = undefined;
     }
     for (const u of affected) {
       const e = this.entries.get(u);
@@ -354,7 +359,8 @@ export class Workspace {
       if (a.space && declares && !this.resolveSpace(a.space.value)) this.unknownSpace(a.space.value, a.space.span, out);
       const role = this.resolveRole(a.role.value);
       if (!role) {
-        const candidates = nearest(a.role.value, [...this.customRoleNames(), ...Array.from(allBuiltinRoles(), (r) => r.name)]);
+        this.roleSuggester ??= new Suggester([...this.customRoleNames(), ...Array.from(allBuiltinRoles(), (r) => r.name)]);
+        const candidates = this.roleSuggester.nearest(a.role.value);
         out.push(makeDiagnostic('unknown-role', a.role.span, { name: a.role.value, candidates }, { candidates, role: a.role.value }));
         continue;
       }
@@ -398,7 +404,10 @@ export class Workspace {
       } else {
         applied = a.space.value;
       }
-      if (applied !== undefined && role.kind === 'mixed') {
+      // Only names Octopus would grant at the system level count; misspelt or wrong-level ones are
+      // reported on the role itself.
+      const serverWide = role.systemPermissions.filter((p) => (getPermission(p)?.level ?? 'space') !== 'space');
+      if (applied !== undefined && role.kind === 'mixed' && serverWide.length > 0) {
         const related: Related[] = role.definition?.doc.systemPermissions
           ? [{ uri: role.definition.uri, span: role.definition.doc.systemPermissions.key.keySpan, message: `the system permissions of ${role.name}` }]
           : [];
@@ -406,7 +415,7 @@ export class Workspace {
           makeDiagnostic(
             'implicit-system-grant',
             a.role.span,
-            { role: role.name, space: applied, permissions: role.systemPermissions },
+            { role: role.name, space: applied, permissions: serverWide },
             { role: role.name },
             related,
           ),
@@ -460,7 +469,8 @@ export class Workspace {
   }
 
   private unknownSpace(name: string, span: Span, out: Diagnostic[]): void {
-    const candidates = nearest(name, this.spaceNames());
+    this.spaceSuggester ??= new Suggester(this.spaceNames());
+    const candidates = this.spaceSuggester.nearest(name);
     out.push(makeDiagnostic('unknown-space', span, { name, candidates }, { candidates }));
   }
 

@@ -1,0 +1,108 @@
+/**
+ * The checker against its floor: for each workspace size, the time to find, read and parse every file
+ * with `yaml` and nothing else (the floor), next to the full check, each in a fresh Node process,
+ * alternating, three rounds, median reported. Also the wall time of the installed command and the peak
+ * memory of each process.
+ *
+ *   node out/bench/check.js [SIZE...]        (default: 1000 10000)
+ *
+ * Writes the table to docs/performance.md (between the markers) and prints it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateWorkspace, writeWorkspace } from './generate';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const WORK = path.join(ROOT, 'bench', '.work');
+const ROUNDS = 3;
+
+interface Sample {
+  ms: number;
+  rssMB: number;
+  count?: number;
+}
+
+/** Runs `code` in a fresh Node process; it prints one JSON line with its own measurements. */
+function child(code: string, dir: string): Sample {
+  const run = spawnSync(process.execPath, ['--max-old-space-size=4096', '-e', code, dir], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (run.status !== 0 && !run.stdout.includes('{')) throw new Error(`benchmark child failed: ${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as Sample;
+}
+
+const FLOOR = `
+const { promises: fs } = require('node:fs');
+const { parseAllDocuments } = require('yaml');
+const { findWorkspaceFiles } = require('./out/server/src/node/files.js');
+(async () => {
+  const t = process.hrtime.bigint();
+  const files = await findWorkspaceFiles([process.argv[1]]);
+  await Promise.all(files.map(async (f) => { parseAllDocuments(await fs.readFile(f, 'utf8')); }));
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  console.log(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024, count: files.length }));
+})();`;
+
+const CHECK = `
+const { runCli } = require('./dist/cli.js');
+(async () => {
+  const t = process.hrtime.bigint();
+  let out = '';
+  await runCli(['check', process.argv[1], '--format', 'json'], { stdout: (s) => (out += s), stderr: () => {}, cwd: process.cwd() });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  console.log(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024, count: JSON.parse(out).length }));
+})();`;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function bench(size: number): string {
+  const dir = path.join(WORK, String(size));
+  if (!existsSync(path.join(dir, '.complete'))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeWorkspace(dir, generateWorkspace({ files: size, seed: 42 }));
+    writeFileSync(path.join(dir, '.complete'), '');
+  }
+  const floor: Sample[] = [];
+  const check: Sample[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    floor.push(child(FLOOR, dir));
+    check.push(child(CHECK, dir));
+  }
+  const wall: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const t = process.hrtime.bigint();
+    spawnSync(process.execPath, [path.join(ROOT, 'bin', 'octopus-roles.js'), 'check', dir, '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    wall.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  const f = median(floor.map((s) => s.ms));
+  const c = median(check.map((s) => s.ms));
+  return `| ${size.toLocaleString('en')} | ${f.toFixed(0)} | ${c.toFixed(0)} | ${(c / f).toFixed(2)} | ${((c * 1000) / size).toFixed(0)} | ${median(wall).toFixed(0)} | ${Math.max(...floor.map((s) => s.rssMB)).toFixed(0)} / ${Math.max(...check.map((s) => s.rssMB)).toFixed(0)} | ${check[0].count} |`;
+}
+
+function main(): void {
+  if (!existsSync(path.join(ROOT, 'dist', 'cli.js'))) throw new Error('run `npm run build` first');
+  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const rows = (sizes.length ? sizes : [1000, 10000]).map(bench);
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const table = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}.`,
+    `Median of ${ROUNDS} runs, floor and checker alternating, each in a fresh process (module loading excluded; the wall column includes it).`,
+    '',
+    '| files | floor ms (read + `yaml` parse) | checker ms | checker / floor | µs per file | `octopus-roles check` wall ms | peak RSS MB floor / checker | diagnostics |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+  ].join('\n');
+  console.log(table);
+  const doc = path.join(ROOT, 'docs', 'performance.md');
+  const start = '<!-- bench:check:start -->';
+  const end = '<!-- bench:check:end -->';
+  if (existsSync(doc)) {
+    const text = readFileSync(doc, 'utf8');
+    const i = text.indexOf(start);
+    const j = text.indexOf(end);
+    if (i >= 0 && j > i) writeFileSync(doc, text.slice(0, i + start.length) + '\n' + table + '\n' + text.slice(j));
+  }
+}
+
+main();
