@@ -188,6 +188,9 @@ export function startServer(connection: Connection): void {
       pushConfigDiagnostics();
       changed(affected);
       changed(project.ws.uris());
+      // Settle the scan's results before any request that waited for it is answered.
+      clearTimeout(flushTimer);
+      flush();
     })().catch((err) => connection.console.error(`scan failed: ${err instanceof Error ? err.stack : String(err)}`));
   });
 
