@@ -109,6 +109,19 @@ describe('language server over JSON-RPC (stdio)', function () {
     assert.equal(client.published.size, 0, 'a pull client gets nothing pushed');
   });
 
+  it('obeys .octopus-roles.yaml at the folder root, over the editor settings', async () => {
+    dir = tempWorkspace({ '.octopus-roles.yaml': 'rules:\n  unknown-role: warning\n', 't.team.yaml': 'name: T\nspace: S\nroles: [Nobody, System Manager]\n' });
+    client = new TestClient();
+    client.settings = { rules: { 'unknown-role': 'off', 'system-role-in-space-team': 'hint' } };
+    await client.initialize(dir, PULL_CAPABILITIES);
+    const report = (await client.connection.sendRequest('workspace/diagnostic', { previousResultIds: [] })) as { items: { uri: string; items: { code: string; severity: number }[] }[] };
+    const team = report.items.find((i) => i.uri === uriOf(dir, 't.team.yaml'))!;
+    assert.deepEqual(team.items.map((d) => [d.code, d.severity]), [
+      ['unknown-role', 2],
+      ['system-role-in-space-team', 4],
+    ]);
+  });
+
   it('completes permission names with their level and hovers them', async () => {
     dir = tempWorkspace({});
     client = new TestClient();

@@ -18,7 +18,7 @@ import {
   type EditorSettings,
   type Settings,
 } from '../service';
-import { findConfigFile, findWorkspaceFiles, readWorkspaceFile } from './files';
+import { findWorkspaceFiles, readWorkspaceFile } from './files';
 
 interface Folder {
   readonly uri: string;
@@ -112,7 +112,9 @@ export class Project {
   }
 
   private async loadConfig(f: Folder): Promise<void> {
-    f.configPath = await findConfigFile(f.path);
+    // Only the folder's own file: the server reads nothing outside the workspace folders.
+    const candidate = path.join(f.path, CONFIG_FILE_NAME);
+    f.configPath = (await fs.stat(candidate).catch(() => undefined))?.isFile() ? candidate : undefined;
     f.config = undefined;
     f.configDiagnostics = [];
     if (!f.configPath) return;
