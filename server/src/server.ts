@@ -116,7 +116,6 @@ export function startServer(connection: Connection): void {
     const uris = [...pending];
     pending.clear();
     if (pull) {
-      for (const uri of uris) versions.set(uri, (versions.get(uri) ?? 0) + 1);
       const waiting = wake;
       wake = [];
       waiting.forEach((w) => w());
@@ -134,7 +133,11 @@ export function startServer(connection: Connection): void {
   };
 
   const changed = (uris: Iterable<string>) => {
-    for (const u of uris) pending.add(u);
+    for (const u of uris) {
+      pending.add(u);
+      // At once, not when flushed: a pull that follows this edit must not be told "unchanged".
+      versions.set(u, (versions.get(u) ?? 0) + 1);
+    }
     if (!flushTimer && pending.size) flushTimer = setTimeout(flush, 15);
   };
 

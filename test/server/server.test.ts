@@ -85,6 +85,23 @@ describe('language server over JSON-RPC (stdio)', function () {
     assert.equal(client.published.has(team), false, 'an open file is pulled, not pushed');
   });
 
+  it('answers a pull that follows an edit with the new diagnostics, never "unchanged"', async () => {
+    dir = tempWorkspace({ 'r.role.yaml': ROLE });
+    client = new TestClient();
+    await client.initialize(dir, PULL_CAPABILITIES);
+    const uri = uriOf(dir, 'r.role.yaml');
+    await client.open(uri, ROLE);
+    type Report = { kind: string; resultId: string; items?: { code: string }[] };
+    const pullRole = (previousResultId?: string) => client.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri }, previousResultId }) as Promise<Report>;
+    const first = await pullRole();
+    assert.deepEqual(first.items, []);
+    assert.equal((await pullRole(first.resultId)).kind, 'unchanged');
+    await client.change(uri, ROLE.replace('ProjectView', 'ProjectVeiw'), 2);
+    const second = await pullRole(first.resultId);
+    assert.equal(second.kind, 'full');
+    assert.deepEqual(second.items!.map((d) => d.code), ['unknown-permission']);
+  });
+
   it('serves the other files through workspace diagnostics, holding the request until something changes', async () => {
     dir = tempWorkspace({ 'r.role.yaml': ROLE, 't.team.yaml': TEAM, 'x.team.yaml': 'name: X\nspace: S\nroles: [Nobody]\n' });
     client = new TestClient();
