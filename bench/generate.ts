@@ -333,9 +333,9 @@ export function generateWorkspaceDetailed(opts: GenerateOptions): GeneratedWorks
   const roleFileCount = Math.round((total - spaceFileCount) * 0.35);
   const teamFileCount = total - spaceFileCount - roleFileCount;
 
-  // Folders of about 100 files each: `<base>/<group>-NN/`, or `<base>/` when 100 or fewer files.
+  // Folders of about 100 files each: `<base>/<group>-NN/`; spaces/ is split only past 100 spaces.
   const folderFor = (base: string, index: number, count: number, group: (chunk: number) => string): string => {
-    if (count <= 100) return base;
+    if (base === 'spaces' && count <= 100) return base;
     const chunk = Math.floor(index / 100);
     return `${base}/${group(chunk)}-${String(chunk + 1).padStart(2, '0')}`;
   };
