@@ -5,6 +5,7 @@
  *   node out/bench/server.js [FILES]        (default 10000)
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { PUSH_CAPABILITIES, TestClient, uriOf } from '../test/server/client';
 import { generateWorkspace, writeWorkspace } from './generate';
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   await client.waitFor('first diagnostics', () => client.published.size > 0, 120000);
   const firstDiagnostics = performance.now() - t0;
 
-  const roleDir = path.join(dir, 'roles', 'group-0');
+  const roleDir = path.join(dir, 'roles', readdirSync(path.join(dir, 'roles')).sort()[0]);
   const roleFile = readdirSync(roleDir).find((f) => f.endsWith('.role.yaml'))!;
   const roleUri = uriOf(roleDir, roleFile);
   const text = readFileSync(path.join(roleDir, roleFile), 'utf8');
@@ -70,6 +71,16 @@ async function main(): Promise<void> {
     `- keystroke in a role to its own new diagnostics (100 edits, including 15 ms batching): ${percentiles(keystroke)}`,
   ].join('\n');
   console.log(report);
+  const doc = path.join(ROOT, 'docs', 'performance.md');
+  const start = '<!-- bench:server:start -->';
+  const end = '<!-- bench:server:end -->';
+  const current = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
+  const i = current.indexOf(start);
+  const j = current.indexOf(end);
+  if (i >= 0 && j > i) {
+    const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}.`;
+    writeFileSync(doc, current.slice(0, i + start.length) + '\n' + stamp + '\n\n' + report + '\n' + current.slice(j));
+  }
 }
 
 main().catch((err: unknown) => {

@@ -102,11 +102,16 @@ export class Project {
     for (const f of this.folders) {
       await this.loadConfig(f);
       const files = await findWorkspaceFiles([f.path], (dir, reason) => this.log(`skipped ${dir}: ${reason}`));
-      for (const file of files) {
-        const uri = pathToUri(file);
-        if (!this.accepts(uri) || this.open.has(uri)) continue;
-        for (const u of await this.loadFromDisk(uri)) affected.add(u);
-      }
+      const uris = files.map(pathToUri).filter((uri) => this.accepts(uri) && !this.open.has(uri));
+      // Read a few dozen files at a time: the disk overlaps with parsing, and memory stays bounded.
+      let next = 0;
+      const worker = async () => {
+        while (next < uris.length) {
+          const uri = uris[next++];
+          for (const u of await this.loadFromDisk(uri)) affected.add(u);
+        }
+      };
+      await Promise.all(Array.from({ length: 32 }, worker));
     }
     return affected;
   }
