@@ -4,12 +4,13 @@
  */
 import { allPermissions, getBuiltinRoleIgnoreCase, getPermission, getRetiredPermission } from './catalog';
 import { makeDiagnostic } from './diagnostic';
-import { nearest } from './suggest';
+import { Suggester } from './suggest';
 import type { Diagnostic, Doc, NameList, PermissionListKey, RoleDoc, TeamDoc } from './types';
 
-let permissionNames: string[] | undefined;
-function permissionNameList(): string[] {
-  return (permissionNames ??= Array.from(allPermissions(), (p) => p.name));
+let permissionSuggester: Suggester | undefined;
+function suggestPermissions(name: string): string[] {
+  permissionSuggester ??= new Suggester(Array.from(allPermissions(), (p) => p.name));
+  return permissionSuggester.nearest(name);
 }
 
 const EXPORT_IMPORT = /export|import/i;
@@ -68,7 +69,7 @@ function checkPermissionList(list: NameList, key: PermissionListKey, uri: string
         );
       } else {
         const exportImport = EXPORT_IMPORT.test(name);
-        const candidates = exportImport || suggested++ >= MAX_SUGGESTED ? [] : nearest(name, permissionNameList());
+        const candidates = exportImport || suggested++ >= MAX_SUGGESTED ? [] : suggestPermissions(name);
         out.push(makeDiagnostic('unknown-permission', item.span, { name, candidates, exportImport }, { candidates }));
       }
       return;
