@@ -24,6 +24,7 @@ import {
   type CancellationToken,
   type CompletionItem,
   type WorkspaceDiagnosticParams,
+  type WorkspaceFoldersChangeEvent,
   type DocumentDiagnosticReport,
   type WorkspaceDiagnosticReport,
   type WorkspaceDocumentDiagnosticReport,
@@ -68,6 +69,7 @@ export function startServer(connection: Connection): void {
   let refreshSupport = false;
   let configurationSupport = false;
   let watcherRegistration = false;
+  let workspaceFolderSupport = false;
   let ready: Promise<void> = Promise.resolve();
   const pushed = new Set<string>();
   const pending = new Set<string>();
@@ -161,6 +163,7 @@ export function startServer(connection: Connection): void {
     refreshSupport = Boolean(caps.workspace?.diagnostics?.refreshSupport);
     configurationSupport = Boolean(caps.workspace?.configuration);
     watcherRegistration = Boolean(caps.workspace?.didChangeWatchedFiles?.dynamicRegistration);
+    workspaceFolderSupport = Boolean(caps.workspace?.workspaceFolders);
     const initial = normaliseEditorSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
     for (const f of folders) project.addFolder(f.uri, initial);
@@ -170,7 +173,7 @@ export function startServer(connection: Connection): void {
         completionProvider: { triggerCharacters: [' ', '-', '[', ',', ':'], resolveProvider: false },
         hoverProvider: true,
         ...(pull ? { diagnosticProvider: { identifier: 'octopus-roles', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
-        workspace: { workspaceFolders: { supported: true } },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'octopus-roles-language-server', version: '0.1.0' },
     };
@@ -184,6 +187,19 @@ export function startServer(connection: Connection): void {
         });
       }
       if (configurationSupport) await connection.client.register(DidChangeConfigurationNotification.type, { section: 'octopusRoles' }).catch(() => undefined);
+      if (workspaceFolderSupport) {
+        connection.workspace.onDidChangeWorkspaceFolders(
+          guard('didChangeWorkspaceFolders', undefined, async (e: WorkspaceFoldersChangeEvent) => {
+            await ready;
+            for (const f of e.removed) changed(project.removeFolder(f.uri));
+            for (const f of e.added) project.addFolder(f.uri, normaliseEditorSettings({}));
+            if (e.added.length) {
+              await fetchSettings();
+              changed(await project.scan());
+            }
+          }),
+        );
+      }
       await fetchSettings().catch((err) => connection.console.error(`settings: ${String(err)}`));
       const started = Date.now();
       const affected = await project.scan();

@@ -38,7 +38,7 @@ export const PUSH_CAPABILITIES: ClientCapabilities = {
 };
 
 export const PULL_CAPABILITIES: ClientCapabilities = {
-  workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, diagnostics: { refreshSupport: true }, configuration: true },
+  workspace: { didChangeWatchedFiles: { dynamicRegistration: true }, diagnostics: { refreshSupport: true }, configuration: true, workspaceFolders: true },
   textDocument: { ...PUSH_CAPABILITIES.textDocument, diagnostic: { dynamicRegistration: false } },
 };
 

@@ -139,6 +139,30 @@ describe('language server over JSON-RPC (stdio)', function () {
     ]);
   });
 
+  it('follows workspace folders being added and removed (multi-root)', async () => {
+    dir = tempWorkspace({ 'a/r.role.yaml': ROLE, 'b/t.team.yaml': TEAM });
+    client = new TestClient();
+    await client.initialize(path.join(dir, 'a'), PULL_CAPABILITIES);
+    type Report = { items: { uri: string; resultId: string; items: { code: string }[] }[] };
+    const team = uriOf(dir, 'b/t.team.yaml');
+    const folderB = { uri: uriOf(dir, 'b'), name: 'b' };
+    const first = (await client.connection.sendRequest('workspace/diagnostic', { previousResultIds: [] })) as Report;
+    assert.deepEqual(first.items.map((i) => path.basename(i.uri)), ['r.role.yaml']);
+    const previousResultIds = first.items.map((i) => ({ uri: i.uri, value: i.resultId }));
+    const next = client.connection.sendRequest('workspace/diagnostic', { previousResultIds }) as Promise<Report>;
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [folderB], removed: [] } });
+    const added = await next;
+    assert.deepEqual(added.items.find((i) => i.uri === team)?.items, [], 'one model across folders: the team finds its role');
+    const ids = [...previousResultIds, ...added.items.map((i) => ({ uri: i.uri, value: i.resultId }))];
+    const after = client.connection.sendRequest('workspace/diagnostic', { previousResultIds: ids }) as Promise<Report>;
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [{ uri: uriOf(dir, 'a'), name: 'a' }] } });
+    const removed = await after;
+    assert.deepEqual(removed.items.map((i) => [path.basename(i.uri), i.items.map((d) => d.code)]).sort(), [
+      ['r.role.yaml', []],
+      ['t.team.yaml', ['unknown-role']],
+    ]);
+  });
+
   it('completes permission names with their level and hovers them', async () => {
     dir = tempWorkspace({});
     client = new TestClient();

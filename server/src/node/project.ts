@@ -57,6 +57,23 @@ export class Project {
     this.folders.push({ uri, path: p, editor, excludes: editor.exclude.map(globToRegExp), configDiagnostics: [], configText: '' });
   }
 
+  /** Forgets a workspace folder and the files that only it held. Returns the files affected. */
+  removeFolder(uri: string): Set<string> {
+    const i = this.folders.findIndex((f) => f.uri === uri);
+    if (i < 0) return new Set();
+    const [gone] = this.folders.splice(i, 1);
+    const affected = new Set<string>();
+    for (const file of [...this.ws.uris()]) {
+      const p = uriToPath(file);
+      if (!p || this.open.has(file) || this.folderOf(file)) continue;
+      const rel = path.relative(gone.path, p);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      for (const u of this.ws.removeFile(file)) affected.add(u);
+      affected.add(file);
+    }
+    return affected;
+  }
+
   folderUris(): string[] {
     return this.folders.map((f) => f.uri);
   }
