@@ -49,10 +49,20 @@ interface Entry {
 const lower = (s: string): string => s.toLowerCase();
 const teamKey = (team: TeamDoc): string => `${team.space ? lower(team.space.value) : ''}\u0000${lower(team.name!.value)}`;
 
-function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+/**
+ * Adds a definition, keeping each list ordered by file and position, so that which of several same-named
+ * definitions counts as "the" one never depends on the order in which files were loaded or edited.
+ */
+function addTo<K, D extends { span: Span }>(map: Map<K, Located<D>[]>, key: K, value: Located<D>): void {
   const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+  if (!list) {
+    map.set(key, [value]);
+    return;
+  }
+  const before = (a: Located<D>, b: Located<D>) => a.uri < b.uri || (a.uri === b.uri && a.doc.span.start < b.doc.span.start);
+  let i = list.length;
+  while (i > 0 && before(value, list[i - 1])) i--;
+  list.splice(i, 0, value);
 }
 
 function removeFrom<K, V extends { uri: string }>(map: Map<K, V[]>, key: K, uri: string): void {
