@@ -62,7 +62,7 @@ export function parseFile(uri: string, text: string, kind: Kind): FileModel {
   const suffix = suffixOf(uri);
   parsed.forEach((yamlDoc, index) => {
     const errors = yamlDoc.errors.map((e) =>
-      makeDiagnostic('yaml-syntax', visibleSpan(text, e.pos[0], e.pos[1]), { detail: firstLine(e.message) }),
+      makeDiagnostic('yaml-syntax', visibleSpan(text, e.pos[0], e.pos[1]), { detail: friendly(firstLine(e.message)) }),
     );
     const found: Diagnostic[] = [];
     const reader = new DocReader(text, yamlDoc, kind, index, suffix, found);
@@ -125,6 +125,10 @@ function firstLine(s: string): string {
   return line.endsWith('.') || line.endsWith(':') ? line.replace(/:$/, '') : line;
 }
 
+function friendly(message: string): string {
+  return /call stack/i.test(message) ? 'the document is nested too deeply to analyse' : message;
+}
+
 function errorText(err: unknown): string {
   if (err instanceof RangeError) return 'it is nested too deeply';
   return err instanceof Error ? err.message : String(err);
@@ -157,7 +161,7 @@ class DocReader {
     }
     const keys = new Map<string, KeyRef>();
     const pairs = new Map<string, Pair>();
-    for (const pair of root.items) {
+    for (const pair of this.pairsOf(root.items)) {
       const key = this.keyOf(pair);
       if (!key) continue;
       if (!keys.has(key.key)) {
@@ -220,15 +224,58 @@ class DocReader {
     return { start: span.start, end };
   }
 
+  private readonly badAliases = new Set<Node>();
+
+  /** Resolves an alias one level; an alias to no anchor is reported (once) and reads as empty. */
   private deref(node: YNode): YNode {
     if (node && isAlias(node)) {
+      let target: YNode;
       try {
-        return (node.resolve(this.yamlDoc) as YNode) ?? null;
+        target = node.resolve(this.yamlDoc) as YNode;
       } catch {
+        target = undefined;
+      }
+      if (!target) {
+        const span = spanOf(node);
+        if (span && !this.badAliases.has(node)) {
+          this.badAliases.add(node);
+          this.invalid(span, `The alias \`*${node.source}\``, 'the name of an anchor (`&name`) defined above it');
+        }
         return null;
       }
+      return target;
     }
     return node;
+  }
+
+  /**
+   * A mapping's pairs with YAML merge keys (`<<: *base` or `<<: [*a, *b]`) expanded one level: merged
+   * keys count unless the mapping sets them itself, as in YAML 1.1.
+   */
+  private pairsOf(items: Pair[]): Pair[] {
+    if (!items.some((p) => isScalar(p.key) && p.key.value === '<<')) return items;
+    const own = items.filter((p) => !(isScalar(p.key) && p.key.value === '<<'));
+    const seen = new Set(own.map((p) => (isScalar(p.key) ? String(p.key.value) : '')));
+    const merged: Pair[] = [];
+    for (const p of items) {
+      if (!(isScalar(p.key) && p.key.value === '<<')) continue;
+      const value = this.deref(p.value as YNode);
+      const sources = isSeq(value) ? value.items.map((i) => this.deref(i as YNode)) : [value];
+      for (const src of sources) {
+        if (!isMap(src)) {
+          const span = spanOf(src) ?? spanOf(p.key as YNode);
+          if (span) this.invalid(span, 'A merge key `<<`', 'an alias to a mapping, or a list of them');
+          continue;
+        }
+        for (const q of src.items) {
+          const k = isScalar(q.key) ? String(q.key.value) : '';
+          if (k === '<<' || seen.has(k)) continue;
+          seen.add(k);
+          merged.push(q);
+        }
+      }
+    }
+    return [...own, ...merged];
   }
 
   private keyOf(pair: Pair): KeyRef | undefined {
@@ -300,7 +347,7 @@ class DocReader {
       }
       return name;
     }
-    if (pair && this.deref(pair.value as YNode) && !isNullScalar(this.deref(pair.value as YNode))) return undefined;
+    if (pair && (isAlias(pair.value) || !isNullScalar(this.deref(pair.value as YNode)))) return undefined;
     const anchor = keys.get('name')?.keySpan ?? keys.values().next().value?.keySpan ?? docSpan;
     this.out.push(makeDiagnostic('missing-name', anchor, { kind: this.kind }, { doc: this.index }));
     return undefined;
@@ -375,7 +422,7 @@ class DocReader {
         this.invalid(shown, 'A role assignment', 'a role name or a mapping with `role:`');
         continue;
       }
-      const a = this.readLongAssignment(item.items, span, shown);
+      const a = this.readLongAssignment(this.pairsOf(item.items), span, shown);
       if (a) result.push(a);
     }
     return result;
