@@ -1,46 +1,75 @@
 /**
- * The language server on a generated workspace, over JSON-RPC (stdio, the shipped bin): start-up to the
- * first diagnostics, and the latency of completion, hover and a keystroke's own diagnostics.
+ * The language server on a generated workspace, over JSON-RPC (stdio, the shipped bin, pushed
+ * diagnostics): start-up to the first diagnostics; completion and hover latency; the latency from a
+ * keystroke in a role used by 1,000 teams to that role's own new diagnostics and to the updated
+ * diagnostics of all 1,000 teams; the server's memory after indexing and after 10,000 edits.
  *
  *   node out/bench/server.js [FILES]        (default 10000)
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PUSH_CAPABILITIES, TestClient, uriOf } from '../test/server/client';
 import { generateWorkspace, writeWorkspace } from './generate';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+const HOT_TEAMS = 1000;
+const HOT_SPACE_ROLE = 'name: Hot Role\nspacePermissions: [DeploymentCreate, ProjectView]\n';
+const HOT_SYSTEM_ROLE = 'name: Hot Role\nspacePermissions: []\nsystemPermissions: [UserView, ProjectVeiw]\n';
 
 function percentiles(xs: number[]): string {
   const s = [...xs].sort((a, b) => a - b);
-  const p = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))].toFixed(2);
+  const p = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))].toFixed(1);
   return `p50 ${p(0.5)} ms, p95 ${p(0.95)} ms, p99 ${p(0.99)} ms`;
+}
+
+/** Resident memory of a process, from /proc (Linux). */
+function rssMB(pid: number | undefined): string {
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return `${(kb / 1024).toFixed(0)} MB`;
+  } catch {
+    return 'n/a';
+  }
+}
+
+/** The generated workspace, plus one role that 1,000 space teams assign; `size` files in all. */
+function prepare(size: number): string {
+  const dir = path.join(ROOT, 'bench', '.work', `server-${size}`);
+  if (existsSync(path.join(dir, '.complete'))) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const files = generateWorkspace({ files: size - HOT_TEAMS - 1, seed: 42 });
+  files.set('roles/hot.role.yaml', HOT_SPACE_ROLE);
+  const space = /name: (.+)/.exec([...files].find(([p]) => p.endsWith('.space.yaml'))![1])![1].trim();
+  for (let i = 0; i < HOT_TEAMS; i++) files.set(`teams/hot/hot-${i}.team.yaml`, `name: Hot team ${i}\nspace: ${space}\nroles:\n  - Hot Role\n`);
+  writeWorkspace(dir, files);
+  writeFileSync(path.join(dir, '.complete'), '');
+  return dir;
 }
 
 async function main(): Promise<void> {
   const size = Number(process.argv[2] ?? 10000);
-  const dir = path.join(ROOT, 'bench', '.work', String(size));
-  if (!existsSync(path.join(dir, '.complete'))) {
-    mkdirSync(dir, { recursive: true });
-    writeWorkspace(dir, generateWorkspace({ files: size, seed: 42 }));
-    writeFileSync(path.join(dir, '.complete'), '');
-  }
-  const client = new TestClient();
+  const dir = prepare(size);
+  const client = new TestClient(['--expose-gc']);
+  const heapMB = async () => {
+    const m = (await client.connection.sendRequest('octopusRoles/memoryUsage')) as { heapUsed: number };
+    return `${(m.heapUsed / 2 ** 20).toFixed(0)} MB`;
+  };
   const t0 = performance.now();
   await client.initialize(dir, PUSH_CAPABILITIES);
-  const indexed = performance.now() - t0;
-  await client.waitFor('first diagnostics', () => client.published.size > 0, 120000);
+  await client.waitFor('first diagnostics', () => client.published.size > 0, 300000);
   const firstDiagnostics = performance.now() - t0;
+  const rssIndexed = rssMB(client.pid);
+  const heapIndexed = await heapMB();
 
-  const roleDir = path.join(dir, 'roles', readdirSync(path.join(dir, 'roles')).sort()[0]);
+  const roleDir = path.join(dir, 'roles', readdirSync(path.join(dir, 'roles')).filter((d) => !d.endsWith('.yaml')).sort()[0]);
   const roleFile = readdirSync(roleDir).find((f) => f.endsWith('.role.yaml'))!;
   const roleUri = uriOf(roleDir, roleFile);
   const text = readFileSync(path.join(roleDir, roleFile), 'utf8');
   await client.open(roleUri, text);
   const lines = text.split('\n');
   const itemLine = lines.findIndex((l) => l.startsWith('  - '));
-
   const completion: number[] = [];
   const hover: number[] = [];
   for (let i = 0; i < 300; i++) {
@@ -52,23 +81,39 @@ async function main(): Promise<void> {
     hover.push(performance.now() - t);
   }
 
-  // A keystroke that breaks the role: measured until its own diagnostics arrive (push mode, 15 ms batching).
-  const keystroke: number[] = [];
-  for (let v = 2; v < 102; v++) {
+  // Keystrokes in the role 1,000 teams use: it turns system-only and back.
+  const hotUri = uriOf(dir, 'roles/hot.role.yaml');
+  const teamUris = Array.from({ length: HOT_TEAMS }, (_, i) => uriOf(dir, `teams/hot/hot-${i}.team.yaml`));
+  await client.open(hotUri, HOT_SPACE_ROLE);
+  const own: number[] = [];
+  const dependents: number[] = [];
+  for (let v = 2; v < 42; v++) {
     const broken = v % 2 === 0;
-    const next = broken ? text.replace(lines[itemLine], lines[itemLine] + 'x') : text;
     const t = performance.now();
-    await client.change(roleUri, next, v);
-    await client.waitFor('own diagnostics', () => (client.codes(roleUri) ?? []).includes('unknown-permission') === broken);
-    keystroke.push(performance.now() - t);
+    await client.change(hotUri, broken ? HOT_SYSTEM_ROLE : HOT_SPACE_ROLE, v);
+    await client.waitFor('own diagnostics', () => (client.codes(hotUri) ?? []).includes('unknown-permission') === broken);
+    own.push(performance.now() - t);
+    await client.waitFor('all dependents', () => teamUris.every((u) => (client.codes(u) ?? []).includes('system-role-in-space-team') === broken), 60000);
+    dependents.push(performance.now() - t);
   }
+
+  // 10,000 edits to an ordinary role, sent as fast as a client would, then the final state awaited.
+  const variants = [text, text.replace(lines[itemLine], `${lines[itemLine]}x`)];
+  for (let v = 0; v < 10000; v++) void client.change(roleUri, variants[v % 2], 100 + v);
+  await client.change(roleUri, text.replace(/^(\s*)- .*$/m, '$1- ProjectVeiw'), 20000);
+  await client.waitFor('the last edit', () => (client.codes(roleUri) ?? []).includes('unknown-permission'), 120000);
+  const rssEdited = rssMB(client.pid);
+  const heapEdited = await heapMB();
   await client.dispose();
+
   const report = [
-    `Language server on ${size.toLocaleString('en')} files (stdio, push diagnostics):`,
-    `- initialize to workspace indexed: ${indexed.toFixed(0)} ms; to the first diagnostics: ${firstDiagnostics.toFixed(0)} ms`,
+    `Language server on ${size.toLocaleString('en')} files (stdio, pushed diagnostics), including one role that ${HOT_TEAMS.toLocaleString('en')} teams use:`,
+    `- start to the first diagnostics (spawn, initialize, index every file): ${firstDiagnostics.toFixed(0)} ms`,
     `- completion of a permission name (300 requests): ${percentiles(completion)}`,
     `- hover on a permission (300 requests): ${percentiles(hover)}`,
-    `- keystroke in a role to its own new diagnostics (100 edits, including 15 ms batching): ${percentiles(keystroke)}`,
+    `- keystroke in the role to its own new diagnostics (40 edits): ${percentiles(own)}`,
+    `- keystroke in the role to the new diagnostics of all ${HOT_TEAMS.toLocaleString('en')} teams using it (40 edits): ${percentiles(dependents)}`,
+    `- server memory after indexing: heap ${heapIndexed} after a full collection, RSS ${rssIndexed}; after 10,000 further edits: heap ${heapEdited}, RSS ${rssEdited}`,
   ].join('\n');
   console.log(report);
   const doc = path.join(ROOT, 'docs', 'performance.md');

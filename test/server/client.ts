@@ -52,8 +52,8 @@ export class TestClient {
   private waiters: { check: () => boolean; resolve: () => void }[] = [];
   private stderr = '';
 
-  constructor() {
-    this.child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(execArgv: readonly string[] = []) {
+    this.child = spawn(process.execPath, [...execArgv, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
@@ -95,6 +95,11 @@ export class TestClient {
         },
       });
     });
+  }
+
+  /** The server's process id, for measuring its memory. */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   codes(uri: string): string[] | undefined {
