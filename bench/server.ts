@@ -4,7 +4,7 @@
  * keystroke in a role used by 1,000 teams to that role's own new diagnostics and to the updated
  * diagnostics of all 1,000 teams; the server's memory after indexing and after 10,000 edits.
  *
- *   node out/bench/server.js [FILES]        (default 10000)
+ *   node out/bench/server.js [FILES...]        (default 10000)
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -48,8 +48,7 @@ function prepare(size: number): string {
   return dir;
 }
 
-async function main(): Promise<void> {
-  const size = Number(process.argv[2] ?? 10000);
+async function measure(size: number): Promise<string> {
   const dir = prepare(size);
   const client = new TestClient(['--expose-gc']);
   const heapMB = async () => {
@@ -116,6 +115,13 @@ async function main(): Promise<void> {
     `- server memory after indexing: heap ${heapIndexed} after a full collection, RSS ${rssIndexed}; after 10,000 further edits: heap ${heapEdited}, RSS ${rssEdited}`,
   ].join('\n');
   console.log(report);
+  return report;
+}
+
+async function main(): Promise<void> {
+  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const reports: string[] = [];
+  for (const size of sizes.length ? sizes : [10000]) reports.push(await measure(size));
   const doc = path.join(ROOT, 'docs', 'performance.md');
   const start = '<!-- bench:server:start -->';
   const end = '<!-- bench:server:end -->';
@@ -124,7 +130,7 @@ async function main(): Promise<void> {
   const j = current.indexOf(end);
   if (i >= 0 && j > i) {
     const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}.`;
-    writeFileSync(doc, current.slice(0, i + start.length) + '\n' + stamp + '\n\n' + report + '\n' + current.slice(j));
+    writeFileSync(doc, current.slice(0, i + start.length) + '\n' + stamp + '\n\n' + reports.join('\n\n') + '\n' + current.slice(j));
   }
 }
 

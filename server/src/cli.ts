@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { findConfigFile, findWorkspaceFiles, readWorkspaceFile } from './node/files';
+import { findConfigFile, findWorkspaceFiles, forEachLimited, readWorkspaceFile } from './node/files';
 import {
   CONFIG_FILE_NAME,
   finalDiagnostics,
@@ -183,11 +183,11 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
   const found = await findWorkspaceFiles(dirs, (dir, reason) => io.stderr(`octopus-roles: skipped ${display(dir, io.cwd)}: ${reason}\n`));
   const all = [...new Set([...found, ...files])];
   const ws = new Workspace();
-  const results = await Promise.all(all.map(async (file) => ({ file, read: await readWorkspaceFile(file, settings.maxFileSize) })));
-  for (const { file, read } of results) {
+  await forEachLimited(all, async (file) => {
+    const read = await readWorkspaceFile(file, settings.maxFileSize);
     if ('text' in read) ws.setFile(file, read.text);
     else ws.setProblem(file, read.problem);
-  }
+  });
 
   const findings: Finding[] = [...configFinding];
   for (const file of all.sort()) {

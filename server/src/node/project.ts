@@ -18,7 +18,7 @@ import {
   type EditorSettings,
   type Settings,
 } from '../service';
-import { findWorkspaceFiles, readWorkspaceFile } from './files';
+import { findWorkspaceFiles, forEachLimited, readWorkspaceFile } from './files';
 
 interface Folder {
   readonly uri: string;
@@ -120,15 +120,9 @@ export class Project {
       await this.loadConfig(f);
       const files = await findWorkspaceFiles([f.path], (dir, reason) => this.log(`skipped ${dir}: ${reason}`));
       const uris = files.map(pathToUri).filter((uri) => this.accepts(uri) && !this.open.has(uri));
-      // Read a few dozen files at a time: the disk overlaps with parsing, and memory stays bounded.
-      let next = 0;
-      const worker = async () => {
-        while (next < uris.length) {
-          const uri = uris[next++];
-          for (const u of await this.loadFromDisk(uri)) affected.add(u);
-        }
-      };
-      await Promise.all(Array.from({ length: 32 }, worker));
+      await forEachLimited(uris, async (uri) => {
+        for (const u of await this.loadFromDisk(uri)) affected.add(u);
+      });
     }
     return affected;
   }
