@@ -60,7 +60,7 @@ async function measure(size: number): Promise<string> {
     return `${(m.heapUsed / 2 ** 20).toFixed(0)} MB`;
   };
   const t0 = performance.now();
-  await client.initialize(dir, PUSH_CAPABILITIES);
+  await client.initialize(dir, PUSH_CAPABILITIES, 600000);
   await client.waitFor('first diagnostics', () => client.published.size > 0, 300000);
   const firstDiagnostics = performance.now() - t0;
   const rssIndexed = rssMB(client.pid);

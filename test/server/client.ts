@@ -106,7 +106,7 @@ export class TestClient {
     return this.published.get(uri)?.map((d) => String(d.code));
   }
 
-  async initialize(folder: string, capabilities: ClientCapabilities): Promise<InitializeResult> {
+  async initialize(folder: string, capabilities: ClientCapabilities, scanTimeoutMs = 15000): Promise<InitializeResult> {
     const result = (await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(folder).href,
@@ -114,7 +114,7 @@ export class TestClient {
       capabilities,
     })) as InitializeResult;
     await this.connection.sendNotification('initialized', {});
-    await this.waitFor('the initial scan', () => this.logs.some((l) => l.startsWith('indexed ')));
+    await this.waitFor('the initial scan', () => this.logs.some((l) => l.startsWith('indexed ')), scanTimeoutMs);
     return result;
   }
 
