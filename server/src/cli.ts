@@ -21,8 +21,9 @@ import {
   type Range,
   type Settings,
 } from './service';
+import { VERSION } from './version';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 /** Where the checker writes; tests pass their own. */
 export interface CliIO {

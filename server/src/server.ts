@@ -35,6 +35,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Project } from './node/project';
+import { VERSION } from './version';
 import {
   complete,
   finalDiagnostics,
@@ -179,7 +180,7 @@ export function startServer(connection: Connection): void {
         ...(pull ? { diagnosticProvider: { identifier: 'octopus-roles', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
-      serverInfo: { name: 'octopus-roles-language-server', version: '0.1.0' },
+      serverInfo: { name: 'octopus-roles-language-server', version: VERSION },
     };
   });
 
