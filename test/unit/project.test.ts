@@ -1,0 +1,48 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { Project, pathToUri } from '../../server/src/node/project';
+import { globToRegExp, normaliseEditorSettings } from '../../server/src/service';
+
+describe("the server's project (files, settings, exclusions)", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'octopus-roles-project-'));
+    for (const [name, text] of Object.entries({
+      'roles/r.role.yaml': 'name: R\nspacePermissions: [ProjectView]\n',
+      'generated/g.role.yaml': 'name: G\n',
+      'teams/t.team.yaml': 'name: T\nspace: S\nroles: [R]\n',
+    })) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), text);
+    }
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('leaves out files that octopusRoles.exclude matches', async () => {
+    const project = new Project(() => undefined);
+    project.addFolder(pathToUri(dir), normaliseEditorSettings({ exclude: ['generated/**'] }));
+    await project.scan();
+    assert.equal(project.ws.has(pathToUri(path.join(dir, 'generated/g.role.yaml'))), false);
+    assert.equal(project.ws.has(pathToUri(path.join(dir, 'roles/r.role.yaml'))), true);
+  });
+
+  it('prefers the editor text of an open file, and goes back to the disk when it closes', async () => {
+    const project = new Project(() => undefined);
+    project.addFolder(pathToUri(dir), normaliseEditorSettings({}));
+    await project.scan();
+    const team = pathToUri(path.join(dir, 'teams/t.team.yaml'));
+    project.edited(team, 'name: T\nspace: S\nroles: [Nobody]\n');
+    assert.deepEqual(project.ws.diagnostics(team).map((d) => d.code), ['unknown-role']);
+    await project.closed(team);
+    assert.deepEqual(project.ws.diagnostics(team).map((d) => d.code), []);
+  });
+
+  it('turns globs into path matchers as .gitignore does', () => {
+    assert.ok(globToRegExp('generated/**').test('generated/a/b.role.yaml'));
+    assert.ok(globToRegExp('*.team.yaml').test('deep/x.team.yaml'));
+    assert.ok(!globToRegExp('roles/*.role.yaml').test('roles/sub/x.role.yaml'));
+    assert.ok(globToRegExp('{a,b}/*.yaml').test('b/x.yaml'));
+  });
+});
