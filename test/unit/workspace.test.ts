@@ -55,6 +55,13 @@ describe('the workspace model', () => {
     assert.deepEqual(ws.diagnostics('t.team.yaml')[0].data?.candidates, ['Deployer']);
   });
 
+  it("updates the spaces a space-required fix offers when a space is removed elsewhere", () => {
+    const ws = fresh({ 's.space.yaml': 'name: Finance\n', 'p.space.yaml': 'name: Platform\n', 't.team.yaml': 'name: T\nroles: [Build Server]\n' });
+    assert.deepEqual(ws.diagnostics('t.team.yaml')[0].data?.spaces, ['Finance', 'Platform']);
+    ws.removeFile('s.space.yaml');
+    assert.deepEqual(ws.diagnostics('t.team.yaml')[0].data?.spaces, ['Platform']);
+  });
+
   it('points duplicate names at each other across files', () => {
     const ws = fresh({ 'a.role.yaml': ROLE, 'b.role.yaml': ROLE });
     const [a] = ws.diagnostics('a.role.yaml');

@@ -94,7 +94,10 @@ export class Workspace {
   private readonly roleRefs = new Map<string, Set<string>>();
   private readonly spaceRefs = new Map<string, Set<string>>();
   private readonly teamFiles = new Set<string>();
-  /** Files whose diagnostics name an unknown role or space; their suggestions depend on all names. */
+  /**
+   * Files with a diagnostic whose suggestions depend on every role or space name (did-you-mean, the
+   * spaces a role could be applied in): they are re-checked whenever a name appears or disappears.
+   */
   private readonly unresolved = new Set<string>();
   /** Did-you-mean over every role name, rebuilt when the set of names changes. */
   private roleSuggester: Suggester | undefined;
@@ -227,7 +230,7 @@ export class Workspace {
         else if (doc.kind === 'role') this.checkDuplicate(doc, 'role', this.roleDefs, result);
         else this.checkDuplicate(doc, 'space', this.spaceDefs, result);
       }
-      if (result.slice(before).some((d) => d.code === 'unknown-role' || d.code === 'unknown-space')) this.unresolved.add(uri);
+      if (result.slice(before).some((d) => NAME_DEPENDENT.has(d.code))) this.unresolved.add(uri);
       else this.unresolved.delete(uri);
       result.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     }
@@ -496,6 +499,8 @@ export class Workspace {
     return result;
   }
 }
+
+const NAME_DEPENDENT: ReadonlySet<string> = new Set(['unknown-role', 'unknown-space', 'space-required']);
 
 function namesMoved(prev: Entry | undefined, next: Entry | undefined): boolean {
   const a = [...(prev?.roles ?? []), '\u0000', ...(prev?.spaces ?? [])].join('\u0001');
