@@ -9,9 +9,10 @@
  * Writes the table to docs/performance.md (between the markers) and prints it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeDocSection } from './docs';
 import { generateWorkspace, writeWorkspace } from './generate';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -94,15 +95,7 @@ function main(): void {
     ...rows,
   ].join('\n');
   console.log(table);
-  const doc = path.join(ROOT, 'docs', 'performance.md');
-  const start = '<!-- bench:check:start -->';
-  const end = '<!-- bench:check:end -->';
-  if (existsSync(doc)) {
-    const text = readFileSync(doc, 'utf8');
-    const i = text.indexOf(start);
-    const j = text.indexOf(end);
-    if (i >= 0 && j > i) writeFileSync(doc, text.slice(0, i + start.length) + '\n' + table + '\n' + text.slice(j));
-  }
+  writeDocSection('check', table);
 }
 
 main();

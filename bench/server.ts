@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PUSH_CAPABILITIES, TestClient, uriOf } from '../test/server/client';
+import { writeDocSection } from './docs';
 import { generateWorkspace, writeWorkspace } from './generate';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -127,16 +128,8 @@ async function main(): Promise<void> {
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
   const reports: string[] = [];
   for (const size of sizes.length ? sizes : [10000]) reports.push(await measure(size));
-  const doc = path.join(ROOT, 'docs', 'performance.md');
-  const start = '<!-- bench:server:start -->';
-  const end = '<!-- bench:server:end -->';
-  const current = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
-  const i = current.indexOf(start);
-  const j = current.indexOf(end);
-  if (i >= 0 && j > i) {
-    const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}.`;
-    writeFileSync(doc, current.slice(0, i + start.length) + '\n' + stamp + '\n\n' + reports.join('\n\n') + '\n' + current.slice(j));
-  }
+  const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}.`;
+  writeDocSection('server', `${stamp}\n\n${reports.join('\n\n')}`);
 }
 
 main().catch((err: unknown) => {

@@ -207,10 +207,9 @@ export function startServer(connection: Connection): void {
       }
       await fetchSettings().catch((err) => connection.console.error(`settings: ${String(err)}`));
       const started = Date.now();
-      const affected = await project.scan();
+      await project.scan();
       connection.console.log(`indexed ${project.ws.size} files in ${Date.now() - started} ms`);
       pushConfigDiagnostics();
-      changed(affected);
       changed(project.ws.uris());
       // Settle the scan's results before any request that waited for it is answered.
       clearTimeout(flushTimer);

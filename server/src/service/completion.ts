@@ -94,7 +94,7 @@ function ownerOf(text: string, lineStart: number, indent: number, isItem: boolea
       return { key: m[3], line };
     }
     if (isItem && line.indent === indent && ITEM_LINE.test(line.text)) continue;
-    if (line.indent < indent) return m ? undefined : undefined;
+    if (line.indent < indent) return undefined;
   }
   return undefined;
 }

@@ -1,0 +1,15 @@
+/** Writing benchmark figures into docs/performance.md, between `<!-- bench:NAME:start/end -->` markers. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+const DOC = path.resolve(__dirname, '..', '..', 'docs', 'performance.md');
+
+/** Replaces the text between the markers of section `name`; does nothing if they are missing. */
+export function writeDocSection(name: string, body: string): void {
+  if (!existsSync(DOC)) return;
+  const text = readFileSync(DOC, 'utf8');
+  const start = `<!-- bench:${name}:start -->`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(`<!-- bench:${name}:end -->`);
+  if (i >= 0 && j > i) writeFileSync(DOC, `${text.slice(0, i + start.length)}\n${body}\n${text.slice(j)}`);
+}
