@@ -19,6 +19,7 @@ export { nearest } from './suggest';
 export { complete, type CompletionEntry, type CompletionKind } from './completion';
 export { hover, permissionHover, effectivePermissions, type HoverResult } from './hover';
 export { targetAt, docAt, type Target } from './locate';
+export * from './edit';
 
 /**
  * The diagnostics to show for a file: suppression comments applied, severities as configured, rules

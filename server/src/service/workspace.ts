@@ -183,6 +183,16 @@ export class Workspace {
     return this.roleRefs.get(lower(name)) ?? new Set();
   }
 
+  /** Files that refer to a space name (a team's `space` or an assignment's). */
+  spaceReferrers(name: string): ReadonlySet<string> {
+    return this.spaceRefs.get(lower(name)) ?? new Set();
+  }
+
+  /** The teams with this name in a space (or among the system teams when `space` is undefined), without case. */
+  teamDefinitions(name: string, space: string | undefined): readonly Located<TeamDoc>[] {
+    return this.teamDefs.get(`${space ? lower(space) : ''}\u0000${lower(name)}`) ?? [];
+  }
+
   /** True when the workspace declares at least one space, which turns on space-name checks. */
   get declaresSpaces(): boolean {
     return this.spaceDefs.size > 0;
