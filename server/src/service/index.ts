@@ -2,11 +2,8 @@
  * The language service: everything the CLI, the language server and the tests share. It imports no
  * `vscode` and no `vscode-languageserver` runtime; test/unit/boundary.test.ts enforces that.
  */
-import type { Settings } from './config';
 import { makeDiagnostic } from './diagnostic';
-import { isSuppressed } from './suppress';
 import type { Diagnostic } from './types';
-import type { Workspace } from './workspace';
 
 export * from './types';
 export * from './rules';
@@ -20,24 +17,8 @@ export { complete, type CompletionEntry, type CompletionKind } from './completio
 export { hover, permissionHover, effectivePermissions, type HoverResult } from './hover';
 export { targetAt, docAt, type Target } from './locate';
 export * from './edit';
-
-/**
- * The diagnostics to show for a file: suppression comments applied, severities as configured, rules
- * set to `off` dropped.
- */
-export function finalDiagnostics(ws: Workspace, uri: string, settings: Settings): Diagnostic[] {
-  const raw = ws.diagnostics(uri);
-  const model = ws.model(uri);
-  const lines = model && (model.suppressions.lines.size > 0 || model.suppressions.docs.length > 0) ? ws.lines(uri) : undefined;
-  const result: Diagnostic[] = [];
-  for (const d of raw) {
-    const setting = settings.rules[d.code];
-    if (setting === 'off') continue;
-    if (lines && isSuppressed(d, model!.suppressions, lines)) continue;
-    result.push(setting && setting !== d.severity ? { ...d, severity: setting } : d);
-  }
-  return result;
-}
+export { finalDiagnostics } from './final';
+export { codeFixes, fixAll, verify, type CodeFix, type FixOptions, type FixAllResult } from './fixes';
 
 /** The diagnostic for a file over the size limit. */
 export function fileTooLarge(size: number, limit: number): Diagnostic {
