@@ -10,6 +10,7 @@
  * pull get every file's diagnostics pushed with `textDocument/publishDiagnostics`.
  */
 import {
+  CodeActionKind,
   CompletionItemKind,
   createConnection,
   DiagnosticSeverity,
@@ -22,6 +23,7 @@ import {
   DidChangeWatchedFilesNotification,
   DidChangeConfigurationNotification,
   type CancellationToken,
+  type CodeAction,
   type CompletionItem,
   type WorkspaceDiagnosticParams,
   type WorkspaceFoldersChangeEvent,
@@ -34,6 +36,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { codeActions, FIX_ALL_KIND } from './codeActions';
 import { Project } from './node/project';
 import { VERSION } from './version';
 import {
@@ -71,6 +74,7 @@ export function startServer(connection: Connection): void {
   let configurationSupport = false;
   let watcherRegistration = false;
   let workspaceFolderSupport = false;
+  let createFiles = false;
   let ready: Promise<void> = Promise.resolve();
   const pushed = new Set<string>();
   const pending = new Set<string>();
@@ -169,6 +173,8 @@ export function startServer(connection: Connection): void {
     configurationSupport = Boolean(caps.workspace?.configuration);
     watcherRegistration = Boolean(caps.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     workspaceFolderSupport = Boolean(caps.workspace?.workspaceFolders);
+    const workspaceEdit = caps.workspace?.workspaceEdit;
+    createFiles = Boolean(workspaceEdit?.documentChanges && workspaceEdit.resourceOperations?.includes('create'));
     const initial = normaliseEditorSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
     for (const f of folders) project.addFolder(f.uri, initial);
@@ -177,6 +183,7 @@ export function startServer(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         completionProvider: { triggerCharacters: [' ', '-', '[', ',', ':'], resolveProvider: false },
         hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         ...(pull ? { diagnosticProvider: { identifier: 'octopus-roles', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -336,6 +343,10 @@ export function startServer(connection: Connection): void {
       const h = hover(project.ws, uri, lines.offsetAt(params.position));
       return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: lines.rangeOf(h.span) } : null;
     }),
+  );
+
+  connection.onCodeAction(
+    guard('codeAction', [] as CodeAction[], (params) => codeActions(project.ws, params, project.settingsFor(params.textDocument.uri), { createFiles })),
   );
 
   // For benchmarks and bug reports: the server's memory, after a full collection when Node allows one.
