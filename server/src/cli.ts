@@ -8,6 +8,7 @@ import { findConfigFile, findWorkspaceFiles, forEachLimited, readWorkspaceFile }
 import {
   CONFIG_FILE_NAME,
   finalDiagnostics,
+  fixAll,
   kindOfPath,
   LineMap,
   mergeSettings,
@@ -39,6 +40,7 @@ interface Options {
   paths: string[];
   config?: string;
   maxFileSize?: number;
+  fix: boolean;
 }
 
 class UsageError extends Error {}
@@ -52,6 +54,7 @@ Options:
   --format text|json|sarif   output format (default: text)
   --config FILE              use this configuration file instead of the nearest ${CONFIG_FILE_NAME}
   --max-file-size SIZE       skip files larger than SIZE (such as 2MB, 512KB); overrides the configuration
+  --fix                      apply the safe fixes to the files, print what changed, then report what is left
   -h, --help                 show this help
   -v, --version              show the version
 
@@ -63,7 +66,7 @@ function parseArgs(args: readonly string[]): Options | 'help' | 'version' {
   if (command === '-h' || command === '--help' || command === 'help') return 'help';
   if (command === '-v' || command === '--version') return 'version';
   if (command !== 'check') throw new UsageError(`unknown command \`${command}\`; the command is \`check\``);
-  const options: Options = { format: 'text', paths: [] };
+  const options: Options = { format: 'text', paths: [], fix: false };
   const value = (i: number, flag: string): string => {
     const v = rest[i + 1];
     if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -99,6 +102,10 @@ function parseArgs(args: readonly string[]): Options | 'help' | 'version' {
       }
       case '--config':
         options.config = take('--config');
+        break;
+      case '--fix':
+        if (inline !== undefined) throw new UsageError('--fix takes no value');
+        options.fix = true;
         break;
       case '--max-file-size': {
         const raw = take('--max-file-size');
@@ -190,6 +197,23 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
     else ws.setProblem(file, read.problem);
   });
 
+  if (options.fix) {
+    // Text output goes to stdout with the findings; JSON and SARIF keep stdout for the document.
+    const report = options.format === 'text' ? io.stdout : io.stderr;
+    for (const file of all.sort()) {
+      const checked = ws.text(file);
+      const fixed = checked !== undefined && ws.model(file) ? fixAll(ws, file, settings, true) : undefined;
+      if (!fixed) continue;
+      const problem = await writeFixed(file, checked!, fixed.text);
+      if (problem) {
+        ws.setFile(file, checked!);
+        io.stderr(`octopus-roles: ${display(file, io.cwd)}: not fixed: ${problem}\n`);
+        continue;
+      }
+      report(`${display(file, io.cwd)}: fixed ${fixed.applied.length} problem${fixed.applied.length === 1 ? '' : 's'}\n${fixed.applied.map((t) => `  ${t.replace(/`/g, '')}\n`).join('')}`);
+    }
+  }
+
   const findings: Finding[] = [...configFinding];
   for (const file of all.sort()) {
     const diagnostics = finalDiagnostics(ws, file, settings);
@@ -220,6 +244,27 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
       if (findings.length) io.stdout(findings.map(toText).join('') + summary(findings, all.length) + '\n');
   }
   return findings.some((f) => f.diagnostic.severity === 'error') ? 1 : 0;
+}
+
+/**
+ * Writes a fixed file: only if it still holds the text that was checked (nothing typed since is lost),
+ * keeping a byte-order mark, through a temporary file renamed over it so that a crash never leaves half
+ * a file. Returns why it did not write, or undefined.
+ */
+async function writeFixed(file: string, checked: string, text: string): Promise<string | undefined> {
+  const temp = `${file}.octopus-roles-${process.pid}.tmp`;
+  try {
+    const bytes = await fs.readFile(file);
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    if (new TextDecoder('utf-8').decode(bytes) !== checked) return 'it changed while it was being checked';
+    const { mode } = await fs.stat(file);
+    await fs.writeFile(temp, (bom ? '\ufeff' : '') + text, { mode });
+    await fs.rename(temp, file);
+    return undefined;
+  } catch (err) {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    return err instanceof Error ? err.message : String(err);
+  }
 }
 
 /** A path as shown to the user: relative to the current folder when inside it, with forward slashes. */
