@@ -77,4 +77,34 @@ describe('Octopus Roles in a real editor', () => {
     assert.match(text, /DeploymentCreate\*\* · space permission/);
     assert.match(text, /Can be restricted by projects, environments, tenants/);
   });
+
+  it('applies a quick fix from the lightbulb, and the diagnostic goes', async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'fixme.team.yaml');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('name: Fixme\nroles:\n  - Space Manager\n'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const [d] = await diagnosticsOf(uri, (ds) => ds.some((x) => codeOf(x) === 'space-required'), 'space-required on fixme.team.yaml');
+    const actions = (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value)) as vscode.CodeAction[];
+    const preferred = actions.find((a) => a.isPreferred);
+    assert.ok(preferred, `a preferred fix among ${actions.map((a) => a.title).join(', ')}`);
+    assert.match(preferred.title, /^Apply `Space Manager` in space `.+`$/);
+    assert.ok(await vscode.workspace.applyEdit(preferred.edit!));
+    assert.match(doc.getText(), /^ {2}- role: Space Manager\n {4}space: .+\n$/m);
+    await diagnosticsOf(uri, (ds) => !ds.some((x) => codeOf(x) === 'space-required'), 'space-required to go away');
+  });
+
+  it('offers fix-all as a source action for codeActionsOnSave', async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'fixall.role.yaml');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('name: Fix all\nspacePermissions:\n  - ProjectView\n  - ProjectView\n  - TaskViewLog\n'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    await diagnosticsOf(uri, (ds) => ds.some((x) => codeOf(x) === 'duplicate-permission'), 'duplicate-permission on fixall.role.yaml');
+    const range = new vscode.Range(0, 0, 0, 0);
+    const actions = (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, range, 'source.fixAll.octopus-roles')) as vscode.CodeAction[];
+    const fixAll = actions.find((a) => a.kind?.value === 'source.fixAll.octopus-roles');
+    assert.ok(fixAll, 'the fix-all source action');
+    assert.ok(await vscode.workspace.applyEdit(fixAll.edit!));
+    assert.equal(doc.getText(), 'name: Fix all\nspacePermissions:\n  - ProjectView\n  - TaskView\n');
+    await diagnosticsOf(uri, (ds) => ds.length === 0, 'a clean role');
+  });
 });
