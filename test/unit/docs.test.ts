@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { RULE_CODES, ruleDocsUrl } from '../../server/src/service';
+import { codeFixes, finalDiagnostics, RULE_CODES, ruleDocsUrl, type CodeFix } from '../../server/src/service';
+import { parseFixture, workspaceOf } from './fixture';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -26,5 +27,30 @@ describe('README', () => {
     assert.match(readme, /npm ci && npm run demo/);
     assert.match(readme, /npm ci && npm test/);
     assert.ok(manifest.scripts.demo && manifest.scripts.test);
+  });
+
+  it("states each rule's quick fixes, and the rule's fixture gets exactly that: some or none, safe or not", () => {
+    const fixtures = path.join(ROOT, 'test', 'fixtures', 'rules');
+    for (const code of RULE_CODES) {
+      const start = readme.indexOf(`\n### \`${code}\`\n`);
+      const section = readme.slice(start, readme.indexOf('\n#', start + 5));
+      const said = /\*\*Quick fixes:\*\* (.*)/.exec(section)?.[1];
+      assert.ok(said, `${code}: no "Quick fixes:" line`);
+      if (code === 'file-too-large' || code === 'unreadable-file') {
+        assert.match(said, /^none/, code);
+        continue;
+      }
+      const files = parseFixture(readFileSync(path.join(fixtures, `${code}.yaml`), 'utf8'));
+      const { ws, settings } = workspaceOf(files);
+      const fixes: CodeFix[] = files.flatMap((f) =>
+        finalDiagnostics(ws, f.path, settings)
+          .filter((d) => d.code === code)
+          .flatMap((d) => codeFixes(ws, f.path, d, settings)),
+      );
+      const real = fixes.filter((f) => !f.title.startsWith('Suppress'));
+      assert.equal(real.length === 0, said.startsWith('none'), `${code}: README says "${said}", fixes offered: ${real.map((f) => f.title).join('; ')}`);
+      assert.equal(real.some((f) => f.safe), said.includes('**safe**'), `${code}: README and fix-all disagree on what is safe`);
+      assert.ok(fixes.some((f) => f.title === `Suppress \`${code}\` on this line`), `${code}: no suppression fix`);
+    }
   });
 });
