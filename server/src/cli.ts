@@ -210,7 +210,7 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
         io.stderr(`octopus-roles: ${display(file, io.cwd)}: not fixed: ${problem}\n`);
         continue;
       }
-      report(`${display(file, io.cwd)}: fixed ${fixed.applied.length} problem${fixed.applied.length === 1 ? '' : 's'}\n${fixed.applied.map((t) => `  ${t.replace(/`/g, '')}\n`).join('')}`);
+      report(`${display(file, io.cwd)}: fixed ${fixed.applied.length} problem${fixed.applied.length === 1 ? '' : 's'}\n${fixed.applied.map((t) => `  ${t}\n`).join('')}`);
     }
   }
 

@@ -35,7 +35,7 @@ describe('quick fixes over JSON-RPC', function () {
     })) as CodeAction[];
     assert.deepEqual(
       actions.map((a) => a.title),
-      ['Apply `Deployer` in space `Finance`', 'Apply `Deployer` in space `Platform`', 'Remove `Deployer` from `Ops`', 'Suppress `space-required` on this line'],
+      ["Apply 'Deployer' in space 'Finance'", "Apply 'Deployer' in space 'Platform'", "Remove 'Deployer' from 'Ops'", "Suppress 'space-required' on this line"],
     );
     assert.equal(actions[0].isPreferred, true);
     assert.deepEqual(actions[0].diagnostics, [diagnostic]);
@@ -83,7 +83,7 @@ describe('quick fixes over JSON-RPC', function () {
 
     client = new TestClient();
     await client.initialize(dir, { ...PULL_CAPABILITIES, workspace: { ...PULL_CAPABILITIES.workspace, workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } } });
-    const create = (await request(client)).find((a) => a.title.startsWith('Create role `Releaser`'));
+    const create = (await request(client)).find((a) => a.title.startsWith("Create role 'Releaser'"));
     assert.ok(create, 'offered with resource operations');
     const changes = create.edit!.documentChanges!;
     const target = uriOf(dir, 'roles/releaser.role.yaml');

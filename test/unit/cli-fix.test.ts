@@ -33,9 +33,9 @@ describe('octopus-roles check --fix', () => {
       'name: Deployer\r\nspacePermissions:\r\n  - DeploymentCreate\r\n  - ProjectView\r\n  - TaskView\r\nsystemPermissions:\r\n  - UserView\r\n',
     );
     assert.equal(readFileSync(path.join(dir, 'finance.team.yaml'), 'utf8'), 'name: Finance\nspace: Finance\nroles:\n  - role: Deployer\n    environments: [Test]\n  - Deployer\n  - Projct Viewer\n');
-    assert.match(run.stdout, /^finance\.team\.yaml: fixed 1 problem\n {2}Remove the duplicate assignment of Deployer\n/m);
+    assert.match(run.stdout, /^finance\.team\.yaml: fixed 1 problem\n {2}Remove the duplicate assignment of 'Deployer'\n/m);
     assert.match(run.stdout, /^roles\/deployer\.role\.yaml: fixed 3 problems\n/m);
-    assert.match(run.stdout, /Move UserView to systemPermissions/);
+    assert.match(run.stdout, /Move 'UserView' to 'systemPermissions'/);
     // A guess is never applied: the misspelt role is still reported, and it is an error.
     assert.match(run.stdout, /finance\.team\.yaml:7:5: error unknown-role/);
     assert.equal(run.code, 1);

@@ -50,7 +50,7 @@ describe('README', () => {
       const real = fixes.filter((f) => !f.title.startsWith('Suppress'));
       assert.equal(real.length === 0, said.startsWith('none'), `${code}: README says "${said}", fixes offered: ${real.map((f) => f.title).join('; ')}`);
       assert.equal(real.some((f) => f.safe), said.includes('**safe**'), `${code}: README and fix-all disagree on what is safe`);
-      assert.ok(fixes.some((f) => f.title === `Suppress \`${code}\` on this line`), `${code}: no suppression fix`);
+      assert.ok(fixes.some((f) => f.title === `Suppress '${code}' on this line`), `${code}: no suppression fix`);
     }
   });
 });

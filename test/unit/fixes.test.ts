@@ -8,12 +8,12 @@ describe('quick fixes', () => {
     it('replaces an unknown permission with a suggestion, keeping quotes', () => {
       checkFix('name: R\nspacePermissions:\n  - ProjectVeiw$0\n  - "DeploymentCreat"\n', {
         code: 'unknown-permission',
-        title: 'Change to `ProjectView`',
+        title: "Change to 'ProjectView'",
         after: 'name: R\nspacePermissions:\n  - ProjectView\n  - "DeploymentCreat"\n',
       });
       checkFix('name: R\nspacePermissions: [ProjectView, "DeploymentCreat$0"]\n', {
         code: 'unknown-permission',
-        title: 'Change to `DeploymentCreate`',
+        title: "Change to 'DeploymentCreate'",
         after: 'name: R\nspacePermissions: [ProjectView, "DeploymentCreate"]\n',
       });
     });
@@ -21,13 +21,13 @@ describe('quick fixes', () => {
     it('replaces a retired permission, or removes it when its replacement is listed', () => {
       const fix = checkFix('name: R\nspacePermissions:\n  - TaskViewLog$0\n', {
         code: 'retired-permission',
-        title: 'Change to `TaskView`',
+        title: "Change to 'TaskView'",
         after: 'name: R\nspacePermissions:\n  - TaskView\n',
       });
       assert.ok(fix.safe && fix.preferred);
       checkFix('name: R\nspacePermissions:\n  - TaskViewLog$0 # old\n  - TaskView\n', {
         code: 'retired-permission',
-        title: 'Remove `TaskViewLog` (`TaskView` is already listed)',
+        title: "Remove 'TaskViewLog' ('TaskView' is already listed)",
         after: 'name: R\nspacePermissions:\n  - TaskView\n',
       });
     });
@@ -35,28 +35,28 @@ describe('quick fixes', () => {
     it('moves a permission to the list of its level, in the style of the file', () => {
       checkFix('name: R\nspacePermissions:\n  - ProjectView\n  - UserView$0\nsystemPermissions:\n  - TeamView\n', {
         code: 'wrong-level',
-        title: 'Move `UserView` to `systemPermissions`',
+        title: "Move 'UserView' to 'systemPermissions'",
         after: 'name: R\nspacePermissions:\n  - ProjectView\nsystemPermissions:\n  - TeamView\n  - UserView\n',
       });
       checkFix('name: R\nspacePermissions: [ProjectView, UserView$0]\nsystemPermissions: [TeamView]\n', {
         code: 'wrong-level',
-        title: 'Move `UserView` to `systemPermissions`',
+        title: "Move 'UserView' to 'systemPermissions'",
         after: 'name: R\nspacePermissions: [ProjectView]\nsystemPermissions: [TeamView, UserView]\n',
       });
       // No target list yet: it is written after the source list, with the same indentation.
       checkFix('name: R\nspacePermissions:\n    - ProjectView\n    - UserView$0\ndescription: d\n', {
         code: 'wrong-level',
-        title: 'Move `UserView` to `systemPermissions`',
+        title: "Move 'UserView' to 'systemPermissions'",
         after: 'name: R\nspacePermissions:\n    - ProjectView\nsystemPermissions:\n    - UserView\ndescription: d\n',
       });
       checkFix('name: R\nsystemPermissions: [UserView, EnvironmentView$0]\nspacePermissions: []\n', {
         code: 'wrong-level',
-        title: 'Move `EnvironmentView` to `spacePermissions`',
+        title: "Move 'EnvironmentView' to 'spacePermissions'",
         after: 'name: R\nsystemPermissions: [UserView]\nspacePermissions: [EnvironmentView]\n',
       });
       checkFix('name: R\r\nsystemPermissions:\r\n  - UserView\r\n  - EnvironmentView$0\r\nspacePermissions:\r\n', {
         code: 'wrong-level',
-        title: 'Move `EnvironmentView` to `spacePermissions`',
+        title: "Move 'EnvironmentView' to 'spacePermissions'",
         after: 'name: R\r\nsystemPermissions:\r\n  - UserView\r\nspacePermissions:\r\n  - EnvironmentView\r\n',
       });
     });
@@ -65,18 +65,18 @@ describe('quick fixes', () => {
       // Moving UserView away leaves the role with no space permission, so the space team could no
       // longer use it: only the suppression comment is offered.
       const src = '#= r.role.yaml\nname: R\nspacePermissions:\n  - UserView$0\n#= t.team.yaml\nname: T\nspace: S\nroles: [R]\n';
-      assert.deepEqual(fixTitles(src, 'wrong-level'), ['Suppress `wrong-level` on this line']);
+      assert.deepEqual(fixTitles(src, 'wrong-level'), ["Suppress 'wrong-level' on this line"]);
     });
 
     it('removes a duplicate permission, block or flow', () => {
       checkFix('name: R\nspacePermissions:\n  - ProjectView\n  # keep this comment\n  - ProjectView$0 # twice\n  - TaskView\n', {
         code: 'duplicate-permission',
-        title: 'Remove the duplicate `ProjectView`',
+        title: "Remove the duplicate 'ProjectView'",
         after: 'name: R\nspacePermissions:\n  - ProjectView\n  # keep this comment\n  - TaskView\n',
       });
       checkFix('name: R\nspacePermissions: [ProjectView, TaskView, ProjectView$0]\n', {
         code: 'duplicate-permission',
-        title: 'Remove the duplicate `ProjectView`',
+        title: "Remove the duplicate 'ProjectView'",
         after: 'name: R\nspacePermissions: [ProjectView, TaskView]\n',
       });
     });
@@ -86,15 +86,15 @@ describe('quick fixes', () => {
     it('renames an unknown key to the nearest known one', () => {
       checkFix('name: R\nspacePermission$0:\n  - ProjectView\n', {
         code: 'unknown-key',
-        title: 'Change the key to `spacePermissions`',
+        title: "Change the key to 'spacePermissions'",
         after: 'name: R\nspacePermissions:\n  - ProjectView\n',
       });
     });
 
-    it('makes `kind` agree with the file suffix', () => {
+    it("makes 'kind' agree with the file suffix", () => {
       checkFix('#= r.role.yaml\nkind: Tea$0m\nname: R\nspacePermissions: [ProjectView]\n', {
         code: 'kind-mismatch',
-        title: 'Change `kind` to `Role`',
+        title: "Change 'kind' to 'Role'",
         after: '#= r.role.yaml\nkind: Role\nname: R\nspacePermissions: [ProjectView]\n',
       });
     });
@@ -102,12 +102,12 @@ describe('quick fixes', () => {
     it('names a nameless document after its file', () => {
       checkFix('#= release-deployers.role.yaml\nspacePermissions$0: [ProjectView]\n', {
         code: 'missing-name',
-        title: 'Name it `Release Deployers`',
+        title: "Name it 'Release Deployers'",
         after: '#= release-deployers.role.yaml\nname: Release Deployers\nspacePermissions: [ProjectView]\n',
       });
       checkFix('#= ops.team.yaml\nna$0me: # who?\nroles: [System Manager]\n', {
         code: 'missing-name',
-        title: 'Name it `Ops`',
+        title: "Name it 'Ops'",
         after: '#= ops.team.yaml\nname: Ops # who?\nroles: [System Manager]\n',
       });
     });
@@ -119,11 +119,11 @@ describe('quick fixes', () => {
 
     it('replaces an unknown role with a suggestion, creates it, or removes it', () => {
       const src = `${ROLES}#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - Deployr$0\n  - Project Viewer\n`;
-      checkFix(src, { code: 'unknown-role', title: 'Change to `Deployer`', after: '#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - Deployer\n  - Project Viewer\n' });
-      checkFix(src, { code: 'unknown-role', title: 'Remove `Deployr` from `T`', after: '#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - Project Viewer\n' });
+      checkFix(src, { code: 'unknown-role', title: "Change to 'Deployer'", after: '#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - Deployer\n  - Project Viewer\n' });
+      checkFix(src, { code: 'unknown-role', title: "Remove 'Deployr' from 'T'", after: '#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - Project Viewer\n' });
       checkFix(src, {
         code: 'unknown-role',
-        title: 'Create role `Deployr` (a space role with ProjectView to start)',
+        title: "Create role 'Deployr' (a space role with ProjectView to start)",
         after: '#= deployr.role.yaml\nname: Deployr\nspacePermissions:\n  - ProjectView # a start: list what this role may do in a space\nsystemPermissions: []\n',
       });
     });
@@ -131,13 +131,13 @@ describe('quick fixes', () => {
     it('does not suggest a role that would be an error where it is assigned', () => {
       // Auditor is system-only, so a space team cannot use it.
       const titles = fixTitles(`${ROLES}#= t.team.yaml\nname: T\nspace: Finance\nroles: [Audito$0]\n`, 'unknown-role');
-      assert.ok(!titles.includes('Change to `Auditor`'), titles.join(', '));
+      assert.ok(!titles.includes("Change to 'Auditor'"), titles.join(', '));
     });
 
     it('replaces or creates an unknown space', () => {
       const src = `${SPACES}#= t.team.yaml\nname: T\nspace: Finanse$0\nroles: [Project Viewer]\n`;
-      checkFix(src, { code: 'unknown-space', title: 'Change to `Finance`', after: '#= t.team.yaml\nname: T\nspace: Finance\nroles: [Project Viewer]\n' });
-      checkFix(src, { code: 'unknown-space', title: 'Create space `Finanse`', after: '#= finanse.space.yaml\nname: Finanse\n' });
+      checkFix(src, { code: 'unknown-space', title: "Change to 'Finance'", after: '#= t.team.yaml\nname: T\nspace: Finance\nroles: [Project Viewer]\n' });
+      checkFix(src, { code: 'unknown-space', title: "Create space 'Finanse'", after: '#= finanse.space.yaml\nname: Finanse\n' });
     });
 
     it('makes a space team a system team, moving its space onto the assignments that need one', () => {
@@ -154,7 +154,7 @@ roles:
 `;
       const fix = checkFix(src, {
         code: 'system-role-in-space-team',
-        title: 'Make `T` a system team (its roles keep space `Finance`)',
+        title: "Make 'T' a system team (its roles keep space 'Finance')",
         after: `#= t.team.yaml
 name: T
 roles:
@@ -171,19 +171,19 @@ roles:
       assert.ok(fix.preferred && !fix.safe);
       checkFix(`${ROLES}#= t.team.yaml\nname: T\nspace: "Finance"\nroles: [Auditor$0, Deployer]\n`, {
         code: 'system-role-in-space-team',
-        title: /^Make `T` a system team/,
+        title: /^Make 'T' a system team/,
         after: '#= t.team.yaml\nname: T\nroles: [Auditor, {role: Deployer, space: "Finance"}]\n',
       });
       checkFix(`${ROLES}#= t.team.yaml\nname: T\nspace: Finance\nroles: [Auditor$0, Deployer]\n`, {
         code: 'system-role-in-space-team',
-        title: 'Remove `Auditor` from `T`',
+        title: "Remove 'Auditor' from 'T'",
         after: '#= t.team.yaml\nname: T\nspace: Finance\nroles: [Deployer]\n',
       });
     });
 
     it('drops restrictions from system-only roles when making a system team, and refuses a name clash', () => {
       const src = `${ROLES}#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - role: Auditor$0\n    environments: [Test]\n`;
-      checkFix(src, { code: 'system-role-in-space-team', title: /^Make `T` a system team/, after: '#= t.team.yaml\nname: T\nroles:\n  - role: Auditor\n' });
+      checkFix(src, { code: 'system-role-in-space-team', title: /^Make 'T' a system team/, after: '#= t.team.yaml\nname: T\nroles:\n  - role: Auditor\n' });
       const clash = `${src}#= other.team.yaml\nname: T\nroles: [Auditor]\n`;
       assert.ok(!fixTitles(clash, 'system-role-in-space-team').some((t) => t.startsWith('Make')));
     });
@@ -193,22 +193,22 @@ roles:
       const { fixes } = fixesAtCursor(src, 'space-required');
       assert.deepEqual(
         fixes.map((f) => f.title),
-        ['Apply `Deployer` in space `Platform`', 'Apply `Deployer` in space `Finance`', 'Remove `Deployer` from `T`', 'Suppress `space-required` on this line'],
+        ["Apply 'Deployer' in space 'Platform'", "Apply 'Deployer' in space 'Finance'", "Remove 'Deployer' from 'T'", "Suppress 'space-required' on this line"],
       );
       assert.ok(fixes[0].preferred);
       checkFix(src, {
         code: 'space-required',
-        title: 'Apply `Deployer` in space `Finance`',
+        title: "Apply 'Deployer' in space 'Finance'",
         after: '#= t.team.yaml\nname: T\nroles:\n  - role: Deployer\n    space: Finance\n  - role: Project Viewer\n    space: Platform\n',
       });
       checkFix(`${ROLES}${SPACES}#= t.team.yaml\nname: T\nroles:\n  - role: Deployer$0\n    environments: [Test]\n`, {
         code: 'space-required',
-        title: 'Apply `Deployer` in space `Finance`',
+        title: "Apply 'Deployer' in space 'Finance'",
         after: '#= t.team.yaml\nname: T\nroles:\n  - role: Deployer\n    space: Finance\n    environments: [Test]\n',
       });
       checkFix(`${ROLES}${SPACES}#= t.team.yaml\nname: T\nroles: [{role: Deployer$0}]\n`, {
         code: 'space-required',
-        title: 'Apply `Deployer` in space `Platform`',
+        title: "Apply 'Deployer' in space 'Platform'",
         after: '#= t.team.yaml\nname: T\nroles: [{role: Deployer, space: Platform}]\n',
       });
     });
@@ -216,18 +216,18 @@ roles:
     it('removes a space that is not allowed', () => {
       checkFix(`${ROLES}${SPACES}#= t.team.yaml\nname: T\nroles:\n  - space$0: Finance\n    role: Auditor\n`, {
         code: 'space-not-allowed',
-        title: 'Remove `space` from this assignment',
+        title: "Remove 'space' from this assignment",
         after: '#= t.team.yaml\nname: T\nroles:\n  - role: Auditor\n',
       });
       const fix = checkFix(`${ROLES}${SPACES}#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - role: Deployer\n    space$0: Finance\n`, {
         code: 'space-not-allowed',
-        title: 'Remove `space` from this assignment',
+        title: "Remove 'space' from this assignment",
         after: '#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - role: Deployer\n',
       });
       assert.ok(fix.safe, 'the same space as the team: nothing changes');
       const moved = checkFix(`${ROLES}${SPACES}#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - role: Deployer\n    space$0: Platform\n`, {
         code: 'space-not-allowed',
-        title: 'Remove `space` from this assignment',
+        title: "Remove 'space' from this assignment",
         after: '#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - role: Deployer\n',
       });
       assert.ok(!moved.safe, 'another space: the role would move, a person decides');
@@ -257,7 +257,7 @@ roles:
     it('replaces an undeclared environment with a declared one', () => {
       checkFix(`${SPACES}#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - role: Project Viewer\n    environments: [Test, Prodution$0]\n`, {
         code: 'unknown-scope-value',
-        title: 'Change to `Production`',
+        title: "Change to 'Production'",
         after: '#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - role: Project Viewer\n    environments: [Test, Production]\n',
       });
     });
@@ -265,7 +265,7 @@ roles:
     it('removes a duplicate assignment', () => {
       checkFix('#= t.team.yaml\nname: T\nspace: S\nroles:\n  - role: Project Viewer\n    environments: [Test]\n  - Project Viewer\n  - role: Project Viewer$0\n    environments: [Test]\n', {
         code: 'duplicate-assignment',
-        title: 'Remove the duplicate assignment of `Project Viewer`',
+        title: "Remove the duplicate assignment of 'Project Viewer'",
         after: '#= t.team.yaml\nname: T\nspace: S\nroles:\n  - role: Project Viewer\n    environments: [Test]\n  - Project Viewer\n',
       });
     });
@@ -275,12 +275,12 @@ roles:
     it('adds a comment above the line, with its indentation, or extends one already there', () => {
       checkFix('name: R\nspacePermissions:\n  - ProjectVeiw$0\n', {
         code: 'unknown-permission',
-        title: 'Suppress `unknown-permission` on this line',
+        title: "Suppress 'unknown-permission' on this line",
         after: 'name: R\nspacePermissions:\n  # octopus-roles-disable-next-line unknown-permission\n  - ProjectVeiw\n',
       });
       checkFix('name: R\nspacePermissions:\n  # octopus-roles-disable-next-line wrong-level -- legacy\n  - ProjectVeiw$0\n', {
         code: 'unknown-permission',
-        title: 'Suppress `unknown-permission` on this line',
+        title: "Suppress 'unknown-permission' on this line",
         after: 'name: R\nspacePermissions:\n  # octopus-roles-disable-next-line wrong-level, unknown-permission -- legacy\n  - ProjectVeiw\n',
       });
     });

@@ -44,7 +44,8 @@ const FILE_LEVEL: ReadonlySet<RuleCode> = new Set(['file-too-large', 'unreadable
 const MAX_SPACE_FIXES = 20;
 
 const same = (a: Span, b: Span): boolean => a.start === b.start && a.end === b.end;
-const q = (s: string): string => `\`${s}\``;
+/** Code action titles are plain text (editors do not render Markdown there): names go in quotes. */
+const q = (s: string): string => `'${s}'`;
 
 /** The quick fixes for diagnostic `d` of file `uri`, best first. */
 export function codeFixes(ws: Workspace, uri: string, d: Diagnostic, settings: Settings, options: FixOptions = {}): CodeFix[] {

@@ -31,6 +31,13 @@ export async function tour(dir: string): Promise<void> {
   await vscode.commands.executeCommand('editor.action.showHover');
   await shot(dir, 'diagnostics');
 
+  await vscode.commands.executeCommand('workbench.action.closePanel').then(undefined, () => undefined);
+  editor.selection = new vscode.Selection(25, 8, 25, 8);
+  editor.revealRange(new vscode.Range(18, 0, 34, 0));
+  await vscode.commands.executeCommand('editor.action.quickFix');
+  await shot(dir, 'quickfix');
+  await vscode.commands.executeCommand('hideCodeActionWidget').then(undefined, () => undefined);
+
   const roles = vscode.Uri.joinPath(folder, 'roles.role.yaml');
   const roleDoc = await vscode.workspace.openTextDocument(roles);
   const roleEditor = await vscode.window.showTextDocument(roleDoc);
