@@ -16,6 +16,21 @@ export { nearest } from './suggest';
 export { complete, type CompletionEntry, type CompletionKind } from './completion';
 export { hover, permissionHover, effectivePermissions, type HoverResult } from './hover';
 export { targetAt, docAt, type Target } from './locate';
+export {
+  definition,
+  references,
+  prepareRename,
+  rename,
+  documentSymbols,
+  workspaceSymbols,
+  MAX_WORKSPACE_SYMBOLS,
+  type SourceLocation,
+  type RenamePreparation,
+  type RenameRefusal,
+  type OutlineKind,
+  type OutlineSymbol,
+  type WorkspaceSymbolEntry,
+} from './navigation';
 export * from './edit';
 export { finalDiagnostics } from './final';
 export { codeFixes, fixAll, verify, type CodeFix, type FixOptions, type FixAllResult } from './fixes';

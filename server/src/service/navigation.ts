@@ -1,0 +1,457 @@
+/**
+ * Navigation: go to definition, find references, rename, the document outline and workspace symbols.
+ *
+ * What a name refers to follows the checker (workspace.ts): a role reference means the role with that
+ * exact name, and a built-in role wins over a custom role of the same name; a space reference means the
+ * space with that exact name. So a custom role that shadows a built-in one has a definition but no
+ * references: every assignment spelling that name gets the built-in role. Several definitions of one
+ * exact name (a `duplicate-name` error) are treated as one thing: definition lists them all and a
+ * rename renames them all, so that the rename cannot turn the duplicates into two different roles.
+ *
+ * Decisions where editors differ:
+ * - Definition on a definition answers with the definition(s) themselves. VS Code then runs its
+ *   alternative command (find references) when the answer is where the cursor already is.
+ * - References of a permission are the roles that list it; a permission has no declaration.
+ * - A team has no references (nothing refers to a team), so its references are its declaration.
+ * - Rename refuses built-in roles and permissions, names of nothing defined (an unknown role is a typo
+ *   for a quick fix to correct), and new names that collide with another role, space or team.
+ */
+import { isCollection, parseAllDocuments, visit } from 'yaml';
+import { getBuiltinRole, getBuiltinRoleIgnoreCase, getPermission, type Dimension, type Level } from './catalog';
+import { isPlainSafe, scalarText, type TextEdit, type WorkspaceChange } from './edit';
+import { targetAt } from './locate';
+import type { Doc, FileModel, Name, NameList, RoleDoc, SpaceDoc, Span, TeamDoc } from './types';
+import type { Located, Workspace } from './workspace';
+
+/** A span of a file. */
+export interface SourceLocation {
+  readonly uri: string;
+  readonly span: Span;
+}
+
+/** The longest name Octopus accepts (as `invalid-value` checks for `name`). */
+const MAX_NAME_LENGTH = 200;
+/** The most workspace symbols one query returns. */
+export const MAX_WORKSPACE_SYMBOLS = 1000;
+
+const lower = (s: string): string => s.toLowerCase();
+
+/** What a navigation request is about: one thing, however many places name it. */
+type Subject =
+  | {
+      readonly kind: 'role';
+      readonly name: string;
+      /** References by this name mean a built-in role (the cursor is not on a shadowing definition). */
+      readonly builtin: boolean;
+      /** The custom definitions with exactly this name; none for a built-in role. */
+      readonly declarations: readonly Located<RoleDoc>[];
+      /** False for a custom role that a built-in role shadows: no assignment means it. */
+      readonly referenced: boolean;
+    }
+  | { readonly kind: 'space'; readonly name: string; readonly declarations: readonly Located<SpaceDoc>[] }
+  | { readonly kind: 'team'; readonly name: string; readonly team: Located<TeamDoc> }
+  | { readonly kind: 'permission'; readonly name: string };
+
+function subjectAt(ws: Workspace, uri: string, offset: number): { subject: Subject; name: Name } | undefined {
+  const model = ws.model(uri);
+  if (!model) return undefined;
+  const target = targetAt(model, offset);
+  if (!target) return undefined;
+  const name = target.name;
+  const value = name.value;
+  switch (target.type) {
+    case 'role-definition':
+    case 'role-reference': {
+      const declarations = ws.roleDefinitions(value).filter((d) => d.doc.name!.value === value);
+      const shadowed = getBuiltinRole(value) !== undefined;
+      if (target.type === 'role-reference' && shadowed) {
+        return { name, subject: { kind: 'role', name: value, builtin: true, declarations: [], referenced: true } };
+      }
+      return { name, subject: { kind: 'role', name: value, builtin: false, declarations, referenced: !shadowed } };
+    }
+    case 'space-definition':
+    case 'space-reference':
+      return { name, subject: { kind: 'space', name: value, declarations: ws.spaceDefinitions(value).filter((d) => d.doc.name!.value === value) } };
+    case 'team':
+      return { name, subject: { kind: 'team', name: value, team: { uri, doc: target.doc } } };
+    case 'permission':
+      return { name, subject: { kind: 'permission', name: value } };
+  }
+}
+
+/** The names of the definitions a subject has. */
+function declarationsOf(subject: Subject): SourceLocation[] {
+  switch (subject.kind) {
+    case 'role':
+    case 'space':
+      return subject.declarations.map((d) => ({ uri: d.uri, span: d.doc.name!.span }));
+    case 'team':
+      return [{ uri: subject.team.uri, span: subject.team.doc.name!.span }];
+    case 'permission':
+      return [];
+  }
+}
+
+/** Every place that refers to a subject, declarations not included, ordered by file and offset. */
+function referencesOf(ws: Workspace, subject: Subject): SourceLocation[] {
+  const out: SourceLocation[] = [];
+  switch (subject.kind) {
+    case 'role':
+      if (!subject.referenced) break;
+      for (const uri of sorted(ws.roleReferrers(subject.name))) {
+        for (const team of teamsOf(ws.model(uri))) {
+          for (const a of team.assignments) if (a.role.value === subject.name) out.push({ uri, span: a.role.span });
+        }
+      }
+      break;
+    case 'space':
+      for (const uri of sorted(ws.spaceReferrers(subject.name))) {
+        for (const team of teamsOf(ws.model(uri))) {
+          for (const n of spaceNamesOf(team)) if (n.value === subject.name) out.push({ uri, span: n.span });
+        }
+      }
+      break;
+    case 'permission':
+      for (const uri of sorted(ws.uris())) {
+        const model = ws.model(uri);
+        if (model?.kind !== 'role') continue;
+        for (const doc of model.docs) {
+          if (doc.kind !== 'role') continue;
+          for (const list of [doc.spacePermissions, doc.systemPermissions]) {
+            for (const item of list?.items ?? []) if (item.value === subject.name) out.push({ uri, span: item.span });
+          }
+        }
+      }
+      break;
+    case 'team':
+      break;
+  }
+  return out;
+}
+
+function sorted(uris: Iterable<string>): string[] {
+  return [...uris].sort();
+}
+
+function teamsOf(model: FileModel | undefined): TeamDoc[] {
+  return model ? model.docs.filter((d): d is TeamDoc => d.kind === 'team') : [];
+}
+
+/** A team's `space` and its assignments' `space` values. */
+function spaceNamesOf(team: TeamDoc): Name[] {
+  const names: Name[] = [];
+  if (team.space) names.push(team.space);
+  for (const a of team.assignments) if (a.space) names.push(a.space);
+  return names;
+}
+
+/** Drops repeated places (an alias makes several model names share one source span), keeping order. */
+function unique(locations: readonly SourceLocation[]): SourceLocation[] {
+  const seen = new Set<string>();
+  return locations.filter((l) => {
+    const key = `${l.uri}\u0000${l.span.start}\u0000${l.span.end}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Go to definition at `offset` of `uri`: for a role reference, the name of the custom role it resolves
+ * to (nothing for a built-in or unknown role); for a space reference, the space's name; on a role,
+ * space or team name, that name itself (and any other definition of exactly that name). Several
+ * results when a name is defined more than once.
+ */
+export function definition(ws: Workspace, uri: string, offset: number): SourceLocation[] {
+  const found = subjectAt(ws, uri, offset);
+  if (!found) return [];
+  const { subject } = found;
+  if (subject.kind === 'role' && subject.builtin) return [];
+  return unique(declarationsOf(subject));
+}
+
+/**
+ * Find references at `offset` of `uri`. For a role (from its definition or any reference): every
+ * assignment naming it, in every team file, open or not; for a space: every team `space:` and
+ * assignment `space:` naming it; for a permission: every role listing it, in either list; for a team:
+ * its declaration only. `includeDeclaration` adds the definitions' names first.
+ */
+export function references(ws: Workspace, uri: string, offset: number, includeDeclaration: boolean): SourceLocation[] {
+  const found = subjectAt(ws, uri, offset);
+  if (!found) return [];
+  const { subject } = found;
+  return unique([...(includeDeclaration ? declarationsOf(subject) : []), ...referencesOf(ws, subject)]);
+}
+
+/** Why a rename cannot be done, in words for the user. */
+export interface RenameRefusal {
+  readonly error: string;
+}
+
+/** Where a rename can start: the name's value (without its quotes) and the text to offer for editing. */
+export interface RenamePreparation {
+  readonly span: Span;
+  readonly placeholder: string;
+}
+
+/** The reason a subject cannot be renamed at all, whatever the new name. */
+function refusal(ws: Workspace, subject: Subject): string | undefined {
+  switch (subject.kind) {
+    case 'role':
+      if (subject.builtin) return `Built-in roles cannot be renamed: \`${subject.name}\` is part of Octopus.`;
+      if (subject.declarations.length === 0) return `No role named \`${subject.name}\` is defined in the workspace, so there is nothing to rename.`;
+      return undefined;
+    case 'space':
+      // Without space files, teams name spaces freely and renaming one everywhere is still meaningful.
+      if (subject.declarations.length === 0 && ws.declaresSpaces) return `No space named \`${subject.name}\` is defined in the workspace, so there is nothing to rename.`;
+      return undefined;
+    case 'team':
+      return undefined;
+    case 'permission':
+      return 'Permission names are defined by Octopus and cannot be renamed.';
+  }
+}
+
+/**
+ * Checks that the name at `offset` can be renamed: custom roles, spaces and teams can; built-in roles,
+ * permissions and anything else cannot, with the reason.
+ */
+export function prepareRename(ws: Workspace, uri: string, offset: number): RenamePreparation | RenameRefusal {
+  const found = subjectAt(ws, uri, offset);
+  if (!found) return { error: 'Only role, space and team names can be renamed.' };
+  const why = refusal(ws, found.subject);
+  if (why) return { error: why };
+  const { span, value } = found.name;
+  const text = ws.text(uri) ?? '';
+  const quote = text[span.start];
+  const quoted = (quote === '"' || quote === "'") && span.end - span.start >= 2 && text[span.end - 1] === quote;
+  return { span: quoted ? { start: span.start + 1, end: span.end - 1 } : span, placeholder: value };
+}
+
+/** Why `newName` cannot be given to the subject, if it cannot. */
+function invalidName(ws: Workspace, subject: Subject, newName: string): string | undefined {
+  if (newName.length === 0) return 'A name cannot be empty.';
+  if (newName.length > MAX_NAME_LENGTH) return `A name can be at most ${MAX_NAME_LENGTH} characters long; this one has ${newName.length}.`;
+  if (/[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(newName)) return 'A name cannot contain line breaks or control characters.';
+  const where = (uri: string) => uri.slice(uri.lastIndexOf('/') + 1);
+  switch (subject.kind) {
+    case 'role': {
+      const builtin = getBuiltinRoleIgnoreCase(newName);
+      if (builtin) return `\`${builtin.name}\` is the name of a built-in role; Octopus does not allow a custom role of that name.`;
+      const other = ws.roleDefinitions(newName).find((d) => !subject.declarations.some((s) => s.doc === d.doc));
+      if (other) return `A role named \`${other.doc.name!.value}\` already exists (${where(other.uri)}); role names must be unique, whatever their case.`;
+      return undefined;
+    }
+    case 'space': {
+      const other = ws.spaceDefinitions(newName).find((d) => !subject.declarations.some((s) => s.doc === d.doc));
+      if (other) return `A space named \`${other.doc.name!.value}\` already exists (${where(other.uri)}); space names must be unique, whatever their case.`;
+      if (!ws.declaresSpaces) {
+        // Without space files the names that teams use are the spaces; renaming onto one would merge two.
+        for (const uri of ws.spaceReferrers(newName)) {
+          for (const team of teamsOf(ws.model(uri))) {
+            const clash = spaceNamesOf(team).find((n) => lower(n.value) === lower(newName) && n.value !== subject.name);
+            if (clash) return `Teams already use a space named \`${clash.value}\` (${where(uri)}); renaming would merge the two spaces.`;
+          }
+        }
+      }
+      return undefined;
+    }
+    case 'team': {
+      const space = subject.team.doc.space?.value;
+      const other = ws.teamDefinitions(newName, space).find((d) => d.doc !== subject.team.doc);
+      const scope = space ? `in space \`${space}\`` : 'among the system teams';
+      if (other) return `A team named \`${other.doc.name!.value}\` already exists ${scope} (${where(other.uri)}).`;
+      return undefined;
+    }
+    case 'permission':
+      return undefined;
+  }
+}
+
+/**
+ * Renames the role, space or team at `offset` to `newName` (trimmed): its definition(s) and every
+ * reference in every file of the workspace, open or not. Each replaced scalar keeps its quoting style,
+ * and gains quotes when the new name needs them where it stands (inside `[...]` more names do). Refuses
+ * what `prepareRename` refuses, and a new name that is empty, longer than 200 characters, the name of a
+ * built-in role (for a role, in any case), or the name of another role, space or team that exists.
+ */
+export function rename(ws: Workspace, uri: string, offset: number, newName: string): WorkspaceChange | RenameRefusal {
+  const found = subjectAt(ws, uri, offset);
+  if (!found) return { error: 'Only role, space and team names can be renamed.' };
+  const { subject } = found;
+  const why = refusal(ws, subject);
+  if (why) return { error: why };
+  const name = newName.trim();
+  const invalid = invalidName(ws, subject, name);
+  if (invalid) return { error: invalid };
+  const edits = new Map<string, TextEdit[]>();
+  if (name === subject.name) return { edits, creates: new Map() };
+  // Only a plain scalar that is safe in block context but not inside `[...]` depends on where it stands.
+  const flowMatters = isPlainSafe(name, false) && !isPlainSafe(name, true);
+  const byFile = new Map<string, Span[]>();
+  for (const l of unique([...declarationsOf(subject), ...referencesOf(ws, subject)])) {
+    const spans = byFile.get(l.uri) ?? [];
+    spans.push(l.span);
+    byFile.set(l.uri, spans);
+  }
+  for (const [file, spans] of byFile) {
+    const text = ws.text(file);
+    if (text === undefined) continue;
+    const flow = flowMatters ? flowScalarStarts(text) : undefined;
+    edits.set(
+      file,
+      spans.map((span) => ({ span, newText: scalarText(name, text.slice(span.start, span.end), flow === undefined ? false : flow === 'unknown' || flow.has(span.start)) })),
+    );
+  }
+  return { edits, creates: new Map() };
+}
+
+/**
+ * The offsets where scalars inside a flow collection (`[...]`, `{...}`) start, from a fresh parse of
+ * the file; 'unknown' when the text cannot be parsed, so that the caller quotes whenever in doubt. A
+ * text without a bracket has no flow collection and is not parsed.
+ */
+function flowScalarStarts(text: string): Set<number> | 'unknown' {
+  const starts = new Set<number>();
+  if (!/[[{]/.test(text)) return starts;
+  try {
+    for (const doc of parseAllDocuments(text)) {
+      visit(doc, {
+        Scalar(_key, node, path) {
+          if (node.range && path.some((p) => isCollection(p) && p.flow === true)) starts.add(node.range[0]);
+        },
+      });
+    }
+  } catch {
+    return 'unknown';
+  }
+  return starts;
+}
+
+/** What an outline entry stands for; the server maps it to an LSP symbol kind. */
+export type OutlineKind = 'role' | 'team' | 'space' | 'list' | 'permission' | 'assignment' | 'value';
+
+/** An entry of the document outline, with its children. */
+export interface OutlineSymbol {
+  readonly name: string;
+  readonly detail?: string;
+  readonly kind: OutlineKind;
+  /** The whole document, pair or item. */
+  readonly span: Span;
+  /** The name to reveal when the entry is picked; always inside `span`. */
+  readonly selection: Span;
+  readonly children: readonly OutlineSymbol[];
+}
+
+function symbol(name: string, kind: OutlineKind, span: Span, selection: Span | undefined, detail?: string, children: readonly OutlineSymbol[] = []): OutlineSymbol {
+  const inside = selection !== undefined && selection.start >= span.start && selection.end <= span.end;
+  return { name, kind, span, selection: inside ? selection : { start: span.start, end: span.start }, detail, children };
+}
+
+const LEVEL_WORDS: Record<Level, string> = { system: 'system permission', space: 'space permission', both: 'system or space permission' };
+
+const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+function listSymbol(list: NameList, itemKind: OutlineKind, itemWords: [string, string], detailOf: (item: Name) => string | undefined): OutlineSymbol {
+  const items = list.items.map((i) => symbol(i.value, itemKind, i.span, i.span, detailOf(i)));
+  return symbol(list.key.key, 'list', list.key.pairSpan, list.key.keySpan, count(list.items.length, ...itemWords), items);
+}
+
+function roleOutline(doc: RoleDoc): OutlineSymbol {
+  const level = (p: Name) => {
+    const found = getPermission(p.value);
+    return found ? LEVEL_WORDS[found.level] : 'unknown permission';
+  };
+  const lists = [doc.spacePermissions, doc.systemPermissions].filter((l): l is NameList => l !== undefined);
+  const space = doc.spacePermissions?.items.length ?? 0;
+  const system = doc.systemPermissions?.items.length ?? 0;
+  const kind = space === 0 ? 'system-only role' : system > 0 ? 'mixed role' : 'space role';
+  return symbol(
+    doc.name?.value ?? '(unnamed role)',
+    'role',
+    doc.span,
+    doc.name?.span,
+    kind,
+    lists.map((l) => listSymbol(l, 'permission', ['permission', 'permissions'], level)),
+  );
+}
+
+function teamOutline(doc: TeamDoc): OutlineSymbol {
+  const assignments = doc.assignments.map((a) => {
+    const parts: string[] = [];
+    if (a.space) parts.push(`in ${a.space.value}`);
+    for (const r of a.restrictions) parts.push(`${r.dimension}: ${r.list.items.map((i) => i.value).join(', ')}`);
+    return symbol(a.role.value, 'assignment', a.span, a.role.span, parts.length ? parts.join(' · ') : undefined);
+  });
+  return symbol(doc.name?.value ?? '(unnamed team)', 'team', doc.span, doc.name?.span, doc.space ? `space ${doc.space.value}` : 'system team', assignments);
+}
+
+function spaceOutline(doc: SpaceDoc): OutlineSymbol {
+  const lists = (Object.entries(doc.scopes) as [Dimension, NameList][]).sort((a, b) => a[1].key.pairSpan.start - b[1].key.pairSpan.start);
+  return symbol(
+    doc.name?.value ?? '(unnamed space)',
+    'space',
+    doc.span,
+    doc.name?.span,
+    undefined,
+    lists.map(([, l]) => listSymbol(l, 'value', ['name', 'names'], () => undefined)),
+  );
+}
+
+/**
+ * The outline of a file, one entry per document: a role with its permission lists and their
+ * permissions (labelled by level); a team (its space, or "system team") with its role assignments
+ * (their space and restrictions); a space with the lists of names it declares.
+ */
+export function documentSymbols(model: FileModel): OutlineSymbol[] {
+  return model.docs.map((doc: Doc) => (doc.kind === 'role' ? roleOutline(doc) : doc.kind === 'team' ? teamOutline(doc) : spaceOutline(doc)));
+}
+
+/** A role, team or space anywhere in the workspace. */
+export interface WorkspaceSymbolEntry {
+  readonly name: string;
+  readonly kind: 'role' | 'team' | 'space';
+  readonly uri: string;
+  /** The span of its name. */
+  readonly span: Span;
+  /** Where it belongs: a team's space ("system teams" for a system team), or the file of a role or space. */
+  readonly container: string;
+}
+
+/** How well `name` matches `query` (both lower case): lower is better, undefined for no match. */
+function matchScore(name: string, query: string): number | undefined {
+  if (query.length === 0) return 0;
+  if (name === query) return 0;
+  if (name.startsWith(query)) return 1;
+  if (name.includes(query)) return 2;
+  let i = 0;
+  for (let j = 0; j < name.length; j++) if (name[j] === query[i] && ++i === query.length) return 3;
+  return undefined;
+}
+
+/**
+ * The roles, teams and spaces whose names match `query` without regard to case: equal, then starting
+ * with it, containing it, or containing its characters in order (so `rdep` finds "Release Deployer").
+ * An empty query matches everything. At most `limit` results, best first, then by name.
+ */
+export function workspaceSymbols(ws: Workspace, query: string, limit = MAX_WORKSPACE_SYMBOLS): WorkspaceSymbolEntry[] {
+  const q = lower(query.trim());
+  const found: { entry: WorkspaceSymbolEntry; score: number; key: string }[] = [];
+  for (const uri of ws.uris()) {
+    const model = ws.model(uri);
+    if (!model) continue;
+    const file = uri.slice(uri.lastIndexOf('/') + 1);
+    for (const doc of model.docs) {
+      if (!doc.name) continue;
+      const key = lower(doc.name.value);
+      const score = matchScore(key, q);
+      if (score === undefined) continue;
+      const container = doc.kind === 'team' ? (doc.space ? doc.space.value : 'system teams') : file;
+      found.push({ score, key, entry: { name: doc.name.value, kind: doc.kind, uri, span: doc.name.span, container } });
+    }
+  }
+  // Plain code-unit comparison: localeCompare is too slow for tens of thousands of names.
+  const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  found.sort((a, b) => a.score - b.score || order(a.key, b.key) || order(a.entry.uri, b.entry.uri) || a.entry.span.start - b.entry.span.start);
+  return found.slice(0, Math.max(0, limit)).map((f) => f.entry);
+}
