@@ -21,6 +21,12 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   DidChangeWatchedFilesNotification,
+  LSPErrorCodes,
+  ResponseError,
+  SymbolKind,
+  type DocumentSymbol,
+  type Location,
+  type SymbolInformation,
   DidChangeConfigurationNotification,
   type CancellationToken,
   type CodeAction,
@@ -36,18 +42,27 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { codeActions, FIX_ALL_KIND } from './codeActions';
+import { codeActions, FIX_ALL_KIND, toWorkspaceEdit } from './codeActions';
 import { Project } from './node/project';
 import { VERSION } from './version';
 import {
   complete,
+  definition,
+  documentSymbols,
   finalDiagnostics,
   hover,
   LineMap,
+  prepareRename,
+  references,
+  rename,
+  workspaceSymbols,
   normaliseEditorSettings,
   ruleDocsUrl,
   type CompletionKind,
   type Diagnostic,
+  type OutlineKind,
+  type OutlineSymbol,
+  type SourceLocation,
 } from './service';
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
@@ -63,6 +78,16 @@ const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
   role: CompletionItemKind.Class,
   space: CompletionItemKind.Module,
   value: CompletionItemKind.Value,
+};
+
+const SYMBOL_KIND: Record<OutlineKind, SymbolKind> = {
+  role: SymbolKind.Class,
+  team: SymbolKind.Struct,
+  space: SymbolKind.Namespace,
+  list: SymbolKind.Array,
+  permission: SymbolKind.EnumMember,
+  assignment: SymbolKind.Field,
+  value: SymbolKind.Constant,
 };
 
 /** Starts a server on `connection`. Exported for the in-process server tests. */
@@ -183,6 +208,11 @@ export function startServer(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         completionProvider: { triggerCharacters: [' ', '-', '[', ',', ':'], resolveProvider: false },
         hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         ...(pull ? { diagnosticProvider: { identifier: 'octopus-roles', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -342,6 +372,78 @@ export function startServer(connection: Connection): void {
       if (!lines) return null;
       const h = hover(project.ws, uri, lines.offsetAt(params.position));
       return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: lines.rangeOf(h.span) } : null;
+    }),
+  );
+
+  const toLocation = (l: SourceLocation): Location | undefined => {
+    const lines = project.ws.lines(l.uri);
+    return lines && { uri: l.uri, range: lines.rangeOf(l.span) };
+  };
+  const toLocations = (ls: readonly SourceLocation[]): Location[] => ls.map(toLocation).filter((l): l is Location => l !== undefined);
+  const toSymbol = (lines: LineMap, s: OutlineSymbol): DocumentSymbol => ({
+    name: s.name,
+    detail: s.detail,
+    kind: SYMBOL_KIND[s.kind],
+    range: lines.rangeOf(s.span),
+    selectionRange: lines.rangeOf(s.selection),
+    children: s.children.map((c) => toSymbol(lines, c)),
+  });
+
+  connection.onDefinition(
+    guard('definition', [] as Location[], (params) => {
+      const uri = params.textDocument.uri;
+      const lines = project.ws.lines(uri);
+      return lines ? toLocations(definition(project.ws, uri, lines.offsetAt(params.position))) : [];
+    }),
+  );
+
+  connection.onReferences(
+    guard('references', [] as Location[], (params) => {
+      const uri = params.textDocument.uri;
+      const lines = project.ws.lines(uri);
+      return lines ? toLocations(references(project.ws, uri, lines.offsetAt(params.position), params.context.includeDeclaration)) : [];
+    }),
+  );
+
+  // A refusal is an error response, whose message editors show (VS Code: "Built-in roles cannot be renamed").
+  connection.onPrepareRename(
+    guard('prepareRename', null, (params) => {
+      const uri = params.textDocument.uri;
+      const lines = project.ws.lines(uri);
+      if (!lines) return null;
+      const p = prepareRename(project.ws, uri, lines.offsetAt(params.position));
+      if ('error' in p) return new ResponseError(LSPErrorCodes.RequestFailed, p.error);
+      return { range: lines.rangeOf(p.span), placeholder: p.placeholder };
+    }),
+  );
+
+  connection.onRenameRequest(
+    guard('rename', null, (params) => {
+      const uri = params.textDocument.uri;
+      const lines = project.ws.lines(uri);
+      if (!lines) return null;
+      const change = rename(project.ws, uri, lines.offsetAt(params.position), params.newName);
+      if ('error' in change) return new ResponseError(LSPErrorCodes.RequestFailed, change.error);
+      return toWorkspaceEdit(project.ws, change, lines, uri);
+    }),
+  );
+
+  connection.onDocumentSymbol(
+    guard('documentSymbol', [] as DocumentSymbol[], (params) => {
+      const uri = params.textDocument.uri;
+      const model = project.ws.model(uri);
+      const lines = project.ws.lines(uri);
+      return model && lines ? documentSymbols(model).map((s) => toSymbol(lines, s)) : [];
+    }),
+  );
+
+  connection.onWorkspaceSymbol(
+    guard('workspaceSymbol', [] as SymbolInformation[], async (params) => {
+      await ready;
+      return workspaceSymbols(project.ws, params.query).flatMap((s): SymbolInformation[] => {
+        const location = toLocation(s);
+        return location ? [{ name: s.name, kind: SYMBOL_KIND[s.kind], location, containerName: s.container }] : [];
+      });
     }),
   );
 
