@@ -51,8 +51,13 @@ export function parseFile(uri: string, text: string, kind: Kind): FileModel {
   const out: Diagnostic[] = [];
   const docs: Doc[] = [];
   let parsed: Document.Parsed[] = [];
+  const markers = conflictMarkers(text);
+  for (const m of markers) {
+    out.push(makeDiagnostic('yaml-syntax', m, { detail: `merge conflict marker \`${text.slice(m.start, m.start + 7)}\`; resolve the conflict: keep the lines you want and delete the marker lines` }));
+  }
+  const source = parserText(text, markers);
   try {
-    parsed = Array.from(parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true }) as Iterable<Document.Parsed>);
+    parsed = Array.from(parseAllDocuments(source, { prettyErrors: false, uniqueKeys: true }) as Iterable<Document.Parsed>);
   } catch (err) {
     // The parser recurses on nesting depth; absurd nesting can exhaust the stack.
     out.push(
@@ -61,9 +66,16 @@ export function parseFile(uri: string, text: string, kind: Kind): FileModel {
   }
   const suffix = suffixOf(uri);
   parsed.forEach((yamlDoc, index) => {
-    const errors = yamlDoc.errors.map((e) =>
-      makeDiagnostic('yaml-syntax', visibleSpan(text, e.pos[0], e.pos[1]), { detail: friendly(firstLine(e.message)) }),
-    );
+    const errors = yamlDoc.errors.map((e) => {
+      const message = firstLine(e.message);
+      const quote = /^Missing closing (["'])quote/.exec(message)?.[1];
+      const opens = quote === undefined ? undefined : openingQuote(source, e.pos[0], quote);
+      if (opens !== undefined) {
+        const detail = `the string opened by this ${quote} is never closed, so it runs on to the end of the file; add the closing ${quote}`;
+        return makeDiagnostic('yaml-syntax', lineRange(text, { start: opens, end: opens }, opens), { detail });
+      }
+      return makeDiagnostic('yaml-syntax', visibleSpan(text, e.pos[0], e.pos[1]), { detail: friendly(message) });
+    });
     const found: Diagnostic[] = [];
     const reader = new DocReader(text, yamlDoc, kind, index, suffix, found);
     const doc = reader.read();
@@ -107,12 +119,81 @@ function withoutErrorLines(text: string, found: readonly Diagnostic[], errors: r
   return found.filter((d) => !ranges.some((r) => d.span.start <= r.end && d.span.end >= r.start));
 }
 
-function lineRange(text: string, span: Span): Span {
+/** The lines a span touches, whole; from `from` instead of the line's start when given. */
+function lineRange(text: string, span: Span, from?: number): Span {
   let start = span.start;
   while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
   let end = span.end;
   while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+  if (from !== undefined) {
+    while (end > from + 1 && /\s/.test(text[end - 1])) end--;
+    return { start: from, end: Math.max(end, from + 1) };
+  }
   return { start, end };
+}
+
+/**
+ * The lines git writes into a file with a merge conflict (`<<<<<<< ours`, `||||||| base`, `=======`,
+ * `>>>>>>> theirs`), each at the start of a line. A role, team or space file cannot hold such a line
+ * otherwise: continuation lines of its values are indented.
+ */
+function conflictMarkers(text: string): Span[] {
+  const found: Span[] = [];
+  if (!['<<<<<<<', '=======', '>>>>>>>', '|||||||'].some((m) => text.includes(m))) return found;
+  let at = 0;
+  while (at <= text.length) {
+    let end = at;
+    while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+    const c = text[at];
+    if ((c === '<' || c === '>' || c === '|' || c === '=') && end - at >= 7 && text.startsWith(c.repeat(7), at)) {
+      const rest = text.slice(at + 7, end);
+      if (c === '=' ? rest.trim() === '' : rest === '' || rest[0] === ' ' || rest[0] === '\t') found.push({ start: at, end });
+    }
+    if (end >= text.length) break;
+    at = text[end] === '\r' && text[end + 1] === '\n' ? end + 2 : end + 1;
+  }
+  return found;
+}
+
+/**
+ * The text the YAML parser reads, of the same length as the file's so that offsets agree: a lone carriage
+ * return becomes the line break that LSP and YAML 1.2 say it is (the `yaml` package knows only LF and
+ * CRLF), and conflict marker lines become comments, so that both sides of a conflict are still read and
+ * each marker is reported once, in plain words, instead of as a cascade of parser errors.
+ */
+function parserText(text: string, markers: readonly Span[]): string {
+  let source = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+  if (markers.length) {
+    const parts: string[] = [];
+    let last = 0;
+    for (const m of markers) {
+      parts.push(source.slice(last, m.start), '#');
+      last = m.start + 1;
+    }
+    parts.push(source.slice(last));
+    source = parts.join('');
+  }
+  return source;
+}
+
+/**
+ * Where an unclosed quoted scalar opens, searching back from where the parser gave up (the end of the
+ * file): inside the scalar every `"` is escaped by a backslash, and every `'` is doubled.
+ */
+function openingQuote(text: string, from: number, quote: string): number | undefined {
+  for (let i = Math.min(from, text.length) - 1; i >= 0; i--) {
+    if (text[i] !== quote) continue;
+    let run = 1;
+    if (quote === '"') {
+      while (i - run >= 0 && text[i - run] === '\\') run++;
+      if (run % 2 === 1) return i;
+    } else {
+      while (i - run >= 0 && text[i - run] === "'") run++;
+      if (run % 2 === 1) return i - run + 1;
+      i -= run - 1;
+    }
+  }
+  return undefined;
 }
 
 function suffixOf(uri: string): string {
