@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Project, pathToUri } from '../../server/src/node/project';
-import { globToRegExp, normaliseEditorSettings } from '../../server/src/service';
+import { CONFIG_FILE_NAME, globToRegExp, normaliseEditorSettings } from '../../server/src/service';
 
 describe("the server's project (files, settings, exclusions)", () => {
   let dir: string;
@@ -37,6 +37,28 @@ describe("the server's project (files, settings, exclusions)", () => {
     assert.deepEqual(project.ws.diagnostics(team).map((d) => d.code), ['unknown-role']);
     await project.closed(team);
     assert.deepEqual(project.ws.diagnostics(team).map((d) => d.code), []);
+  });
+
+  it('reads no file outside the workspace folders, through a symbolic link or a file event', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'octopus-roles-outside-'));
+    try {
+      writeFileSync(path.join(outside, 'secret.role.yaml'), 'name: Secret\n');
+      writeFileSync(path.join(outside, CONFIG_FILE_NAME), 'rules:\n  empty-role: off\n');
+      symlinkSync(path.join(outside, 'secret.role.yaml'), path.join(dir, 'roles/link.role.yaml'));
+      symlinkSync(path.join(outside, CONFIG_FILE_NAME), path.join(dir, CONFIG_FILE_NAME));
+      const project = new Project(() => undefined);
+      project.addFolder(pathToUri(dir), normaliseEditorSettings({}));
+      await project.scan();
+      const link = pathToUri(path.join(dir, 'roles/link.role.yaml'));
+      assert.equal(project.ws.has(link), false);
+      // A watcher reporting the link as changed, or a file that is in no folder at all, is not read either.
+      assert.deepEqual([...(await project.loadFromDisk(link))], []);
+      assert.deepEqual([...(await project.loadFromDisk(pathToUri(path.join(outside, 'secret.role.yaml'))))], []);
+      assert.equal(project.ws.size, 3);
+      assert.equal(project.configDiagnostics().size, 0, 'the linked configuration file is not read');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('turns globs into path matchers as .gitignore does', () => {

@@ -95,8 +95,8 @@ export function isSkippedFolder(name: string): boolean {
  * so link loops end. Folders that cannot be listed are reported through `onSkip`.
  */
 export async function findWorkspaceFiles(roots: readonly string[], onSkip?: (dir: string, reason: string) => void): Promise<string[]> {
-  const realRoots = await Promise.all(roots.map(async (r) => fs.realpath(r).catch(() => path.resolve(r))));
-  const inside = (real: string) => realRoots.some((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
+  const realRoots = await realPaths(roots);
+  const inside = (real: string) => isInside(real, realRoots);
   const seenDirs = new Set<string>();
   const files = new Set<string>();
   const walk = async (dir: string): Promise<void> => {
@@ -141,6 +141,24 @@ export async function findWorkspaceFiles(roots: readonly string[], onSkip?: (dir
   };
   for (const root of roots) await walk(path.resolve(root));
   return [...files];
+}
+
+async function realPaths(roots: readonly string[]): Promise<string[]> {
+  return Promise.all(roots.map(async (r) => fs.realpath(r).catch(() => path.resolve(r))));
+}
+
+function isInside(real: string, realRoots: readonly string[]): boolean {
+  return realRoots.some((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
+}
+
+/**
+ * False when `file`, with its symbolic links resolved, lies outside every one of `roots`: such a file is
+ * not read, as `findWorkspaceFiles` does not list it. A path that does not resolve (gone, a dangling link,
+ * a loop) counts as inside, so that reading it reports the problem.
+ */
+export async function staysInside(file: string, roots: readonly string[]): Promise<boolean> {
+  const real = await fs.realpath(file).catch(() => undefined);
+  return real === undefined || isInside(real, await realPaths(roots));
 }
 
 /**

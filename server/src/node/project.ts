@@ -18,7 +18,7 @@ import {
   type EditorSettings,
   type Settings,
 } from '../service';
-import { findWorkspaceFiles, forEachLimited, readWorkspaceFile } from './files';
+import { findWorkspaceFiles, forEachLimited, readWorkspaceFile, staysInside } from './files';
 
 interface Folder {
   readonly uri: string;
@@ -130,7 +130,8 @@ export class Project {
   private async loadConfig(f: Folder): Promise<void> {
     // Only the folder's own file: the server reads nothing outside the workspace folders.
     const candidate = path.join(f.path, CONFIG_FILE_NAME);
-    f.configPath = (await fs.stat(candidate).catch(() => undefined))?.isFile() ? candidate : undefined;
+    const isFile = (await fs.stat(candidate).catch(() => undefined))?.isFile() && (await staysInside(candidate, [f.path]));
+    f.configPath = isFile ? candidate : undefined;
     f.config = undefined;
     f.configDiagnostics = [];
     if (!f.configPath) return;
@@ -159,11 +160,18 @@ export class Project {
     for (const f of this.folders) await this.loadConfig(f);
   }
 
-  /** Reads a file from disk into the model, unless the editor has it open. */
+  /**
+   * Reads a file from disk into the model, unless the editor has it open. Only files of the workspace
+   * folders are read, and a symbolic link only when its target is inside one of them (as when scanning).
+   */
   async loadFromDisk(uri: string): Promise<Set<string>> {
     if (this.open.has(uri) || !this.accepts(uri)) return new Set();
     const p = uriToPath(uri);
     if (!p) return new Set();
+    if (!this.folderOf(uri) || !(await staysInside(p, this.folders.map((f) => f.path)))) {
+      if (!this.ws.has(uri)) return new Set();
+      return this.ws.removeFile(uri).add(uri);
+    }
     const read = await readWorkspaceFile(p, this.settingsFor(uri).maxFileSize);
     if (this.open.has(uri)) return new Set(); // opened while we were reading
     if ('problem' in read) {
