@@ -107,4 +107,26 @@ describe('Octopus Roles in a real editor', () => {
     assert.equal(doc.getText(), 'name: Fix all\nspacePermissions:\n  - ProjectView\n  - TaskView\n');
     await diagnosticsOf(uri, (ds) => ds.length === 0, 'a clean role');
   });
+
+  it('goes to a role from a team, and renames it in a file that is not open', async () => {
+    const role = vscode.Uri.joinPath(folder(), 'navigator.role.yaml');
+    const team = vscode.Uri.joinPath(folder(), 'navigator.team.yaml');
+    await vscode.workspace.fs.writeFile(role, new TextEncoder().encode('name: Navigator\nspacePermissions: [ProjectView]\n'));
+    // The duplicate assignment is a warning to wait for: it shows that the server has read the file.
+    await vscode.workspace.fs.writeFile(team, new TextEncoder().encode('name: Navigators\nspace: Finance\nroles:\n  - Navigator\n  - Navigator\n'));
+    await diagnosticsOf(team, (ds) => ds.some((x) => codeOf(x) === 'duplicate-assignment'), 'the team file to be read');
+    const roleDoc = await vscode.workspace.openTextDocument(role);
+    await vscode.window.showTextDocument(roleDoc);
+
+    const definitions = (await vscode.commands.executeCommand('vscode.executeDefinitionProvider', team, new vscode.Position(3, 6))) as (vscode.Location | vscode.LocationLink)[];
+    assert.equal(definitions.length, 1);
+    const target = 'targetUri' in definitions[0] ? definitions[0].targetUri : definitions[0].uri;
+    assert.equal(target.toString(), role.toString());
+
+    const edit = (await vscode.commands.executeCommand('vscode.executeDocumentRenameProvider', role, new vscode.Position(0, 8), 'Pathfinder')) as vscode.WorkspaceEdit;
+    assert.deepEqual(edit.entries().map(([u, edits]) => [u.toString(), edits.length]).sort(), [[role.toString(), 1], [team.toString(), 2]].sort());
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.equal(roleDoc.getText(), 'name: Pathfinder\nspacePermissions: [ProjectView]\n');
+    assert.equal((await vscode.workspace.openTextDocument(team)).getText(), 'name: Navigators\nspace: Finance\nroles:\n  - Pathfinder\n  - Pathfinder\n');
+  });
 });
