@@ -202,7 +202,14 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
     const report = options.format === 'text' ? io.stdout : io.stderr;
     for (const file of all.sort()) {
       const checked = ws.text(file);
-      const fixed = checked !== undefined && ws.model(file) ? fixAll(ws, file, settings, true) : undefined;
+      let fixed: ReturnType<typeof fixAll>;
+      try {
+        fixed = checked !== undefined && ws.model(file) ? fixAll(ws, file, settings, true) : undefined;
+      } catch (err) {
+        ws.setFile(file, checked!);
+        io.stderr(`octopus-roles: ${display(file, io.cwd)}: not fixed: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+        continue;
+      }
       if (!fixed) continue;
       const problem = await writeFixed(file, checked!, fixed.text);
       if (problem) {

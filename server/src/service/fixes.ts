@@ -53,12 +53,8 @@ export function codeFixes(ws: Workspace, uri: string, d: Diagnostic, settings: S
   const text = ws.text(uri);
   if (!model || text === undefined || FILE_LEVEL.has(d.code)) return [];
   const ctx: Ctx = { ws, uri, text, model, d, doc: docAt(model, d.span.start), out: [], createFiles: options.createFiles !== false };
-  try {
-    build(ctx);
-  } catch {
-    // A layout the builders did not foresee must never cost the user the other fixes or the server.
-    ctx.out.length = 0;
-  }
+  // A builder that throws is a bug to see: the server logs it and answers with no actions.
+  build(ctx);
   const suppression = suppressFix(ctx);
   if (suppression) ctx.out.push(suppression);
   const result = options.verify === false ? ctx.out : ctx.out.filter((f) => verify(ws, uri, f, settings));
