@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Project, pathToUri } from '../../server/src/node/project';
-import { CONFIG_FILE_NAME, globToRegExp, normaliseEditorSettings } from '../../server/src/service';
+import { CONFIG_FILE_NAME, compileGlob, normaliseEditorSettings } from '../../server/src/service';
 
 describe("the server's project (files, settings, exclusions)", () => {
   let dir: string;
@@ -62,9 +62,23 @@ describe("the server's project (files, settings, exclusions)", () => {
   });
 
   it('turns globs into path matchers as .gitignore does', () => {
-    assert.ok(globToRegExp('generated/**').test('generated/a/b.role.yaml'));
-    assert.ok(globToRegExp('*.team.yaml').test('deep/x.team.yaml'));
-    assert.ok(!globToRegExp('roles/*.role.yaml').test('roles/sub/x.role.yaml'));
-    assert.ok(globToRegExp('{a,b}/*.yaml').test('b/x.yaml'));
+    assert.ok(compileGlob('generated/**').test('generated/a/b.role.yaml'));
+    assert.ok(compileGlob('*.team.yaml').test('deep/x.team.yaml'));
+    assert.ok(!compileGlob('roles/*.role.yaml').test('roles/sub/x.role.yaml'));
+    assert.ok(compileGlob('{a,b}/*.yaml').test('b/x.yaml'));
+    assert.ok(compileGlob('{roles/{x,y},teams}/*.yaml').test('roles/y/z.yaml'));
+    assert.ok(compileGlob('**/gen/*').test('a/b/gen/c.role.yaml') && compileGlob('**/gen/*').test('gen/c.role.yaml'));
+    assert.ok(compileGlob('gen').test('x/gen/a.role.yaml') && !compileGlob('gen').test('x/generated/a.role.yaml'));
+    assert.ok(compileGlob('r?.role.yaml').test('r1.role.yaml') && !compileGlob('r?.role.yaml').test('r/.role.yaml'));
+    // A brace without its partner is a character, not an error that stops the server.
+    assert.ok(compileGlob('{a,{b}').test('{a,b'));
+    assert.ok(compileGlob('odd}{.yaml').test('odd}{.yaml'));
+  });
+
+  it('matches hostile globs in linear time (a workspace can set octopusRoles.exclude)', () => {
+    const started = performance.now();
+    assert.equal(compileGlob('*a'.repeat(12) + '*c').test('a'.repeat(60) + '.role.yaml'), false);
+    assert.equal(compileGlob('**/'.repeat(20) + 'x').test('a/'.repeat(200) + 'y'), false);
+    assert.ok(performance.now() - started < 500);
   });
 });

@@ -9,13 +9,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CONFIG_FILE_NAME,
   fileTooLarge,
-  globToRegExp,
+  compileGlob,
   kindOfPath,
   mergeSettings,
   parseConfig,
   Workspace,
   type Diagnostic,
   type EditorSettings,
+  type Glob,
   type Settings,
 } from '../service';
 import { findWorkspaceFiles, forEachLimited, readWorkspaceFile, staysInside } from './files';
@@ -24,7 +25,7 @@ interface Folder {
   readonly uri: string;
   readonly path: string;
   editor: EditorSettings;
-  excludes: RegExp[];
+  excludes: Glob[];
   configPath?: string;
   config?: Partial<Settings>;
   configDiagnostics: Diagnostic[];
@@ -54,7 +55,7 @@ export class Project {
   addFolder(uri: string, editor: EditorSettings): void {
     const p = uriToPath(uri);
     if (!p) return;
-    this.folders.push({ uri, path: p, editor, excludes: editor.exclude.map(globToRegExp), configDiagnostics: [], configText: '' });
+    this.folders.push({ uri, path: p, editor, excludes: editor.exclude.map(compileGlob), configDiagnostics: [], configText: '' });
   }
 
   /** Forgets a workspace folder and the files that only it held. Returns the files affected. */
@@ -83,7 +84,7 @@ export class Project {
     const f = this.folders.find((x) => x.uri === folderUri);
     if (!f) return;
     f.editor = editor;
-    f.excludes = editor.exclude.map(globToRegExp);
+    f.excludes = editor.exclude.map(compileGlob);
   }
 
   private folderOf(uri: string): Folder | undefined {

@@ -40,7 +40,8 @@ export function parseSeverity(value: unknown): SeveritySetting | undefined {
 export function parseSize(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? Math.floor(value) : undefined;
   if (typeof value !== 'string') return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|bytes?|kb|k|kib|mb|m|mib|gb|g|gib)?\s*$/i.exec(value);
+  // Trimmed first: `\s*` on both sides of an optional part backtracks quadratically over a run of spaces.
+  const m = /^(\d+(?:\.\d+)?)\s*(b|bytes?|kb|k|kib|mb|m|mib|gb|g|gib)?$/i.exec(value.trim());
   if (!m) return undefined;
   const unit = (m[2] ?? 'b').toLowerCase();
   const factor = unit.startsWith('g') ? 1024 ** 3 : unit.startsWith('m') ? 1024 ** 2 : unit.startsWith('k') ? 1024 : 1;
@@ -141,29 +142,119 @@ export function normaliseEditorSettings(raw: unknown): EditorSettings {
   return { rules, maxFileSize, exclude };
 }
 
-/** Turns a glob (`**`, `*`, `?`, `{a,b}`) into a regular expression over `/`-separated relative paths. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  let inBraces = false;
+/** A compiled glob: `test` says whether a `/`-separated relative path matches. */
+export interface Glob {
+  test(path: string): boolean;
+}
+
+type GlobPart = string | 'ANY1' | 'STAR' | 'GLOBSTAR' | 'DIRS' | GlobPart[][];
+
+/**
+ * Compiles a glob (`**`, `*`, `?`, `{a,b}`, nestable) over `/`-separated relative paths, as .gitignore
+ * reads it: a pattern without a slash matches at any depth, and a folder's pattern matches what is in it.
+ *
+ * Globs come from settings, which a workspace can set, so matching must not be a regular expression:
+ * `*a*a*a*a*a*a*a*a*c` as a backtracking RegExp takes minutes on a long name. This simulates the pattern
+ * as an automaton over all its states at once, in time proportional to the path's length times the
+ * pattern's. A `{` without its `}` is an ordinary character.
+ */
+export function compileGlob(glob: string): Glob {
   const g = glob.replace(/^\.\//, '').replace(/\\/g, '/');
-  for (let i = 0; i < g.length; i++) {
-    const c = g[i];
+  const parts = parseGlob(g, { at: 0 }, false);
+  // The automaton: per state, moves without input (eps) and moves on a character (on).
+  const eps: number[][] = [];
+  const on: { test: (c: string) => boolean; to: number }[][] = [];
+  const add = (): number => {
+    eps.push([]);
+    on.push([]);
+    return eps.length - 1;
+  };
+  const any = () => true;
+  const notSlash = (c: string) => c !== '/';
+  const slash = (c: string) => c === '/';
+  const build = (seq: readonly GlobPart[], from: number): number => {
+    let cur = from;
+    for (const part of seq) {
+      const next = add();
+      if (Array.isArray(part)) {
+        for (const alt of part) {
+          const s = add();
+          eps[cur].push(s);
+          eps[build(alt, s)].push(next);
+        }
+      } else if (part === 'ANY1') on[cur].push({ test: notSlash, to: next });
+      else if (part === 'STAR' || part === 'GLOBSTAR') {
+        on[cur].push({ test: part === 'STAR' ? notSlash : any, to: cur });
+        eps[cur].push(next);
+      } else if (part === 'DIRS') {
+        // `**/`: nothing, or anything that ends with a slash.
+        eps[cur].push(next);
+        on[cur].push({ test: any, to: cur }, { test: slash, to: next });
+      } else on[cur].push({ test: (c) => c === part, to: next });
+      cur = next;
+    }
+    return cur;
+  };
+  const start = add();
+  const end = build(g.includes('/') ? parts : ['DIRS', ...parts], start);
+  const inside = add(); // past the end: a path below the matched folder
+  on[end].push({ test: slash, to: inside });
+  on[inside].push({ test: any, to: inside });
+  const closure = (states: Set<number>): Set<number> => {
+    const todo = [...states];
+    while (todo.length) {
+      for (const t of eps[todo.pop()!]) {
+        if (states.has(t)) continue;
+        states.add(t);
+        todo.push(t);
+      }
+    }
+    return states;
+  };
+  return {
+    test(path: string): boolean {
+      let states = closure(new Set([start]));
+      for (const c of path) {
+        const next = new Set<number>();
+        for (const s of states) for (const move of on[s]) if (move.test(c)) next.add(move.to);
+        if (next.size === 0) return false;
+        states = closure(next);
+      }
+      return states.has(end) || states.has(inside);
+    },
+  };
+}
+
+/** Parses a glob from `pos.at` up to the end, or in braces up to the `}` (returning alternatives). */
+function parseGlob(g: string, pos: { at: number }, inBraces: boolean): GlobPart[] {
+  const seq: GlobPart[] = [];
+  while (pos.at < g.length) {
+    const c = g[pos.at];
+    if (inBraces && (c === ',' || c === '}')) return seq;
+    pos.at++;
     if (c === '*') {
-      if (g[i + 1] === '*') {
-        const slash = g[i + 2] === '/';
-        re += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
+      if (g[pos.at] === '*') {
+        const dirs = g[pos.at + 1] === '/';
+        pos.at += dirs ? 2 : 1;
+        seq.push(dirs ? 'DIRS' : 'GLOBSTAR');
+      } else seq.push('STAR');
+    } else if (c === '?') seq.push('ANY1');
     else if (c === '{') {
-      inBraces = true;
-      re += '(?:';
-    } else if (c === '}' && inBraces) {
-      inBraces = false;
-      re += ')';
-    } else if (c === ',' && inBraces) re += '|';
-    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+      const back = pos.at;
+      const alts: GlobPart[][] = [];
+      for (;;) {
+        alts.push(parseGlob(g, pos, true));
+        if (g[pos.at] === ',') pos.at++;
+        else break;
+      }
+      if (g[pos.at] === '}') {
+        pos.at++;
+        seq.push(alts);
+      } else {
+        pos.at = back; // no closing brace: a literal `{`
+        seq.push('{');
+      }
+    } else seq.push(c);
   }
-  // A pattern without a slash matches at any depth, as in .gitignore.
-  return new RegExp(`^${g.includes('/') ? '' : '(?:.*/)?'}${re}(?:/.*)?$`);
+  return seq;
 }

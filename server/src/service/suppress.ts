@@ -15,7 +15,9 @@ const DOC_START = /^---(\s|$)/;
 
 function codesOf(rest: string): Set<string> {
   const codes = new Set<string>();
-  for (const part of rest.replace(/\s+--.*$/, '').split(/[\s,]+/)) if (part) codes.add(part);
+  // Text after ` --` is a reason. (Not `/\s+--.*$/`: that backtracks quadratically over a long run of spaces.)
+  const reason = rest.search(/\s--/);
+  for (const part of (reason < 0 ? rest : rest.slice(0, reason)).split(/[\s,]+/)) if (part) codes.add(part);
   return codes;
 }
 
