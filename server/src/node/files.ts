@@ -24,7 +24,8 @@ export async function readWorkspaceFile(file: string, maxFileSize: number): Prom
     if (bytes.length > maxFileSize) return { problem: fileTooLarge(bytes.length, maxFileSize) };
     return decodeText(bytes);
   } catch (err) {
-    return { problem: unreadableFile(ioReason(err)) };
+    const dangling = (err as NodeJS.ErrnoException).code === 'ENOENT' && (await fs.lstat(file).catch(() => undefined))?.isSymbolicLink();
+    return { problem: unreadableFile(dangling ? 'it is a symbolic link to a file that does not exist' : ioReason(err)) };
   }
 }
 
@@ -92,7 +93,8 @@ export function isSkippedFolder(name: string): boolean {
 /**
  * Every role, team and space file below `roots`, each once, in a stable order. Symbolic links are
  * followed only when their target stays inside one of the roots, and every real folder is visited once,
- * so link loops end. Folders that cannot be listed are reported through `onSkip`.
+ * so link loops end. Folders that cannot be listed, and links that lead out of the roots, are reported
+ * through `onSkip`.
  */
 export async function findWorkspaceFiles(roots: readonly string[], onSkip?: (dir: string, reason: string) => void): Promise<string[]> {
   const realRoots = await realPaths(roots);
@@ -129,8 +131,11 @@ export async function findWorkspaceFiles(roots: readonly string[], onSkip?: (dir
           if (kindOfPath(entry.name)) files.add(full); // a dangling or looping link: reported as unreadable
           continue;
         }
-        if (!inside(target)) continue;
         const stat = await fs.stat(full).catch(() => undefined);
+        if (!inside(target)) {
+          if (stat?.isDirectory() ? !isSkippedFolder(entry.name) : kindOfPath(entry.name)) onSkip?.(full, `a symbolic link to ${target}, outside the workspace: not followed`);
+          continue;
+        }
         if (stat?.isDirectory()) {
           if (!isSkippedFolder(entry.name)) await walk(full);
         } else if (kindOfPath(entry.name)) files.add(full);

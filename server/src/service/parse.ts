@@ -471,7 +471,8 @@ class DocReader {
         if (item.value.length > 0) items.push({ value: item.value, span });
         else this.invalid(span, `An item of \`${key.key}\``, `${itemWhat}, not empty`);
       } else if (span) {
-        this.invalid(span, `An item of \`${key.key}\``, isScalar(item) ? `${itemWhat} in quotes` : itemWhat);
+        // An alias to a list or mapping is reported where it is used, not once per use at its anchor.
+        this.invalid(isAlias(raw) ? spanOf(raw as YNode) ?? span : span, `An item of \`${key.key}\``, isScalar(item) ? `${itemWhat} in quotes` : itemWhat);
       }
     }
     return { key, items, flow: node.flow === true, valueSpan: spanOf(node) };
