@@ -176,7 +176,8 @@ export class Project {
     const read = await readWorkspaceFile(p, this.settingsFor(uri).maxFileSize);
     if (this.open.has(uri)) return new Set(); // opened while we were reading
     if ('problem' in read) {
-      if ((await fs.stat(p).catch(() => undefined)) === undefined) return this.ws.removeFile(uri);
+      // Gone, or there: a dangling link or a link loop is there, and unreadable (lstat, not stat).
+      if ((await fs.lstat(p).catch(() => undefined)) === undefined) return this.ws.removeFile(uri);
       return this.ws.setProblem(uri, read.problem);
     }
     return this.ws.setFile(uri, read.text);
@@ -205,7 +206,7 @@ export class Project {
     this.open.delete(uri);
     if (!this.accepts(uri) || !this.folderOf(uri)) return this.ws.removeFile(uri);
     const p = uriToPath(uri);
-    if (!p || (await fs.stat(p).catch(() => undefined)) === undefined) return this.ws.removeFile(uri);
+    if (!p || (await fs.lstat(p).catch(() => undefined)) === undefined) return this.ws.removeFile(uri);
     return this.loadFromDisk(uri);
   }
 
