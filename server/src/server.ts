@@ -111,10 +111,26 @@ export function startServer(connection: Connection): void {
   let lastEdited: string | undefined;
   const resultId = (uri: string) => `${generation}:${versions.get(uri) ?? 0}`;
 
+  /**
+   * Model updates that wait for the disk (a file closed in the editor, changes that watchers report).
+   * Every handler first waits for those begun before it, so that no answer comes from a state older than
+   * the messages the client sent before its request.
+   */
+  let diskWork: Promise<unknown> = Promise.resolve();
+  let diskPending = 0;
+  const afterDisk = (work: () => Promise<void>): Promise<void> => {
+    diskPending++;
+    const done = work().finally(() => diskPending--);
+    diskWork = Promise.allSettled([diskWork, done]);
+    return done;
+  };
+
   const guard =
     <P, R, T = unknown>(name: string, fallback: R, fn: (params: P, token: T) => R | Promise<R>) =>
     async (params: P, token?: T): Promise<R> => {
       try {
+        // A loop: a handler that was waiting too may have begun more disk work.
+        while (diskPending > 0) await diskWork;
         return await fn(params, token as T);
       } catch (err) {
         connection.console.error(`${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
@@ -254,45 +270,49 @@ export function startServer(connection: Connection): void {
     })().catch((err) => connection.console.error(`scan failed: ${err instanceof Error ? err.stack : String(err)}`));
   });
 
-  documents.onDidOpen(
-    guard('didOpen', undefined, (e) => {
-      lastEdited = e.document.uri;
-      changed(project.edited(e.document.uri, e.document.getText()));
-    }),
-  );
-  documents.onDidChangeContent(
-    guard('didChange', undefined, (e) => {
-      lastEdited = e.document.uri;
-      changed(project.edited(e.document.uri, e.document.getText()));
-      // The file being typed in gets its diagnostics at once; the files that depend on it are batched.
-      if (!pull) pushNow(e.document.uri);
-    }),
-  );
+  // The text as it arrives: a handler that waits behind disk work must not read changes made after it.
+  const snapshot = (e: { document: TextDocument }) => ({ uri: e.document.uri, text: e.document.getText() });
+  const didOpen = guard('didOpen', undefined, ({ uri, text }: { uri: string; text: string }) => {
+    lastEdited = uri;
+    changed(project.edited(uri, text));
+  });
+  const didChange = guard('didChange', undefined, ({ uri, text }: { uri: string; text: string }) => {
+    lastEdited = uri;
+    changed(project.edited(uri, text));
+    // The file being typed in gets its diagnostics at once; the files that depend on it are batched.
+    if (!pull) pushNow(uri);
+  });
+  documents.onDidOpen((e) => void didOpen(snapshot(e)));
+  documents.onDidChangeContent((e) => void didChange(snapshot(e)));
   documents.onDidClose(
-    guard('didClose', undefined, async (e) => {
-      const affected = await project.closed(e.document.uri);
-      affected.add(e.document.uri);
-      changed(affected);
-    }),
+    guard('didClose', undefined, (e) =>
+      afterDisk(async () => {
+        const affected = await project.closed(e.document.uri);
+        affected.add(e.document.uri);
+        changed(affected);
+      }),
+    ),
   );
 
   connection.onDidChangeWatchedFiles(
     guard('didChangeWatchedFiles', undefined, async (params) => {
       await ready;
-      let configChanged = false;
-      for (const change of params.changes) {
-        if (project.isConfig(change.uri)) {
-          configChanged = true;
-          continue;
+      await afterDisk(async () => {
+        let configChanged = false;
+        for (const change of params.changes) {
+          if (project.isConfig(change.uri)) {
+            configChanged = true;
+            continue;
+          }
+          if (change.type === FileChangeType.Deleted) changed(project.deleted(change.uri));
+          else changed(await project.loadFromDisk(change.uri));
         }
-        if (change.type === FileChangeType.Deleted) changed(project.deleted(change.uri));
-        else changed(await project.loadFromDisk(change.uri));
-      }
-      if (configChanged) {
-        await project.reloadConfig();
-        pushConfigDiagnostics();
-        changed(project.ws.uris());
-      }
+        if (configChanged) {
+          await project.reloadConfig();
+          pushConfigDiagnostics();
+          changed(project.ws.uris());
+        }
+      });
     }),
   );
 
