@@ -13,7 +13,8 @@ import { Workspace } from '../../server/src/service';
 import { Corpus, opArb, type FileState, type Op } from './mutations';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
-const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
+/** The campaign's seed, printed with its report so that it can be replayed (FUZZ_SEED). */
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 /** Whether to print the campaign's report (npm run fuzz sets FUZZ_RUNS). */
 const REPORT = process.env.FUZZ_RUNS !== undefined;
 /**
@@ -36,7 +37,7 @@ class Timing {
     return result;
   }
   report(name: string): void {
-    if (REPORT) console.log(`      ${name}: ${this.cases} cases run; slowest ${this.slowest.ms.toFixed(1)} ms (${this.slowest.what})`);
+    if (REPORT) console.log(`      ${name}: ${this.cases} cases run (FUZZ_SEED=${SEED}); slowest ${this.slowest.ms.toFixed(1)} ms (${this.slowest.what})`);
   }
 }
 
