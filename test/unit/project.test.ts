@@ -28,6 +28,21 @@ describe("the server's project (files, settings, exclusions)", () => {
     assert.equal(project.ws.has(pathToUri(path.join(dir, 'roles/r.role.yaml'))), true);
   });
 
+  it('ignores watcher events for files below node_modules and dot-folders, as the scan does', async () => {
+    const project = new Project(() => undefined);
+    project.addFolder(pathToUri(dir), normaliseEditorSettings({}));
+    await project.scan();
+    for (const name of ['node_modules/pkg/x.role.yaml', '.history/r.role.yaml']) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), 'name: R\nspacePermissions: [ProjectView]\n');
+      const uri = pathToUri(path.join(dir, name));
+      assert.deepEqual([...(await project.loadFromDisk(uri))], []);
+      assert.equal(project.ws.has(uri), false, name);
+    }
+    // No duplicate-name from the copies: the real role is alone.
+    assert.deepEqual(project.ws.diagnostics(pathToUri(path.join(dir, 'roles/r.role.yaml'))), []);
+  });
+
   it('prefers the editor text of an open file, and goes back to the disk when it closes', async () => {
     const project = new Project(() => undefined);
     project.addFolder(pathToUri(dir), normaliseEditorSettings({}));

@@ -19,7 +19,7 @@ import {
   type Glob,
   type Settings,
 } from '../service';
-import { findWorkspaceFiles, forEachLimited, readWorkspaceFile, staysInside } from './files';
+import { findWorkspaceFiles, forEachLimited, isSkippedFolder, readWorkspaceFile, staysInside } from './files';
 
 interface Folder {
   readonly uri: string;
@@ -105,12 +105,16 @@ export class Project {
     return mergeSettings(f.editor, f.config ?? {});
   }
 
-  /** True when the file is one of ours and not excluded by `octopusRoles.exclude`. */
+  /**
+   * True when the file is one of ours: not below `node_modules` or a dot-folder (which the scan skips, so
+   * a file watcher's event there must not bring it in either) and not excluded by `octopusRoles.exclude`.
+   */
   accepts(uri: string): boolean {
     if (!kindOfPath(uri)) return false;
     const f = this.folderOf(uri);
-    if (!f || f.excludes.length === 0) return true;
+    if (!f) return true;
     const rel = path.relative(f.path, uriToPath(uri)!).split(path.sep).join('/');
+    if (rel.split('/').slice(0, -1).some(isSkippedFolder)) return false;
     return !f.excludes.some((re) => re.test(rel));
   }
 
