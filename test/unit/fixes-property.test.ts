@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { generateWorkspace } from '../../bench/generate';
 import { codeFixes, DEFAULT_SETTINGS, finalDiagnostics, fixAll, parseFile, Workspace } from '../../server/src/service';
 import { checkInvariants } from './fixcheck';
+import { Corpus, opArb } from './mutations';
 
 const RUNS = Number(process.env.FIX_RUNS ?? 25);
 
@@ -76,12 +77,23 @@ describe(`quick fixes over a generated corpus of broken workspaces (${RUNS} work
     const codes = new Set<string>();
     const mutationArb = fc.array(fc.tuple(fc.constantFrom(...Object.keys(MUTATIONS)), fc.nat(), fc.nat()), { minLength: 1, maxLength: 12 });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), mutationArb, (seed, mutations) => {
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), mutationArb, fc.array(opArb, { maxLength: 4 }), (seed, mutations, ops) => {
         const texts = new Map([...generateWorkspace({ files: 12, seed, breachRate: 0.3 })].map(([p, t]) => [`/ws/${p}`, t]));
         const uris = [...texts.keys()];
         for (const [name, file, pick] of mutations) {
           const uri = uris[file % uris.length];
           texts.set(uri, MUTATIONS[name](texts.get(uri)!, pick));
+        }
+        // Then the fuzzer's own edits (structural and byte level), for layouts no mutation above makes.
+        const corpus = new Corpus(new Map(texts));
+        const states = new Map([...texts].map(([u, text]) => [u, { text }]));
+        for (const op of ops) {
+          if (op.kind === 'remove' || op.kind === 'bytes') continue;
+          const { uri, state } = corpus.apply(op, states);
+          if (state) {
+            states.set(uri, { text: state.text });
+            texts.set(uri, state.text);
+          }
         }
         const ws = new Workspace();
         for (const [uri, text] of texts) ws.setFile(uri, text);
