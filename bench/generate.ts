@@ -50,7 +50,7 @@ export function generateWorkspace(opts: GenerateOptions): Map<string, string> {
 // Randomness
 
 /** mulberry32: a tiny 32-bit PRNG, good enough for test data and identical on every platform. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { CancellationTokenSource, type ClientCapabilities, type Diagnostic, type Hover } from 'vscode-languageserver-protocol/node';
-import { generateWorkspace } from '../../bench/generate';
+import { generateWorkspace, mulberry32 } from '../../bench/generate';
 import { hover, LineMap, Workspace } from '../../server/src/service';
 import { Corpus, opArb, replacementOf, type FileState } from '../unit/mutations';
 import { PULL_CAPABILITIES, PUSH_CAPABILITIES, ROOT, TestClient, tempWorkspace, uriOf } from './client';
@@ -42,18 +42,6 @@ const survivesDisk = (text: string) => !text.startsWith('\ufeff') && !text.inclu
 /** A diagnostic as one comparable line. */
 const line = (r: Diagnostic['range'], severity: string, code: unknown, message: unknown) =>
   `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character} ${severity} ${String(code)}: ${String(message)}`;
-
-/** mulberry32, for the session's own choices (which file to close, full or ranged changes). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Probe {
   readonly what: string;
@@ -95,7 +83,7 @@ async function session(capabilities: ClientCapabilities, seed: number): Promise<
     };
     const heapMB = async () => ((await client.connection.sendRequest('octopusRoles/memoryUsage')) as { heapUsed: number }).heapUsed / 2 ** 20;
 
-    const choose = random(seed);
+    const choose = mulberry32(seed);
     const ops = fc.sample(opArb, { seed, numRuns: EDITS * 2 });
     const probes: Probe[] = [];
     let heapAt1000 = 0;
