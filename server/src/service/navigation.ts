@@ -21,7 +21,7 @@ import { getBuiltinRole, getBuiltinRoleIgnoreCase, getPermission, type Dimension
 import { isPlainSafe, scalarText, type TextEdit, type WorkspaceChange } from './edit';
 import { targetAt } from './locate';
 import type { Doc, FileModel, Name, NameList, RoleDoc, SpaceDoc, Span, TeamDoc } from './types';
-import type { Located, Workspace } from './workspace';
+import { kindOf, type Located, type Workspace } from './workspace';
 
 /** A span of a file. */
 export interface SourceLocation {
@@ -363,9 +363,7 @@ function roleOutline(doc: RoleDoc): OutlineSymbol {
     return found ? LEVEL_WORDS[found.level] : 'unknown permission';
   };
   const lists = [doc.spacePermissions, doc.systemPermissions].filter((l): l is NameList => l !== undefined);
-  const space = doc.spacePermissions?.items.length ?? 0;
-  const system = doc.systemPermissions?.items.length ?? 0;
-  const kind = space === 0 ? 'system-only role' : system > 0 ? 'mixed role' : 'space role';
+  const kind = `${kindOf(doc.spacePermissions?.items ?? [], doc.systemPermissions?.items ?? [])} role`;
   return symbol(
     doc.name?.value ?? '(unnamed role)',
     'role',

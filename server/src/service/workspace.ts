@@ -518,7 +518,8 @@ function namesMoved(prev: Entry | undefined, next: Entry | undefined): boolean {
   return a !== b;
 }
 
-function kindOf(space: readonly string[], system: readonly string[]): RoleKind {
+/** A role's kind from its two lists: SPEC section 3. */
+export function kindOf(space: readonly unknown[], system: readonly unknown[]): RoleKind {
   if (space.length === 0) return 'system-only';
   return system.length > 0 ? 'mixed' : 'space';
 }
