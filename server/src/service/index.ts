@@ -27,21 +27,8 @@ export { nearest } from './util/suggest';
 export { complete, type CompletionEntry, type CompletionKind } from './features/completion';
 export { hover, permissionHover, effectivePermissions, type HoverResult } from './features/hover';
 export { targetAt, docAt, type Target } from './features/locate';
-export {
-  definition,
-  references,
-  prepareRename,
-  rename,
-  documentSymbols,
-  workspaceSymbols,
-  MAX_WORKSPACE_SYMBOLS,
-  type SourceLocation,
-  type RenamePreparation,
-  type RenameRefusal,
-  type OutlineKind,
-  type OutlineSymbol,
-  type WorkspaceSymbolEntry,
-} from './features/navigation';
+export { definition, references, prepareRename, rename, MAX_WORKSPACE_SYMBOLS, type SourceLocation, type RenamePreparation, type RenameRefusal } from './features/navigation';
+export { documentSymbols, workspaceSymbols, type OutlineKind, type OutlineSymbol, type WorkspaceSymbolEntry } from './features/symbols';
 export * from './edits/edit';
 export { codeFixes, fixAll, verify, type CodeFix, type FixOptions, type FixAllResult, type CancelToken } from './edits/fixes';
 
