@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ErrorCode } from 'yaml';
-/** test/fixtures/hostile, from out/test/unit or test/unit alike. */
+/** test/fixtures/hostile, from out/test/support or test/support alike. */
 export const HOSTILE_FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'hostile');
 
 /** How many times its stated bound a test lets an input take (the machine is shared). */
