@@ -38,6 +38,8 @@ interface Entry {
   readonly teamRefs: readonly string[];
   lines?: LineMap;
   cache?: readonly Diagnostic[];
+  /** Values computed from this file and what it refers to (effective access), dropped with `cache`. */
+  derived?: Map<string, unknown>;
 }
 
 const lower = (s: string): string => s.toLowerCase();
@@ -326,6 +328,20 @@ export class ModelIndex implements RoleResolver {
     return result;
   }
 
+  /**
+   * A value computed from a file and the names it refers to, kept until an edit affects that file (the
+   * same files whose diagnostics an edit invalidates).
+   */
+  derived<T>(uri: string, key: string, compute: () => T): T {
+    const e = this.entries.get(uri);
+    if (!e) return compute();
+    e.derived ??= new Map();
+    if (e.derived.has(key)) return e.derived.get(key) as T;
+    const value = compute();
+    e.derived.set(key, value);
+    return value;
+  }
+
   private entryOf(uri: string, text: string, model: FileModel): Entry {
     const roles: string[] = [];
     const spaces: string[] = [];
@@ -395,7 +411,10 @@ export class ModelIndex implements RoleResolver {
     }
     for (const u of affected) {
       const e = this.entries.get(u);
-      if (e) e.cache = undefined;
+      if (e) {
+        e.cache = undefined;
+        e.derived = undefined;
+      }
     }
     return affected;
   }
