@@ -57,6 +57,8 @@ export interface ConfigKeys {
   readonly exclude?: readonly string[];
 }
 
+const MAX_SUGGESTED_CODES = 200;
+
 /** The longest glob accepted; a longer one is reported (in a configuration file) or dropped (in settings). */
 export const MAX_GLOB_LENGTH = 1000;
 
@@ -89,6 +91,7 @@ export function parseConfig(text: string): { settings: Settings; keys: ConfigKey
       diagnostics.push(makeDiagnostic('invalid-value', span(root), { what: 'The configuration', expected: 'a mapping with `rules:`, `maxFileSize:` and `exclude:`' }));
     } else {
       const seenKeys = new Set<string>();
+      let unknownCodes = 0;
       for (const pair of root.items) {
         const key = pair.key as Node;
         const keyName = isScalar(key) ? String(key.value) : '';
@@ -107,7 +110,8 @@ export function parseConfig(text: string): { settings: Settings; keys: ConfigKey
             const code = isScalar(rk) ? String(rk.value) : '';
             if (duplicate(seenCodes, code, rk)) continue;
             if (!isRuleCode(code)) {
-              const suggestion = nearest(code, RULE_CODES, 1)[0];
+              // Did-you-mean for the first unknown codes only, as for permission lists: the rest cost time, not help.
+              const suggestion = unknownCodes++ < MAX_SUGGESTED_CODES ? nearest(code, RULE_CODES, 1)[0] : undefined;
               diagnostics.push(
                 makeDiagnostic('unknown-key', span(rk), { key: code, where: '`rules`', suggestion, allowed: RULE_CODES }, { candidates: suggestion ? [suggestion] : [] }),
               );
