@@ -5,31 +5,12 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { linkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Project, pathToUri } from '../../server/src/node/project';
-import { runCli } from '../../server/src/cli';
+import { check, tree } from './loader-support';
 import { fileURLToPath } from 'node:url';
 import { finalDiagnostics, normaliseEditorSettings, parseConfig } from '../../server/src/service';
-
-/** A fresh folder with these files; `.git` makes it a repository root. */
-export function tree(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'octopus-roles-loader-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    if (name.endsWith('/')) mkdirSync(path.join(dir, name), { recursive: true });
-    else writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
-
-export async function check(args: string[], cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd });
-  return { code, stdout, stderr };
-}
 
 /** The server's project on `dir` as an editor opens it (one workspace folder), scanned. */
 async function editor(dir: string, settings: unknown = {}): Promise<Project> {
