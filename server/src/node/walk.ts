@@ -49,8 +49,8 @@ export class Slicer {
 const byName = (a: Dirent, b: Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
- * Every role, team and space file below `roots`, each path once, in a stable order. Symbolic links are
- * followed only when their target stays inside `within` (real paths; by default the roots themselves), and
+ * Every role, team and space file below `roots`, each path once, in a stable order: first what is reached
+ * without a symbolic link, then what only a link leads to. Symbolic links are followed only when their target stays inside `within` (real paths; by default the roots themselves), and
  * every real folder is visited once, so link loops end. The walk keeps an explicit stack, so a deep tree
  * cannot overflow the call stack. Folders that cannot be listed, and links that lead out, are reported
  * through `onSkip`. A dangling or looping link with a role file's name is listed, so that reading it
@@ -69,8 +69,12 @@ export async function walkFolders(
   const configFolders: string[] = [];
   const stack: { dir: string; real: string; linked: boolean }[] = [];
   for (const root of [...roots].reverse()) stack.push({ dir: path.resolve(root), real: realOr(root), linked: false });
-  while (stack.length) {
+  // Folders reached through a link wait until everything reachable without one is done, so that a
+  // folder reached both ways is listed under its own name.
+  const later: { dir: string; real: string; linked: boolean }[] = [];
+  while (stack.length || later.length) {
     await slicer.maybeYield();
+    if (!stack.length) stack.push(...later.splice(0).reverse());
     const { dir, real, linked } = stack.pop()!;
     if (seen.has(real) || !inside(real)) continue;
     seen.add(real);
@@ -110,7 +114,7 @@ export async function walkFolders(
         files.push({ path: full, real: path.join(real, name), linked });
       }
     }
-    for (let i = folders.length - 1; i >= 0; i--) stack.push(folders[i]);
+    for (let i = folders.length - 1; i >= 0; i--) (folders[i].linked ? later : stack).push(folders[i]);
   }
   return { files, configFolders };
 }
