@@ -127,8 +127,17 @@ export function excludingConfig(chain: readonly LoadedConfig[]): LoadedConfig | 
   return undefined;
 }
 
+/** A `.` or `..` segment, or an empty one: a path that path.relative must normalise first. */
+const UNNORMAL = /(^|[\\/])\.{1,2}([\\/]|$)|[\\/][\\/]/;
+
 /** `file` relative to `dir` with forward slashes, or undefined when it is not below `dir`. */
 export function relativeSlashed(dir: string, file: string): string | undefined {
+  // The common case without path.relative, which resolves both paths again (this runs per file).
+  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+  if (path.isAbsolute(dir) && file.startsWith(prefix) && !UNNORMAL.test(file)) {
+    const rest = file.slice(prefix.length);
+    return path.sep === '/' ? rest : rest.split(path.sep).join('/');
+  }
   const rel = path.relative(dir, file);
   if (rel === '' || rel === '..' || rel.startsWith('..' + path.sep) || path.isAbsolute(rel)) return undefined;
   return rel.split(path.sep).join('/');

@@ -38,23 +38,24 @@ export function readSafely(file: string, maxBytes: number): ReadOutcome {
     return { problem: unreadableFile(swapped ? 'it became a symbolic link while it was being read' : ioReason(err)) };
   }
   try {
-    const stat = fstatSync(fd, { bigint: true });
+    const stat = fstatSync(fd);
+    // Device and inode as numbers: exact up to 2^53, far beyond the inode numbers file systems hand out.
     const id = `${stat.dev}:${stat.ino}`;
     if (!stat.isFile()) return { id, problem: unreadableFile(stat.isDirectory() ? 'it is a directory' : 'it is not a regular file') };
-    const size = Number(stat.size);
+    const size = stat.size;
     if (size > maxBytes) return { id, problem: fileTooLarge(size, maxBytes) };
     // One byte more than the limit, so that a file that grew since fstat is still caught.
     const buffer = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
+    // Read until the size fstat gave (one read, normally) or the buffer is full, which means the file
+    // grew; no extra read to see the end.
     let length = 0;
-    for (;;) {
+    while (length < buffer.length) {
       const n = readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;
-      if (length === buffer.length) {
-        if (length > maxBytes) return { id, problem: fileTooLarge(length, maxBytes) };
-        break;
-      }
+      if (length >= size && length < buffer.length) break;
     }
+    if (length > maxBytes) return { id, problem: fileTooLarge(length, maxBytes) };
     return { id, ...decodeText(buffer.subarray(0, length)) };
   } catch (err) {
     return { problem: unreadableFile(ioReason(err)) };

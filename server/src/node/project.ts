@@ -160,7 +160,10 @@ export class Project {
    * the repository root down to the file's folder, key by key, then the command line's overrides.
    */
   settingsFor(uri: string): Settings {
-    const p = uriToPath(uri);
+    return this.settingsForPath(uriToPath(uri));
+  }
+
+  private settingsForPath(p: string | undefined): Settings {
     const f = p === undefined ? undefined : this.folderOfPath(p);
     if (!p || !f) return mergeSettings(this.options.overrides ?? {});
     const key = `${f.path}\0${path.dirname(p)}`;
@@ -180,9 +183,12 @@ export class Project {
    * the command line are always ours.
    */
   accepts(uri: string): boolean {
+    return this.acceptsPath(uri, uriToPath(uri));
+  }
+
+  private acceptsPath(uri: string, p: string | undefined): boolean {
     if (!kindOfPath(uri)) return false;
     if (this.named.has(uri)) return true;
-    const p = uriToPath(uri);
     const f = p === undefined ? undefined : this.folderOfPath(p);
     if (!p || !f) return true;
     const rel = relativeSlashed(f.path, p);
@@ -220,9 +226,9 @@ export class Project {
     for (const found of ordered) {
       await slicer.maybeYield();
       const uri = pathToUri(found.path);
-      if (loaded.has(uri) || this.open.has(uri) || !this.accepts(uri)) continue;
+      if (loaded.has(uri) || this.open.has(uri) || !this.acceptsPath(uri, found.path)) continue;
       if (!this.named.has(uri) && !this.folderOfPath(found.path)) continue;
-      const read = found.linked ? this.readByPath(found.path) : readSafely(found.real, this.settingsFor(uri).maxFileSize);
+      const read = found.linked ? this.readByPath(found.path) : readSafely(found.real, this.settingsForPath(found.path).maxFileSize);
       if (!this.claim(uri, read)) continue;
       loaded.add(uri);
       for (const u of 'text' in read ? this.ws.setFile(uri, read.text) : this.ws.setProblem(uri, read.problem)) affected.add(u);
@@ -253,7 +259,7 @@ export class Project {
   private readByPath(p: string): ReadOutcome {
     const real = realPath(p);
     if (typeof real !== 'string') return { problem: unreadableFile(real.reason) };
-    return readSafely(real, this.settingsFor(pathToUri(p)).maxFileSize);
+    return readSafely(real, this.settingsForPath(p).maxFileSize);
   }
 
   /**

@@ -89,10 +89,10 @@ export async function walkFolders(
     const folders: { dir: string; real: string; linked: boolean }[] = [];
     for (const entry of entries) {
       const name = entry.name;
-      const full = path.join(dir, name);
+      const full = join(dir, name);
       if (name === CONFIG_FILE_NAME) configFolders.push(dir);
       if (entry.isDirectory()) {
-        if (!isSkippedFolder(name)) folders.push({ dir: full, real: path.join(real, name), linked });
+        if (!isSkippedFolder(name)) folders.push({ dir: full, real: join(real, name), linked });
       } else if (entry.isSymbolicLink()) {
         const isRole = kindOfPath(name) !== undefined;
         if (isSkippedFolder(name) && !isRole) continue;
@@ -111,12 +111,17 @@ export async function walkFolders(
         else files.push({ path: full, real: target, linked: true });
       } else if (kindOfPath(name)) {
         // A regular file, or a pipe, socket or device with a role file's name: reading reports the latter.
-        files.push({ path: full, real: path.join(real, name), linked });
+        files.push({ path: full, real: join(real, name), linked });
       }
     }
     for (let i = folders.length - 1; i >= 0; i--) (folders[i].linked ? later : stack).push(folders[i]);
   }
   return { files, configFolders };
+}
+
+/** `path.join` for a normalised folder and a plain name, without normalising again (it is per entry). */
+function join(dir: string, name: string): string {
+  return dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
 }
 
 function realOr(p: string): string {
