@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeDocSection } from './docs';
-import { generateWorkspace, writeWorkspace } from './generate';
+import { generateWorkspace, writeWorkspace } from '../test/support/generate';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WORK = path.join(ROOT, 'bench', '.work');

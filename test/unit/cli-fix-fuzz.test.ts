@@ -23,7 +23,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { generateWorkspace, mulberry32 } from '../../bench/generate';
+import { generateWorkspace, mulberry32 } from '../support/generate';
 import { runCli } from '../../server/src/cli';
 import { Project, pathToUri, uriToPath } from '../../server/src/node/project';
 import { finalDiagnostics, normaliseEditorSettings } from '../../server/src/service';

@@ -23,7 +23,7 @@ import {
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { writeFixed } from '../../server/src/cli/write';
-import { check } from './loader-support';
+import { check } from '../support/folders';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BROKEN = 'name: R\nspacePermissions:\n  - ProjectView\n  - ProjectView\n';

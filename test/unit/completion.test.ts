@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { checkCompletion, completionsAt, replacedText } from './features';
+import { checkCompletion, completionsAt, replacedText } from '../support/features';
 
 describe('completion', () => {
   describe('permission names', () => {

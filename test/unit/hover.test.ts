@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { hoverAt } from './features';
+import { hoverAt } from '../support/features';
 
 describe('hover', () => {
   it('explains where a permission applies, what it allows, its restrictions and built-in roles', () => {

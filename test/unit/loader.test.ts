@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { linkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Project, pathToUri } from '../../server/src/node/project';
-import { check, tree } from './loader-support';
+import { check, tree } from '../support/folders';
 import { fileURLToPath } from 'node:url';
 import { finalDiagnostics, normaliseEditorSettings, parseConfig } from '../../server/src/service';
 

@@ -101,7 +101,7 @@ export function toSarif(findings: readonly Finding[], cwd: string) {
         columnKind: 'utf16CodeUnits',
         results: findings.map((f) => ({
           ruleId: f.diagnostic.code,
-          ruleIndex: RULE_CODES.indexOf(f.diagnostic.code),
+          ruleIndex: (RULE_CODES as readonly string[]).indexOf(f.diagnostic.code),
           level: sarifLevel(f.diagnostic.severity),
           message: { text: f.diagnostic.message },
           locations: [sarifLocation(f.file, f.range)],

@@ -4,10 +4,9 @@
  * its default, never thrown.
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import { makeDiagnostic } from './diagnostic';
-import { isRuleCode, RULE_CODES, type RuleCode, type SeveritySetting } from './rules';
-import { nearest } from './suggest';
-import type { Diagnostic } from './types';
+import { diagnosticOf as makeDiagnostic, isRuleCode, RULE_CODES, type RuleCode, type SeveritySetting } from './rules/registry';
+import { nearest } from './util/suggest';
+import type { Diagnostic } from './model/types';
 
 export const CONFIG_FILE_NAME = '.octopus-roles.yaml';
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;

@@ -2,7 +2,7 @@
  * What stands at an offset of a file: the named thing under the cursor, for hover, definition and
  * references.
  */
-import type { Assignment, Doc, FileModel, Name, PermissionListKey, RoleDoc, SpaceDoc, TeamDoc } from './types';
+import type { Assignment, Doc, FileModel, Name, PermissionListKey, RoleDoc, SpaceDoc, TeamDoc } from '../model/types';
 
 export type Target =
   | { readonly type: 'permission'; readonly name: Name; readonly list: PermissionListKey; readonly doc: RoleDoc }

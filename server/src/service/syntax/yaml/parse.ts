@@ -1,5 +1,5 @@
 /**
- * Tolerant parsing of role, team and space files into the per-file model.
+ * The YAML front-end's reader: role, team and space files into the model, tolerantly.
  *
  * The `yaml` parser recovers from errors, so a half-typed file still yields documents; every parser
  * error becomes a `yaml-syntax` diagnostic and whatever parsed is still read. Reading never resolves an
@@ -7,193 +7,77 @@
  * costs no more than its text.
  */
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
-import { DIMENSIONS, type Dimension } from './catalog';
-import { checkDocument } from './localRules';
-import { makeDiagnostic } from './diagnostic';
-import { nearest } from './suggest';
+import { DIMENSIONS, type Dimension } from '../../catalog';
+import { ASSIGNMENT_KEYS, DOC_KEYS } from '../../model/fields';
+import { makeDiagnostic } from '../../rules/rule';
+import { invalidValue, kindMismatch, missingName, unknownKey, yamlSyntax } from '../../rules/structure';
+import { nearest } from '../../util/suggest';
+import { LineMap } from '../../util/text';
+import { conflictMarkers, lineRange, parserText, unclosedQuotes, visibleSpan } from './recovery';
 import { readSuppressions } from './suppress';
-import type {
-  Assignment,
-  Diagnostic,
-  Doc,
-  FileModel,
-  Kind,
-  KeyRef,
-  Name,
-  NameList,
-  Restriction,
-  Span,
-} from './types';
+import type { Assignment, Diagnostic, Doc, DocKind, KeyRef, Name, NameList, ParsedFile, Restriction, Span } from '../../model/types';
 
-/** The kind of documents a path holds, from its suffix; undefined for files that are not ours. */
-export function kindOfPath(path: string): Kind | undefined {
+/** The kind of documents a path holds, from its suffix; undefined for files that are not YAML role, team or space files. */
+export function yamlKindOf(path: string): DocKind | undefined {
   const m = /\.(role|team|space)\.ya?ml$/i.exec(path);
-  return m ? (m[1].toLowerCase() as Kind) : undefined;
+  return m ? (m[1].toLowerCase() as DocKind) : undefined;
 }
 
-/** The keys each kind of document has, in the order completion offers them. */
-export const DOC_KEYS: Readonly<Record<Kind, readonly string[]>> = {
-  role: ['name', 'description', 'spacePermissions', 'systemPermissions', 'kind'],
-  team: ['name', 'description', 'space', 'members', 'externalGroups', 'roles', 'kind'],
-  space: ['name', 'description', 'environments', 'projects', 'projectGroups', 'tenants', 'kind'],
-};
-
-/** The keys of a long-form role assignment. */
-export const ASSIGNMENT_KEYS: readonly string[] = ['role', 'space', ...DIMENSIONS];
-
-const KIND_WORD: Record<Kind, string> = { role: 'Role', team: 'Team', space: 'Space' };
+const KIND_WORD: Record<DocKind, string> = { role: 'Role', team: 'Team', space: 'Space' };
 const MAX_NAME_LENGTH = 200;
 
 type YNode = Node | null | undefined;
 
-/** Parses one file. Never throws for any input text. */
-export function parseFile(uri: string, text: string, kind: Kind): FileModel {
-  const out: Diagnostic[] = [];
+/**
+ * Reads one YAML file. Never throws for any input text.
+ *
+ * Duplicate keys are found here, not by the parser: its own check compares every key with every other
+ * one, so 30,000 keys took seconds; this one is linear.
+ */
+export function parseYaml(uri: string, text: string, kind: DocKind): ParsedFile {
+  const findings: Diagnostic[] = [];
+  const guessed: Span[] = [];
   const docs: Doc[] = [];
   let parsed: Document.Parsed[] = [];
   const markers = conflictMarkers(text);
   for (const m of markers) {
-    out.push(makeDiagnostic('yaml-syntax', m, { detail: `merge conflict marker \`${text.slice(m.start, m.start + 7)}\`; resolve the conflict: keep the lines you want and delete the marker lines` }));
+    findings.push(makeDiagnostic(yamlSyntax, m, { detail: `merge conflict marker \`${text.slice(m.start, m.start + 7)}\`; resolve the conflict: keep the lines you want and delete the marker lines` }));
   }
   const source = parserText(text, markers);
   try {
-    parsed = Array.from(parseAllDocuments(source, { prettyErrors: false, uniqueKeys: true }) as Iterable<Document.Parsed>);
+    parsed = Array.from(parseAllDocuments(source, { prettyErrors: false, uniqueKeys: false }) as Iterable<Document.Parsed>);
   } catch (err) {
     // The parser recurses on nesting depth; absurd nesting can exhaust the stack.
-    out.push(
-      makeDiagnostic('yaml-syntax', { start: 0, end: 0 }, { detail: `the file could not be parsed (${errorText(err)})` }),
-    );
+    findings.push(makeDiagnostic(yamlSyntax, { start: 0, end: 0 }, { detail: `the file could not be parsed (${errorText(err)})` }));
   }
   const suffix = suffixOf(uri);
+  let unclosed: Map<number, string> | undefined;
   parsed.forEach((yamlDoc, index) => {
-    const errors = yamlDoc.errors.map((e) => {
-      const message = firstLine(e.message);
-      const quote = /^Missing closing (["'])quote/.exec(message)?.[1];
-      const opens = quote === undefined ? undefined : openingQuote(source, e.pos[0], quote);
-      if (opens !== undefined) {
-        const detail = `the string opened by this ${quote} is never closed, so it runs on to the end of the file; add the closing ${quote}`;
-        return makeDiagnostic('yaml-syntax', lineRange(text, { start: opens, end: opens }, opens), { detail });
+    for (const e of yamlDoc.errors) {
+      let d: Diagnostic | undefined;
+      if (e.code === 'MISSING_CHAR') {
+        // Where an unclosed quoted string opens: the parser reports where it gave up, the end of the file.
+        unclosed ??= unclosedQuotes(source);
+        const open = [...unclosed.keys()].filter((at) => at <= e.pos[0]).pop();
+        if (open !== undefined) {
+          const quote = unclosed.get(open)!;
+          const detail = `the string opened by this ${quote} is never closed, so it runs on to the end of the file; add the closing ${quote}`;
+          d = makeDiagnostic(yamlSyntax, lineRange(text, { start: open, end: open }, open), { detail });
+        }
       }
-      return makeDiagnostic('yaml-syntax', visibleSpan(text, e.pos[0], e.pos[1]), { detail: friendly(message) });
-    });
+      d ??= makeDiagnostic(yamlSyntax, visibleSpan(text, e.pos[0], e.pos[1]), { detail: e.code === 'RESOURCE_EXHAUSTION' ? 'the document is nested too deeply to analyse' : firstLine(e.message) });
+      findings.push(d);
+      guessed.push(lineRange(text, d.span));
+    }
+    // The reader's findings on a line with a syntax error are dropped: what the parser recovered there is
+    // a guess (a merge conflict marker read as a key, say), and the syntax error already explains the line.
     const found: Diagnostic[] = [];
-    const reader = new DocReader(text, yamlDoc, kind, index, suffix, found);
+    const reader = new DocReader(uri, text, yamlDoc, kind, index, suffix, found, findings, guessed);
     const doc = reader.read();
-    if (doc) {
-      docs.push(doc);
-      checkDocument(doc, uri, found);
-    }
-    // A loop, not push(...spread): a file can hold hundreds of thousands of findings.
-    for (const d of errors) out.push(d);
-    for (const d of errors.length ? withoutErrorLines(text, found, errors) : found) out.push(d);
+    if (doc) docs.push(doc);
+    for (const d of found) if (!guessed.some((g) => d.span.start <= g.end && d.span.end >= g.start)) findings.push(d);
   });
-  return { uri, kind, docs, local: out, suppressions: readSuppressions(text) };
-}
-
-/**
- * A parser error's span, made at least one character wide so that editors can show it: an error at
- * the end of a line or of the file marks the character before it.
- */
-function visibleSpan(text: string, start: number, end: number): Span {
-  start = Math.min(start, text.length);
-  end = Math.min(end, text.length);
-  if (end === start + 1 && /[\w$]/.test(text[start])) {
-    // A one-character error at the start of a word marks the whole word (a duplicate key, a stray token).
-    while (end < text.length && /[\w$-]/.test(text[end])) end++;
-  }
-  while (end > start + 1 && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
-  if (end > start) return { start, end };
-  const atBreak = start >= text.length || text[start] === '\n' || text[start] === '\r';
-  if (!atBreak) return { start, end: start + 1 };
-  let s = Math.min(start, text.length);
-  while (s > 0 && /\s/.test(text[s - 1])) s--;
-  return s > 0 ? { start: s - 1, end: s } : { start: 0, end: 0 };
-}
-
-/**
- * Drops the diagnostics that touch a line with a syntax error: what the parser recovered there is a
- * guess (a merge conflict marker read as a key, say), and the syntax error already explains the line.
- */
-function withoutErrorLines(text: string, found: readonly Diagnostic[], errors: readonly Diagnostic[]): Diagnostic[] {
-  const ranges = errors.map((e) => lineRange(text, e.span));
-  return found.filter((d) => !ranges.some((r) => d.span.start <= r.end && d.span.end >= r.start));
-}
-
-/** The lines a span touches, whole; from `from` instead of the line's start when given. */
-function lineRange(text: string, span: Span, from?: number): Span {
-  let start = span.start;
-  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
-  let end = span.end;
-  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
-  if (from !== undefined) {
-    while (end > from + 1 && /\s/.test(text[end - 1])) end--;
-    return { start: from, end: Math.max(end, from + 1) };
-  }
-  return { start, end };
-}
-
-/**
- * The lines git writes into a file with a merge conflict (`<<<<<<< ours`, `||||||| base`, `=======`,
- * `>>>>>>> theirs`), each at the start of a line. A role, team or space file cannot hold such a line
- * otherwise: continuation lines of its values are indented.
- */
-function conflictMarkers(text: string): Span[] {
-  const found: Span[] = [];
-  if (!['<<<<<<<', '=======', '>>>>>>>', '|||||||'].some((m) => text.includes(m))) return found;
-  let at = 0;
-  while (at <= text.length) {
-    let end = at;
-    while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
-    const c = text[at];
-    if ((c === '<' || c === '>' || c === '|' || c === '=') && end - at >= 7 && text.startsWith(c.repeat(7), at)) {
-      const rest = text.slice(at + 7, end);
-      if (c === '=' ? rest.trim() === '' : rest === '' || rest[0] === ' ' || rest[0] === '\t') found.push({ start: at, end });
-    }
-    if (end >= text.length) break;
-    at = text[end] === '\r' && text[end + 1] === '\n' ? end + 2 : end + 1;
-  }
-  return found;
-}
-
-/**
- * The text the YAML parser reads, of the same length as the file's so that offsets agree: a lone carriage
- * return becomes the line break that LSP and YAML 1.2 say it is (the `yaml` package knows only LF and
- * CRLF), and conflict marker lines become comments, so that both sides of a conflict are still read and
- * each marker is reported once, in plain words, instead of as a cascade of parser errors.
- */
-function parserText(text: string, markers: readonly Span[]): string {
-  let source = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
-  if (markers.length) {
-    const parts: string[] = [];
-    let last = 0;
-    for (const m of markers) {
-      parts.push(source.slice(last, m.start), '#');
-      last = m.start + 1;
-    }
-    parts.push(source.slice(last));
-    source = parts.join('');
-  }
-  return source;
-}
-
-/**
- * Where an unclosed quoted scalar opens, searching back from where the parser gave up (the end of the
- * file): inside the scalar every `"` is escaped by a backslash, and every `'` is doubled.
- */
-function openingQuote(text: string, from: number, quote: string): number | undefined {
-  for (let i = Math.min(from, text.length) - 1; i >= 0; i--) {
-    if (text[i] !== quote) continue;
-    let run = 1;
-    if (quote === '"') {
-      while (i - run >= 0 && text[i - run] === '\\') run++;
-      if (run % 2 === 1) return i;
-    } else {
-      while (i - run >= 0 && text[i - run] === "'") run++;
-      if (run % 2 === 1) return i - run + 1;
-      i -= run - 1;
-    }
-  }
-  return undefined;
+  return { uri, syntax: 'yaml', kind, docs, syntaxFindings: findings, guessed, suppressions: readSuppressions(text) };
 }
 
 function suffixOf(uri: string): string {
@@ -204,10 +88,6 @@ function suffixOf(uri: string): string {
 function firstLine(s: string): string {
   const line = s.split('\n', 1)[0].trim();
   return line.endsWith('.') || line.endsWith(':') ? line.replace(/:$/, '') : line;
-}
-
-function friendly(message: string): string {
-  return /call stack/i.test(message) ? 'the document is nested too deeply to analyse' : message;
 }
 
 function errorText(err: unknown): string {
@@ -223,13 +103,43 @@ function spanOf(node: YNode): Span | undefined {
 /** Reads one YAML document of a known kind into the model, reporting shape problems as it goes. */
 class DocReader {
   constructor(
+    private readonly uri: string,
     private readonly text: string,
     private readonly yamlDoc: Document.Parsed,
-    private readonly kind: Kind,
+    private readonly kind: DocKind,
     private readonly index: number,
     private readonly suffix: string,
     private readonly out: Diagnostic[],
+    private readonly errors: Diagnostic[],
+    private readonly guessed: Span[],
   ) {}
+
+  /**
+   * Reports a key that a mapping already has: YAML forbids it, and which value counts would be a guess.
+   * Merged keys (`<<`) are not the mapping's own, so they are left out.
+   */
+  private lineMap: LineMap | undefined;
+
+  private checkUniqueKeys(items: readonly Pair[]): void {
+    if (items.length < 2) return;
+    const seen = new Map<string, Span>();
+    for (const pair of items) {
+      const key = pair.key as YNode;
+      if (!isScalar(key) || key.value === '<<' || key.value === null || typeof key.value === 'object') continue;
+      const span = spanOf(key);
+      if (!span) continue;
+      const name = String(key.value);
+      const first = seen.get(name);
+      if (!first) {
+        seen.set(name, span);
+        continue;
+      }
+      const line = (this.lineMap ??= new LineMap(this.text)).lineAt(first.start) + 1;
+      const d = makeDiagnostic(yamlSyntax, span, { detail: `the key \`${name}\` is already set on line ${line} of this mapping; keep one of the two` });
+      this.errors.push(d);
+      this.guessed.push(lineRange(this.text, span));
+    }
+  }
 
   read(): Doc | undefined {
     const root = this.deref(this.yamlDoc.contents);
@@ -240,6 +150,7 @@ class DocReader {
       this.invalid(this.shown(root) ?? docSpan, `A ${this.kind} document`, 'a mapping of keys such as `name:`');
       return undefined;
     }
+    this.checkUniqueKeys(root.items);
     const keys = new Map<string, KeyRef>();
     const pairs = new Map<string, Pair>();
     for (const pair of this.pairsOf(root.items)) {
@@ -257,7 +168,7 @@ class DocReader {
     this.checkKind(pairs.get('kind'));
     const name = this.readName(pairs.get('name'), keys, docSpan);
     this.readOptionalString(pairs.get('description'), '`description`');
-    const base = { index: this.index, span: docSpan, name, keys };
+    const base = { uri: this.uri, index: this.index, span: docSpan, name, keys };
     switch (this.kind) {
       case 'role':
         return {
@@ -384,7 +295,7 @@ class DocReader {
     const suggestion = nearest(ref.key, allowed, 1)[0];
     this.out.push(
       makeDiagnostic(
-        'unknown-key',
+        unknownKey,
         ref.keySpan,
         { key: ref.key, where, suggestion, allowed },
         { candidates: suggestion ? [suggestion] : [] },
@@ -393,7 +304,7 @@ class DocReader {
   }
 
   private invalid(span: Span, what: string, expected: string): void {
-    this.out.push(makeDiagnostic('invalid-value', span, { what, expected }));
+    this.out.push(makeDiagnostic(invalidValue, span, { what, expected }));
   }
 
   private checkKind(pair: Pair | undefined): void {
@@ -410,7 +321,7 @@ class DocReader {
     } else if (said[0] !== this.kind) {
       this.out.push(
         makeDiagnostic(
-          'kind-mismatch',
+          kindMismatch,
           span,
           { kind: said[1], suffixKind: this.kind, suffix: this.suffix || `.${this.kind}.yaml` },
           { candidates: [KIND_WORD[this.kind]] },
@@ -430,7 +341,7 @@ class DocReader {
     }
     if (pair && (isAlias(pair.value) || !isNullScalar(this.deref(pair.value as YNode)))) return undefined;
     const anchor = keys.get('name')?.keySpan ?? keys.values().next().value?.keySpan ?? docSpan;
-    this.out.push(makeDiagnostic('missing-name', anchor, { kind: this.kind }, { doc: this.index }));
+    this.out.push(makeDiagnostic(missingName, anchor, { kind: this.kind }));
     return undefined;
   }
 
@@ -458,10 +369,10 @@ class DocReader {
     const key = this.keyOf(pair);
     if (!key) return undefined;
     const node = this.deref(pair.value as YNode);
-    if (isNullScalar(node)) return { key, items: [], flow: false };
+    if (isNullScalar(node)) return { key, items: [] };
     if (!isSeq(node)) {
       this.invalid(this.shown(node) ?? key.keySpan, `\`${key.key}\``, 'a list (`- item` lines or `[a, b]`)');
-      return { key, items: [], flow: false };
+      return { key, items: [] };
     }
     const items: Name[] = [];
     for (const raw of node.items) {
@@ -475,7 +386,7 @@ class DocReader {
         this.invalid(isAlias(raw) ? spanOf(raw as YNode) ?? span : span, `An item of \`${key.key}\``, isScalar(item) ? `${itemWhat} in quotes` : itemWhat);
       }
     }
-    return { key, items, flow: node.flow === true, valueSpan: spanOf(node) };
+    return { key, items, valueSpan: spanOf(node) };
   }
 
   private readAssignments(pair: Pair | undefined): Assignment[] {
@@ -494,7 +405,7 @@ class DocReader {
       if (!span || !shown) continue;
       if (isScalar(item)) {
         if (typeof item.value === 'string' && item.value.length > 0) {
-          result.push({ role: { value: item.value, span }, span, short: true, restrictions: [] });
+          result.push({ role: { value: item.value, span }, span, restrictions: [] });
         } else {
           this.invalid(shown, 'A role assignment', 'a role name or a mapping with `role:`');
         }
@@ -504,6 +415,7 @@ class DocReader {
         this.invalid(shown, 'A role assignment', 'a role name or a mapping with `role:`');
         continue;
       }
+      this.checkUniqueKeys(item.items);
       const a = this.readLongAssignment(this.pairsOf(item.items), span, shown);
       if (a) result.push(a);
     }
@@ -536,7 +448,6 @@ class DocReader {
     return {
       role,
       span,
-      short: false,
       space,
       spaceKey: spacePair ? this.keyOf(spacePair) : undefined,
       restrictions,
@@ -547,3 +458,4 @@ class DocReader {
 function isNullScalar(node: YNode): boolean {
   return node === null || node === undefined || (isScalar(node) && node.value === null);
 }
+

@@ -1,7 +1,7 @@
 /**
- * A seeded, deterministic generator of realistic Octopus Roles workspaces, for benchmarks.
+ * A seeded, deterministic generator of realistic Octopus Roles workspaces, for benchmarks and tests.
  *
- *   node out/bench/generate.js DIR FILES [SEED]
+ *   node out/test/support/generate.js DIR FILES [SEED]
  *
  * The mix: about one space file per 200 files (at least 3), 35% role files (1-3 roles each, permissions
  * taken from the catalog in families such as "Runbook" or "Certificate"), the rest team files (1-2 teams
@@ -11,7 +11,7 @@
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { allBuiltinRoles, allPermissions, getPermission, getRetiredPermission, SPACE_MANAGER, type Dimension, type Level } from '../server/src/service/catalog';
+import { allBuiltinRoles, allPermissions, getPermission, getRetiredPermission, SPACE_MANAGER, type Dimension, type Level } from '../../server/src/service/catalog';
 
 export interface GenerateOptions {
   /** How many files to produce (exactly). */
@@ -726,7 +726,7 @@ function cliMain(argv: readonly string[]): number {
   const files = Number(filesArg);
   const seed = seedArg === undefined ? 1 : Number(seedArg);
   if (!dir || !Number.isInteger(files) || files < 1 || !Number.isInteger(seed)) {
-    process.stderr.write('Usage: node out/bench/generate.js DIR FILES [SEED]\n');
+    process.stderr.write('Usage: node out/test/support/generate.js DIR FILES [SEED]\n');
     return 2;
   }
   let existing: string[] = [];

@@ -1,9 +1,9 @@
 /**
  * Text edits, as quick fixes and renames produce them: offsets into the file's current text, applied
- * by the client (or by `octopus-roles check --fix`). Helpers here keep the user's formatting: line
- * endings, indentation and the quoting style of a scalar that is replaced.
+ * by the client (or by `octopus-roles check --fix`), and the line helpers that keep the user's line
+ * endings and indentation. Nothing here knows a syntax: the front-ends build on it (syntax/yaml/edits.ts).
  */
-import type { Span } from './types';
+import type { Span } from '../model/types';
 
 /** Replace `span` of a file's text with `newText` (an insertion when the span is empty). */
 export interface TextEdit {
@@ -82,33 +82,4 @@ export function indentOf(text: string, offset: number): string {
   let i = start;
   while (text[i] === ' ' || text[i] === '\t') i++;
   return text.slice(start, i);
-}
-
-const RESERVED = /^(?:true|false|yes|no|on|off|null|~|y|n|[-+]?(?:\.inf|\.nan)|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o[0-7_]+|[0-9]+(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$/i;
-
-/**
- * True when `value` reads back as the same string written as a plain (unquoted) scalar, in block
- * context or, with `flow`, inside `[...]` or `{...}`. Conservative: when in doubt, quote.
- */
-export function isPlainSafe(value: string, flow: boolean): boolean {
-  if (value.length === 0 || value !== value.trim()) return false;
-  if (RESERVED.test(value)) return false;
-  if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(value)) return false;
-  if (/[\u0000-\u001f\u007f\u0085\u2028\u2029\ufeff]/.test(value)) return false;
-  if (value.includes(': ') || value.endsWith(':') || value.includes(' #')) return false;
-  if (flow && /[,[\]{}:]/.test(value)) return false;
-  return true;
-}
-
-/**
- * How to write `value` as a YAML scalar. When it replaces an existing scalar, pass that scalar's
- * source text: its quoting style is kept where it can represent the value; a plain scalar stays plain
- * unless the new value needs quotes.
- */
-export function scalarText(value: string, original?: string, flow = false): string {
-  const style = original?.[0];
-  if (style === "'" && !/[\u0000-\u001f\u007f]/.test(value)) return `'${value.replace(/'/g, "''")}'`;
-  if (style !== '"' && isPlainSafe(value, flow)) return value;
-  // A JSON string is a valid YAML double-quoted scalar with the same value.
-  return JSON.stringify(value);
 }

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ErrorCode } from 'yaml';
-/** test/fixtures/hostile, from out/test/unit or test/unit alike. */
+/** test/fixtures/hostile, from out/test/support or test/support alike. */
 export const HOSTILE_FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'hostile');
 
 /** How many times its stated bound a test lets an input take (the machine is shared). */
@@ -123,7 +123,7 @@ export const HOSTILE: readonly HostileInput[] = [
   syntaxRow('yaml-bad-scalar-start.role.yaml', 'Plain value cannot start with reserved character `'),
   syntaxRow('yaml-block-as-implicit-key.role.yaml', 'Nested mappings are not allowed in compact mappings', ['empty-role']),
   syntaxRow('yaml-block-in-flow.role.yaml', 'Block collections are not allowed within flow collections', ['empty-role']),
-  syntaxRow('yaml-duplicate-key.role.yaml', 'Map keys must be unique'),
+  syntaxRow('yaml-duplicate-key.role.yaml', 'is already set on line'),
   syntaxRow('yaml-key-over-1024-chars.role.yaml', 'The : indicator must be at most 1024 chars after the start of an implicit block mapping key'),
   syntaxRow('yaml-missing-char.team.yaml', 'the string opened by this " is never closed, so it runs on to the end of the file; add the closing "'),
   syntaxRow('yaml-multiline-implicit-key.role.yaml', 'Implicit keys need to be on a single line', ['empty-role']),

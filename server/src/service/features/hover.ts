@@ -2,10 +2,11 @@
  * Hovers: where a permission applies and what it allows; what kind a role is and what it really
  * grants; what a team grants, per space and server-wide.
  */
-import { getPermission, getRetiredPermission, getBuiltinRole, type Dimension, type Level } from './catalog';
+import { getPermission, getRetiredPermission, getBuiltinRole, type Dimension, type Level } from '../catalog';
 import { targetAt } from './locate';
-import type { Span, TeamDoc } from './types';
-import type { ResolvedRole, Workspace } from './workspace';
+import type { Span, TeamDoc } from '../model/types';
+import type { ResolvedRole } from '../model/roles';
+import type { ModelIndex } from '../model/workspace';
 
 /** Hover content as Markdown, with the span it describes. */
 export interface HoverResult {
@@ -38,7 +39,7 @@ function listNames(names: readonly string[]): string {
 }
 
 /** The hover at `offset` of file `uri`. */
-export function hover(ws: Workspace, uri: string, offset: number): HoverResult | undefined {
+export function hover(ws: ModelIndex, uri: string, offset: number): HoverResult | undefined {
   const model = ws.model(uri);
   if (!model) return undefined;
   const target = targetAt(model, offset);
@@ -94,7 +95,7 @@ export function permissionHover(name: string): string {
 }
 
 function roleKindText(role: ResolvedRole): string {
-  switch (role.kind) {
+  switch (role.shape) {
     case 'system-only':
       return 'System-only role: it has no space permissions, so it is applied at the system level and only system teams can use it. It cannot be restricted.';
     case 'space':
@@ -112,21 +113,21 @@ function roleHover(role: ResolvedRole): string {
   lines.push(roleKindText(role), '');
   lines.push(`Space permissions (${role.spacePermissions.length}): ${listNames(role.spacePermissions)}`, '');
   lines.push(`System permissions (${role.systemPermissions.length}): ${listNames(role.systemPermissions)}`);
-  if (role.kind === 'mixed') {
+  if (role.shape === 'mixed') {
     lines.push('', `Applied in any space, it grants these server-wide: ${listNames(role.systemPermissions)}.`);
   }
   return lines.join('\n');
 }
 
 /** What a team grants: per space, and at the system level (server-wide). */
-export function effectivePermissions(ws: Workspace, team: TeamDoc): { system: string[]; spaces: Map<string, string[]> } {
+export function effectivePermissions(ws: ModelIndex, team: TeamDoc): { system: string[]; spaces: Map<string, string[]> } {
   const system = new Set<string>();
   const spaces = new Map<string, Set<string>>();
   for (const a of team.assignments) {
     const role = ws.resolveRole(a.role.value);
     if (!role) continue;
     const applied = team.space?.value ?? a.space?.value;
-    if (role.kind === 'system-only') {
+    if (role.shape === 'system-only') {
       if (team.space) continue; // Octopus rejects it in a space team.
       for (const p of role.systemPermissions) system.add(p);
       continue;
@@ -141,7 +142,7 @@ export function effectivePermissions(ws: Workspace, team: TeamDoc): { system: st
   return { system: sorted(system), spaces: new Map([...spaces].map(([k, v]) => [k, sorted(v)])) };
 }
 
-function teamHover(ws: Workspace, team: TeamDoc): string {
+function teamHover(ws: ModelIndex, team: TeamDoc): string {
   const name = team.name?.value ?? 'Team';
   const kind = team.space
     ? `Space team of **${team.space.value}**: its roles apply in that space only (system permissions of mixed roles excepted).`

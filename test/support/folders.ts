@@ -1,4 +1,4 @@
-/** Helpers for the loader and --fix tests: temporary folders and the checker run in-process. */
+/** Helpers for the loader and --fix tests: temporary folders on disk, and the checker run in-process. */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';

@@ -16,12 +16,13 @@
  * - Rename refuses built-in roles and permissions, names of nothing defined (an unknown role is a typo
  *   for a quick fix to correct), and new names that collide with another role, space or team.
  */
-import { isCollection, parseAllDocuments, visit } from 'yaml';
-import { getBuiltinRole, getBuiltinRoleIgnoreCase, getPermission, type Dimension, type Level } from './catalog';
-import { isPlainSafe, scalarText, type TextEdit, type WorkspaceChange } from './edit';
+import { getBuiltinRole, getBuiltinRoleIgnoreCase } from '../catalog';
+import type { TextEdit, WorkspaceChange } from '../edits/edit';
+import type { CancelToken } from '../edits/fixes';
 import { targetAt } from './locate';
-import type { Doc, FileModel, Name, NameList, RoleDoc, SpaceDoc, Span, TeamDoc } from './types';
-import { kindOf, type Located, type Workspace } from './workspace';
+import type { FileModel, Name, RoleDoc, SpaceDoc, Span, TeamDoc } from '../model/types';
+import type { Located } from '../model/roles';
+import type { ModelIndex } from '../model/workspace';
 
 /** A span of a file. */
 export interface SourceLocation {
@@ -52,7 +53,7 @@ type Subject =
   | { readonly kind: 'team'; readonly name: string; readonly team: Located<TeamDoc> }
   | { readonly kind: 'permission'; readonly name: string };
 
-function subjectAt(ws: Workspace, uri: string, offset: number): { subject: Subject; name: Name } | undefined {
+function subjectAt(ws: ModelIndex, uri: string, offset: number): { subject: Subject; name: Name } | undefined {
   const model = ws.model(uri);
   if (!model) return undefined;
   const target = targetAt(model, offset);
@@ -93,12 +94,13 @@ function declarationsOf(subject: Subject): SourceLocation[] {
 }
 
 /** Every place that refers to a subject, declarations not included, ordered by file and offset. */
-function referencesOf(ws: Workspace, subject: Subject): SourceLocation[] {
+function referencesOf(ws: ModelIndex, subject: Subject, token?: CancelToken): SourceLocation[] {
   const out: SourceLocation[] = [];
   switch (subject.kind) {
     case 'role':
       if (!subject.referenced) break;
       for (const uri of sorted(ws.roleReferrers(subject.name))) {
+        if (token?.isCancellationRequested) break;
         for (const team of teamsOf(ws.model(uri))) {
           for (const a of team.assignments) if (a.role.value === subject.name) out.push({ uri, span: a.role.span });
         }
@@ -106,6 +108,7 @@ function referencesOf(ws: Workspace, subject: Subject): SourceLocation[] {
       break;
     case 'space':
       for (const uri of sorted(ws.spaceReferrers(subject.name))) {
+        if (token?.isCancellationRequested) break;
         for (const team of teamsOf(ws.model(uri))) {
           for (const n of spaceNamesOf(team)) if (n.value === subject.name) out.push({ uri, span: n.span });
         }
@@ -113,8 +116,9 @@ function referencesOf(ws: Workspace, subject: Subject): SourceLocation[] {
       break;
     case 'permission':
       for (const uri of sorted(ws.uris())) {
+        if (token?.isCancellationRequested) break;
         const model = ws.model(uri);
-        if (model?.kind !== 'role') continue;
+        if (!model) continue;
         for (const doc of model.docs) {
           if (doc.kind !== 'role') continue;
           for (const list of [doc.spacePermissions, doc.systemPermissions]) {
@@ -162,7 +166,7 @@ function unique(locations: readonly SourceLocation[]): SourceLocation[] {
  * space or team name, that name itself (and any other definition of exactly that name). Several
  * results when a name is defined more than once.
  */
-export function definition(ws: Workspace, uri: string, offset: number): SourceLocation[] {
+export function definition(ws: ModelIndex, uri: string, offset: number): SourceLocation[] {
   const found = subjectAt(ws, uri, offset);
   if (!found) return [];
   const { subject } = found;
@@ -174,13 +178,14 @@ export function definition(ws: Workspace, uri: string, offset: number): SourceLo
  * Find references at `offset` of `uri`. For a role (from its definition or any reference): every
  * assignment naming it, in every team file, open or not; for a space: every team `space:` and
  * assignment `space:` naming it; for a permission: every role listing it, in either list; for a team:
- * its declaration only. `includeDeclaration` adds the definitions' names first.
+ * its declaration only. `includeDeclaration` adds the definitions' names first. Once `token` is
+ * cancelled the search stops, and what it returns is incomplete.
  */
-export function references(ws: Workspace, uri: string, offset: number, includeDeclaration: boolean): SourceLocation[] {
+export function references(ws: ModelIndex, uri: string, offset: number, includeDeclaration: boolean, token?: CancelToken): SourceLocation[] {
   const found = subjectAt(ws, uri, offset);
   if (!found) return [];
   const { subject } = found;
-  return unique([...(includeDeclaration ? declarationsOf(subject) : []), ...referencesOf(ws, subject)]);
+  return unique([...(includeDeclaration ? declarationsOf(subject) : []), ...referencesOf(ws, subject, token)]);
 }
 
 /** Why a rename cannot be done, in words for the user. */
@@ -195,7 +200,7 @@ export interface RenamePreparation {
 }
 
 /** The reason a subject cannot be renamed at all, whatever the new name. */
-function refusal(ws: Workspace, subject: Subject): string | undefined {
+function refusal(ws: ModelIndex, subject: Subject): string | undefined {
   switch (subject.kind) {
     case 'role':
       if (subject.builtin) return `Built-in roles cannot be renamed: \`${subject.name}\` is part of Octopus.`;
@@ -216,7 +221,7 @@ function refusal(ws: Workspace, subject: Subject): string | undefined {
  * Checks that the name at `offset` can be renamed: custom roles, spaces and teams can; built-in roles,
  * permissions and anything else cannot, with the reason.
  */
-export function prepareRename(ws: Workspace, uri: string, offset: number): RenamePreparation | RenameRefusal {
+export function prepareRename(ws: ModelIndex, uri: string, offset: number): RenamePreparation | RenameRefusal {
   const found = subjectAt(ws, uri, offset);
   if (!found) return { error: 'Only role, space and team names can be renamed.' };
   const why = refusal(ws, found.subject);
@@ -229,7 +234,7 @@ export function prepareRename(ws: Workspace, uri: string, offset: number): Renam
 }
 
 /** Why `newName` cannot be given to the subject, if it cannot. */
-function invalidName(ws: Workspace, subject: Subject, newName: string): string | undefined {
+function invalidName(ws: ModelIndex, subject: Subject, newName: string): string | undefined {
   if (newName.length === 0) return 'A name cannot be empty.';
   if (newName.length > MAX_NAME_LENGTH) return `A name can be at most ${MAX_NAME_LENGTH} characters long; this one has ${newName.length}.`;
   if (/[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(newName)) return 'A name cannot contain line breaks or control characters.';
@@ -275,7 +280,7 @@ function invalidName(ws: Workspace, subject: Subject, newName: string): string |
  * what `prepareRename` refuses, and a new name that is empty, longer than 200 characters, the name of a
  * built-in role (for a role, in any case), or the name of another role, space or team that exists.
  */
-export function rename(ws: Workspace, uri: string, offset: number, newName: string): WorkspaceChange | RenameRefusal {
+export function rename(ws: ModelIndex, uri: string, offset: number, newName: string, token?: CancelToken): WorkspaceChange | RenameRefusal {
   const found = subjectAt(ws, uri, offset);
   if (!found) return { error: 'Only role, space and team names can be renamed.' };
   const { subject } = found;
@@ -286,170 +291,19 @@ export function rename(ws: Workspace, uri: string, offset: number, newName: stri
   if (invalid) return { error: invalid };
   const edits = new Map<string, TextEdit[]>();
   if (name === subject.name) return { edits, creates: new Map() };
-  // Only a plain scalar that is safe in block context but not inside `[...]` depends on where it stands.
-  const flowMatters = isPlainSafe(name, false) && !isPlainSafe(name, true);
   const byFile = new Map<string, Span[]>();
-  for (const l of unique([...declarationsOf(subject), ...referencesOf(ws, subject)])) {
+  for (const l of unique([...declarationsOf(subject), ...referencesOf(ws, subject, token)])) {
     const spans = byFile.get(l.uri) ?? [];
     spans.push(l.span);
     byFile.set(l.uri, spans);
   }
   for (const [file, spans] of byFile) {
+    if (token?.isCancellationRequested) break;
     const text = ws.text(file);
-    if (text === undefined) continue;
-    const flow = flowMatters ? flowScalarStarts(text) : undefined;
-    edits.set(
-      file,
-      spans.map((span) => ({ span, newText: scalarText(name, text.slice(span.start, span.end), flow === undefined ? false : flow === 'unknown' || flow.has(span.start)) })),
-    );
+    const syntax = ws.syntaxOf(file)?.edits;
+    if (text === undefined || !syntax) continue;
+    edits.set(file, syntax.replaceNames(text, spans, name));
   }
   return { edits, creates: new Map() };
 }
 
-/**
- * The offsets where scalars inside a flow collection (`[...]`, `{...}`) start, from a fresh parse of
- * the file; 'unknown' when the text cannot be parsed, so that the caller quotes whenever in doubt. A
- * text without a bracket has no flow collection and is not parsed.
- */
-function flowScalarStarts(text: string): Set<number> | 'unknown' {
-  const starts = new Set<number>();
-  if (!/[[{]/.test(text)) return starts;
-  try {
-    for (const doc of parseAllDocuments(text)) {
-      visit(doc, {
-        Scalar(_key, node, path) {
-          if (node.range && path.some((p) => isCollection(p) && p.flow === true)) starts.add(node.range[0]);
-        },
-      });
-    }
-  } catch {
-    return 'unknown';
-  }
-  return starts;
-}
-
-/** What an outline entry stands for; the server maps it to an LSP symbol kind. */
-export type OutlineKind = 'role' | 'team' | 'space' | 'list' | 'permission' | 'assignment' | 'value';
-
-/** An entry of the document outline, with its children. */
-export interface OutlineSymbol {
-  readonly name: string;
-  readonly detail?: string;
-  readonly kind: OutlineKind;
-  /** The whole document, pair or item. */
-  readonly span: Span;
-  /** The name to reveal when the entry is picked; always inside `span`. */
-  readonly selection: Span;
-  readonly children: readonly OutlineSymbol[];
-}
-
-function symbol(name: string, kind: OutlineKind, span: Span, selection: Span | undefined, detail?: string, children: readonly OutlineSymbol[] = []): OutlineSymbol {
-  const inside = selection !== undefined && selection.start >= span.start && selection.end <= span.end;
-  return { name, kind, span, selection: inside ? selection : { start: span.start, end: span.start }, detail, children };
-}
-
-const LEVEL_WORDS: Record<Level, string> = { system: 'system permission', space: 'space permission', both: 'system or space permission' };
-
-const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
-
-function listSymbol(list: NameList, itemKind: OutlineKind, itemWords: [string, string], detailOf: (item: Name) => string | undefined): OutlineSymbol {
-  const items = list.items.map((i) => symbol(i.value, itemKind, i.span, i.span, detailOf(i)));
-  return symbol(list.key.key, 'list', list.key.pairSpan, list.key.keySpan, count(list.items.length, ...itemWords), items);
-}
-
-function roleOutline(doc: RoleDoc): OutlineSymbol {
-  const level = (p: Name) => {
-    const found = getPermission(p.value);
-    return found ? LEVEL_WORDS[found.level] : 'unknown permission';
-  };
-  const lists = [doc.spacePermissions, doc.systemPermissions].filter((l): l is NameList => l !== undefined);
-  const kind = `${kindOf(doc.spacePermissions?.items ?? [], doc.systemPermissions?.items ?? [])} role`;
-  return symbol(
-    doc.name?.value ?? '(unnamed role)',
-    'role',
-    doc.span,
-    doc.name?.span,
-    kind,
-    lists.map((l) => listSymbol(l, 'permission', ['permission', 'permissions'], level)),
-  );
-}
-
-function teamOutline(doc: TeamDoc): OutlineSymbol {
-  const assignments = doc.assignments.map((a) => {
-    const parts: string[] = [];
-    if (a.space) parts.push(`in ${a.space.value}`);
-    for (const r of a.restrictions) parts.push(`${r.dimension}: ${r.list.items.map((i) => i.value).join(', ')}`);
-    return symbol(a.role.value, 'assignment', a.span, a.role.span, parts.length ? parts.join(' · ') : undefined);
-  });
-  return symbol(doc.name?.value ?? '(unnamed team)', 'team', doc.span, doc.name?.span, doc.space ? `space ${doc.space.value}` : 'system team', assignments);
-}
-
-function spaceOutline(doc: SpaceDoc): OutlineSymbol {
-  const lists = (Object.entries(doc.scopes) as [Dimension, NameList][]).sort((a, b) => a[1].key.pairSpan.start - b[1].key.pairSpan.start);
-  return symbol(
-    doc.name?.value ?? '(unnamed space)',
-    'space',
-    doc.span,
-    doc.name?.span,
-    undefined,
-    lists.map(([, l]) => listSymbol(l, 'value', ['name', 'names'], () => undefined)),
-  );
-}
-
-/**
- * The outline of a file, one entry per document: a role with its permission lists and their
- * permissions (labelled by level); a team (its space, or "system team") with its role assignments
- * (their space and restrictions); a space with the lists of names it declares.
- */
-export function documentSymbols(model: FileModel): OutlineSymbol[] {
-  return model.docs.map((doc: Doc) => (doc.kind === 'role' ? roleOutline(doc) : doc.kind === 'team' ? teamOutline(doc) : spaceOutline(doc)));
-}
-
-/** A role, team or space anywhere in the workspace. */
-export interface WorkspaceSymbolEntry {
-  readonly name: string;
-  readonly kind: 'role' | 'team' | 'space';
-  readonly uri: string;
-  /** The span of its name. */
-  readonly span: Span;
-  /** Where it belongs: a team's space ("system teams" for a system team), or the file of a role or space. */
-  readonly container: string;
-}
-
-/** How well `name` matches `query` (both lower case): lower is better, undefined for no match. */
-function matchScore(name: string, query: string): number | undefined {
-  if (query.length === 0) return 0;
-  if (name === query) return 0;
-  if (name.startsWith(query)) return 1;
-  if (name.includes(query)) return 2;
-  let i = 0;
-  for (let j = 0; j < name.length; j++) if (name[j] === query[i] && ++i === query.length) return 3;
-  return undefined;
-}
-
-/**
- * The roles, teams and spaces whose names match `query` without regard to case: equal, then starting
- * with it, containing it, or containing its characters in order (so `rdep` finds "Release Deployer").
- * An empty query matches everything. At most `limit` results, best first, then by name.
- */
-export function workspaceSymbols(ws: Workspace, query: string, limit = MAX_WORKSPACE_SYMBOLS): WorkspaceSymbolEntry[] {
-  const q = lower(query.trim());
-  const found: { entry: WorkspaceSymbolEntry; score: number; key: string }[] = [];
-  for (const uri of ws.uris()) {
-    const model = ws.model(uri);
-    if (!model) continue;
-    const file = uri.slice(uri.lastIndexOf('/') + 1);
-    for (const doc of model.docs) {
-      if (!doc.name) continue;
-      const key = lower(doc.name.value);
-      const score = matchScore(key, q);
-      if (score === undefined) continue;
-      const container = doc.kind === 'team' ? (doc.space ? doc.space.value : 'system teams') : file;
-      found.push({ score, key, entry: { name: doc.name.value, kind: doc.kind, uri, span: doc.name.span, container } });
-    }
-  }
-  // Plain code-unit comparison: localeCompare is too slow for tens of thousands of names.
-  const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  found.sort((a, b) => a.score - b.score || order(a.key, b.key) || order(a.entry.uri, b.entry.uri) || a.entry.span.start - b.entry.span.start);
-  return found.slice(0, Math.max(0, limit)).map((f) => f.entry);
-}

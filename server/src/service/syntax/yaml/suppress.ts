@@ -5,8 +5,7 @@
  * `# octopus-roles-disable CODE[, CODE]` as the first comment of a document silences them in that document.
  * Without codes, either form silences every code (a decision of this project; the spec names codes).
  */
-import type { Diagnostic, Span, Suppressions } from './types';
-import type { LineMap } from './text';
+import type { Span, Suppressions } from '../../model/types';
 
 const NEXT_LINE = /^\s*#\s*octopus-roles-disable-next-line\b(.*)$/;
 const DOCUMENT = /^\s*#\s*octopus-roles-disable\b(?!-)(.*)$/;
@@ -57,18 +56,4 @@ export function readSuppressions(text: string): Suppressions {
   }
   closeDoc(text.length + 1);
   return { lines, docs };
-}
-
-/** True when a suppression comment silences `d`. */
-export function isSuppressed(d: Diagnostic, s: Suppressions, lines: LineMap): boolean {
-  if (s.lines.size > 0) {
-    const codes = s.lines.get(lines.lineAt(d.span.start));
-    if (codes && (codes.size === 0 || codes.has(d.code))) return true;
-  }
-  for (const doc of s.docs) {
-    if (d.span.start >= doc.span.start && d.span.start < doc.span.end && (doc.codes.size === 0 || doc.codes.has(d.code))) {
-      return true;
-    }
-  }
-  return false;
 }
