@@ -308,7 +308,7 @@ export function startServer(connection: Connection): void {
           else changed(await project.loadFromDisk(change.uri));
         }
         if (configChanged) {
-          await project.reloadConfig();
+          changed(await project.reloadConfig());
           pushConfigDiagnostics();
           changed(project.ws.uris());
         }
@@ -322,7 +322,7 @@ export function startServer(connection: Connection): void {
         const s = normaliseEditorSettings((params.settings as { octopusRoles?: unknown } | undefined)?.octopusRoles);
         for (const uri of project.folderUris()) project.setEditorSettings(uri, s);
       } else await fetchSettings();
-      await project.scan();
+      changed(await project.scan());
       changed(project.ws.uris());
     }),
   );
