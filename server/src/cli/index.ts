@@ -24,6 +24,8 @@ export interface CliIO {
    * away). Fixing stops at the next file boundary; nothing more is printed.
    */
   readonly stop?: () => 'interrupted' | 'closed' | undefined;
+  /** Told when fixing starts and ends: only then does an interruption wait for the file being written. */
+  readonly fixing?: (active: boolean) => void;
 }
 
 /** Exit statuses for a run that was stopped, as a shell reports a program stopped by SIGINT or SIGPIPE. */
@@ -94,6 +96,7 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
   if (options.fix) {
     // Text output goes to stdout with the findings; JSON and SARIF keep stdout for the document.
     const report = options.format === 'text' ? io.stdout : io.stderr;
+    io.fixing?.(true);
     const finished = await fixFiles(files, {
       ws,
       scope: { roots },
@@ -107,7 +110,7 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
         if (!io.stop?.()) io.stderr(`octopus-roles: ${shown(pathOf(uri))}: not fixed: ${printable(why)}\n`);
       },
       stopped: () => io.stop?.() !== undefined,
-    });
+    }).finally(() => io.fixing?.(false));
     const stop = io.stop?.();
     if (!finished && stop) return STOPPED[stop];
   }
@@ -150,12 +153,18 @@ function compare(a: string, b: string): number {
 }
 
 /**
- * The process entry point used by `bin/octopus-roles.js`. A signal, or a reader that closes stdout
- * (`| head`), stops the run at the next file boundary, quietly.
+ * The process entry point used by `bin/octopus-roles.js`. A signal (SIGINT, SIGTERM, SIGHUP) ends the run
+ * at once, or, while fixing, after the file being written; a reader that closes stdout (`| head`) ends it
+ * at the next file boundary, quietly.
  */
 export function main(): void {
   let stop: 'interrupted' | 'closed' | undefined;
-  const interrupt = () => (stop ??= 'interrupted');
+  let fixing = false;
+  // While a file is being fixed, the run ends after it; otherwise there is nothing to finish.
+  const interrupt = () => {
+    if (!fixing) process.exit(STOPPED.interrupted);
+    stop ??= 'interrupted';
+  };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const s of signals) process.on(s, interrupt);
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -165,7 +174,7 @@ export function main(): void {
   const write = (stream: NodeJS.WriteStream) => (t: string) => {
     if (stop !== 'closed' || stream !== process.stdout) stream.write(t);
   };
-  runCli(process.argv.slice(2), { stdout: write(process.stdout), stderr: write(process.stderr), cwd: process.cwd(), stop: () => stop }).then(
+  runCli(process.argv.slice(2), { stdout: write(process.stdout), stderr: write(process.stderr), cwd: process.cwd(), stop: () => stop, fixing: (active) => (fixing = active) }).then(
     (code) => {
       for (const s of signals) process.off(s, interrupt);
       process.exitCode = code;
