@@ -145,15 +145,3 @@ export function ioReason(err: unknown): string {
 export function isInside(real: string, root: string): boolean {
   return real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
-
-/**
- * Runs `task` over `items` with at most `concurrency` in flight: enough to keep the disk busy, few enough
- * never to run out of file descriptors (a workspace of 50,000 files opened at once does).
- */
-export async function forEachLimited<T>(items: readonly T[], task: (item: T) => Promise<void>, concurrency = 32): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await task(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-}
