@@ -58,6 +58,10 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
     fallbackTop: io.cwd,
     onSkip: (where, reason) => io.stderr(`octopus-roles: skipped ${shown(where)}: ${printable(reason)}\n`),
   });
+  if (options.config !== undefined && !exists(path.resolve(io.cwd, options.config))) {
+    io.stderr(`octopus-roles: ${printable(options.config)}: no such configuration file\n`);
+    return 2;
+  }
   const roots: string[] = [];
   const given = options.paths.length ? options.paths : ['.'];
   for (const arg of given) {
@@ -146,6 +150,15 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
       if (findings.length) io.stdout(findings.map(toText).join('') + summary(findings, files.length) + '\n');
   }
   return findings.some((f) => f.diagnostic.severity === 'error') ? 1 : 0;
+}
+
+function exists(p: string): boolean {
+  try {
+    statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function compare(a: string, b: string): number {

@@ -3,7 +3,7 @@
  * team, space and configuration file through `readSafely`. The language service itself never touches
  * the disk.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileTooLarge, unreadableFile, type Diagnostic } from '../service';
 
@@ -87,8 +87,7 @@ export function realPath(p: string): string | { reason: string } {
 
 function linkOrGone(p: string): string {
   try {
-    realpathSync.native(path.dirname(p));
-    return 'it is a symbolic link to a file that does not exist';
+    return lstatSync(p).isSymbolicLink() ? 'it is a symbolic link to a file that does not exist' : 'it no longer exists';
   } catch {
     return 'it no longer exists';
   }
