@@ -2,7 +2,7 @@
  * Hovers: where a permission applies and what it allows; what kind a role is and what it really
  * grants; what a team grants, per space and server-wide.
  */
-import { getPermission, getRetiredPermission, getBuiltinRole, type Dimension, type Level } from '../catalog';
+import { getPermission, getRetiredPermission, getBuiltinRole, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension, type Level } from '../catalog';
 import { targetAt } from './locate';
 import type { Span, TeamDoc } from '../model/types';
 import type { ResolvedRole } from '../model/roles';
@@ -84,14 +84,17 @@ export function permissionHover(name: string): string {
     return `**${name}**\n\nNot a permission of current Octopus.`;
   }
   const level = p.level === 'both' ? 'system and space' : p.level;
+  const dims = supportedDimensions(p.restrictions);
+  const groups = dims.includes('projectGroups') && !p.restrictions.includes('projectGroups') ? ' (a project group stands for its projects)' : '';
   const restrict =
-    p.restrictions.length > 0
-      ? `Can be restricted by ${p.restrictions.map((d) => DIMENSION_TEXT[d]).join(', ')}` + (p.level === 'both' ? ' (when granted at the space level).' : '.')
+    dims.length > 0
+      ? `Can be restricted by ${dims.map((d) => DIMENSION_TEXT[d]).join(', ')}${groups}` + (p.level === 'both' ? ' (when granted at the space level).' : '.')
       : p.level === 'system'
         ? 'Cannot be restricted: system permissions never are.'
         : 'Cannot be restricted: restrictions on a role do not narrow this permission.';
   const roles = p.builtinRoles.length ? `Built-in roles that grant it: ${p.builtinRoles.join(', ')}.` : 'No built-in role grants it.';
-  return [`**${p.name}** · ${level} permission`, '', p.description, '', LEVEL_TEXT[p.level], '', restrict, '', roles].join('\n');
+  const hub = SYSTEM_TEAM_ONLY_PERMISSIONS.has(p.name) ? ['', 'Only system teams can be given it: a role applied in a space does not grant it.'] : [];
+  return [`**${p.name}** · ${level} permission`, '', p.description, '', LEVEL_TEXT[p.level], ...hub, '', restrict, '', roles].join('\n');
 }
 
 function roleKindText(role: ResolvedRole): string {
@@ -110,13 +113,33 @@ function roleHover(role: ResolvedRole): string {
   const builtin = role.builtin ? getBuiltinRole(role.name) : undefined;
   const lines = [title, ''];
   if (builtin?.description) lines.push(builtin.description, '');
+  if (builtin) lines.push(...builtinVersionText(role, builtin), '');
   lines.push(roleKindText(role), '');
   lines.push(`Space permissions (${role.spacePermissions.length}): ${listNames(role.spacePermissions)}`, '');
   lines.push(`System permissions (${role.systemPermissions.length}): ${listNames(role.systemPermissions)}`);
-  if (role.shape === 'mixed') {
-    lines.push('', `Applied in any space, it grants these server-wide: ${listNames(role.systemPermissions)}.`);
+  const serverWide = role.systemPermissions.filter((p) => !SYSTEM_TEAM_ONLY_PERMISSIONS.has(p));
+  if (role.shape === 'mixed' && serverWide.length) {
+    lines.push('', `Applied in any space, it grants these server-wide: ${listNames(serverWide)}.`);
+  }
+  const hub = role.systemPermissions.filter((p) => SYSTEM_TEAM_ONLY_PERMISSIONS.has(p));
+  if (role.shape !== 'system-only' && hub.length) {
+    lines.push('', `Applied in a space, it does not grant ${listNames(hub)}: only system teams can be given Platform Hub permissions.`);
   }
   return lines.join('\n');
+}
+
+/** Whether a built-in role has its default permissions here or the workspace's version, and what differs. */
+function builtinVersionText(role: ResolvedRole, defaults: { spacePermissions: readonly string[]; systemPermissions: readonly string[] }): string[] {
+  if (!role.definition) return ['Permissions: the defaults of a current Octopus install. If your server\'s version differs, describe it with a role document that says `builtIn: true`.'];
+  const listed = new Set([...role.spacePermissions, ...role.systemPermissions]);
+  const usual = new Set([...defaults.spacePermissions, ...defaults.systemPermissions]);
+  const added = [...listed].filter((p) => !usual.has(p));
+  const missing = [...usual].filter((p) => !listed.has(p));
+  const lines = ["Permissions: this workspace's version (`builtIn: true`), not the defaults of a current install."];
+  if (!added.length && !missing.length) lines.push('', 'It grants the same permissions as a current install.');
+  if (added.length) lines.push('', `More than a current install: ${listNames(added)}`);
+  if (missing.length) lines.push('', `Less than a current install: ${listNames(missing)}`);
+  return lines;
 }
 
 /** What a team grants: per space, and at the system level (server-wide). */
@@ -136,7 +159,7 @@ export function effectivePermissions(ws: ModelIndex, team: TeamDoc): { system: s
     let set = spaces.get(applied);
     if (!set) spaces.set(applied, (set = new Set()));
     for (const p of role.spacePermissions) set.add(p);
-    for (const p of role.systemPermissions) system.add(p);
+    for (const p of role.systemPermissions) if (!SYSTEM_TEAM_ONLY_PERMISSIONS.has(p)) system.add(p);
   }
   const sorted = (s: Set<string>) => [...s].sort();
   return { system: sorted(system), spaces: new Map([...spaces].map(([k, v]) => [k, sorted(v)])) };
