@@ -96,7 +96,10 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
 
   const ws = project.ws;
   const pathOf = (uri: string) => uriToPath(uri) ?? uri;
-  const files = [...ws.uris()].sort((a, b) => compare(display(pathOf(a), io.cwd), display(pathOf(b), io.cwd)));
+  // Display paths once per file: path.relative is not cheap, and sorting would call it n log n times.
+  const displayed = new Map([...ws.uris()].map((uri) => [uri, display(pathOf(uri), io.cwd)]));
+  const displayOf = (uri: string) => displayed.get(uri) ?? display(pathOf(uri), io.cwd);
+  const files = [...displayed.keys()].sort((a, b) => compare(displayed.get(a)!, displayed.get(b)!));
   if (options.fix) {
     // Text output goes to stdout with the findings; JSON and SARIF keep stdout for the document.
     const report = options.format === 'text' ? io.stdout : io.stderr;
@@ -108,10 +111,10 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
       pathOf,
       fixed: (uri, applied) => {
         if (io.stop?.()) return;
-        report(`${shown(pathOf(uri))}: fixed ${applied.length} problem${applied.length === 1 ? '' : 's'}\n${applied.map((t) => `  ${printable(t)}\n`).join('')}`);
+        report(`${printable(displayOf(uri))}: fixed ${applied.length} problem${applied.length === 1 ? '' : 's'}\n${applied.map((t) => `  ${printable(t)}\n`).join('')}`);
       },
       notFixed: (uri, why) => {
-        if (!io.stop?.()) io.stderr(`octopus-roles: ${shown(pathOf(uri))}: not fixed: ${printable(why)}\n`);
+        if (!io.stop?.()) io.stderr(`octopus-roles: ${printable(displayOf(uri))}: not fixed: ${printable(why)}\n`);
       },
       stopped: () => io.stop?.() !== undefined,
     }).finally(() => io.fixing?.(false));
@@ -126,11 +129,11 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
     const lines = ws.lines(uri)!;
     for (const d of diagnostics) {
       findings.push({
-        file: display(pathOf(uri), io.cwd),
+        file: displayOf(uri),
         diagnostic: d,
         range: lines.rangeOf(d.span),
         related: (d.related ?? []).map((r) => ({
-          file: display(pathOf(r.uri), io.cwd),
+          file: displayOf(r.uri),
           range: (ws.lines(r.uri) ?? lines).rangeOf(r.span),
           message: r.message,
         })),
