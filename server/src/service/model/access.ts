@@ -92,9 +92,61 @@ export interface TeamEntry {
   readonly definition?: Located<TeamDoc>;
   readonly members: readonly string[];
   readonly groups: readonly string[];
+  /** Computed when first read: most teams of a large workspace are never asked about. */
   readonly grants: readonly Grant[];
   readonly holdings: readonly Holding[];
   readonly builtin: boolean;
+  /**
+   * Equal for two versions of a team exactly when they grant the same (sources aside), computed from the
+   * assignments and the roles' lists without building the grants; `diff` compares only changed teams.
+   */
+  readonly signature: string;
+}
+
+/** A team entry whose grants, holdings and signature are computed once, when first read. */
+function lazyTeam(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, own: () => TeamOwn, signature: () => string): TeamEntry {
+  let computed: TeamOwn | undefined;
+  let sig: string | undefined;
+  return {
+    ...fields,
+    get grants() {
+      return (computed ??= own()).grants;
+    },
+    get holdings() {
+      return (computed ??= own()).holdings;
+    },
+    get signature() {
+      return (sig ??= signature());
+    },
+  };
+}
+
+/** Signatures of roles whose lists are shared arrays (the built-in roles' defaults), computed once each. */
+const sharedSignatures = new WeakMap<readonly string[], string>();
+
+/** What a role contributes to a signature: its name and lists. */
+function roleSignature(r: ResolvedRole): string {
+  const known = sharedSignatures.get(r.spacePermissions);
+  if (known !== undefined && !r.definition) return known;
+  const sig = `${r.name}\u0003${[...r.spacePermissions].sort().join(',')}\u0003${[...r.systemPermissions].sort().join(',')}`;
+  if (!r.definition) sharedSignatures.set(r.spacePermissions, sig);
+  return sig;
+}
+
+/** The signature of a team's own assignments (see `TeamEntry.signature`). */
+function ownSignature(ws: ModelIndex, team: TeamDoc): string {
+  const name = team.name?.value.trim() ?? '';
+  if (team.space && isBuiltinTeamName(name, SPACE_MANAGERS)) return '';
+  if (!team.space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS)) return `admin\u0001${roleSignature(ws.resolveRole(SYSTEM_ADMINISTRATOR)!)}`;
+  const parts: string[] = [];
+  for (const a of team.assignments) {
+    const { role, level, space } = refused(ws, team, a);
+    if (!role || !level) continue;
+    const r = restrictionsOf(a);
+    const limits = DIMENSIONS.map((d) => (r[d] ? [...r[d]!].sort().join('\u0002') : '*')).join('\u0001');
+    parts.push(`${level}\u0001${space ?? ''}\u0001${roleSignature(role)}\u0001${limits}`);
+  }
+  return parts.sort().join('\n');
 }
 
 interface TeamOwn {
@@ -246,29 +298,31 @@ export function teamsOf(ws: ModelIndex): TeamEntry[] {
       if (seen.has(key)) continue; // a duplicate-name error: the first definition counts
       seen.add(key);
       const located = { uri, doc };
-      const own = ws.derived(uri, `access:${doc.index}`, () => ownGrants(ws, located));
       const name = doc.name.value.trim();
       const everyone = !doc.space && isBuiltinTeamName(name, EVERYONE);
       const secondManagers = doc.space !== undefined && isBuiltinTeamName(name, SPACE_MANAGERS);
-      let { grants, holdings } = own;
-      if (!doc.space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS)) ({ grants, holdings } = administratorGrants(ws, located));
-      teams.push({
-        name: everyone ? EVERYONE : !doc.space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS) ? OCTOPUS_ADMINISTRATORS : name,
-        space: doc.space?.value,
-        definition: located,
-        // Everyone's members and groups cannot be set; a second Space Managers team does not exist.
-        members: everyone || secondManagers ? [] : (doc.members?.items.map((i) => i.value) ?? []),
-        groups: everyone || secondManagers ? [] : (doc.externalGroups?.items.map((i) => i.value) ?? []),
-        grants,
-        holdings,
-        builtin: everyone || isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS),
-      });
+      const administrators = !doc.space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS);
+      const own = () => ws.derived(uri, `access:${doc.index}`, () => (administrators ? administratorGrants(ws, located) : ownGrants(ws, located)));
+      teams.push(
+        lazyTeam(
+          {
+            name: everyone ? EVERYONE : administrators ? OCTOPUS_ADMINISTRATORS : name,
+            space: doc.space?.value,
+            definition: located,
+            // Everyone's members and groups cannot be set; a second Space Managers team does not exist.
+            members: everyone || secondManagers ? [] : (doc.members?.items.map((i) => i.value) ?? []),
+            groups: everyone || secondManagers ? [] : (doc.externalGroups?.items.map((i) => i.value) ?? []),
+            builtin: everyone || administrators,
+          },
+          own,
+          () => ws.derived(uri, `signature:${doc.index}`, () => ownSignature(ws, doc)),
+        ),
+      );
     }
   }
-  if (!seen.has(`\u0000${lower(EVERYONE)}`)) teams.push({ name: EVERYONE, members: [], groups: [], grants: [], holdings: [], builtin: true });
+  if (!seen.has(`\u0000${lower(EVERYONE)}`)) teams.push(lazyTeam({ name: EVERYONE, members: [], groups: [], builtin: true }, () => ({ grants: [], holdings: [] }), () => ''));
   if (!seen.has(`\u0000${lower(OCTOPUS_ADMINISTRATORS)}`)) {
-    const { grants, holdings } = administratorGrants(ws, undefined);
-    teams.push({ name: OCTOPUS_ADMINISTRATORS, members: [], groups: [], grants, holdings, builtin: true });
+    teams.push(lazyTeam({ name: OCTOPUS_ADMINISTRATORS, members: [], groups: [], builtin: true }, () => administratorGrants(ws, undefined), () => `admin\u0001${roleSignature(ws.resolveRole(SYSTEM_ADMINISTRATOR)!)}`));
   }
   for (const space of spacesOf(ws)) teams.push(spaceManagers(ws, space, teams));
   return teams;
@@ -299,21 +353,25 @@ function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntr
   const role = ws.resolveRole(SPACE_MANAGER)!;
   const managers = space.doc.managers;
   const via = { team: SPACE_MANAGERS, teamSpace: spaceName, role: SPACE_MANAGER, uri: space.uri, span: managers?.key.keySpan ?? space.doc.name!.span };
-  const grants = roleGrants(role, 'space', spaceName, {}, via);
-  const holding: Holding = { role: SPACE_MANAGER, scope: 'space', space: spaceName, restrictions: {}, via: [{ ...via, implicit: false }] };
+  const holding = (v: typeof via): Holding => ({ role: SPACE_MANAGER, scope: 'space', space: spaceName, restrictions: {}, via: [{ ...v, implicit: false }] });
+  const signature = `managers\u0001${spaceName}\u0001${roleSignature(role)}`;
   // The teams that manage the space hold Space Manager in it too.
   for (const t of managers?.teams?.items ?? []) {
-    const target = teams.find((x) => lower(x.name) === lower(t.value) && (x.space === undefined || x.space === spaceName));
-    if (!target) continue;
+    const index = teams.findIndex((x) => lower(x.name) === lower(t.value) && (x.space === undefined || x.space === spaceName));
+    if (index < 0) continue;
+    const target = teams[index];
     const teamVia = { ...via, span: t.span };
-    const index = teams.indexOf(target);
-    teams[index] = {
-      ...target,
-      grants: [...target.grants, ...roleGrants(role, 'space', spaceName, {}, teamVia)],
-      holdings: [...target.holdings, { ...holding, via: [{ ...teamVia, implicit: false }] }],
-    };
+    teams[index] = lazyTeam(
+      { name: target.name, space: target.space, definition: target.definition, members: target.members, groups: target.groups, builtin: target.builtin },
+      () => ({ grants: [...target.grants, ...roleGrants(role, 'space', spaceName, {}, teamVia)], holdings: [...target.holdings, holding(teamVia)] }),
+      () => `${target.signature}\n${signature}`,
+    );
   }
-  return { name: SPACE_MANAGERS, space: spaceName, members: managers?.members?.items.map((i) => i.value) ?? [], groups: [], grants, holdings: [holding], builtin: true };
+  return lazyTeam(
+    { name: SPACE_MANAGERS, space: spaceName, members: managers?.members?.items.map((i) => i.value) ?? [], groups: [], builtin: true },
+    () => ({ grants: roleGrants(role, 'space', spaceName, {}, via), holdings: [holding(via)] }),
+    () => signature,
+  );
 }
 
 /** What a principal holds: its grants and roles, merged, and the teams they come through. */
