@@ -29,6 +29,7 @@ export { hover, permissionHover, effectivePermissions, type HoverResult } from '
 export { targetAt, docAt, type Target } from './features/locate';
 export { definition, references, prepareRename, rename, MAX_WORKSPACE_SYMBOLS, type SourceLocation, type RenamePreparation, type RenameRefusal } from './features/navigation';
 export { documentSymbols, workspaceSymbols, type OutlineKind, type OutlineSymbol, type WorkspaceSymbolEntry } from './features/symbols';
+export { completeConfig, configFixes, CONFIG_KEYS, CONFIG_SEVERITIES, type ConfigFix, type RuleInfo } from './features/config-completion';
 export { formatFile, modelShape, type FormatOptions } from './features/format';
 export * from './edits/edit';
 export { codeFixes, fixAll, verify, type CodeFix, type FixOptions, type FixAllResult, type CancelToken } from './edits/fixes';
