@@ -154,7 +154,18 @@ export function startServer(connection: Connection): void {
   });
 
   let clientCaps: InitializeParams['capabilities'] = {};
-  const editor = registerEditorFeatures(connection, { ws: () => project.ws, openText: (uri) => documents.get(uri)?.getText(), capabilities: () => clientCaps, wrap: guard as Wrap });
+  const editor = registerEditorFeatures(connection, {
+    ws: () => project.ws,
+    openText: (uri) => documents.get(uri)?.getText(),
+    capabilities: () => clientCaps,
+    wrap: guard as Wrap,
+    settingsFor: (uri) => project.settingsFor(uri),
+    recheck: async () => {
+      await ready;
+      changed(await project.scan());
+      changed(project.ws.uris());
+    },
+  });
 
   const diagnosticsOf = (uri: string): LspDiagnostic[] => {
     const lines = project.ws.lines(uri);

@@ -4,9 +4,10 @@
  * file a fix created, and completion and fixes in `.octopus-roles.yaml`.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CodeAction, CompletionItem, DocumentHighlight, SemanticTokens, ShowDocumentParams, TextEdit } from 'vscode-languageserver-protocol';
+import type { ApplyWorkspaceEditParams, CodeAction, CompletionItem, DocumentHighlight, SemanticTokens, ShowDocumentParams, TextEdit } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { STATUS_METHOD, type Status } from '../../server/src/lsp/protocol';
 import { PULL_CAPABILITIES, PUSH_CAPABILITIES, TestClient, tempWorkspace, uriOf } from './client';
@@ -51,7 +52,12 @@ describe('editor features over JSON-RPC', function () {
     const { init } = await start({ 'd.role.yaml': ROLE, 'ops.team.yaml': TEAM, 'f.space.yaml': SPACE });
     const legend = init.capabilities.semanticTokensProvider!.legend;
     assert.ok(init.capabilities.documentHighlightProvider && init.capabilities.documentFormattingProvider);
-    assert.deepEqual(init.capabilities.executeCommandProvider?.commands, ['octopus-roles.showDocumentation', 'octopus-roles.showFile']);
+    assert.deepEqual(init.capabilities.executeCommandProvider?.commands, [
+      'octopus-roles.showDocumentation',
+      'octopus-roles.showFile',
+      'octopus-roles.checkWorkspace',
+      'octopus-roles.fixAllFiles',
+    ]);
     const uri = uriOf(dir, 'ops.team.yaml');
     await client.open(uri, TEAM);
     const tokens = (await client.connection.sendRequest('textDocument/semanticTokens/full', { textDocument: { uri } })) as SemanticTokens;
@@ -147,6 +153,33 @@ describe('editor features over JSON-RPC', function () {
     const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
     assert.ok(actions.some((a) => a.edit?.documentChanges));
     assert.ok(actions.every((a) => !a.command || a.command.command !== 'octopus-roles.showFile'));
+  });
+
+  it('fixes every file of the workspace in one edit, open or not', async () => {
+    const role = 'name: R\nspacePermissions:\n  - ProjectView\n  # twice\n  - ProjectView\n  - TaskViewLog\n';
+    const team = 'name: Ops\nspace: Finance\nroles: [R, R]\n';
+    await start({ 'r.role.yaml': role, 'ops.team.yaml': team, 'f.space.yaml': SPACE, 'clean.role.yaml': 'name: C\nspacePermissions: [ProjectView]\n' });
+    const edits: ApplyWorkspaceEditParams[] = [];
+    client.connection.onRequest('workspace/applyEdit', (p: ApplyWorkspaceEditParams) => {
+      edits.push(p);
+      return { applied: true };
+    });
+    const result = (await client.connection.sendRequest('workspace/executeCommand', { command: 'octopus-roles.fixAllFiles' })) as { files: string[]; fixes: number; applied: boolean };
+    const r = uriOf(dir, 'r.role.yaml');
+    const t = uriOf(dir, 'ops.team.yaml');
+    assert.deepEqual(result, { files: [t, r].sort(), fixes: 3, applied: true });
+    const after = (uri: string, text: string) => TextDocument.applyEdits(TextDocument.create(uri, 'x', 1, text), edits[0].edit.changes![uri]);
+    assert.equal(after(r, role), 'name: R\nspacePermissions:\n  - ProjectView\n  - TaskView\n');
+    assert.equal(after(t, team), 'name: Ops\nspace: Finance\nroles: [R]\n');
+  });
+
+  it('checks the whole workspace again on request, reading changes no watcher reported', async () => {
+    await start({ 'ops.team.yaml': 'name: Ops\nspace: Finance\nroles: [Deployer]\n', 'f.space.yaml': SPACE });
+    const team = uriOf(dir, 'ops.team.yaml');
+    await until(client, 'unknown-role', () => client.codes(team)?.[0] === 'unknown-role');
+    writeFileSync(path.join(dir, 'd.role.yaml'), 'name: Deployer\nspacePermissions: [ProjectView]\n');
+    await client.connection.sendRequest('workspace/executeCommand', { command: 'octopus-roles.checkWorkspace' });
+    await until(client, 'the team to be clean', () => client.codes(team)?.length === 0);
   });
 
   it('completes and fixes .octopus-roles.yaml', async () => {

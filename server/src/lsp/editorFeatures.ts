@@ -37,10 +37,12 @@ import {
   SEMANTIC_TOKEN_MODIFIERS,
   SEMANTIC_TOKEN_TYPES,
   semanticTokens,
+  fixAll,
   type CompletionKind,
+  type Settings,
   type Workspace,
 } from '../service';
-import { SERVER_COMMANDS } from './protocol';
+import { SERVER_COMMANDS, type FixAllFilesResult } from './protocol';
 import { RuleDocs } from './ruleDocs';
 
 /** How a switchboard wraps a handler: waits, logging, a fallback answer when it throws. */
@@ -53,6 +55,10 @@ export interface EditorFeatureHost {
   readonly openText: (uri: string) => string | undefined;
   readonly capabilities: () => ClientCapabilities;
   readonly wrap: Wrap;
+  /** The settings that apply to a file. */
+  readonly settingsFor: (uri: string) => Settings;
+  /** Reads the workspace from disk again and checks every file (the files open in the editor keep their text). */
+  readonly recheck: () => Promise<void>;
 }
 
 /** What the switchboard calls from handlers it owns (completion, code actions, diagnostics). */
@@ -128,8 +134,31 @@ export function registerEditorFeatures(connection: Connection, host: EditorFeatu
     }),
   );
 
+  /** The safe fixes of every file, as one edit the client applies (and can undo) at once. */
+  const fixAllFiles = async (): Promise<FixAllFilesResult> => {
+    const ws = host.ws();
+    const changes: Record<string, LspTextEdit[]> = {};
+    let fixes = 0;
+    for (const uri of [...ws.uris()].sort()) {
+      const lines = ws.lines(uri);
+      const result = lines && fixAll(ws, uri, host.settingsFor(uri));
+      if (!lines || !result) continue;
+      changes[uri] = [{ range: lines.rangeOf({ start: 0, end: ws.text(uri)!.length }), newText: result.text }];
+      fixes += result.applied.length;
+    }
+    const files = Object.keys(changes);
+    if (files.length === 0) return { files, fixes, applied: true };
+    const answer = await connection.workspace.applyEdit({ label: 'Fix all safe Octopus Roles problems', edit: { changes } });
+    return { files, fixes, applied: answer.applied };
+  };
+
   connection.onExecuteCommand(
-    wrap('executeCommand', null, async (params: { command: string; arguments?: unknown[] }) => {
+    wrap('executeCommand', null as FixAllFilesResult | null, async (params: { command: string; arguments?: unknown[] }) => {
+      if (params.command === SERVER_COMMANDS.fixAllFiles) return fixAllFiles();
+      if (params.command === SERVER_COMMANDS.checkWorkspace) {
+        await host.recheck();
+        return null;
+      }
       const arg = params.arguments?.[0];
       if (typeof arg !== 'string' || !canShow()) return null;
       if (params.command === SERVER_COMMANDS.showFile) {

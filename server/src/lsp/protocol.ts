@@ -26,7 +26,21 @@ export const SERVER_COMMANDS = {
   showDocumentation: 'octopus-roles.showDocumentation',
   /** Shows a file a fix created (`window/showDocument`); argument: its URI. */
   showFile: 'octopus-roles.showFile',
+  /** Reads every file of the workspace again and checks it. */
+  checkWorkspace: 'octopus-roles.checkWorkspace',
+  /** Applies the safe fixes of every file (`workspace/applyEdit`); answers a `FixAllFilesResult`. */
+  fixAllFiles: 'octopus-roles.fixAllFiles',
 } as const;
+
+/** What `octopus-roles.fixAllFiles` answers. */
+export interface FixAllFilesResult {
+  /** The files changed, as URIs. */
+  readonly files: string[];
+  /** The fixes applied, over all files. */
+  readonly fixes: number;
+  /** False when the client refused or failed to apply the edit. */
+  readonly applied: boolean;
+}
 
 /** The VS Code client's commands. */
 export const CLIENT_COMMANDS = {
