@@ -4,8 +4,9 @@
  * package.json). Everything else lives in the server, so any other LSP client gets the same behaviour.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type Middleware, type ServerOptions } from 'vscode-languageclient/node';
 import { CLIENT_COMMANDS, SERVER_COMMANDS, STATUS_METHOD, type FixAllFilesResult, type Status } from '../../server/src/lsp/protocol';
+import { registerAccess } from './access';
 import { DOCS_SCHEME, RuleDocumentation } from './docs';
 import { StatusItem, type StatusView } from './status';
 
@@ -24,7 +25,7 @@ export interface OctopusRolesApi {
   readonly onDidChangeStatus: vscode.Event<StatusView>;
 }
 
-function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, docs: RuleDocumentation): LanguageClient {
+function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, docs: RuleDocumentation, access: Middleware): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -35,10 +36,11 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     outputChannel: output,
     initializationOptions: { settings: vscode.workspace.getConfiguration('octopusRoles') },
     middleware: {
+      ...access,
       // The server's "Show documentation" shows the README at the rule's line; VS Code can render it.
       executeCommand: async (command, args, next) => {
         if (command === SERVER_COMMANDS.showDocumentation && typeof args[0] === 'string') return docs.show(args[0]);
-        return next(command, args);
+        return access.executeCommand ? access.executeCommand(command, args, next) : next(command, args);
       },
     },
   };
@@ -69,7 +71,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Octopu
   const docs = new RuleDocumentation(context.extensionUri);
   const status = new StatusItem(SELECTOR, CLIENT_COMMANDS.showOutput);
   context.subscriptions.push(output, status, vscode.workspace.registerTextDocumentContentProvider(DOCS_SCHEME, docs));
-  const c = (client = createClient(context, output, docs));
+  const access = registerAccess(context, () => client);
+  const c = (client = createClient(context, output, docs, access));
   context.subscriptions.push(
     c.onDidChangeState((e) => (e.newState === State.Starting ? status.starting() : e.newState === State.Stopped ? status.stopped() : undefined)),
     c.onNotification(STATUS_METHOD, (s: Status) => status.update(s)),

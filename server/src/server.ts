@@ -346,7 +346,7 @@ export function startServer(connection: Connection): void {
           else changed(await project.loadFromDisk(change.uri));
         }
         if (configChanged) {
-          await project.reloadConfig();
+          changed(await project.reloadConfig());
           pushConfigDiagnostics();
           changed(project.ws.uris());
         }
@@ -360,7 +360,7 @@ export function startServer(connection: Connection): void {
         const s = normaliseEditorSettings((params.settings as { octopusRoles?: unknown } | undefined)?.octopusRoles);
         for (const uri of project.folderUris()) project.setEditorSettings(uri, s);
       } else await fetchSettings();
-      await project.scan();
+      changed(await project.scan());
       changed(project.ws.uris());
     }),
   );
@@ -513,6 +513,7 @@ export function startServer(connection: Connection): void {
     ),
   );
 
+  connection.onExecuteCommand(guard('executeCommand', null, (params) => editor.executeCommand(params) ?? null));
   connection.onRequest(STATUS_METHOD, () => status());
 
   // For benchmarks and bug reports: the server's memory, after a full collection when Node allows one.

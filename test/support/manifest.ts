@@ -6,6 +6,7 @@
  */
 import { allPermissions, DIMENSIONS } from '../../server/src/service/catalog';
 import { DOC_KEYS, RULE_CODES, RULES, type DocKind } from '../../server/src/service';
+import { MANAGER_KEYS } from '../../server/src/service/model/fields';
 
 export const SEVERITY_SETTINGS = ['error', 'warning', 'information', 'hint', 'off'] as const;
 
@@ -46,6 +47,7 @@ export function schemaOf(kind: DocKind): Record<string, unknown> {
       ...common,
       spacePermissions: { type: 'array', description: 'Permissions that apply inside a space.', items: { enum: permissionNames('space') } },
       systemPermissions: { type: 'array', description: 'Permissions that apply to the whole server.', items: { enum: permissionNames('system') } },
+      builtIn: { type: 'boolean', description: "True when the document gives this server's permissions of the built-in role of that name." },
     },
     team: {
       ...common,
@@ -75,6 +77,12 @@ export function schemaOf(kind: DocKind): Record<string, unknown> {
     space: {
       ...common,
       ...Object.fromEntries(DIMENSIONS.map((d) => [d, names(`The ${d} of the space, for checking restrictions.`)])),
+      managers: {
+        type: 'object',
+        description: "Who manages the space: Octopus's space managers team.",
+        additionalProperties: false,
+        properties: Object.fromEntries(MANAGER_KEYS.map((k) => [k, names(k === 'teams' ? 'Teams whose members manage the space.' : 'Usernames of the managers.')])),
+      },
     },
   };
   const properties = fields[kind];

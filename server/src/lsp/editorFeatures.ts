@@ -71,13 +71,21 @@ export interface EditorFeatures {
   decorateActions(params: CodeActionParams, actions: CodeAction[]): CodeAction[];
   /** A diagnostic's `codeDescription.href`: the rule's section of the shipped README. */
   docsHref(code: string): string;
+  /**
+   * Runs one of `SERVER_COMMANDS`; undefined for any other command, so that the switchboard's one
+   * `workspace/executeCommand` handler can ask the other features next.
+   */
+  executeCommand(params: { command: string; arguments?: unknown[] }): Promise<unknown> | undefined;
 }
 
 const CONFIG_FILE = /(^|\/)\.octopus-roles\.yaml$/;
 
 const COMPLETION_KIND: Record<CompletionKind, CompletionItem['kind']> = { permission: 20, key: 10, role: 7, space: 9, value: 12 };
 
-/** The capabilities these features add to the server's. */
+/**
+ * The capabilities these features add to the server's. `executeCommandProvider` lists only these
+ * features' commands: a switchboard with other commands merges the lists.
+ */
 export function editorCapabilities(): ServerCapabilities {
   return {
     semanticTokensProvider: { legend: { tokenTypes: [...SEMANTIC_TOKEN_TYPES], tokenModifiers: [...SEMANTIC_TOKEN_MODIFIERS] }, full: true },
@@ -152,27 +160,25 @@ export function registerEditorFeatures(connection: Connection, host: EditorFeatu
     return { files, fixes, applied: answer.applied };
   };
 
-  connection.onExecuteCommand(
-    wrap('executeCommand', null as FixAllFilesResult | null, async (params: { command: string; arguments?: unknown[] }) => {
-      if (params.command === SERVER_COMMANDS.fixAllFiles) return fixAllFiles();
-      if (params.command === SERVER_COMMANDS.checkWorkspace) {
-        await host.recheck();
-        return null;
-      }
-      const arg = params.arguments?.[0];
-      if (typeof arg !== 'string' || !canShow()) return null;
-      if (params.command === SERVER_COMMANDS.showFile) {
-        await connection.window.showDocument({ uri: arg, takeFocus: true });
-      } else if (params.command === SERVER_COMMANDS.showDocumentation) {
-        const section = docs.section(arg);
-        if (docs.readmeUri && section) {
-          const at = { line: section.line, character: 0 };
-          await connection.window.showDocument({ uri: docs.readmeUri, takeFocus: true, selection: { start: at, end: at } });
-        } else await connection.window.showDocument({ uri: docs.href(arg), external: true });
-      }
+  const execute = async (command: string, args: readonly unknown[] | undefined): Promise<FixAllFilesResult | null> => {
+    if (command === SERVER_COMMANDS.fixAllFiles) return fixAllFiles();
+    if (command === SERVER_COMMANDS.checkWorkspace) {
+      await host.recheck();
       return null;
-    }),
-  );
+    }
+    const arg = args?.[0];
+    if (typeof arg !== 'string' || !canShow()) return null;
+    if (command === SERVER_COMMANDS.showFile) {
+      await connection.window.showDocument({ uri: arg, takeFocus: true });
+    } else {
+      const section = docs.section(arg);
+      if (docs.readmeUri && section) {
+        const at = { line: section.line, character: 0 };
+        await connection.window.showDocument({ uri: docs.readmeUri, takeFocus: true, selection: { start: at, end: at } });
+      } else await connection.window.showDocument({ uri: docs.href(arg), external: true });
+    }
+    return null;
+  };
 
   const docsAction = (code: string, diagnostics: LspDiagnostic[]): CodeAction => ({
     title: `Show documentation for ${code}`,
@@ -249,5 +255,9 @@ export function registerEditorFeatures(connection: Connection, host: EditorFeatu
     },
 
     docsHref: (code) => docs.href(code),
+
+    executeCommand(params) {
+      return (Object.values(SERVER_COMMANDS) as string[]).includes(params.command) ? execute(params.command, params.arguments) : undefined;
+    },
   };
 }

@@ -6,7 +6,7 @@
  * are recomputed lazily, on the next `diagnostics()` call for them. What the diagnostics are is not this
  * module's business: an `Analyser` (the rules) is passed in, and the front-ends that read files too.
  */
-import { allBuiltinRoles, getBuiltinRole } from '../catalog';
+import { allBuiltinRoles, EVERYONE, getBuiltinRole, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS, SYSTEM_ADMINISTRATOR } from '../catalog';
 import type { FrontEnd } from '../syntax/frontend';
 import { Suggester } from '../util/suggest';
 import { LineMap } from '../util/text';
@@ -34,8 +34,12 @@ interface Entry {
   readonly teams: readonly string[];
   readonly roleRefs: readonly string[];
   readonly spaceRefs: readonly string[];
+  /** Team names a space's `managers.teams` refers to (trimmed, lower case). */
+  readonly teamRefs: readonly string[];
   lines?: LineMap;
   cache?: readonly Diagnostic[];
+  /** Values computed from this file and what it refers to (effective access), dropped with `cache`. */
+  derived?: Map<string, unknown>;
 }
 
 const lower = (s: string): string => s.toLowerCase();
@@ -86,6 +90,7 @@ export class ModelIndex implements RoleResolver {
   private readonly teamDefs = new Map<string, Located<TeamDoc>[]>();
   private readonly roleRefs = new Map<string, Set<string>>();
   private readonly spaceRefs = new Map<string, Set<string>>();
+  private readonly teamRefs = new Map<string, Set<string>>();
   private readonly teamFiles = new Set<string>();
   /**
    * Files with a diagnostic whose suggestions depend on every role or space name (did-you-mean, the
@@ -94,6 +99,7 @@ export class ModelIndex implements RoleResolver {
   private readonly nameDependent = new Set<string>();
   private roleSuggester: Suggester | undefined;
   private spaceSuggester: Suggester | undefined;
+  private teamSuggester: Suggester | undefined;
 
   constructor(
     private readonly frontEnds: readonly FrontEnd[],
@@ -139,7 +145,7 @@ export class ModelIndex implements RoleResolver {
 
   /** Records a file that is not analysed (too large, unreadable), with the diagnostic to show for it. */
   setProblem(uri: string, problem: Diagnostic): Set<string> {
-    const entry: Entry = { uri, text: '', problem, roles: [], spaces: [], teams: [], roleRefs: [], spaceRefs: [] };
+    const entry: Entry = { uri, text: '', problem, roles: [], spaces: [], teams: [], roleRefs: [], spaceRefs: [], teamRefs: [] };
     return this.replace(uri, entry);
   }
 
@@ -187,9 +193,37 @@ export class ModelIndex implements RoleResolver {
     return this.spaceDefs.get(lower(name)) ?? [];
   }
 
-  /** Every custom role name (first definition's spelling). */
+  /** Every custom role name (first definition's spelling); documents of built-in roles are not custom. */
   customRoleNames(): string[] {
-    return Array.from(this.roleDefs.values(), (defs) => defs[0].doc.name!.value);
+    const names: string[] = [];
+    for (const defs of this.roleDefs.values()) {
+      const custom = defs.find((d) => !isBuiltinVersion(d.doc));
+      if (custom) names.push(custom.doc.name!.value);
+    }
+    return names;
+  }
+
+  /**
+   * The workspace's own version of a built-in role (`builtIn: true`), if it has one. System Administrator
+   * cannot be edited on any server, so a document for it never counts.
+   */
+  builtinVersion(name: string): Located<RoleDoc> | undefined {
+    if (name === SYSTEM_ADMINISTRATOR || !getBuiltinRole(name)) return undefined;
+    return this.roleDefinitions(name).find((d) => d.doc.name!.value === name && isBuiltinVersion(d.doc));
+  }
+
+  /**
+   * True when a team of this name exists for a space's `managers.teams`: a system team, a team of that
+   * space, or a built-in team.
+   */
+  hasTeam(name: string, space: string | undefined): boolean {
+    if (([EVERYONE, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS] as const).some((b) => isBuiltinTeamName(name, b))) return true;
+    return this.teamDefinitions(name, undefined).length > 0 || (space !== undefined && this.teamDefinitions(name, space).length > 0);
+  }
+
+  /** Every team name (first definition's spelling), for suggestions. */
+  teamNames(): string[] {
+    return Array.from(this.teamDefs.values(), (defs) => defs[0].doc.name!.value.trim());
   }
 
   spaceNames(): string[] {
@@ -206,6 +240,12 @@ export class ModelIndex implements RoleResolver {
   suggestSpaces(name: string): string[] {
     this.spaceSuggester ??= new Suggester(this.spaceNames());
     return this.spaceSuggester.nearest(name);
+  }
+
+  /** Did-you-mean over every team name, built-in teams included. */
+  suggestTeams(name: string): string[] {
+    this.teamSuggester ??= new Suggester([...new Set([...this.teamNames(), EVERYONE, OCTOPUS_ADMINISTRATORS])]);
+    return this.teamSuggester.nearest(name);
   }
 
   /** Files that refer to a role name. */
@@ -242,7 +282,13 @@ export class ModelIndex implements RoleResolver {
    */
   resolveRole(name: string): ResolvedRole | undefined {
     const builtin = getBuiltinRole(name);
-    const def = builtin ? undefined : this.roleDefinitions(name).find((d) => d.doc.name!.value === name);
+    const version = builtin ? this.builtinVersion(name) : undefined;
+    if (version) {
+      const space = version.doc.spacePermissions?.items.map((i) => i.value) ?? [];
+      const system = version.doc.systemPermissions?.items.map((i) => i.value) ?? [];
+      return { name, builtin: true, definition: version, spacePermissions: space, systemPermissions: system, shape: shapeOf(space, system) };
+    }
+    const def = builtin ? undefined : this.roleDefinitions(name).find((d) => d.doc.name!.value === name && !isBuiltinVersion(d.doc));
     if (def) {
       const space = def.doc.spacePermissions?.items.map((i) => i.value) ?? [];
       const system = def.doc.systemPermissions?.items.map((i) => i.value) ?? [];
@@ -282,17 +328,34 @@ export class ModelIndex implements RoleResolver {
     return result;
   }
 
+  /**
+   * A value computed from a file and the names it refers to, kept until an edit affects that file (the
+   * same files whose diagnostics an edit invalidates).
+   */
+  derived<T>(uri: string, key: string, compute: () => T): T {
+    const e = this.entries.get(uri);
+    if (!e) return compute();
+    e.derived ??= new Map();
+    if (e.derived.has(key)) return e.derived.get(key) as T;
+    const value = compute();
+    e.derived.set(key, value);
+    return value;
+  }
+
   private entryOf(uri: string, text: string, model: FileModel): Entry {
     const roles: string[] = [];
     const spaces: string[] = [];
     const teams: string[] = [];
     const roleRefs = new Set<string>();
     const spaceRefs = new Set<string>();
+    const teamRefs = new Set<string>();
     for (const doc of model.docs) {
       if (!doc.name && doc.kind !== 'team') continue;
       if (doc.kind === 'role') roles.push(lower(doc.name!.value));
-      else if (doc.kind === 'space') spaces.push(lower(doc.name!.value));
-      else {
+      else if (doc.kind === 'space') {
+        spaces.push(lower(doc.name!.value));
+        for (const t of doc.managers?.teams?.items ?? []) teamRefs.add(lower(t.value.trim()));
+      } else {
         if (doc.name) teams.push(teamKey(doc));
         if (doc.space) spaceRefs.add(lower(doc.space.value));
         for (const a of doc.assignments) {
@@ -301,7 +364,7 @@ export class ModelIndex implements RoleResolver {
         }
       }
     }
-    return { uri, text, model, roles, spaces, teams, roleRefs: [...roleRefs], spaceRefs: [...spaceRefs] };
+    return { uri, text, model, roles, spaces, teams, roleRefs: [...roleRefs], spaceRefs: [...spaceRefs], teamRefs: [...teamRefs] };
   }
 
   private replace(uri: string, next: Entry | undefined): Set<string> {
@@ -310,6 +373,7 @@ export class ModelIndex implements RoleResolver {
     const hadSpaces = this.declaresSpaces;
     const roleNamesBefore = this.roleDefs.size;
     const spaceNamesBefore = this.spaceDefs.size;
+    const teamNamesBefore = this.teamDefs.size;
     const touch = (uris: Iterable<string> | undefined) => {
       if (uris) for (const u of uris) affected.add(u);
     };
@@ -323,7 +387,10 @@ export class ModelIndex implements RoleResolver {
         touch(this.spaceRefs.get(s));
         touch(this.spaceDefs.get(s)?.map((d) => d.uri));
       }
-      for (const t of e.teams) touch(this.teamDefs.get(t)?.map((d) => d.uri));
+      for (const t of e.teams) {
+        touch(this.teamDefs.get(t)?.map((d) => d.uri));
+        touch(this.teamRefs.get(t.slice(t.indexOf('\u0000') + 1)));
+      }
     };
     touchNames(prev);
     if (prev) this.unindex(prev);
@@ -336,14 +403,18 @@ export class ModelIndex implements RoleResolver {
     }
     touchNames(next);
     if (hadSpaces !== this.declaresSpaces) touch(this.teamFiles);
-    if (roleNamesBefore !== this.roleDefs.size || spaceNamesBefore !== this.spaceDefs.size || namesMoved(prev, next)) {
+    if (roleNamesBefore !== this.roleDefs.size || spaceNamesBefore !== this.spaceDefs.size || teamNamesBefore !== this.teamDefs.size || namesMoved(prev, next)) {
       touch(this.nameDependent);
       this.roleSuggester = undefined;
       this.spaceSuggester = undefined;
+      this.teamSuggester = undefined;
     }
     for (const u of affected) {
       const e = this.entries.get(u);
-      if (e) e.cache = undefined;
+      if (e) {
+        e.cache = undefined;
+        e.derived = undefined;
+      }
     }
     return affected;
   }
@@ -359,6 +430,7 @@ export class ModelIndex implements RoleResolver {
     }
     for (const r of e.roleRefs) refAdd(this.roleRefs, r, e.uri);
     for (const s of e.spaceRefs) refAdd(this.spaceRefs, s, e.uri);
+    for (const t of e.teamRefs) refAdd(this.teamRefs, t, e.uri);
     if (model.docs.some((d) => d.kind === 'team')) this.teamFiles.add(e.uri);
   }
 
@@ -368,12 +440,18 @@ export class ModelIndex implements RoleResolver {
     for (const t of e.teams) removeFrom(this.teamDefs, t, e.uri);
     for (const r of e.roleRefs) refRemove(this.roleRefs, r, e.uri);
     for (const s of e.spaceRefs) refRemove(this.spaceRefs, s, e.uri);
+    for (const t of e.teamRefs) refRemove(this.teamRefs, t, e.uri);
     this.teamFiles.delete(e.uri);
   }
 }
 
 function namesMoved(prev: Entry | undefined, next: Entry | undefined): boolean {
-  const a = [...(prev?.roles ?? []), '\u0000', ...(prev?.spaces ?? [])].join('\u0001');
-  const b = [...(next?.roles ?? []), '\u0000', ...(next?.spaces ?? [])].join('\u0001');
+  const a = [...(prev?.roles ?? []), '\u0000', ...(prev?.spaces ?? []), '\u0000', ...(prev?.teams ?? [])].join('\u0001');
+  const b = [...(next?.roles ?? []), '\u0000', ...(next?.spaces ?? []), '\u0000', ...(next?.teams ?? [])].join('\u0001');
   return a !== b;
+}
+
+/** True for a document that describes a server's version of a built-in role (`builtIn: true`). */
+export function isBuiltinVersion(doc: RoleDoc): boolean {
+  return doc.builtIn?.value === true;
 }
