@@ -147,4 +147,18 @@ describe('the editor experience (issue 16)', () => {
     );
     assert.match(shown.getText(), /^name: Release Wrangler\n/);
   });
+
+  // Last: it fixes the whole showcase.
+  it('fixes all files from the command palette, saving the files that had no unsaved changes', async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'fixallfiles.role.yaml');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('name: Fix all files\nspacePermissions:\n  - ProjectView\n  # the same again\n  - ProjectView\n'));
+    await when(
+      'duplicate-permission on the new file',
+      () => (vscode.languages.getDiagnostics(uri).some((d) => codeOf(d) === 'duplicate-permission') ? true : undefined),
+      vscode.languages.onDidChangeDiagnostics as vscode.Event<unknown>,
+    );
+    await vscode.commands.executeCommand('octopusRoles.fixAllFiles');
+    const disk = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    assert.equal(disk, 'name: Fix all files\nspacePermissions:\n  - ProjectView\n');
+  });
 });
