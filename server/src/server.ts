@@ -43,6 +43,8 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeActions, FIX_ALL_KIND, toWorkspaceEdit } from './codeActions';
+import { editorCapabilities, registerEditorFeatures, type Wrap } from './lsp/editorFeatures';
+import { STATUS_METHOD, type Status } from './lsp/protocol';
 import { Project } from './node/project';
 import { VERSION } from './version';
 import {
@@ -57,7 +59,6 @@ import {
   rename,
   workspaceSymbols,
   normaliseEditorSettings,
-  ruleDocsUrl,
   type CompletionKind,
   type Diagnostic,
   type OutlineKind,
@@ -142,7 +143,7 @@ export function startServer(connection: Connection): void {
     range: lines.rangeOf(d.span),
     severity: SEVERITY[d.severity],
     code: d.code,
-    codeDescription: { href: ruleDocsUrl(d.code) },
+    codeDescription: { href: editor.docsHref(d.code) },
     source: 'octopus-roles',
     message: d.message,
     relatedInformation: d.related?.map((r) => ({
@@ -152,10 +153,42 @@ export function startServer(connection: Connection): void {
     data: d.data,
   });
 
+  let clientCaps: InitializeParams['capabilities'] = {};
+  const editor = registerEditorFeatures(connection, {
+    ws: () => project.ws,
+    openText: (uri) => documents.get(uri)?.getText(),
+    capabilities: () => clientCaps,
+    wrap: guard as Wrap,
+    settingsFor: (uri) => project.settingsFor(uri),
+    recheck: async () => {
+      await ready;
+      changed(await project.scan());
+      changed(project.ws.uris());
+    },
+  });
+
   const diagnosticsOf = (uri: string): LspDiagnostic[] => {
     const lines = project.ws.lines(uri);
     if (!lines) return [];
     return finalDiagnostics(project.ws, uri, project.settingsFor(uri)).map((d) => toLsp(lines, d));
+  };
+
+  // The status item's counts, per file (the lsp branch's scheduler replaces this when it lands).
+  let indexing = true;
+  const counts = new Map<string, [number, number]>();
+  const status = (): Status => {
+    let errors = 0;
+    let warnings = 0;
+    for (const [e, w] of counts.values()) (errors += e), (warnings += w);
+    return { indexing, files: project.ws.size, errors, warnings };
+  };
+  const sendStatus = (uris: readonly string[]) => {
+    for (const u of uris) {
+      const ds = project.ws.has(u) ? finalDiagnostics(project.ws, u, project.settingsFor(u)) : [];
+      if (ds.length) counts.set(u, [ds.filter((d) => d.severity === 'error').length, ds.filter((d) => d.severity === 'warning').length]);
+      else counts.delete(u);
+    }
+    void connection.sendNotification(STATUS_METHOD, status());
   };
 
   /** Tells the client what changed: new result ids (and a refresh) for pull clients, pushes for the rest. */
@@ -163,6 +196,7 @@ export function startServer(connection: Connection): void {
     flushTimer = undefined;
     const uris = [...pending];
     pending.clear();
+    sendStatus(uris);
     if (pull) {
       const waiting = wake;
       wake = [];
@@ -176,7 +210,7 @@ export function startServer(connection: Connection): void {
 
   /** Pushes one file's diagnostics now (the file being typed in), outside the batch. */
   const pushNow = (uri: string) => {
-    pending.delete(uri);
+    if (pending.delete(uri)) sendStatus([uri]);
     const diagnostics = project.ws.has(uri) ? diagnosticsOf(uri) : [];
     if (diagnostics.length === 0 && !pushed.has(uri)) return;
     if (diagnostics.length) pushed.add(uri);
@@ -209,6 +243,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
+    clientCaps = caps;
     pull = Boolean(caps.textDocument?.diagnostic);
     refreshSupport = Boolean(caps.workspace?.diagnostics?.refreshSupport);
     configurationSupport = Boolean(caps.workspace?.configuration);
@@ -232,6 +267,7 @@ export function startServer(connection: Connection): void {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         ...(pull ? { diagnosticProvider: { identifier: 'octopus-roles', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        ...editorCapabilities(),
       },
       serverInfo: { name: 'octopus-roles-language-server', version: VERSION },
     };
@@ -260,7 +296,9 @@ export function startServer(connection: Connection): void {
       }
       await fetchSettings().catch((err) => connection.console.error(`settings: ${String(err)}`));
       const started = Date.now();
+      void connection.sendNotification(STATUS_METHOD, status());
       await project.scan();
+      indexing = false;
       connection.console.log(`indexed ${project.ws.size} files in ${Date.now() - started} ms`);
       pushConfigDiagnostics();
       changed(project.ws.uris());
@@ -367,6 +405,8 @@ export function startServer(connection: Connection): void {
 
   connection.onCompletion(
     guard('completion', [] as CompletionItem[], (params) => {
+      const config = editor.configCompletion(params);
+      if (config) return config;
       const uri = params.textDocument.uri;
       const lines = project.ws.lines(uri);
       if (!lines) return [];
@@ -468,8 +508,13 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onCodeAction(
-    guard('codeAction', [] as CodeAction[], (params) => codeActions(project.ws, params, project.settingsFor(params.textDocument.uri), { createFiles })),
+    guard('codeAction', [] as CodeAction[], (params) =>
+      editor.configActions(params) ?? editor.decorateActions(params, codeActions(project.ws, params, project.settingsFor(params.textDocument.uri), { createFiles })),
+    ),
   );
+
+  connection.onExecuteCommand(guard('executeCommand', null, (params) => editor.executeCommand(params) ?? null));
+  connection.onRequest(STATUS_METHOD, () => status());
 
   // For benchmarks and bug reports: the server's memory, after a full collection when Node allows one.
   connection.onRequest('octopusRoles/memoryUsage', () => {
