@@ -1,0 +1,71 @@
+/**
+ * Reading the workspace in the background: progress for the client (`window/workDoneProgress`, when it
+ * declares support), the status notification while files come in, and a log a user can act on: the
+ * configuration files found, the files not analysed and why, and how long the scan took.
+ */
+import * as path from 'node:path';
+import type { WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import { uriToPath, type Project } from '../node/project';
+import type { DiagnosticsScheduler } from './scheduler';
+
+/** How often progress and status are reported while files are read (ms). */
+const TICK_MS = 250;
+/** The most files not analysed that the log names one by one. */
+const MAX_LISTED = 20;
+
+export interface IndexingOptions {
+  /** Creates the progress reporter: a real one when the client supports `window/workDoneProgress`. */
+  readonly progress: () => Promise<WorkDoneProgressServerReporter>;
+  readonly log: (message: string) => void;
+  /** Runs the scan itself; `project.scan()` unless the caller needs more around it. */
+  readonly scan?: () => Promise<unknown>;
+}
+
+/**
+ * Reads every folder's files into the model, with the scheduler in its indexing state meanwhile (no
+ * finding that an unread file could change goes out). The log line `indexed N files in M ms` ends it.
+ */
+export async function readWorkspace(project: Project, scheduler: DiagnosticsScheduler, options: IndexingOptions): Promise<void> {
+  const started = Date.now();
+  scheduler.setIndexing(true);
+  const reporter = await options.progress().catch(() => undefined);
+  reporter?.begin('Octopus Roles', undefined, 'reading the workspace', false);
+  const tick = setInterval(() => {
+    reporter?.report(`${project.ws.size} files read`);
+    scheduler.sendStatus();
+  }, TICK_MS);
+  try {
+    await (options.scan ?? (() => project.scan()))();
+  } finally {
+    clearInterval(tick);
+    reporter?.done();
+  }
+  const ms = Date.now() - started;
+  options.log(`indexed ${project.ws.size} files in ${ms} ms (${Math.round((project.ws.size * 1000) / Math.max(ms, 1))} files/s)`);
+  for (const [uri, { diagnostics }] of project.configDiagnostics()) {
+    options.log(`configuration file: ${display(project, uri)}${diagnostics.length ? ` (${diagnostics.length} problems, shown in the file)` : ''}`);
+  }
+  const notAnalysed: string[] = [];
+  for (const uri of project.ws.uris()) {
+    // Only a file that is not analysed has no model; its one diagnostic says why.
+    if (project.ws.model(uri)) continue;
+    const problem = project.ws.diagnostics(uri)[0];
+    notAnalysed.push(`not analysed: ${display(project, uri)}: ${problem?.message ?? 'unknown reason'}`);
+  }
+  notAnalysed.slice(0, MAX_LISTED).forEach(options.log);
+  if (notAnalysed.length > MAX_LISTED) options.log(`not analysed: ${notAnalysed.length - MAX_LISTED} more files (see their diagnostics)`);
+  scheduler.setIndexing(false);
+}
+
+/** A file's path relative to its workspace folder, or its URI when it is in none. */
+function display(project: Project, uri: string): string {
+  const file = uriToPath(uri);
+  if (!file) return uri;
+  for (const folder of project.folderUris()) {
+    const root = uriToPath(folder);
+    if (!root) continue;
+    const rel = path.relative(root, file);
+    if (!rel.startsWith('..') && !path.isAbsolute(rel)) return rel;
+  }
+  return file;
+}

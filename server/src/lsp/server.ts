@@ -1,0 +1,408 @@
+/**
+ * The language server: a switchboard between the protocol and the language service. Each handler waits
+ * for the text it is about to be analysed, calls the service and converts the answer (convert.ts); the
+ * lifecycle wrapping (lifecycle.ts) refuses requests outside initialize/shutdown and contains failures.
+ *
+ * Diagnostics (scheduler.ts): clients that can pull them (LSP 3.17) pull open files with
+ * `textDocument/diagnostic` and every other file with `workspace/diagnostic`, which is held open until
+ * something changes; clients that cannot pull get them pushed with `textDocument/publishDiagnostics`.
+ * Typing into a large file does not hold up other files (documents.ts). The workspace is read in the
+ * background, with progress, and `octopusRoles/status` tells a status item what the server is doing.
+ */
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ErrorCodes,
+  FileChangeType,
+  LSPErrorCodes,
+  TextDocumentSyncKind,
+  type CancellationToken,
+  type CodeAction,
+  type CompletionItem,
+  type Connection,
+  type DocumentSymbol,
+  type Hover,
+  type InitializeParams,
+  type InitializeResult,
+  type Location,
+  type SymbolInformation,
+  type WorkspaceEdit,
+  type WorkspaceFoldersChangeEvent,
+} from 'vscode-languageserver/node';
+import { Project } from '../node/project';
+import {
+  complete,
+  definition,
+  documentSymbols,
+  finalDiagnostics,
+  hover,
+  LineMap,
+  normaliseEditorSettings,
+  prepareRename,
+  references,
+  rename,
+  workspaceSymbols,
+  type Diagnostic,
+} from '../service';
+import { VERSION } from '../version';
+import { codeActions, FIX_ALL_KIND } from './codeActions';
+import { toCompletionItem, toDocumentSymbol, toHover, toLocations, toLspDiagnostic, toSymbolInformation, toWorkspaceEdit, urisOfEdit } from './convert';
+import { OpenDocuments } from './documents';
+import { readWorkspace } from './indexing';
+import { afterSteps, Lifecycle, Sequencer, describe, refuse, type Refusal } from './lifecycle';
+import { DiagnosticsScheduler, type Status } from './scheduler';
+
+/** The custom notification (and request) with the indexing state and counts, for a status item. */
+export const STATUS_METHOD = 'octopusRoles/status';
+
+/** Starts a server on `connection`. */
+export function startServer(connection: Connection): void {
+  const project = new Project((m) => connection.console.log(m));
+  const sequencer = new Sequencer();
+  const lifecycle = new Lifecycle(sequencer, (m) => connection.console.error(m));
+  let scheduler = new DiagnosticsScheduler(hostFor(false), { pull: false, refreshSupport: false });
+  let configurationSupport = false;
+  let createFiles = false;
+  let ready: Promise<void> = Promise.resolve();
+  /** The workspace has been read (`ready` has settled). */
+  let indexed = false;
+  let initParams: InitializeParams | undefined;
+
+  function hostFor(pull: boolean) {
+    return {
+      diagnostics: (uri: string, localOnly: boolean) => diagnosticsOf(uri, localOnly),
+      files: () => project.ws.uris(),
+      has: (uri: string) => project.ws.has(uri),
+      isOpen: (uri: string) => project.isOpen(uri),
+      publish: (uri: string, diagnostics: ReturnType<typeof diagnosticsOf>) => void connection.sendDiagnostics({ uri, diagnostics }),
+      refresh: () => (pull ? void connection.languages.diagnostics.refresh().catch(() => undefined) : undefined),
+      status: (s: Status) => void connection.sendNotification(STATUS_METHOD, s),
+    };
+  }
+
+  /** A file's final diagnostics; while indexing, only those its own text decides (see SPEC section 5). */
+  const diagnosticsOf = (uri: string, localOnly: boolean) => {
+    const lines = project.ws.lines(uri);
+    if (!lines) return [];
+    let ds = finalDiagnostics(project.ws, uri, project.settingsFor(uri));
+    if (localOnly) ds = ds.filter(isLocal(uri));
+    return ds.map((d) => toLspDiagnostic(project.ws, lines, d));
+  };
+  const isLocal = (uri: string) => {
+    const model = project.ws.model(uri);
+    // A file that is not analysed has only its own problem (too large, unreadable).
+    if (!model) return () => true;
+    const keys = new Set(model.local.map((d) => `${d.code}@${d.span.start}:${d.span.end}`));
+    return (d: Diagnostic) => keys.has(`${d.code}@${d.span.start}:${d.span.end}`);
+  };
+
+  const documents = new OpenDocuments((uri, text, opened) => {
+    void sequencer
+      .run(() => {
+        const affected = project.edited(uri, text);
+        if (opened) scheduler.opened(uri);
+        scheduler.changed(affected, uri);
+        // The file being typed in gets its diagnostics at once; the files that depend on it are batched.
+        if (!opened) scheduler.publishNow(uri);
+      })
+      .catch((err) => connection.console.error(`analysis of ${uri} failed: ${describe(err)}`));
+  });
+
+  /** A step before a request about `uri`: when its newest text waits for analysis, wait for that. */
+  const current = (uri: string, token: CancellationToken) => () =>
+    documents.isWaiting(uri) ? documents.current(uri, token).then(() => sequencer.idle()) : undefined;
+  /** Steps before a request that needs every file read and analysed (its answer holds offsets anywhere). */
+  const everything = [
+    () => (indexed ? undefined : ready),
+    () => {
+      documents.settleAll();
+      return sequencer.idle();
+    },
+  ];
+  const linesOf = (uri: string) => project.ws.lines(uri);
+
+  const pushConfigDiagnostics = () => {
+    for (const [uri, { text, diagnostics }] of project.configDiagnostics()) {
+      const lines = new LineMap(text);
+      void connection.sendDiagnostics({ uri, diagnostics: diagnostics.map((d) => toLspDiagnostic(project.ws, lines, d)) });
+    }
+  };
+
+  const fetchSettings = async () => {
+    if (!configurationSupport) return;
+    const uris = project.folderUris();
+    const values = await connection.workspace.getConfiguration(uris.map((scopeUri) => ({ scopeUri, section: 'octopusRoles' })));
+    uris.forEach((uri, i) => project.setEditorSettings(uri, normaliseEditorSettings(values[i])));
+  };
+
+  const index = () =>
+    readWorkspace(project, scheduler, {
+      progress: () => connection.window.createWorkDoneProgress(),
+      log: (m) => connection.console.log(m),
+    }).then(pushConfigDiagnostics);
+
+  connection.onInitialize((params): InitializeResult | Refusal => {
+    if (lifecycle.phase !== 'starting') return refuse(ErrorCodes.InvalidRequest, 'The server is already initialized.');
+    initParams = params;
+    const caps = params.capabilities;
+    const pull = Boolean(caps.textDocument?.diagnostic);
+    scheduler = new DiagnosticsScheduler(hostFor(pull), { pull, refreshSupport: Boolean(caps.workspace?.diagnostics?.refreshSupport) });
+    configurationSupport = Boolean(caps.workspace?.configuration);
+    const workspaceEdit = caps.workspace?.workspaceEdit;
+    createFiles = Boolean(workspaceEdit?.documentChanges && workspaceEdit.resourceOperations?.includes('create'));
+    const initial = normaliseEditorSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
+    const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+    for (const f of folders) project.addFolder(f.uri, initial);
+    lifecycle.phase = 'running';
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: [' ', '-', '[', ',', ':'], resolveProvider: false },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        ...(pull ? { diagnosticProvider: { identifier: 'octopus-roles', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'octopus-roles-language-server', version: VERSION },
+    };
+  });
+
+  connection.onInitialized(
+    lifecycle.notification('initialized', () => {
+      const caps = initParams!.capabilities;
+      ready = (async () => {
+        // Dynamic registrations only where the client declares that it supports them (Eglot warns otherwise).
+        if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+          await connection.client.register(DidChangeWatchedFilesNotification.type, {
+            watchers: [{ globPattern: '**/*.{role,team,space}.{yaml,yml}' }, { globPattern: '**/.octopus-roles.yaml' }],
+          });
+        }
+        if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
+          await connection.client.register(DidChangeConfigurationNotification.type, { section: 'octopusRoles' }).catch(() => undefined);
+        }
+        if (caps.workspace?.workspaceFolders) {
+          connection.workspace.onDidChangeWorkspaceFolders(
+            lifecycle.notification('didChangeWorkspaceFolders', async (e: WorkspaceFoldersChangeEvent) => {
+              await ready;
+              for (const f of e.removed) scheduler.changed(project.removeFolder(f.uri));
+              for (const f of e.added) project.addFolder(f.uri, normaliseEditorSettings({}));
+              if (e.added.length) {
+                await fetchSettings();
+                ready = index();
+                await ready;
+              }
+            }),
+          );
+        }
+        await fetchSettings().catch((err) => connection.console.error(`settings: ${String(err)}`));
+        await index();
+      })()
+        .catch((err) => connection.console.error(`scan failed: ${describe(err)}`))
+        .finally(() => (indexed = true));
+    }),
+  );
+
+  connection.onShutdown(() => {
+    if (lifecycle.phase === 'shut down') return refuse(ErrorCodes.InvalidRequest, 'The server is already shutting down.');
+    lifecycle.phase = 'shut down';
+    documents.dispose();
+    scheduler.dispose();
+    return undefined;
+  });
+
+  // Requests for methods this server does not serve: the lifecycle's error, or MethodNotFound.
+  connection.onRequest((method) => lifecycle.refusal() ?? refuse(ErrorCodes.MethodNotFound, `Unhandled method ${method}`));
+
+  connection.onNotification(
+    DidOpenTextDocumentNotification.type,
+    lifecycle.notification('didOpen', ({ textDocument: d }) => documents.open(d.uri, d.languageId, d.version, d.text)),
+  );
+  connection.onNotification(
+    DidChangeTextDocumentNotification.type,
+    lifecycle.notification('didChange', ({ textDocument: d, contentChanges }) => documents.change(d.uri, d.version, contentChanges)),
+  );
+  connection.onNotification(
+    DidCloseTextDocumentNotification.type,
+    lifecycle.notification('didClose', ({ textDocument: { uri } }) => {
+      documents.close(uri);
+      return sequencer.run(async () => {
+        const affected = await project.closed(uri);
+        affected.add(uri);
+        scheduler.changed(affected);
+      });
+    }),
+  );
+
+  connection.onDidChangeWatchedFiles(
+    lifecycle.notification('didChangeWatchedFiles', async (params) => {
+      await ready;
+      await sequencer.run(async () => {
+        let configChanged = false;
+        for (const change of params.changes) {
+          if (project.isConfig(change.uri)) {
+            configChanged = true;
+            continue;
+          }
+          if (change.type === FileChangeType.Deleted) scheduler.changed(project.deleted(change.uri).add(change.uri));
+          else scheduler.changed(await project.loadFromDisk(change.uri));
+        }
+        if (configChanged) {
+          await project.reloadConfig();
+          pushConfigDiagnostics();
+          scheduler.changed(project.ws.uris());
+        }
+      });
+    }),
+  );
+
+  connection.onDidChangeConfiguration(
+    lifecycle.notification('didChangeConfiguration', async (params) => {
+      await ready;
+      if (!configurationSupport) {
+        const s = normaliseEditorSettings((params.settings as { octopusRoles?: unknown } | undefined)?.octopusRoles);
+        for (const uri of project.folderUris()) project.setEditorSettings(uri, s);
+      } else await fetchSettings();
+      await project.scan();
+      scheduler.changed(project.ws.uris());
+    }),
+  );
+
+  connection.languages.diagnostics.on(
+    lifecycle.request('diagnostic', { kind: 'full', items: [] }, (params, token) =>
+      afterSteps([current(params.textDocument.uri, token)], () => scheduler.documentReport(params.textDocument.uri, params.previousResultId)),
+    ),
+  );
+
+  connection.languages.diagnostics.onWorkspace(
+    lifecycle.request('workspaceDiagnostic', { items: [] }, (params, token) => scheduler.workspaceReport(params.previousResultIds, token)),
+  );
+
+  connection.onCompletion(
+    lifecycle.request('completion', [] as CompletionItem[], (params, token) => {
+      const uri = params.textDocument.uri;
+      return afterSteps([current(uri, token)], () => {
+        const lines = linesOf(uri);
+        return lines ? complete(project.ws, uri, lines.offsetAt(params.position)).map((e) => toCompletionItem(lines, e)) : [];
+      });
+    }),
+  );
+
+  connection.onHover(
+    lifecycle.request('hover', null as Hover | null, (params, token) => {
+      const uri = params.textDocument.uri;
+      return afterSteps([current(uri, token)], () => {
+        const lines = linesOf(uri);
+        const h = lines && hover(project.ws, uri, lines.offsetAt(params.position));
+        return lines && h ? toHover(lines, h) : null;
+      });
+    }),
+  );
+
+  /** Answers from the model as it is, unless the answer points into a file whose newest text waits. */
+  const settledFor = <T>(compute: () => T, uris: (t: T) => Iterable<string>): T => {
+    const first = compute();
+    if (!documents.anyWaiting(uris(first))) return first;
+    documents.settleAll();
+    return compute();
+  };
+  const uriOfLocation = (ls: Location[]) => ls.map((l) => l.uri);
+
+  connection.onDefinition(
+    lifecycle.request('definition', [] as Location[], (params, token) => {
+      const uri = params.textDocument.uri;
+      return afterSteps([current(uri, token)], () => {
+        const at = linesOf(uri)?.offsetAt(params.position);
+        return at === undefined ? [] : settledFor(() => toLocations(project.ws, definition(project.ws, uri, at)), uriOfLocation);
+      });
+    }),
+  );
+
+  connection.onReferences(
+    lifecycle.request('references', [] as Location[], (params, token) => {
+      const uri = params.textDocument.uri;
+      return afterSteps([...everything, current(uri, token)], () => {
+        const lines = linesOf(uri);
+        return lines ? toLocations(project.ws, references(project.ws, uri, lines.offsetAt(params.position), params.context.includeDeclaration)) : [];
+      });
+    }),
+  );
+
+  // A refusal is an error response, whose message editors show (VS Code: "Built-in roles cannot be renamed").
+  connection.onPrepareRename(
+    lifecycle.request('prepareRename', null, (params, token) => {
+      const uri = params.textDocument.uri;
+      return afterSteps([current(uri, token)], () => {
+        const lines = linesOf(uri);
+        if (!lines) return null;
+        const p = prepareRename(project.ws, uri, lines.offsetAt(params.position));
+        if ('error' in p) return refuse(LSPErrorCodes.RequestFailed, p.error);
+        return { range: lines.rangeOf(p.span), placeholder: p.placeholder };
+      });
+    }),
+  );
+
+  connection.onRenameRequest(
+    lifecycle.request('rename', null as WorkspaceEdit | null, (params, token) => {
+      const uri = params.textDocument.uri;
+      return afterSteps([...everything, current(uri, token)], () => {
+        const lines = linesOf(uri);
+        if (!lines) return null;
+        const change = rename(project.ws, uri, lines.offsetAt(params.position), params.newName);
+        if ('error' in change) return refuse(LSPErrorCodes.RequestFailed, change.error);
+        return toWorkspaceEdit(project.ws, change, lines, uri);
+      });
+    }),
+  );
+
+  connection.onDocumentSymbol(
+    lifecycle.request('documentSymbol', [] as DocumentSymbol[], (params, token) => {
+      const uri = params.textDocument.uri;
+      return afterSteps([current(uri, token)], () => {
+        const model = project.ws.model(uri);
+        const lines = linesOf(uri);
+        return model && lines ? documentSymbols(model).map((s) => toDocumentSymbol(lines, s)) : [];
+      });
+    }),
+  );
+
+  connection.onWorkspaceSymbol(
+    lifecycle.request('workspaceSymbol', [] as SymbolInformation[], (params) =>
+      afterSteps(everything, () => workspaceSymbols(project.ws, params.query).flatMap((s) => toSymbolInformation(project.ws, s))),
+    ),
+  );
+
+  connection.onCodeAction(
+    lifecycle.request('codeAction', [] as CodeAction[], (params, token) => {
+      const uri = params.textDocument.uri;
+      return afterSteps([current(uri, token)], () =>
+        settledFor(
+          () => codeActions(project.ws, params, project.settingsFor(uri), { createFiles }),
+          (actions) => actions.flatMap((a) => (a.edit ? urisOfEdit(a.edit) : [])),
+        ),
+      );
+    }),
+  );
+
+  connection.onRequest('debug/text', (p: { uri: string }) => ({ text: project.ws.text(p.uri), doc: documents.get(p.uri)?.getText(), waiting: documents.isWaiting(p.uri), open: project.isOpen(p.uri) }));
+  connection.onRequest(STATUS_METHOD, lifecycle.request('status', null as Status | null, () => scheduler.status()));
+
+  // For benchmarks and bug reports: the server's memory, after a full collection when Node allows one.
+  connection.onRequest(
+    'octopusRoles/memoryUsage',
+    lifecycle.request('memoryUsage', null as NodeJS.MemoryUsage | null, () => {
+      (globalThis as { gc?: () => void }).gc?.();
+      return process.memoryUsage();
+    }),
+  );
+
+  connection.listen();
+}
