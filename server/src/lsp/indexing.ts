@@ -23,11 +23,12 @@ export interface IndexingOptions {
 
 /**
  * Reads every folder's files into the model, with the scheduler in its indexing state meanwhile (no
- * finding that an unread file could change goes out). The log line `indexed N files in M ms` ends it.
+ * finding that an unread file could change goes out). The log line `indexed N files in M ms` comes last.
  */
 export async function readWorkspace(project: Project, scheduler: DiagnosticsScheduler, options: IndexingOptions): Promise<void> {
   const started = Date.now();
   scheduler.setIndexing(true);
+  scheduler.sendStatus();
   const reporter = await options.progress().catch(() => undefined);
   reporter?.begin('Octopus Roles', undefined, 'reading the workspace', false);
   const tick = setInterval(() => {
@@ -40,8 +41,6 @@ export async function readWorkspace(project: Project, scheduler: DiagnosticsSche
     clearInterval(tick);
     reporter?.done();
   }
-  const ms = Date.now() - started;
-  options.log(`indexed ${project.ws.size} files in ${ms} ms (${Math.round((project.ws.size * 1000) / Math.max(ms, 1))} files/s)`);
   for (const [uri, { diagnostics }] of project.configDiagnostics()) {
     options.log(`configuration file: ${display(project, uri)}${diagnostics.length ? ` (${diagnostics.length} problems, shown in the file)` : ''}`);
   }
@@ -54,6 +53,8 @@ export async function readWorkspace(project: Project, scheduler: DiagnosticsSche
   }
   notAnalysed.slice(0, MAX_LISTED).forEach(options.log);
   if (notAnalysed.length > MAX_LISTED) options.log(`not analysed: ${notAnalysed.length - MAX_LISTED} more files (see their diagnostics)`);
+  const ms = Date.now() - started;
+  options.log(`indexed ${project.ws.size} files in ${ms} ms (${Math.round((project.ws.size * 1000) / Math.max(ms, 1))} files/s)`);
   scheduler.setIndexing(false);
 }
 

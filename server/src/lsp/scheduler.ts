@@ -90,7 +90,8 @@ export class DiagnosticsScheduler {
   /** Per file, its errors and warnings as last computed; recomputed for `staleCounts` on demand. */
   private readonly counts = new Map<string, readonly [number, number]>();
   private readonly staleCounts = new Set<string>();
-  private indexingNow = false;
+  /** A server starts without having read anything: until `setIndexing(false)`, findings are file-local. */
+  private indexingNow = true;
   private disposed = false;
 
   constructor(

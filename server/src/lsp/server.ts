@@ -1,7 +1,8 @@
 /**
- * The language server: a switchboard between the protocol and the language service. Each handler waits
- * for the text it is about to be analysed, calls the service and converts the answer (convert.ts); the
- * lifecycle wrapping (lifecycle.ts) refuses requests outside initialize/shutdown and contains failures.
+ * The language server: a switchboard between the protocol and the language service. This file holds the
+ * lifecycle, the document and workspace notifications and the diagnostics requests; features.ts the
+ * requests that read the model, convert.ts the conversion to LSP types. The lifecycle wrapping
+ * (lifecycle.ts) refuses requests outside initialize/shutdown and contains failures.
  *
  * Diagnostics (scheduler.ts): clients that can pull them (LSP 3.17) pull open files with
  * `textDocument/diagnostic` and every other file with `workspace/diagnostic`, which is held open until
@@ -18,40 +19,20 @@ import {
   DidOpenTextDocumentNotification,
   ErrorCodes,
   FileChangeType,
-  LSPErrorCodes,
   TextDocumentSyncKind,
   type CancellationToken,
-  type CodeAction,
-  type CompletionItem,
   type Connection,
-  type DocumentSymbol,
-  type Hover,
   type InitializeParams,
   type InitializeResult,
-  type Location,
-  type SymbolInformation,
-  type WorkspaceEdit,
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { Project } from '../node/project';
-import {
-  complete,
-  definition,
-  documentSymbols,
-  finalDiagnostics,
-  hover,
-  LineMap,
-  normaliseEditorSettings,
-  prepareRename,
-  references,
-  rename,
-  workspaceSymbols,
-  type Diagnostic,
-} from '../service';
+import { finalDiagnostics, LineMap, normaliseEditorSettings, type Diagnostic } from '../service';
 import { VERSION } from '../version';
-import { codeActions, FIX_ALL_KIND } from './codeActions';
-import { toCompletionItem, toDocumentSymbol, toHover, toLocations, toLspDiagnostic, toSymbolInformation, toWorkspaceEdit, urisOfEdit } from './convert';
+import { FIX_ALL_KIND } from './codeActions';
+import { toLspDiagnostic } from './convert';
 import { OpenDocuments } from './documents';
+import { registerFeatures } from './features';
 import { readWorkspace } from './indexing';
 import { afterSteps, Lifecycle, Sequencer, describe, refuse, type Refusal } from './lifecycle';
 import { DiagnosticsScheduler, type Status } from './scheduler';
@@ -123,7 +104,6 @@ export function startServer(connection: Connection): void {
       return sequencer.idle();
     },
   ];
-  const linesOf = (uri: string) => project.ws.lines(uri);
 
   const pushConfigDiagnostics = () => {
     for (const [uri, { text, diagnostics }] of project.configDiagnostics()) {
@@ -286,113 +266,14 @@ export function startServer(connection: Connection): void {
     lifecycle.request('workspaceDiagnostic', { items: [] }, (params, token) => scheduler.workspaceReport(params.previousResultIds, token)),
   );
 
-  connection.onCompletion(
-    lifecycle.request('completion', [] as CompletionItem[], (params, token) => {
-      const uri = params.textDocument.uri;
-      return afterSteps([current(uri, token)], () => {
-        const lines = linesOf(uri);
-        return lines ? complete(project.ws, uri, lines.offsetAt(params.position)).map((e) => toCompletionItem(lines, e)) : [];
-      });
-    }),
-  );
+  registerFeatures(connection, {
+    lifecycle,
+    project,
+    documents,
+    steps: { current, everything },
+    createFiles: () => createFiles,
+  });
 
-  connection.onHover(
-    lifecycle.request('hover', null as Hover | null, (params, token) => {
-      const uri = params.textDocument.uri;
-      return afterSteps([current(uri, token)], () => {
-        const lines = linesOf(uri);
-        const h = lines && hover(project.ws, uri, lines.offsetAt(params.position));
-        return lines && h ? toHover(lines, h) : null;
-      });
-    }),
-  );
-
-  /** Answers from the model as it is, unless the answer points into a file whose newest text waits. */
-  const settledFor = <T>(compute: () => T, uris: (t: T) => Iterable<string>): T => {
-    const first = compute();
-    if (!documents.anyWaiting(uris(first))) return first;
-    documents.settleAll();
-    return compute();
-  };
-  const uriOfLocation = (ls: Location[]) => ls.map((l) => l.uri);
-
-  connection.onDefinition(
-    lifecycle.request('definition', [] as Location[], (params, token) => {
-      const uri = params.textDocument.uri;
-      return afterSteps([current(uri, token)], () => {
-        const at = linesOf(uri)?.offsetAt(params.position);
-        return at === undefined ? [] : settledFor(() => toLocations(project.ws, definition(project.ws, uri, at)), uriOfLocation);
-      });
-    }),
-  );
-
-  connection.onReferences(
-    lifecycle.request('references', [] as Location[], (params, token) => {
-      const uri = params.textDocument.uri;
-      return afterSteps([...everything, current(uri, token)], () => {
-        const lines = linesOf(uri);
-        return lines ? toLocations(project.ws, references(project.ws, uri, lines.offsetAt(params.position), params.context.includeDeclaration)) : [];
-      });
-    }),
-  );
-
-  // A refusal is an error response, whose message editors show (VS Code: "Built-in roles cannot be renamed").
-  connection.onPrepareRename(
-    lifecycle.request('prepareRename', null, (params, token) => {
-      const uri = params.textDocument.uri;
-      return afterSteps([current(uri, token)], () => {
-        const lines = linesOf(uri);
-        if (!lines) return null;
-        const p = prepareRename(project.ws, uri, lines.offsetAt(params.position));
-        if ('error' in p) return refuse(LSPErrorCodes.RequestFailed, p.error);
-        return { range: lines.rangeOf(p.span), placeholder: p.placeholder };
-      });
-    }),
-  );
-
-  connection.onRenameRequest(
-    lifecycle.request('rename', null as WorkspaceEdit | null, (params, token) => {
-      const uri = params.textDocument.uri;
-      return afterSteps([...everything, current(uri, token)], () => {
-        const lines = linesOf(uri);
-        if (!lines) return null;
-        const change = rename(project.ws, uri, lines.offsetAt(params.position), params.newName);
-        if ('error' in change) return refuse(LSPErrorCodes.RequestFailed, change.error);
-        return toWorkspaceEdit(project.ws, change, lines, uri);
-      });
-    }),
-  );
-
-  connection.onDocumentSymbol(
-    lifecycle.request('documentSymbol', [] as DocumentSymbol[], (params, token) => {
-      const uri = params.textDocument.uri;
-      return afterSteps([current(uri, token)], () => {
-        const model = project.ws.model(uri);
-        const lines = linesOf(uri);
-        return model && lines ? documentSymbols(model).map((s) => toDocumentSymbol(lines, s)) : [];
-      });
-    }),
-  );
-
-  connection.onWorkspaceSymbol(
-    lifecycle.request('workspaceSymbol', [] as SymbolInformation[], (params) =>
-      afterSteps(everything, () => workspaceSymbols(project.ws, params.query).flatMap((s) => toSymbolInformation(project.ws, s))),
-    ),
-  );
-
-  connection.onCodeAction(
-    lifecycle.request('codeAction', [] as CodeAction[], (params, token) => {
-      const uri = params.textDocument.uri;
-      return afterSteps([current(uri, token)], () =>
-        settledFor(
-          () => codeActions(project.ws, params, project.settingsFor(uri), { createFiles }),
-          (actions) => actions.flatMap((a) => (a.edit ? urisOfEdit(a.edit) : [])),
-        ),
-      );
-    }),
-  );
-
-  connection.onRequest('debug/text', (p: { uri: string }) => ({ text: project.ws.text(p.uri), doc: documents.get(p.uri)?.getText(), waiting: documents.isWaiting(p.uri), open: project.isOpen(p.uri) }));
   connection.onRequest(STATUS_METHOD, lifecycle.request('status', null as Status | null, () => scheduler.status()));
 
   // For benchmarks and bug reports: the server's memory, after a full collection when Node allows one.
