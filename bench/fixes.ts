@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { codeFixes, DEFAULT_SETTINGS, finalDiagnostics, fixAll, Workspace } from '../server/src/service';
 import { writeDocSection } from './docs';
-import { generateWorkspace, writeWorkspace } from './generate';
+import { generateWorkspace, writeWorkspace } from '../test/support/generate';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WORK = path.join(ROOT, 'bench', '.work');

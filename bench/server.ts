@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PUSH_CAPABILITIES, TestClient, uriOf } from '../test/server/client';
 import { writeDocSection } from './docs';
-import { generateWorkspace, writeWorkspace } from './generate';
+import { generateWorkspace, writeWorkspace } from '../test/support/generate';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Teams that assign the one role all keystrokes go to: 1,000, or a quarter of a smaller workspace. */

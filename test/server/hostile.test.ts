@@ -1,5 +1,5 @@
 /**
- * The hostile corpus (test/unit/hostile-corpus.ts) against the shipped language server: the whole corpus
+ * The hostile corpus (test/support/hostile-corpus.ts) against the shipped language server: the whole corpus
  * in the workspace, then each input opened in the editor in turn. Every input gets the diagnostics the
  * table states, and after each one the server answers a hover on an ordinary file, correctly and within
  * the input's bound plus a margin for the protocol.
@@ -18,7 +18,7 @@ import {
   WHOLE_SLACK,
   writeCorpus,
   type HostileInput,
-} from '../unit/hostile-corpus';
+} from '../support/hostile-corpus';
 import { PUSH_CAPABILITIES, TestClient, uriOf } from './client';
 
 const codesOf = (ds: readonly { code?: string | number }[] | undefined) => [...new Set((ds ?? []).map((d) => String(d.code)))].sort();

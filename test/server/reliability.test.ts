@@ -152,6 +152,8 @@ describe('typing into a 2 MB file over JSON-RPC', function () {
     // 44,000 small role documents in one file: about 2 MB that parse slowly and yield no finding.
     const docs: string[] = [];
     for (let i = 0, size = 0; size < 1_950_000; i++) size += docs[docs.push(`---\nname: Big ${i}\nspacePermissions: [ProjectView]\n`) - 1].length;
+    // One finding (a duplicate permission) so that every server publishes the file when it is opened.
+    docs[0] = '---\nname: Big 0\nspacePermissions: [ProjectView, ProjectView]\n';
     const big = docs.join('');
     const typo = 'name: Typo\nspacePermissions: [ProjectVeiw]\n';
     dir = tempWorkspace({ 'big.role.yaml': big, 'other.role.yaml': ROLE, 'typo.role.yaml': typo });
@@ -165,6 +167,8 @@ describe('typing into a 2 MB file over JSON-RPC', function () {
     await client.open(bigUri, big);
     const first = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: bigUri }, position: { line: 1, character: 8 } })) as Hover;
     assert.match((first.contents as { value: string }).value, /Big 0/, 'the large file is analysed on opening');
+    // Published twice: from the disk when the workspace was read, and when it was opened.
+    await client.waitFor('the large file published on opening', () => client.publications.filter((p) => p.uri === bigUri).length === 2, 60000);
 
     // Ten keystrokes at the end of the last line: `ProjectView` becomes `ProjectViewx`, ..., `ProjectViewxxxxxxxxxx`.
     const lines = big.split('\n');

@@ -1,5 +1,5 @@
 /**
- * A long session with the shipped server over JSON-RPC: 10,000 random edits (test/unit/mutations.ts)
+ * A long session with the shipped server over JSON-RPC: 10,000 random edits (test/support/mutations.ts)
  * across a generated workspace, for a client that takes pushed diagnostics and one that pulls them. Files
  * are opened, changed in full or by ranges, and closed (the disk's text counts again); renames make and
  * break references between roles, spaces and teams. Along the way:
@@ -20,9 +20,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { CancellationTokenSource, type ClientCapabilities, type Diagnostic, type Hover } from 'vscode-languageserver-protocol/node';
-import { generateWorkspace, mulberry32 } from '../../bench/generate';
+import { generateWorkspace, mulberry32 } from '../support/generate';
 import { hover, LineMap, Workspace } from '../../server/src/service';
-import { Corpus, opArb, replacementOf, type FileState } from '../unit/mutations';
+import { Corpus, opArb, replacementOf, type FileState } from '../support/mutations';
 import { PULL_CAPABILITIES, PUSH_CAPABILITIES, ROOT, TestClient, tempWorkspace, uriOf } from './client';
 
 const EDITS = Number(process.env.SESSION_EDITS ?? 10000);

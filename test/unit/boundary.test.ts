@@ -30,3 +30,37 @@ describe('the language service boundary', () => {
     assert.deepEqual(offenders, []);
   });
 });
+
+/**
+ * The layers of docs/architecture.md: what each folder of the service may import. A file may always
+ * import from its own folder. Entries name a folder or one module (folder/file without `.ts`).
+ */
+const ALLOWED: Record<string, readonly string[]> = {
+  util: [],
+  catalog: ['util'],
+  model: ['catalog', 'util', 'syntax/frontend'],
+  syntax: ['model', 'catalog', 'util', 'edits/edit', 'rules/rule', 'rules/structure'],
+  rules: ['model', 'catalog', 'util', 'edits/context', 'config'],
+  features: ['model', 'catalog', 'util', 'edits/edit', 'edits/fixes'],
+  edits: ['model', 'catalog', 'util', 'rules', 'features/locate', 'syntax/frontend', 'config'],
+};
+
+describe('the layers of the language service', () => {
+  it('imports only what docs/architecture.md allows each layer', () => {
+    const offenders: string[] = [];
+    for (const file of sources(SERVICE)) {
+      const rel = path.relative(SERVICE, file).split(path.sep).join('/');
+      const layer = rel.includes('/') ? rel.slice(0, rel.indexOf('/')) : undefined;
+      if (!layer || !(layer in ALLOWED)) continue;
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/^\s*(?:import|export)\s+(?:type\s+)?[^'"]*from\s+'(\.[^']*)'/gm)) {
+        const target = path.relative(SERVICE, path.resolve(path.dirname(file), m[1])).split(path.sep).join('/');
+        const targetLayer = target.split('/')[0];
+        if (targetLayer === layer) continue;
+        const ok = ALLOWED[layer].some((a) => target === a || target.startsWith(a + '/') || (a.includes('/') ? false : targetLayer === a));
+        if (!ok) offenders.push(`${rel} imports ${target}`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+});

@@ -107,7 +107,7 @@ describe('octopus-roles check', () => {
     const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
     assert.ok(validate(JSON.parse(run.stdout)), JSON.stringify(validate.errors, null, 2));
     const runLog = log.runs[0];
-    assert.equal(runLog.tool.driver.rules.length, 25);
+    assert.equal(runLog.tool.driver.rules.length, 29);
     const result = runLog.results.find((r) => r.ruleId === 'unknown-role')!;
     assert.equal(runLog.tool.driver.rules[result.ruleIndex].id, 'unknown-role');
     assert.equal(result.level, 'error');

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { codeFixes, finalDiagnostics, RULE_CODES, ruleDocsUrl, type CodeFix } from '../../server/src/service';
-import { parseFixture, workspaceOf } from './fixture';
+import { parseFixture, workspaceOf } from '../support/fixture';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');

@@ -7,10 +7,10 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { generateWorkspace } from '../../bench/generate';
+import { generateWorkspace } from '../support/generate';
 import { codeFixes, DEFAULT_SETTINGS, finalDiagnostics, fixAll, parseFile, Workspace } from '../../server/src/service';
-import { checkInvariants } from './fixcheck';
-import { Corpus, opArb } from './mutations';
+import { checkInvariants } from '../support/fixcheck';
+import { Corpus, opArb } from '../support/mutations';
 
 const RUNS = Number(process.env.FIX_RUNS ?? 25);
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { codeFixes, DEFAULT_SETTINGS, fileTooLarge, fixAll, Workspace, type Settings } from '../../server/src/service';
-import { checkFix, fixesAtCursor, fixTitles } from './fixcheck';
-import { parseFixture, workspaceOf } from './fixture';
+import { checkFix, fixesAtCursor, fixTitles } from '../support/fixcheck';
+import { parseFixture, workspaceOf } from '../support/fixture';
 
 describe('quick fixes', () => {
   describe('permissions', () => {

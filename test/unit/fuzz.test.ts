@@ -7,10 +7,10 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { generateWorkspace } from '../../bench/generate';
+import { generateWorkspace } from '../support/generate';
 import { decodeText } from '../../server/src/node/files';
 import { Workspace } from '../../server/src/service';
-import { Corpus, opArb, type FileState, type Op } from './mutations';
+import { Corpus, opArb, type FileState, type Op } from '../support/mutations';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 /** The campaign's seed, printed with its report so that it can be replayed (FUZZ_SEED). */

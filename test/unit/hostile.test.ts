@@ -18,7 +18,7 @@ import {
   WHOLE_SLACK,
   writeCorpus,
   type HostileInput,
-} from './hostile-corpus';
+} from '../support/hostile-corpus';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 

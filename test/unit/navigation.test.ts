@@ -14,7 +14,7 @@ import {
   type OutlineSymbol,
   type SourceLocation,
 } from '../../server/src/service';
-import { parseFixture, workspaceOf, type FixtureFile } from './fixture';
+import { parseFixture, workspaceOf, type FixtureFile } from '../support/fixture';
 
 /** The fixture's workspace and the file and offset of its `$0`. */
 function at(source: string) {

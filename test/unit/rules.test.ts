@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { RULE_CODES } from '../../server/src/service';
-import { checkDiagnostics, parseFixture } from './fixture';
+import { checkDiagnostics, parseFixture } from '../support/fixture';
 
 /** test/fixtures, found from out/test/unit or test/unit alike. */
 export const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');

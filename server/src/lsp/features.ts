@@ -17,13 +17,15 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { Project } from '../node/project';
-import { complete, definition, documentSymbols, hover, prepareRename, references, rename, workspaceSymbols } from '../service';
+import { complete, definition, documentSymbols, hover, MAX_WORKSPACE_SYMBOLS, prepareRename, references, rename, workspaceSymbols } from '../service';
 import { codeActions } from './codeActions';
 import { toCompletionItem, toDocumentSymbol, toHover, toLocations, toSymbolInformation, toWorkspaceEdit, urisOfEdit } from './convert';
 import type { OpenDocuments } from './documents';
 import { afterSteps, refuse, type Lifecycle } from './lifecycle';
 
 type Step = () => Promise<unknown> | undefined;
+
+const cancelled = () => refuse(LSPErrorCodes.RequestCancelled, 'cancelled');
 
 export interface FeatureContext {
   readonly lifecycle: Lifecycle;
@@ -89,7 +91,9 @@ export function registerFeatures(connection: Connection, ctx: FeatureContext): v
       const uri = params.textDocument.uri;
       return afterSteps([...everything, current(uri, token)], () => {
         const lines = linesOf(uri);
-        return lines ? toLocations(project.ws, references(project.ws, uri, lines.offsetAt(params.position), params.context.includeDeclaration)) : [];
+        if (!lines) return [];
+        const found = references(project.ws, uri, lines.offsetAt(params.position), params.context.includeDeclaration, token);
+        return token.isCancellationRequested ? cancelled() : toLocations(project.ws, found);
       });
     }),
   );
@@ -114,7 +118,9 @@ export function registerFeatures(connection: Connection, ctx: FeatureContext): v
       return afterSteps([...everything, current(uri, token)], () => {
         const lines = linesOf(uri);
         if (!lines) return null;
-        const change = rename(project.ws, uri, lines.offsetAt(params.position), params.newName);
+        const change = rename(project.ws, uri, lines.offsetAt(params.position), params.newName, token);
+        // A rename stopped half-way would leave some references behind: never hand it out.
+        if (token.isCancellationRequested) return cancelled();
         if ('error' in change) return refuse(LSPErrorCodes.RequestFailed, change.error);
         return toWorkspaceEdit(project.ws, change, lines, uri);
       });
@@ -133,8 +139,11 @@ export function registerFeatures(connection: Connection, ctx: FeatureContext): v
   );
 
   connection.onWorkspaceSymbol(
-    lifecycle.request('workspaceSymbol', [] as SymbolInformation[], (params) =>
-      afterSteps(everything, () => workspaceSymbols(project.ws, params.query).flatMap((s) => toSymbolInformation(project.ws, s))),
+    lifecycle.request('workspaceSymbol', [] as SymbolInformation[], (params, token) =>
+      afterSteps(everything, () => {
+        const found = workspaceSymbols(project.ws, params.query, MAX_WORKSPACE_SYMBOLS, token);
+        return token.isCancellationRequested ? cancelled() : found.flatMap((s) => toSymbolInformation(project.ws, s));
+      }),
     ),
   );
 

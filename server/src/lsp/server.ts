@@ -236,9 +236,8 @@ export function startServer(connection: Connection): void {
           else scheduler.changed(await project.loadFromDisk(change.uri));
         }
         if (configChanged) {
-          await project.reloadConfig();
+          scheduler.changed(await project.reloadConfig());
           pushConfigDiagnostics();
-          scheduler.changed(project.ws.uris());
         }
       });
     }),
@@ -251,7 +250,7 @@ export function startServer(connection: Connection): void {
         const s = normaliseEditorSettings((params.settings as { octopusRoles?: unknown } | undefined)?.octopusRoles);
         for (const uri of project.folderUris()) project.setEditorSettings(uri, s);
       } else await fetchSettings();
-      await project.scan();
+      scheduler.changed(await project.scan());
       scheduler.changed(project.ws.uris());
     }),
   );

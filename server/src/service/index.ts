@@ -1,46 +1,44 @@
 /**
  * The language service: everything the CLI, the language server and the tests share. It imports no
  * `vscode` and no `vscode-languageserver` runtime; test/unit/boundary.test.ts enforces that.
+ *
+ * Layers (docs/architecture.md): model/ (typed data and the index), syntax/ (front-ends that read files
+ * into the model and edit them), rules/ (one module per family, one registry), features/ (completion,
+ * hover, navigation), edits/ (text edits and the fix engine).
  */
-import { makeDiagnostic } from './diagnostic';
-import type { Diagnostic } from './types';
+import { FRONT_ENDS } from './syntax';
+import { ANALYSER } from './rules/registry';
+import type { DocKind, FileModel } from './model/types';
 
-export * from './types';
-export * from './rules';
+export * from './model/types';
+export { DOC_KEYS, ASSIGNMENT_KEYS } from './model/fields';
+export { shapeOf, place, type Located, type ResolvedRole, type RoleShape, type Placement, type PlacementRefusal } from './model/roles';
+export { ModelIndex, type Analyser } from './model/workspace';
+export * from './model/access';
+export { Workspace } from './workspace';
+export { RULES, RULE_CODES, isRuleCode, ruleOf, ruleDocsUrl, DOCS_URL, type RuleCode, type SeveritySetting } from './rules/registry';
+export { makeDiagnostic, type Rule, type AnyRule } from './rules/rule';
+export { fileTooLarge, unreadableFile, formatBytes } from './rules/files';
+export { finalDiagnostics, isSuppressed } from './rules/final';
 export * from './config';
-export { Workspace, type ResolvedRole, type RoleKind, type Located } from './workspace';
-export { parseFile, kindOfPath, DOC_KEYS, ASSIGNMENT_KEYS } from './parse';
-export { LineMap, type Position, type Range } from './text';
-export { makeDiagnostic } from './diagnostic';
-export { nearest } from './suggest';
-export { complete, type CompletionEntry, type CompletionKind } from './completion';
-export { hover, permissionHover, effectivePermissions, type HoverResult } from './hover';
-export { targetAt, docAt, type Target } from './locate';
-export {
-  definition,
-  references,
-  prepareRename,
-  rename,
-  documentSymbols,
-  workspaceSymbols,
-  MAX_WORKSPACE_SYMBOLS,
-  type SourceLocation,
-  type RenamePreparation,
-  type RenameRefusal,
-  type OutlineKind,
-  type OutlineSymbol,
-  type WorkspaceSymbolEntry,
-} from './navigation';
-export * from './edit';
-export { finalDiagnostics } from './final';
-export { codeFixes, fixAll, verify, type CodeFix, type FixOptions, type FixAllResult } from './fixes';
+export { kindOfPath, FRONT_ENDS, type FrontEnd, type SyntaxEdits, type CompletionContext } from './syntax';
+export { isPlainSafe, scalarText } from './syntax/yaml';
+export { LineMap, type Position, type Range } from './util/text';
+export { nearest } from './util/suggest';
+export { complete, type CompletionEntry, type CompletionKind } from './features/completion';
+export { hover, permissionHover, effectivePermissions, type HoverResult } from './features/hover';
+export { targetAt, docAt, type Target } from './features/locate';
+export { definition, references, prepareRename, rename, MAX_WORKSPACE_SYMBOLS, type SourceLocation, type RenamePreparation, type RenameRefusal } from './features/navigation';
+export { documentSymbols, workspaceSymbols, type OutlineKind, type OutlineSymbol, type WorkspaceSymbolEntry } from './features/symbols';
+export * from './edits/edit';
+export { codeFixes, fixAll, verify, type CodeFix, type FixOptions, type FixAllResult, type CancelToken } from './edits/fixes';
 
-/** The diagnostic for a file over the size limit. */
-export function fileTooLarge(size: number, limit: number): Diagnostic {
-  return makeDiagnostic('file-too-large', { start: 0, end: 0 }, { size, limit });
-}
-
-/** The diagnostic for a file that cannot be read or decoded. */
-export function unreadableFile(reason: string): Diagnostic {
-  return makeDiagnostic('unreadable-file', { start: 0, end: 0 }, { reason });
+/**
+ * Reads one file with its front-end and runs the rules that need only that file. For tests and tools;
+ * the workspace index does the same for every file it holds.
+ */
+export function parseFile(uri: string, text: string, kind: DocKind): FileModel {
+  const frontEnd = FRONT_ENDS.find((f) => f.kindOf(uri) !== undefined) ?? FRONT_ENDS[0];
+  const parsed = frontEnd.parse(uri, text, kind);
+  return { ...parsed, local: ANALYSER.local(parsed) };
 }

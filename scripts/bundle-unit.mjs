@@ -1,0 +1,43 @@
+// The fast lane's build (npm run test:unit): bundles the service unit tests, test/unit/*.test.ts except
+// the slow files below, with esbuild into one file, out/test/fast/unit.js, for mocha to run. Nothing is
+// type-checked (npm run build does that), so the lane costs a bundle (a fraction of a second) instead of
+// a tsc run. The bundle sits three folders deep like out/test/unit/, so the tests' __dirname-relative
+// paths to test/fixtures, docs/ and the sources hold unchanged.
+import { build } from 'esbuild';
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Unit test files left to `npm test`, with what makes each slow (measured alone: seconds, not ms). */
+const SLOW = new Map([
+  ['cli.test.ts', 'starts the checker as a child process'],
+  ['fuzz.test.ts', 'property-based runs over generated workspaces'],
+  ['fixes-property.test.ts', 'applies every quick fix to generated workspaces'],
+  ['hostile.test.ts', 'the hostile corpus: megabyte inputs and deep nesting'],
+  ['loader.test.ts', 'folders on disk, named pipes, a configuration file of 30,000 keys'],
+  ['cli-fix-safety.test.ts', 'files on disk, and the shipped checker as a child process (| head -1)'],
+  ['cli-fix-fuzz.test.ts', 'check --fix on generated workspaces on disk'],
+]);
+
+const files = readdirSync(join(root, 'test', 'unit'))
+  .filter((f) => f.endsWith('.test.ts') && !SLOW.has(f))
+  .sort();
+
+await build({
+  stdin: {
+    contents: files.map((f) => `require('./test/unit/${f}');`).join('\n'),
+    resolveDir: root,
+    sourcefile: 'fast-lane.js',
+    loader: 'js',
+  },
+  outfile: join(root, 'out', 'test', 'fast', 'unit.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+});

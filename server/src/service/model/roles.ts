@@ -1,0 +1,87 @@
+/**
+ * Roles as teams use them, and where an assignment applies: the two facts that the assignment rules,
+ * hovers, completion and effective access all start from (SPEC sections 1 and 3).
+ */
+import type { Assignment, RoleDoc, Source, SpaceDoc, TeamDoc } from './types';
+
+/** A document and the file it is in. */
+export interface Located<D> {
+  readonly uri: string;
+  readonly doc: D;
+}
+
+/**
+ * How a role behaves when assigned (SPEC section 3): only system permissions (`system-only`, applied at
+ * the system level), space permissions (`space`), or both (`mixed`, whose system permissions a space
+ * assignment grants server-wide).
+ */
+export type RoleShape = 'system-only' | 'space' | 'mixed';
+
+/** A role a team can assign: a custom role of the workspace or a built-in one. */
+export interface ResolvedRole {
+  readonly name: string;
+  readonly builtin: boolean;
+  /** The definition, for custom roles. */
+  readonly definition?: Located<RoleDoc>;
+  readonly spacePermissions: readonly string[];
+  readonly systemPermissions: readonly string[];
+  readonly shape: RoleShape;
+}
+
+/** A role's shape from its two lists. */
+export function shapeOf(space: readonly unknown[], system: readonly unknown[]): RoleShape {
+  if (space.length === 0) return 'system-only';
+  return system.length > 0 ? 'mixed' : 'space';
+}
+
+/** What the index answers about names: enough to place an assignment. */
+export interface RoleResolver {
+  resolveRole(name: string): ResolvedRole | undefined;
+  resolveSpace(name: string): Located<SpaceDoc> | undefined;
+  readonly declaresSpaces: boolean;
+}
+
+/**
+ * Where an assignment applies, and why Octopus would refuse it (SPEC section 1, rules 1 and 2):
+ * - `role` is undefined when no role has the name (`unknown-role`);
+ * - `level` is where it would apply: `system` for a system-only role in a system team, `space` (with
+ *   `space`) for a space role in a space team or in a system team that names a space, and undefined
+ *   where no level can take it (a system-only role in a space team, a space role without a space);
+ * - `refusals` lists every reason Octopus refuses it; it grants something only when there is none.
+ */
+export interface Placement {
+  readonly role?: ResolvedRole;
+  readonly level?: 'system' | 'space';
+  /** The space it applies in, at the space level. */
+  readonly space?: string;
+  /** The codes of the errors that make Octopus refuse the assignment; empty when it is accepted. */
+  readonly refusals: readonly PlacementRefusal[];
+}
+
+export type PlacementRefusal = 'unknown-role' | 'system-role-in-space-team' | 'space-required' | 'space-not-allowed' | 'unknown-space';
+
+/** Places one assignment of `team`. */
+export function place(ws: RoleResolver, team: TeamDoc, a: Assignment): Placement {
+  const refusals: PlacementRefusal[] = [];
+  const unknownSpace = (name: string | undefined) => name !== undefined && ws.declaresSpaces && !ws.resolveSpace(name);
+  if (unknownSpace(team.space?.value) || unknownSpace(a.space?.value)) refusals.push('unknown-space');
+  const role = ws.resolveRole(a.role.value);
+  if (!role) return { refusals: [...refusals, 'unknown-role'] };
+  if (team.space) {
+    if (a.space) refusals.push('space-not-allowed');
+    if (role.shape === 'system-only') return { role, refusals: [...refusals, 'system-role-in-space-team'] };
+    return { role, level: 'space', space: team.space.value, refusals };
+  }
+  if (role.shape === 'system-only') {
+    if (a.space) refusals.push('space-not-allowed');
+    return { role, level: 'system', refusals };
+  }
+  if (!a.space) return { role, refusals: [...refusals, 'space-required'] };
+  return { role, level: 'space', space: a.space.value, refusals };
+}
+
+/** Where a role is defined, for related information; undefined for built-in roles. */
+export function definitionOf(role: ResolvedRole): Source | undefined {
+  const def = role.definition;
+  return def?.doc.name ? { uri: def.uri, span: def.doc.name.span } : undefined;
+}

@@ -1,0 +1,190 @@
+/**
+ * The access model every feature reads: roles, teams, role assignments and spaces as plain typed data.
+ * Nothing here is YAML: a front-end (syntax/yaml today) reads a file into this model, and every node keeps
+ * the span of its source, so rules, features and fixes can point back into whatever it was read from.
+ * Offsets are UTF-16 code unit offsets into the file text; conversion to line/character happens only at
+ * the edge (util/text.ts).
+ */
+import type { Dimension } from '../catalog';
+
+/** The kind of a document: what it defines. (A role's own classification is its `RoleShape`.) */
+export type DocKind = 'role' | 'team' | 'space';
+
+/** The front-end that read a file. */
+export type SyntaxId = 'yaml';
+
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A place in some file: a URI and a span of its text. */
+export interface Source {
+  readonly uri: string;
+  readonly span: Span;
+}
+
+/** A value that names something, with the span of its source (quotes included). */
+export interface Name {
+  readonly value: string;
+  readonly span: Span;
+}
+
+/**
+ * A field of a document or assignment (a YAML key, an attribute in other syntaxes): its name, the span
+ * of the name, and the span of the whole field (name and value).
+ */
+export interface KeyRef {
+  readonly key: string;
+  readonly keySpan: Span;
+  readonly pairSpan: Span;
+}
+
+/** A list of names in a field, such as `spacePermissions` or `environments`. */
+export interface NameList {
+  readonly key: KeyRef;
+  /** The string items; items of other types were reported as invalid-value and left out. */
+  readonly items: readonly Name[];
+  /** The span of the list value itself (absent when the value is empty). */
+  readonly valueSpan?: Span;
+}
+
+interface DocBase {
+  /** The file the document was read from. */
+  readonly uri: string;
+  /** Index of the document in its file (0-based). */
+  readonly index: number;
+  /** Span of the document's content. */
+  readonly span: Span;
+  readonly name?: Name;
+  /** The fields the document has, by name. */
+  readonly keys: ReadonlyMap<string, KeyRef>;
+}
+
+export type PermissionListKey = 'spacePermissions' | 'systemPermissions';
+
+/** A flag with the span of its value. */
+export interface Flag {
+  readonly value: boolean;
+  readonly span: Span;
+}
+
+export interface RoleDoc extends DocBase {
+  readonly kind: 'role';
+  /**
+   * `builtIn: true`: this document describes the server's own version of the built-in role of the same
+   * name (administrators may edit built-in roles); its lists replace the defaults everywhere.
+   */
+  readonly builtIn?: Flag;
+  readonly spacePermissions?: NameList;
+  readonly systemPermissions?: NameList;
+}
+
+/** One role assignment of a team (Octopus's scoped user role). */
+export interface Assignment {
+  readonly role: Name;
+  /** The whole assignment. */
+  readonly span: Span;
+  /** The space it names (only a system team's assignment of a space role should). */
+  readonly space?: Name;
+  readonly spaceKey?: KeyRef;
+  readonly restrictions: readonly Restriction[];
+}
+
+/** A non-empty restriction list of an assignment. */
+export interface Restriction {
+  readonly dimension: Dimension;
+  readonly list: NameList;
+}
+
+export interface TeamDoc extends DocBase {
+  readonly kind: 'team';
+  /** The team's space; absent for a system team. */
+  readonly space?: Name;
+  readonly assignments: readonly Assignment[];
+  readonly roles?: KeyRef;
+  /** User names. */
+  readonly members?: NameList;
+  /** External security groups. */
+  readonly externalGroups?: NameList;
+}
+
+export interface SpaceDoc extends DocBase {
+  readonly kind: 'space';
+  /** The declared lists; a dimension absent here is not checked. */
+  readonly scopes: Partial<Record<Dimension, NameList>>;
+  /**
+   * Who manages the space (Octopus's SpaceManagersTeamMembers and SpaceManagersTeams): the members of its
+   * built-in Space Managers team, and other teams that hold Space Manager in it.
+   */
+  readonly managers?: Managers;
+}
+
+export interface Managers {
+  readonly key: KeyRef;
+  readonly members?: NameList;
+  readonly teams?: NameList;
+}
+
+export type Doc = RoleDoc | TeamDoc | SpaceDoc;
+
+/** A place in another (or the same) file, for `relatedInformation`. */
+export interface Related extends Source {
+  readonly message: string;
+}
+
+/**
+ * What quick fixes need, stored with a diagnostic so that no fix reads a message. Each rule says which
+ * of these fields it writes (rules/rule.ts); nothing is written that no fix reads.
+ */
+export interface DiagnosticData {
+  /** Replacement candidates, best first (did-you-mean, replacement of a retired name). */
+  candidates?: string[];
+  /** Spaces a role could be applied in, most likely first. */
+  spaces?: string[];
+  /** The list a permission should move to. */
+  targetList?: PermissionListKey;
+}
+
+/** A diagnostic as the service produces it: offsets, not positions. */
+export interface Diagnostic {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly span: Span;
+  readonly related?: readonly Related[];
+  readonly data?: DiagnosticData;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** Suppression comments of a file. */
+export interface Suppressions {
+  /** Line number (0-based) to the codes silenced on it; an empty set silences every code. */
+  readonly lines: ReadonlyMap<number, ReadonlySet<string>>;
+  /** Document spans whose first comment silences codes; an empty set silences every code. */
+  readonly docs: readonly { readonly span: Span; readonly codes: ReadonlySet<string> }[];
+}
+
+/** What a front-end read from one file. */
+export interface ParsedFile {
+  readonly uri: string;
+  readonly syntax: SyntaxId;
+  /** The kind of every document of the file. */
+  readonly kind: DocKind;
+  readonly docs: readonly Doc[];
+  /** The front-end's findings: syntax errors and fields of the wrong shape. */
+  readonly syntaxFindings: readonly Diagnostic[];
+  /**
+   * Where the front-end recovered from a syntax error by guessing: rule findings there are dropped,
+   * since the syntax error already explains the place.
+   */
+  readonly guessed: readonly Span[];
+  readonly suppressions: Suppressions;
+}
+
+/** A file as the workspace holds it: what its front-end read, plus the findings of the rules that read it alone. */
+export interface FileModel extends ParsedFile {
+  /** Findings that depend on this file alone (front-end findings and local rules). */
+  readonly local: readonly Diagnostic[];
+}

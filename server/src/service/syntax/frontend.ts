@@ -1,0 +1,66 @@
+/**
+ * A front-end turns the text of one file into the model (model/types.ts) and owns everything about its
+ * syntax that features need: where the cursor stands for completion, and edits that keep the file's
+ * formatting. Rules and features reach a syntax only through the front-end of the file they work on,
+ * so adding a syntax means adding a folder here and one line to `FRONT_ENDS` (syntax/index.ts).
+ */
+import type { Assignment, DocKind, KeyRef, NameList, ParsedFile, Span, SyntaxId } from '../model/types';
+import type { TextEdit } from '../edits/edit';
+
+export interface FrontEnd {
+  readonly syntax: SyntaxId;
+  /** The kind of documents the file at `uri` holds, or undefined when this front-end does not read it. */
+  kindOf(uri: string): DocKind | undefined;
+  /** Reads a file. Never throws, whatever the text: problems become `syntaxFindings`. */
+  parse(uri: string, text: string, kind: DocKind): ParsedFile;
+  /** Where the cursor stands, for completion; undefined where nothing can be completed. */
+  completionContext(text: string, offset: number): CompletionContext | undefined;
+  readonly edits: SyntaxEdits;
+}
+
+/** Where the cursor stands, structurally. */
+export type CompletionContext =
+  /** An item of the list in field `key`. */
+  | { readonly type: 'item'; readonly key: string; readonly replace: Span }
+  /** The value of field `key`. */
+  | { readonly type: 'value'; readonly key: string; readonly replace: Span }
+  /** A field name, of a document or of a role assignment. */
+  | { readonly type: 'key'; readonly level: 'doc' | 'assignment'; readonly replace: Span };
+
+/**
+ * Edits that keep a file's formatting. Each returns undefined for a layout it does not recognise, so
+ * that a fix is left out rather than producing something unexpected. Values are plain strings: the
+ * front-end quotes them as its syntax needs.
+ */
+export interface SyntaxEdits {
+  /** Removes one item of a list, given the item's span. */
+  removeItem(text: string, item: Span): TextEdit | undefined;
+  /** Removes a field (name and value). */
+  removeField(text: string, field: KeyRef): TextEdit | undefined;
+  /**
+   * Adds a field to a role assignment. `like` is a span whose quoting style the new value copies.
+   */
+  addAssignmentField(text: string, a: Assignment, key: string, value: string, like?: Span): TextEdit | undefined;
+  /**
+   * Adds `value` to the list `target` of field `targetKey` (which may be empty or absent). When the list is
+   * absent, the new field goes after `after`, in the style of the list `model`.
+   */
+  appendToList(text: string, target: NameList | undefined, targetKey: string, value: string, after: KeyRef, model: NameList | undefined): TextEdit | undefined;
+  /** Replaces the names at `spans` with `value`, keeping each one's quoting where it can. */
+  replaceNames(text: string, spans: readonly Span[], value: string): TextEdit[];
+  /** Gives a nameless document (at `docSpan`, with the fields `keys`) the name `value`. */
+  addName(text: string, docSpan: Span, keys: ReadonlyMap<string, KeyRef>, value: string): TextEdit | undefined;
+  /** The text of a new file holding one document. */
+  newDocument(name: string, fields: readonly NewField[]): string;
+  /** The file name suffix of a new file of `kind`. */
+  fileSuffix(kind: DocKind): string;
+  /** A line comment, in this syntax, holding `comment`. */
+  lineComment(comment: string): string;
+}
+
+/** A list field of a new document, with a comment for its first item (or for the empty list). */
+export interface NewField {
+  readonly key: string;
+  readonly items: readonly string[];
+  readonly comment?: string;
+}

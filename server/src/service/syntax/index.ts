@@ -1,0 +1,17 @@
+/** The front-ends, one per syntax the product reads. A new syntax is one more entry here. */
+import type { DocKind } from '../model/types';
+import type { FrontEnd } from './frontend';
+import { YAML_FRONT_END } from './yaml';
+
+export const FRONT_ENDS: readonly FrontEnd[] = [YAML_FRONT_END];
+
+/** The kind of documents the file at `path` (a path or URI) holds; undefined for a file no front-end reads. */
+export function kindOfPath(path: string): DocKind | undefined {
+  for (const f of FRONT_ENDS) {
+    const kind = f.kindOf(path);
+    if (kind) return kind;
+  }
+  return undefined;
+}
+
+export type { FrontEnd, SyntaxEdits, CompletionContext, NewField } from './frontend';

@@ -1,0 +1,17 @@
+/**
+ * The YAML front-end: `*.role.yaml`, `*.team.yaml` and `*.space.yaml` files (also `.yml`), SPEC section 3.
+ */
+import type { FrontEnd } from '../frontend';
+import { completionContext } from './context';
+import { YAML_EDITS } from './edits';
+import { parseYaml, yamlKindOf } from './parse';
+
+export const YAML_FRONT_END: FrontEnd = {
+  syntax: 'yaml',
+  kindOf: yamlKindOf,
+  parse: parseYaml,
+  completionContext,
+  edits: YAML_EDITS,
+};
+
+export { isPlainSafe, scalarText } from './edits';
