@@ -3,11 +3,12 @@
  * substance lives in the server, so any other LSP client gets the same behaviour.
  */
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type Middleware, type ServerOptions } from 'vscode-languageclient/node';
+import { registerAccess } from './access';
 
 let client: LanguageClient | undefined;
 
-function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {
+function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, middleware: Middleware): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -19,6 +20,7 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
       { scheme: 'untitled', language: 'octopus-roles' },
     ],
     outputChannel: output,
+    middleware,
     initializationOptions: { settings: vscode.workspace.getConfiguration('octopusRoles') },
   };
   return new LanguageClient('octopusRoles', 'Octopus Roles', serverOptions, clientOptions);
@@ -27,7 +29,8 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Octopus Roles', { log: true });
   context.subscriptions.push(output);
-  client = createClient(context, output);
+  const middleware = registerAccess(context, () => client);
+  client = createClient(context, output, middleware);
   context.subscriptions.push(
     vscode.commands.registerCommand('octopusRoles.restartServer', async () => {
       output.info('Restarting the Octopus Roles language server');

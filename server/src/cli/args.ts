@@ -16,6 +16,9 @@ export interface Options {
 export class UsageError extends Error {}
 
 export const USAGE = `Usage: octopus-roles check [PATH...] [options]
+       octopus-roles explain PRINCIPAL [PATH...]      (see octopus-roles explain --help)
+       octopus-roles who-can PERMISSION [PATH...]     (see octopus-roles who-can --help)
+       octopus-roles diff BASE [HEAD] [PATH...]       (see octopus-roles diff --help)
 
 Checks the Octopus Deploy role, team and space files (*.role.yaml, *.team.yaml, *.space.yaml) of a
 workspace. PATH is a folder or a file; the default is the current folder. All PATHs form one workspace.
@@ -38,7 +41,7 @@ export function parseArgs(args: readonly string[]): Options | 'help' | 'version'
   const [command, ...rest] = args;
   if (command === '-h' || command === '--help' || command === 'help') return 'help';
   if (command === '-v' || command === '--version') return 'version';
-  if (command !== 'check') throw new UsageError(`unknown command \`${command}\`; the command is \`check\``);
+  if (command !== 'check') throw new UsageError(`unknown command \`${command}\`; the commands are check, explain, who-can and diff`);
   const options: Options = { format: 'text', paths: [], fix: false };
   const value = (i: number, flag: string): string => {
     const v = rest[i + 1];

@@ -2,14 +2,14 @@
  * `octopus-roles check [PATH...]`: the command-line checker, on the same loader (server/src/node) and the
  * same service as the editor, so that both report the same findings on the same files.
  */
-import { statSync } from 'node:fs';
-import * as path from 'node:path';
-import { pathToUri, Project, uriToPath } from '../node/project';
-import { realPath } from '../node/files';
-import { finalDiagnostics, kindOfPath, LineMap, normaliseEditorSettings, type Diagnostic } from '../service';
+import { uriToPath } from '../node/project';
+import { finalDiagnostics, LineMap, type Diagnostic } from '../service';
 import { VERSION } from '../version';
 import { parseArgs, USAGE, UsageError, type Options } from './args';
 import { fixFiles } from './fix';
+import { loadPaths } from './load';
+import { runAccess } from './access';
+import { runDiff } from './diff';
 import { display, printable, summary, toJson, toSarif, toText, type Finding } from './output';
 
 export { VERSION };
@@ -31,6 +31,8 @@ const STOPPED = { interrupted: 130, closed: 141 } as const;
 
 /** Runs the checker. Returns the exit status; never throws for bad input. */
 export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
+  if (args[0] === 'explain' || args[0] === 'who-can') return runAccess(args[0], args.slice(1), io);
+  if (args[0] === 'diff') return runDiff(args.slice(1), io);
   let options: Options | 'help' | 'version';
   try {
     options = parseArgs(args);
@@ -50,33 +52,9 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
     return 0;
   }
   const shown = (p: string) => printable(display(p, io.cwd));
-  const project = new Project(() => undefined, {
-    config: options.config === undefined ? undefined : path.resolve(io.cwd, options.config),
-    overrides: options.maxFileSize === undefined ? undefined : { maxFileSize: options.maxFileSize },
-    fallbackTop: io.cwd,
-    onSkip: (where, reason) => io.stderr(`octopus-roles: skipped ${shown(where)}: ${printable(reason)}\n`),
-  });
-  const roots: string[] = [];
-  const given = options.paths.length ? options.paths : ['.'];
-  for (const arg of given) {
-    const input = path.resolve(io.cwd, arg);
-    let isDir: boolean;
-    try {
-      isDir = statSync(input).isDirectory();
-    } catch {
-      io.stderr(`octopus-roles: ${printable(arg)}: no such file or folder\n`);
-      return 2;
-    }
-    if (isDir) project.addFolder(pathToUri(input), normaliseEditorSettings({}));
-    else if (kindOfPath(input)) project.addFile(input);
-    else {
-      io.stderr(`octopus-roles: ${printable(arg)}: not a role, team or space file (*.role.yaml, *.team.yaml, *.space.yaml)\n`);
-      return 2;
-    }
-    const real = realPath(isDir ? input : path.dirname(input));
-    roots.push(typeof real === 'string' ? real : input);
-  }
-  await project.scan();
+  const loaded = await loadPaths(options.paths, io, { config: options.config, maxFileSize: options.maxFileSize });
+  if (loaded === 2) return 2;
+  const { project, roots } = loaded;
 
   const configFindings: Finding[] = [];
   for (const config of project.configFiles()) {

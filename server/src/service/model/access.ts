@@ -351,3 +351,63 @@ export function matches(g: Grant | Holding, query: AccessQuery): boolean {
   }
   return true;
 }
+
+/** A principal's key for maps: `team:SPACE/NAME`, `team:NAME`, `user:NAME` or `group:ID`. */
+export function principalKey(p: Principal): string {
+  return p.kind === 'team' && p.space ? `team:${p.space}/${p.name}` : `${p.kind}:${p.name}`;
+}
+
+/**
+ * The effective access of every principal at once, in time proportional to the size of the answer
+ * (each user's teams are found through one index, not by scanning every team per user).
+ */
+export function allAccess(teams: readonly TeamEntry[]): Map<string, Access> {
+  const out = new Map<string, Access>();
+  const everyone = teams.filter((t) => t.name === EVERYONE && t.space === undefined);
+  const users = new Map<string, TeamEntry[]>();
+  const groups = new Map<string, TeamEntry[]>();
+  for (const t of teams) {
+    for (const m of t.members) users.set(m, [...(users.get(m) ?? everyone), t]);
+    for (const g of t.groups) groups.set(g, [...(groups.get(g) ?? []), t]);
+  }
+  const add = (principal: Principal, reaching: TeamEntry[]) =>
+    out.set(principalKey(principal), {
+      principal,
+      teams: reaching,
+      grants: sortGrants(mergeGrants(reaching.flatMap((t) => t.grants), grantKey)),
+      holdings: sortGrants(mergeGrants(reaching.flatMap((t) => t.holdings), holdingKey)),
+    });
+  for (const t of teams) add({ kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}) }, [t]);
+  for (const [u, reaching] of [...users].sort(([a], [b]) => a.localeCompare(b))) add({ kind: 'user', name: u }, reaching);
+  for (const [g, reaching] of [...groups].sort(([a], [b]) => a.localeCompare(b))) add({ kind: 'group', name: g }, reaching);
+  return out;
+}
+
+/**
+ * True when `wide` grants at least what `narrow` does: the same permission at the same scope, and in every
+ * dimension either unrestricted or listing every value `narrow` lists.
+ */
+export function covers(wide: Grant, narrow: Grant): boolean {
+  if (wide.permission !== narrow.permission || wide.scope !== narrow.scope || (wide.space ?? '') !== (narrow.space ?? '')) return false;
+  for (const d of DIMENSIONS) {
+    const w = wide.restrictions[d];
+    if (!w) continue;
+    const n = narrow.restrictions[d];
+    if (!n || n.some((v) => !w.includes(v))) return false;
+  }
+  return true;
+}
+
+/** What a principal gains and loses between two versions: grants of one side that the other does not cover. */
+export function accessChange(before: readonly Grant[], after: readonly Grant[]): { gains: Grant[]; losses: Grant[] } {
+  const index = (grants: readonly Grant[]) => {
+    const m = new Map<string, Grant>();
+    for (const g of grants) m.set(grantKey(g), g);
+    return m;
+  };
+  const b = index(before);
+  const a = index(after);
+  const gains = after.filter((g) => !(b.has(grantKey(g)) && covers(b.get(grantKey(g))!, g)));
+  const losses = before.filter((g) => !(a.has(grantKey(g)) && covers(a.get(grantKey(g))!, g)));
+  return { gains, losses };
+}
