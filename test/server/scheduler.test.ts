@@ -147,6 +147,22 @@ describe('diagnostics scheduler', () => {
     ]);
   });
 
+  it('clears the findings of a file that leaves the workspace while indexing', () => {
+    const { host, timers, scheduler } = setup(false);
+    host.set('gone', [diag('unknown-key', 2)]);
+    host.open.add('gone');
+    scheduler.opened('gone');
+    timers.fire();
+    host.open.delete('gone');
+    host.remove('gone');
+    scheduler.changed(['gone']);
+    timers.fire();
+    assert.deepEqual(host.publishes, [
+      ['gone', ['unknown-key']],
+      ['gone', []],
+    ]);
+  });
+
   it('answers a pull with file-local findings while indexing, and gives a new result id when indexing ends', () => {
     const { host, scheduler } = setup(true);
     host.set('a', [diag('unknown-key', 2)], [diag('unknown-role')]);

@@ -153,8 +153,9 @@ export class DiagnosticsScheduler {
       this.wake();
       if (this.options.refreshSupport && uris.some((u) => !typed.has(u) && this.host.isOpen(u))) this.host.refresh();
     } else {
-      // Files that are not open wait for the end of indexing, which marks every file changed.
-      for (const u of uris) if (!this.indexingNow || this.host.isOpen(u)) this.publish(u);
+      // Files that are not open wait for the end of indexing, which marks every file changed; a file that
+      // has left the workspace will not be among them, so its last findings are cleared now.
+      for (const u of uris) if (!this.indexingNow || this.host.isOpen(u) || !this.host.has(u)) this.publish(u);
     }
     this.scheduleStatus();
   }
