@@ -35,7 +35,7 @@ import { OpenDocuments } from './documents';
 import { registerFeatures } from './features';
 import { readWorkspace } from './indexing';
 import { afterSteps, Lifecycle, Sequencer, describe, refuse, type Refusal } from './lifecycle';
-import { DiagnosticsScheduler, type Status } from './scheduler';
+import { DiagnosticsScheduler, type SchedulerHost, type Status } from './scheduler';
 
 /** The custom notification (and request) with the indexing state and counts, for a status item. */
 export const STATUS_METHOD = 'octopusRoles/status';
@@ -53,15 +53,16 @@ export function startServer(connection: Connection): void {
   let indexed = false;
   let initParams: InitializeParams | undefined;
 
-  function hostFor(pull: boolean) {
+  /** The scheduler's view of this server: the model's diagnostics and the connection. */
+  function hostFor(pull: boolean): SchedulerHost {
     return {
       diagnostics: (uri: string, localOnly: boolean) => diagnosticsOf(uri, localOnly),
       files: () => project.ws.uris(),
       has: (uri: string) => project.ws.has(uri),
       isOpen: (uri: string) => project.isOpen(uri),
-      publish: (uri: string, diagnostics: ReturnType<typeof diagnosticsOf>) => void connection.sendDiagnostics({ uri, diagnostics }),
+      publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
       refresh: () => (pull ? void connection.languages.diagnostics.refresh().catch(() => undefined) : undefined),
-      status: (s: Status) => void connection.sendNotification(STATUS_METHOD, s),
+      status: (s) => void connection.sendNotification(STATUS_METHOD, s),
     };
   }
 
