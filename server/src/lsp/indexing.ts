@@ -17,8 +17,6 @@ export interface IndexingOptions {
   /** Creates the progress reporter: a real one when the client supports `window/workDoneProgress`. */
   readonly progress: () => Promise<WorkDoneProgressServerReporter>;
   readonly log: (message: string) => void;
-  /** Runs the scan itself; `project.scan()` unless the caller needs more around it. */
-  readonly scan?: () => Promise<unknown>;
 }
 
 /**
@@ -29,20 +27,30 @@ export async function readWorkspace(project: Project, scheduler: DiagnosticsSche
   const started = Date.now();
   scheduler.setIndexing(true);
   scheduler.sendStatus();
-  const reporter = await options.progress().catch(() => undefined);
-  reporter?.begin('Octopus Roles', undefined, 'reading the workspace', false);
-  const tick = setInterval(() => {
-    reporter?.report(`${project.ws.size} files read`);
-    scheduler.sendStatus();
-  }, TICK_MS);
   try {
-    await (options.scan ?? (() => project.scan()))();
+    const reporter = await options.progress().catch(() => undefined);
+    reporter?.begin('Octopus Roles', undefined, 'reading the workspace', false);
+    const tick = setInterval(() => {
+      reporter?.report(`${project.ws.size} files read`);
+      scheduler.sendStatus();
+    }, TICK_MS);
+    try {
+      await project.scan();
+    } finally {
+      clearInterval(tick);
+      reporter?.done();
+    }
+    logScan(project, options.log, Date.now() - started);
   } finally {
-    clearInterval(tick);
-    reporter?.done();
+    // Even after a failed scan: the findings of the files that were read are better than none.
+    scheduler.setIndexing(false);
   }
-  for (const [uri, { diagnostics }] of project.configDiagnostics()) {
-    options.log(`configuration file: ${display(project, uri)}${diagnostics.length ? ` (${diagnostics.length} problems, shown in the file)` : ''}`);
+}
+
+/** What a user can act on: the configuration files found, the files not analysed and why, the timing. */
+function logScan(project: Project, log: (message: string) => void, ms: number): void {
+  for (const config of project.configFiles()) {
+    log(`configuration file: ${display(project, config.uri)}${config.diagnostics.length ? ` (${config.diagnostics.length} problems, shown in the file)` : ''}`);
   }
   const notAnalysed: string[] = [];
   for (const uri of project.ws.uris()) {
@@ -51,11 +59,9 @@ export async function readWorkspace(project: Project, scheduler: DiagnosticsSche
     const problem = project.ws.diagnostics(uri)[0];
     notAnalysed.push(`not analysed: ${display(project, uri)}: ${problem?.message ?? 'unknown reason'}`);
   }
-  notAnalysed.slice(0, MAX_LISTED).forEach(options.log);
-  if (notAnalysed.length > MAX_LISTED) options.log(`not analysed: ${notAnalysed.length - MAX_LISTED} more files (see their diagnostics)`);
-  const ms = Date.now() - started;
-  options.log(`indexed ${project.ws.size} files in ${ms} ms (${Math.round((project.ws.size * 1000) / Math.max(ms, 1))} files/s)`);
-  scheduler.setIndexing(false);
+  notAnalysed.slice(0, MAX_LISTED).forEach((line) => log(line));
+  if (notAnalysed.length > MAX_LISTED) log(`not analysed: ${notAnalysed.length - MAX_LISTED} more files (see their diagnostics)`);
+  log(`indexed ${project.ws.size} files in ${ms} ms (${Math.round((project.ws.size * 1000) / Math.max(ms, 1))} files/s)`);
 }
 
 /** A file's path relative to its workspace folder, or its URI when it is in none. */
