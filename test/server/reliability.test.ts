@@ -4,7 +4,7 @@
  * read, no cross-file finding before every file is read, and no starvation while a large file is typed into.
  */
 import * as assert from 'node:assert/strict';
-import type { CodeAction, Hover } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource, type CodeAction, type Hover, type WorkspaceEdit } from 'vscode-languageserver-protocol/node';
 import { PULL_CAPABILITIES, PUSH_CAPABILITIES, TestClient, tempWorkspace, uriOf } from './client';
 
 const ROLE = 'name: Deployer\nspacePermissions: [DeploymentCreate, ProjectView]\n';
@@ -139,6 +139,33 @@ describe('diagnostics while the workspace is read, over JSON-RPC', function () {
     const late = await pull(early.resultId);
     assert.equal(late.kind, 'full');
     assert.deepEqual(late.items.map((d) => d.code).sort(), ['unknown-key', 'unknown-role']);
+  });
+});
+
+describe('workspace-wide requests while the workspace is read, over JSON-RPC', function () {
+  this.timeout(60000);
+  let client: TestClient;
+  let dir: string;
+  afterEach(async () => client?.dispose(dir));
+
+  it('renames only once every file is read, and answers a cancelled rename with RequestCancelled', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 3000; i++) files[`roles/r${i}.role.yaml`] = `name: Role ${i}\nsystemPermissions: [UserView]\n`;
+    for (let i = 0; i < 50; i++) files[`teams/t${i}.team.yaml`] = `name: Team ${i}\nroles:\n  - Role 5\n`;
+    dir = tempWorkspace(files);
+    client = new TestClient();
+    await client.start(dir, PUSH_CAPABILITIES);
+    const role = uriOf(dir, 'roles/r5.role.yaml');
+    await client.open(role, files['roles/r5.role.yaml']);
+    const position = { line: 0, character: 8 };
+    const source = new CancellationTokenSource();
+    const cancelled = client.connection.sendRequest('textDocument/rename', { textDocument: { uri: role }, position, newName: 'Never' }, source.token);
+    const renamed = client.connection.sendRequest('textDocument/rename', { textDocument: { uri: role }, position, newName: 'Role Five' }) as Promise<WorkspaceEdit>;
+    source.cancel();
+    await assert.rejects(cancelled, errorCode(-32800));
+    const edit = await renamed;
+    assert.ok(client.logs.some((l) => l.startsWith('indexed ')), 'answered after the workspace was read');
+    assert.equal(Object.keys(edit.changes ?? {}).length, 51, 'the role and all 50 teams, including the files read last');
   });
 });
 
