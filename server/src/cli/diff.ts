@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToUri, uriToPath } from '../node/project';
-import { DEFAULT_SETTINGS, kindOfPath, Workspace, accessChange, allAccess, teamsOf, type ModelIndex, type Settings } from '../service';
+import { DEFAULT_SETTINGS, DIMENSIONS, kindOfPath, Workspace, accessChange, accessFrom, grantKey, principalKey, reachOf, teamsOf, type ModelIndex, type Settings, type TeamEntry } from '../service';
 import { errorCount, parseAccessArgs } from './access';
 import { grantJson, type Located } from './access-output';
 import { UsageError } from './args';
@@ -191,17 +191,39 @@ export async function runDiff(args: readonly string[], io: DiffIO): Promise<numb
   return result.access.length ? 3 : 0;
 }
 
-/** The objects that changed and every principal's gains and losses. */
+/** What a team grants, as text that is equal on both sides exactly when the grants are (sources aside). */
+function signature(t: TeamEntry): string {
+  return t.grants
+    .map((g) => `${grantKey(g)}\u0001${DIMENSIONS.map((d) => (g.restrictions[d] ? [...g.restrictions[d]!].sort().join('\u0002') : '*')).join('\u0001')}`)
+    .sort()
+    .join('\n');
+}
+
+/**
+ * The objects that changed and every principal's gains and losses. Only principals reached by a team whose
+ * grants changed, or whose teams changed, are merged and compared: on a large workspace most are not.
+ */
 export function compare(base: Side, head: Side): DiffResult {
-  const before = allAccess(teamsOf(base.ws));
-  const after = allAccess(teamsOf(head.ws));
+  const before = reachOf(teamsOf(base.ws));
+  const after = reachOf(teamsOf(head.ws));
+  const teamKey = (t: TeamEntry) => principalKey({ kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}) });
+  const changedTeams = new Set<string>();
+  for (const key of new Set([...before.keys(), ...after.keys()])) {
+    if (!key.startsWith('team:')) continue;
+    const b = before.get(key)?.teams[0];
+    const a = after.get(key)?.teams[0];
+    if (!b || !a || signature(b) !== signature(a)) changedTeams.add(key);
+  }
+  const teamKeys = (teams: readonly TeamEntry[] | undefined) => (teams ?? []).map(teamKey).sort().join('\n');
   const access: AccessDelta[] = [];
   for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
     const b = before.get(key);
     const a = after.get(key);
-    const { gains, losses } = accessChange(b?.grants ?? [], a?.grants ?? []);
+    const affected = teamKeys(b?.teams) !== teamKeys(a?.teams) || [...(a?.teams ?? []), ...(b?.teams ?? [])].some((t) => changedTeams.has(teamKey(t)));
+    if (!affected) continue;
+    const p = (a ?? b)!.principal;
+    const { gains, losses } = accessChange(b ? accessFrom(b.principal, b.teams).grants : [], a ? accessFrom(a.principal, a.teams).grants : []);
     if (gains.length || losses.length) {
-      const p = (a ?? b)!.principal;
       access.push({ principal: { kind: p.kind, name: p.kind === 'team' && p.space ? `${p.space}/${p.name}` : p.name }, gains, losses });
     }
   }

@@ -171,28 +171,54 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc>): TeamOwn {
   return { grants, holdings };
 }
 
-/** Grants of one permission at one scope merge: unrestricted in either is unrestricted, else lists join. */
+/**
+ * Grants of one permission at one scope merge: unrestricted in either is unrestricted, else lists join;
+ * every source is kept. Accumulates in place, so merging many grants of one key costs linear time.
+ */
 export function mergeGrants<G extends Grant | Holding>(grants: readonly G[], keyOf: (g: G) => string): G[] {
-  const byKey = new Map<string, G>();
+  interface Acc {
+    first: G;
+    merged: boolean;
+    restrictions: Map<Dimension, Set<string>>;
+    via: Via[];
+  }
+  const byKey = new Map<string, Acc>();
   for (const g of grants) {
     const key = keyOf(g);
-    const prev = byKey.get(key);
-    if (!prev) {
-      byKey.set(key, g);
+    const acc = byKey.get(key);
+    if (!acc) {
+      byKey.set(key, { first: g, merged: false, restrictions: new Map(), via: [] });
+      continue;
+    }
+    if (!acc.merged) {
+      acc.merged = true;
+      for (const d of DIMENSIONS) if (acc.first.restrictions[d]) acc.restrictions.set(d, new Set(acc.first.restrictions[d]));
+      acc.via.push(...acc.first.via);
+    }
+    for (const [d, values] of [...acc.restrictions]) {
+      const other = g.restrictions[d];
+      if (!other) acc.restrictions.delete(d);
+      else for (const v of other) values.add(v);
+    }
+    for (const v of g.via) acc.via.push(v);
+  }
+  const out: G[] = [];
+  for (const acc of byKey.values()) {
+    if (!acc.merged) {
+      out.push(acc.first);
       continue;
     }
     const restrictions: { -readonly [K in Dimension]?: readonly string[] } = {};
     for (const d of DIMENSIONS) {
-      const a = prev.restrictions[d];
-      const b = g.restrictions[d];
-      if (a && b) restrictions[d] = [...new Set([...a, ...b])].sort();
+      const values = acc.restrictions.get(d);
+      if (values) restrictions[d] = [...values].sort();
     }
-    byKey.set(key, { ...prev, restrictions, via: [...prev.via, ...g.via] });
+    out.push({ ...acc.first, restrictions, via: acc.via });
   }
-  return [...byKey.values()];
+  return out;
 }
 
-const grantKey = (g: Grant) => `${g.scope}\u0000${g.space ?? ''}\u0000${g.permission}`;
+export const grantKey = (g: Grant) => `${g.scope}\u0000${g.space ?? ''}\u0000${g.permission}`;
 const holdingKey = (h: Holding) => `${h.scope}\u0000${h.space ?? ''}\u0000${h.role}`;
 
 /** Grants in the order of SPEC section 8: system first, then by space, then by permission. */
@@ -357,29 +383,50 @@ export function principalKey(p: Principal): string {
   return p.kind === 'team' && p.space ? `team:${p.space}/${p.name}` : `${p.kind}:${p.name}`;
 }
 
+/** Every principal with the teams whose grants reach it (SPEC rule 5), without merging anything yet. */
+export function reachOf(teams: readonly TeamEntry[]): Map<string, { principal: Principal; teams: TeamEntry[] }> {
+  const out = new Map<string, { principal: Principal; teams: TeamEntry[] }>();
+  const everyone = teams.filter((t) => t.name === EVERYONE && t.space === undefined);
+  const users = new Map<string, TeamEntry[]>();
+  const groups = new Map<string, TeamEntry[]>();
+  for (const t of teams) {
+    for (const m of t.members) {
+      let list = users.get(m);
+      if (!list) users.set(m, (list = [...everyone]));
+      if (!list.includes(t)) list.push(t);
+    }
+    for (const g of t.groups) {
+      let list = groups.get(g);
+      if (!list) groups.set(g, (list = []));
+      if (!list.includes(t)) list.push(t);
+    }
+  }
+  for (const t of teams) {
+    const principal: Principal = { kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}) };
+    out.set(principalKey(principal), { principal, teams: [t] });
+  }
+  for (const [u, reaching] of [...users].sort(([a], [b]) => a.localeCompare(b))) out.set(principalKey({ kind: 'user', name: u }), { principal: { kind: 'user', name: u }, teams: reaching });
+  for (const [g, reaching] of [...groups].sort(([a], [b]) => a.localeCompare(b))) out.set(principalKey({ kind: 'group', name: g }), { principal: { kind: 'group', name: g }, teams: reaching });
+  return out;
+}
+
+/** The access of a principal from the teams that reach it. */
+export function accessFrom(principal: Principal, reaching: readonly TeamEntry[]): Access {
+  return {
+    principal,
+    teams: reaching,
+    grants: sortGrants(mergeGrants(reaching.flatMap((t) => t.grants), grantKey)),
+    holdings: sortGrants(mergeGrants(reaching.flatMap((t) => t.holdings), holdingKey)),
+  };
+}
+
 /**
  * The effective access of every principal at once, in time proportional to the size of the answer
  * (each user's teams are found through one index, not by scanning every team per user).
  */
 export function allAccess(teams: readonly TeamEntry[]): Map<string, Access> {
   const out = new Map<string, Access>();
-  const everyone = teams.filter((t) => t.name === EVERYONE && t.space === undefined);
-  const users = new Map<string, TeamEntry[]>();
-  const groups = new Map<string, TeamEntry[]>();
-  for (const t of teams) {
-    for (const m of t.members) users.set(m, [...(users.get(m) ?? everyone), t]);
-    for (const g of t.groups) groups.set(g, [...(groups.get(g) ?? []), t]);
-  }
-  const add = (principal: Principal, reaching: TeamEntry[]) =>
-    out.set(principalKey(principal), {
-      principal,
-      teams: reaching,
-      grants: sortGrants(mergeGrants(reaching.flatMap((t) => t.grants), grantKey)),
-      holdings: sortGrants(mergeGrants(reaching.flatMap((t) => t.holdings), holdingKey)),
-    });
-  for (const t of teams) add({ kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}) }, [t]);
-  for (const [u, reaching] of [...users].sort(([a], [b]) => a.localeCompare(b))) add({ kind: 'user', name: u }, reaching);
-  for (const [g, reaching] of [...groups].sort(([a], [b]) => a.localeCompare(b))) add({ kind: 'group', name: g }, reaching);
+  for (const [key, { principal, teams: reaching }] of reachOf(teams)) out.set(key, accessFrom(principal, reaching));
   return out;
 }
 
