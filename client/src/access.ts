@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient, Middleware } from 'vscode-languageclient/node';
+import { ACCESS_COMMANDS } from '../../server/src/lsp/protocol';
 
 /** The scheme of the read-only documents that show a principal's access. */
 export const ACCESS_SCHEME = 'octopus-roles-access';
@@ -43,7 +44,7 @@ class AccessDocuments implements vscode.TextDocumentContentProvider {
 
 /** Opens a principal's effective access, as the server writes it, in a Markdown preview. */
 async function showAccess(client: LanguageClient, docs: AccessDocuments, principal: string): Promise<void> {
-  const markdown = await client.sendRequest<string | null>('workspace/executeCommand', { command: 'octopusRoles.accessDocument', arguments: [principal] });
+  const markdown = await client.sendRequest<string | null>('workspace/executeCommand', { command: ACCESS_COMMANDS.accessDocument, arguments: [principal] });
   if (!markdown) {
     void vscode.window.showWarningMessage(`Octopus Roles: no effective access for ${principal}.`);
     return;
@@ -58,8 +59,8 @@ export function accessMiddleware(getClient: () => LanguageClient | undefined, do
   return {
     executeCommand: async (command, args, next) => {
       const client = getClient();
-      if (command === 'octopusRoles.showAccess' && client && typeof args[0] === 'string') return showAccess(client, docs, args[0]);
-      if (command === 'octopusRoles.showRoleUsers' && client) {
+      if (command === ACCESS_COMMANDS.showAccess && client && typeof args[0] === 'string') return showAccess(client, docs, args[0]);
+      if (command === ACCESS_COMMANDS.showRoleUsers && client) {
         const [uri, position, locations] = args as [string, { line: number; character: number }, WhoCanEntry['locations']];
         const converted = locations.map((l) => client.protocol2CodeConverter.asLocation(l));
         return vscode.commands.executeCommand('editor.action.showReferences', vscode.Uri.parse(uri), client.protocol2CodeConverter.asPosition(position), converted);
@@ -71,7 +72,7 @@ export function accessMiddleware(getClient: () => LanguageClient | undefined, do
 
 /** *Octopus Roles: Who Can...*: pick what, pick where, then pick a principal to go to its source. */
 async function whoCanCommand(client: LanguageClient): Promise<void> {
-  const subjects = await client.sendRequest<Subjects>('workspace/executeCommand', { command: 'octopusRoles.accessSubjects', arguments: [] });
+  const subjects = await client.sendRequest<Subjects>('workspace/executeCommand', { command: ACCESS_COMMANDS.accessSubjects, arguments: [] });
   const what = await vscode.window.showQuickPick(
     [
       ...subjects.capabilities.map((c) => ({ label: c.name, description: 'capability', detail: c.description })),
@@ -84,7 +85,7 @@ async function whoCanCommand(client: LanguageClient): Promise<void> {
     ? await vscode.window.showQuickPick([{ label: 'Any space', space: '' }, ...subjects.spaces.map((s) => ({ label: s, space: s }))], { title: `Who can ${what.label}: where?` })
     : { label: 'Any space', space: '' };
   if (!where) return;
-  const entries = await client.sendRequest<WhoCanEntry[] | null>('workspace/executeCommand', { command: 'octopusRoles.whoCan', arguments: [what.label, where.space] });
+  const entries = await client.sendRequest<WhoCanEntry[] | null>('workspace/executeCommand', { command: ACCESS_COMMANDS.whoCan, arguments: [what.label, where.space] });
   if (!entries || entries.length === 0) {
     void vscode.window.showInformationMessage(`Nobody can ${what.label}${where.space ? ` in ${where.space}` : ''}.`);
     return;

@@ -39,10 +39,8 @@ describe('editor features over JSON-RPC', function () {
   async function start(files: Record<string, string>, caps = CAPS) {
     dir = tempWorkspace(files);
     client = new TestClient();
-    const statuses: Status[] = [];
-    client.connection.onNotification(STATUS_METHOD, (s: Status) => {
-      statuses.push(s);
-    });
+    // The test client records the status notifications itself (one handler per method).
+    const statuses: readonly Status[] = client.statuses;
     const shown = showRequests(client);
     const init = await client.initialize(dir, caps);
     return { init, statuses, shown };
@@ -57,6 +55,11 @@ describe('editor features over JSON-RPC', function () {
       'octopus-roles.showFile',
       'octopus-roles.checkWorkspace',
       'octopus-roles.fixAllFiles',
+      'octopus-roles.showAccess',
+      'octopus-roles.accessDocument',
+      'octopus-roles.whoCan',
+      'octopus-roles.accessSubjects',
+      'octopus-roles.showRoleUsers',
     ]);
     const uri = uriOf(dir, 'ops.team.yaml');
     await client.open(uri, TEAM);

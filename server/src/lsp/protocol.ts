@@ -50,3 +50,17 @@ export const CLIENT_COMMANDS = {
   showOutput: 'octopusRoles.showOutput',
   restartServer: 'octopusRoles.restartServer',
 } as const;
+
+/** The commands of effective access (server/src/lsp/access.ts), for the lenses and *Who Can...*. */
+export const ACCESS_COMMANDS = {
+  /** The team lens: a principal's effective access as Markdown; argument: the principal (`team:...`). */
+  showAccess: 'octopus-roles.showAccess',
+  /** The same, for any client: argument: the principal. */
+  accessDocument: 'octopus-roles.accessDocument',
+  /** Who holds a permission or capability; arguments: its name, and a space or ''. */
+  whoCan: 'octopus-roles.whoCan',
+  /** The permissions, capabilities and spaces *Who Can...* offers. */
+  accessSubjects: 'octopus-roles.accessSubjects',
+  /** The role lens: the assignments of a role; arguments: URI, position, locations. */
+  showRoleUsers: 'octopus-roles.showRoleUsers',
+} as const;
