@@ -4,7 +4,7 @@
  * Expected results follow SPEC sections 1, 3 and 4 and the Octopus sources they cite.
  */
 import * as assert from 'node:assert/strict';
-import { codeFixes, DEFAULT_SETTINGS, finalDiagnostics, place, Workspace, type Diagnostic, type TeamDoc } from '../../server/src/service';
+import { accessOf, applyEdits, codeFixes, DEFAULT_SETTINGS, finalDiagnostics, place, teamsOf, Workspace, type Diagnostic, type TeamDoc } from '../../server/src/service';
 import { checkCompletion, hoverAt } from '../support/features';
 
 const codes = (ds: readonly Diagnostic[]) => ds.map((d) => d.code).sort();
@@ -190,4 +190,31 @@ describe('quick fixes in a broken file (SPEC section 7)', () => {
     assert.ok(d, 'the duplicate is reported');
     assert.ok(!codeFixes(ws, 'r.role.yaml', d, DEFAULT_SETTINGS).some((f) => f.safe));
   });
+});
+
+describe("a second Space Managers team's members move to the space's managers", () => {
+  const apply = (ws: Workspace, change: { edits: ReadonlyMap<string, readonly { span: { start: number; end: number }; newText: string }[]> }) => {
+    const out = new Map<string, string>();
+    for (const [uri, edits] of change.edits) out.set(uri, applyEdits(ws.text(uri)!, edits));
+    return out;
+  };
+
+  for (const [label, space, expected] of [
+    ['a space without managers', 'name: Finance\nenvironments: [Test]\n', 'name: Finance\nenvironments: [Test]\nmanagers:\n  members: [carol, dave]\n'],
+    ['a space with a managers list', 'name: Finance\nmanagers:\n  members:\n    - erin\n', 'name: Finance\nmanagers:\n  members:\n    - erin\n    - carol\n    - dave\n'],
+  ] as const) {
+    it(`adds them to ${label} and deletes the team, leaving the other documents`, () => {
+      const team = 'name: Deployers\nspace: Finance\nroles: [Deployment Creator]\n---\nname: Space Managers\nspace: Finance\nmembers: [carol, dave]\n';
+      const ws = fresh({ 'f.space.yaml': space, 't.team.yaml': team });
+      const d = ws.diagnostics('t.team.yaml').find((x) => x.code === 'builtin-team')!;
+      const fixes = codeFixes(ws, 't.team.yaml', d, DEFAULT_SETTINGS).filter((f) => !f.title.startsWith('Suppress'));
+      assert.deepEqual(fixes.map((f) => [f.title, f.safe]), [["Move 'carol', 'dave' to the managers of space 'Finance' and delete this team", false]]);
+      const texts = apply(ws, fixes[0].change);
+      assert.equal(texts.get('t.team.yaml'), 'name: Deployers\nspace: Finance\nroles: [Deployment Creator]\n');
+      assert.equal(texts.get('f.space.yaml'), expected);
+      const after = fresh(Object.fromEntries(texts));
+      assert.deepEqual(codes(after.diagnostics('t.team.yaml')), []);
+      assert.ok(accessOf(teamsOf(after), { kind: 'user', name: 'dave' }).holdings.some((h) => h.role === 'Space Manager' && h.space === 'Finance'));
+    });
+  }
 });

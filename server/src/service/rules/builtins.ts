@@ -4,7 +4,7 @@
  * edit, System Administrator.
  */
 import { EVERYONE, getBuiltinRole, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS, SYSTEM_ADMINISTRATOR } from '../catalog';
-import { assignmentByRole, q as quote, same, teamOf } from '../edits/context';
+import { assignmentByRole, q as quote, same, teamOf, type FixContext } from '../edits/context';
 import { isBuiltinVersion } from '../model/workspace';
 import type { KeyRef } from '../model/types';
 import { andList } from '../util/suggest';
@@ -55,11 +55,45 @@ export const builtinTeam = rule({
       return;
     }
     const a = assignmentByRole(team, ctx.diagnostic.span);
-    if (a) ctx.add(`Remove ${quote(a.role.value)} from ${quote(OCTOPUS_ADMINISTRATORS)}`, [ctx.syntax.removeItem(ctx.text, a.span)], true);
+    if (a) {
+      ctx.add(`Remove ${quote(a.role.value)} from ${quote(OCTOPUS_ADMINISTRATORS)}`, [ctx.syntax.removeItem(ctx.text, a.span)], true);
+      return;
+    }
+    if (team.space && team.name && same(team.name.span, ctx.diagnostic.span)) moveToManagers(ctx, team.space.value);
   },
-  // Removing what Octopus does not let the team have changes nobody's access on the server.
-  safe: true,
+  // Removing what Octopus does not let the team have changes nobody's access on the server. Moving a second
+  // Space Managers team's members into the space's managers gives them Space Manager: that is not safe.
+  safe: (ctx) => !(teamOf(ctx)?.space),
 });
+
+/**
+ * Offers to delete a second Space Managers team and list its members as the space's managers instead (in
+ * the space's file), which is how Octopus keeps them (SpaceManagersTeamMembers).
+ */
+function moveToManagers(ctx: FixContext, spaceName: string): void {
+  const team = teamOf(ctx)!;
+  const space = ctx.ws.resolveSpace(spaceName);
+  const removal = ctx.syntax.removeDocument(ctx.text, team.span);
+  if (!removal) return;
+  const already = new Set(space?.doc.managers?.members?.items.map((i) => i.value) ?? []);
+  const members = [...new Set(team.members?.items.map((i) => i.value) ?? [])].filter((m) => !already.has(m));
+  if (!members.length) {
+    ctx.add(`Delete this team (space ${quote(spaceName)} already has its ${quote(SPACE_MANAGERS)})`, [removal]);
+    return;
+  }
+  const spaceText = space && ctx.ws.text(space.uri);
+  const spaceSyntax = space && ctx.ws.syntaxOf(space.uri)?.edits;
+  if (!space || spaceText === undefined || !spaceSyntax || space.uri === ctx.uri) return;
+  const additions = spaceSyntax.addManagers(spaceText, space.doc.span, space.doc.managers?.members, space.doc.managers !== undefined, members);
+  if (!additions) return;
+  ctx.add(`Move ${members.map(quote).join(', ')} to the managers of space ${quote(spaceName)} and delete this team`, {
+    edits: new Map([
+      [ctx.uri, [removal]],
+      [space.uri, additions],
+    ]),
+    creates: new Map(),
+  });
+}
 
 export const builtinRole = rule({
   code: 'builtin-role',

@@ -52,6 +52,13 @@ export interface SyntaxEdits {
   replaceNames(text: string, spans: readonly Span[], value: string): TextEdit[];
   /** Gives a nameless document (at `docSpan`, with the fields `keys`) the name `value`. */
   addName(text: string, docSpan: Span, keys: ReadonlyMap<string, KeyRef>, value: string): TextEdit | undefined;
+  /** Removes a whole document (at `docSpan`) from a file of several, or empties a file of one. */
+  removeDocument(text: string, docSpan: Span): TextEdit | undefined;
+  /**
+   * Adds user names to a space's managers: to its `managers.members` list when it has one, else as a new
+   * `managers:` field at the end of the document (at `docSpan`).
+   */
+  addManagers(text: string, docSpan: Span, members: NameList | undefined, hasManagers: boolean, names: readonly string[]): TextEdit[] | undefined;
   /** The text of a new file holding one document. */
   newDocument(name: string, fields: readonly NewField[]): string;
   /** The file name suffix of a new file of `kind`. */

@@ -287,6 +287,61 @@ function newDocument(name: string, fields: readonly NewField[]): string {
   return [...lines, ''].join('\n');
 }
 
+const MARKER = /^---(\s|$)/;
+
+/** The offsets of the lines of `text` that start a document (`---`). */
+function markerLines(text: string): number[] {
+  const out: number[] = [];
+  let at = 0;
+  while (at < text.length) {
+    const end = lineEndOf(text, at);
+    if (MARKER.test(text.slice(at, Math.min(end, at + 4)))) out.push(at);
+    at = nextLineStart(text, end);
+    if (at === end) break;
+  }
+  return out;
+}
+
+/**
+ * Removes the document at `docSpan`: with the `---` line before it, or, for the first document, with the
+ * `---` line after it; the only document of a file leaves the file empty of documents (its comments stay).
+ */
+function removeDocument(text: string, docSpan: Span): TextEdit | undefined {
+  const markers = markerLines(text);
+  const start = lineStartOf(text, docSpan.start);
+  const before = markers.filter((m) => m < start).pop();
+  const after = markers.find((m) => m >= contentEnd(text, docSpan));
+  if (before !== undefined) return { span: { start: before, end: after ?? text.length }, newText: '' };
+  if (after !== undefined) return { span: { start, end: nextLineStart(text, after) }, newText: '' };
+  return { span: { start, end: text.length }, newText: '' };
+}
+
+/** Adds names to `managers.members`, or a new `managers:` field at the end of a block document. */
+function addManagers(text: string, docSpan: Span, members: NameList | undefined, hasManagers: boolean, names: readonly string[]): TextEdit[] | undefined {
+  if (!names.length) return undefined;
+  if (members) {
+    const edits: TextEdit[] = [];
+    let list = members;
+    for (const name of names) {
+      const edit = appendToList(text, list, 'members', name, list.key, list);
+      if (!edit) return undefined;
+      edits.push(edit);
+      // Later names go after the first one's insertion, at the same offset, in order.
+      list = { ...list, items: [...list.items] };
+    }
+    return edits;
+  }
+  if (hasManagers || text[docSpan.start] === '{') return undefined;
+  const end = contentEnd(text, docSpan);
+  const column = docSpan.start - lineStartOf(text, docSpan.start);
+  const indent = ' '.repeat(column);
+  const eol = eolOf(text);
+  const block = `${indent}managers:${eol}${indent}  members: [${names.map((n) => scalarText(n, undefined, true)).join(', ')}]`;
+  const at = nextLineStart(text, end);
+  if (at === lineEndOf(text, end)) return [{ span: { start: at, end: at }, newText: eol + block }];
+  return [{ span: { start: at, end: at }, newText: block + eol }];
+}
+
 /** The YAML front-end's edits. */
 export const YAML_EDITS: SyntaxEdits = {
   removeItem: removeSeqItem,
@@ -299,6 +354,8 @@ export const YAML_EDITS: SyntaxEdits = {
   appendToList,
   replaceNames,
   addName,
+  removeDocument,
+  addManagers,
   newDocument,
   fileSuffix: (kind: DocKind) => `.${kind}.yaml`,
   lineComment: (comment: string) => `# ${comment}`,
