@@ -1,0 +1,230 @@
+/**
+ * Grants (SPEC section 8): a permission at a scope, with restrictions per dimension and the assignments it
+ * comes from; what one role grants where it is applied; merging, ordering and comparing grants.
+ */
+import { DIMENSIONS, getPermission, SPACE_MANAGER, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension } from '../catalog';
+import type { Located, ResolvedRole } from './roles';
+import type { Assignment, Span, TeamDoc } from './types';
+
+export type Restrictions = Partial<Record<Dimension, readonly string[]>>;
+
+/** Where a grant comes from: one assignment of one role to one team. */
+export interface Via {
+  readonly team: string;
+  /** The team's space, for a space team. */
+  readonly teamSpace?: string;
+  readonly role: string;
+  /** The file and span that make the assignment (absent for a built-in team the workspace does not define). */
+  readonly uri?: string;
+  readonly span?: Span;
+  /** True for a system permission that a role applied in a space grants server-wide (SPEC rule 3). */
+  readonly implicit: boolean;
+}
+
+/** A permission at a scope, with its restrictions and where it comes from. */
+export interface Grant {
+  readonly permission: string;
+  readonly scope: 'system' | 'space';
+  readonly space?: string;
+  readonly restrictions: Restrictions;
+  readonly via: readonly Via[];
+}
+
+/** A role held at a scope: what capabilities (export and import of projects) are decided by. */
+export interface Holding {
+  readonly role: string;
+  readonly scope: 'system' | 'space';
+  readonly space?: string;
+  readonly restrictions: Restrictions;
+  readonly via: readonly Via[];
+}
+
+/** Someone or something that holds grants. */
+export interface Principal {
+  readonly kind: 'team' | 'user' | 'group';
+  readonly name: string;
+  /** A space team's space. */
+  readonly space?: string;
+}
+
+/**
+ * A capability that no permission names (SPEC rule 6): only holders of a role have it. The list is data:
+ * a new capability is one more entry.
+ */
+export interface Capability {
+  readonly id: string;
+  readonly role: string;
+  readonly description: string;
+}
+
+export const CAPABILITIES: readonly Capability[] = [
+  { id: 'export-projects', role: SPACE_MANAGER, description: 'export projects from a space (only the built-in Space Manager role can)' },
+  { id: 'import-projects', role: SPACE_MANAGER, description: 'import projects into a space (only the built-in Space Manager role can)' },
+];
+
+export function getCapability(id: string): Capability | undefined {
+  return CAPABILITIES.find((c) => c.id === id);
+}
+
+/** A team as effective access counts it: defined in the workspace, or built in. */
+export interface TeamEntry {
+  readonly name: string;
+  readonly space?: string;
+  readonly definition?: Located<TeamDoc>;
+  readonly members: readonly string[];
+  readonly groups: readonly string[];
+  /** Computed when first read: most teams of a large workspace are never asked about. */
+  readonly grants: readonly Grant[];
+  readonly holdings: readonly Holding[];
+  readonly builtin: boolean;
+  /**
+   * Equal for two versions of a team exactly when they grant the same (sources aside), computed from the
+   * assignments and the roles' lists without building the grants; `diff` compares only changed teams.
+   */
+  readonly signature: string;
+}
+
+/** The restrictions a permission keeps from an assignment's: those of the dimensions it supports. */
+export function kept(permission: string, restrictions: Restrictions): Restrictions {
+  const p = getPermission(permission);
+  if (!p) return {};
+  const supported = supportedDimensions(p.restrictions);
+  const out: { -readonly [K in Dimension]?: readonly string[] } = {};
+  for (const d of DIMENSIONS) if (restrictions[d]?.length && supported.includes(d)) out[d] = restrictions[d];
+  return out;
+}
+
+/**
+ * What one role grants when applied at `level` (in `space`), per SPEC rules 2 and 3: only names Octopus
+ * knows at a level the list allows (anything else is reported on the role and would not be saved).
+ */
+export function roleGrants(role: ResolvedRole, level: 'system' | 'space', space: string | undefined, restrictions: Restrictions, via: Omit<Via, 'implicit'>): Grant[] {
+  const out: Grant[] = [];
+  for (const name of role.systemPermissions) {
+    const p = getPermission(name);
+    if (!p || p.level === 'space') continue;
+    if (level === 'space' && SYSTEM_TEAM_ONLY_PERMISSIONS.has(name)) continue;
+    out.push({ permission: name, scope: 'system', restrictions: {}, via: [{ ...via, implicit: level === 'space' }] });
+  }
+  if (level === 'space') {
+    for (const name of role.spacePermissions) {
+      const p = getPermission(name);
+      if (!p || p.level === 'system') continue;
+      out.push({ permission: name, scope: 'space', space, restrictions: kept(name, restrictions), via: [{ ...via, implicit: false }] });
+    }
+  }
+  return out;
+}
+
+export function restrictionsOf(a: Assignment): Restrictions {
+  const out: { -readonly [K in Dimension]?: readonly string[] } = {};
+  for (const r of a.restrictions) out[r.dimension] = [...new Set(r.list.items.map((i) => i.value))];
+  return out;
+}
+
+/**
+ * Grants of one permission at one scope merge: unrestricted in either is unrestricted, else lists join;
+ * every source is kept. Accumulates in place, so merging many grants of one key costs linear time.
+ */
+export function mergeGrants<G extends Grant | Holding>(grants: readonly G[], keyOf: (g: G) => string): G[] {
+  interface Acc {
+    first: G;
+    merged: boolean;
+    restrictions: Map<Dimension, Set<string>>;
+    via: Via[];
+  }
+  const byKey = new Map<string, Acc>();
+  for (const g of grants) {
+    const key = keyOf(g);
+    const acc = byKey.get(key);
+    if (!acc) {
+      byKey.set(key, { first: g, merged: false, restrictions: new Map(), via: [] });
+      continue;
+    }
+    if (!acc.merged) {
+      acc.merged = true;
+      for (const d of DIMENSIONS) if (acc.first.restrictions[d]) acc.restrictions.set(d, new Set(acc.first.restrictions[d]));
+      acc.via.push(...acc.first.via);
+    }
+    for (const [d, values] of [...acc.restrictions]) {
+      const other = g.restrictions[d];
+      if (!other) acc.restrictions.delete(d);
+      else for (const v of other) values.add(v);
+    }
+    for (const v of g.via) acc.via.push(v);
+  }
+  const out: G[] = [];
+  for (const acc of byKey.values()) {
+    if (!acc.merged) {
+      out.push(acc.first);
+      continue;
+    }
+    const restrictions: { -readonly [K in Dimension]?: readonly string[] } = {};
+    for (const d of DIMENSIONS) {
+      const values = acc.restrictions.get(d);
+      if (values) restrictions[d] = [...values].sort();
+    }
+    out.push({ ...acc.first, restrictions, via: acc.via });
+  }
+  return out;
+}
+
+export const grantKey = (g: Grant) => `${g.scope}\u0000${g.space ?? ''}\u0000${g.permission}`;
+export const holdingKey = (h: Holding) => `${h.scope}\u0000${h.space ?? ''}\u0000${h.role}`;
+
+/** Grants in the order of SPEC section 8: system first, then by space, then by permission. */
+export function sortGrants<G extends { scope: string; space?: string; permission?: string; role?: string }>(grants: readonly G[]): G[] {
+  const name = (g: G) => g.permission ?? g.role ?? '';
+  return [...grants].sort(
+    (a, b) =>
+      (a.scope === b.scope ? 0 : a.scope === 'system' ? -1 : 1) ||
+      (a.space ?? '').localeCompare(b.space ?? '') ||
+      name(a).localeCompare(name(b)),
+  );
+}
+
+/** Where a query looks: a space, and values that restricted grants must list (or be unrestricted in). */
+export interface AccessQuery {
+  readonly space?: string;
+  readonly values?: Partial<Record<Dimension, string>>;
+}
+
+/** True when a grant or holding answers the query: in the space asked, and restricted compatibly. */
+export function matches(g: Grant | Holding, query: AccessQuery): boolean {
+  if (query.space !== undefined && g.scope === 'space' && g.space !== query.space) return false;
+  for (const d of DIMENSIONS) {
+    const value = query.values?.[d];
+    const listed = g.restrictions[d];
+    if (value !== undefined && listed && !listed.includes(value)) return false;
+  }
+  return true;
+}
+
+/**
+ * True when `wide` grants at least what `narrow` does: the same permission at the same scope, and in every
+ * dimension either unrestricted or listing every value `narrow` lists.
+ */
+export function covers(wide: Grant, narrow: Grant): boolean {
+  if (wide.permission !== narrow.permission || wide.scope !== narrow.scope || (wide.space ?? '') !== (narrow.space ?? '')) return false;
+  for (const d of DIMENSIONS) {
+    const w = wide.restrictions[d];
+    if (!w) continue;
+    const n = narrow.restrictions[d];
+    if (!n || n.some((v) => !w.includes(v))) return false;
+  }
+  return true;
+}
+
+/** What a principal gains and loses between two versions: grants of one side that the other does not cover. */
+export function accessChange(before: readonly Grant[], after: readonly Grant[]): { gains: Grant[]; losses: Grant[] } {
+  const index = (grants: readonly Grant[]) => {
+    const m = new Map<string, Grant>();
+    for (const g of grants) m.set(grantKey(g), g);
+    return m;
+  };
+  const b = index(before);
+  const a = index(after);
+  const gains = after.filter((g) => !(b.has(grantKey(g)) && covers(b.get(grantKey(g))!, g)));
+  const losses = before.filter((g) => !(a.has(grantKey(g)) && covers(a.get(grantKey(g))!, g)));
+  return { gains, losses };
+}

@@ -1,0 +1,184 @@
+/**
+ * The teams effective access counts (SPEC section 8, rule 4): the workspace's, with the assignments
+ * Octopus would refuse left out, and the built-in ones whether or not the workspace defines them. A team's
+ * grants are computed when first read and kept with its file in the index.
+ */
+import { EVERYONE, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGER, SPACE_MANAGERS, SYSTEM_ADMINISTRATOR, DIMENSIONS } from '../catalog';
+import { restrictionsOf, roleGrants, type Grant, type Holding, type TeamEntry } from './grants';
+import { place, type Located, type ResolvedRole } from './roles';
+import type { Assignment, SpaceDoc, TeamDoc } from './types';
+import type { ModelIndex } from './workspace';
+
+interface TeamOwn {
+  readonly grants: Grant[];
+  readonly holdings: Holding[];
+}
+
+/** A team entry whose grants, holdings and signature are computed once, when first read. */
+function lazyTeam(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, own: () => TeamOwn, signature: () => string): TeamEntry {
+  let computed: TeamOwn | undefined;
+  let sig: string | undefined;
+  return {
+    ...fields,
+    get grants() {
+      return (computed ??= own()).grants;
+    },
+    get holdings() {
+      return (computed ??= own()).holdings;
+    },
+    get signature() {
+      return (sig ??= signature());
+    },
+  };
+}
+
+/** Signatures of roles whose lists are shared arrays (the built-in roles' defaults), computed once each. */
+const sharedSignatures = new WeakMap<readonly string[], string>();
+
+/** What a role contributes to a signature: its name and lists. */
+function roleSignature(r: ResolvedRole): string {
+  const known = sharedSignatures.get(r.spacePermissions);
+  if (known !== undefined && !r.definition) return known;
+  const sig = `${r.name}\u0003${[...r.spacePermissions].sort().join(',')}\u0003${[...r.systemPermissions].sort().join(',')}`;
+  if (!r.definition) sharedSignatures.set(r.spacePermissions, sig);
+  return sig;
+}
+
+/** The signature of a team's own assignments (see `TeamEntry.signature`). */
+function ownSignature(ws: ModelIndex, team: TeamDoc): string {
+  const name = team.name?.value.trim() ?? '';
+  if (team.space && isBuiltinTeamName(name, SPACE_MANAGERS)) return '';
+  if (!team.space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS)) return `admin\u0001${roleSignature(ws.resolveRole(SYSTEM_ADMINISTRATOR)!)}`;
+  const parts: string[] = [];
+  for (const a of team.assignments) {
+    const { role, level, space } = refused(ws, team, a);
+    if (!role || !level) continue;
+    const r = restrictionsOf(a);
+    const limits = DIMENSIONS.map((d) => (r[d] ? [...r[d]!].sort().join('\u0002') : '*')).join('\u0001');
+    parts.push(`${level}\u0001${space ?? ''}\u0001${roleSignature(role)}\u0001${limits}`);
+  }
+  return parts.sort().join('\n');
+}
+
+
+const lower = (s: string) => s.trim().toLowerCase();
+
+/** The refusals of SPEC rule 1 that make an assignment grant nothing. */
+function refused(ws: ModelIndex, team: TeamDoc, a: Assignment): { role?: ResolvedRole; level?: 'system' | 'space'; space?: string } {
+  const p = place(ws, team, a);
+  if (p.refusals.length || !p.role || !p.level) return {};
+  return { role: p.role, level: p.level, space: p.space };
+}
+
+/** A team's own grants and role holdings, from its assignments. */
+function ownGrants(ws: ModelIndex, located: Located<TeamDoc>): TeamOwn {
+  const team = located.doc;
+  const grants: Grant[] = [];
+  const holdings: Holding[] = [];
+  const name = team.name?.value.trim() ?? '';
+  // Octopus keeps the built-in teams fixed: a second Space Managers team cannot exist, and Octopus
+  // Administrators holds System Administrator whatever else the file lists (builtin-team).
+  if (team.space && isBuiltinTeamName(name, SPACE_MANAGERS)) return { grants, holdings };
+  const administrators = !team.space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS);
+  for (const a of team.assignments) {
+    if (administrators && a.role.value !== SYSTEM_ADMINISTRATOR) continue;
+    const { role, level, space } = refused(ws, team, a);
+    if (!role || !level) continue;
+    const restrictions = restrictionsOf(a);
+    const via = { team: name, teamSpace: team.space?.value, role: role.name, uri: located.uri, span: a.role.span };
+    grants.push(...roleGrants(role, level, space, restrictions, via));
+    holdings.push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [{ ...via, implicit: false }] });
+  }
+  return { grants, holdings };
+}
+
+/**
+ * Every team of the workspace as effective access counts it, built-in teams included: Everyone and
+ * Octopus Administrators always, and each declared space's Space Managers (its `managers.members`).
+ */
+export function teamsOf(ws: ModelIndex): TeamEntry[] {
+  const teams: TeamEntry[] = [];
+  const seen = new Set<string>();
+  for (const uri of [...ws.uris()].sort()) {
+    for (const doc of ws.model(uri)?.docs ?? []) {
+      if (doc.kind !== 'team' || !doc.name) continue;
+      const key = `${doc.space ? lower(doc.space.value) : ''}\u0000${lower(doc.name.value)}`;
+      if (seen.has(key)) continue; // a duplicate-name error: the first definition counts
+      seen.add(key);
+      const located = { uri, doc };
+      const name = doc.name.value.trim();
+      const everyone = !doc.space && isBuiltinTeamName(name, EVERYONE);
+      const secondManagers = doc.space !== undefined && isBuiltinTeamName(name, SPACE_MANAGERS);
+      const administrators = !doc.space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS);
+      const own = () => ws.derived(uri, `access:${doc.index}`, () => (administrators ? administratorGrants(ws, located) : ownGrants(ws, located)));
+      teams.push(
+        lazyTeam(
+          {
+            name: everyone ? EVERYONE : administrators ? OCTOPUS_ADMINISTRATORS : name,
+            space: doc.space?.value,
+            definition: located,
+            // Everyone's members and groups cannot be set; a second Space Managers team does not exist.
+            members: everyone || secondManagers ? [] : (doc.members?.items.map((i) => i.value) ?? []),
+            groups: everyone || secondManagers ? [] : (doc.externalGroups?.items.map((i) => i.value) ?? []),
+            builtin: everyone || administrators,
+          },
+          own,
+          () => ws.derived(uri, `signature:${doc.index}`, () => ownSignature(ws, doc)),
+        ),
+      );
+    }
+  }
+  if (!seen.has(`\u0000${lower(EVERYONE)}`)) teams.push(lazyTeam({ name: EVERYONE, members: [], groups: [], builtin: true }, () => ({ grants: [], holdings: [] }), () => ''));
+  if (!seen.has(`\u0000${lower(OCTOPUS_ADMINISTRATORS)}`)) {
+    teams.push(lazyTeam({ name: OCTOPUS_ADMINISTRATORS, members: [], groups: [], builtin: true }, () => administratorGrants(ws, undefined), () => `admin\u0001${roleSignature(ws.resolveRole(SYSTEM_ADMINISTRATOR)!)}`));
+  }
+  for (const space of spacesOf(ws)) teams.push(spaceManagers(ws, space, teams));
+  return teams;
+}
+
+/** Octopus Administrators: System Administrator at the system level, whatever else a file says. */
+function administratorGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined): TeamOwn {
+  const role = ws.resolveRole(SYSTEM_ADMINISTRATOR)!;
+  const span = located?.doc.assignments.find((a) => a.role.value === SYSTEM_ADMINISTRATOR)?.role.span ?? located?.doc.name?.span;
+  const via = { team: OCTOPUS_ADMINISTRATORS, role: SYSTEM_ADMINISTRATOR, uri: located?.uri, span };
+  return { grants: roleGrants(role, 'system', undefined, {}, via), holdings: [{ role: SYSTEM_ADMINISTRATOR, scope: 'system', restrictions: {}, via: [{ ...via, implicit: false }] }] };
+}
+
+function spacesOf(ws: ModelIndex): Located<SpaceDoc>[] {
+  return ws
+    .spaceNames()
+    .sort((a, b) => a.localeCompare(b))
+    .map((n) => ws.resolveSpace(n) ?? ws.spaceDefinitions(n)[0])
+    .filter((s): s is Located<SpaceDoc> => s !== undefined);
+}
+
+/**
+ * A space's built-in Space Managers team: its members are the space's `managers.members`; it and the
+ * teams of `managers.teams` hold Space Manager in the space, unrestricted (SPEC rule 4).
+ */
+function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntry[]): TeamEntry {
+  const spaceName = space.doc.name!.value;
+  const role = ws.resolveRole(SPACE_MANAGER)!;
+  const managers = space.doc.managers;
+  const via = { team: SPACE_MANAGERS, teamSpace: spaceName, role: SPACE_MANAGER, uri: space.uri, span: managers?.key.keySpan ?? space.doc.name!.span };
+  const holding = (v: typeof via): Holding => ({ role: SPACE_MANAGER, scope: 'space', space: spaceName, restrictions: {}, via: [{ ...v, implicit: false }] });
+  const signature = `managers\u0001${spaceName}\u0001${roleSignature(role)}`;
+  // The teams that manage the space hold Space Manager in it too.
+  for (const t of managers?.teams?.items ?? []) {
+    const index = teams.findIndex((x) => lower(x.name) === lower(t.value) && (x.space === undefined || x.space === spaceName));
+    if (index < 0) continue;
+    const target = teams[index];
+    const teamVia = { ...via, span: t.span };
+    teams[index] = lazyTeam(
+      { name: target.name, space: target.space, definition: target.definition, members: target.members, groups: target.groups, builtin: target.builtin },
+      () => ({ grants: [...target.grants, ...roleGrants(role, 'space', spaceName, {}, teamVia)], holdings: [...target.holdings, holding(teamVia)] }),
+      () => `${target.signature}\n${signature}`,
+    );
+  }
+  return lazyTeam(
+    { name: SPACE_MANAGERS, space: spaceName, members: managers?.members?.items.map((i) => i.value) ?? [], groups: [], builtin: true },
+    () => ({ grants: roleGrants(role, 'space', spaceName, {}, via), holdings: [holding(via)] }),
+    () => signature,
+  );
+}
+
