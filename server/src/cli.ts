@@ -5,11 +5,14 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findConfigFile, findWorkspaceFiles, forEachLimited, readWorkspaceFile } from './node/files';
+import { ensureTerraform } from './node/terraform';
 import {
   CONFIG_FILE_NAME,
   finalDiagnostics,
   fixAll,
+  isTerraformPath,
   kindOfPath,
+  needsTerraformGrammar,
   LineMap,
   mergeSettings,
   parseConfig,
@@ -48,7 +51,8 @@ class UsageError extends Error {}
 const USAGE = `Usage: octopus-roles check [PATH...] [options]
 
 Checks the Octopus Deploy role, team and space files (*.role.yaml, *.team.yaml, *.space.yaml) of a
-workspace. PATH is a folder or a file; the default is the current folder. All PATHs form one workspace.
+workspace, and the Terraform files (*.tf, each folder a module) that use the Octopus provider. PATH is a
+folder or a file; the default is the current folder. All PATHs form one workspace.
 
 Options:
   --format text|json|sarif   output format (default: text)
@@ -167,7 +171,7 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
     if (stat.isDirectory()) dirs.push(input);
     else if (kindOfPath(input)) files.push(input);
     else {
-      io.stderr(`octopus-roles: ${given}: not a role, team or space file (*.role.yaml, *.team.yaml, *.space.yaml)\n`);
+      io.stderr(`octopus-roles: ${given}: not a role, team, space or Terraform file (*.role.yaml, *.team.yaml, *.space.yaml, *.tf)\n`);
       return 2;
     }
   }
@@ -189,10 +193,23 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
   if (options.maxFileSize !== undefined) settings = mergeSettings(settings, { maxFileSize: options.maxFileSize });
 
   const found = await findWorkspaceFiles(dirs, (dir, reason) => io.stderr(`octopus-roles: skipped ${display(dir, io.cwd)}: ${reason}\n`));
-  const all = [...new Set([...found, ...files])];
+  let all = [...new Set([...found, ...files])];
+  // Terraform files (SPEC section 9): off with `terraform: false`; the grammar loads only when there are some.
+  if (settings.terraform === false) all = all.filter((f) => !isTerraformPath(f));
   const ws = new Workspace();
+  let grammarProblem = false;
   await forEachLimited(all, async (file) => {
     const read = await readWorkspaceFile(file, settings.maxFileSize);
+    // The grammar loads with the first file that uses the provider (once; the promise is shared).
+    if ('text' in read && needsTerraformGrammar(file, read.text)) {
+      try {
+        await ensureTerraform();
+      } catch (err) {
+        if (!grammarProblem) io.stderr(`octopus-roles: cannot load the Terraform grammar, .tf files are not checked: ${err instanceof Error ? err.message : String(err)}\n`);
+        grammarProblem = true;
+        return;
+      }
+    }
     if ('text' in read) ws.setFile(file, read.text);
     else ws.setProblem(file, read.problem);
   });

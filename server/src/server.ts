@@ -93,7 +93,11 @@ const SYMBOL_KIND: Record<OutlineKind, SymbolKind> = {
 /** Starts a server on `connection`. Exported for the in-process server tests. */
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  const project = new Project((m) => connection.console.log(m));
+  // Files read late (an open `.tf` file once the Terraform grammar has loaded) get their diagnostics too.
+  const project = new Project(
+    (m) => connection.console.log(m),
+    (affected) => changed(affected),
+  );
   let pull = false;
   let refreshSupport = false;
   let configurationSupport = false;
@@ -241,7 +245,7 @@ export function startServer(connection: Connection): void {
     ready = (async () => {
       if (watcherRegistration) {
         await connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/*.{role,team,space}.{yaml,yml}' }, { globPattern: '**/.octopus-roles.yaml' }],
+          watchers: [{ globPattern: '**/*.{role,team,space}.{yaml,yml}' }, { globPattern: '**/*.tf' }, { globPattern: '**/.octopus-roles.yaml' }],
         });
       }
       if (configurationSupport) await connection.client.register(DidChangeConfigurationNotification.type, { section: 'octopusRoles' }).catch(() => undefined);

@@ -10,7 +10,10 @@ import {
   CONFIG_FILE_NAME,
   fileTooLarge,
   compileGlob,
+  isTerraformPath,
   kindOfPath,
+  needsTerraformGrammar,
+  terraformReady,
   mergeSettings,
   parseConfig,
   Workspace,
@@ -20,6 +23,7 @@ import {
   type Settings,
 } from '../service';
 import { findWorkspaceFiles, forEachLimited, isSkippedFolder, readWorkspaceFile, staysInside } from './files';
+import { ensureTerraform } from './terraform';
 
 interface Folder {
   readonly uri: string;
@@ -48,8 +52,29 @@ export class Project {
   readonly ws = new Workspace();
   private readonly folders: Folder[] = [];
   private readonly open = new Set<string>();
+  /** Open `.tf` files whose text arrived before the Terraform grammar was loaded, latest text each. */
+  private readonly waitingForTerraform = new Map<string, string>();
 
-  constructor(private readonly log: (message: string) => void) {}
+  /**
+   * `late` receives the files affected by changes that complete after the call that caused them (an open
+   * `.tf` file read once the Terraform grammar has loaded).
+   */
+  constructor(
+    private readonly log: (message: string) => void,
+    private readonly late: (affected: Set<string>) => void = () => undefined,
+  ) {}
+
+  /** Loads the Terraform grammar; false (and a log line) when it cannot be loaded. */
+  private async terraform(): Promise<boolean> {
+    if (terraformReady()) return true;
+    try {
+      await ensureTerraform();
+      return true;
+    } catch (err) {
+      this.log(`cannot load the Terraform grammar, .tf files are not read: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+  }
 
   /** Adds a workspace folder with its editor settings. Call `scan` afterwards. */
   addFolder(uri: string, editor: EditorSettings): void {
@@ -111,6 +136,7 @@ export class Project {
    */
   accepts(uri: string): boolean {
     if (!kindOfPath(uri)) return false;
+    if (isTerraformPath(uri) && this.settingsFor(uri).terraform === false) return false;
     const f = this.folderOf(uri);
     if (!f) return true;
     const rel = path.relative(f.path, uriToPath(uri)!).split(path.sep).join('/');
@@ -128,6 +154,10 @@ export class Project {
       await forEachLimited(uris, async (uri) => {
         for (const u of await this.loadFromDisk(uri)) affected.add(u);
       });
+    }
+    // Terraform files that a changed setting turned off.
+    for (const uri of [...this.ws.uris()]) {
+      if (isTerraformPath(uri) && !this.accepts(uri)) for (const u of this.ws.removeFile(uri).add(uri)) affected.add(u);
     }
     return affected;
   }
@@ -179,6 +209,8 @@ export class Project {
     }
     const read = await readWorkspaceFile(p, this.settingsFor(uri).maxFileSize);
     if (this.open.has(uri)) return new Set(); // opened while we were reading
+    // The grammar loads with the first file that uses the provider; without it such a file is not read.
+    if ('text' in read && needsTerraformGrammar(uri, read.text) && (!(await this.terraform()) || this.open.has(uri))) return new Set();
     if ('problem' in read) {
       // Gone, or there: a dangling link or a link loop is there, and unreadable (lstat, not stat).
       if ((await fs.lstat(p).catch(() => undefined)) === undefined) return this.ws.removeFile(uri);
@@ -197,12 +229,33 @@ export class Project {
   edited(uri: string, text: string): Set<string> {
     this.open.add(uri);
     if (!kindOfPath(uri)) return new Set();
+    if (isTerraformPath(uri)) {
+      if (this.settingsFor(uri).terraform === false) return new Set();
+      if (needsTerraformGrammar(uri, text)) return this.afterTerraform(uri, text);
+    }
     const limit = this.settingsFor(uri).maxFileSize;
     // The limit is in bytes, as on disk; a string's UTF-8 size is between its length and three times that.
     if (text.length > limit || (text.length * 3 > limit && Buffer.byteLength(text) > limit)) {
       return this.ws.setProblem(uri, fileTooLarge(Buffer.byteLength(text), limit));
     }
     return this.ws.setFile(uri, text);
+  }
+
+  /** Reads an open `.tf` file once the grammar has loaded; nothing is affected until then. */
+  private afterTerraform(uri: string, text: string): Set<string> {
+    const first = this.waitingForTerraform.size === 0;
+    this.waitingForTerraform.set(uri, text);
+    if (first) {
+      void this.terraform().then((ok) => {
+        const waiting = [...this.waitingForTerraform];
+        this.waitingForTerraform.clear();
+        if (!ok) return;
+        const affected = new Set<string>();
+        for (const [u, t] of waiting) if (this.open.has(u)) for (const a of this.edited(u, t)) affected.add(a);
+        this.late(affected);
+      });
+    }
+    return new Set();
   }
 
   /** The editor closed a file: the disk's version counts again (or none, if it is gone or excluded). */

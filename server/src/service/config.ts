@@ -12,7 +12,7 @@ export const CONFIG_FILE_NAME = '.octopus-roles.yaml';
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 
 const SEVERITIES: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
-const CONFIG_KEYS = ['rules', 'maxFileSize'];
+const CONFIG_KEYS = ['rules', 'maxFileSize', 'terraform'];
 
 /** The settings the service needs, already validated. */
 export interface Settings {
@@ -20,6 +20,8 @@ export interface Settings {
   readonly rules: Readonly<Partial<Record<RuleCode, SeveritySetting>>>;
   /** Files larger than this many bytes are not analysed. */
   readonly maxFileSize: number;
+  /** False: `.tf` files are not read (SPEC section 9). Absent means true. */
+  readonly terraform?: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = { rules: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE };
@@ -53,6 +55,7 @@ export function parseConfig(text: string): { settings: Settings; diagnostics: Di
   const diagnostics: Diagnostic[] = [];
   const rules: Partial<Record<RuleCode, SeveritySetting>> = {};
   let maxFileSize = DEFAULT_MAX_FILE_SIZE;
+  let terraform: boolean | undefined;
   const doc = parseDocument(text, { prettyErrors: false });
   for (const e of doc.errors) {
     diagnostics.push(makeDiagnostic('yaml-syntax', { start: e.pos[0], end: e.pos[1] }, { detail: e.message.split('\n')[0] }));
@@ -96,6 +99,9 @@ export function parseConfig(text: string): { settings: Settings; diagnostics: Di
           if (size === undefined) {
             diagnostics.push(makeDiagnostic('invalid-value', span(value ?? key), { what: '`maxFileSize`', expected: 'a positive size such as `2MB`, `512KB` or a number of bytes' }));
           } else maxFileSize = size;
+        } else if (keyName === 'terraform') {
+          if (isScalar(value) && typeof value.value === 'boolean') terraform = value.value;
+          else diagnostics.push(makeDiagnostic('invalid-value', span(value ?? key), { what: '`terraform`', expected: '`true` or `false`' }));
         } else {
           const suggestion = nearest(keyName, CONFIG_KEYS, 1)[0];
           diagnostics.push(makeDiagnostic('unknown-key', span(key), { key: keyName, where: 'the configuration', suggestion, allowed: CONFIG_KEYS }, { candidates: suggestion ? [suggestion] : [] }));
@@ -103,18 +109,20 @@ export function parseConfig(text: string): { settings: Settings; diagnostics: Di
       }
     }
   }
-  return { settings: { rules, maxFileSize }, diagnostics };
+  return { settings: { rules, maxFileSize, ...(terraform === undefined ? {} : { terraform }) }, diagnostics };
 }
 
 /** Settings from several sources; later ones win rule by rule. */
 export function mergeSettings(...layers: readonly Partial<Settings>[]): Settings {
   let rules: Partial<Record<RuleCode, SeveritySetting>> = {};
   let maxFileSize = DEFAULT_MAX_FILE_SIZE;
+  let terraform = true;
   for (const layer of layers) {
     if (layer.rules) rules = { ...rules, ...layer.rules };
     if (layer.maxFileSize !== undefined) maxFileSize = layer.maxFileSize;
+    if (layer.terraform !== undefined) terraform = layer.terraform;
   }
-  return { rules, maxFileSize };
+  return { rules, maxFileSize, terraform };
 }
 
 /** Editor settings (`octopusRoles.*`), normalised. */
@@ -138,7 +146,9 @@ export function normaliseEditorSettings(raw: unknown): EditorSettings {
   }
   const exclude = Array.isArray(obj.exclude) ? obj.exclude.filter((e): e is string => typeof e === 'string' && e.trim() !== '') : [];
   const maxFileSize = parseSize(obj.maxFileSize) ?? DEFAULT_MAX_FILE_SIZE;
-  return { rules, maxFileSize, exclude };
+  // `octopusRoles.terraform.enable` arrives as `{ terraform: { enable } }`.
+  const tf = obj.terraform !== null && typeof obj.terraform === 'object' ? (obj.terraform as Record<string, unknown>).enable : undefined;
+  return { rules, maxFileSize, exclude, ...(typeof tf === 'boolean' ? { terraform: tf } : {}) };
 }
 
 /** A compiled glob: `test` says whether a `/`-separated relative path matches. */

@@ -5,12 +5,17 @@
  * each role and space name, so `setFile` can tell exactly which other files' diagnostics changed; those
  * are recomputed lazily, on the next `diagnostics()` call for them. What the diagnostics are is not this
  * module's business: an `Analyser` (the rules) is passed in, and the front-ends that read files too.
+ *
+ * Names live in scopes (model/scope.ts): the YAML files form one, each Terraform module another. A
+ * file's rules and features see the index through `forFile(uri)`, a view whose lookups answer within the
+ * file's scope; the root index is the YAML scope's view.
  */
 import { allBuiltinRoles, getBuiltinRole } from '../catalog';
 import type { FrontEnd } from '../syntax/frontend';
 import { Suggester } from '../util/suggest';
 import { LineMap } from '../util/text';
 import { shapeOf, type Located, type ResolvedRole, type RoleResolver } from './roles';
+import { analysedModel, NameTables, type AddressResolver, type AddressTarget } from './scope';
 import type { Diagnostic, FileModel, ParsedFile, RoleDoc, SpaceDoc, Span, TeamDoc } from './types';
 
 /** What turns a file's model into its diagnostics: the rules (rules/registry.ts). */
@@ -27,6 +32,11 @@ export interface Analyser {
 interface Entry {
   readonly uri: string;
   readonly text: string;
+  /** The scope of its names: '' for YAML files, the module for Terraform files. */
+  readonly scope: string;
+  /** Addresses it defines, and addresses it refers to. */
+  readonly addresses: readonly string[];
+  readonly addressRefs: readonly string[];
   readonly model?: FileModel;
   readonly problem?: Diagnostic;
   readonly roles: readonly string[];
@@ -58,6 +68,16 @@ function addTo<K, D extends { span: Span }>(map: Map<K, Located<D>[]>, key: K, v
   list.splice(i, 0, value);
 }
 
+/** Adds what an address stands for, keeping definitions in another file in file order (a stable sort). */
+function addAddress(map: Map<string, AddressTarget[]>, address: string, target: AddressTarget): void {
+  const list = map.get(address);
+  if (!list) map.set(address, [target]);
+  else {
+    list.push(target);
+    list.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  }
+}
+
 function removeFrom<K, V extends { uri: string }>(map: Map<K, V[]>, key: K, uri: string): void {
   const list = map.get(key);
   if (!list) return;
@@ -79,26 +99,83 @@ function refRemove(map: Map<string, Set<string>>, key: string, uri: string): voi
   if (set.size === 0) map.delete(key);
 }
 
-export class ModelIndex implements RoleResolver {
+const NO_NAMES = new NameTables();
+
+export class ModelIndex implements RoleResolver, AddressResolver {
   private readonly entries = new Map<string, Entry>();
-  private readonly roleDefs = new Map<string, Located<RoleDoc>[]>();
-  private readonly spaceDefs = new Map<string, Located<SpaceDoc>[]>();
-  private readonly teamDefs = new Map<string, Located<TeamDoc>[]>();
-  private readonly roleRefs = new Map<string, Set<string>>();
-  private readonly spaceRefs = new Map<string, Set<string>>();
-  private readonly teamFiles = new Set<string>();
+  /** Name tables by scope ('' for YAML files); a scope goes when its last file does. */
+  private readonly scopes = new Map<string, NameTables>();
+  /** The scope this view answers in (own property of each view; '' on the root index). */
+  private scope = '';
+  /** The root index, which every view shares. */
+  private readonly root: ModelIndex = this;
+  private readonly views = new Map<string, ModelIndex>();
   /**
    * Files with a diagnostic whose suggestions depend on every role or space name (did-you-mean, the
    * spaces a role could be applied in): they are re-checked whenever a name appears or disappears.
    */
   private readonly nameDependent = new Set<string>();
-  private roleSuggester: Suggester | undefined;
-  private spaceSuggester: Suggester | undefined;
 
   constructor(
     private readonly frontEnds: readonly FrontEnd[],
     private readonly analyser: Analyser,
   ) {}
+
+  /** This scope's names (the tables of another scope through `within`). */
+  private get names(): NameTables {
+    return this.scopes.get(this.scope) ?? NO_NAMES;
+  }
+
+  private tablesOf(scope: string): NameTables {
+    let t = this.scopes.get(scope);
+    if (!t) this.scopes.set(scope, (t = new NameTables()));
+    return t;
+  }
+
+  /**
+   * The index as seen from a scope: the same files and state, with name lookups answering within the
+   * scope. Views share everything with the root (they are objects whose prototype is the root), so a
+   * view never goes stale.
+   */
+  private within(scope: string): ModelIndex {
+    if (scope === this.scope) return this;
+    const root = this.root;
+    if (scope === '') return root;
+    let view = root.views.get(scope);
+    if (!view) {
+      view = Object.create(root) as ModelIndex;
+      view.scope = scope;
+      root.views.set(scope, view);
+    }
+    return view;
+  }
+
+  /** The index as the file at `uri` sees it: lookups in its scope (its Terraform module, or the YAML model). */
+  forFile(uri: string): ModelIndex {
+    const e = this.entries.get(uri);
+    return this.within(e?.scope ?? '');
+  }
+
+  /** What an address of this scope stands for (the first definition, in file order). */
+  resolveAddress(address: string): AddressTarget | undefined {
+    return this.names.addressDefs.get(address)?.[0];
+  }
+
+  /** Files of this scope that refer to an address. */
+  addressReferrers(address: string): ReadonlySet<string> {
+    return this.names.addressRefs.get(address) ?? new Set();
+  }
+
+  /** True when a role reference resolves in this scope. */
+  hasRole(value: string): boolean {
+    return this.resolveRole(value) !== undefined;
+  }
+
+  /** A file's model as its rules read it: references by address resolved (model/scope.ts). */
+  analysed(uri: string): FileModel | undefined {
+    const model = this.model(uri);
+    return model && analysedModel(this.forFile(uri), model);
+  }
 
   /** The front-end that reads `uri`, with the kind of its documents. */
   private frontEndOf(uri: string): { frontEnd: FrontEnd; kind: NonNullable<ReturnType<FrontEnd['kindOf']>> } | undefined {
@@ -139,7 +216,8 @@ export class ModelIndex implements RoleResolver {
 
   /** Records a file that is not analysed (too large, unreadable), with the diagnostic to show for it. */
   setProblem(uri: string, problem: Diagnostic): Set<string> {
-    const entry: Entry = { uri, text: '', problem, roles: [], spaces: [], teams: [], roleRefs: [], spaceRefs: [] };
+    const scope = this.entries.get(uri)?.scope ?? '';
+    const entry: Entry = { uri, text: '', scope, problem, roles: [], spaces: [], teams: [], roleRefs: [], spaceRefs: [], addresses: [], addressRefs: [] };
     return this.replace(uri, entry);
   }
 
@@ -180,42 +258,44 @@ export class ModelIndex implements RoleResolver {
 
   /** The definitions of roles with this name, compared without case. */
   roleDefinitions(name: string): readonly Located<RoleDoc>[] {
-    return this.roleDefs.get(lower(name)) ?? [];
+    return this.names.roleDefs.get(lower(name)) ?? [];
   }
 
   spaceDefinitions(name: string): readonly Located<SpaceDoc>[] {
-    return this.spaceDefs.get(lower(name)) ?? [];
+    return this.names.spaceDefs.get(lower(name)) ?? [];
   }
 
   /** Every custom role name (first definition's spelling). */
   customRoleNames(): string[] {
-    return Array.from(this.roleDefs.values(), (defs) => defs[0].doc.name!.value);
+    return Array.from(this.names.roleDefs.values(), (defs) => defs[0].doc.name!.value);
   }
 
   spaceNames(): string[] {
-    return Array.from(this.spaceDefs.values(), (defs) => defs[0].doc.name!.value);
+    return Array.from(this.names.spaceDefs.values(), (defs) => defs[0].doc.name!.value);
   }
 
   /** Did-you-mean over every role name, custom and built-in. */
   suggestRoles(name: string): string[] {
-    this.roleSuggester ??= new Suggester([...this.customRoleNames(), ...Array.from(allBuiltinRoles(), (r) => r.name)]);
-    return this.roleSuggester.nearest(name);
+    const names = this.names;
+    names.roleSuggester ??= new Suggester([...this.customRoleNames(), ...Array.from(allBuiltinRoles(), (r) => r.name)]);
+    return names.roleSuggester.nearest(name);
   }
 
   /** Did-you-mean over every declared space. */
   suggestSpaces(name: string): string[] {
-    this.spaceSuggester ??= new Suggester(this.spaceNames());
-    return this.spaceSuggester.nearest(name);
+    const names = this.names;
+    names.spaceSuggester ??= new Suggester(this.spaceNames());
+    return names.spaceSuggester.nearest(name);
   }
 
   /** Files that refer to a role name. */
   roleReferrers(name: string): ReadonlySet<string> {
-    return this.roleRefs.get(lower(name)) ?? new Set();
+    return this.names.roleRefs.get(lower(name)) ?? new Set();
   }
 
   /** Files that refer to a space name (a team's `space` or an assignment's). */
   spaceReferrers(name: string): ReadonlySet<string> {
-    return this.spaceRefs.get(lower(name)) ?? new Set();
+    return this.names.spaceRefs.get(lower(name)) ?? new Set();
   }
 
   /**
@@ -223,17 +303,20 @@ export class ModelIndex implements RoleResolver {
    * as Octopus does: without case, after trimming.
    */
   teamDefinitions(name: string, space: string | undefined): readonly Located<TeamDoc>[] {
-    return this.teamDefs.get(`${space ? lower(space) : ''}\u0000${lower(name.trim())}`) ?? [];
+    return this.names.teamDefs.get(`${space ? lower(space) : ''}\u0000${lower(name.trim())}`) ?? [];
   }
 
   /** The other teams that share a team's name and space. */
   sameNamedTeams(team: TeamDoc): readonly Located<TeamDoc>[] {
-    return team.name ? (this.teamDefs.get(teamKey(team)) ?? []).filter((d) => d.doc !== team) : [];
+    // A document that adds assignments to another team (`target`) is that team, not a second one.
+    // Compared by place, not identity: rules read a module file's teams as copies (model/scope.ts).
+    const same = (d: Located<TeamDoc>) => d.doc === team || (d.uri === team.uri && d.doc.span.start === team.span.start);
+    return team.name && !team.target ? (this.names.teamDefs.get(teamKey(team)) ?? []).filter((d) => !same(d)) : [];
   }
 
   /** True when the workspace declares at least one space, which turns on space-name checks. */
   get declaresSpaces(): boolean {
-    return this.spaceDefs.size > 0;
+    return this.names.spaceDefs.size > 0;
   }
 
   /**
@@ -241,6 +324,16 @@ export class ModelIndex implements RoleResolver {
    * because Octopus refuses to create the custom one (`shadows-builtin`).
    */
   resolveRole(name: string): ResolvedRole | undefined {
+    const at = this.scope ? this.resolveAddress(name) : undefined;
+    if (at) {
+      if ('builtinRole' in at) return this.resolveRole(at.builtinRole);
+      const doc = at.doc;
+      if (doc.kind !== 'role' || doc.unknown || !doc.name || doc.name.computed) return undefined;
+      const space = doc.spacePermissions?.items.map((i) => i.value) ?? [];
+      const system = doc.systemPermissions?.items.map((i) => i.value) ?? [];
+      const definition = { uri: at.uri, doc };
+      return { name: doc.name.value, builtin: false, definition, spacePermissions: space, systemPermissions: system, shape: shapeOf(space, system) };
+    }
     const builtin = getBuiltinRole(name);
     const def = builtin ? undefined : this.roleDefinitions(name).find((d) => d.doc.name!.value === name);
     if (def) {
@@ -274,7 +367,8 @@ export class ModelIndex implements RoleResolver {
       // A loop, not a spread: a file can hold hundreds of thousands of findings.
       result = [];
       for (const d of entry.model!.local) result.push(d);
-      if (this.analyser.workspace(this, entry.model!, result)) this.nameDependent.add(uri);
+      const view = this.within(entry.scope);
+      if (this.analyser.workspace(view, analysedModel(view, entry.model!), result)) this.nameDependent.add(uri);
       else this.nameDependent.delete(uri);
       result.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     }
@@ -288,12 +382,19 @@ export class ModelIndex implements RoleResolver {
     const teams: string[] = [];
     const roleRefs = new Set<string>();
     const spaceRefs = new Set<string>();
+    const addresses: string[] = [...(model.lookups?.keys() ?? [])];
+    const addressRefs = new Set<string>();
     for (const doc of model.docs) {
+      if (doc.address) addresses.push(doc.address);
+      if (doc.kind === 'team') {
+        if (doc.target?.computed) addressRefs.add(doc.target.value);
+        for (const a of doc.assignments) if (a.role.computed) addressRefs.add(a.role.value);
+      }
       if (!doc.name && doc.kind !== 'team') continue;
       if (doc.kind === 'role') roles.push(lower(doc.name!.value));
       else if (doc.kind === 'space') spaces.push(lower(doc.name!.value));
       else {
-        if (doc.name) teams.push(teamKey(doc));
+        if (doc.name && !doc.target) teams.push(teamKey(doc));
         if (doc.space) spaceRefs.add(lower(doc.space.value));
         for (const a of doc.assignments) {
           roleRefs.add(lower(a.role.value));
@@ -301,45 +402,60 @@ export class ModelIndex implements RoleResolver {
         }
       }
     }
-    return { uri, text, model, roles, spaces, teams, roleRefs: [...roleRefs], spaceRefs: [...spaceRefs] };
+    // Module scopes are prefixed so that no folder name can be the YAML scope ('').
+    const scope = model.module === undefined ? '' : `module:${model.module}`;
+    return { uri, text, scope, model, roles, spaces, teams, roleRefs: [...roleRefs], spaceRefs: [...spaceRefs], addresses, addressRefs: [...addressRefs] };
   }
 
   private replace(uri: string, next: Entry | undefined): Set<string> {
     const prev = this.entries.get(uri);
     const affected = new Set<string>([uri]);
-    const hadSpaces = this.declaresSpaces;
-    const roleNamesBefore = this.roleDefs.size;
-    const spaceNamesBefore = this.spaceDefs.size;
+    const names = this.tablesOf(next?.scope ?? prev?.scope ?? '');
+    const hadSpaces = names.spaceDefs.size > 0;
+    const roleNamesBefore = names.roleDefs.size;
+    const spaceNamesBefore = names.spaceDefs.size;
     const touch = (uris: Iterable<string> | undefined) => {
       if (uris) for (const u of uris) affected.add(u);
     };
     const touchNames = (e: Entry | undefined) => {
       if (!e) return;
       for (const r of e.roles) {
-        touch(this.roleRefs.get(r));
-        touch(this.roleDefs.get(r)?.map((d) => d.uri));
+        touch(names.roleRefs.get(r));
+        touch(names.roleDefs.get(r)?.map((d) => d.uri));
       }
       for (const s of e.spaces) {
-        touch(this.spaceRefs.get(s));
-        touch(this.spaceDefs.get(s)?.map((d) => d.uri));
+        touch(names.spaceRefs.get(s));
+        touch(names.spaceDefs.get(s)?.map((d) => d.uri));
       }
-      for (const t of e.teams) touch(this.teamDefs.get(t)?.map((d) => d.uri));
+      for (const t of e.teams) touch(names.teamDefs.get(t)?.map((d) => d.uri));
+      // Both ways: the files that refer to what it defines, and those that define what it refers to (a
+      // team learns from the scoped assignments that target it).
+      for (const a of e.addresses) {
+        touch(names.addressRefs.get(a));
+        touch(names.addressDefs.get(a)?.map((d) => d.uri));
+      }
+      for (const a of e.addressRefs) touch(names.addressDefs.get(a)?.map((d) => d.uri));
     };
     touchNames(prev);
-    if (prev) this.unindex(prev);
+    if (prev) this.unindex(prev, names);
     if (next) {
       this.entries.set(uri, next);
-      this.index(next);
+      this.index(next, names);
     } else {
       this.entries.delete(uri);
       this.nameDependent.delete(uri);
     }
     touchNames(next);
-    if (hadSpaces !== this.declaresSpaces) touch(this.teamFiles);
-    if (roleNamesBefore !== this.roleDefs.size || spaceNamesBefore !== this.spaceDefs.size || namesMoved(prev, next)) {
+    if (hadSpaces !== names.spaceDefs.size > 0) touch(names.teamFiles);
+    if (roleNamesBefore !== names.roleDefs.size || spaceNamesBefore !== names.spaceDefs.size || namesMoved(prev, next)) {
       touch(this.nameDependent);
-      this.roleSuggester = undefined;
-      this.spaceSuggester = undefined;
+      names.roleSuggester = undefined;
+      names.spaceSuggester = undefined;
+    }
+    const scope = next?.scope ?? prev?.scope ?? '';
+    if (scope !== '' && names.empty) {
+      this.scopes.delete(scope);
+      this.views.delete(scope);
     }
     for (const u of affected) {
       const e = this.entries.get(u);
@@ -348,27 +464,32 @@ export class ModelIndex implements RoleResolver {
     return affected;
   }
 
-  private index(e: Entry): void {
+  private index(e: Entry, names: NameTables): void {
     const model = e.model;
     if (!model) return;
     for (const doc of model.docs) {
+      if (doc.address) addAddress(names.addressDefs, doc.address, { uri: e.uri, doc });
       if (!doc.name) continue;
-      if (doc.kind === 'role') addTo(this.roleDefs, lower(doc.name.value), { uri: e.uri, doc });
-      else if (doc.kind === 'space') addTo(this.spaceDefs, lower(doc.name.value), { uri: e.uri, doc });
-      else addTo(this.teamDefs, teamKey(doc), { uri: e.uri, doc });
+      if (doc.kind === 'role') addTo(names.roleDefs, lower(doc.name.value), { uri: e.uri, doc });
+      else if (doc.kind === 'space') addTo(names.spaceDefs, lower(doc.name.value), { uri: e.uri, doc });
+      else if (!doc.target) addTo(names.teamDefs, teamKey(doc), { uri: e.uri, doc });
     }
-    for (const r of e.roleRefs) refAdd(this.roleRefs, r, e.uri);
-    for (const s of e.spaceRefs) refAdd(this.spaceRefs, s, e.uri);
-    if (model.docs.some((d) => d.kind === 'team')) this.teamFiles.add(e.uri);
+    for (const [address, builtinRole] of model.lookups ?? []) addAddress(names.addressDefs, address, { uri: e.uri, builtinRole });
+    for (const r of e.roleRefs) refAdd(names.roleRefs, r, e.uri);
+    for (const s of e.spaceRefs) refAdd(names.spaceRefs, s, e.uri);
+    for (const a of e.addressRefs) refAdd(names.addressRefs, a, e.uri);
+    if (model.docs.some((d) => d.kind === 'team')) names.teamFiles.add(e.uri);
   }
 
-  private unindex(e: Entry): void {
-    for (const r of e.roles) removeFrom(this.roleDefs, r, e.uri);
-    for (const s of e.spaces) removeFrom(this.spaceDefs, s, e.uri);
-    for (const t of e.teams) removeFrom(this.teamDefs, t, e.uri);
-    for (const r of e.roleRefs) refRemove(this.roleRefs, r, e.uri);
-    for (const s of e.spaceRefs) refRemove(this.spaceRefs, s, e.uri);
-    this.teamFiles.delete(e.uri);
+  private unindex(e: Entry, names: NameTables): void {
+    for (const r of e.roles) removeFrom(names.roleDefs, r, e.uri);
+    for (const s of e.spaces) removeFrom(names.spaceDefs, s, e.uri);
+    for (const t of e.teams) removeFrom(names.teamDefs, t, e.uri);
+    for (const a of e.addresses) removeFrom(names.addressDefs, a, e.uri);
+    for (const r of e.roleRefs) refRemove(names.roleRefs, r, e.uri);
+    for (const s of e.spaceRefs) refRemove(names.spaceRefs, s, e.uri);
+    for (const a of e.addressRefs) refRemove(names.addressRefs, a, e.uri);
+    names.teamFiles.delete(e.uri);
   }
 }
 
