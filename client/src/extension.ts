@@ -17,6 +17,10 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     documentSelector: [
       { scheme: 'file', language: 'octopus-roles' },
       { scheme: 'untitled', language: 'octopus-roles' },
+      // Terraform modules (SPEC section 9), beside HashiCorp's extension: its language id when it is
+      // installed, the file pattern when it is not.
+      { scheme: 'file', language: 'terraform' },
+      { scheme: 'file', pattern: '**/*.tf' },
     ],
     outputChannel: output,
     initializationOptions: { settings: vscode.workspace.getConfiguration('octopusRoles') },
