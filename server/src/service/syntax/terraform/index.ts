@@ -9,7 +9,7 @@ import type { FrontEnd } from '../frontend';
 import { readSuppressions } from '../yaml/suppress';
 import { completionContext } from './context';
 import { TERRAFORM_EDITS } from './edits';
-import { initTerraform, terraformReady, withTree, type Node, type TerraformWasm } from './parser';
+import { initTerraform, parseTree, terraformReady, type SyntaxNode, type TerraformWasm } from './parser';
 import { readBlocks } from './read';
 import { blockOf, spanOf, type Block } from './values';
 
@@ -37,41 +37,32 @@ export function needsTerraformGrammar(uri: string, text: string): boolean {
 function parseTerraform(uri: string, text: string, kind: FileKind): ParsedFile {
   const base = { uri, syntax: 'terraform' as const, kind, module: moduleOf(uri), syntaxFindings: [], suppressions: readSuppressions(text) };
   if (!text.includes(PROVIDER)) return { ...base, docs: [], guessed: [] };
-  const read = withTree(text, (root) => {
-    const blocks: Block[] = [];
-    const guessed: Span[] = [];
-    collect(root, blocks, guessed);
-    return { ...readBlocks(blocks, uri), guessed };
-  });
-  if (!read) return { ...base, docs: [] as Doc[], guessed: [] };
-  return { ...base, docs: read.docs, lookups: read.lookups, guessed: read.guessed };
+  const root = parseTree(text);
+  if (!root) return { ...base, docs: [] as Doc[], guessed: [] };
+  const blocks: Block[] = [];
+  const guessed: Span[] = [];
+  collect(root, text, blocks, guessed);
+  const read = readBlocks(blocks, uri);
+  return { ...base, docs: read.docs, lookups: read.lookups, guessed };
 }
 
 /**
  * The top-level blocks of a file, also those the grammar kept inside an error node, and the spans where
  * it recovered from an error.
  */
-function collect(n: Node, blocks: Block[], guessed: Span[]): void {
+function collect(n: SyntaxNode, text: string, blocks: Block[], guessed: Span[]): void {
   for (const c of n.children) {
-    if (!c) continue;
     if (c.type === 'block') {
-      if (c.hasError) markErrors(c, guessed);
-      const b = blockOf(c);
+      // What the grammar made of a resource with an error is a guess as a whole (a list cut short makes
+      // an empty role): no rule finding in it until it parses again.
+      if (c.hasError) guessed.push(spanOf(c));
+      const b = blockOf(c, text);
       if (b) blocks.push(b);
     } else if (c.type === 'body' || c.type === 'ERROR') {
       if (c.type === 'ERROR') guessed.push(spanOf(c));
-      collect(c, blocks, guessed);
+      collect(c, text, blocks, guessed);
     }
   }
-}
-
-function markErrors(n: Node, guessed: Span[]): void {
-  if (n.isError || n.isMissing) {
-    guessed.push(spanOf(n));
-    return;
-  }
-  if (!n.hasError) return;
-  for (const c of n.children) if (c) markErrors(c, guessed);
 }
 
 export const TERRAFORM_FRONT_END: FrontEnd = {

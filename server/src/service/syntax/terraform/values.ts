@@ -4,7 +4,7 @@
  * tree-sitter nodes of the Terraform grammar; nothing here knows the Octopus provider.
  */
 import type { KeyRef, Span } from '../../model/types';
-import type { Node } from './parser';
+import type { SyntaxNode as Node } from './parser';
 
 export type Value =
   /** A string without interpolation; `span` includes the quotes. */
@@ -23,47 +23,55 @@ export type Value =
 /** Root names of references that are never a resource. */
 const NOT_RESOURCES = new Set(['var', 'local', 'module', 'each', 'count', 'path', 'terraform', 'self']);
 
-export const spanOf = (n: Node): Span => ({ start: n.startIndex, end: n.endIndex });
+export const spanOf = (n: Node): Span => ({ start: n.start, end: n.end });
 
-/** The value of an `expression` node. */
-export function valueOf(expr: Node): Value {
+/** The source text of a node. */
+const textOf = (n: Node, text: string): string => text.slice(n.start, n.end);
+
+/** The value of an `expression` node of `text`; a list inside a list is computed (nothing reads one). */
+export function valueOf(expr: Node, text: string, nested = false): Value {
   const span = spanOf(expr);
-  const first = expr.namedChild(0);
-  if (!first) return computed(expr);
-  if (expr.namedChildCount === 1 && first.type === 'literal_value') {
-    const lit = first.namedChild(0);
-    if (lit?.type === 'string_lit') return stringOf(lit) ?? computed(expr);
+  const first = expr.children[0];
+  const only = expr.children.length === 1;
+  if (!first) return computed(expr, text);
+  if (only && first.type === 'literal_value') {
+    const lit = first.children[0];
+    if (lit?.type === 'string_lit') return stringOf(lit, text) ?? computed(expr, text);
     if (lit?.type === 'null_lit') return { type: 'null', span };
-    return computed(expr);
+    return computed(expr, text);
   }
-  if (expr.namedChildCount === 1 && first.type === 'template_expr') {
-    const quoted = first.namedChild(0);
-    if (quoted?.type === 'quoted_template') return stringOf(quoted) ?? computed(expr);
-    return computed(expr);
+  if (only && first.type === 'template_expr') {
+    const quoted = first.children[0];
+    if (quoted?.type === 'quoted_template') return stringOf(quoted, text) ?? computed(expr, text);
+    return computed(expr, text);
   }
-  if (expr.namedChildCount === 1 && first.type === 'collection_value') {
-    const tuple = first.namedChild(0);
-    if (tuple?.type !== 'tuple') return computed(expr);
+  if (only && first.type === 'collection_value') {
+    const tuple = first.children[0];
+    if (tuple?.type !== 'tuple' || nested) return computed(expr, text);
     const items: Value[] = [];
-    for (const c of tuple.namedChildren) if (c && c.type === 'expression') items.push(valueOf(c));
+    for (const c of tuple.children) if (c.type === 'expression') items.push(valueOf(c, text, true));
     return { type: 'list', items, span };
   }
-  if (first.type === 'variable_expr') return referenceOf(expr) ?? computed(expr);
-  return computed(expr);
+  if (first.type === 'variable_expr') return referenceOf(expr, text) ?? computed(expr, text);
+  return computed(expr, text);
 }
 
-function computed(n: Node): Value {
-  return { type: 'computed', text: n.text, span: spanOf(n) };
+function computed(n: Node, text: string): Value {
+  return { type: 'computed', text: textOf(n, text), span: spanOf(n) };
 }
 
 /** A quoted string without interpolation or directives, unescaped; undefined for a template. */
-function stringOf(n: Node): Value | undefined {
+function stringOf(n: Node, text: string): Value | undefined {
+  if (n.type === 'string_lit') {
+    // Read whole (the tree does not descend into it): the text between its quotes.
+    if (n.end - n.start < 2 || text[n.start] !== '"' || text[n.end - 1] !== '"') return undefined;
+    return { type: 'string', value: unescape(text.slice(n.start + 1, n.end - 1)), span: spanOf(n) };
+  }
   let value = '';
   for (const c of n.children) {
-    if (!c) continue;
     if (c.type === 'quoted_template_start' || c.type === 'quoted_template_end') continue;
     if (c.type !== 'template_literal') return undefined;
-    value += unescape(c.text);
+    value += unescape(textOf(c, text));
   }
   return { type: 'string', value, span: spanOf(n) };
 }
@@ -82,20 +90,20 @@ function unescape(raw: string): string {
 }
 
 /** `TYPE.NAME.rest` or `data.TYPE.NAME.rest`, when neither the resource nor the data source is indexed. */
-function referenceOf(expr: Node): Value | undefined {
-  const parts = expr.namedChildren.filter((c): c is Node => c !== null);
-  const root = parts[0].text;
+function referenceOf(expr: Node, text: string): Value | undefined {
+  const parts = expr.children;
+  const root = textOf(parts[0], text);
   if (NOT_RESOURCES.has(root)) return undefined;
   const steps = root === 'data' ? 2 : 1;
   const names: string[] = [root];
   for (let i = 1; i <= steps; i++) {
     const p = parts[i];
     if (!p || p.type !== 'get_attr') return undefined;
-    names.push(p.text.slice(1).trim());
+    names.push(textOf(p, text).slice(1).trim());
   }
   const restNodes = parts.slice(steps + 1);
-  const path = restNodes.map((n) => n.text.replace(/^\./, '')).join('.').replace(/\.\[/g, '[');
-  return { type: 'reference', address: names.join('.'), path, text: expr.text, span: spanOf(expr) };
+  const path = restNodes.map((n) => textOf(n, text).replace(/^\./, '')).join('.').replace(/\.\[/g, '[');
+  return { type: 'reference', address: names.join('.'), path, text: textOf(expr, text), span: spanOf(expr) };
 }
 
 /** The attributes and nested blocks of a block's body. */
@@ -114,36 +122,38 @@ export interface Block {
   readonly body: Body;
 }
 
-/** Reads a `block` node (its nested blocks too). */
-export function blockOf(n: Node): Block | undefined {
-  const id = n.namedChild(0);
+/** How deep nested blocks are read; the provider's resources nest one level (`user_role`, `dynamic`/`content`). */
+const MAX_BLOCK_DEPTH = 3;
+
+/** Reads a `block` node of `text` (its nested blocks too, to a depth that bounds the recursion). */
+export function blockOf(n: Node, text: string, depth = 0): Block | undefined {
+  const id = n.children[0];
   if (!id || id.type !== 'identifier') return undefined;
   const labels: string[] = [];
   let body: Body = { attributes: new Map(), blocks: [] };
-  for (const c of n.namedChildren) {
-    if (!c) continue;
+  for (const c of n.children.slice(1)) {
     if (c.type === 'string_lit') {
-      const s = stringOf(c);
-      labels.push(s && s.type === 'string' ? s.value : c.text);
-    } else if (c.type === 'identifier' && c !== id && c.startIndex !== id.startIndex) labels.push(c.text);
-    else if (c.type === 'body') body = bodyOf(c);
+      const s = stringOf(c, text);
+      labels.push(s && s.type === 'string' ? s.value : textOf(c, text));
+    } else if (c.type === 'identifier') labels.push(textOf(c, text));
+    else if (c.type === 'body' && depth < MAX_BLOCK_DEPTH) body = bodyOf(c, text, depth);
   }
-  return { type: id.text, labels, span: spanOf(n), typeSpan: spanOf(id), body };
+  return { type: textOf(id, text), labels, span: spanOf(n), typeSpan: spanOf(id), body };
 }
 
-function bodyOf(n: Node): Body {
+function bodyOf(n: Node, text: string, depth: number): Body {
   const attributes = new Map<string, { key: KeyRef; value: Value }>();
   const blocks: Block[] = [];
-  for (const c of n.namedChildren) {
-    if (!c) continue;
+  for (const c of n.children) {
     if (c.type === 'attribute') {
-      const id = c.namedChild(0);
-      const expr = c.namedChildren.find((x) => x?.type === 'expression');
-      if (!id || !expr) continue;
-      const key: KeyRef = { key: id.text, keySpan: spanOf(id), pairSpan: spanOf(c) };
-      if (!attributes.has(id.text)) attributes.set(id.text, { key, value: valueOf(expr) });
+      const id = c.children[0];
+      const expr = c.children.find((x) => x.type === 'expression');
+      if (!id || id.type !== 'identifier' || !expr) continue;
+      const name = textOf(id, text);
+      const key: KeyRef = { key: name, keySpan: spanOf(id), pairSpan: spanOf(c) };
+      if (!attributes.has(name)) attributes.set(name, { key, value: valueOf(expr, text) });
     } else if (c.type === 'block') {
-      const b = blockOf(c);
+      const b = blockOf(c, text, depth + 1);
       if (b) blocks.push(b);
     }
   }
