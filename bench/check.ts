@@ -35,7 +35,8 @@ function child(code: string, dir: string): Sample {
 const FLOOR = `
 const { promises: fs } = require('node:fs');
 const { parseAllDocuments } = require('yaml');
-const { findWorkspaceFiles, forEachLimited } = require('./out/server/src/node/files.js');
+const { findWorkspaceFiles } = require('./out/server/src/node/walk.js');
+const { forEachLimited } = require('./out/server/src/node/files.js');
 (async () => {
   const t = process.hrtime.bigint();
   const files = await findWorkspaceFiles([process.argv[1]]);

@@ -16,6 +16,9 @@ const SLOW = new Map([
   ['fuzz.test.ts', 'property-based runs over generated workspaces'],
   ['fixes-property.test.ts', 'applies every quick fix to generated workspaces'],
   ['hostile.test.ts', 'the hostile corpus: megabyte inputs and deep nesting'],
+  ['loader.test.ts', 'folders on disk, named pipes, a configuration file of 30,000 keys'],
+  ['cli-fix-safety.test.ts', 'files on disk, and the shipped checker as a child process (| head -1)'],
+  ['cli-fix-fuzz.test.ts', 'check --fix on generated workspaces on disk'],
 ]);
 
 const files = readdirSync(join(root, 'test', 'unit'))

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 const require = createRequire(import.meta.url);
 
 const entries = [
-  { in: 'server/src/cli.ts', out: 'cli' },
+  { in: 'server/src/cli/index.ts', out: 'cli' },
   { in: 'server/src/server.ts', out: 'server' },
   { in: 'client/src/extension.ts', out: 'client' },
 ].filter((e) => existsSync(e.in));

@@ -94,10 +94,7 @@ const SYMBOL_KIND: Record<OutlineKind, SymbolKind> = {
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   // Files read late (an open `.tf` file once the Terraform grammar has loaded) get their diagnostics too.
-  const project = new Project(
-    (m) => connection.console.log(m),
-    (affected) => changed(affected),
-  );
+  const project = new Project((m) => connection.console.log(m), { late: (affected) => changed(affected) });
   let pull = false;
   let refreshSupport = false;
   let configurationSupport = false;
@@ -312,7 +309,7 @@ export function startServer(connection: Connection): void {
           else changed(await project.loadFromDisk(change.uri));
         }
         if (configChanged) {
-          await project.reloadConfig();
+          changed(await project.reloadConfig());
           pushConfigDiagnostics();
           changed(project.ws.uris());
         }
@@ -326,7 +323,7 @@ export function startServer(connection: Connection): void {
         const s = normaliseEditorSettings((params.settings as { octopusRoles?: unknown } | undefined)?.octopusRoles);
         for (const uri of project.folderUris()) project.setEditorSettings(uri, s);
       } else await fetchSettings();
-      await project.scan();
+      changed(await project.scan());
       changed(project.ws.uris());
     }),
   );

@@ -231,7 +231,7 @@ export const HOSTILE: readonly HostileInput[] = [
   },
   { name: 'self-link.role.yaml', what: 'a symbolic link to itself', special: 'self-link', boundMs: 50, codes: ['unreadable-file'], message: /symbolic links form a loop/, sees: '`unreadable-file`: "...: its symbolic links form a loop."' },
   { name: 'dangling-link.role.yaml', what: 'a symbolic link to nothing', special: 'dangling-link', boundMs: 50, codes: ['unreadable-file'], message: /symbolic link to a file that does not exist/, sees: '`unreadable-file`: "...: it is a symbolic link to a file that does not exist."' },
-  { name: 'fifo.role.yaml', what: 'a named pipe (FIFO) with a role file name', special: 'fifo', boundMs: 50, codes: ['unreadable-file'], message: /not a regular file/, sees: '`unreadable-file`: "...: it is not a regular file." (it is never opened, so no read blocks)' },
+  { name: 'fifo.role.yaml', what: 'a named pipe (FIFO) with a role file name', special: 'fifo', boundMs: 50, codes: ['unreadable-file'], message: /not a regular file/, sees: '`unreadable-file`: "...: it is not a regular file." (opened without blocking and closed as soon as `fstat` shows what it is, so no read blocks)' },
   {
     name: 'locked.role.yaml',
     what: 'a file without read permission',

@@ -33,8 +33,8 @@ describe('completion', () => {
 
   describe('keys', () => {
     it('offers the keys of the kind that are not present yet', () => {
-      checkCompletion('name: R\n$0\n', { exactly: ['description', 'spacePermissions', 'systemPermissions', 'kind'] }, 'r.role.yaml');
-      checkCompletion('name: S\nenvironments: [A]\n$0\n', { exactly: ['description', 'projects', 'projectGroups', 'tenants', 'kind'] }, 's.space.yaml');
+      checkCompletion('name: R\n$0\n', { exactly: ['description', 'spacePermissions', 'systemPermissions', 'builtIn', 'kind'] }, 'r.role.yaml');
+      checkCompletion('name: S\nenvironments: [A]\n$0\n', { exactly: ['description', 'projects', 'projectGroups', 'tenants', 'managers', 'kind'] }, 's.space.yaml');
     });
 
     it('offers assignment keys inside a long-form role assignment', () => {

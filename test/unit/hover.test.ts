@@ -7,7 +7,7 @@ describe('hover', () => {
     assert.equal(h.text, 'DeploymentCreate');
     assert.match(h.markdown, /^\*\*DeploymentCreate\*\* · space permission/);
     assert.match(h.markdown, /applies inside the space where the role is applied/);
-    assert.match(h.markdown, /Can be restricted by projects, environments, tenants\./);
+    assert.match(h.markdown, /Can be restricted by projects, environments, tenants, project groups \(a project group stands for its projects\)\./);
     assert.match(h.markdown, /Built-in roles that grant it: .*Deployment Creator/);
   });
 

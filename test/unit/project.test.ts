@@ -70,7 +70,11 @@ describe("the server's project (files, settings, exclusions)", () => {
       assert.deepEqual([...(await project.loadFromDisk(link))], []);
       assert.deepEqual([...(await project.loadFromDisk(pathToUri(path.join(outside, 'secret.role.yaml'))))], []);
       assert.equal(project.ws.size, 3);
-      assert.equal(project.configDiagnostics().size, 0, 'the linked configuration file is not read');
+      // The linked configuration file is not read: a finding says why, and its rule setting does not apply.
+      const configs = [...project.configDiagnostics().values()];
+      assert.deepEqual(configs.map((c) => [c.text, c.diagnostics.map((d) => d.code)]), [['', ['unreadable-file']]]);
+      assert.match(configs[0].diagnostics[0].message, /outside the repository/);
+      assert.equal(project.settingsFor(pathToUri(path.join(dir, 'roles/r.role.yaml'))).rules['empty-role'], undefined);
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }

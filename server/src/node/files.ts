@@ -1,44 +1,97 @@
 /**
- * File-system access shared by the checker and the language server: finding the role, team and space
- * files of a workspace and reading them safely. The language service itself never touches the disk.
+ * Reading one file from a workspace safely: the checker and the language server both read every role,
+ * team, space and configuration file through `readSafely`. The language service itself never touches
+ * the disk.
  */
-import { promises as fs, type Dirent } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAME, fileTooLarge, kindOfPath, unreadableFile, type Diagnostic } from '../service';
+import { fileTooLarge, unreadableFile, type Diagnostic } from '../service';
 
 /** The outcome of reading one file: its text, or the diagnostic that explains why it is not analysed. */
 export type ReadResult = { readonly text: string } | { readonly problem: Diagnostic };
 
+/** A file read from disk: `id` names the file itself (device and inode), so a second path to it is known. */
+export type ReadOutcome = ({ readonly text: string } | { readonly problem: Diagnostic }) & { readonly id?: string };
+
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads a file as UTF-8 text. A file over `maxFileSize` bytes is not read at all; binary data (a NUL
- * byte), invalid UTF-8 and I/O errors give `unreadable-file`. A byte-order mark is dropped, as editors do.
+ * Flags for opening a file to read: never block on a named pipe or a device (O_NONBLOCK; a regular
+ * file's reads are unaffected), never make a terminal ours, and never follow a link in the last component
+ * (callers pass the real path they checked, so a link swapped in since then fails instead of leading out).
  */
-export async function readWorkspaceFile(file: string, maxFileSize: number): Promise<ReadResult> {
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0) | (constants.O_NOFOLLOW ?? 0);
+
+/**
+ * Reads a file as UTF-8 text with one open, fstat, read and close. Only a regular file is read; one over
+ * `maxBytes` is not read at all (`file-too-large`); binary data (a NUL byte), invalid UTF-8 and I/O errors
+ * give `unreadable-file`. A byte-order mark is dropped, as editors do. `file` should be a real path
+ * (links resolved): a symbolic link in its last component is refused.
+ */
+export function readSafely(file: string, maxBytes: number): ReadOutcome {
+  let fd: number;
   try {
-    const stat = await fs.stat(file);
-    if (!stat.isFile()) return { problem: unreadableFile('it is not a regular file') };
-    if (stat.size > maxFileSize) return { problem: fileTooLarge(stat.size, maxFileSize) };
-    const bytes = await fs.readFile(file);
-    if (bytes.length > maxFileSize) return { problem: fileTooLarge(bytes.length, maxFileSize) };
-    return decodeText(bytes);
+    fd = openSync(file, READ_FLAGS);
   } catch (err) {
-    const dangling = (err as NodeJS.ErrnoException).code === 'ENOENT' && (await fs.lstat(file).catch(() => undefined))?.isSymbolicLink();
-    return { problem: unreadableFile(dangling ? 'it is a symbolic link to a file that does not exist' : ioReason(err)) };
+    // The path was a real one when it was resolved; a link now means it was swapped since.
+    const swapped = (err as NodeJS.ErrnoException).code === 'ELOOP';
+    return { problem: unreadableFile(swapped ? 'it became a symbolic link while it was being read' : ioReason(err)) };
+  }
+  try {
+    const stat = fstatSync(fd);
+    // Device and inode as numbers: exact up to 2^53, far beyond the inode numbers file systems hand out.
+    const id = `${stat.dev}:${stat.ino}`;
+    if (!stat.isFile()) return { id, problem: unreadableFile(stat.isDirectory() ? 'it is a directory' : 'it is not a regular file') };
+    const size = stat.size;
+    if (size > maxBytes) return { id, problem: fileTooLarge(size, maxBytes) };
+    // One byte more than the limit, so that a file that grew since fstat is still caught.
+    const buffer = Buffer.allocUnsafe(Math.min(size, maxBytes) + 1);
+    // Read until the size fstat gave (one read, normally) or the buffer is full, which means the file
+    // grew; no extra read to see the end.
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length >= size && length < buffer.length) break;
+    }
+    if (length > maxBytes) return { id, problem: fileTooLarge(length, maxBytes) };
+    return { id, ...decodeText(buffer.subarray(0, length)) };
+  } catch (err) {
+    return { problem: unreadableFile(ioReason(err)) };
+  } finally {
+    closeSync(fd);
   }
 }
 
 /**
- * Runs `task` over `items` with at most `concurrency` in flight: enough to keep the disk busy, few enough
- * never to run out of file descriptors (a workspace of 50,000 files opened at once does).
+ * Reads a workspace file by any path to it: resolves its links first (a dangling link or a loop is
+ * `unreadable-file`), then reads the real file with `readSafely`.
  */
-export async function forEachLimited<T>(items: readonly T[], task: (item: T) => Promise<void>, concurrency = 32): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await task(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+export async function readWorkspaceFile(file: string, maxFileSize: number): Promise<ReadResult> {
+  const real = realPath(file);
+  if (typeof real !== 'string') return { problem: unreadableFile(real.reason) };
+  const read = readSafely(real, maxFileSize);
+  return 'text' in read ? { text: read.text } : { problem: read.problem };
+}
+
+/** The real path of `p` (every link resolved, one system call), or why there is none. */
+export function realPath(p: string): string | { reason: string } {
+  try {
+    return realpathSync.native(p);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { reason: code === 'ENOENT' ? linkOrGone(p) : ioReason(err) };
+  }
+}
+
+function linkOrGone(p: string): string {
+  try {
+    realpathSync.native(path.dirname(p));
+    return 'it is a symbolic link to a file that does not exist';
+  } catch {
+    return 'it no longer exists';
+  }
 }
 
 /** Decodes bytes as UTF-8 text, or explains why they are not text. */
@@ -68,7 +121,8 @@ function badUtf8Offset(bytes: Uint8Array): number {
   return lo;
 }
 
-function ioReason(err: unknown): string {
+/** Why an I/O call failed, in words. */
+export function ioReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'EACCES':
@@ -80,113 +134,26 @@ function ioReason(err: unknown): string {
       return 'it is a directory';
     case 'ELOOP':
       return 'its symbolic links form a loop';
+    case 'ENXIO':
+      return 'it is not a regular file';
     default:
       return err instanceof Error ? err.message : String(err);
   }
 }
 
-/** Folders never searched: dependencies and dot-folders (.git, .vscode, ...). */
-export function isSkippedFolder(name: string): boolean {
-  return name === 'node_modules' || name.startsWith('.');
+/** True when the real path `real` is `root` or below it (both real paths). */
+export function isInside(real: string, root: string): boolean {
+  return real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
 
 /**
- * Every role, team and space file below `roots`, each once, in a stable order. Symbolic links are
- * followed only when their target stays inside one of the roots, and every real folder is visited once,
- * so link loops end. Folders that cannot be listed, and links that lead out of the roots, are reported
- * through `onSkip`.
+ * Runs `task` over `items` with at most `concurrency` in flight: enough to keep the disk busy, few enough
+ * never to run out of file descriptors (a workspace of 50,000 files opened at once does).
  */
-export async function findWorkspaceFiles(roots: readonly string[], onSkip?: (dir: string, reason: string) => void): Promise<string[]> {
-  const realRoots = await realPaths(roots);
-  const inside = (real: string) => isInside(real, realRoots);
-  const seenDirs = new Set<string>();
-  const files = new Set<string>();
-  const walk = async (dir: string): Promise<void> => {
-    let real: string;
-    try {
-      real = await fs.realpath(dir);
-    } catch (err) {
-      onSkip?.(dir, ioReason(err));
-      return;
-    }
-    if (seenDirs.has(real) || !inside(real)) return;
-    seenDirs.add(real);
-    let entries: Dirent[];
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch (err) {
-      onSkip?.(dir, ioReason(err));
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!isSkippedFolder(entry.name)) await walk(full);
-      } else if (entry.isSymbolicLink()) {
-        let target: string;
-        try {
-          target = await fs.realpath(full);
-        } catch {
-          if (kindOfPath(entry.name)) files.add(full); // a dangling or looping link: reported as unreadable
-          continue;
-        }
-        const stat = await fs.stat(full).catch(() => undefined);
-        if (!inside(target)) {
-          if (stat?.isDirectory() ? !isSkippedFolder(entry.name) : kindOfPath(entry.name)) onSkip?.(full, `a symbolic link to ${target}, outside the workspace: not followed`);
-          continue;
-        }
-        if (stat?.isDirectory()) {
-          if (!isSkippedFolder(entry.name)) await walk(full);
-        } else if (kindOfPath(entry.name)) files.add(full);
-      } else if (kindOfPath(entry.name)) {
-        files.add(full);
-      }
-    }
+export async function forEachLimited<T>(items: readonly T[], task: (item: T) => Promise<void>, concurrency = 32): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]);
   };
-  for (const root of roots) await walk(path.resolve(root));
-  return [...files];
-}
-
-async function realPaths(roots: readonly string[]): Promise<string[]> {
-  return Promise.all(roots.map(async (r) => fs.realpath(r).catch(() => path.resolve(r))));
-}
-
-function isInside(real: string, realRoots: readonly string[]): boolean {
-  return realRoots.some((root) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
-}
-
-/**
- * False when `file`, with its symbolic links resolved, lies outside every one of `roots`: such a file is
- * not read, as `findWorkspaceFiles` does not list it. A path that does not resolve (gone, a dangling link,
- * a loop) counts as inside, so that reading it reports the problem.
- */
-export async function staysInside(file: string, roots: readonly string[]): Promise<boolean> {
-  const real = await fs.realpath(file).catch(() => undefined);
-  return real === undefined || isInside(real, await realPaths(roots));
-}
-
-/**
- * The configuration file that applies to `start`: `.octopus-roles.yaml` in that folder or the nearest
- * folder above it, stopping at a repository root (a folder with `.git`).
- */
-export async function findConfigFile(start: string): Promise<string | undefined> {
-  let dir = path.resolve(start);
-  for (;;) {
-    const candidate = path.join(dir, CONFIG_FILE_NAME);
-    if (await exists(candidate)) return candidate;
-    if (await exists(path.join(dir, '.git'))) return undefined;
-    const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.access(p);
-    return true;
-  } catch {
-    return false;
-  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

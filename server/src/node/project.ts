@@ -1,39 +1,64 @@
 /**
- * The language server's view of the workspace: which files belong to it, where their text comes from
- * (the editor's for open files, the disk's for the rest) and which settings apply. Protocol-free, so
- * that the server stays a switchboard and this logic can be tested on its own.
+ * The one loader: turns folders (and files named on a command line) into a workspace, for the checker and
+ * the language server alike. It decides which files belong (kinds, skipped folders, `exclude`), where
+ * their text comes from (the editor's for open files, the disk's for the rest), which configuration
+ * applies to each, and it reads each real file once. Workspace keys are `file:` URIs everywhere; only the
+ * checker turns them back into paths, to print them. Protocol-free, so that it can be tested on its own.
  */
-import { promises as fs } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  compileGlob,
   CONFIG_FILE_NAME,
   fileTooLarge,
-  compileGlob,
   isTerraformPath,
   kindOfPath,
+  mergeSettings,
   needsTerraformGrammar,
   terraformReady,
-  mergeSettings,
-  parseConfig,
+  unreadableFile,
   Workspace,
   type Diagnostic,
   type EditorSettings,
   type Glob,
   type Settings,
 } from '../service';
-import { findWorkspaceFiles, forEachLimited, isSkippedFolder, readWorkspaceFile, staysInside } from './files';
+import { ConfigSet, excludingConfig, hasConfigEntry, readConfig, relativeSlashed, repositoryRoot, type LoadedConfig } from './configs';
+import { isInside, readSafely, realPath, type ReadOutcome } from './files';
 import { ensureTerraform } from './terraform';
+import { isSkippedFolder, Slicer, walkFolders } from './walk';
 
 interface Folder {
   readonly uri: string;
   readonly path: string;
+  /** Its real path: links into it are followed, links out of it are not. */
+  readonly real: string;
+  /** The repository root: configuration files are looked for up to here. */
+  readonly top: string;
+  /** The repository root's real path: a configuration file must resolve inside it. */
+  readonly bound: string;
   editor: EditorSettings;
   excludes: Glob[];
-  configPath?: string;
-  config?: Partial<Settings>;
-  configDiagnostics: Diagnostic[];
-  configText: string;
+  /** A folder that holds files named one by one (the checker's file arguments); it is not walked. */
+  readonly only: boolean;
+}
+
+/** How a project is set up beyond its folders; the checker uses these, the server the defaults. */
+export interface ProjectOptions {
+  /** Use this configuration file for every file instead of discovering them (`check --config`). */
+  readonly config?: string;
+  /** Settings over everything else (`check --max-file-size`). */
+  readonly overrides?: Partial<Settings>;
+  /** Where configuration discovery may stop when no repository root is found (the checker's cwd). */
+  readonly fallbackTop?: string;
+  /** Told about each folder, link or file left out, and why; by default written to the log. */
+  readonly onSkip?: (where: string, reason: string) => void;
+  /**
+   * Told about the files affected by a change that completes after the call that caused it: an open `.tf`
+   * file is read once the Terraform grammar has loaded.
+   */
+  readonly late?: (affected: Set<string>) => void;
 }
 
 export function uriToPath(uri: string): string | undefined {
@@ -52,147 +77,259 @@ export class Project {
   readonly ws = new Workspace();
   private readonly folders: Folder[] = [];
   private readonly open = new Set<string>();
+  /** Files named one by one: always checked, whatever `exclude` says. */
+  private readonly named = new Map<string, string>();
+  private readonly configs = new ConfigSet();
+  private fixed: LoadedConfig | undefined;
+  private readonly reportedConfigs = new Set<string>();
+  /** The real file (device:inode) behind each URI read from disk, and the URI that holds each file. */
+  private readonly idOf = new Map<string, string>();
+  private readonly holder = new Map<string, string>();
+  private readonly settingsCache = new Map<string, Settings>();
+  private readonly onSkip: (where: string, reason: string) => void;
   /** Open `.tf` files whose text arrived before the Terraform grammar was loaded, latest text each. */
   private readonly waitingForTerraform = new Map<string, string>();
 
-  /**
-   * `late` receives the files affected by changes that complete after the call that caused them (an open
-   * `.tf` file read once the Terraform grammar has loaded).
-   */
   constructor(
     private readonly log: (message: string) => void,
-    private readonly late: (affected: Set<string>) => void = () => undefined,
-  ) {}
-
-  /** Loads the Terraform grammar; false (and a log line) when it cannot be loaded. */
-  private async terraform(): Promise<boolean> {
-    if (terraformReady()) return true;
-    try {
-      await ensureTerraform();
-      return true;
-    } catch (err) {
-      this.log(`cannot load the Terraform grammar, .tf files are not read: ${err instanceof Error ? err.message : String(err)}`);
-      return false;
-    }
+    private readonly options: ProjectOptions = {},
+  ) {
+    this.onSkip = options.onSkip ?? ((where, reason) => this.log(`skipped ${where}: ${reason}`));
   }
 
   /** Adds a workspace folder with its editor settings. Call `scan` afterwards. */
   addFolder(uri: string, editor: EditorSettings): void {
     const p = uriToPath(uri);
     if (!p) return;
-    this.folders.push({ uri, path: p, editor, excludes: editor.exclude.map(compileGlob), configDiagnostics: [], configText: '' });
+    this.folders.push(this.makeFolder(uri, p, editor, false));
+    this.settingsCache.clear();
+  }
+
+  /** Adds one file by path (a command-line argument): it is read whatever `exclude` says. Call `scan`. */
+  addFile(file: string): void {
+    const p = path.resolve(file);
+    const dir = path.dirname(p);
+    if (!this.folders.some((f) => f.path === dir)) this.folders.push(this.makeFolder(pathToUri(dir), dir, { rules: {}, maxFileSize: mergeSettings().maxFileSize, exclude: [] }, true));
+    this.named.set(pathToUri(p), p);
+    this.settingsCache.clear();
+  }
+
+  private makeFolder(uri: string, p: string, editor: EditorSettings, only: boolean): Folder {
+    const top = repositoryRoot(p, this.options.fallbackTop);
+    const real = realPath(p);
+    const bound = realPath(top);
+    return {
+      uri,
+      path: p,
+      real: typeof real === 'string' ? real : p,
+      top,
+      bound: typeof bound === 'string' ? bound : top,
+      editor,
+      excludes: editor.exclude.map(compileGlob),
+      only,
+    };
   }
 
   /** Forgets a workspace folder and the files that only it held. Returns the files affected. */
   removeFolder(uri: string): Set<string> {
-    const i = this.folders.findIndex((f) => f.uri === uri);
+    const i = this.folders.findIndex((f) => f.uri === uri && !f.only);
     if (i < 0) return new Set();
     const [gone] = this.folders.splice(i, 1);
+    this.settingsCache.clear();
     const affected = new Set<string>();
     for (const file of [...this.ws.uris()]) {
       const p = uriToPath(file);
-      if (!p || this.open.has(file) || this.folderOf(file)) continue;
-      const rel = path.relative(gone.path, p);
-      if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
-      for (const u of this.ws.removeFile(file)) affected.add(u);
+      if (!p || this.open.has(file) || this.folderOf(file) || relativeSlashed(gone.path, p) === undefined) continue;
+      for (const u of this.forget(file)) affected.add(u);
       affected.add(file);
     }
     return affected;
   }
 
   folderUris(): string[] {
-    return this.folders.map((f) => f.uri);
+    return this.folders.filter((f) => !f.only).map((f) => f.uri);
   }
 
   /** Replaces a folder's editor settings. */
   setEditorSettings(folderUri: string, editor: EditorSettings): void {
-    const f = this.folders.find((x) => x.uri === folderUri);
+    const f = this.folders.find((x) => x.uri === folderUri && !x.only);
     if (!f) return;
     f.editor = editor;
     f.excludes = editor.exclude.map(compileGlob);
+    this.settingsCache.clear();
   }
 
   private folderOf(uri: string): Folder | undefined {
     const p = uriToPath(uri);
-    if (!p) return undefined;
+    return p === undefined ? undefined : this.folderOfPath(p);
+  }
+
+  private folderOfPath(p: string): Folder | undefined {
     let best: Folder | undefined;
     for (const f of this.folders) {
-      const rel = path.relative(f.path, p);
-      if (!rel.startsWith('..') && !path.isAbsolute(rel) && (!best || f.path.length > best.path.length)) best = f;
+      if ((p === f.path || relativeSlashed(f.path, p) !== undefined) && (!best || f.path.length > best.path.length)) best = f;
     }
     return best;
   }
 
-  /** The settings that apply to a file: editor settings, overridden by `.octopus-roles.yaml`. */
-  settingsFor(uri: string): Settings {
-    const f = this.folderOf(uri);
-    if (!f) return mergeSettings({});
-    return mergeSettings(f.editor, f.config ?? {});
+  /** The configuration files that apply to a file, outermost first. */
+  private chainOf(p: string, f: Folder): LoadedConfig[] {
+    if (this.fixed) return [this.fixed];
+    return this.configs.chain(path.dirname(p), f.top);
   }
 
   /**
-   * True when the file is one of ours: not below `node_modules` or a dot-folder (which the scan skips, so
-   * a file watcher's event there must not bring it in either) and not excluded by `octopusRoles.exclude`.
+   * The settings that apply to a file: its folder's editor settings, then each configuration file from
+   * the repository root down to the file's folder, key by key, then the command line's overrides.
    */
-  accepts(uri: string): boolean {
-    if (!kindOfPath(uri)) return false;
-    if (isTerraformPath(uri) && this.settingsFor(uri).terraform === false) return false;
-    const f = this.folderOf(uri);
-    if (!f) return true;
-    const rel = path.relative(f.path, uriToPath(uri)!).split(path.sep).join('/');
-    if (rel.split('/').slice(0, -1).some(isSkippedFolder)) return false;
-    return !f.excludes.some((re) => re.test(rel));
+  settingsFor(uri: string): Settings {
+    return this.settingsForPath(uriToPath(uri));
   }
 
-  /** Reads every folder's configuration and files. Returns the files of the workspace. */
+  private settingsForPath(p: string | undefined): Settings {
+    const f = p === undefined ? undefined : this.folderOfPath(p);
+    if (!p || !f) return mergeSettings(this.options.overrides ?? {});
+    const key = `${f.path}\0${path.dirname(p)}`;
+    let settings = this.settingsCache.get(key);
+    if (!settings) {
+      settings = mergeSettings(f.editor, ...this.chainOf(p, f).map((c) => c.keys), this.options.overrides ?? {});
+      this.settingsCache.set(key, settings);
+    }
+    return settings;
+  }
+
+  /**
+   * True when the file is one of ours: a role, team or space file, not below `node_modules` or a
+   * dot-folder (which the scan skips, so a file watcher's event there must not bring it in either), and
+   * not excluded: by the `exclude` of the nearest configuration file that sets one (globs relative to that
+   * file's folder), or, where none does, by the editor's `octopusRoles.exclude`. Files named one by one on
+   * the command line are always ours.
+   */
+  accepts(uri: string): boolean {
+    return this.acceptsPath(uri, uriToPath(uri));
+  }
+
+  private acceptsPath(uri: string, p: string | undefined): boolean {
+    if (!kindOfPath(uri)) return false;
+    // `terraform: false` (or `octopusRoles.terraform.enable`) turns Terraform files off (SPEC section 9).
+    if (isTerraformPath(uri) && this.settingsForPath(p).terraform === false) return false;
+    if (this.named.has(uri)) return true;
+    const f = p === undefined ? undefined : this.folderOfPath(p);
+    if (!p || !f) return true;
+    const rel = relativeSlashed(f.path, p);
+    if (rel === undefined || rel.split('/').slice(0, -1).some(isSkippedFolder)) return false;
+    const config = excludingConfig(this.chainOf(p, f));
+    if (config) {
+      const own = relativeSlashed(config.dir, p);
+      return own === undefined || !config.excludes.some((g) => g.test(own));
+    }
+    return !f.excludes.some((g) => g.test(rel));
+  }
+
+  /**
+   * Reads every folder's configuration files and role, team and space files, and forgets files that are
+   * no longer there or no longer belong. Returns the files whose diagnostics may have changed.
+   */
   async scan(): Promise<Set<string>> {
     const affected = new Set<string>();
-    for (const f of this.folders) {
-      await this.loadConfig(f);
-      const files = await findWorkspaceFiles([f.path], (dir, reason) => this.log(`skipped ${dir}: ${reason}`));
-      const uris = files.map(pathToUri).filter((uri) => this.accepts(uri) && !this.open.has(uri));
-      await forEachLimited(uris, async (uri) => {
-        for (const u of await this.loadFromDisk(uri)) affected.add(u);
-      });
+    const slicer = new Slicer();
+    const walked = this.folders.filter((f) => !f.only);
+    const { files, configFolders } = await walkFolders(
+      walked.map((f) => f.path),
+      this.onSkip,
+      walked.map((f) => f.real),
+      slicer,
+    );
+    this.loadConfigs(configFolders);
+    // Files reached without a link first, so that a file also reached through a link keeps its own name.
+    const ordered = [...files.filter((f) => !f.linked), ...files.filter((f) => f.linked)];
+    for (const p of this.named.values()) ordered.push({ path: p, real: p, linked: true });
+    const loaded = new Set<string>();
+    const before = [...this.ws.uris()];
+    this.idOf.clear();
+    this.holder.clear();
+    for (const found of ordered) {
+      await slicer.maybeYield();
+      const uri = pathToUri(found.path);
+      if (loaded.has(uri) || this.open.has(uri) || !this.acceptsPath(uri, found.path)) continue;
+      if (!this.named.has(uri) && !this.folderOfPath(found.path)) continue;
+      const read = found.linked ? this.readByPath(found.path) : readSafely(found.real, this.settingsForPath(found.path).maxFileSize);
+      if ('text' in read && needsTerraformGrammar(uri, read.text) && !(await this.terraform())) continue;
+      if (!this.claim(uri, read)) continue;
+      loaded.add(uri);
+      for (const u of 'text' in read ? this.ws.setFile(uri, read.text) : this.ws.setProblem(uri, read.problem)) affected.add(u);
     }
-    // Terraform files that a changed setting turned off.
-    for (const uri of [...this.ws.uris()]) {
-      if (isTerraformPath(uri) && !this.accepts(uri)) for (const u of this.ws.removeFile(uri).add(uri)) affected.add(u);
+    for (const uri of this.open) if (this.ws.has(uri)) loaded.add(uri);
+    for (const uri of before) {
+      if (loaded.has(uri)) continue;
+      for (const u of this.ws.removeFile(uri)) affected.add(u);
+      affected.add(uri);
     }
     return affected;
   }
 
-  private async loadConfig(f: Folder): Promise<void> {
-    // Only the folder's own file: the server reads nothing outside the workspace folders.
-    const candidate = path.join(f.path, CONFIG_FILE_NAME);
-    const isFile = (await fs.stat(candidate).catch(() => undefined))?.isFile() && (await staysInside(candidate, [f.path]));
-    f.configPath = isFile ? candidate : undefined;
-    f.config = undefined;
-    f.configDiagnostics = [];
-    if (!f.configPath) return;
-    const text = await fs.readFile(f.configPath, 'utf8').catch(() => undefined);
-    if (text === undefined) return;
-    const parsed = parseConfig(text);
-    f.configText = text;
-    f.config = { rules: parsed.settings.rules, ...(/\bmaxFileSize\s*:/.test(text) ? { maxFileSize: parsed.settings.maxFileSize } : {}) };
-    f.configDiagnostics = parsed.diagnostics;
+  private loadConfigs(configFolders: readonly string[]): void {
+    this.configs.clear();
+    this.settingsCache.clear();
+    this.fixed = this.options.config === undefined ? undefined : readConfig(path.resolve(this.options.config), undefined);
+    if (this.fixed) return;
+    for (const f of this.folders) this.configs.loadAbove(f.path, f.top, f.bound);
+    for (const f of this.folders.filter((x) => x.only)) if (hasConfigEntry(f.path)) this.configs.load(f.path, f.bound);
+    for (const dir of configFolders) {
+      const f = this.folderOfPath(dir);
+      if (f) this.configs.load(dir, f.bound);
+    }
   }
 
-  /** Diagnostics of the configuration files, by URI. */
+  /** Reads a file reached by a path that may hold links. */
+  private readByPath(p: string): ReadOutcome {
+    const real = realPath(p);
+    if (typeof real !== 'string') return { problem: unreadableFile(real.reason) };
+    return readSafely(real, this.settingsForPath(p).maxFileSize);
+  }
+
+  /**
+   * Records that `uri` holds the file it was read from. False when another URI already holds that same
+   * file (a hard link, or a path through a linked folder): one file is checked once, or its role would
+   * be a duplicate of itself.
+   */
+  private claim(uri: string, read: ReadOutcome): boolean {
+    if (read.id === undefined) return true;
+    const other = this.holder.get(read.id);
+    if (other !== undefined && other !== uri && this.ws.has(other)) {
+      this.onSkip(uriToPath(uri) ?? uri, `the same file as ${uriToPath(other) ?? other}, which is checked`);
+      return false;
+    }
+    const old = this.idOf.get(uri);
+    if (old !== undefined && this.holder.get(old) === uri) this.holder.delete(old);
+    this.idOf.set(uri, read.id);
+    this.holder.set(read.id, uri);
+    return true;
+  }
+
+  /** Diagnostics of the configuration files, by URI; a file that is gone is listed once with none. */
   configDiagnostics(): Map<string, { text: string; diagnostics: Diagnostic[] }> {
     const result = new Map<string, { text: string; diagnostics: Diagnostic[] }>();
-    for (const f of this.folders) if (f.configPath) result.set(pathToUri(f.configPath), { text: f.configText, diagnostics: f.configDiagnostics });
+    for (const c of this.fixed ? [this.fixed] : this.configs.all()) result.set(c.uri, { text: c.text, diagnostics: [...c.diagnostics] });
+    for (const uri of this.reportedConfigs) if (!result.has(uri)) result.set(uri, { text: '', diagnostics: [] });
+    this.reportedConfigs.clear();
+    for (const [uri, r] of result) if (r.diagnostics.length) this.reportedConfigs.add(uri);
     return result;
   }
 
-  /** True when the URI is a configuration file of some folder. */
+  /** True when the URI is a configuration file. */
   isConfig(uri: string): boolean {
     return uri.endsWith('/' + CONFIG_FILE_NAME);
   }
 
-  /** Re-reads the configuration files; every file's diagnostics may change. */
-  async reloadConfig(): Promise<void> {
-    for (const f of this.folders) await this.loadConfig(f);
+  /**
+   * Re-reads the configuration files, and with them the files: a changed `exclude` or `maxFileSize`
+   * changes which files are read and how. Returns the files whose diagnostics may have changed.
+   */
+  async reloadConfig(): Promise<Set<string>> {
+    const affected = await this.scan();
+    for (const uri of this.ws.uris()) affected.add(uri);
+    return affected;
   }
 
   /**
@@ -202,27 +339,33 @@ export class Project {
   async loadFromDisk(uri: string): Promise<Set<string>> {
     if (this.open.has(uri) || !this.accepts(uri)) return new Set();
     const p = uriToPath(uri);
-    if (!p) return new Set();
-    if (!this.folderOf(uri) || !(await staysInside(p, this.folders.map((f) => f.path)))) {
-      if (!this.ws.has(uri)) return new Set();
-      return this.ws.removeFile(uri).add(uri);
-    }
-    const read = await readWorkspaceFile(p, this.settingsFor(uri).maxFileSize);
-    if (this.open.has(uri)) return new Set(); // opened while we were reading
+    const f = p === undefined ? undefined : this.folderOfPath(p);
+    if (!p || !f) return this.forget(uri);
+    const real = realPath(p);
+    if (typeof real === 'string' && !this.named.has(uri) && !this.folders.some((x) => !x.only && isInside(real, x.real))) return this.forget(uri);
+    const read: ReadOutcome = typeof real === 'string' ? readSafely(real, this.settingsFor(uri).maxFileSize) : { problem: unreadableFile(real.reason) };
+    if ('problem' in read && !exists(p)) return this.forget(uri);
     // The grammar loads with the first file that uses the provider; without it such a file is not read.
     if ('text' in read && needsTerraformGrammar(uri, read.text) && (!(await this.terraform()) || this.open.has(uri))) return new Set();
-    if ('problem' in read) {
-      // Gone, or there: a dangling link or a link loop is there, and unreadable (lstat, not stat).
-      if ((await fs.lstat(p).catch(() => undefined)) === undefined) return this.ws.removeFile(uri);
-      return this.ws.setProblem(uri, read.problem);
-    }
-    return this.ws.setFile(uri, read.text);
+    if (!this.claim(uri, read)) return this.forget(uri);
+    return 'text' in read ? this.ws.setFile(uri, read.text) : this.ws.setProblem(uri, read.problem);
+  }
+
+  /** Removes a file from the model and from the record of which file each URI holds. */
+  private forget(uri: string): Set<string> {
+    const id = this.idOf.get(uri);
+    if (id !== undefined && this.holder.get(id) === uri) this.holder.delete(id);
+    this.idOf.delete(uri);
+    if (!this.ws.has(uri)) return new Set();
+    return this.ws.removeFile(uri).add(uri);
   }
 
   /** A file was deleted on disk. */
   deleted(uri: string): Set<string> {
     if (this.open.has(uri)) return new Set();
-    return this.ws.removeFile(uri);
+    const affected = this.forget(uri);
+    affected.delete(uri);
+    return affected;
   }
 
   /** The editor opened or changed a file: its text wins over the disk's. */
@@ -241,6 +384,18 @@ export class Project {
     return this.ws.setFile(uri, text);
   }
 
+  /** Loads the Terraform grammar; false (and a log line) when it cannot be loaded. */
+  private async terraform(): Promise<boolean> {
+    if (terraformReady()) return true;
+    try {
+      await ensureTerraform();
+      return true;
+    } catch (err) {
+      this.onSkip('the .tf files', `the Terraform grammar cannot be loaded: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+  }
+
   /** Reads an open `.tf` file once the grammar has loaded; nothing is affected until then. */
   private afterTerraform(uri: string, text: string): Set<string> {
     const first = this.waitingForTerraform.size === 0;
@@ -252,7 +407,7 @@ export class Project {
         if (!ok) return;
         const affected = new Set<string>();
         for (const [u, t] of waiting) if (this.open.has(u)) for (const a of this.edited(u, t)) affected.add(a);
-        this.late(affected);
+        this.options.late?.(affected);
       });
     }
     return new Set();
@@ -261,13 +416,26 @@ export class Project {
   /** The editor closed a file: the disk's version counts again (or none, if it is gone or excluded). */
   async closed(uri: string): Promise<Set<string>> {
     this.open.delete(uri);
-    if (!this.accepts(uri) || !this.folderOf(uri)) return this.ws.removeFile(uri);
     const p = uriToPath(uri);
-    if (!p || (await fs.lstat(p).catch(() => undefined)) === undefined) return this.ws.removeFile(uri);
+    if (!p || !this.accepts(uri) || !this.folderOfPath(p) || !exists(p)) return this.forget(uri);
     return this.loadFromDisk(uri);
   }
 
   isOpen(uri: string): boolean {
     return this.open.has(uri);
+  }
+
+  /** The configuration files read, for tools that list them (the checker prints their findings). */
+  configFiles(): readonly LoadedConfig[] {
+    return this.fixed ? [this.fixed] : this.configs.all();
+  }
+}
+
+function exists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
   }
 }

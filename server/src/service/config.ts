@@ -3,7 +3,7 @@
  * into one typed object. Settings are untrusted input: anything malformed is reported and replaced by
  * its default, never thrown.
  */
-import { isMap, isScalar, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { diagnosticOf as makeDiagnostic, isRuleCode, RULE_CODES, type RuleCode, type SeveritySetting } from './rules/registry';
 import { nearest } from './util/suggest';
 import type { Diagnostic } from './model/types';
@@ -12,7 +12,7 @@ export const CONFIG_FILE_NAME = '.octopus-roles.yaml';
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 
 const SEVERITIES: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
-const CONFIG_KEYS = ['rules', 'maxFileSize', 'terraform'];
+const CONFIG_KEYS = ['rules', 'maxFileSize', 'exclude', 'terraform'];
 
 /** The settings the service needs, already validated. */
 export interface Settings {
@@ -50,37 +50,70 @@ export function parseSize(value: unknown): number | undefined {
   return n > 0 ? n : undefined;
 }
 
-/** Reads `.octopus-roles.yaml`. Problems are returned as diagnostics on that file. */
-export function parseConfig(text: string): { settings: Settings; diagnostics: Diagnostic[] } {
+/** The keys a configuration file sets, each only when it is present and valid. */
+export interface ConfigKeys {
+  readonly rules?: Readonly<Partial<Record<RuleCode, SeveritySetting>>>;
+  readonly maxFileSize?: number;
+  /** Globs relative to the configuration file's folder. */
+  readonly exclude?: readonly string[];
+  readonly terraform?: boolean;
+}
+
+const MAX_SUGGESTED_CODES = 200;
+
+/** The longest glob accepted; a longer one is reported (in a configuration file) or dropped (in settings). */
+export const MAX_GLOB_LENGTH = 1000;
+
+/**
+ * Reads `.octopus-roles.yaml`. `keys` holds only what the file sets (a commented-out `maxFileSize` is not
+ * set), `settings` the same over the defaults. Problems are returned as diagnostics on that file.
+ *
+ * Linear in the size of the file: the parser's own duplicate-key check compares each key with every
+ * earlier one, so it is off and duplicates are found here with a set (a file of 30,000 keys took seconds).
+ */
+export function parseConfig(text: string): { settings: Settings; keys: ConfigKeys; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const rules: Partial<Record<RuleCode, SeveritySetting>> = {};
-  let maxFileSize = DEFAULT_MAX_FILE_SIZE;
-  let terraform: boolean | undefined;
-  const doc = parseDocument(text, { prettyErrors: false });
+  const keys: { rules?: Partial<Record<RuleCode, SeveritySetting>>; maxFileSize?: number; exclude?: string[]; terraform?: boolean } = {};
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   for (const e of doc.errors) {
     diagnostics.push(makeDiagnostic('yaml-syntax', { start: e.pos[0], end: e.pos[1] }, { detail: e.message.split('\n')[0] }));
   }
   const root = doc.contents as Node | null;
   const span = (n: Node | null | undefined) => (n?.range ? { start: n.range[0], end: n.range[1] } : { start: 0, end: 0 });
+  const duplicate = (seen: Set<string>, name: string, key: Node): boolean => {
+    if (!seen.has(name)) {
+      seen.add(name);
+      return false;
+    }
+    diagnostics.push(makeDiagnostic('yaml-syntax', span(key), { detail: `the key \`${name}\` is set twice; map keys must be unique` }));
+    return true;
+  };
   if (root && !(isScalar(root) && root.value === null)) {
     if (!isMap(root)) {
-      diagnostics.push(makeDiagnostic('invalid-value', span(root), { what: 'The configuration', expected: 'a mapping with `rules:` and `maxFileSize:`' }));
+      diagnostics.push(makeDiagnostic('invalid-value', span(root), { what: 'The configuration', expected: 'a mapping with `rules:`, `maxFileSize:` and `exclude:`' }));
     } else {
+      const seenKeys = new Set<string>();
+      let unknownCodes = 0;
       for (const pair of root.items) {
         const key = pair.key as Node;
         const keyName = isScalar(key) ? String(key.value) : '';
         const value = pair.value as Node | null;
+        if (duplicate(seenKeys, keyName, key)) continue;
         if (keyName === 'rules') {
           if (isScalar(value) && value.value === null) continue;
           if (!isMap(value)) {
             diagnostics.push(makeDiagnostic('invalid-value', span(value ?? key), { what: '`rules`', expected: 'a mapping of rule codes to severities' }));
             continue;
           }
+          const rules: Partial<Record<RuleCode, SeveritySetting>> = {};
+          const seenCodes = new Set<string>();
           for (const rp of value.items) {
             const rk = rp.key as Node;
             const code = isScalar(rk) ? String(rk.value) : '';
+            if (duplicate(seenCodes, code, rk)) continue;
             if (!isRuleCode(code)) {
-              const suggestion = nearest(code, RULE_CODES, 1)[0];
+              // Did-you-mean for the first unknown codes only, as for permission lists: the rest cost time, not help.
+              const suggestion = unknownCodes++ < MAX_SUGGESTED_CODES ? nearest(code, RULE_CODES, 1)[0] : undefined;
               diagnostics.push(
                 makeDiagnostic('unknown-key', span(rk), { key: code, where: '`rules`', suggestion, allowed: RULE_CODES }, { candidates: suggestion ? [suggestion] : [] }),
               );
@@ -94,13 +127,17 @@ export function parseConfig(text: string): { settings: Settings; diagnostics: Di
             }
             rules[code] = severity;
           }
+          keys.rules = rules;
         } else if (keyName === 'maxFileSize') {
           const size = isScalar(value) ? parseSize(value.value) : undefined;
           if (size === undefined) {
             diagnostics.push(makeDiagnostic('invalid-value', span(value ?? key), { what: '`maxFileSize`', expected: 'a positive size such as `2MB`, `512KB` or a number of bytes' }));
-          } else maxFileSize = size;
+          } else keys.maxFileSize = size;
+        } else if (keyName === 'exclude') {
+          const exclude = parseExclude(value, key, span, diagnostics);
+          if (exclude) keys.exclude = exclude;
         } else if (keyName === 'terraform') {
-          if (isScalar(value) && typeof value.value === 'boolean') terraform = value.value;
+          if (isScalar(value) && typeof value.value === 'boolean') keys.terraform = value.value;
           else diagnostics.push(makeDiagnostic('invalid-value', span(value ?? key), { what: '`terraform`', expected: '`true` or `false`' }));
         } else {
           const suggestion = nearest(keyName, CONFIG_KEYS, 1)[0];
@@ -109,20 +146,39 @@ export function parseConfig(text: string): { settings: Settings; diagnostics: Di
       }
     }
   }
-  return { settings: { rules, maxFileSize, ...(terraform === undefined ? {} : { terraform }) }, diagnostics };
+  return { settings: mergeSettings(keys), keys, diagnostics };
+}
+
+/** `exclude:` is one glob or a list of them; an empty value sets an empty list (nothing excluded). */
+function parseExclude(value: Node | null, key: Node, span: (n: Node | null | undefined) => { start: number; end: number }, diagnostics: Diagnostic[]): string[] | undefined {
+  if (value === null || (isScalar(value) && value.value === null)) return [];
+  const items = isSeq(value) ? (value.items as (Node | null)[]) : [value];
+  if (!isSeq(value) && !isScalar(value)) {
+    diagnostics.push(makeDiagnostic('invalid-value', span(value ?? key), { what: '`exclude`', expected: 'a glob or a list of globs relative to this folder' }));
+    return undefined;
+  }
+  const globs: string[] = [];
+  for (const item of items) {
+    if (!isScalar(item) || typeof item.value !== 'string' || item.value.trim() === '') {
+      diagnostics.push(makeDiagnostic('invalid-value', span(item ?? value), { what: 'An `exclude` entry', expected: 'a glob such as `generated/**`' }));
+    } else if (item.value.length > MAX_GLOB_LENGTH) {
+      diagnostics.push(makeDiagnostic('invalid-value', span(item), { what: 'An `exclude` entry', expected: `a glob of at most ${MAX_GLOB_LENGTH} characters` }));
+    } else globs.push(item.value);
+  }
+  return globs;
 }
 
 /** Settings from several sources; later ones win rule by rule. */
 export function mergeSettings(...layers: readonly Partial<Settings>[]): Settings {
   let rules: Partial<Record<RuleCode, SeveritySetting>> = {};
   let maxFileSize = DEFAULT_MAX_FILE_SIZE;
-  let terraform = true;
+  let terraform: boolean | undefined;
   for (const layer of layers) {
     if (layer.rules) rules = { ...rules, ...layer.rules };
     if (layer.maxFileSize !== undefined) maxFileSize = layer.maxFileSize;
     if (layer.terraform !== undefined) terraform = layer.terraform;
   }
-  return { rules, maxFileSize, terraform };
+  return { rules, maxFileSize, ...(terraform === undefined ? {} : { terraform }) };
 }
 
 /** Editor settings (`octopusRoles.*`), normalised. */
@@ -144,7 +200,7 @@ export function normaliseEditorSettings(raw: unknown): EditorSettings {
       if (isRuleCode(code) && severity) rules[code] = severity;
     }
   }
-  const exclude = Array.isArray(obj.exclude) ? obj.exclude.filter((e): e is string => typeof e === 'string' && e.trim() !== '') : [];
+  const exclude = Array.isArray(obj.exclude) ? obj.exclude.filter((e): e is string => typeof e === 'string' && e.trim() !== '' && e.length <= MAX_GLOB_LENGTH) : [];
   const maxFileSize = parseSize(obj.maxFileSize) ?? DEFAULT_MAX_FILE_SIZE;
   // `octopusRoles.terraform.enable` arrives as `{ terraform: { enable } }`.
   const tf = obj.terraform !== null && typeof obj.terraform === 'object' ? (obj.terraform as Record<string, unknown>).enable : undefined;
@@ -156,114 +212,135 @@ export interface Glob {
   test(path: string): boolean;
 }
 
-type GlobPart = string | 'ANY1' | 'STAR' | 'GLOBSTAR' | 'DIRS' | GlobPart[][];
+/** What a move of the glob automaton accepts: any character, any but `/`, `/`, or one character. */
+type Accept = { readonly kind: 'any' | 'notSlash' | 'slash' } | { readonly kind: 'char'; readonly char: string };
+
+const NOTHING: Glob = { test: () => false };
 
 /**
  * Compiles a glob (`**`, `*`, `?`, `{a,b}`, nestable) over `/`-separated relative paths, as .gitignore
  * reads it: a pattern without a slash matches at any depth, and a folder's pattern matches what is in it.
+ * A `{` without its `}` and a `}` or `,` outside braces are ordinary characters.
  *
- * Globs come from settings, which a workspace can set, so matching must not be a regular expression:
- * `*a*a*a*a*a*a*a*a*c` as a backtracking RegExp takes minutes on a long name. This simulates the pattern
- * as an automaton over all its states at once, in time proportional to the path's length times the
- * pattern's. A `{` without its `}` is an ordinary character.
+ * Globs come from settings and configuration files, which a repository can plant, so nothing here may
+ * backtrack or recurse: braces are paired in one pass with a stack (a recursive descent that retried an
+ * unclosed `{` took exponential time on 34 of them, and 20,000 nested braces overflowed the stack), the
+ * automaton is built in one loop, and matching simulates all of its states at once, in time proportional
+ * to the path's length times the pattern's (a backtracking RegExp for `*a*a*a*a*a*a*a*a*c` takes minutes).
+ * A glob longer than MAX_GLOB_LENGTH matches nothing.
  */
 export function compileGlob(glob: string): Glob {
+  if (glob.length > MAX_GLOB_LENGTH) return NOTHING;
   const g = glob.replace(/^\.\//, '').replace(/\\/g, '/');
-  const parts = parseGlob(g, { at: 0 }, false);
-  // The automaton: per state, moves without input (eps) and moves on a character (on).
+  // Pair braces: closeOf[i] is the index of the `}` that closes the `{` at i, or -1.
+  const closeOf = new Int32Array(g.length).fill(-1);
+  const open: number[] = [];
+  for (let i = 0; i < g.length; i++) {
+    if (g[i] === '{') open.push(i);
+    else if (g[i] === '}' && open.length) closeOf[open.pop()!] = i;
+  }
   const eps: number[][] = [];
-  const on: { test: (c: string) => boolean; to: number }[][] = [];
+  const on: { accept: Accept; to: number }[][] = [];
   const add = (): number => {
     eps.push([]);
     on.push([]);
     return eps.length - 1;
   };
-  const any = () => true;
-  const notSlash = (c: string) => c !== '/';
-  const slash = (c: string) => c === '/';
-  const build = (seq: readonly GlobPart[], from: number): number => {
-    let cur = from;
-    for (const part of seq) {
-      const next = add();
-      if (Array.isArray(part)) {
-        for (const alt of part) {
-          const s = add();
-          eps[cur].push(s);
-          eps[build(alt, s)].push(next);
-        }
-      } else if (part === 'ANY1') on[cur].push({ test: notSlash, to: next });
-      else if (part === 'STAR' || part === 'GLOBSTAR') {
-        on[cur].push({ test: part === 'STAR' ? notSlash : any, to: cur });
-        eps[cur].push(next);
-      } else if (part === 'DIRS') {
-        // `**/`: nothing, or anything that ends with a slash.
-        eps[cur].push(next);
-        on[cur].push({ test: any, to: cur }, { test: slash, to: next });
-      } else on[cur].push({ test: (c) => c === part, to: next });
-      cur = next;
-    }
-    return cur;
-  };
   const start = add();
-  const end = build(g.includes('/') ? parts : ['DIRS', ...parts], start);
+  let cur = start;
+  const step = (accept: Accept) => {
+    const next = add();
+    on[cur].push({ accept, to: next });
+    cur = next;
+  };
+  // `**/` first: nothing, or anything that ends with a slash.
+  const dirs = () => {
+    const next = add();
+    eps[cur].push(next);
+    on[cur].push({ accept: { kind: 'any' }, to: cur }, { accept: { kind: 'slash' }, to: next });
+    cur = next;
+  };
+  if (!g.includes('/')) dirs();
+  // Open braces: where their alternatives start from, where each finished alternative ends, their `}`.
+  const frames: { entry: number; ends: number[]; close: number }[] = [];
+  for (let i = 0; i < g.length; i++) {
+    const c = g[i];
+    const frame = frames[frames.length - 1];
+    if (c === '{' && closeOf[i] >= 0) {
+      frames.push({ entry: cur, ends: [], close: closeOf[i] });
+      const alt = add();
+      eps[cur].push(alt);
+      cur = alt;
+    } else if (frame && c === ',') {
+      frame.ends.push(cur);
+      const alt = add();
+      eps[frame.entry].push(alt);
+      cur = alt;
+    } else if (frame && i === frame.close) {
+      frames.pop();
+      const next = add();
+      for (const end of [...frame.ends, cur]) eps[end].push(next);
+      cur = next;
+    } else if (c === '*') {
+      if (g[i + 1] === '*' && g[i + 2] === '/') {
+        dirs();
+        i += 2;
+      } else {
+        const globstar = g[i + 1] === '*';
+        if (globstar) i++;
+        const next = add();
+        on[cur].push({ accept: { kind: globstar ? 'any' : 'notSlash' }, to: cur });
+        eps[cur].push(next);
+        cur = next;
+      }
+    } else if (c === '?') step({ kind: 'notSlash' });
+    else step({ kind: 'char', char: c });
+  }
+  const end = cur;
   const inside = add(); // past the end: a path below the matched folder
-  on[end].push({ test: slash, to: inside });
-  on[inside].push({ test: any, to: inside });
-  const closure = (states: Set<number>): Set<number> => {
-    const todo = [...states];
+  on[end].push({ accept: { kind: 'slash' }, to: inside });
+  on[inside].push({ accept: { kind: 'any' }, to: inside });
+  return { test: (path) => simulate(eps, on, start, path, (s) => s === end || s === inside) };
+}
+
+function accepts(a: Accept, c: string): boolean {
+  switch (a.kind) {
+    case 'any':
+      return true;
+    case 'notSlash':
+      return c !== '/';
+    case 'slash':
+      return c === '/';
+    default:
+      return c === a.char;
+  }
+}
+
+/** Runs the automaton over `path` with all current states at once (no backtracking). */
+function simulate(eps: readonly number[][], on: readonly { accept: Accept; to: number }[][], start: number, path: string, final: (s: number) => boolean): boolean {
+  const mark = new Int32Array(eps.length).fill(-1);
+  let generation = 0;
+  const closure = (seeds: number[]): number[] => {
+    const states: number[] = [];
+    const todo = seeds.filter((s) => mark[s] !== generation && (mark[s] = generation) >= 0);
     while (todo.length) {
-      for (const t of eps[todo.pop()!]) {
-        if (states.has(t)) continue;
-        states.add(t);
+      const s = todo.pop()!;
+      states.push(s);
+      for (const t of eps[s]) {
+        if (mark[t] === generation) continue;
+        mark[t] = generation;
         todo.push(t);
       }
     }
     return states;
   };
-  return {
-    test(path: string): boolean {
-      let states = closure(new Set([start]));
-      for (const c of path) {
-        const next = new Set<number>();
-        for (const s of states) for (const move of on[s]) if (move.test(c)) next.add(move.to);
-        if (next.size === 0) return false;
-        states = closure(next);
-      }
-      return states.has(end) || states.has(inside);
-    },
-  };
-}
-
-/** Parses a glob from `pos.at` up to the end, or in braces up to the `}` (returning alternatives). */
-function parseGlob(g: string, pos: { at: number }, inBraces: boolean): GlobPart[] {
-  const seq: GlobPart[] = [];
-  while (pos.at < g.length) {
-    const c = g[pos.at];
-    if (inBraces && (c === ',' || c === '}')) return seq;
-    pos.at++;
-    if (c === '*') {
-      if (g[pos.at] === '*') {
-        const dirs = g[pos.at + 1] === '/';
-        pos.at += dirs ? 2 : 1;
-        seq.push(dirs ? 'DIRS' : 'GLOBSTAR');
-      } else seq.push('STAR');
-    } else if (c === '?') seq.push('ANY1');
-    else if (c === '{') {
-      const back = pos.at;
-      const alts: GlobPart[][] = [];
-      for (;;) {
-        alts.push(parseGlob(g, pos, true));
-        if (g[pos.at] === ',') pos.at++;
-        else break;
-      }
-      if (g[pos.at] === '}') {
-        pos.at++;
-        seq.push(alts);
-      } else {
-        pos.at = back; // no closing brace: a literal `{`
-        seq.push('{');
-      }
-    } else seq.push(c);
+  let states = closure([start]);
+  for (const c of path) {
+    const next: number[] = [];
+    for (const s of states) for (const move of on[s]) if (accepts(move.accept, c)) next.push(move.to);
+    if (next.length === 0) return false;
+    generation++;
+    states = closure(next);
   }
-  return seq;
+  return states.some(final);
 }

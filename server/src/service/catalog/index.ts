@@ -26,6 +26,28 @@ export interface BuiltinRole {
 /** The built-in role that alone can export and import projects, and cannot be restricted. */
 export const SPACE_MANAGER = 'Space Manager';
 
+/** The built-in role that Octopus Administrators holds; it is the one built-in role that cannot be edited. */
+export const SYSTEM_ADMINISTRATOR = 'System Administrator';
+
+/**
+ * The built-in teams (SPEC section 3): the system teams Everyone (every user, always) and Octopus
+ * Administrators (System Administrator, always), and each space's Space Managers team.
+ */
+export const EVERYONE = 'Everyone';
+export const OCTOPUS_ADMINISTRATORS = 'Octopus Administrators';
+export const SPACE_MANAGERS = 'Space Managers';
+
+/** True when `name` names a built-in team as Octopus compares team names (trimmed, without case). */
+export function isBuiltinTeamName(name: string, which: typeof EVERYONE | typeof OCTOPUS_ADMINISTRATORS | typeof SPACE_MANAGERS): boolean {
+  return name.trim().toLowerCase() === which.toLowerCase();
+}
+
+/**
+ * Permissions that only system teams can be given (Octopus docs, platform-hub: "can only be assigned to
+ * system teams"): a role applied in a space does not grant them, even server-wide.
+ */
+export const SYSTEM_TEAM_ONLY_PERMISSIONS: ReadonlySet<string> = new Set(['PlatformHubView', 'PlatformHubEdit']);
+
 const permissions = new Map<string, Permission>();
 const permissionsLower = new Map<string, Permission>();
 const builtinRoles = new Map<string, BuiltinRole>();
@@ -101,4 +123,13 @@ export function appliesInSpace(level: Level): boolean {
 /** True when the permission may be granted in `systemPermissions`. */
 export function appliesAtSystem(level: Level): boolean {
   return level !== 'space';
+}
+
+/**
+ * The restriction dimensions that restrict a permission whose facts list `restrictions`: a project-group
+ * restriction stands for every project in the group, so it restricts every permission that supports
+ * projects (SPEC section 1, rule 4).
+ */
+export function supportedDimensions(restrictions: readonly Dimension[]): readonly Dimension[] {
+  return restrictions.includes('projects') && !restrictions.includes('projectGroups') ? [...restrictions, 'projectGroups'] : restrictions;
 }

@@ -2,10 +2,10 @@
  * Completion. Where the cursor stands comes from the file's front-end (the line being typed is usually
  * not valid syntax yet); names already present come from the model.
  */
-import { allBuiltinRoles, allPermissions, DIMENSIONS, type Dimension, type Level } from '../catalog';
+import { allBuiltinRoles, allPermissions, DIMENSIONS, EVERYONE, OCTOPUS_ADMINISTRATORS, type Dimension, type Level } from '../catalog';
 import { ASSIGNMENT_KEYS, DOC_KEYS } from '../model/fields';
 import type { RoleShape } from '../model/roles';
-import type { DocKind, RoleDoc, Span, TeamDoc } from '../model/types';
+import type { Doc, DocKind, RoleDoc, Span, TeamDoc } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
 import { permissionHover } from './hover';
 import { docAt } from './locate';
@@ -132,6 +132,8 @@ export function complete(ws: ModelIndex, uri: string, offset: number): Completio
       if ((model.kind === 'role' || model.kind === 'mixed') && (key === 'spacePermissions' || key === 'systemPermissions') && ctx.type === 'item') {
         return permissionEntries(doc?.kind === 'role' ? doc : undefined, key, ctx.replace);
       }
+      if (ctx.type === 'item' && key === 'members' && model.kind !== 'role') return userEntries(ws, doc, ctx.replace);
+      if (ctx.type === 'item' && key === 'teams' && model.kind === 'space') return teamEntries(ws, doc, ctx.replace);
       if (model.kind !== 'team') return [];
       const team = doc?.kind === 'team' ? doc : undefined;
       if ((key === 'roles' && ctx.type === 'item') || (key === 'role' && ctx.type === 'value')) return roleEntries(ws, team, ctx.replace);
@@ -140,6 +142,31 @@ export function complete(ws: ModelIndex, uri: string, offset: number): Completio
       return [];
     }
   }
+}
+
+/** User names known anywhere in the workspace (teams' members, spaces' managers), leaving out those listed here. */
+function userEntries(ws: ModelIndex, doc: Doc | undefined, replace: Span): CompletionEntry[] {
+  const present = new Set((doc?.kind === 'team' ? doc.members : doc?.kind === 'space' ? doc.managers?.members : undefined)?.items.map((i) => i.value) ?? []);
+  const users = new Set<string>();
+  for (const uri of ws.uris()) {
+    for (const d of ws.model(uri)?.docs ?? []) {
+      const list = d.kind === 'team' ? d.members : d.kind === 'space' ? d.managers?.members : undefined;
+      for (const i of list?.items ?? []) if (!present.has(i.value)) users.add(i.value);
+    }
+  }
+  return [...users].sort().map((name) => ({ label: name, kind: 'value' as const, group: 'user', sortText: name, replace }));
+}
+
+/** Teams that can manage a space: system teams, the space's own teams and the built-in ones. */
+function teamEntries(ws: ModelIndex, doc: Doc | undefined, replace: Span): CompletionEntry[] {
+  const space = doc?.kind === 'space' ? doc : undefined;
+  const present = new Set(space?.managers?.teams?.items.map((i) => i.value) ?? []);
+  const names = new Set<string>([EVERYONE, OCTOPUS_ADMINISTRATORS]);
+  for (const name of ws.teamNames()) if (ws.hasTeam(name, space?.name?.value)) names.add(name);
+  return [...names]
+    .filter((n) => !present.has(n))
+    .sort()
+    .map((name) => ({ label: name, kind: 'value' as const, group: name === EVERYONE || name === OCTOPUS_ADMINISTRATORS ? 'built-in team' : 'team', sortText: name, replace }));
 }
 
 /** The assignment being edited: the last one that starts before the cursor. */

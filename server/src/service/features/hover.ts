@@ -2,7 +2,8 @@
  * Hovers: where a permission applies and what it allows; what kind a role is and what it really
  * grants; what a team grants, per space and server-wide.
  */
-import { getPermission, getRetiredPermission, getBuiltinRole, type Dimension, type Level } from '../catalog';
+import { DIMENSIONS, getPermission, getRetiredPermission, getBuiltinRole, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension, type Level } from '../catalog';
+import { accessOf, teamsOf, type Grant } from '../model/access';
 import { targetAt } from './locate';
 import type { Span, TeamDoc } from '../model/types';
 import type { ResolvedRole } from '../model/roles';
@@ -57,7 +58,11 @@ export function hover(index: ModelIndex, uri: string, offset: number): HoverResu
       return { markdown: roleHover(role), span };
     }
     case 'team':
-      return { markdown: teamHover(ws, target.doc), span };
+      return { markdown: teamHover(ws, uri, target.doc), span };
+    case 'member':
+      return { markdown: memberHover(ws, target.name.value), span };
+    case 'group':
+      return { markdown: groupHover(ws, target.name.value), span };
     case 'space-definition':
     case 'space-reference': {
       const space = ws.resolveSpace(target.name.value);
@@ -86,14 +91,17 @@ export function permissionHover(name: string): string {
     return `**${name}**\n\nNot a permission of current Octopus.`;
   }
   const level = p.level === 'both' ? 'system and space' : p.level;
+  const dims = supportedDimensions(p.restrictions);
+  const groups = dims.includes('projectGroups') && !p.restrictions.includes('projectGroups') ? ' (a project group stands for its projects)' : '';
   const restrict =
-    p.restrictions.length > 0
-      ? `Can be restricted by ${p.restrictions.map((d) => DIMENSION_TEXT[d]).join(', ')}` + (p.level === 'both' ? ' (when granted at the space level).' : '.')
+    dims.length > 0
+      ? `Can be restricted by ${dims.map((d) => DIMENSION_TEXT[d]).join(', ')}${groups}` + (p.level === 'both' ? ' (when granted at the space level).' : '.')
       : p.level === 'system'
         ? 'Cannot be restricted: system permissions never are.'
         : 'Cannot be restricted: restrictions on a role do not narrow this permission.';
   const roles = p.builtinRoles.length ? `Built-in roles that grant it: ${p.builtinRoles.join(', ')}.` : 'No built-in role grants it.';
-  return [`**${p.name}** · ${level} permission`, '', p.description, '', LEVEL_TEXT[p.level], '', restrict, '', roles].join('\n');
+  const hub = SYSTEM_TEAM_ONLY_PERMISSIONS.has(p.name) ? ['', 'Only system teams can be given it: a role applied in a space does not grant it.'] : [];
+  return [`**${p.name}** · ${level} permission`, '', p.description, '', LEVEL_TEXT[p.level], ...hub, '', restrict, '', roles].join('\n');
 }
 
 function roleKindText(role: ResolvedRole): string {
@@ -112,48 +120,85 @@ function roleHover(role: ResolvedRole): string {
   const builtin = role.builtin ? getBuiltinRole(role.name) : undefined;
   const lines = [title, ''];
   if (builtin?.description) lines.push(builtin.description, '');
+  if (builtin) lines.push(...builtinVersionText(role, builtin), '');
   lines.push(roleKindText(role), '');
   lines.push(`Space permissions (${role.spacePermissions.length}): ${listNames(role.spacePermissions)}`, '');
   lines.push(`System permissions (${role.systemPermissions.length}): ${listNames(role.systemPermissions)}`);
-  if (role.shape === 'mixed') {
-    lines.push('', `Applied in any space, it grants these server-wide: ${listNames(role.systemPermissions)}.`);
+  const serverWide = role.systemPermissions.filter((p) => !SYSTEM_TEAM_ONLY_PERMISSIONS.has(p));
+  if (role.shape === 'mixed' && serverWide.length) {
+    lines.push('', `Applied in any space, it grants these server-wide: ${listNames(serverWide)}.`);
+  }
+  const hub = role.systemPermissions.filter((p) => SYSTEM_TEAM_ONLY_PERMISSIONS.has(p));
+  if (role.shape !== 'system-only' && hub.length) {
+    lines.push('', `Applied in a space, it does not grant ${listNames(hub)}: only system teams can be given Platform Hub permissions.`);
   }
   return lines.join('\n');
 }
 
-/** What a team grants: per space, and at the system level (server-wide). */
-export function effectivePermissions(ws: ModelIndex, team: TeamDoc): { system: string[]; spaces: Map<string, string[]> } {
-  const system = new Set<string>();
-  const spaces = new Map<string, Set<string>>();
-  for (const a of team.assignments) {
-    const role = ws.resolveRole(a.role.value);
-    if (!role) continue;
-    const applied = team.space?.value ?? a.space?.value;
-    if (role.shape === 'system-only') {
-      if (team.space) continue; // Octopus rejects it in a space team.
-      for (const p of role.systemPermissions) system.add(p);
-      continue;
-    }
-    if (applied === undefined) continue; // a space role in a system team without a space applies nowhere
-    let set = spaces.get(applied);
-    if (!set) spaces.set(applied, (set = new Set()));
-    for (const p of role.spacePermissions) set.add(p);
-    for (const p of role.systemPermissions) system.add(p);
-  }
-  const sorted = (s: Set<string>) => [...s].sort();
-  return { system: sorted(system), spaces: new Map([...spaces].map(([k, v]) => [k, sorted(v)])) };
+/** Whether a built-in role has its default permissions here or the workspace's version, and what differs. */
+function builtinVersionText(role: ResolvedRole, defaults: { spacePermissions: readonly string[]; systemPermissions: readonly string[] }): string[] {
+  if (!role.definition) return ['Permissions: the defaults of a current Octopus install. If your server\'s version differs, describe it with a role document that says `builtIn: true`.'];
+  const listed = new Set([...role.spacePermissions, ...role.systemPermissions]);
+  const usual = new Set([...defaults.spacePermissions, ...defaults.systemPermissions]);
+  const added = [...listed].filter((p) => !usual.has(p));
+  const missing = [...usual].filter((p) => !listed.has(p));
+  const lines = ["Permissions: this workspace's version (`builtIn: true`), not the defaults of a current install."];
+  if (!added.length && !missing.length) lines.push('', 'It grants the same permissions as a current install.');
+  if (added.length) lines.push('', `More than a current install: ${listNames(added)}`);
+  if (missing.length) lines.push('', `Less than a current install: ${listNames(missing)}`);
+  return lines;
 }
 
-function teamHover(ws: ModelIndex, team: TeamDoc): string {
+/** A grant as a hover shows it: the name, and its restrictions when it has any. */
+function grantWords(g: Grant): string {
+  const limits = DIMENSIONS.filter((d) => g.restrictions[d]).map((d) => `${DIMENSION_TEXT[d]}: ${g.restrictions[d]!.join(', ')}`);
+  return `\`${g.permission}\`${limits.length ? ` (only ${limits.join('; ')})` : ''}`;
+}
+
+function grantList(grants: readonly Grant[]): string {
+  if (grants.length === 0) return '_none_';
+  const shown = grants.slice(0, MAX_LISTED).map(grantWords).join(', ');
+  return grants.length > MAX_LISTED ? `${shown} and ${grants.length - MAX_LISTED} more` : shown;
+}
+
+/** A principal's effective access, server-wide and per space, with restrictions (SPEC section 8). */
+function accessLines(grants: readonly Grant[]): string[] {
+  const system = grants.filter((g) => g.scope === 'system');
+  const lines = [`Server-wide (${system.length}): ${grantList(system)}`];
+  const spaces = [...new Set(grants.filter((g) => g.scope === 'space').map((g) => g.space!))].sort((a, b) => a.localeCompare(b));
+  for (const space of spaces) {
+    const inSpace = grants.filter((g) => g.scope === 'space' && g.space === space);
+    lines.push('', `In space ${space} (${inSpace.length}): ${grantList(inSpace)}`);
+  }
+  return lines;
+}
+
+function teamHover(ws: ModelIndex, uri: string, team: TeamDoc): string {
   const name = team.name?.value ?? 'Team';
   const kind = team.space
     ? `Space team of **${team.space.value}**: its roles apply in that space only (system permissions of mixed roles excepted).`
     : 'System team ("accessible in all spaces"): system-only roles apply server-wide; each space role applies in the space its assignment names.';
-  const { system, spaces } = effectivePermissions(ws, team);
+  const teams = teamsOf(ws);
+  const entry = teams.find((t) => t.definition?.uri === uri && t.definition.doc === team);
   const lines = [`**${name}** · ${team.space ? 'space team' : 'system team'}`, '', kind, ''];
-  lines.push(`Server-wide (${system.length}): ${listNames(system)}`);
-  for (const [space, perms] of [...spaces].sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push('', `In space ${space} (${perms.length}): ${listNames(perms)}`);
-  }
+  if (!entry) return [...lines, 'Another team of this name is defined first; its definition counts.'].join('\n');
+  const access = accessOf(teams, { kind: 'team', name: entry.name, ...(entry.space ? { space: entry.space } : {}) });
+  lines.push('Effective access (assignments Octopus refuses grant nothing):', '', ...accessLines(access.grants));
   return lines.join('\n');
+}
+
+/** The hover of a user name: the teams they are in and their effective access. */
+function memberHover(ws: ModelIndex, user: string): string {
+  const teams = teamsOf(ws);
+  const access = accessOf(teams, { kind: 'user', name: user });
+  const through = access.teams.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name)).join(', ');
+  return [`**${user}** · user`, '', `Member of: ${through}.`, '', ...accessLines(access.grants)].join('\n');
+}
+
+/** The hover of an external group: the teams that list it and what it grants. */
+function groupHover(ws: ModelIndex, group: string): string {
+  const teams = teamsOf(ws);
+  const access = accessOf(teams, { kind: 'group', name: group });
+  const through = access.teams.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name)).join(', ');
+  return [`**${group}** · external group`, '', `Listed by: ${through}.`, '', ...accessLines(access.grants)].join('\n');
 }

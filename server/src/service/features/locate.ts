@@ -10,7 +10,9 @@ export type Target =
   | { readonly type: 'role-reference'; readonly name: Name; readonly doc: TeamDoc; readonly assignment: Assignment }
   | { readonly type: 'team'; readonly name: Name; readonly doc: TeamDoc }
   | { readonly type: 'space-definition'; readonly name: Name; readonly doc: SpaceDoc }
-  | { readonly type: 'space-reference'; readonly name: Name; readonly doc: TeamDoc; readonly assignment?: Assignment };
+  | { readonly type: 'space-reference'; readonly name: Name; readonly doc: TeamDoc; readonly assignment?: Assignment }
+  | { readonly type: 'member'; readonly name: Name; readonly doc: TeamDoc | SpaceDoc }
+  | { readonly type: 'group'; readonly name: Name; readonly doc: TeamDoc };
 
 const inside = (name: Name | undefined, offset: number): name is Name =>
   name !== undefined && offset >= name.span.start && offset <= name.span.end;
@@ -38,8 +40,11 @@ export function targetAt(model: FileModel, offset: number): Target | undefined {
       }
       return undefined;
     }
-    case 'space':
-      return inside(doc.name, offset) ? { type: 'space-definition', name: doc.name, doc } : undefined;
+    case 'space': {
+      if (inside(doc.name, offset)) return { type: 'space-definition', name: doc.name, doc };
+      const member = doc.managers?.members?.items.find((i) => inside(i, offset));
+      return member ? { type: 'member', name: member, doc } : undefined;
+    }
     case 'team': {
       if (inside(doc.name, offset)) return { type: 'team', name: doc.name, doc };
       if (inside(doc.space, offset)) return { type: 'space-reference', name: doc.space, doc };
@@ -47,7 +52,10 @@ export function targetAt(model: FileModel, offset: number): Target | undefined {
         if (inside(a.role, offset)) return { type: 'role-reference', name: a.role, doc, assignment: a };
         if (inside(a.space, offset)) return { type: 'space-reference', name: a.space, doc, assignment: a };
       }
-      return undefined;
+      const member = doc.members?.items.find((i) => inside(i, offset));
+      if (member) return { type: 'member', name: member, doc };
+      const group = doc.externalGroups?.items.find((i) => inside(i, offset));
+      return group ? { type: 'group', name: group, doc } : undefined;
     }
   }
 }

@@ -77,6 +77,9 @@ function subjectAt(ws: ModelIndex, uri: string, offset: number): { subject: Subj
       return { name, subject: { kind: 'team', name: value, team: { uri, doc: target.doc } } };
     case 'permission':
       return { name, subject: { kind: 'permission', name: value } };
+    case 'member':
+    case 'group':
+      return undefined;
   }
 }
 

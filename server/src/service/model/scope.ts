@@ -19,6 +19,8 @@ export class NameTables {
   readonly teamDefs = new Map<string, Located<TeamDoc>[]>();
   readonly roleRefs = new Map<string, Set<string>>();
   readonly spaceRefs = new Map<string, Set<string>>();
+  /** Team names a space's `managers.teams` refers to (trimmed, lower case). */
+  readonly teamRefs = new Map<string, Set<string>>();
   readonly teamFiles = new Set<string>();
   /** Addresses (Terraform) to what they stand for, in file order. */
   readonly addressDefs = new Map<string, AddressTarget[]>();
@@ -26,9 +28,11 @@ export class NameTables {
   readonly addressRefs = new Map<string, Set<string>>();
   roleSuggester: Suggester | undefined;
   spaceSuggester: Suggester | undefined;
+  teamSuggester: Suggester | undefined;
 
   get empty(): boolean {
-    return this.roleDefs.size + this.spaceDefs.size + this.teamDefs.size + this.roleRefs.size + this.spaceRefs.size + this.addressDefs.size + this.addressRefs.size === 0;
+    const maps = [this.roleDefs, this.spaceDefs, this.teamDefs, this.roleRefs, this.spaceRefs, this.teamRefs, this.addressDefs, this.addressRefs];
+    return maps.every((m) => m.size === 0) && this.teamFiles.size === 0;
   }
 }
 

@@ -84,8 +84,19 @@ interface DocBase {
 
 export type PermissionListKey = 'spacePermissions' | 'systemPermissions';
 
+/** A flag with the span of its value. */
+export interface Flag {
+  readonly value: boolean;
+  readonly span: Span;
+}
+
 export interface RoleDoc extends DocBase {
   readonly kind: 'role';
+  /**
+   * `builtIn: true`: this document describes the server's own version of the built-in role of the same
+   * name (administrators may edit built-in roles); its lists replace the defaults everywhere.
+   */
+  readonly builtIn?: Flag;
   readonly spacePermissions?: NameList;
   readonly systemPermissions?: NameList;
 }
@@ -119,12 +130,27 @@ export interface TeamDoc extends DocBase {
    * space of its own; the index gives it the target's (ModelIndex.analysed) before rules read it.
    */
   readonly target?: Name;
+  /** User names. */
+  readonly members?: NameList;
+  /** External security groups. */
+  readonly externalGroups?: NameList;
 }
 
 export interface SpaceDoc extends DocBase {
   readonly kind: 'space';
   /** The declared lists; a dimension absent here is not checked. */
   readonly scopes: Partial<Record<Dimension, NameList>>;
+  /**
+   * Who manages the space (Octopus's SpaceManagersTeamMembers and SpaceManagersTeams): the members of its
+   * built-in Space Managers team, and other teams that hold Space Manager in it.
+   */
+  readonly managers?: Managers;
+}
+
+export interface Managers {
+  readonly key: KeyRef;
+  readonly members?: NameList;
+  readonly teams?: NameList;
 }
 
 export type Doc = RoleDoc | TeamDoc | SpaceDoc;

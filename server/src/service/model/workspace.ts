@@ -10,7 +10,7 @@
  * file's rules and features see the index through `forFile(uri)`, a view whose lookups answer within the
  * file's scope; the root index is the YAML scope's view.
  */
-import { allBuiltinRoles, getBuiltinRole } from '../catalog';
+import { allBuiltinRoles, EVERYONE, getBuiltinRole, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS, SYSTEM_ADMINISTRATOR } from '../catalog';
 import type { FrontEnd } from '../syntax/frontend';
 import { Suggester } from '../util/suggest';
 import { LineMap } from '../util/text';
@@ -32,7 +32,7 @@ export interface Analyser {
 interface Entry {
   readonly uri: string;
   readonly text: string;
-  /** The scope of its names: '' for YAML files, the module for Terraform files. */
+  /** The scope of its names: '' for YAML files, `module:` and the folder for Terraform files. */
   readonly scope: string;
   /** Addresses it defines, and addresses it refers to. */
   readonly addresses: readonly string[];
@@ -44,8 +44,12 @@ interface Entry {
   readonly teams: readonly string[];
   readonly roleRefs: readonly string[];
   readonly spaceRefs: readonly string[];
+  /** Team names a space's `managers.teams` refers to (trimmed, lower case). */
+  readonly teamRefs: readonly string[];
   lines?: LineMap;
   cache?: readonly Diagnostic[];
+  /** Values computed from this file and what it refers to (effective access), dropped with `cache`. */
+  derived?: Map<string, unknown>;
 }
 
 const lower = (s: string): string => s.toLowerCase();
@@ -103,7 +107,7 @@ const NO_NAMES = new NameTables();
 
 export class ModelIndex implements RoleResolver, AddressResolver {
   private readonly entries = new Map<string, Entry>();
-  /** Name tables by scope ('' for YAML files); a scope goes when its last file does. */
+  /** Name tables by scope ('' for YAML files); a module's scope goes when its last file does. */
   private readonly scopes = new Map<string, NameTables>();
   /** The scope this view answers in (own property of each view; '' on the root index). */
   private scope = '';
@@ -121,7 +125,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     private readonly analyser: Analyser,
   ) {}
 
-  /** This scope's names (the tables of another scope through `within`). */
+  /** This view's names. */
   private get names(): NameTables {
     return this.scopes.get(this.scope) ?? NO_NAMES;
   }
@@ -134,8 +138,8 @@ export class ModelIndex implements RoleResolver, AddressResolver {
 
   /**
    * The index as seen from a scope: the same files and state, with name lookups answering within the
-   * scope. Views share everything with the root (they are objects whose prototype is the root), so a
-   * view never goes stale.
+   * scope. A view is an object whose prototype is the root index and which has its own `scope`, so it
+   * shares everything and never goes stale; lookups write nothing to `this` but to the scope's tables.
    */
   private within(scope: string): ModelIndex {
     if (scope === this.scope) return this;
@@ -152,8 +156,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
 
   /** The index as the file at `uri` sees it: lookups in its scope (its Terraform module, or the YAML model). */
   forFile(uri: string): ModelIndex {
-    const e = this.entries.get(uri);
-    return this.within(e?.scope ?? '');
+    return this.within(this.entries.get(uri)?.scope ?? '');
   }
 
   /** What an address of this scope stands for (the first definition, in file order). */
@@ -217,7 +220,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
   /** Records a file that is not analysed (too large, unreadable), with the diagnostic to show for it. */
   setProblem(uri: string, problem: Diagnostic): Set<string> {
     const scope = this.entries.get(uri)?.scope ?? '';
-    const entry: Entry = { uri, text: '', scope, problem, roles: [], spaces: [], teams: [], roleRefs: [], spaceRefs: [], addresses: [], addressRefs: [] };
+    const entry: Entry = { uri, text: '', scope, problem, roles: [], spaces: [], teams: [], roleRefs: [], spaceRefs: [], teamRefs: [], addresses: [], addressRefs: [] };
     return this.replace(uri, entry);
   }
 
@@ -265,9 +268,37 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     return this.names.spaceDefs.get(lower(name)) ?? [];
   }
 
-  /** Every custom role name (first definition's spelling). */
+  /** Every custom role name (first definition's spelling); documents of built-in roles are not custom. */
   customRoleNames(): string[] {
-    return Array.from(this.names.roleDefs.values(), (defs) => defs[0].doc.name!.value);
+    const names: string[] = [];
+    for (const defs of this.names.roleDefs.values()) {
+      const custom = defs.find((d) => !isBuiltinVersion(d.doc));
+      if (custom) names.push(custom.doc.name!.value);
+    }
+    return names;
+  }
+
+  /**
+   * The workspace's own version of a built-in role (`builtIn: true`), if it has one. System Administrator
+   * cannot be edited on any server, so a document for it never counts.
+   */
+  builtinVersion(name: string): Located<RoleDoc> | undefined {
+    if (name === SYSTEM_ADMINISTRATOR || !getBuiltinRole(name)) return undefined;
+    return this.roleDefinitions(name).find((d) => d.doc.name!.value === name && isBuiltinVersion(d.doc));
+  }
+
+  /**
+   * True when a team of this name exists for a space's `managers.teams`: a system team, a team of that
+   * space, or a built-in team.
+   */
+  hasTeam(name: string, space: string | undefined): boolean {
+    if (([EVERYONE, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS] as const).some((b) => isBuiltinTeamName(name, b))) return true;
+    return this.teamDefinitions(name, undefined).length > 0 || (space !== undefined && this.teamDefinitions(name, space).length > 0);
+  }
+
+  /** Every team name (first definition's spelling), for suggestions. */
+  teamNames(): string[] {
+    return Array.from(this.names.teamDefs.values(), (defs) => defs[0].doc.name!.value.trim());
   }
 
   spaceNames(): string[] {
@@ -286,6 +317,13 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     const names = this.names;
     names.spaceSuggester ??= new Suggester(this.spaceNames());
     return names.spaceSuggester.nearest(name);
+  }
+
+  /** Did-you-mean over every team name, built-in teams included. */
+  suggestTeams(name: string): string[] {
+    const names = this.names;
+    names.teamSuggester ??= new Suggester([...new Set([...this.teamNames(), EVERYONE, OCTOPUS_ADMINISTRATORS])]);
+    return names.teamSuggester.nearest(name);
   }
 
   /** Files that refer to a role name. */
@@ -308,8 +346,8 @@ export class ModelIndex implements RoleResolver, AddressResolver {
 
   /** The other teams that share a team's name and space. */
   sameNamedTeams(team: TeamDoc): readonly Located<TeamDoc>[] {
-    // A document that adds assignments to another team (`target`) is that team, not a second one.
-    // Compared by place, not identity: rules read a module file's teams as copies (model/scope.ts).
+    // Compared by place, not identity: rules read a module file's teams as copies (model/scope.ts); a
+    // document that adds assignments to another team (`target`) is that team, not a second one.
     const same = (d: Located<TeamDoc>) => d.doc === team || (d.uri === team.uri && d.doc.span.start === team.span.start);
     return team.name && !team.target ? (this.names.teamDefs.get(teamKey(team)) ?? []).filter((d) => !same(d)) : [];
   }
@@ -335,7 +373,13 @@ export class ModelIndex implements RoleResolver, AddressResolver {
       return { name: doc.name.value, builtin: false, definition, spacePermissions: space, systemPermissions: system, shape: shapeOf(space, system) };
     }
     const builtin = getBuiltinRole(name);
-    const def = builtin ? undefined : this.roleDefinitions(name).find((d) => d.doc.name!.value === name);
+    const version = builtin ? this.builtinVersion(name) : undefined;
+    if (version) {
+      const space = version.doc.spacePermissions?.items.map((i) => i.value) ?? [];
+      const system = version.doc.systemPermissions?.items.map((i) => i.value) ?? [];
+      return { name, builtin: true, definition: version, spacePermissions: space, systemPermissions: system, shape: shapeOf(space, system) };
+    }
+    const def = builtin ? undefined : this.roleDefinitions(name).find((d) => d.doc.name!.value === name && !isBuiltinVersion(d.doc));
     if (def) {
       const space = def.doc.spacePermissions?.items.map((i) => i.value) ?? [];
       const system = def.doc.systemPermissions?.items.map((i) => i.value) ?? [];
@@ -376,12 +420,27 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     return result;
   }
 
+  /**
+   * A value computed from a file and the names it refers to, kept until an edit affects that file (the
+   * same files whose diagnostics an edit invalidates).
+   */
+  derived<T>(uri: string, key: string, compute: () => T): T {
+    const e = this.entries.get(uri);
+    if (!e) return compute();
+    e.derived ??= new Map();
+    if (e.derived.has(key)) return e.derived.get(key) as T;
+    const value = compute();
+    e.derived.set(key, value);
+    return value;
+  }
+
   private entryOf(uri: string, text: string, model: FileModel): Entry {
     const roles: string[] = [];
     const spaces: string[] = [];
     const teams: string[] = [];
     const roleRefs = new Set<string>();
     const spaceRefs = new Set<string>();
+    const teamRefs = new Set<string>();
     const addresses: string[] = [...(model.lookups?.keys() ?? [])];
     const addressRefs = new Set<string>();
     for (const doc of model.docs) {
@@ -392,8 +451,10 @@ export class ModelIndex implements RoleResolver, AddressResolver {
       }
       if (!doc.name && doc.kind !== 'team') continue;
       if (doc.kind === 'role') roles.push(lower(doc.name!.value));
-      else if (doc.kind === 'space') spaces.push(lower(doc.name!.value));
-      else {
+      else if (doc.kind === 'space') {
+        spaces.push(lower(doc.name!.value));
+        for (const t of doc.managers?.teams?.items ?? []) teamRefs.add(lower(t.value.trim()));
+      } else {
         if (doc.name && !doc.target) teams.push(teamKey(doc));
         if (doc.space) spaceRefs.add(lower(doc.space.value));
         for (const a of doc.assignments) {
@@ -404,16 +465,18 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     }
     // Module scopes are prefixed so that no folder name can be the YAML scope ('').
     const scope = model.module === undefined ? '' : `module:${model.module}`;
-    return { uri, text, scope, model, roles, spaces, teams, roleRefs: [...roleRefs], spaceRefs: [...spaceRefs], addresses, addressRefs: [...addressRefs] };
+    return { uri, text, scope, model, roles, spaces, teams, roleRefs: [...roleRefs], spaceRefs: [...spaceRefs], teamRefs: [...teamRefs], addresses, addressRefs: [...addressRefs] };
   }
 
   private replace(uri: string, next: Entry | undefined): Set<string> {
     const prev = this.entries.get(uri);
     const affected = new Set<string>([uri]);
-    const names = this.tablesOf(next?.scope ?? prev?.scope ?? '');
+    const scope = next?.scope ?? prev?.scope ?? '';
+    const names = this.tablesOf(scope);
     const hadSpaces = names.spaceDefs.size > 0;
     const roleNamesBefore = names.roleDefs.size;
     const spaceNamesBefore = names.spaceDefs.size;
+    const teamNamesBefore = names.teamDefs.size;
     const touch = (uris: Iterable<string> | undefined) => {
       if (uris) for (const u of uris) affected.add(u);
     };
@@ -427,7 +490,10 @@ export class ModelIndex implements RoleResolver, AddressResolver {
         touch(names.spaceRefs.get(s));
         touch(names.spaceDefs.get(s)?.map((d) => d.uri));
       }
-      for (const t of e.teams) touch(names.teamDefs.get(t)?.map((d) => d.uri));
+      for (const t of e.teams) {
+        touch(names.teamDefs.get(t)?.map((d) => d.uri));
+        touch(names.teamRefs.get(t.slice(t.indexOf('\u0000') + 1)));
+      }
       // Both ways: the files that refer to what it defines, and those that define what it refers to (a
       // team learns from the scoped assignments that target it).
       for (const a of e.addresses) {
@@ -447,19 +513,22 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     }
     touchNames(next);
     if (hadSpaces !== names.spaceDefs.size > 0) touch(names.teamFiles);
-    if (roleNamesBefore !== names.roleDefs.size || spaceNamesBefore !== names.spaceDefs.size || namesMoved(prev, next)) {
+    if (roleNamesBefore !== names.roleDefs.size || spaceNamesBefore !== names.spaceDefs.size || teamNamesBefore !== names.teamDefs.size || namesMoved(prev, next)) {
       touch(this.nameDependent);
       names.roleSuggester = undefined;
       names.spaceSuggester = undefined;
+      names.teamSuggester = undefined;
     }
-    const scope = next?.scope ?? prev?.scope ?? '';
     if (scope !== '' && names.empty) {
       this.scopes.delete(scope);
       this.views.delete(scope);
     }
     for (const u of affected) {
       const e = this.entries.get(u);
-      if (e) e.cache = undefined;
+      if (e) {
+        e.cache = undefined;
+        e.derived = undefined;
+      }
     }
     return affected;
   }
@@ -477,6 +546,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     for (const [address, builtinRole] of model.lookups ?? []) addAddress(names.addressDefs, address, { uri: e.uri, builtinRole });
     for (const r of e.roleRefs) refAdd(names.roleRefs, r, e.uri);
     for (const s of e.spaceRefs) refAdd(names.spaceRefs, s, e.uri);
+    for (const t of e.teamRefs) refAdd(names.teamRefs, t, e.uri);
     for (const a of e.addressRefs) refAdd(names.addressRefs, a, e.uri);
     if (model.docs.some((d) => d.kind === 'team')) names.teamFiles.add(e.uri);
   }
@@ -488,13 +558,19 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     for (const a of e.addresses) removeFrom(names.addressDefs, a, e.uri);
     for (const r of e.roleRefs) refRemove(names.roleRefs, r, e.uri);
     for (const s of e.spaceRefs) refRemove(names.spaceRefs, s, e.uri);
+    for (const t of e.teamRefs) refRemove(names.teamRefs, t, e.uri);
     for (const a of e.addressRefs) refRemove(names.addressRefs, a, e.uri);
     names.teamFiles.delete(e.uri);
   }
 }
 
 function namesMoved(prev: Entry | undefined, next: Entry | undefined): boolean {
-  const a = [...(prev?.roles ?? []), '\u0000', ...(prev?.spaces ?? [])].join('\u0001');
-  const b = [...(next?.roles ?? []), '\u0000', ...(next?.spaces ?? [])].join('\u0001');
+  const a = [...(prev?.roles ?? []), '\u0000', ...(prev?.spaces ?? []), '\u0000', ...(prev?.teams ?? [])].join('\u0001');
+  const b = [...(next?.roles ?? []), '\u0000', ...(next?.spaces ?? []), '\u0000', ...(next?.teams ?? [])].join('\u0001');
   return a !== b;
+}
+
+/** True for a document that describes a server's version of a built-in role (`builtIn: true`). */
+export function isBuiltinVersion(doc: RoleDoc): boolean {
+  return doc.builtIn?.value === true;
 }

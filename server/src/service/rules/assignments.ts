@@ -3,7 +3,7 @@
  * at the system level, space roles in a space, and the system permissions a mixed role grants
  * server-wide. Each reads the assignment's placement (model/roles.ts), as effective access does.
  */
-import { getPermission } from '../catalog';
+import { getPermission, SYSTEM_TEAM_ONLY_PERMISSIONS } from '../catalog';
 import { assignmentByRole, makeSystemTeam, q as quote, removeAssignment, same, teamOf, type FixContext } from '../edits/context';
 import { definitionOf, place, type ResolvedRole } from '../model/roles';
 import type { Assignment, Related, TeamDoc } from '../model/types';
@@ -129,7 +129,8 @@ export const implicitSystemGrant = rule({
       if (!role || p.level !== 'space' || role.shape !== 'mixed') continue;
       // Only names Octopus would grant at the system level count; misspelt or wrong-level ones are
       // reported on the role itself.
-      const serverWide = role.systemPermissions.filter((name) => (getPermission(name)?.level ?? 'space') !== 'space');
+      // Platform Hub permissions are not granted from a space at all (system-team-only-permission).
+      const serverWide = role.systemPermissions.filter((name) => (getPermission(name)?.level ?? 'space') !== 'space' && !SYSTEM_TEAM_ONLY_PERMISSIONS.has(name));
       if (!serverWide.length) continue;
       const list = role.definition?.doc.systemPermissions;
       const related: Related[] = list ? [{ uri: role.definition!.uri, span: list.key.keySpan, message: `the system permissions of ${role.name}` }] : [];
@@ -137,6 +138,26 @@ export const implicitSystemGrant = rule({
     }
   },
   // Information: whether the server-wide grant is wanted is the user's call.
+});
+
+export const systemTeamOnlyPermission = rule({
+  code: 'system-team-only-permission',
+  severity: 'warning',
+  summary: 'A role holding a Platform Hub permission is applied in a space, where Octopus does not grant it.',
+  message: (a: { role: string; space: string; permissions: readonly string[] }) =>
+    `${q(a.role)} is applied in space ${q(a.space)}, so it does not grant ${andList(a.permissions)}: Octopus gives Platform Hub ` +
+    `permissions only to system teams, through a role applied at the system level. If the team needs ${a.permissions.length > 1 ? 'them' : 'it'}, ` +
+    `assign a system-only role holding ${a.permissions.length > 1 ? 'them' : 'it'} from a system team.`,
+  workspace(doc, ctx) {
+    if (doc.kind !== 'team') return;
+    for (const a of doc.assignments) {
+      const p = place(ctx.ws, doc, a);
+      if (!p.role || p.level !== 'space') continue;
+      const held = p.role.systemPermissions.filter((name) => SYSTEM_TEAM_ONLY_PERMISSIONS.has(name));
+      if (held.length) ctx.report(a.role.span, { role: p.role.name, space: p.space!, permissions: held }, undefined, roleRelated(p.role));
+    }
+  },
+  // Whether the team should have Platform Hub access is the user's decision.
 });
 
 /** The identity of an assignment: role, space and restrictions, order-insensitive. */
@@ -179,4 +200,4 @@ function likelySpaces(ws: ModelIndex, team: TeamDoc): string[] {
   return result;
 }
 
-export const ASSIGNMENT_RULES = [systemRoleInSpaceTeam, spaceRequired, spaceNotAllowed, implicitSystemGrant, duplicateAssignment] as const;
+export const ASSIGNMENT_RULES = [systemRoleInSpaceTeam, spaceRequired, spaceNotAllowed, implicitSystemGrant, systemTeamOnlyPermission, duplicateAssignment] as const;

@@ -18,7 +18,9 @@ export const duplicateName = rule({
   severity: 'error',
   summary: 'Two roles, two spaces, or two teams of the same space with one name.',
   message: (a: { kind: string; name: string; scope: string }) =>
-    `Another ${a.kind} is also named ${q(a.name)}${a.scope}; names must be unique. Rename one of them.`,
+    a.kind === 'team'
+      ? `Another team is also named ${q(a.name)}${a.scope}; Octopus compares team names without case and after trimming spaces, so the two collide. Rename one of them.`
+      : `Another ${a.kind} is also named ${q(a.name)}${a.scope}; teams refer to ${a.kind === 'role' ? 'roles' : 'spaces'} by name in these files, so the name must be unique. Rename one of them.`,
   workspace(doc, ctx) {
     if (!doc.name) return;
     if (doc.kind === 'team') {
@@ -44,7 +46,8 @@ export const shadowsBuiltin = rule({
     '; Octopus will not create a custom role with it. ' +
     `Choose another name, or delete this role and use the built-in one.`,
   local(doc, ctx) {
-    if (doc.kind !== 'role' || !doc.name) return;
+    // A document with `builtIn: true` describes the server's version of the built-in role, not a custom role.
+    if (doc.kind !== 'role' || !doc.name || doc.builtIn?.value === true) return;
     const builtin = getBuiltinRoleIgnoreCase(doc.name.value);
     if (builtin) ctx.report(doc.name.span, { name: doc.name.value, builtin: builtin.name });
   },
@@ -110,4 +113,22 @@ export const unknownSpace = rule({
   },
 });
 
-export const NAME_RULES = [duplicateName, shadowsBuiltin, unknownRole, unknownSpace] as const;
+export const unknownTeam = rule({
+  code: 'unknown-team',
+  severity: 'error',
+  summary: "A space's `managers.teams` names a team that is neither defined nor built in.",
+  message: (a: { name: string; space: string; candidates: readonly string[] }) =>
+    `No team named ${q(a.name)} is defined in the workspace (as a system team or a team of ${q(a.space)}) or built into Octopus.${didYouMean(a.candidates)}`,
+  nameDependent: true,
+  workspace(doc, ctx) {
+    if (doc.kind !== 'space' || !doc.name) return;
+    for (const t of doc.managers?.teams?.items ?? []) {
+      if (ctx.ws.hasTeam(t.value, doc.name.value)) continue;
+      const candidates = ctx.ws.suggestTeams(t.value);
+      ctx.report(t.span, { name: t.value, space: doc.name.value, candidates }, { candidates });
+    }
+  },
+  fixes: replaceWithCandidates,
+});
+
+export const NAME_RULES = [duplicateName, shadowsBuiltin, unknownRole, unknownSpace, unknownTeam] as const;

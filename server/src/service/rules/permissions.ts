@@ -65,10 +65,12 @@ export const unknownPermission = rule({
 
 export const retiredPermission = rule({
   code: 'retired-permission',
-  severity: 'warning',
-  summary: 'A permission name that Octopus no longer uses.',
+  severity: 'error',
+  summary: 'A permission name that current Octopus servers reject.',
   message: (a: { name: string; replacement: string | null; why: string }) =>
-    `${q(a.name)} is a retired permission (${a.why}). ` + (a.replacement ? `Use ${q(a.replacement)} instead.` : 'Current Octopus has no replacement; remove it.'),
+    `${q(a.name)} is a retired permission (${a.why}), and current Octopus servers reject a role that lists it ` +
+    `("Requested value '${a.name}' was not found"). ` +
+    (a.replacement ? `Use ${q(a.replacement)} instead.` : 'Current Octopus has no replacement; remove it.'),
   local(doc, ctx) {
     if (doc.kind !== 'role') return;
     for (const { item, index, first } of itemsOf(doc)) {

@@ -6,6 +6,7 @@
 import type { Analyser, ModelIndex } from '../model/workspace';
 import type { Diagnostic, DiagnosticData, Doc, FileModel, ParsedFile, Related, Severity, Span } from '../model/types';
 import { ASSIGNMENT_RULES } from './assignments';
+import { BUILTIN_RULES } from './builtins';
 import { FILE_RULES } from './files';
 import { NAME_RULES } from './names';
 import { PERMISSION_RULES } from './permissions';
@@ -14,7 +15,7 @@ import { makeDiagnostic, type AnyRule, type CheckContext } from './rule';
 import { STRUCTURE_RULES } from './structure';
 import { TERRAFORM_RULES } from './terraform';
 
-const FAMILIES = [...STRUCTURE_RULES, ...PERMISSION_RULES, ...NAME_RULES, ...ASSIGNMENT_RULES, ...RESTRICTION_RULES, ...FILE_RULES, ...TERRAFORM_RULES] as const;
+const FAMILIES = [...STRUCTURE_RULES, ...PERMISSION_RULES, ...NAME_RULES, ...ASSIGNMENT_RULES, ...RESTRICTION_RULES, ...BUILTIN_RULES, ...FILE_RULES, ...TERRAFORM_RULES] as const;
 
 export type RuleCode = (typeof FAMILIES)[number]['code'];
 
@@ -26,7 +27,8 @@ export type { Severity };
 const SPEC_ORDER: readonly RuleCode[] = [
   'yaml-syntax', 'unknown-key', 'invalid-value', 'missing-name', 'kind-mismatch', 'unknown-permission', 'retired-permission',
   'wrong-level', 'duplicate-permission', 'empty-role', 'duplicate-name', 'shadows-builtin', 'unknown-role', 'unknown-space',
-  'system-role-in-space-team', 'space-required', 'space-not-allowed', 'implicit-system-grant', 'restriction-not-supported',
+  'system-role-in-space-team', 'space-required', 'space-not-allowed', 'implicit-system-grant', 'system-team-only-permission',
+  'builtin-team', 'unknown-team', 'builtin-role', 'restriction-not-supported',
   'restriction-at-system-level', 'unrestrictable-role', 'unknown-scope-value', 'duplicate-assignment', 'file-too-large', 'unreadable-file',
   // SPEC section 9: Terraform files.
   'tf-inline-and-scoped-assignments', 'tf-builtin-team-resource', 'tf-readonly-attribute',

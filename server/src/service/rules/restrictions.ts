@@ -2,7 +2,7 @@
  * Rules about an assignment's restrictions (SPEC section 1, rule 4): what each permission supports,
  * what cannot be restricted at all, and values the space does not declare.
  */
-import { getPermission, SPACE_MANAGER, type Dimension } from '../catalog';
+import { getPermission, SPACE_MANAGER, supportedDimensions, type Dimension } from '../catalog';
 import { replaceWithCandidates, same, teamOf } from '../edits/context';
 import { definitionOf, place, type Placement, type ResolvedRole } from '../model/roles';
 import type { Assignment, Doc, Related, Restriction, TeamDoc } from '../model/types';
@@ -46,7 +46,9 @@ export const restrictionAtSystemLevel = rule({
   code: 'restriction-at-system-level',
   severity: 'error',
   summary: 'Restrictions on a role that is applied at the system level.',
-  message: (a: { role: string }) => `${q(a.role)} is applied at the system level, where permissions cannot be restricted; remove the restriction.`,
+  message: (a: { role: string }) =>
+    `${q(a.role)} is applied at the system level, where Octopus does not restrict permissions: they hold server-wide, so this restriction ` +
+    `restricts nothing (and the web portal offers none there). Remove it.`,
   workspace(doc, ctx) {
     for (const { team, a, role } of restricted(ctx.ws, doc)) {
       if (team.space || role.shape !== 'system-only') continue;
@@ -63,7 +65,8 @@ export const unrestrictableRole = rule({
   severity: 'error',
   summary: 'Restrictions on Space Manager.',
   message: (a: { role: string }) =>
-    `${q(a.role)} cannot be restricted: Octopus always grants it for the whole space. Remove the restriction, or ` + `use a narrower role that can be restricted.`,
+    `${q(a.role)} is meant for a whole space: the Octopus web portal offers no restrictions for it. Remove the restriction, ` +
+    `or use a narrower role that can be restricted.`,
   workspace(doc, ctx) {
     for (const { a, role } of restricted(ctx.ws, doc)) {
       if (!spaceLevel(role) || !isSpaceManager(role)) continue;
@@ -75,7 +78,11 @@ export const unrestrictableRole = rule({
   safe: false,
 });
 
-/** The dimensions that some known space permission of `role` supports; undefined when it has none. */
+/**
+ * The dimensions that some known space permission of `role` supports; undefined when it has none. A
+ * project-group restriction stands for every project of the group, so a permission that supports projects
+ * supports project groups too (docs, users-and-teams; ScopedUserRoleResource.ProjectGroupIds).
+ */
 function supportedBy(role: ResolvedRole): Set<Dimension> | undefined {
   const supported = new Set<Dimension>();
   let known = 0;
@@ -83,7 +90,7 @@ function supportedBy(role: ResolvedRole): Set<Dimension> | undefined {
     const p = getPermission(name);
     if (!p || p.level === 'system') continue;
     known++;
-    for (const d of p.restrictions) supported.add(d);
+    for (const d of supportedDimensions(p.restrictions)) supported.add(d);
   }
   return known > 0 ? supported : undefined;
 }

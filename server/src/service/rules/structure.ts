@@ -2,6 +2,7 @@
  * Rules about a document's shape. Front-ends report these while they read a file (the syntax decides what
  * a key or a wrong type is), so none of them has a check here; they all have their messages and fixes.
  */
+import { getBuiltinRole, getBuiltinRoleIgnoreCase } from '../catalog';
 import { q as quote } from '../edits/context';
 import { andList } from '../util/suggest';
 import { q, rule } from './rule';
@@ -31,6 +32,15 @@ export const invalidValue = rule({
   severity: 'error',
   summary: 'A value of the wrong type or shape.',
   message: (a: { what: string; expected: string }) => `${a.what} must be ${a.expected}.`,
+  // Front-ends report values of the wrong type; this check reports `builtIn: true` on a role that is not built in.
+  local(doc, ctx) {
+    if (doc.kind !== 'role' || doc.builtIn?.value !== true || !doc.name || getBuiltinRole(doc.name.value)) return;
+    const near = getBuiltinRoleIgnoreCase(doc.name.value);
+    const expected = near
+      ? `on a built-in role's exact name: did you mean ${q(near.name)}?`
+      : `on a built-in role's exact name (such as ${q('Project Viewer')}); ${q(doc.name.value)} is not a built-in role, so remove ${q('builtIn')}`;
+    ctx.report(doc.builtIn.span, { what: q('builtIn: true'), expected });
+  },
 });
 
 export const missingName = rule({

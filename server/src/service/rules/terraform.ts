@@ -33,11 +33,11 @@ export const tfInlineAndScopedAssignments = rule({
   // Which of the two ways to keep is the user's decision.
 });
 
-/** The built-in teams by lower-cased name, with whether each is a system team. */
-const BUILTIN_TEAMS: ReadonlyMap<string, { name: string; system: boolean; id: string }> = new Map([
-  ['everyone', { name: 'Everyone', system: true, id: 'teams-everyone' }],
-  ['octopus administrators', { name: 'Octopus Administrators', system: true, id: 'teams-administrators' }],
-  ['space managers', { name: 'Space Managers', system: false, id: 'teams-spacemanagers-SPACE_ID' }],
+/** The built-in teams by lower-cased name, with their ids. */
+const BUILTIN_TEAMS: ReadonlyMap<string, { name: string; id: string }> = new Map([
+  ['everyone', { name: 'Everyone', id: 'teams-everyone' }],
+  ['octopus administrators', { name: 'Octopus Administrators', id: 'teams-administrators' }],
+  ['space managers', { name: 'Space Managers', id: 'teams-spacemanagers-SPACE_ID' }],
 ]);
 
 export const tfBuiltinTeamResource = rule({
@@ -50,8 +50,9 @@ export const tfBuiltinTeamResource = rule({
   local(doc, ctx) {
     if (doc.kind !== 'team' || doc.target || !doc.address?.startsWith(TEAM_RESOURCE) || !doc.name || doc.name.computed) return;
     const builtin = BUILTIN_TEAMS.get(doc.name.value.trim().toLowerCase());
-    // Everyone and Octopus Administrators are system teams: a space team of that name is a team of its own.
-    if (!builtin || (builtin.system && doc.space)) return;
+    // Everyone and Octopus Administrators are system teams: a space team of that name is a team of its own;
+    // a second Space Managers team in a space is `builtin-team`'s finding already.
+    if (!builtin || doc.space) return;
     ctx.report(doc.name.span, { name: builtin.name, id: builtin.id });
   },
 });

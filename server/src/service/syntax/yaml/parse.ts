@@ -8,14 +8,14 @@
  */
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
 import { DIMENSIONS, type Dimension } from '../../catalog';
-import { ASSIGNMENT_KEYS, DOC_KEYS } from '../../model/fields';
+import { ASSIGNMENT_KEYS, DOC_KEYS, MANAGER_KEYS } from '../../model/fields';
 import { makeDiagnostic } from '../../rules/rule';
 import { invalidValue, kindMismatch, missingName, unknownKey, yamlSyntax } from '../../rules/structure';
 import { nearest } from '../../util/suggest';
 import { LineMap } from '../../util/text';
 import { conflictMarkers, lineRange, parserText, unclosedQuotes, visibleSpan } from './recovery';
 import { readSuppressions } from './suppress';
-import type { Assignment, Diagnostic, Doc, DocKind, KeyRef, Name, NameList, ParsedFile, Restriction, Span } from '../../model/types';
+import type { Assignment, Diagnostic, Doc, DocKind, Flag, KeyRef, Managers, Name, NameList, ParsedFile, Restriction, Span } from '../../model/types';
 
 /** The kind of documents a path holds, from its suffix; undefined for files that are not YAML role, team or space files. */
 export function yamlKindOf(path: string): DocKind | undefined {
@@ -174,6 +174,7 @@ class DocReader {
         return {
           ...base,
           kind: 'role',
+          builtIn: this.readFlag(pairs.get('builtIn'), '`builtIn`'),
           spacePermissions: this.readNameList(pairs.get('spacePermissions'), 'a permission name'),
           systemPermissions: this.readNameList(pairs.get('systemPermissions'), 'a permission name'),
         };
@@ -183,7 +184,7 @@ class DocReader {
           const list = this.readNameList(pairs.get(dim), 'a name');
           if (list) scopes[dim] = list;
         }
-        return { ...base, kind: 'space', scopes };
+        return { ...base, kind: 'space', scopes, managers: this.readManagers(pairs.get('managers')) };
       }
       case 'team': {
         const spacePair = pairs.get('space');
@@ -192,10 +193,10 @@ class DocReader {
           // An empty `space:` would silently make a system team.
           this.invalid(keys.get('space')!.keySpan, '`space`', "a space's name; remove the key to make a system team");
         }
-        this.readNameList(pairs.get('members'), 'a user name');
-        this.readNameList(pairs.get('externalGroups'), 'an external group');
+        const members = this.readNameList(pairs.get('members'), 'a user name');
+        const externalGroups = this.readNameList(pairs.get('externalGroups'), 'an external group');
         const assignments = this.readAssignments(pairs.get('roles'));
-        return { ...base, kind: 'team', space, assignments, roles: keys.get('roles') };
+        return { ...base, kind: 'team', space, assignments, roles: keys.get('roles'), members, externalGroups };
       }
     }
   }
@@ -354,6 +355,39 @@ class DocReader {
     if (isScalar(node) && typeof node.value === 'string') return { value: node.value, span };
     this.invalid(span, what, isScalar(node) ? 'text; put the value in quotes' : 'text, not a list or mapping');
     return undefined;
+  }
+
+  /** A `true`/`false` value; anything else is reported. An empty value counts as absent. */
+  private readFlag(pair: Pair | undefined, what: string): Flag | undefined {
+    if (!pair) return undefined;
+    const node = this.deref(pair.value as YNode);
+    if (isNullScalar(node)) return undefined;
+    const span = this.shown(node) ?? spanOf(pair.key as YNode)!;
+    if (isScalar(node) && typeof node.value === 'boolean') return { value: node.value, span };
+    this.invalid(span, what, '`true` or `false`');
+    return undefined;
+  }
+
+  /** A space's `managers`: a mapping with `members` and `teams` lists. */
+  private readManagers(pair: Pair | undefined): Managers | undefined {
+    if (!pair) return undefined;
+    const key = this.keyOf(pair);
+    if (!key) return undefined;
+    const node = this.deref(pair.value as YNode);
+    if (isNullScalar(node)) return { key };
+    if (!isMap(node)) {
+      this.invalid(this.shown(node) ?? key.keySpan, '`managers`', 'a mapping with `members:` and `teams:` lists');
+      return { key };
+    }
+    this.checkUniqueKeys(node.items);
+    const byKey = new Map<string, Pair>();
+    for (const p of this.pairsOf(node.items)) {
+      const k = this.keyOf(p);
+      if (!k) continue;
+      if (!MANAGER_KEYS.includes(k.key)) this.unknownKey(k, '`managers`', MANAGER_KEYS);
+      else if (!byKey.has(k.key)) byKey.set(k.key, p);
+    }
+    return { key, members: this.readNameList(byKey.get('members'), 'a user name'), teams: this.readNameList(byKey.get('teams'), "a team's name") };
   }
 
   private readOptionalString(pair: Pair | undefined, what: string): void {

@@ -1,0 +1,273 @@
+/**
+ * `octopus-roles explain PRINCIPAL` and `octopus-roles who-can PERMISSION|CAPABILITY` (SPEC section 8):
+ * effective access from the command line, in text or JSON.
+ */
+import * as path from 'node:path';
+import { uriToPath } from '../node/project';
+import {
+  accessOf,
+  CAPABILITIES,
+  getCapability,
+  getPermission,
+  allPermissions,
+  finalDiagnostics,
+  matches,
+  mergeGrants,
+  nearest,
+  principalsOf,
+  sortGrants,
+  teamsOf,
+  type AccessQuery,
+  type Dimension,
+  type Grant,
+  type Holding,
+  type ModelIndex,
+  type Principal,
+  type Settings,
+  type TeamEntry,
+} from '../service';
+import { grantJson, grantText, principalText, type Located } from './access-output';
+import { loadPaths } from './load';
+import { printable } from './output';
+import { UsageError } from './args';
+
+export interface AccessIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cwd: string;
+}
+
+export const EXPLAIN_USAGE = `Usage: octopus-roles explain PRINCIPAL [PATH...] [options]
+
+Prints what PRINCIPAL can do, where, and which team, role and file each right comes from.
+PRINCIPAL is team:NAME (team:SPACE/NAME for a space team when names repeat), user:NAME or group:ID.
+
+Options:
+  --space NAME               only grants in this space (system grants are always shown)
+  --format text|json         output format (default: text)
+  --config FILE              use this configuration file instead of the .octopus-roles.yaml files found
+  -h, --help                 show this help
+
+Exit status: 0 done, 2 bad usage, a PATH that does not exist, or a principal the workspace does not have.`;
+
+export const WHO_CAN_USAGE = `Usage: octopus-roles who-can PERMISSION|CAPABILITY [PATH...] [options]
+
+Prints every team, user and external group that holds PERMISSION (such as DeploymentCreate) or
+CAPABILITY (${CAPABILITIES.map((c) => c.id).join(', ')}), with the grant's restrictions and sources.
+
+Options:
+  --space NAME               where: grants in this space (and server-wide ones)
+  --environment E, --project P, --project-group G, --tenant T
+                             narrow to grants unrestricted in that dimension or listing the value;
+                             a dimension not given keeps restricted grants, with their restrictions shown
+  --format text|json         output format (default: text)
+  --config FILE              use this configuration file instead of the .octopus-roles.yaml files found
+  -h, --help                 show this help
+
+Exit status: 0 done, 2 bad usage, a PATH that does not exist, or an unknown permission or capability.`;
+
+interface AccessOptions {
+  format: 'text' | 'json';
+  positionals: string[];
+  space?: string;
+  values: Partial<Record<Dimension, string>>;
+  config?: string;
+  help: boolean;
+}
+
+const DIMENSION_FLAGS: Record<string, Dimension> = { '--environment': 'environments', '--project': 'projects', '--project-group': 'projectGroups', '--tenant': 'tenants' };
+
+/** Parses the options shared by explain, who-can and diff. */
+export function parseAccessArgs(args: readonly string[], formats: readonly string[], dimensions: boolean): AccessOptions {
+  const options: AccessOptions = { format: 'text', positionals: [], values: {}, help: false };
+  for (let i = 0; i < args.length; i++) {
+    let arg = args[i];
+    let inline: string | undefined;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    if (eq > 0) {
+      inline = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const take = (): string => {
+      if (inline !== undefined) return inline;
+      const v = args[i + 1];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      i++;
+      return v;
+    };
+    if (arg === '-h' || arg === '--help') options.help = true;
+    else if (arg === '--format' || arg === '-f') {
+      const f = take();
+      if (!formats.includes(f)) throw new UsageError(`unknown format \`${f}\`; use ${formats.join(', ')}`);
+      options.format = f as AccessOptions['format'];
+    } else if (arg === '--space') options.space = take();
+    else if (arg === '--config') options.config = take();
+    else if (dimensions && arg in DIMENSION_FLAGS) options.values[DIMENSION_FLAGS[arg]] = take();
+    else if (arg === '--') options.positionals.push(...args.slice(i + 1)), (i = args.length);
+    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option \`${arg}\``);
+    else options.positionals.push(args[i]);
+  }
+  return options;
+}
+
+/** Finds the principal a PRINCIPAL argument names, or says why none. */
+export function resolvePrincipal(arg: string, teams: readonly TeamEntry[]): Principal {
+  const m = /^(team|user|group):(.+)$/.exec(arg);
+  if (!m) throw new UsageError(`\`${arg}\` is not a principal; write team:NAME, team:SPACE/NAME, user:NAME or group:ID`);
+  const [, kind, rest] = m;
+  const known = principalsOf(teams);
+  if (kind === 'user' || kind === 'group') {
+    const found = known.find((p) => p.kind === kind && p.name === rest);
+    if (!found) {
+      const near = nearest(rest, known.filter((p) => p.kind === kind).map((p) => p.name));
+      throw new UsageError(`no ${kind} \`${rest}\` is named in the workspace${near.length ? `; did you mean ${near.map((n) => `${kind}:${n}`).join(' or ')}?` : ''}`);
+    }
+    return found;
+  }
+  const lower = (s: string) => s.trim().toLowerCase();
+  const named = teams.filter((t) => lower(t.name) === lower(rest));
+  if (named.length === 1) return { kind: 'team', name: named[0].name, ...(named[0].space ? { space: named[0].space } : {}) };
+  if (named.length > 1) {
+    const system = named.find((t) => t.space === undefined);
+    if (system) return { kind: 'team', name: system.name };
+    throw new UsageError(`several teams are named \`${rest}\`: ${named.map((t) => `team:${t.space}/${t.name}`).join(', ')}; name one of them`);
+  }
+  const slash = rest.indexOf('/');
+  if (slash > 0) {
+    const space = rest.slice(0, slash);
+    const name = rest.slice(slash + 1);
+    const t = teams.find((x) => x.space !== undefined && lower(x.space) === lower(space) && lower(x.name) === lower(name));
+    if (t) return { kind: 'team', name: t.name, space: t.space };
+  }
+  const near = nearest(rest, teams.map((t) => t.name));
+  throw new UsageError(`no team \`${rest}\` in the workspace${near.length ? `; did you mean ${near.map((n) => `team:${n}`).join(' or ')}?` : ''}`);
+}
+
+/** The number of errors in a workspace, with the settings that apply to each file. */
+export function errorCount(ws: ModelIndex, settingsFor: (uri: string) => Settings): number {
+  let errors = 0;
+  for (const uri of ws.uris()) errors += finalDiagnostics(ws, uri, settingsFor(uri)).filter((d) => d.severity === 'error').length;
+  return errors;
+}
+
+/** Says that the workspace has errors, which make Octopus refuse some assignments. */
+function warnAboutErrors(ws: ModelIndex, io: AccessIO, settingsFor: (uri: string) => Settings): void {
+  const errors = errorCount(ws, settingsFor);
+  if (errors) io.stderr(`octopus-roles: the workspace has ${errors} error${errors === 1 ? '' : 's'} (see octopus-roles check); assignments Octopus would refuse grant nothing here\n`);
+}
+
+/** Runs `explain` or `who-can`; returns the exit status. */
+export async function runAccess(command: 'explain' | 'who-can', args: readonly string[], io: AccessIO): Promise<number> {
+  const usage = command === 'explain' ? EXPLAIN_USAGE : WHO_CAN_USAGE;
+  let options: AccessOptions;
+  try {
+    options = parseAccessArgs(args, ['text', 'json'], command === 'who-can');
+    if (options.help) {
+      io.stdout(usage + '\n');
+      return 0;
+    }
+    if (options.positionals.length === 0) throw new UsageError(command === 'explain' ? 'missing PRINCIPAL' : 'missing PERMISSION or CAPABILITY');
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`octopus-roles: ${err.message}\n\n${usage}\n`);
+    return 2;
+  }
+  const [subject, ...paths] = options.positionals;
+  const loaded = await loadPaths(paths, io, { config: options.config });
+  if (loaded === 2) return 2;
+  const { project } = loaded;
+  const ws = project.ws;
+  warnAboutErrors(ws, io, (uri) => project.settingsFor(uri));
+  const teams = teamsOf(ws);
+  const where = (uri: string | undefined): Located => (uri ? { file: relative(uriToPath(uri) ?? uri, io.cwd), lines: ws.lines(uri) } : {});
+  try {
+    if (command === 'explain') explain(subject, teams, options, io, where);
+    else whoCan(subject, teams, options, io, where);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`octopus-roles: ${printable(err.message)}\n`);
+    return 2;
+  }
+  return 0;
+}
+
+function relative(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/');
+}
+
+function explain(subject: string, teams: readonly TeamEntry[], options: AccessOptions, io: AccessIO, where: (uri: string | undefined) => Located): void {
+  const principal = resolvePrincipal(subject, teams);
+  const access = accessOf(teams, principal);
+  const query: AccessQuery = { space: options.space };
+  const grants = access.grants.filter((g) => matches(g, query));
+  const teamNames = access.teams.map((t) => ({ name: t.name, ...(t.space ? { space: t.space } : {}) }));
+  if (options.format === 'json') {
+    io.stdout(JSON.stringify({ principal, teams: teamNames, grants: grants.map((g) => grantJson(g, where)) }, null, 2) + '\n');
+    return;
+  }
+  const out: string[] = [principalText(principal)];
+  out.push(`  through ${teamNames.length ? teamNames.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name)).join(', ') : 'no team'}`);
+  if (!grants.length) out.push('  no permissions' + (options.space ? ` in space ${options.space}` : ''));
+  let heading = '';
+  for (const g of grants) {
+    const h = g.scope === 'system' ? 'server-wide (system)' : `in space ${g.space}`;
+    if (h !== heading) out.push('', `  ${h}:`), (heading = h);
+    out.push(...grantText(g, where, '    '));
+  }
+  io.stdout(out.map(printable).join('\n') + '\n');
+}
+
+function whoCan(subject: string, teams: readonly TeamEntry[], options: AccessOptions, io: AccessIO, where: (uri: string | undefined) => Located): void {
+  const capability = getCapability(subject);
+  if (!capability && !getPermission(subject)) {
+    const near = nearest(subject, [...Array.from(allPermissions(), (p) => p.name), ...CAPABILITIES.map((c) => c.id)]);
+    throw new UsageError(`\`${subject}\` is neither a permission of current Octopus nor a capability (${CAPABILITIES.map((c) => c.id).join(', ')})${near.length ? `; did you mean ${near.join(' or ')}?` : ''}`);
+  }
+  const query: AccessQuery = { space: options.space, values: options.values };
+  // Each team's matching grants once; a principal's are merged from the teams that reach it.
+  const pick = (t: TeamEntry): (Grant | Holding)[] =>
+    capability
+      ? t.holdings.filter((h) => h.role === capability.role && h.scope === 'space' && matches(h, query))
+      : t.grants.filter((g) => g.permission === subject && matches(g, query));
+  const byTeam = new Map<TeamEntry, (Grant | Holding)[]>(teams.map((t) => [t, pick(t)]));
+  const results: { principal: Principal; grants: Grant[] }[] = [];
+  const users = new Map<string, TeamEntry[]>();
+  const groups = new Map<string, TeamEntry[]>();
+  const everyone = teams.filter((t) => t.name === 'Everyone' && t.space === undefined);
+  for (const t of teams) {
+    for (const m of t.members) users.set(m, [...(users.get(m) ?? everyone), t]);
+    for (const g of t.groups) groups.set(g, [...(groups.get(g) ?? []), t]);
+  }
+  const collect = (principal: Principal, reaching: readonly TeamEntry[]) => {
+    const found = reaching.flatMap((t) => byTeam.get(t) ?? []).map((g) => asGrant(g, capability?.id));
+    if (found.length) results.push({ principal, grants: sortGrants(mergeGrants(found, (g) => `${g.scope}\u0000${g.space ?? ''}\u0000${g.permission}`)) });
+  };
+  for (const t of teams) collect({ kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}) }, [t]);
+  for (const u of [...users.keys()].sort()) collect({ kind: 'user', name: u }, users.get(u)!);
+  for (const g of [...groups.keys()].sort()) collect({ kind: 'group', name: g }, groups.get(g)!);
+  const queryJson = {
+    [capability ? 'capability' : 'permission']: subject,
+    ...(options.space ? { space: options.space } : {}),
+    ...(Object.keys(options.values).length ? { restrictions: options.values } : {}),
+  };
+  if (options.format === 'json') {
+    io.stdout(JSON.stringify({ query: queryJson, principals: results.map((r) => ({ ...r.principal, grants: r.grants.map((g) => grantJson(g, where)) })) }, null, 2) + '\n');
+    return;
+  }
+  const out: string[] = [];
+  const scope = options.space ? ` in space ${options.space}` : '';
+  out.push(capability ? `Who can ${capability.description}${scope}: holders of ${capability.role}` : `Who holds ${subject}${scope}`);
+  if (!results.length) out.push('  nobody');
+  for (const r of results) {
+    out.push('', `  ${principalText(r.principal)}`);
+    for (const g of r.grants) out.push(...grantText(g, where, '    ', true));
+  }
+  io.stdout(out.map(printable).join('\n') + '\n');
+}
+
+/** A role holding shown as a grant of the capability it gives. */
+function asGrant(g: Grant | Holding, capability: string | undefined): Grant {
+  if ('permission' in g) return g;
+  return { permission: capability ?? g.role, scope: g.scope, space: g.space, restrictions: g.restrictions, via: g.via };
+}

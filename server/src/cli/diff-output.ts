@@ -1,0 +1,169 @@
+/**
+ * What `diff` reports: the roles, teams and spaces that changed (compared by name, as Octopus identifies
+ * them), and the access each principal gains and loses, as text or as markdown for a pull-request comment.
+ */
+import { DIMENSIONS, type Doc, type Grant, type ModelIndex, type NameList, type RoleDoc, type SpaceDoc, type TeamDoc } from '../service';
+import { grantText, type Located } from './access-output';
+
+export interface ObjectChange {
+  readonly kind: 'role' | 'team' | 'space';
+  readonly name: string;
+  readonly change: 'added' | 'removed' | 'changed';
+  readonly details: readonly string[];
+}
+
+export interface AccessDelta {
+  readonly principal: { readonly kind: string; readonly name: string };
+  readonly gains: readonly Grant[];
+  readonly losses: readonly Grant[];
+}
+
+export interface DiffResult {
+  readonly objects: readonly ObjectChange[];
+  readonly access: readonly AccessDelta[];
+}
+
+const lower = (s: string) => s.trim().toLowerCase();
+
+/** Every named document of a workspace, by kind and identity (a team's identity includes its space). */
+function docsOf(ws: ModelIndex): Map<string, Doc> {
+  const out = new Map<string, Doc>();
+  for (const uri of [...ws.uris()].sort()) {
+    for (const doc of ws.model(uri)?.docs ?? []) {
+      if (!doc.name) continue;
+      const key = `${doc.kind}\u0000${doc.kind === 'team' && doc.space ? lower(doc.space.value) + '/' : ''}${lower(doc.name.value)}`;
+      if (!out.has(key)) out.set(key, doc);
+    }
+  }
+  return out;
+}
+
+const values = (list: NameList | undefined): string[] => list?.items.map((i) => i.value) ?? [];
+
+/** What was added to and removed from a list; items that hold commas get a line each. */
+function listDelta(what: string, before: readonly string[], after: readonly string[], out: string[], each = false): void {
+  const b = new Set(before);
+  const a = new Set(after);
+  const added = [...a].filter((x) => !b.has(x));
+  const removed = [...b].filter((x) => !a.has(x));
+  for (const [items, verb] of [[added, 'added'], [removed, 'removed']] as const) {
+    if (!items.length) continue;
+    if (each) for (const item of items) out.push(`${what} ${verb}: ${item}`);
+    else out.push(`${what} ${verb}: ${items.join(', ')}`);
+  }
+}
+
+function assignmentsOf(team: TeamDoc): string[] {
+  return team.assignments.map((a) => {
+    const parts = [a.role.value];
+    if (a.space) parts.push(`in space ${a.space.value}`);
+    for (const r of [...a.restrictions].sort((x, y) => x.dimension.localeCompare(y.dimension))) parts.push(`${r.dimension}: ${[...new Set(values(r.list))].sort().join(', ')}`);
+    return parts.join('; ');
+  });
+}
+
+function details(before: Doc, after: Doc): string[] {
+  const out: string[] = [];
+  if (before.kind === 'role' && after.kind === 'role') {
+    const b = before as RoleDoc;
+    const a = after as RoleDoc;
+    listDelta('space permission', values(b.spacePermissions), values(a.spacePermissions), out);
+    listDelta('system permission', values(b.systemPermissions), values(a.systemPermissions), out);
+    if ((b.builtIn?.value ?? false) !== (a.builtIn?.value ?? false)) out.push(a.builtIn?.value ? "now the server's version of a built-in role" : "no longer the server's version of a built-in role");
+  } else if (before.kind === 'team' && after.kind === 'team') {
+    listDelta('member', values(before.members), values(after.members), out);
+    listDelta('external group', values(before.externalGroups), values(after.externalGroups), out);
+    listDelta('role assignment', assignmentsOf(before), assignmentsOf(after), out, true);
+  } else if (before.kind === 'space' && after.kind === 'space') {
+    const b = before as SpaceDoc;
+    const a = after as SpaceDoc;
+    for (const d of DIMENSIONS) listDelta(d, values(b.scopes[d]), values(a.scopes[d]), out);
+    listDelta('manager', values(b.managers?.members), values(a.managers?.members), out);
+    listDelta('managing team', values(b.managers?.teams), values(a.managers?.teams), out);
+  }
+  return out;
+}
+
+/** A document of the same kind and name with nothing in it: what an added document is compared with. */
+function blank(doc: Doc): Doc {
+  const base = { uri: doc.uri, index: doc.index, span: doc.span, name: doc.name, keys: new Map() };
+  switch (doc.kind) {
+    case 'role':
+      return { ...base, kind: 'role' };
+    case 'team':
+      return { ...base, kind: 'team', space: doc.space, assignments: [] };
+    case 'space':
+      return { ...base, kind: 'space', scopes: {} };
+  }
+}
+
+/** The roles, teams and spaces added, removed or changed between two workspaces. */
+export function objectChanges(base: ModelIndex, head: ModelIndex): ObjectChange[] {
+  const b = docsOf(base);
+  const a = docsOf(head);
+  const out: ObjectChange[] = [];
+  const nameOf = (d: Doc) => (d.kind === 'team' && d.space ? `${d.space.value}/${d.name!.value.trim()}` : d.name!.value);
+  for (const key of [...new Set([...b.keys(), ...a.keys()])].sort()) {
+    const before = b.get(key);
+    const after = a.get(key);
+    const doc = (after ?? before)!;
+    if (!before) out.push({ kind: doc.kind, name: nameOf(doc), change: 'added', details: details(blank(doc), doc) });
+    else if (!after) out.push({ kind: doc.kind, name: nameOf(doc), change: 'removed', details: [] });
+    else {
+      const d = details(before, after);
+      if (d.length) out.push({ kind: doc.kind, name: nameOf(doc), change: 'changed', details: d });
+    }
+  }
+  return out;
+}
+
+const KIND_ORDER = { role: 0, team: 1, space: 2 } as const;
+
+function sortedObjects(objects: readonly ObjectChange[]): ObjectChange[] {
+  return [...objects].sort((x, y) => KIND_ORDER[x.kind] - KIND_ORDER[y.kind] || x.name.localeCompare(y.name));
+}
+
+/** The diff as text for a terminal. */
+export function diffText(r: DiffResult, base: string, head: string, whereHead: (uri: string | undefined) => Located, whereBase: (uri: string | undefined) => Located): string {
+  const out: string[] = [`Changes from ${base} to ${head}`];
+  if (!r.objects.length) out.push('', 'No role, team or space changed.');
+  else {
+    out.push('');
+    for (const o of sortedObjects(r.objects)) {
+      out.push(`  ${o.change} ${o.kind} ${o.name}`);
+      for (const d of o.details) out.push(`    ${d}`);
+    }
+  }
+  out.push('');
+  if (!r.access.length) out.push("Nobody's access changed.");
+  for (const a of r.access) {
+    out.push(`${a.principal.kind} ${a.principal.name}:`);
+    for (const g of a.gains) out.push(...grantText(g, whereHead, '  + ', true));
+    for (const g of a.losses) out.push(...grantText(g, whereBase, '  - ', true));
+  }
+  return out.join('\n') + '\n';
+}
+
+const md = (s: string) => s.replace(/([\\`*_[\]|<>])/g, '\\$1');
+
+/** The diff as markdown, for a pull-request comment. */
+export function diffMarkdown(r: DiffResult, base: string, head: string, whereHead: (uri: string | undefined) => Located, whereBase: (uri: string | undefined) => Located): string {
+  const out: string[] = [`### Octopus access: ${md(base)} → ${md(head)}`, ''];
+  const gained = r.access.filter((a) => a.gains.length).length;
+  const lost = r.access.filter((a) => a.losses.length).length;
+  const count = (n: number, verb: string) => `**${n}** principal${n === 1 ? ` ${verb}s` : `s ${verb}`}`;
+  out.push(r.access.length ? `${count(gained, 'gain')} access, ${count(lost, 'lose')} access.` : "Nobody's access changes.", '');
+  if (r.objects.length) {
+    out.push('| | kind | name | details |', '| --- | --- | --- | --- |');
+    const sign = { added: '➕', removed: '➖', changed: '✏️' } as const;
+    for (const o of sortedObjects(r.objects)) out.push(`| ${sign[o.change]} | ${o.kind} | ${md(o.name)} | ${o.details.map(md).join('<br>')} |`);
+    out.push('');
+  }
+  for (const a of r.access) {
+    out.push(`<details><summary><b>${md(a.principal.kind)} ${md(a.principal.name)}</b>: +${a.gains.length} / −${a.losses.length}</summary>`, '', '```diff');
+    for (const g of a.gains) out.push(...grantText(g, whereHead, '+ ', true));
+    for (const g of a.losses) out.push(...grantText(g, whereBase, '- ', true));
+    out.push('```', '', '</details>');
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,209 @@
+/**
+ * `octopus-roles diff BASE [HEAD] [PATH...]` (SPEC section 8): what changed between two versions of the
+ * model, in roles, teams and spaces, and per principal the grants gained and lost. A version is a git
+ * revision of the repository the current folder is in (read with git itself: nothing is checked out) or a
+ * folder; HEAD defaults to the working tree.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToUri, uriToPath } from '../node/project';
+import { DEFAULT_SETTINGS, kindOfPath, Workspace, accessChange, allAccess, teamsOf, type ModelIndex, type Settings } from '../service';
+import { errorCount, parseAccessArgs } from './access';
+import { grantJson, type Located } from './access-output';
+import { UsageError } from './args';
+import { diffText, diffMarkdown, objectChanges, type AccessDelta, type DiffResult } from './diff-output';
+import { loadPaths } from './load';
+import { printable } from './output';
+
+export interface DiffIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cwd: string;
+}
+
+export const DIFF_USAGE = `Usage: octopus-roles diff BASE [HEAD] [PATH...] [options]
+
+Compares two versions of the access model: what changed in roles, teams and spaces, and for every team,
+user and external group the permissions gained and lost (a widened restriction is a gain).
+BASE and HEAD are git revisions of the repository the current folder is in (read with git, nothing is
+checked out), or folders; HEAD defaults to the working tree. After a revision BASE, a second argument is
+HEAD when it is a revision, and a PATH otherwise; PATHs limit both sides to those files and folders.
+
+Options:
+  --format text|json|markdown   output format (default: text; markdown for a pull-request comment)
+  --config FILE                 configuration for the working tree and folders (revisions use none)
+  -h, --help                    show this help
+
+Exit status: 0 nobody's access changed, 3 someone's did, 1 either side has errors, 2 bad usage.`;
+
+/** One side of the comparison, loaded. */
+interface Side {
+  readonly label: string;
+  readonly ws: ModelIndex;
+  readonly settingsFor: (uri: string) => Settings;
+  /** The path to show for a file of this side. */
+  readonly display: (uri: string) => string;
+}
+
+const MAX_FILE = 2 * 1024 * 1024;
+
+function git(cwd: string, args: readonly string[], input?: string): Buffer {
+  return execFileSync('git', args, { cwd, input, maxBuffer: 1024 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** True when `rev` names a commit of the repository at `cwd`. */
+function isRevision(cwd: string, rev: string): boolean {
+  if (rev.startsWith('-')) return false;
+  const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+  return r.status === 0;
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The role, team and space files of a revision under `paths`, read with `git ls-tree` and `git cat-file --batch`. */
+function loadRevision(cwd: string, rev: string, paths: readonly string[], io: DiffIO): Side {
+  const listing = git(cwd, ['ls-tree', '-r', '-z', '--long', rev, '--', ...(paths.length ? paths : ['.'])]).toString('utf8');
+  const entries: { id: string; file: string; size: number }[] = [];
+  for (const line of listing.split('\0')) {
+    const m = /^(\d+) blob ([0-9a-f]+)\s+(\d+|-)\t(.*)$/s.exec(line);
+    if (!m || m[1] === '120000') continue; // links are not followed in a revision
+    const file = m[4];
+    if (!kindOfPath(file) || file.split('/').slice(0, -1).some((s) => s === 'node_modules' || s.startsWith('.'))) continue;
+    const size = Number(m[3]);
+    if (size > MAX_FILE) {
+      io.stderr(`octopus-roles: ${rev}:${printable(file)}: skipped, over ${MAX_FILE} bytes\n`);
+      continue;
+    }
+    entries.push({ id: m[2], file, size });
+  }
+  const ws = new Workspace();
+  if (entries.length) {
+    const out = git(cwd, ['cat-file', '--batch'], entries.map((e) => e.id).join('\n') + '\n');
+    let at = 0;
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    for (const e of entries) {
+      const header = out.indexOf(10, at);
+      const size = Number(out.subarray(at, header).toString('latin1').split(' ')[2]);
+      const body = out.subarray(header + 1, header + 1 + size);
+      at = header + 1 + size + 1;
+      let text: string;
+      try {
+        text = decoder.decode(body);
+      } catch {
+        io.stderr(`octopus-roles: ${rev}:${printable(e.file)}: skipped, not UTF-8 text\n`);
+        continue;
+      }
+      ws.setFile(pathToUri(path.resolve(cwd, e.file)), text.replace(/^\uFEFF/, ''));
+    }
+  }
+  return { label: rev, ws, settingsFor: () => DEFAULT_SETTINGS, display: (uri) => relative(uriToPath(uri) ?? uri, cwd) };
+}
+
+function relative(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/');
+}
+
+async function loadFolder(label: string, root: string, paths: readonly string[], io: DiffIO, config: string | undefined): Promise<Side | 2> {
+  const loaded = await loadPaths(paths.length ? paths.map((p) => path.resolve(root, p)) : [root], io, { config });
+  if (loaded === 2) return 2;
+  const { project } = loaded;
+  return { label, ws: project.ws, settingsFor: (uri) => project.settingsFor(uri), display: (uri) => relative(uriToPath(uri) ?? uri, root === io.cwd ? io.cwd : root) };
+}
+
+/** Runs `diff`; returns the exit status. */
+export async function runDiff(args: readonly string[], io: DiffIO): Promise<number> {
+  let base: Side | 2;
+  let head: Side | 2;
+  let format: string;
+  try {
+    const options = parseAccessArgs(args, ['text', 'json', 'markdown'], false);
+    if (options.help) {
+      io.stdout(DIFF_USAGE + '\n');
+      return 0;
+    }
+    format = options.format;
+    const [first, ...rest] = options.positionals;
+    if (first === undefined) throw new UsageError('missing BASE: a git revision or a folder');
+    const baseFolder = path.resolve(io.cwd, first);
+    if (isFolder(baseFolder)) {
+      const second = rest[0];
+      if (second !== undefined && isFolder(path.resolve(io.cwd, second))) {
+        base = await loadFolder(first, baseFolder, rest.slice(1), io, options.config);
+        head = await loadFolder(second, path.resolve(io.cwd, second), rest.slice(1), io, options.config);
+      } else {
+        base = await loadFolder(first, baseFolder, rest, io, options.config);
+        head = await loadFolder('working tree', io.cwd, rest, io, options.config);
+      }
+    } else if (isRevision(io.cwd, first)) {
+      const second = rest[0];
+      if (second !== undefined && !isFolder(path.resolve(io.cwd, second)) && isRevision(io.cwd, second)) {
+        base = loadRevision(io.cwd, first, rest.slice(1), io);
+        head = loadRevision(io.cwd, second, rest.slice(1), io);
+      } else {
+        base = loadRevision(io.cwd, first, rest, io);
+        head = await loadFolder('working tree', io.cwd, rest, io, options.config);
+      }
+    } else {
+      throw new UsageError(`\`${first}\` is neither a folder nor a revision of the git repository here`);
+    }
+  } catch (err) {
+    if (!(err instanceof UsageError)) {
+      const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      io.stderr(`octopus-roles: git: ${printable(message)}\n`);
+      return 2;
+    }
+    io.stderr(`octopus-roles: ${err.message}\n\n${DIFF_USAGE}\n`);
+    return 2;
+  }
+  if (base === 2 || head === 2) return 2;
+  const result = compare(base, head);
+  const where = (side: Side) => (uri: string | undefined): Located => (uri ? { file: side.display(uri), lines: side.ws.lines(uri) } : {});
+  if (format === 'json') {
+    io.stdout(
+      JSON.stringify(
+        {
+          objects: result.objects,
+          access: result.access.map((a) => ({
+            principal: a.principal,
+            gains: a.gains.map((g) => grantJson(g, where(head as Side))),
+            losses: a.losses.map((g) => grantJson(g, where(base as Side))),
+          })),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  } else if (format === 'markdown') io.stdout(diffMarkdown(result, base.label, head.label, where(head), where(base)));
+  else io.stdout(diffText(result, base.label, head.label, where(head), where(base)));
+  const errors = [base, head].map((s) => errorCount(s.ws, s.settingsFor));
+  if (errors.some((n) => n > 0)) {
+    io.stderr(`octopus-roles: ${errors[0]} error${errors[0] === 1 ? '' : 's'} in ${printable(base.label)}, ${errors[1]} in ${printable(head.label)} (see octopus-roles check)\n`);
+    return 1;
+  }
+  return result.access.length ? 3 : 0;
+}
+
+/** The objects that changed and every principal's gains and losses. */
+export function compare(base: Side, head: Side): DiffResult {
+  const before = allAccess(teamsOf(base.ws));
+  const after = allAccess(teamsOf(head.ws));
+  const access: AccessDelta[] = [];
+  for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const b = before.get(key);
+    const a = after.get(key);
+    const { gains, losses } = accessChange(b?.grants ?? [], a?.grants ?? []);
+    if (gains.length || losses.length) {
+      const p = (a ?? b)!.principal;
+      access.push({ principal: { kind: p.kind, name: p.kind === 'team' && p.space ? `${p.space}/${p.name}` : p.name }, gains, losses });
+    }
+  }
+  return { objects: objectChanges(base.ws, head.ws), access };
+}

@@ -1,0 +1,68 @@
+/**
+ * `check --fix`: applies each file's safe fixes and writes the files, one at a time, each finished or
+ * left untouched. A file is not fixed when a fix could misread it: YAML syntax errors (the parser guessed
+ * at the structure) or merge-conflict markers (both sides of a conflict would look like duplicates, and
+ * one would be deleted).
+ */
+import { fixAll, type Settings, type Workspace } from '../service';
+import { writeFixed, type WriteScope } from './write';
+
+/** A line that git writes into a file with a merge conflict. */
+const CONFLICT_MARKER = /^(?:<{7}|>{7}|\|{7})(?: |\r?$)|^={7}\r?$/m;
+
+/** True when the text holds merge-conflict markers. */
+export function hasConflictMarkers(text: string): boolean {
+  return CONFLICT_MARKER.test(text);
+}
+
+/** What the fix loop needs from its caller. */
+export interface FixRun {
+  readonly ws: Workspace;
+  readonly scope: WriteScope;
+  settingsFor(uri: string): Settings;
+  /** The file's path on disk. */
+  pathOf(uri: string): string;
+  /** Reports a fixed file (with the titles of its fixes), and a file not fixed (with why). */
+  fixed(uri: string, applied: readonly string[]): void;
+  notFixed(uri: string, why: string): void;
+  /** True when the run must stop (interrupted, or the reader of the output went away). */
+  stopped(): boolean;
+}
+
+/**
+ * Fixes the files in order. Between files it lets the event loop turn, so that a signal or a closed
+ * output stops the run at a file boundary, never in the middle of a file. Returns false when stopped.
+ */
+export async function fixFiles(uris: readonly string[], run: FixRun): Promise<boolean> {
+  for (const uri of uris) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (run.stopped()) return false;
+    const checked = run.ws.text(uri);
+    if (checked === undefined || !run.ws.model(uri)) continue;
+    const refusal = refuse(run.ws, uri, checked);
+    let result: ReturnType<typeof fixAll>;
+    try {
+      result = fixAll(run.ws, uri, run.settingsFor(uri), true);
+    } catch (err) {
+      run.ws.setFile(uri, checked);
+      run.notFixed(uri, `internal error: ${err instanceof Error ? err.stack : String(err)}`);
+      continue;
+    }
+    if (!result) continue;
+    const problem = refusal ?? writeFixed(run.pathOf(uri), checked, result.text, run.scope);
+    if (problem) {
+      run.ws.setFile(uri, checked);
+      run.notFixed(uri, problem);
+      continue;
+    }
+    run.fixed(uri, result.applied);
+  }
+  return true;
+}
+
+/** Why a file must not be fixed at all, judged on the text that was checked. */
+function refuse(ws: Workspace, uri: string, checked: string): string | undefined {
+  if (hasConflictMarkers(checked)) return 'it has merge-conflict markers; resolve the conflict first';
+  if (ws.diagnostics(uri).some((d) => d.code === 'yaml-syntax')) return 'it has YAML syntax errors; correct them first';
+  return undefined;
+}

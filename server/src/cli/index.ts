@@ -1,0 +1,156 @@
+/**
+ * `octopus-roles check [PATH...]`: the command-line checker, on the same loader (server/src/node) and the
+ * same service as the editor, so that both report the same findings on the same files.
+ */
+import { uriToPath } from '../node/project';
+import { finalDiagnostics, LineMap, type Diagnostic } from '../service';
+import { VERSION } from '../version';
+import { parseArgs, USAGE, UsageError, type Options } from './args';
+import { fixFiles } from './fix';
+import { loadPaths } from './load';
+import { runAccess } from './access';
+import { runDiff } from './diff';
+import { display, printable, summary, toJson, toSarif, toText, type Finding } from './output';
+
+export { VERSION };
+
+/** Where the checker writes; tests pass their own. */
+export interface CliIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cwd: string;
+  /**
+   * Why the run must stop, once it must: `interrupted` (a signal) or `closed` (the reader of stdout went
+   * away). Fixing stops at the next file boundary; nothing more is printed.
+   */
+  readonly stop?: () => 'interrupted' | 'closed' | undefined;
+}
+
+/** Exit statuses for a run that was stopped, as a shell reports a program stopped by SIGINT or SIGPIPE. */
+const STOPPED = { interrupted: 130, closed: 141 } as const;
+
+/** Runs the checker. Returns the exit status; never throws for bad input. */
+export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
+  if (args[0] === 'explain' || args[0] === 'who-can') return runAccess(args[0], args.slice(1), io);
+  if (args[0] === 'diff') return runDiff(args.slice(1), io);
+  let options: Options | 'help' | 'version';
+  try {
+    options = parseArgs(args);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`octopus-roles: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  if (options === 'help') {
+    io.stdout(USAGE + '\n');
+    return 0;
+  }
+  if (options === 'version') {
+    io.stdout(VERSION + '\n');
+    return 0;
+  }
+  const shown = (p: string) => printable(display(p, io.cwd));
+  const loaded = await loadPaths(options.paths, io, { config: options.config, maxFileSize: options.maxFileSize });
+  if (loaded === 2) return 2;
+  const { project, roots } = loaded;
+
+  const configFindings: Finding[] = [];
+  for (const config of project.configFiles()) {
+    if (options.config !== undefined && config.text === '' && config.diagnostics.some((d) => d.code === 'unreadable-file')) {
+      io.stderr(`octopus-roles: ${printable(options.config)}: cannot read the configuration file: ${printable(config.diagnostics[0].message)}\n`);
+      return 2;
+    }
+    const lines = new LineMap(config.text);
+    for (const d of config.diagnostics) configFindings.push({ file: display(config.path, io.cwd), diagnostic: d, range: lines.rangeOf(d.span), related: [] });
+  }
+
+  const ws = project.ws;
+  const pathOf = (uri: string) => uriToPath(uri) ?? uri;
+  const files = [...ws.uris()].sort((a, b) => compare(display(pathOf(a), io.cwd), display(pathOf(b), io.cwd)));
+  if (options.fix) {
+    // Text output goes to stdout with the findings; JSON and SARIF keep stdout for the document.
+    const report = options.format === 'text' ? io.stdout : io.stderr;
+    const finished = await fixFiles(files, {
+      ws,
+      scope: { roots },
+      settingsFor: (uri) => project.settingsFor(uri),
+      pathOf,
+      fixed: (uri, applied) => {
+        if (io.stop?.()) return;
+        report(`${shown(pathOf(uri))}: fixed ${applied.length} problem${applied.length === 1 ? '' : 's'}\n${applied.map((t) => `  ${printable(t)}\n`).join('')}`);
+      },
+      notFixed: (uri, why) => {
+        if (!io.stop?.()) io.stderr(`octopus-roles: ${shown(pathOf(uri))}: not fixed: ${printable(why)}\n`);
+      },
+      stopped: () => io.stop?.() !== undefined,
+    });
+    const stop = io.stop?.();
+    if (!finished && stop) return STOPPED[stop];
+  }
+
+  const findings: Finding[] = [...configFindings];
+  for (const uri of files) {
+    const diagnostics: readonly Diagnostic[] = finalDiagnostics(ws, uri, project.settingsFor(uri));
+    if (diagnostics.length === 0) continue;
+    const lines = ws.lines(uri)!;
+    for (const d of diagnostics) {
+      findings.push({
+        file: display(pathOf(uri), io.cwd),
+        diagnostic: d,
+        range: lines.rangeOf(d.span),
+        related: (d.related ?? []).map((r) => ({
+          file: display(pathOf(r.uri), io.cwd),
+          range: (ws.lines(r.uri) ?? lines).rangeOf(r.span),
+          message: r.message,
+        })),
+      });
+    }
+  }
+  const stop = io.stop?.();
+  if (stop) return STOPPED[stop];
+  switch (options.format) {
+    case 'json':
+      io.stdout(JSON.stringify(findings.map(toJson), null, 2) + '\n');
+      break;
+    case 'sarif':
+      io.stdout(JSON.stringify(toSarif(findings, io.cwd), null, 2) + '\n');
+      break;
+    default:
+      if (findings.length) io.stdout(findings.map(toText).join('') + summary(findings, files.length) + '\n');
+  }
+  return findings.some((f) => f.diagnostic.severity === 'error') ? 1 : 0;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The process entry point used by `bin/octopus-roles.js`. A signal, or a reader that closes stdout
+ * (`| head`), stops the run at the next file boundary, quietly.
+ */
+export function main(): void {
+  let stop: 'interrupted' | 'closed' | undefined;
+  const interrupt = () => (stop ??= 'interrupted');
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const s of signals) process.on(s, interrupt);
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') stop ??= 'closed';
+    else stop ??= 'interrupted';
+  });
+  const write = (stream: NodeJS.WriteStream) => (t: string) => {
+    if (stop !== 'closed' || stream !== process.stdout) stream.write(t);
+  };
+  runCli(process.argv.slice(2), { stdout: write(process.stdout), stderr: write(process.stderr), cwd: process.cwd(), stop: () => stop }).then(
+    (code) => {
+      for (const s of signals) process.off(s, interrupt);
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`octopus-roles: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

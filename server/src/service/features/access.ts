@@ -1,0 +1,166 @@
+/**
+ * Effective access in the editor (SPEC section 5): code lenses on teams and roles, inlay hints saying
+ * where each role reference applies, a readable document of a principal's access, and the answer to
+ * "who can ...". All of it reads the access engine (model/access.ts) over the model.
+ */
+import { DIMENSIONS, getPermission, SYSTEM_TEAM_ONLY_PERMISSIONS } from '../catalog';
+import { accessOf, allAccess, CAPABILITIES, getCapability, matches, principalKey, teamsOf, type AccessQuery, type Grant, type Principal, type TeamEntry } from '../model/access';
+import { place } from '../model/roles';
+import type { Source, Span, TeamDoc } from '../model/types';
+import type { ModelIndex } from '../model/workspace';
+
+/** A code lens: a title over a span, and the principal or role it is about. */
+export interface AccessLens {
+  readonly span: Span;
+  readonly title: string;
+  /** What clicking it shows: a principal's access (`team:...`), or the teams that use a role. */
+  readonly target: { readonly kind: 'principal'; readonly principal: string } | { readonly kind: 'role'; readonly role: string; readonly users: readonly Source[] };
+}
+
+const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
+
+/** The team a document defines, as effective access counts it. */
+function entryOf(teams: readonly TeamEntry[], uri: string, doc: TeamDoc): TeamEntry | undefined {
+  return teams.find((t) => t.definition?.uri === uri && t.definition.doc === doc);
+}
+
+/** Lenses for a file: on each team, its permission counts; on each role, the teams that use it. */
+export function accessLenses(ws: ModelIndex, uri: string): AccessLens[] {
+  const model = ws.model(uri);
+  // Effective access reads the YAML model; a Terraform module's file gets none of it (yet).
+  if (!model || model.module !== undefined) return [];
+  const out: AccessLens[] = [];
+  const hasTeams = model.docs.some((d) => d.kind === 'team');
+  const teams = hasTeams ? teamsOf(ws) : [];
+  for (const doc of model.docs) {
+    if (!doc.name) continue;
+    if (doc.kind === 'team') {
+      const entry = entryOf(teams, uri, doc);
+      if (!entry) continue;
+      const principal: Principal = { kind: 'team', name: entry.name, ...(entry.space ? { space: entry.space } : {}) };
+      const { grants } = accessOf(teams, principal);
+      const system = grants.filter((g) => g.scope === 'system').length;
+      const spaces = new Set(grants.filter((g) => g.scope === 'space').map((g) => g.space));
+      const space = grants.length - system;
+      const title = `${plural(system, 'system permission')} · ${plural(space, 'space permission')}${spaces.size > 1 ? ` in ${plural(spaces.size, 'space')}` : ''} — effective access`;
+      out.push({ span: doc.name.span, title, target: { kind: 'principal', principal: principalKey(principal) } });
+    } else if (doc.kind === 'role') {
+      const users: Source[] = [];
+      const teamNames = new Set<string>();
+      for (const ref of [...ws.roleReferrers(doc.name.value)].sort()) {
+        for (const d of ws.model(ref)?.docs ?? []) {
+          if (d.kind !== 'team') continue;
+          for (const a of d.assignments) {
+            if (a.role.value !== doc.name.value) continue;
+            users.push({ uri: ref, span: a.role.span });
+            teamNames.add(`${d.space?.value ?? ''}/${d.name?.value ?? ''}`);
+          }
+        }
+      }
+      out.push({ span: doc.name.span, title: teamNames.size ? `used by ${plural(teamNames.size, 'team')}` : 'used by no team', target: { kind: 'role', role: doc.name.value, users } });
+    }
+  }
+  return out;
+}
+
+/** An inlay hint after a role reference. */
+export interface AccessHint {
+  readonly offset: number;
+  readonly label: string;
+  readonly tooltip: string;
+}
+
+/**
+ * Where each role reference of a team file applies: `system`, a space's name, `Finance + server-wide
+ * UserView` for a mixed role, or `not applied` when Octopus would refuse the assignment.
+ */
+export function accessHints(ws: ModelIndex, uri: string, range?: Span): AccessHint[] {
+  const model = ws.model(uri);
+  // Effective access reads the YAML model; a Terraform module's file gets none of it (yet).
+  if (!model || model.module !== undefined) return [];
+  const out: AccessHint[] = [];
+  for (const doc of model.docs) {
+    if (doc.kind !== 'team') continue;
+    for (const a of doc.assignments) {
+      if (range && (a.role.span.end < range.start || a.role.span.start > range.end)) continue;
+      const p = place(ws, doc, a);
+      if (!p.role) continue;
+      let label: string;
+      let tooltip: string;
+      if (p.refusals.length || !p.level) {
+        label = 'not applied';
+        tooltip = `Octopus refuses this assignment (${p.refusals.join(', ')}), so it grants nothing.`;
+      } else if (p.level === 'system') {
+        label = 'system';
+        tooltip = `Applied at the system level: ${plural(p.role.systemPermissions.length, 'system permission')}, server-wide and unrestricted.`;
+      } else {
+        const serverWide = p.role.systemPermissions.filter((n) => getPermission(n)?.level !== 'space' && !SYSTEM_TEAM_ONLY_PERMISSIONS.has(n));
+        const shown = serverWide.slice(0, 2).join(', ') + (serverWide.length > 2 ? ` +${serverWide.length - 2}` : '');
+        label = serverWide.length ? `${p.space} + server-wide ${shown}` : `${p.space}`;
+        tooltip = `Applied in space ${p.space}` + (a.restrictions.length ? `, restricted (${a.restrictions.map((r) => r.dimension).join(', ')})` : '') + (serverWide.length ? `; also grants server-wide: ${serverWide.join(', ')}.` : '.');
+      }
+      out.push({ offset: a.role.span.end, label, tooltip });
+    }
+  }
+  return out;
+}
+
+/** A principal's effective access as a Markdown document, for the editor to show. */
+export function accessDocument(ws: ModelIndex, principal: string): string | undefined {
+  const teams = teamsOf(ws);
+  const all = allAccess(teams);
+  const access = all.get(principal);
+  if (!access) return undefined;
+  const p = access.principal;
+  const title = p.kind === 'team' ? `Team ${p.name}${p.space ? ` (space ${p.space})` : ' (system team)'}` : `${p.kind === 'user' ? 'User' : 'External group'} ${p.name}`;
+  const lines = [`# ${title}: effective access`, ''];
+  lines.push(`Through: ${access.teams.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name)).join(', ') || 'no team'}.`, '');
+  const members = p.kind === 'team' ? access.teams[0]?.members ?? [] : [];
+  if (members.length) lines.push(`Members: ${members.join(', ')}.`, '');
+  const capabilities = CAPABILITIES.filter((c) => access.holdings.some((h) => h.role === c.role && h.scope === 'space'));
+  for (const c of capabilities) {
+    const spaces = access.holdings.filter((h) => h.role === c.role && h.scope === 'space').map((h) => h.space);
+    lines.push(`Can ${c.description.replace(/ \(.*\)$/, '')}: ${spaces.join(', ')}.`, '');
+  }
+  if (!access.grants.length) lines.push('No permissions.');
+  let heading = '';
+  for (const g of access.grants) {
+    const h = g.scope === 'system' ? '## Server-wide (system)' : `## In space ${g.space}`;
+    if (h !== heading) {
+      lines.push(h, '', '| permission | restricted to | via |', '| --- | --- | --- |');
+      heading = h;
+    }
+    lines.push(`| ${g.permission} | ${restrictionText(g)} | ${g.via.map((v) => `${v.role} in ${v.team}${v.implicit ? ' (server-wide from a space)' : ''}`).join('; ')} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function restrictionText(g: Grant): string {
+  const parts = DIMENSIONS.filter((d) => g.restrictions[d]).map((d) => `${d}: ${g.restrictions[d]!.join(', ')}`);
+  return parts.length ? parts.join('; ') : 'everything';
+}
+
+/** One principal that can do what was asked, with where each right comes from. */
+export interface WhoCanEntry {
+  readonly principal: Principal;
+  readonly key: string;
+  readonly grants: readonly Grant[];
+  /** The sources of the first grant, for go-to-source. */
+  readonly sources: readonly Source[];
+}
+
+/** Everyone holding a permission or capability, where the query says. */
+export function whoCan(ws: ModelIndex, subject: string, query: AccessQuery = {}): WhoCanEntry[] | undefined {
+  const capability = getCapability(subject);
+  if (!capability && !getPermission(subject)) return undefined;
+  const out: WhoCanEntry[] = [];
+  for (const [key, access] of allAccess(teamsOf(ws))) {
+    const grants: Grant[] = capability
+      ? access.holdings.filter((h) => h.role === capability.role && h.scope === 'space' && matches(h, query)).map((h) => ({ ...h, permission: capability.id }))
+      : access.grants.filter((g) => g.permission === subject && matches(g, query));
+    if (!grants.length) continue;
+    const sources = grants[0].via.filter((v) => v.uri && v.span).map((v) => ({ uri: v.uri!, span: v.span! }));
+    out.push({ principal: access.principal, key, grants, sources });
+  }
+  return out;
+}

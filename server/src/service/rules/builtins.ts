@@ -1,0 +1,85 @@
+/**
+ * Rules about what every Octopus server has built in (SPEC section 1, rule 6; section 3): the teams
+ * Everyone, Octopus Administrators and Space Managers, and the one built-in role no server lets anyone
+ * edit, System Administrator.
+ */
+import { EVERYONE, getBuiltinRole, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS, SYSTEM_ADMINISTRATOR } from '../catalog';
+import { assignmentByRole, q as quote, same, teamOf } from '../edits/context';
+import { isBuiltinVersion } from '../model/workspace';
+import type { KeyRef } from '../model/types';
+import { andList } from '../util/suggest';
+import { q, rule } from './rule';
+
+type BuiltinTeamProblem =
+  | { readonly reason: 'everyone-members'; readonly field: string }
+  | { readonly reason: 'administrators-role'; readonly role: string }
+  | { readonly reason: 'second-space-managers'; readonly space: string };
+
+export const builtinTeam = rule({
+  code: 'builtin-team',
+  severity: 'error',
+  summary: 'A change Octopus does not allow to a built-in team: Everyone, Octopus Administrators or a space\'s Space Managers.',
+  message: (a: BuiltinTeamProblem) => {
+    switch (a.reason) {
+      case 'everyone-members':
+        return `${q(EVERYONE)} always holds every user, and Octopus does not let its ${a.field === 'members' ? 'members' : 'external groups'} be changed. Remove ${q(a.field)}; give roles to ${q(EVERYONE)} instead, or make a team of your own for these ${a.field === 'members' ? 'users' : 'groups'}.`;
+      case 'administrators-role':
+        return `${q(OCTOPUS_ADMINISTRATORS)} always holds ${q(SYSTEM_ADMINISTRATOR)} and nothing else: Octopus does not let its roles be changed. Remove ${q(a.role)} here and give it to another team.`;
+      case 'second-space-managers':
+        return `Space ${q(a.space)} already has its own ${q(SPACE_MANAGERS)} team, and Octopus does not let a space have a second one. List these members under ${q('managers: { members: [...] }')} in space ${q(a.space)} instead.`;
+    }
+  },
+  local(doc, ctx) {
+    if (doc.kind !== 'team' || !doc.name) return;
+    const name = doc.name.value;
+    if (doc.space) {
+      if (isBuiltinTeamName(name, SPACE_MANAGERS)) ctx.report(doc.name.span, { reason: 'second-space-managers', space: doc.space.value });
+      return;
+    }
+    if (isBuiltinTeamName(name, EVERYONE)) {
+      for (const list of [doc.members, doc.externalGroups]) {
+        if (list && list.items.length > 0) ctx.report(list.key.keySpan, { reason: 'everyone-members', field: list.key.key });
+      }
+    } else if (isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS)) {
+      for (const a of doc.assignments) {
+        if (a.role.value !== SYSTEM_ADMINISTRATOR) ctx.report(a.role.span, { reason: 'administrators-role', role: a.role.value });
+      }
+    }
+  },
+  fixes(ctx) {
+    const team = teamOf(ctx);
+    if (!team) return;
+    const field: KeyRef | undefined = [team.members, team.externalGroups].find((l) => l && same(l.key.keySpan, ctx.diagnostic.span))?.key;
+    if (field) {
+      ctx.add(`Remove ${quote(field.key)} from ${quote(EVERYONE)} (it always holds every user)`, [ctx.syntax.removeField(ctx.text, field)], true);
+      return;
+    }
+    const a = assignmentByRole(team, ctx.diagnostic.span);
+    if (a) ctx.add(`Remove ${quote(a.role.value)} from ${quote(OCTOPUS_ADMINISTRATORS)}`, [ctx.syntax.removeItem(ctx.text, a.span)], true);
+  },
+  // Removing what Octopus does not let the team have changes nobody's access on the server.
+  safe: true,
+});
+
+export const builtinRole = rule({
+  code: 'builtin-role',
+  severity: 'error',
+  summary: '`builtIn: true` on System Administrator with permissions that differ from the defaults: it cannot be modified.',
+  message: (a: { added: readonly string[]; missing: readonly string[] }) =>
+    `${q(SYSTEM_ADMINISTRATOR)} cannot be modified on any Octopus server, so it always has its default permissions; ` +
+    `these lists differ from them` +
+    (a.added.length ? ` (they add ${andList(a.added.slice(0, 5))}${a.added.length > 5 ? ` and ${a.added.length - 5} more` : ''})` : '') +
+    (a.missing.length ? ` (they lack ${andList(a.missing.slice(0, 5))}${a.missing.length > 5 ? ` and ${a.missing.length - 5} more` : ''})` : '') +
+    `. Delete this document, or list exactly the defaults.`,
+  local(doc, ctx) {
+    if (doc.kind !== 'role' || !doc.name || !isBuiltinVersion(doc) || doc.name.value !== SYSTEM_ADMINISTRATOR) return;
+    const defaults = getBuiltinRole(SYSTEM_ADMINISTRATOR)!;
+    const listed = new Set([...(doc.spacePermissions?.items ?? []), ...(doc.systemPermissions?.items ?? [])].map((i) => i.value));
+    const wanted = new Set([...defaults.spacePermissions, ...defaults.systemPermissions]);
+    const added = [...listed].filter((p) => !wanted.has(p));
+    const missing = [...wanted].filter((p) => !listed.has(p));
+    if (added.length || missing.length) ctx.report(doc.name.span, { added, missing });
+  },
+});
+
+export const BUILTIN_RULES = [builtinTeam, builtinRole] as const;

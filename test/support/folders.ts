@@ -1,0 +1,24 @@
+/** Helpers for the loader and --fix tests: temporary folders on disk, and the checker run in-process. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../../server/src/cli';
+
+/** A fresh folder with these files; `.git` makes it a repository root. */
+export function tree(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'octopus-roles-loader-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    if (name.endsWith('/')) mkdirSync(path.join(dir, name), { recursive: true });
+    else writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+export async function check(args: string[], cwd: string) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd });
+  return { code, stdout, stderr };
+}
+

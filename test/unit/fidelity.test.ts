@@ -1,0 +1,174 @@
+/**
+ * What the real Octopus server does, where a simpler reading of the files would differ: built-in roles
+ * edited on a server, space managers, Platform Hub, trimmed team names, and where an assignment applies.
+ * Expected results follow SPEC sections 1, 3 and 4 and the Octopus sources they cite.
+ */
+import * as assert from 'node:assert/strict';
+import { codeFixes, DEFAULT_SETTINGS, finalDiagnostics, place, Workspace, type Diagnostic, type TeamDoc } from '../../server/src/service';
+import { checkCompletion, hoverAt } from '../support/features';
+
+const codes = (ds: readonly Diagnostic[]) => ds.map((d) => d.code).sort();
+
+function fresh(files: Record<string, string>): Workspace {
+  const ws = new Workspace();
+  for (const [uri, text] of Object.entries(files)) ws.setFile(uri, text);
+  return ws;
+}
+
+describe("a server's own version of a built-in role (builtIn: true)", () => {
+  const VIEWER = 'name: Project Viewer\nbuiltIn: true\nspacePermissions: [ProjectView, EnvironmentView]\n';
+
+  it('replaces the defaults for the rules: a Project Viewer without system permissions grants nothing server-wide', () => {
+    const team = 'name: F\nspace: Finance\nroles: [Project Viewer]\n';
+    assert.deepEqual(codes(fresh({ 't.team.yaml': team }).diagnostics('t.team.yaml')), ['implicit-system-grant']);
+    assert.deepEqual(codes(fresh({ 't.team.yaml': team, 'v.role.yaml': VIEWER }).diagnostics('t.team.yaml')), []);
+  });
+
+  it('makes a built-in role system-only when the server edited it so, and Octopus then refuses it in a space team', () => {
+    const ws = fresh({ 't.team.yaml': 'name: F\nspace: Finance\nroles: [Project Viewer]\n', 'v.role.yaml': 'name: Project Viewer\nbuiltIn: true\nsystemPermissions: [TeamView]\n' });
+    assert.deepEqual(codes(ws.diagnostics('t.team.yaml')), ['system-role-in-space-team']);
+    // Deleting the version brings the defaults back, and the team file is re-checked.
+    assert.ok(ws.removeFile('v.role.yaml').has('t.team.yaml'));
+    assert.deepEqual(codes(ws.diagnostics('t.team.yaml')), ['implicit-system-grant']);
+  });
+
+  it('is not a custom role: no shadows-builtin, and not offered twice by completion', () => {
+    const ws = fresh({ 'v.role.yaml': VIEWER });
+    assert.deepEqual(codes(ws.diagnostics('v.role.yaml')), []);
+    assert.deepEqual(ws.customRoleNames(), []);
+  });
+
+  it('never counts for System Administrator, which no server lets anyone edit', () => {
+    const ws = fresh({ 's.role.yaml': 'name: System Administrator\nbuiltIn: true\nsystemPermissions: [AdministerSystem]\n' });
+    assert.deepEqual(codes(ws.diagnostics('s.role.yaml')), ['builtin-role']);
+    assert.ok(ws.resolveRole('System Administrator')!.systemPermissions.length > 20);
+  });
+
+  it('shows in the hover whether the permissions are the defaults or the workspace\'s, and what differs', () => {
+    const defaults = hoverAt('#= t.team.yaml\nname: T\nspace: S\nroles: [Project Vie$0wer]\n')!.markdown;
+    assert.match(defaults, /the defaults of a current Octopus install/);
+    const edited = hoverAt(`#= v.role.yaml\n${VIEWER}#= t.team.yaml\nname: T\nspace: S\nroles: [Project Vie$0wer]\n`)!.markdown;
+    assert.match(edited, /this workspace's version/);
+    assert.match(edited, /Less than a current install: .*`TeamView`/);
+  });
+});
+
+describe('Platform Hub permissions (only system teams can be given them)', () => {
+  it('are left out of what a role applied in a space grants server-wide, in the hover too', () => {
+    const h = hoverAt('#= t.team.yaml\nname: Rea$0ders\nspace: Finance\nroles: [Read Only]\n')!.markdown;
+    assert.match(h, /Server-wide \(\d+\): /);
+    assert.doesNotMatch(h, /PlatformHubView/);
+    assert.match(hoverAt('#= t.team.yaml\nname: T\nspace: F\nroles: [Read On$0ly]\n')!.markdown, /does not grant `PlatformHubView`/);
+  });
+
+  it('are granted by a system-only role in a system team, with no finding', () => {
+    const ws = fresh({ 'h.role.yaml': 'name: Hub\nsystemPermissions: [PlatformHubView]\n', 't.team.yaml': 'name: Platform\nroles: [Hub]\n' });
+    assert.deepEqual(codes(ws.diagnostics('t.team.yaml')), []);
+  });
+});
+
+describe('built-in teams', () => {
+  it('offers safe fixes that remove what Octopus does not let the team have', () => {
+    const text = 'name: Everyone\nmembers: [alice]\nroles:\n  - role: Deployment Creator\n    space: Finance\n---\nname: Octopus Administrators\nroles:\n  - System Administrator\n  - System Manager\n';
+    const ws = fresh({ 's.team.yaml': text });
+    const found = finalDiagnostics(ws, 's.team.yaml', DEFAULT_SETTINGS).filter((d) => d.code === 'builtin-team');
+    assert.equal(found.length, 2);
+    const fixes = found.map((d) => codeFixes(ws, 's.team.yaml', d, DEFAULT_SETTINGS)[0]);
+    assert.deepEqual(fixes.map((f) => [f.title, f.safe]), [
+      ["Remove 'members' from 'Everyone' (it always holds every user)", true],
+      ["Remove 'System Manager' from 'Octopus Administrators'", true],
+    ]);
+  });
+
+  it('compares team names as Octopus does: trimmed and without case', () => {
+    const ws = fresh({ 't.team.yaml': 'name: " everyone "\nexternalGroups: [g]\nroles: []\n---\nname: "Ops "\nroles: []\n---\nname: ops\nroles: []\n' });
+    assert.deepEqual(codes(ws.diagnostics('t.team.yaml')), ['builtin-team', 'duplicate-name', 'duplicate-name']);
+  });
+});
+
+describe("a space's managers", () => {
+  it('checks managers.teams again when a team of that name appears', () => {
+    const ws = fresh({ 'f.space.yaml': 'name: Finance\nmanagers:\n  teams: [Leads]\n' });
+    assert.deepEqual(codes(ws.diagnostics('f.space.yaml')), ['unknown-team']);
+    assert.ok(ws.setFile('t.team.yaml', 'name: Leads\nspace: Finance\nroles: [Deployment Creator]\n').has('f.space.yaml'));
+    assert.deepEqual(codes(ws.diagnostics('f.space.yaml')), []);
+  });
+
+  it('completes user names and team names', () => {
+    const src = `#= t.team.yaml
+name: Leads
+space: Finance
+members: [carol, dave]
+roles: [Deployment Creator]
+---
+name: Elsewhere
+space: Retail
+roles: [Deployment Creator]
+#= f.space.yaml
+name: Finance
+managers:
+  members: [carol, $0]
+`;
+    checkCompletion(src, { includes: ['dave'], excludes: ['carol'] });
+    checkCompletion(src.replace('members: [carol, $0]', 'teams: [$0]'), { exactly: ['Everyone', 'Leads', 'Octopus Administrators'] });
+  });
+});
+
+describe('where an assignment applies (place)', () => {
+  const ws = fresh({
+    'f.space.yaml': 'name: Finance\n',
+    'r.role.yaml': 'name: Sys\nsystemPermissions: [UserView]\n',
+  });
+  const team = (text: string): TeamDoc => {
+    ws.setFile('t.team.yaml', text);
+    return ws.model('t.team.yaml')!.docs[0] as TeamDoc;
+  };
+
+  it('applies a space role in the space team\'s space, and a system-only role at the system level', () => {
+    const t = team('name: T\nspace: Finance\nroles: [Deployment Creator]\n');
+    assert.deepEqual(place(ws, t, t.assignments[0]), { role: ws.resolveRole('Deployment Creator'), level: 'space', space: 'Finance', refusals: [] });
+    const s = team('name: S\nroles: [Sys]\n');
+    assert.equal(place(ws, s, s.assignments[0]).level, 'system');
+  });
+
+  it('names every reason Octopus refuses an assignment', () => {
+    const t = team('name: T\nspace: Finance\nroles:\n  - role: Sys\n    space: Nowhere\n  - Nope\n  - Deployment Creator\n');
+    assert.deepEqual(place(ws, t, t.assignments[0]).refusals, ['unknown-space', 'space-not-allowed', 'system-role-in-space-team']);
+    assert.deepEqual(place(ws, t, t.assignments[1]).refusals, ['unknown-role']);
+    const s = team('name: S\nroles: [Deployment Creator]\n');
+    assert.deepEqual(place(ws, s, s.assignments[0]), { role: ws.resolveRole('Deployment Creator'), refusals: ['space-required'] });
+  });
+});
+
+describe('hostile input the structure must stay linear on', () => {
+  it('finds duplicate keys in time linear in their number (the parser compared each with each: 13 s for 30,000)', () => {
+    const time = (n: number): number => {
+      const keys = Array.from({ length: n }, (_, i) => `k${i}: 1`).join('\n');
+      let best = Infinity;
+      for (let run = 0; run < 2; run++) {
+        const started = process.hrtime.bigint();
+        const ds = fresh({ 'big.role.yaml': `name: Big\nspacePermissions: [ProjectView]\n${keys}\nk7: 2\n` }).diagnostics('big.role.yaml');
+        best = Math.min(best, Number(process.hrtime.bigint() - started) / 1e6);
+        assert.equal(ds.filter((d) => d.code === 'yaml-syntax').length, 1);
+        assert.match(ds.find((d) => d.code === 'yaml-syntax')!.message, /`k7` is already set on line 10/);
+      }
+      return best;
+    };
+    const small = time(4000);
+    const large = time(16000);
+    // Four times the keys: about four times the time when linear, sixteen when quadratic.
+    assert.ok(large / small < 9, `4,000 keys: ${small.toFixed(0)} ms, 16,000 keys: ${large.toFixed(0)} ms`);
+  });
+
+  it('offers the suppression fix under a comment of 80,000 spaces without backtracking (it took 9 s)', () => {
+    const text = `name: R\nspacePermissions:\n  # octopus-roles-disable-next-line${' '.repeat(80000)}\n  - ProjectVeiw\n`;
+    const ws = fresh({ 'r.role.yaml': text });
+    const d = ws.diagnostics('r.role.yaml').find((x) => x.code === 'unknown-permission')!;
+    // The bare directive already silences every code on the line, so nothing is shown and no fix offered.
+    assert.equal(finalDiagnostics(ws, 'r.role.yaml', DEFAULT_SETTINGS).length, 0);
+    const started = process.hrtime.bigint();
+    const fixes = codeFixes(ws, 'r.role.yaml', d, DEFAULT_SETTINGS);
+    assert.ok(Number(process.hrtime.bigint() - started) / 1e6 < 2000);
+    assert.ok(!fixes.some((f) => f.title.startsWith('Suppress')));
+  });
+});
