@@ -15,8 +15,10 @@ import type { FrontEnd } from '../syntax/frontend';
 import { Suggester } from '../util/suggest';
 import { LineMap } from '../util/text';
 import { shapeOf, type Located, type ResolvedRole, type RoleResolver } from './roles';
-import { analysedModel, NameTables, type AddressResolver, type AddressTarget } from './scope';
-import type { Diagnostic, FileModel, ParsedFile, RoleDoc, SpaceDoc, Span, TeamDoc } from './types';
+import { analysedModel, NameTables, teamKey, type AddressResolver, type AddressTarget, type IndexedNames } from './scope';
+
+export { teamKey };
+import type { Diagnostic, FileModel, ParsedFile, RoleDoc, SpaceDoc, TeamDoc } from './types';
 
 /** What turns a file's model into its diagnostics: the rules (rules/registry.ts). */
 export interface Analyser {
@@ -29,23 +31,11 @@ export interface Analyser {
   workspace(ws: ModelIndex, file: FileModel, out: Diagnostic[]): boolean;
 }
 
-interface Entry {
-  readonly uri: string;
+interface Entry extends IndexedNames {
   readonly text: string;
   /** The scope of its names: '' for YAML files, `module:` and the folder for Terraform files. */
   readonly scope: string;
-  /** Addresses it defines, and addresses it refers to. */
-  readonly addresses: readonly string[];
-  readonly addressRefs: readonly string[];
-  readonly model?: FileModel;
   readonly problem?: Diagnostic;
-  readonly roles: readonly string[];
-  readonly spaces: readonly string[];
-  readonly teams: readonly string[];
-  readonly roleRefs: readonly string[];
-  readonly spaceRefs: readonly string[];
-  /** Team names a space's `managers.teams` refers to (trimmed, lower case). */
-  readonly teamRefs: readonly string[];
   lines?: LineMap;
   cache?: readonly Diagnostic[];
   /** Values computed from this file and what it refers to (effective access), dropped with `cache`. */
@@ -53,55 +43,6 @@ interface Entry {
 }
 
 const lower = (s: string): string => s.toLowerCase();
-/** Octopus trims team names and compares them without case ([Trim] on TeamResource.Name). */
-export const teamKey = (team: TeamDoc): string => `${team.space ? lower(team.space.value) : ''}\u0000${lower(team.name!.value.trim())}`;
-
-/**
- * Adds a definition, keeping each list ordered by file and position, so that which of several same-named
- * definitions counts as "the" one never depends on the order in which files were loaded or edited.
- */
-function addTo<K, D extends { span: Span }>(map: Map<K, Located<D>[]>, key: K, value: Located<D>): void {
-  const list = map.get(key);
-  if (!list) {
-    map.set(key, [value]);
-    return;
-  }
-  const before = (a: Located<D>, b: Located<D>) => a.uri < b.uri || (a.uri === b.uri && a.doc.span.start < b.doc.span.start);
-  let i = list.length;
-  while (i > 0 && before(value, list[i - 1])) i--;
-  list.splice(i, 0, value);
-}
-
-/** Adds what an address stands for, keeping definitions in another file in file order (a stable sort). */
-function addAddress(map: Map<string, AddressTarget[]>, address: string, target: AddressTarget): void {
-  const list = map.get(address);
-  if (!list) map.set(address, [target]);
-  else {
-    list.push(target);
-    list.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
-  }
-}
-
-function removeFrom<K, V extends { uri: string }>(map: Map<K, V[]>, key: K, uri: string): void {
-  const list = map.get(key);
-  if (!list) return;
-  const kept = list.filter((v) => v.uri !== uri);
-  if (kept.length) map.set(key, kept);
-  else map.delete(key);
-}
-
-function refAdd(map: Map<string, Set<string>>, key: string, uri: string): void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  set.add(uri);
-}
-
-function refRemove(map: Map<string, Set<string>>, key: string, uri: string): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(uri);
-  if (set.size === 0) map.delete(key);
-}
 
 const NO_NAMES = new NameTables();
 
@@ -481,32 +422,13 @@ export class ModelIndex implements RoleResolver, AddressResolver {
       if (uris) for (const u of uris) affected.add(u);
     };
     const touchNames = (e: Entry | undefined) => {
-      if (!e) return;
-      for (const r of e.roles) {
-        touch(names.roleRefs.get(r));
-        touch(names.roleDefs.get(r)?.map((d) => d.uri));
-      }
-      for (const s of e.spaces) {
-        touch(names.spaceRefs.get(s));
-        touch(names.spaceDefs.get(s)?.map((d) => d.uri));
-      }
-      for (const t of e.teams) {
-        touch(names.teamDefs.get(t)?.map((d) => d.uri));
-        touch(names.teamRefs.get(t.slice(t.indexOf('\u0000') + 1)));
-      }
-      // Both ways: the files that refer to what it defines, and those that define what it refers to (a
-      // team learns from the scoped assignments that target it).
-      for (const a of e.addresses) {
-        touch(names.addressRefs.get(a));
-        touch(names.addressDefs.get(a)?.map((d) => d.uri));
-      }
-      for (const a of e.addressRefs) touch(names.addressDefs.get(a)?.map((d) => d.uri));
+      if (e) names.touched(e, touch);
     };
     touchNames(prev);
-    if (prev) this.unindex(prev, names);
+    if (prev) names.remove(prev);
     if (next) {
       this.entries.set(uri, next);
-      this.index(next, names);
+      names.add(next);
     } else {
       this.entries.delete(uri);
       this.nameDependent.delete(uri);
@@ -531,36 +453,6 @@ export class ModelIndex implements RoleResolver, AddressResolver {
       }
     }
     return affected;
-  }
-
-  private index(e: Entry, names: NameTables): void {
-    const model = e.model;
-    if (!model) return;
-    for (const doc of model.docs) {
-      if (doc.address) addAddress(names.addressDefs, doc.address, { uri: e.uri, doc });
-      if (!doc.name) continue;
-      if (doc.kind === 'role') addTo(names.roleDefs, lower(doc.name.value), { uri: e.uri, doc });
-      else if (doc.kind === 'space') addTo(names.spaceDefs, lower(doc.name.value), { uri: e.uri, doc });
-      else if (!doc.target) addTo(names.teamDefs, teamKey(doc), { uri: e.uri, doc });
-    }
-    for (const [address, builtinRole] of model.lookups ?? []) addAddress(names.addressDefs, address, { uri: e.uri, builtinRole });
-    for (const r of e.roleRefs) refAdd(names.roleRefs, r, e.uri);
-    for (const s of e.spaceRefs) refAdd(names.spaceRefs, s, e.uri);
-    for (const t of e.teamRefs) refAdd(names.teamRefs, t, e.uri);
-    for (const a of e.addressRefs) refAdd(names.addressRefs, a, e.uri);
-    if (model.docs.some((d) => d.kind === 'team')) names.teamFiles.add(e.uri);
-  }
-
-  private unindex(e: Entry, names: NameTables): void {
-    for (const r of e.roles) removeFrom(names.roleDefs, r, e.uri);
-    for (const s of e.spaces) removeFrom(names.spaceDefs, s, e.uri);
-    for (const t of e.teams) removeFrom(names.teamDefs, t, e.uri);
-    for (const a of e.addresses) removeFrom(names.addressDefs, a, e.uri);
-    for (const r of e.roleRefs) refRemove(names.roleRefs, r, e.uri);
-    for (const s of e.spaceRefs) refRemove(names.spaceRefs, s, e.uri);
-    for (const t of e.teamRefs) refRemove(names.teamRefs, t, e.uri);
-    for (const a of e.addressRefs) refRemove(names.addressRefs, a, e.uri);
-    names.teamFiles.delete(e.uri);
   }
 }
 
