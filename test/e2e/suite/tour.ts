@@ -56,6 +56,13 @@ export async function tour(dir: string): Promise<void> {
   await shot(dir, 'completion');
 
   await vscode.commands.executeCommand('hideSuggestWidget').then(undefined, () => undefined);
+
+  // The language status item (the runner opens its hover), then a rule's documentation.
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(teams));
+  await shot(dir, 'status');
+  await vscode.commands.executeCommand('octopusRoles.showDocumentation', 'unknown-role');
+  await shot(dir, 'documentation');
+
   const tf = vscode.Uri.joinPath(folder, 'deployers.tf');
   await vscode.workspace.fs.writeFile(
     tf,
