@@ -17,6 +17,10 @@ const SELECTOR: { scheme: string; language?: string; pattern?: string }[] = [
   { scheme: 'untitled', language: 'octopus-roles' },
   // Completion and quick fixes in the configuration file.
   { scheme: 'file', pattern: '**/.octopus-roles.yaml' },
+  // Terraform modules (SPEC section 9), beside HashiCorp's extension: its language id when it is
+  // installed, the file pattern when it is not.
+  { scheme: 'file', language: 'terraform' },
+  { scheme: 'file', pattern: '**/*.tf' },
 ];
 
 /** What the extension exports: for the end-to-end tests, which cannot read a status item otherwise. */
@@ -24,6 +28,8 @@ export interface OctopusRolesApi {
   status(): StatusView;
   readonly onDidChangeStatus: vscode.Event<StatusView>;
 }
+
+const isTerraform = (doc: vscode.TextDocument): boolean => doc.languageId === 'terraform' || doc.uri.path.endsWith('.tf');
 
 function createClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, docs: RuleDocumentation, access: Middleware): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
@@ -37,6 +43,11 @@ function createClient(context: vscode.ExtensionContext, output: vscode.LogOutput
     initializationOptions: { settings: vscode.workspace.getConfiguration('octopusRoles') },
     middleware: {
       ...access,
+      // In Terraform files HashiCorp's extension colours, highlights and formats: ours gives way (VS Code
+      // takes the first provider with a result for these).
+      provideDocumentSemanticTokens: (doc, token, next) => (isTerraform(doc) ? undefined : next(doc, token)),
+      provideDocumentHighlights: (doc, position, token, next) => (isTerraform(doc) ? undefined : next(doc, position, token)),
+      provideDocumentFormattingEdits: (doc, options, token, next) => (isTerraform(doc) ? undefined : next(doc, options, token)),
       // The server's "Show documentation" shows the README at the rule's line; VS Code can render it.
       executeCommand: async (command, args, next) => {
         if (command === SERVER_COMMANDS.showDocumentation && typeof args[0] === 'string') return docs.show(args[0]);

@@ -154,8 +154,8 @@ export class TestClient {
     return result;
   }
 
-  open(uri: string, text: string, version = 1): Promise<void> {
-    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'octopus-roles', version, text } });
+  open(uri: string, text: string, version = 1, languageId = 'octopus-roles'): Promise<void> {
+    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
   }
 
   change(uri: string, text: string, version: number): Promise<void> {

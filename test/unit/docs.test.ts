@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ensureTerraform } from '../../server/src/node/terraform';
 import { codeFixes, finalDiagnostics, RULE_CODES, ruleDocsUrl, type CodeFix } from '../../server/src/service';
 import { parseFixture, workspaceOf } from '../support/fixture';
 
@@ -12,6 +13,11 @@ const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'
 };
 
 describe('README', () => {
+  // The Terraform rules' fixtures are Terraform modules.
+  before(async () => {
+    await ensureTerraform();
+  });
+
   it('has a section for every rule code, which diagnostics link to', () => {
     const missing = RULE_CODES.filter((code) => !readme.includes(`\n### \`${code}\`\n`));
     assert.deepEqual(missing, []);
@@ -40,7 +46,9 @@ describe('README', () => {
         assert.match(said, /^none/, code);
         continue;
       }
-      const files = parseFixture(readFileSync(path.join(fixtures, `${code}.yaml`), 'utf8'));
+      const terraform = code.startsWith('tf-');
+      const fixture = terraform ? path.join(fixtures, '..', 'terraform', `${code}.hcl`) : path.join(fixtures, `${code}.yaml`);
+      const files = parseFixture(readFileSync(fixture, 'utf8'), terraform ? 'main.tf' : undefined);
       const { ws, settings } = workspaceOf(files);
       const fixes: CodeFix[] = files.flatMap((f) =>
         finalDiagnostics(ws, f.path, settings)

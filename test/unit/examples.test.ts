@@ -21,7 +21,7 @@ describe('the examples', () => {
     const dir = path.join(ROOT, 'examples', 'showcase');
     // A comment `# code: why` announces the code on the next line; a file-level code is reported at line 1.
     const expected: string[] = [];
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.yaml'))) {
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.tf'))) {
       const lines = readFileSync(path.join(dir, name), 'latin1').split('\n');
       lines.forEach((line, i) => {
         const m = /^\s*# ([a-z-]+):/.exec(line);

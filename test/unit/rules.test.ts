@@ -23,6 +23,13 @@ describe('rules (fixtures in test/fixtures/rules)', () => {
         for (const e of f.expected) fired.add(e.code);
       }
     }
+    // The Terraform rules' fixtures are Terraform modules (test/unit/terraform.test.ts runs them).
+    const terraform = path.join(FIXTURES, 'terraform');
+    for (const file of readdirSync(terraform).filter((f) => f.endsWith('.hcl'))) {
+      for (const f of parseFixture(readFileSync(path.join(terraform, file), 'utf8'), 'main.tf')) {
+        for (const e of f.expected) fired.add(e.code);
+      }
+    }
     // file-too-large and unreadable-file concern whole files on disk: see files.test.ts and cli.test.ts.
     const missing = RULE_CODES.filter((c) => !fired.has(c) && c !== 'file-too-large' && c !== 'unreadable-file');
     assert.deepEqual(missing, []);

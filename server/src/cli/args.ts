@@ -21,7 +21,8 @@ export const USAGE = `Usage: octopus-roles check [PATH...] [options]
        octopus-roles diff BASE [HEAD] [PATH...]       (see octopus-roles diff --help)
 
 Checks the Octopus Deploy role, team and space files (*.role.yaml, *.team.yaml, *.space.yaml) of a
-workspace. PATH is a folder or a file; the default is the current folder. All PATHs form one workspace.
+workspace, and the Terraform files (*.tf, each folder a module) that use the Octopus provider. PATH is a
+folder or a file; the default is the current folder. All PATHs form one workspace.
 
 Options:
   --format text|json|sarif   output format (default: text)

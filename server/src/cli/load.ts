@@ -55,7 +55,7 @@ export async function loadPaths(given: readonly string[], io: LoadIO, options: L
     if (isDir) project.addFolder(pathToUri(input), normaliseEditorSettings({}));
     else if (kindOfPath(input)) project.addFile(input);
     else {
-      io.stderr(`octopus-roles: ${printable(arg)}: not a role, team or space file (*.role.yaml, *.team.yaml, *.space.yaml)\n`);
+      io.stderr(`octopus-roles: ${printable(arg)}: not a role, team, space or Terraform file (*.role.yaml, *.team.yaml, *.space.yaml, *.tf)\n`);
       return 2;
     }
     const real = realPath(isDir ? input : path.dirname(input));

@@ -44,7 +44,8 @@ export { STATUS_METHOD };
 
 /** Starts a server on `connection`. */
 export function startServer(connection: Connection): void {
-  const project = new Project((m) => connection.console.log(m));
+  // Files read late (an open `.tf` file once the Terraform grammar has loaded) get their diagnostics too.
+  const project = new Project((m) => connection.console.log(m), { late: (affected) => scheduler.changed(affected) });
   const sequencer = new Sequencer();
   const lifecycle = new Lifecycle(sequencer, (m) => connection.console.error(m));
   let scheduler = new DiagnosticsScheduler(hostFor(false), { pull: false, refreshSupport: false });
@@ -170,7 +171,7 @@ export function startServer(connection: Connection): void {
         // Dynamic registrations only where the client declares that it supports them (Eglot warns otherwise).
         if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
           await connection.client.register(DidChangeWatchedFilesNotification.type, {
-            watchers: [{ globPattern: '**/*.{role,team,space}.{yaml,yml}' }, { globPattern: '**/.octopus-roles.yaml' }],
+            watchers: [{ globPattern: '**/*.{role,team,space}.{yaml,yml}' }, { globPattern: '**/*.tf' }, { globPattern: '**/.octopus-roles.yaml' }],
           });
         }
         if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {

@@ -8,9 +8,25 @@
 import { lstatSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { compileGlob, CONFIG_FILE_NAME, fileTooLarge, kindOfPath, mergeSettings, unreadableFile, Workspace, type Diagnostic, type EditorSettings, type Glob, type Settings } from '../service';
+import {
+  compileGlob,
+  CONFIG_FILE_NAME,
+  fileTooLarge,
+  isTerraformPath,
+  kindOfPath,
+  mergeSettings,
+  needsTerraformGrammar,
+  terraformReady,
+  unreadableFile,
+  Workspace,
+  type Diagnostic,
+  type EditorSettings,
+  type Glob,
+  type Settings,
+} from '../service';
 import { ConfigSet, excludingConfig, hasConfigEntry, readConfig, relativeSlashed, repositoryRoot, type LoadedConfig } from './configs';
 import { isInside, readSafely, realPath, type ReadOutcome } from './files';
+import { ensureTerraform } from './terraform';
 import { isSkippedFolder, Slicer, walkFolders } from './walk';
 
 interface Folder {
@@ -38,6 +54,11 @@ export interface ProjectOptions {
   readonly fallbackTop?: string;
   /** Told about each folder, link or file left out, and why; by default written to the log. */
   readonly onSkip?: (where: string, reason: string) => void;
+  /**
+   * Told about the files affected by a change that completes after the call that caused it: an open `.tf`
+   * file is read once the Terraform grammar has loaded.
+   */
+  readonly late?: (affected: Set<string>) => void;
 }
 
 export function uriToPath(uri: string): string | undefined {
@@ -66,6 +87,8 @@ export class Project {
   private readonly holder = new Map<string, string>();
   private readonly settingsCache = new Map<string, Settings>();
   private readonly onSkip: (where: string, reason: string) => void;
+  /** Open `.tf` files whose text arrived before the Terraform grammar was loaded, latest text each. */
+  private readonly waitingForTerraform = new Map<string, string>();
 
   constructor(
     private readonly log: (message: string) => void,
@@ -188,6 +211,8 @@ export class Project {
 
   private acceptsPath(uri: string, p: string | undefined): boolean {
     if (!kindOfPath(uri)) return false;
+    // `terraform: false` (or `octopusRoles.terraform.enable`) turns Terraform files off (SPEC section 9).
+    if (isTerraformPath(uri) && this.settingsForPath(p).terraform === false) return false;
     if (this.named.has(uri)) return true;
     const f = p === undefined ? undefined : this.folderOfPath(p);
     if (!p || !f) return true;
@@ -229,6 +254,7 @@ export class Project {
       if (loaded.has(uri) || this.open.has(uri) || !this.acceptsPath(uri, found.path)) continue;
       if (!this.named.has(uri) && !this.folderOfPath(found.path)) continue;
       const read = found.linked ? this.readByPath(found.path) : readSafely(found.real, this.settingsForPath(found.path).maxFileSize);
+      if ('text' in read && needsTerraformGrammar(uri, read.text) && !(await this.terraform())) continue;
       if (!this.claim(uri, read)) continue;
       loaded.add(uri);
       for (const u of 'text' in read ? this.ws.setFile(uri, read.text) : this.ws.setProblem(uri, read.problem)) affected.add(u);
@@ -319,6 +345,8 @@ export class Project {
     if (typeof real === 'string' && !this.named.has(uri) && !this.folders.some((x) => !x.only && isInside(real, x.real))) return this.forget(uri);
     const read: ReadOutcome = typeof real === 'string' ? readSafely(real, this.settingsFor(uri).maxFileSize) : { problem: unreadableFile(real.reason) };
     if ('problem' in read && !exists(p)) return this.forget(uri);
+    // The grammar loads with the first file that uses the provider; without it such a file is not read.
+    if ('text' in read && needsTerraformGrammar(uri, read.text) && (!(await this.terraform()) || this.open.has(uri))) return new Set();
     if (!this.claim(uri, read)) return this.forget(uri);
     return 'text' in read ? this.ws.setFile(uri, read.text) : this.ws.setProblem(uri, read.problem);
   }
@@ -344,12 +372,45 @@ export class Project {
   edited(uri: string, text: string): Set<string> {
     this.open.add(uri);
     if (!kindOfPath(uri)) return new Set();
+    if (isTerraformPath(uri)) {
+      if (this.settingsFor(uri).terraform === false) return new Set();
+      if (needsTerraformGrammar(uri, text)) return this.afterTerraform(uri, text);
+    }
     const limit = this.settingsFor(uri).maxFileSize;
     // The limit is in bytes, as on disk; a string's UTF-8 size is between its length and three times that.
     if (text.length > limit || (text.length * 3 > limit && Buffer.byteLength(text) > limit)) {
       return this.ws.setProblem(uri, fileTooLarge(Buffer.byteLength(text), limit));
     }
     return this.ws.setFile(uri, text);
+  }
+
+  /** Loads the Terraform grammar; false (and a log line) when it cannot be loaded. */
+  private async terraform(): Promise<boolean> {
+    if (terraformReady()) return true;
+    try {
+      await ensureTerraform();
+      return true;
+    } catch (err) {
+      this.onSkip('the .tf files', `the Terraform grammar cannot be loaded: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+  }
+
+  /** Reads an open `.tf` file once the grammar has loaded; nothing is affected until then. */
+  private afterTerraform(uri: string, text: string): Set<string> {
+    const first = this.waitingForTerraform.size === 0;
+    this.waitingForTerraform.set(uri, text);
+    if (first) {
+      void this.terraform().then((ok) => {
+        const waiting = [...this.waitingForTerraform];
+        this.waitingForTerraform.clear();
+        if (!ok) return;
+        const affected = new Set<string>();
+        for (const [u, t] of waiting) if (this.open.has(u)) for (const a of this.edited(u, t)) affected.add(a);
+        this.options.late?.(affected);
+      });
+    }
+    return new Set();
   }
 
   /** The editor closed a file: the disk's version counts again (or none, if it is gone or excluded). */

@@ -12,7 +12,7 @@ export const CONFIG_FILE_NAME = '.octopus-roles.yaml';
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 
 const SEVERITIES: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
-const CONFIG_KEYS = ['rules', 'maxFileSize', 'exclude'];
+const CONFIG_KEYS = ['rules', 'maxFileSize', 'exclude', 'terraform'];
 
 /** The settings the service needs, already validated. */
 export interface Settings {
@@ -20,6 +20,8 @@ export interface Settings {
   readonly rules: Readonly<Partial<Record<RuleCode, SeveritySetting>>>;
   /** Files larger than this many bytes are not analysed. */
   readonly maxFileSize: number;
+  /** False: `.tf` files are not read (SPEC section 9). Absent means true. */
+  readonly terraform?: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = { rules: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE };
@@ -54,6 +56,7 @@ export interface ConfigKeys {
   readonly maxFileSize?: number;
   /** Globs relative to the configuration file's folder. */
   readonly exclude?: readonly string[];
+  readonly terraform?: boolean;
 }
 
 const MAX_SUGGESTED_CODES = 200;
@@ -70,7 +73,7 @@ export const MAX_GLOB_LENGTH = 1000;
  */
 export function parseConfig(text: string): { settings: Settings; keys: ConfigKeys; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const keys: { rules?: Partial<Record<RuleCode, SeveritySetting>>; maxFileSize?: number; exclude?: string[] } = {};
+  const keys: { rules?: Partial<Record<RuleCode, SeveritySetting>>; maxFileSize?: number; exclude?: string[]; terraform?: boolean } = {};
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   for (const e of doc.errors) {
     diagnostics.push(makeDiagnostic('yaml-syntax', { start: e.pos[0], end: e.pos[1] }, { detail: e.message.split('\n')[0] }));
@@ -133,6 +136,9 @@ export function parseConfig(text: string): { settings: Settings; keys: ConfigKey
         } else if (keyName === 'exclude') {
           const exclude = parseExclude(value, key, span, diagnostics);
           if (exclude) keys.exclude = exclude;
+        } else if (keyName === 'terraform') {
+          if (isScalar(value) && typeof value.value === 'boolean') keys.terraform = value.value;
+          else diagnostics.push(makeDiagnostic('invalid-value', span(value ?? key), { what: '`terraform`', expected: '`true` or `false`' }));
         } else {
           const suggestion = nearest(keyName, CONFIG_KEYS, 1)[0];
           diagnostics.push(makeDiagnostic('unknown-key', span(key), { key: keyName, where: 'the configuration', suggestion, allowed: CONFIG_KEYS }, { candidates: suggestion ? [suggestion] : [] }));
@@ -166,11 +172,13 @@ function parseExclude(value: Node | null, key: Node, span: (n: Node | null | und
 export function mergeSettings(...layers: readonly Partial<Settings>[]): Settings {
   let rules: Partial<Record<RuleCode, SeveritySetting>> = {};
   let maxFileSize = DEFAULT_MAX_FILE_SIZE;
+  let terraform: boolean | undefined;
   for (const layer of layers) {
     if (layer.rules) rules = { ...rules, ...layer.rules };
     if (layer.maxFileSize !== undefined) maxFileSize = layer.maxFileSize;
+    if (layer.terraform !== undefined) terraform = layer.terraform;
   }
-  return { rules, maxFileSize };
+  return { rules, maxFileSize, ...(terraform === undefined ? {} : { terraform }) };
 }
 
 /** Editor settings (`octopusRoles.*`), normalised. */
@@ -194,7 +202,9 @@ export function normaliseEditorSettings(raw: unknown): EditorSettings {
   }
   const exclude = Array.isArray(obj.exclude) ? obj.exclude.filter((e): e is string => typeof e === 'string' && e.trim() !== '' && e.length <= MAX_GLOB_LENGTH) : [];
   const maxFileSize = parseSize(obj.maxFileSize) ?? DEFAULT_MAX_FILE_SIZE;
-  return { rules, maxFileSize, exclude };
+  // `octopusRoles.terraform.enable` arrives as `{ terraform: { enable } }`.
+  const tf = obj.terraform !== null && typeof obj.terraform === 'object' ? (obj.terraform as Record<string, unknown>).enable : undefined;
+  return { rules, maxFileSize, exclude, ...(typeof tf === 'boolean' ? { terraform: tf } : {}) };
 }
 
 /** A compiled glob: `test` says whether a `/`-separated relative path matches. */

@@ -8,7 +8,7 @@
  */
 import { FRONT_ENDS } from './syntax';
 import { ANALYSER } from './rules/registry';
-import type { DocKind, FileModel } from './model/types';
+import type { FileKind, FileModel } from './model/types';
 
 export * from './model/types';
 export { DOC_KEYS, ASSIGNMENT_KEYS } from './model/fields';
@@ -22,7 +22,7 @@ export { makeDiagnostic, type Rule, type AnyRule } from './rules/rule';
 export { fileTooLarge, unreadableFile, formatBytes } from './rules/files';
 export { finalDiagnostics, isSuppressed } from './rules/final';
 export * from './config';
-export { kindOfPath, FRONT_ENDS, type FrontEnd, type SyntaxEdits, type CompletionContext } from './syntax';
+export { kindOfPath, FRONT_ENDS, initTerraform, terraformReady, isTerraformPath, needsTerraformGrammar, type TerraformWasm, type FrontEnd, type SyntaxEdits, type CompletionContext } from './syntax';
 export { isPlainSafe, scalarText } from './syntax/yaml';
 export { LineMap, type Position, type Range } from './util/text';
 export { nearest } from './util/suggest';
@@ -42,7 +42,7 @@ export { codeFixes, fixAll, verify, type CodeFix, type FixOptions, type FixAllRe
  * Reads one file with its front-end and runs the rules that need only that file. For tests and tools;
  * the workspace index does the same for every file it holds.
  */
-export function parseFile(uri: string, text: string, kind: DocKind): FileModel {
+export function parseFile(uri: string, text: string, kind: FileKind): FileModel {
   const frontEnd = FRONT_ENDS.find((f) => f.kindOf(uri) !== undefined) ?? FRONT_ENDS[0];
   const parsed = frontEnd.parse(uri, text, kind);
   return { ...parsed, local: ANALYSER.local(parsed) };

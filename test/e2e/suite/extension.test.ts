@@ -129,4 +129,31 @@ describe('Octopus Roles in a real editor', () => {
     assert.equal(roleDoc.getText(), 'name: Pathfinder\nspacePermissions: [ProjectView]\n');
     assert.equal((await vscode.workspace.openTextDocument(team)).getText(), 'name: Navigators\nspace: Finance\nroles:\n  - Pathfinder\n  - Pathfinder\n');
   });
+
+  it('checks a Terraform module, completes inside a granted list and hovers a role reference', async () => {
+    // examples/showcase/access.tf, never opened: its findings arrive as for YAML files.
+    const access = vscode.Uri.joinPath(folder(), 'access.tf');
+    const ds = await diagnosticsOf(access, (d) => d.some((x) => codeOf(x) === 'tf-inline-and-scoped-assignments'), 'the Terraform findings of access.tf');
+    assert.deepEqual([...new Set(ds.map(codeOf))].sort(), ['tf-builtin-team-resource', 'tf-inline-and-scoped-assignments', 'tf-readonly-attribute']);
+
+    const uri = vscode.Uri.joinPath(folder(), 'scratch.tf');
+    const text = 'resource "octopusdeploy_user_role" "scratch" {\n  name                      = "Scratch"\n  granted_space_permissions = ["ProjectView", "UserView", "Deploy"]\n}\n';
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    await diagnosticsOf(uri, (d) => d.some((x) => codeOf(x) === 'wrong-level'), 'wrong-level on UserView');
+    const line = doc.lineAt(2).text;
+    const list = (await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, new vscode.Position(2, line.indexOf('Deploy') + 6))) as vscode.CompletionList;
+    const label = (i: vscode.CompletionItem) => (typeof i.label === 'string' ? i.label : i.label.label);
+    const item = list.items.find((i) => label(i) === 'DeploymentCreate');
+    assert.ok(item, 'DeploymentCreate is offered');
+    assert.equal(typeof item.label === 'string' ? undefined : item.label.description, 'Space');
+    assert.ok(!list.items.some((i) => label(i) === 'ProjectView'), 'a permission already listed is not offered');
+
+    const teams = (await vscode.workspace.openTextDocument(access)).getText().split('\n');
+    const row = teams.findIndex((l) => l.includes('user_role_id = octopusdeploy_user_role.release_managers.id'));
+    const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', access, new vscode.Position(row, teams[row].indexOf('octopusdeploy_') + 3))) as vscode.Hover[];
+    const shown = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(shown, /\*\*Release managers\*\* · custom role/);
+  });
 });

@@ -62,4 +62,29 @@ export async function tour(dir: string): Promise<void> {
   await shot(dir, 'status');
   await vscode.commands.executeCommand('octopusRoles.showDocumentation', 'unknown-role');
   await shot(dir, 'documentation');
+
+  const tf = vscode.Uri.joinPath(folder, 'deployers.tf');
+  await vscode.workspace.fs.writeFile(
+    tf,
+    new TextEncoder().encode(
+      'resource "octopusdeploy_user_role" "deployers" {\n' +
+        '  name                      = "Deployers"\n' +
+        '  granted_space_permissions = ["ProjectView", "DeploymentCreate", "UserView"]\n' +
+        '}\n\n' +
+        'resource "octopusdeploy_team" "finance" {\n' +
+        '  name     = "Finance"\n' +
+        '  space_id = var.space_id\n\n' +
+        '  user_role {\n' +
+        '    user_role_id = "userroles-systemmanager"\n' +
+        '    space_id     = var.space_id\n' +
+        '  }\n' +
+        '}\n',
+    ),
+  );
+  const tfEditor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(tf));
+  await until(() => vscode.languages.getDiagnostics(tf).length >= 2, 20000);
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
+  tfEditor.selection = new vscode.Selection(2, 70, 2, 70);
+  await vscode.commands.executeCommand('editor.action.showHover');
+  await shot(dir, 'terraform');
 }

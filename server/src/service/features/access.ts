@@ -27,7 +27,8 @@ function entryOf(teams: readonly TeamEntry[], uri: string, doc: TeamDoc): TeamEn
 /** Lenses for a file: on each team, its permission counts; on each role, the teams that use it. */
 export function accessLenses(ws: ModelIndex, uri: string): AccessLens[] {
   const model = ws.model(uri);
-  if (!model) return [];
+  // Effective access reads the YAML model; a Terraform module's file gets none of it (yet).
+  if (!model || model.module !== undefined) return [];
   const out: AccessLens[] = [];
   const hasTeams = model.docs.some((d) => d.kind === 'team');
   const teams = hasTeams ? teamsOf(ws) : [];
@@ -75,7 +76,8 @@ export interface AccessHint {
  */
 export function accessHints(ws: ModelIndex, uri: string, range?: Span): AccessHint[] {
   const model = ws.model(uri);
-  if (!model) return [];
+  // Effective access reads the YAML model; a Terraform module's file gets none of it (yet).
+  if (!model || model.module !== undefined) return [];
   const out: AccessHint[] = [];
   for (const doc of model.docs) {
     if (doc.kind !== 'team') continue;

@@ -113,6 +113,7 @@ export function complete(ws: ModelIndex, uri: string, offset: number): Completio
   const doc = docAt(model, offset) ?? nearestDocBefore(model.docs, offset);
   switch (ctx.type) {
     case 'key': {
+      if (model.kind === 'mixed') return []; // a mixed file's front-end completes no field names
       if (ctx.level === 'doc') return keyEntries(model.kind, new Set(doc?.keys.keys() ?? []), DOC_KEYS[model.kind], ctx.replace);
       if (model.kind !== 'team') return [];
       const team = doc?.kind === 'team' ? doc : undefined;
@@ -128,7 +129,7 @@ export function complete(ws: ModelIndex, uri: string, offset: number): Completio
     case 'item':
     case 'value': {
       const key = ctx.key;
-      if (model.kind === 'role' && (key === 'spacePermissions' || key === 'systemPermissions') && ctx.type === 'item') {
+      if ((model.kind === 'role' || model.kind === 'mixed') && (key === 'spacePermissions' || key === 'systemPermissions') && ctx.type === 'item') {
         return permissionEntries(doc?.kind === 'role' ? doc : undefined, key, ctx.replace);
       }
       if (ctx.type === 'item' && key === 'members' && model.kind !== 'role') return userEntries(ws, doc, ctx.replace);

@@ -40,7 +40,9 @@ function listNames(names: readonly string[]): string {
 }
 
 /** The hover at `offset` of file `uri`. */
-export function hover(ws: ModelIndex, uri: string, offset: number): HoverResult | undefined {
+export function hover(index: ModelIndex, uri: string, offset: number): HoverResult | undefined {
+  // Names and addresses resolve in the file's scope (a Terraform module refers to its own resources).
+  const ws = index.forFile(uri);
   const model = ws.model(uri);
   if (!model) return undefined;
   const target = targetAt(model, offset);

@@ -100,6 +100,8 @@ export function teamsOf(ws: ModelIndex): TeamEntry[] {
   const teams: TeamEntry[] = [];
   const seen = new Set<string>();
   for (const uri of [...ws.uris()].sort()) {
+    // A Terraform module is a model of its own (SPEC section 9); effective access reads the YAML model.
+    if (ws.model(uri)?.module !== undefined) continue;
     for (const doc of ws.model(uri)?.docs ?? []) {
       if (doc.kind !== 'team' || !doc.name) continue;
       const key = `${doc.space ? lower(doc.space.value) : ''}\u0000${lower(doc.name.value)}`;

@@ -10,8 +10,14 @@ import type { Dimension } from '../catalog';
 /** The kind of a document: what it defines. (A role's own classification is its `RoleShape`.) */
 export type DocKind = 'role' | 'team' | 'space';
 
+/**
+ * The kind of a file: the kind of all its documents, or `mixed` for a file whose documents are of several
+ * kinds (a Terraform file holds roles and teams side by side).
+ */
+export type FileKind = DocKind | 'mixed';
+
 /** The front-end that read a file. */
-export type SyntaxId = 'yaml';
+export type SyntaxId = 'yaml' | 'terraform';
 
 export interface Span {
   readonly start: number;
@@ -28,6 +34,11 @@ export interface Source {
 export interface Name {
   readonly value: string;
   readonly span: Span;
+  /**
+   * True when the value is not a literal but the source text of an expression that is only known when it
+   * is evaluated (a Terraform `var.space_id`): two such values are equal only if written alike.
+   */
+  readonly computed?: boolean;
 }
 
 /**
@@ -59,6 +70,16 @@ interface DocBase {
   readonly name?: Name;
   /** The fields the document has, by name. */
   readonly keys: ReadonlyMap<string, KeyRef>;
+  /**
+   * The address other documents of its module refer to it by (Terraform: `octopusdeploy_user_role.x`);
+   * absent in syntaxes that refer by name.
+   */
+  readonly address?: string;
+  /**
+   * True when facts that rules judge the document by are computed (a `for_each` resource, a permission
+   * list built by a function): it then has no `name` in the model, and references to it resolve to nothing.
+   */
+  readonly unknown?: boolean;
 }
 
 export type PermissionListKey = 'spacePermissions' | 'systemPermissions';
@@ -103,6 +124,12 @@ export interface TeamDoc extends DocBase {
   readonly space?: Name;
   readonly assignments: readonly Assignment[];
   readonly roles?: KeyRef;
+  /**
+   * Set on a document that only adds assignments to a team defined elsewhere (a Terraform
+   * `octopusdeploy_scoped_user_role`): the team's address or built-in id. Such a document has no name or
+   * space of its own; the index gives it the target's (ModelIndex.analysed) before rules read it.
+   */
+  readonly target?: Name;
   /** User names. */
   readonly members?: NameList;
   /** External security groups. */
@@ -170,8 +197,18 @@ export interface Suppressions {
 export interface ParsedFile {
   readonly uri: string;
   readonly syntax: SyntaxId;
-  /** The kind of every document of the file. */
-  readonly kind: DocKind;
+  /** The kind of every document of the file, or `mixed`. */
+  readonly kind: FileKind;
+  /**
+   * The scope its names and addresses belong to: absent for the one model of YAML files; a Terraform
+   * file's module (its folder's URI), whose files share names and addresses apart from every other model.
+   */
+  readonly module?: string;
+  /**
+   * Addresses of the file that stand for a built-in role without being a document: data sources that look
+   * one up by its exact name (`data.octopusdeploy_user_roles.viewer` → `Project Viewer`).
+   */
+  readonly lookups?: ReadonlyMap<string, string>;
   readonly docs: readonly Doc[];
   /** The front-end's findings: syntax errors and fields of the wrong shape. */
   readonly syntaxFindings: readonly Diagnostic[];

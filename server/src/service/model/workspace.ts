@@ -5,13 +5,20 @@
  * each role and space name, so `setFile` can tell exactly which other files' diagnostics changed; those
  * are recomputed lazily, on the next `diagnostics()` call for them. What the diagnostics are is not this
  * module's business: an `Analyser` (the rules) is passed in, and the front-ends that read files too.
+ *
+ * Names live in scopes (model/scope.ts): the YAML files form one, each Terraform module another. A
+ * file's rules and features see the index through `forFile(uri)`, a view whose lookups answer within the
+ * file's scope; the root index is the YAML scope's view.
  */
 import { allBuiltinRoles, EVERYONE, getBuiltinRole, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS, SYSTEM_ADMINISTRATOR } from '../catalog';
 import type { FrontEnd } from '../syntax/frontend';
 import { Suggester } from '../util/suggest';
 import { LineMap } from '../util/text';
 import { shapeOf, type Located, type ResolvedRole, type RoleResolver } from './roles';
-import type { Diagnostic, FileModel, ParsedFile, RoleDoc, SpaceDoc, Span, TeamDoc } from './types';
+import { analysedModel, NameTables, teamKey, type AddressResolver, type AddressTarget, type IndexedNames } from './scope';
+
+export { teamKey };
+import type { Diagnostic, FileModel, ParsedFile, RoleDoc, SpaceDoc, TeamDoc } from './types';
 
 /** What turns a file's model into its diagnostics: the rules (rules/registry.ts). */
 export interface Analyser {
@@ -24,18 +31,11 @@ export interface Analyser {
   workspace(ws: ModelIndex, file: FileModel, out: Diagnostic[]): boolean;
 }
 
-interface Entry {
-  readonly uri: string;
+interface Entry extends IndexedNames {
   readonly text: string;
-  readonly model?: FileModel;
+  /** The scope of its names: '' for YAML files, `module:` and the folder for Terraform files. */
+  readonly scope: string;
   readonly problem?: Diagnostic;
-  readonly roles: readonly string[];
-  readonly spaces: readonly string[];
-  readonly teams: readonly string[];
-  readonly roleRefs: readonly string[];
-  readonly spaceRefs: readonly string[];
-  /** Team names a space's `managers.teams` refers to (trimmed, lower case). */
-  readonly teamRefs: readonly string[];
   lines?: LineMap;
   cache?: readonly Diagnostic[];
   /** Values computed from this file and what it refers to (effective access), dropped with `cache`. */
@@ -43,68 +43,83 @@ interface Entry {
 }
 
 const lower = (s: string): string => s.toLowerCase();
-/** Octopus trims team names and compares them without case ([Trim] on TeamResource.Name). */
-export const teamKey = (team: TeamDoc): string => `${team.space ? lower(team.space.value) : ''}\u0000${lower(team.name!.value.trim())}`;
 
-/**
- * Adds a definition, keeping each list ordered by file and position, so that which of several same-named
- * definitions counts as "the" one never depends on the order in which files were loaded or edited.
- */
-function addTo<K, D extends { span: Span }>(map: Map<K, Located<D>[]>, key: K, value: Located<D>): void {
-  const list = map.get(key);
-  if (!list) {
-    map.set(key, [value]);
-    return;
-  }
-  const before = (a: Located<D>, b: Located<D>) => a.uri < b.uri || (a.uri === b.uri && a.doc.span.start < b.doc.span.start);
-  let i = list.length;
-  while (i > 0 && before(value, list[i - 1])) i--;
-  list.splice(i, 0, value);
-}
+const NO_NAMES = new NameTables();
 
-function removeFrom<K, V extends { uri: string }>(map: Map<K, V[]>, key: K, uri: string): void {
-  const list = map.get(key);
-  if (!list) return;
-  const kept = list.filter((v) => v.uri !== uri);
-  if (kept.length) map.set(key, kept);
-  else map.delete(key);
-}
-
-function refAdd(map: Map<string, Set<string>>, key: string, uri: string): void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  set.add(uri);
-}
-
-function refRemove(map: Map<string, Set<string>>, key: string, uri: string): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(uri);
-  if (set.size === 0) map.delete(key);
-}
-
-export class ModelIndex implements RoleResolver {
+export class ModelIndex implements RoleResolver, AddressResolver {
   private readonly entries = new Map<string, Entry>();
-  private readonly roleDefs = new Map<string, Located<RoleDoc>[]>();
-  private readonly spaceDefs = new Map<string, Located<SpaceDoc>[]>();
-  private readonly teamDefs = new Map<string, Located<TeamDoc>[]>();
-  private readonly roleRefs = new Map<string, Set<string>>();
-  private readonly spaceRefs = new Map<string, Set<string>>();
-  private readonly teamRefs = new Map<string, Set<string>>();
-  private readonly teamFiles = new Set<string>();
+  /** Name tables by scope ('' for YAML files); a module's scope goes when its last file does. */
+  private readonly scopes = new Map<string, NameTables>();
+  /** The scope this view answers in (own property of each view; '' on the root index). */
+  private scope = '';
+  /** The root index, which every view shares. */
+  private readonly root: ModelIndex = this;
+  private readonly views = new Map<string, ModelIndex>();
   /**
    * Files with a diagnostic whose suggestions depend on every role or space name (did-you-mean, the
    * spaces a role could be applied in): they are re-checked whenever a name appears or disappears.
    */
   private readonly nameDependent = new Set<string>();
-  private roleSuggester: Suggester | undefined;
-  private spaceSuggester: Suggester | undefined;
-  private teamSuggester: Suggester | undefined;
 
   constructor(
     private readonly frontEnds: readonly FrontEnd[],
     private readonly analyser: Analyser,
   ) {}
+
+  /** This view's names. */
+  private get names(): NameTables {
+    return this.scopes.get(this.scope) ?? NO_NAMES;
+  }
+
+  private tablesOf(scope: string): NameTables {
+    let t = this.scopes.get(scope);
+    if (!t) this.scopes.set(scope, (t = new NameTables()));
+    return t;
+  }
+
+  /**
+   * The index as seen from a scope: the same files and state, with name lookups answering within the
+   * scope. A view is an object whose prototype is the root index and which has its own `scope`, so it
+   * shares everything and never goes stale; lookups write nothing to `this` but to the scope's tables.
+   */
+  private within(scope: string): ModelIndex {
+    if (scope === this.scope) return this;
+    const root = this.root;
+    if (scope === '') return root;
+    let view = root.views.get(scope);
+    if (!view) {
+      view = Object.create(root) as ModelIndex;
+      view.scope = scope;
+      root.views.set(scope, view);
+    }
+    return view;
+  }
+
+  /** The index as the file at `uri` sees it: lookups in its scope (its Terraform module, or the YAML model). */
+  forFile(uri: string): ModelIndex {
+    return this.within(this.entries.get(uri)?.scope ?? '');
+  }
+
+  /** What an address of this scope stands for (the first definition, in file order). */
+  resolveAddress(address: string): AddressTarget | undefined {
+    return this.names.addressDefs.get(address)?.[0];
+  }
+
+  /** Files of this scope that refer to an address. */
+  addressReferrers(address: string): ReadonlySet<string> {
+    return this.names.addressRefs.get(address) ?? new Set();
+  }
+
+  /** True when a role reference resolves in this scope. */
+  hasRole(value: string): boolean {
+    return this.resolveRole(value) !== undefined;
+  }
+
+  /** A file's model as its rules read it: references by address resolved (model/scope.ts). */
+  analysed(uri: string): FileModel | undefined {
+    const model = this.model(uri);
+    return model && analysedModel(this.forFile(uri), model);
+  }
 
   /** The front-end that reads `uri`, with the kind of its documents. */
   private frontEndOf(uri: string): { frontEnd: FrontEnd; kind: NonNullable<ReturnType<FrontEnd['kindOf']>> } | undefined {
@@ -145,7 +160,8 @@ export class ModelIndex implements RoleResolver {
 
   /** Records a file that is not analysed (too large, unreadable), with the diagnostic to show for it. */
   setProblem(uri: string, problem: Diagnostic): Set<string> {
-    const entry: Entry = { uri, text: '', problem, roles: [], spaces: [], teams: [], roleRefs: [], spaceRefs: [], teamRefs: [] };
+    const scope = this.entries.get(uri)?.scope ?? '';
+    const entry: Entry = { uri, text: '', scope, problem, roles: [], spaces: [], teams: [], roleRefs: [], spaceRefs: [], teamRefs: [], addresses: [], addressRefs: [] };
     return this.replace(uri, entry);
   }
 
@@ -186,17 +202,17 @@ export class ModelIndex implements RoleResolver {
 
   /** The definitions of roles with this name, compared without case. */
   roleDefinitions(name: string): readonly Located<RoleDoc>[] {
-    return this.roleDefs.get(lower(name)) ?? [];
+    return this.names.roleDefs.get(lower(name)) ?? [];
   }
 
   spaceDefinitions(name: string): readonly Located<SpaceDoc>[] {
-    return this.spaceDefs.get(lower(name)) ?? [];
+    return this.names.spaceDefs.get(lower(name)) ?? [];
   }
 
   /** Every custom role name (first definition's spelling); documents of built-in roles are not custom. */
   customRoleNames(): string[] {
     const names: string[] = [];
-    for (const defs of this.roleDefs.values()) {
+    for (const defs of this.names.roleDefs.values()) {
       const custom = defs.find((d) => !isBuiltinVersion(d.doc));
       if (custom) names.push(custom.doc.name!.value);
     }
@@ -223,39 +239,42 @@ export class ModelIndex implements RoleResolver {
 
   /** Every team name (first definition's spelling), for suggestions. */
   teamNames(): string[] {
-    return Array.from(this.teamDefs.values(), (defs) => defs[0].doc.name!.value.trim());
+    return Array.from(this.names.teamDefs.values(), (defs) => defs[0].doc.name!.value.trim());
   }
 
   spaceNames(): string[] {
-    return Array.from(this.spaceDefs.values(), (defs) => defs[0].doc.name!.value);
+    return Array.from(this.names.spaceDefs.values(), (defs) => defs[0].doc.name!.value);
   }
 
   /** Did-you-mean over every role name, custom and built-in. */
   suggestRoles(name: string): string[] {
-    this.roleSuggester ??= new Suggester([...this.customRoleNames(), ...Array.from(allBuiltinRoles(), (r) => r.name)]);
-    return this.roleSuggester.nearest(name);
+    const names = this.names;
+    names.roleSuggester ??= new Suggester([...this.customRoleNames(), ...Array.from(allBuiltinRoles(), (r) => r.name)]);
+    return names.roleSuggester.nearest(name);
   }
 
   /** Did-you-mean over every declared space. */
   suggestSpaces(name: string): string[] {
-    this.spaceSuggester ??= new Suggester(this.spaceNames());
-    return this.spaceSuggester.nearest(name);
+    const names = this.names;
+    names.spaceSuggester ??= new Suggester(this.spaceNames());
+    return names.spaceSuggester.nearest(name);
   }
 
   /** Did-you-mean over every team name, built-in teams included. */
   suggestTeams(name: string): string[] {
-    this.teamSuggester ??= new Suggester([...new Set([...this.teamNames(), EVERYONE, OCTOPUS_ADMINISTRATORS])]);
-    return this.teamSuggester.nearest(name);
+    const names = this.names;
+    names.teamSuggester ??= new Suggester([...new Set([...this.teamNames(), EVERYONE, OCTOPUS_ADMINISTRATORS])]);
+    return names.teamSuggester.nearest(name);
   }
 
   /** Files that refer to a role name. */
   roleReferrers(name: string): ReadonlySet<string> {
-    return this.roleRefs.get(lower(name)) ?? new Set();
+    return this.names.roleRefs.get(lower(name)) ?? new Set();
   }
 
   /** Files that refer to a space name (a team's `space` or an assignment's). */
   spaceReferrers(name: string): ReadonlySet<string> {
-    return this.spaceRefs.get(lower(name)) ?? new Set();
+    return this.names.spaceRefs.get(lower(name)) ?? new Set();
   }
 
   /**
@@ -263,17 +282,20 @@ export class ModelIndex implements RoleResolver {
    * as Octopus does: without case, after trimming.
    */
   teamDefinitions(name: string, space: string | undefined): readonly Located<TeamDoc>[] {
-    return this.teamDefs.get(`${space ? lower(space) : ''}\u0000${lower(name.trim())}`) ?? [];
+    return this.names.teamDefs.get(`${space ? lower(space) : ''}\u0000${lower(name.trim())}`) ?? [];
   }
 
   /** The other teams that share a team's name and space. */
   sameNamedTeams(team: TeamDoc): readonly Located<TeamDoc>[] {
-    return team.name ? (this.teamDefs.get(teamKey(team)) ?? []).filter((d) => d.doc !== team) : [];
+    // Compared by place, not identity: rules read a module file's teams as copies (model/scope.ts); a
+    // document that adds assignments to another team (`target`) is that team, not a second one.
+    const same = (d: Located<TeamDoc>) => d.doc === team || (d.uri === team.uri && d.doc.span.start === team.span.start);
+    return team.name && !team.target ? (this.names.teamDefs.get(teamKey(team)) ?? []).filter((d) => !same(d)) : [];
   }
 
   /** True when the workspace declares at least one space, which turns on space-name checks. */
   get declaresSpaces(): boolean {
-    return this.spaceDefs.size > 0;
+    return this.names.spaceDefs.size > 0;
   }
 
   /**
@@ -281,17 +303,16 @@ export class ModelIndex implements RoleResolver {
    * because Octopus refuses to create the custom one (`shadows-builtin`).
    */
   resolveRole(name: string): ResolvedRole | undefined {
-    // Every rule about an assignment resolves its role: one answer per name until a role file changes.
-    const cached = this.resolved.get(name);
-    if (cached !== undefined) return cached ?? undefined;
-    const role = this.resolveUncached(name);
-    this.resolved.set(name, role ?? null);
-    return role;
-  }
-
-  private readonly resolved = new Map<string, ResolvedRole | null>();
-
-  private resolveUncached(name: string): ResolvedRole | undefined {
+    const at = this.scope ? this.resolveAddress(name) : undefined;
+    if (at) {
+      if ('builtinRole' in at) return this.resolveRole(at.builtinRole);
+      const doc = at.doc;
+      if (doc.kind !== 'role' || doc.unknown || !doc.name || doc.name.computed) return undefined;
+      const space = doc.spacePermissions?.items.map((i) => i.value) ?? [];
+      const system = doc.systemPermissions?.items.map((i) => i.value) ?? [];
+      const definition = { uri: at.uri, doc };
+      return { name: doc.name.value, builtin: false, definition, spacePermissions: space, systemPermissions: system, shape: shapeOf(space, system) };
+    }
     const builtin = getBuiltinRole(name);
     const version = builtin ? this.builtinVersion(name) : undefined;
     if (version) {
@@ -331,7 +352,8 @@ export class ModelIndex implements RoleResolver {
       // A loop, not a spread: a file can hold hundreds of thousands of findings.
       result = [];
       for (const d of entry.model!.local) result.push(d);
-      if (this.analyser.workspace(this, entry.model!, result)) this.nameDependent.add(uri);
+      const view = this.within(entry.scope);
+      if (this.analyser.workspace(view, analysedModel(view, entry.model!), result)) this.nameDependent.add(uri);
       else this.nameDependent.delete(uri);
       result.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     }
@@ -360,14 +382,21 @@ export class ModelIndex implements RoleResolver {
     const roleRefs = new Set<string>();
     const spaceRefs = new Set<string>();
     const teamRefs = new Set<string>();
+    const addresses: string[] = [...(model.lookups?.keys() ?? [])];
+    const addressRefs = new Set<string>();
     for (const doc of model.docs) {
+      if (doc.address) addresses.push(doc.address);
+      if (doc.kind === 'team') {
+        if (doc.target?.computed) addressRefs.add(doc.target.value);
+        for (const a of doc.assignments) if (a.role.computed) addressRefs.add(a.role.value);
+      }
       if (!doc.name && doc.kind !== 'team') continue;
       if (doc.kind === 'role') roles.push(lower(doc.name!.value));
       else if (doc.kind === 'space') {
         spaces.push(lower(doc.name!.value));
         for (const t of doc.managers?.teams?.items ?? []) teamRefs.add(lower(t.value.trim()));
       } else {
-        if (doc.name) teams.push(teamKey(doc));
+        if (doc.name && !doc.target) teams.push(teamKey(doc));
         if (doc.space) spaceRefs.add(lower(doc.space.value));
         for (const a of doc.assignments) {
           roleRefs.add(lower(a.role.value));
@@ -375,51 +404,46 @@ export class ModelIndex implements RoleResolver {
         }
       }
     }
-    return { uri, text, model, roles, spaces, teams, roleRefs: [...roleRefs], spaceRefs: [...spaceRefs], teamRefs: [...teamRefs] };
+    // Module scopes are prefixed so that no folder name can be the YAML scope ('').
+    const scope = model.module === undefined ? '' : `module:${model.module}`;
+    return { uri, text, scope, model, roles, spaces, teams, roleRefs: [...roleRefs], spaceRefs: [...spaceRefs], teamRefs: [...teamRefs], addresses, addressRefs: [...addressRefs] };
   }
 
   private replace(uri: string, next: Entry | undefined): Set<string> {
     const prev = this.entries.get(uri);
     const affected = new Set<string>([uri]);
-    const hadSpaces = this.declaresSpaces;
-    const roleNamesBefore = this.roleDefs.size;
-    const spaceNamesBefore = this.spaceDefs.size;
-    const teamNamesBefore = this.teamDefs.size;
+    const scope = next?.scope ?? prev?.scope ?? '';
+    const names = this.tablesOf(scope);
+    const hadSpaces = names.spaceDefs.size > 0;
+    const roleNamesBefore = names.roleDefs.size;
+    const spaceNamesBefore = names.spaceDefs.size;
+    const teamNamesBefore = names.teamDefs.size;
     const touch = (uris: Iterable<string> | undefined) => {
       if (uris) for (const u of uris) affected.add(u);
     };
     const touchNames = (e: Entry | undefined) => {
-      if (!e) return;
-      for (const r of e.roles) {
-        touch(this.roleRefs.get(r));
-        touch(this.roleDefs.get(r)?.map((d) => d.uri));
-      }
-      for (const s of e.spaces) {
-        touch(this.spaceRefs.get(s));
-        touch(this.spaceDefs.get(s)?.map((d) => d.uri));
-      }
-      for (const t of e.teams) {
-        touch(this.teamDefs.get(t)?.map((d) => d.uri));
-        touch(this.teamRefs.get(t.slice(t.indexOf('\u0000') + 1)));
-      }
+      if (e) names.touched(e, touch);
     };
     touchNames(prev);
-    if (prev?.roles.length || next?.roles.length) this.resolved.clear();
-    if (prev) this.unindex(prev);
+    if (prev) names.remove(prev);
     if (next) {
       this.entries.set(uri, next);
-      this.index(next);
+      names.add(next);
     } else {
       this.entries.delete(uri);
       this.nameDependent.delete(uri);
     }
     touchNames(next);
-    if (hadSpaces !== this.declaresSpaces) touch(this.teamFiles);
-    if (roleNamesBefore !== this.roleDefs.size || spaceNamesBefore !== this.spaceDefs.size || teamNamesBefore !== this.teamDefs.size || namesMoved(prev, next)) {
+    if (hadSpaces !== names.spaceDefs.size > 0) touch(names.teamFiles);
+    if (roleNamesBefore !== names.roleDefs.size || spaceNamesBefore !== names.spaceDefs.size || teamNamesBefore !== names.teamDefs.size || namesMoved(prev, next)) {
       touch(this.nameDependent);
-      this.roleSuggester = undefined;
-      this.spaceSuggester = undefined;
-      this.teamSuggester = undefined;
+      names.roleSuggester = undefined;
+      names.spaceSuggester = undefined;
+      names.teamSuggester = undefined;
+    }
+    if (scope !== '' && names.empty) {
+      this.scopes.delete(scope);
+      this.views.delete(scope);
     }
     for (const u of affected) {
       const e = this.entries.get(u);
@@ -429,31 +453,6 @@ export class ModelIndex implements RoleResolver {
       }
     }
     return affected;
-  }
-
-  private index(e: Entry): void {
-    const model = e.model;
-    if (!model) return;
-    for (const doc of model.docs) {
-      if (!doc.name) continue;
-      if (doc.kind === 'role') addTo(this.roleDefs, lower(doc.name.value), { uri: e.uri, doc });
-      else if (doc.kind === 'space') addTo(this.spaceDefs, lower(doc.name.value), { uri: e.uri, doc });
-      else addTo(this.teamDefs, teamKey(doc), { uri: e.uri, doc });
-    }
-    for (const r of e.roleRefs) refAdd(this.roleRefs, r, e.uri);
-    for (const s of e.spaceRefs) refAdd(this.spaceRefs, s, e.uri);
-    for (const t of e.teamRefs) refAdd(this.teamRefs, t, e.uri);
-    if (model.docs.some((d) => d.kind === 'team')) this.teamFiles.add(e.uri);
-  }
-
-  private unindex(e: Entry): void {
-    for (const r of e.roles) removeFrom(this.roleDefs, r, e.uri);
-    for (const s of e.spaces) removeFrom(this.spaceDefs, s, e.uri);
-    for (const t of e.teams) removeFrom(this.teamDefs, t, e.uri);
-    for (const r of e.roleRefs) refRemove(this.roleRefs, r, e.uri);
-    for (const s of e.spaceRefs) refRemove(this.spaceRefs, s, e.uri);
-    for (const t of e.teamRefs) refRemove(this.teamRefs, t, e.uri);
-    this.teamFiles.delete(e.uri);
   }
 }
 

@@ -13,8 +13,9 @@ import { PERMISSION_RULES } from './permissions';
 import { RESTRICTION_RULES } from './restrictions';
 import { makeDiagnostic, type AnyRule, type CheckContext } from './rule';
 import { STRUCTURE_RULES } from './structure';
+import { TERRAFORM_RULES } from './terraform';
 
-const FAMILIES = [...STRUCTURE_RULES, ...PERMISSION_RULES, ...NAME_RULES, ...ASSIGNMENT_RULES, ...RESTRICTION_RULES, ...BUILTIN_RULES, ...FILE_RULES] as const;
+const FAMILIES = [...STRUCTURE_RULES, ...PERMISSION_RULES, ...NAME_RULES, ...ASSIGNMENT_RULES, ...RESTRICTION_RULES, ...BUILTIN_RULES, ...FILE_RULES, ...TERRAFORM_RULES] as const;
 
 export type RuleCode = (typeof FAMILIES)[number]['code'];
 
@@ -29,6 +30,8 @@ const SPEC_ORDER: readonly RuleCode[] = [
   'system-role-in-space-team', 'space-required', 'space-not-allowed', 'implicit-system-grant', 'system-team-only-permission',
   'builtin-team', 'unknown-team', 'builtin-role', 'restriction-not-supported',
   'restriction-at-system-level', 'unrestrictable-role', 'unknown-scope-value', 'duplicate-assignment', 'file-too-large', 'unreadable-file',
+  // SPEC section 9: Terraform files.
+  'tf-inline-and-scoped-assignments', 'tf-builtin-team-resource', 'tf-readonly-attribute',
 ];
 
 /** The rules, keyed by their stable code. */

@@ -4,15 +4,22 @@
  * formatting. Rules and features reach a syntax only through the front-end of the file they work on,
  * so adding a syntax means adding a folder here and one line to `FRONT_ENDS` (syntax/index.ts).
  */
-import type { Assignment, DocKind, KeyRef, NameList, ParsedFile, Span, SyntaxId } from '../model/types';
+import type { Assignment, DocKind, FileKind, KeyRef, NameList, ParsedFile, Span, SyntaxId } from '../model/types';
 import type { TextEdit } from '../edits/edit';
 
 export interface FrontEnd {
   readonly syntax: SyntaxId;
   /** The kind of documents the file at `uri` holds, or undefined when this front-end does not read it. */
-  kindOf(uri: string): DocKind | undefined;
-  /** Reads a file. Never throws, whatever the text: problems become `syntaxFindings`. */
-  parse(uri: string, text: string, kind: DocKind): ParsedFile;
+  kindOf(uri: string): FileKind | undefined;
+  /**
+   * Reads a file. Never throws, whatever the text: problems become `syntaxFindings`. Synchronous; a
+   * front-end that must load something first says so with `ready` and `init`.
+   */
+  parse(uri: string, text: string, kind: FileKind): ParsedFile;
+  /** False until `init` has finished; absent for a front-end that is always ready. */
+  readonly ready?: () => boolean;
+  /** Loads what `parse` needs, once; callers await it before handing the front-end its first file. */
+  readonly init?: () => Promise<void>;
   /** Where the cursor stands, for completion; undefined where nothing can be completed. */
   completionContext(text: string, offset: number): CompletionContext | undefined;
   readonly edits: SyntaxEdits;

@@ -1,0 +1,229 @@
+/**
+ * Scopes of names, and the tables each keeps. The YAML files of a workspace form one model; each
+ * Terraform module (a folder of `.tf` files) is a model of its own, whose documents refer to each other by
+ * address (SPEC section 9). A `NameTables` holds one scope's definitions and references and says which
+ * files a change touches; `analysedModel` gives a module's file the shape rules expect: references by
+ * address resolved, assignments whose role is not known left out, and documents that add assignments to a
+ * team elsewhere given that team's name and space.
+ */
+import type { Located } from './roles';
+import type { Assignment, Doc, FileModel, Name, RoleDoc, SpaceDoc, Span, TeamDoc } from './types';
+import type { Suggester } from '../util/suggest';
+
+/** What an address of a module stands for: a document, or a built-in role looked up by name. */
+export type AddressTarget = { readonly uri: string; readonly doc: Doc } | { readonly uri: string; readonly builtinRole: string };
+
+const lower = (s: string): string => s.toLowerCase();
+/** Octopus trims team names and compares them without case ([Trim] on TeamResource.Name). */
+export const teamKey = (team: TeamDoc): string => `${team.space ? lower(team.space.value) : ''}\u0000${lower(team.name!.value.trim())}`;
+
+/**
+ * Adds a definition, keeping each list ordered by file and position, so that which of several same-named
+ * definitions counts as "the" one never depends on the order in which files were loaded or edited.
+ */
+function addTo<K, D extends { span: Span }>(map: Map<K, Located<D>[]>, key: K, value: Located<D>): void {
+  const list = map.get(key);
+  if (!list) {
+    map.set(key, [value]);
+    return;
+  }
+  const before = (a: Located<D>, b: Located<D>) => a.uri < b.uri || (a.uri === b.uri && a.doc.span.start < b.doc.span.start);
+  let i = list.length;
+  while (i > 0 && before(value, list[i - 1])) i--;
+  list.splice(i, 0, value);
+}
+
+/** Adds what an address stands for, keeping definitions in another file in file order (a stable sort). */
+function addAddress(map: Map<string, AddressTarget[]>, address: string, target: AddressTarget): void {
+  const list = map.get(address);
+  if (!list) map.set(address, [target]);
+  else {
+    list.push(target);
+    list.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  }
+}
+
+function removeFrom<K, V extends { uri: string }>(map: Map<K, V[]>, key: K, uri: string): void {
+  const list = map.get(key);
+  if (!list) return;
+  const kept = list.filter((v) => v.uri !== uri);
+  if (kept.length) map.set(key, kept);
+  else map.delete(key);
+}
+
+function refAdd(map: Map<string, Set<string>>, key: string, uri: string): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(uri);
+}
+
+function refRemove(map: Map<string, Set<string>>, key: string, uri: string): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(uri);
+  if (set.size === 0) map.delete(key);
+}
+
+/** What a file contributes to its scope's tables: its model and the keys it defines and refers to. */
+export interface IndexedNames {
+  readonly uri: string;
+  readonly model?: FileModel;
+  readonly roles: readonly string[];
+  readonly spaces: readonly string[];
+  readonly teams: readonly string[];
+  readonly roleRefs: readonly string[];
+  readonly spaceRefs: readonly string[];
+  /** Team names a space's `managers.teams` refers to (trimmed, lower case). */
+  readonly teamRefs: readonly string[];
+  /** Addresses it defines, and addresses it refers to. */
+  readonly addresses: readonly string[];
+  readonly addressRefs: readonly string[];
+}
+
+/** One scope's names: definitions by lower-cased name, references by name and by address. */
+export class NameTables {
+  readonly roleDefs = new Map<string, Located<RoleDoc>[]>();
+  readonly spaceDefs = new Map<string, Located<SpaceDoc>[]>();
+  readonly teamDefs = new Map<string, Located<TeamDoc>[]>();
+  readonly roleRefs = new Map<string, Set<string>>();
+  readonly spaceRefs = new Map<string, Set<string>>();
+  /** Team names a space's `managers.teams` refers to (trimmed, lower case). */
+  readonly teamRefs = new Map<string, Set<string>>();
+  readonly teamFiles = new Set<string>();
+  /** Addresses (Terraform) to what they stand for, in file order. */
+  readonly addressDefs = new Map<string, AddressTarget[]>();
+  /** Addresses to the files that refer to them. */
+  readonly addressRefs = new Map<string, Set<string>>();
+  roleSuggester: Suggester | undefined;
+  spaceSuggester: Suggester | undefined;
+  teamSuggester: Suggester | undefined;
+
+  get empty(): boolean {
+    const maps = [this.roleDefs, this.spaceDefs, this.teamDefs, this.roleRefs, this.spaceRefs, this.teamRefs, this.addressDefs, this.addressRefs];
+    return maps.every((m) => m.size === 0) && this.teamFiles.size === 0;
+  }
+
+  /** Adds a file's definitions and references. */
+  add(e: IndexedNames): void {
+    const model = e.model;
+    if (!model) return;
+    for (const doc of model.docs) {
+      if (doc.address) addAddress(this.addressDefs, doc.address, { uri: e.uri, doc });
+      if (!doc.name) continue;
+      if (doc.kind === 'role') addTo(this.roleDefs, lower(doc.name.value), { uri: e.uri, doc });
+      else if (doc.kind === 'space') addTo(this.spaceDefs, lower(doc.name.value), { uri: e.uri, doc });
+      else if (!doc.target) addTo(this.teamDefs, teamKey(doc), { uri: e.uri, doc });
+    }
+    for (const [address, builtinRole] of model.lookups ?? []) addAddress(this.addressDefs, address, { uri: e.uri, builtinRole });
+    for (const r of e.roleRefs) refAdd(this.roleRefs, r, e.uri);
+    for (const s of e.spaceRefs) refAdd(this.spaceRefs, s, e.uri);
+    for (const t of e.teamRefs) refAdd(this.teamRefs, t, e.uri);
+    for (const a of e.addressRefs) refAdd(this.addressRefs, a, e.uri);
+    if (model.docs.some((d) => d.kind === 'team')) this.teamFiles.add(e.uri);
+  }
+
+  /** Removes what `add` added for a file. */
+  remove(e: IndexedNames): void {
+    for (const r of e.roles) removeFrom(this.roleDefs, r, e.uri);
+    for (const s of e.spaces) removeFrom(this.spaceDefs, s, e.uri);
+    for (const t of e.teams) removeFrom(this.teamDefs, t, e.uri);
+    for (const a of e.addresses) removeFrom(this.addressDefs, a, e.uri);
+    for (const r of e.roleRefs) refRemove(this.roleRefs, r, e.uri);
+    for (const s of e.spaceRefs) refRemove(this.spaceRefs, s, e.uri);
+    for (const t of e.teamRefs) refRemove(this.teamRefs, t, e.uri);
+    for (const a of e.addressRefs) refRemove(this.addressRefs, a, e.uri);
+    this.teamFiles.delete(e.uri);
+  }
+
+  /** Hands `touch` the files whose diagnostics depend on what a file defines or refers to. */
+  touched(e: IndexedNames, touch: (uris: Iterable<string> | undefined) => void): void {
+    for (const r of e.roles) {
+      touch(this.roleRefs.get(r));
+      touch(this.roleDefs.get(r)?.map((d) => d.uri));
+    }
+    for (const s of e.spaces) {
+      touch(this.spaceRefs.get(s));
+      touch(this.spaceDefs.get(s)?.map((d) => d.uri));
+    }
+    for (const t of e.teams) {
+      touch(this.teamDefs.get(t)?.map((d) => d.uri));
+      touch(this.teamRefs.get(t.slice(t.indexOf('\u0000') + 1)));
+    }
+    // Both ways: the files that refer to what it defines, and those that define what it refers to (a
+    // team learns from the scoped assignments that target it).
+    for (const a of e.addresses) {
+      touch(this.addressRefs.get(a));
+      touch(this.addressDefs.get(a)?.map((d) => d.uri));
+    }
+    for (const a of e.addressRefs) touch(this.addressDefs.get(a)?.map((d) => d.uri));
+  }
+}
+
+/** The ids of Octopus's built-in system teams, as Terraform modules write them. */
+const BUILTIN_TEAM_IDS: ReadonlyMap<string, string> = new Map([
+  ['teams-everyone', 'Everyone'],
+  ['teams-administrators', 'Octopus Administrators'],
+]);
+const SPACE_MANAGERS_ID = /^teams-spacemanagers-(.+)$/i;
+
+/** A team as a scoped assignment's target: its name and space (undefined: a system team). */
+interface TeamFacts {
+  readonly name: string;
+  readonly space?: Name;
+}
+
+/** What the index answers for the resolution below. */
+export interface AddressResolver {
+  resolveAddress(address: string): AddressTarget | undefined;
+  hasRole(value: string): boolean;
+}
+
+/** The facts of a team that a scoped assignment targets; undefined when they are not known. */
+function targetTeam(ws: AddressResolver, target: Name): TeamFacts | undefined {
+  if (target.computed) {
+    const found = ws.resolveAddress(target.value);
+    if (!found || !('doc' in found) || found.doc.kind !== 'team' || found.doc.unknown || found.doc.target || !found.doc.name) return undefined;
+    if (found.doc.name.computed) return undefined;
+    return { name: found.doc.name.value, space: found.doc.space };
+  }
+  const builtin = BUILTIN_TEAM_IDS.get(target.value.toLowerCase());
+  if (builtin) return { name: builtin };
+  const managers = SPACE_MANAGERS_ID.exec(target.value);
+  if (managers) return { name: 'Space Managers', space: { value: managers[1], span: target.span } };
+  return undefined;
+}
+
+/**
+ * An assignment as Octopus takes it in a team of `space`: Terraform writes the space on every assignment
+ * applied in a space, so in a space team a `space_id` that is (or may be) the team's own says nothing,
+ * and only a different literal space is kept (for `space-not-allowed`).
+ */
+function inTeam(a: Assignment, space: Name | undefined): Assignment {
+  if (!space || !a.space) return a;
+  const differs = !a.space.computed && !space.computed && a.space.value !== space.value;
+  return differs ? a : { ...a, space: undefined, spaceKey: undefined };
+}
+
+/** A module file as rules read it (see the module comment). YAML files pass unchanged. */
+export function analysedModel(ws: AddressResolver, model: FileModel): FileModel {
+  if (model.module === undefined) return model;
+  const docs: Doc[] = [];
+  for (const doc of model.docs) {
+    if (doc.kind !== 'team') {
+      docs.push(doc);
+      continue;
+    }
+    if (doc.unknown) continue;
+    let name = doc.name;
+    let space = doc.space;
+    if (doc.target) {
+      const team = targetTeam(ws, doc.target);
+      if (!team) continue;
+      name = { value: team.name, span: doc.target.span };
+      space = team.space && { ...team.space, span: doc.target.span };
+    }
+    const assignments = doc.assignments.filter((a) => ws.hasRole(a.role.value)).map((a) => inTeam(a, space));
+    docs.push({ ...doc, name, space, assignments });
+  }
+  return { ...model, docs };
+}

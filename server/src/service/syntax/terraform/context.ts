@@ -1,0 +1,46 @@
+/**
+ * Where the cursor stands in a Terraform file, for completion: inside a string item of
+ * `granted_space_permissions` or `granted_system_permissions`. Read from the text before the cursor,
+ * because the list being typed is often not valid HCL yet.
+ */
+import type { CompletionContext } from '../frontend';
+
+const LIST = /\b(granted_space_permissions|granted_system_permissions)\s*=\s*\[/g;
+const KEYS = { granted_space_permissions: 'spacePermissions', granted_system_permissions: 'systemPermissions' } as const;
+
+/** How far back the opening `[` of a list may be; a longer list is completed without context. */
+const WINDOW = 20_000;
+
+export function completionContext(text: string, offset: number): CompletionContext | undefined {
+  const from = Math.max(0, offset - WINDOW);
+  const before = text.slice(from, offset);
+  let open: { key: keyof typeof KEYS; end: number } | undefined;
+  for (const m of before.matchAll(LIST)) open = { key: m[1] as keyof typeof KEYS, end: m.index + m[0].length };
+  if (!open) return undefined;
+  // Between the `[` and the cursor: strings, commas, comments and spaces only, and the cursor in a string.
+  let inString = false;
+  let stringStart = 0;
+  for (let i = open.end; i < before.length; i++) {
+    const c = before[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      else if (c === '\n') return undefined;
+      continue;
+    }
+    if (c === '"') {
+      inString = true;
+      stringStart = i + 1;
+    } else if (c === ']' || c === '=' || c === '{' || c === '}' || c === '(') return undefined;
+    else if (c === '#') {
+      const nl = before.indexOf('\n', i);
+      if (nl < 0) return undefined;
+      i = nl;
+    }
+  }
+  if (!inString) return undefined;
+  const start = from + stringStart;
+  let end = offset;
+  while (end < text.length && /[A-Za-z0-9_]/.test(text[end])) end++;
+  return { type: 'item', key: KEYS[open.key], replace: { start, end } };
+}

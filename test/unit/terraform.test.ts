@@ -1,0 +1,177 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ensureTerraform } from '../../server/src/node/terraform';
+import { applyEdits, codeFixes, DEFAULT_SETTINGS, fixAll, Workspace } from '../../server/src/service';
+import { checkDiagnostics } from '../support/fixture';
+
+/** test/fixtures/terraform, found from out/test/unit or test/unit alike. */
+const TERRAFORM_FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'terraform');
+
+describe('Terraform modules (fixtures in test/fixtures/terraform)', () => {
+  before(async () => {
+    await ensureTerraform();
+  });
+
+  const files = readdirSync(TERRAFORM_FIXTURES).filter((f) => f.endsWith('.hcl')).sort();
+  it('has fixtures', () => assert.ok(files.length > 0));
+  for (const file of files) {
+    it(file.replace(/\.hcl$/, ''), () => {
+      checkDiagnostics(readFileSync(path.join(TERRAFORM_FIXTURES, file), 'utf8'), 'main.tf');
+    });
+  }
+});
+
+const ROLES = `resource "octopusdeploy_user_role" "auditors" {
+  name                       = "Auditors"
+  granted_system_permissions = ["UserView"]
+}
+`;
+const TEAMS = `resource "octopusdeploy_team" "finance" {
+  name     = "Finance"
+  space_id = "Spaces-1"
+
+  user_role {
+    user_role_id = octopusdeploy_user_role.auditors.id
+    space_id     = "Spaces-1"
+  }
+}
+`;
+const codesOf = (ws: Workspace, uri: string) => ws.diagnostics(uri).map((d) => d.code);
+
+describe('Terraform modules in the workspace index', () => {
+  before(async () => {
+    await ensureTerraform();
+  });
+
+  it('re-checks the files of a module that refer to a changed role, and no other module', () => {
+    const ws = new Workspace();
+    ws.setFile('/repo/a/roles.tf', ROLES);
+    ws.setFile('/repo/a/teams.tf', TEAMS);
+    ws.setFile('/repo/a/unrelated.tf', 'resource "octopusdeploy_user_role" "other" {\n  name = "Other"\n  granted_space_permissions = ["ProjectView"]\n}\n');
+    ws.setFile('/repo/b/roles.tf', ROLES);
+    ws.setFile('/repo/b/teams.tf', TEAMS);
+    assert.deepEqual(codesOf(ws, '/repo/a/teams.tf'), ['system-role-in-space-team']);
+    const affected = ws.setFile('/repo/a/roles.tf', ROLES.replace('granted_system_permissions = ["UserView"]', 'granted_space_permissions = ["ProjectView"]'));
+    assert.deepEqual([...affected].sort(), ['/repo/a/roles.tf', '/repo/a/teams.tf']);
+    assert.deepEqual(codesOf(ws, '/repo/a/teams.tf'), []);
+    assert.deepEqual(codesOf(ws, '/repo/b/teams.tf'), ['system-role-in-space-team']);
+    // Removing the role leaves the reference unresolved: Terraform's to report, so no finding here.
+    ws.removeFile('/repo/a/roles.tf');
+    assert.deepEqual(codesOf(ws, '/repo/a/teams.tf'), []);
+  });
+
+  it('re-checks a team when a scoped user role that targets it appears or goes', () => {
+    const ws = new Workspace();
+    ws.setFile('/m/teams.tf', TEAMS);
+    ws.setFile('/m/roles.tf', ROLES.replace('granted_system_permissions = ["UserView"]', 'granted_space_permissions = ["ProjectView"]'));
+    assert.deepEqual(codesOf(ws, '/m/teams.tf'), []);
+    const scoped = 'resource "octopusdeploy_scoped_user_role" "x" {\n  team_id      = octopusdeploy_team.finance.id\n  user_role_id = var.role\n}\n';
+    assert.ok(ws.setFile('/m/scoped.tf', scoped).has('/m/teams.tf'));
+    assert.deepEqual(codesOf(ws, '/m/teams.tf'), ['tf-inline-and-scoped-assignments']);
+    assert.ok(ws.removeFile('/m/scoped.tf').has('/m/teams.tf'));
+    assert.deepEqual(codesOf(ws, '/m/teams.tf'), []);
+  });
+
+  it('keeps YAML files and modules apart: a team in YAML does not see a role defined in Terraform', () => {
+    const ws = new Workspace();
+    ws.setFile('/repo/tf/roles.tf', ROLES);
+    ws.setFile('/repo/yaml/finance.team.yaml', 'name: Finance\nspace: Finance\nroles:\n  - Auditors\n');
+    assert.deepEqual(codesOf(ws, '/repo/yaml/finance.team.yaml'), ['unknown-role']);
+  });
+});
+
+describe('Terraform quick fixes', () => {
+  before(async () => {
+    await ensureTerraform();
+  });
+
+  const fixed = (text: string, code: string, title: RegExp): string => {
+    const ws = new Workspace();
+    ws.setFile('/m/main.tf', text);
+    const d = ws.diagnostics('/m/main.tf').find((x) => x.code === code);
+    assert.ok(d, `no ${code}`);
+    const fixes = codeFixes(ws, '/m/main.tf', d, DEFAULT_SETTINGS);
+    const fix = fixes.find((f) => title.test(f.title));
+    assert.ok(fix, fixes.map((f) => f.title).join('; '));
+    return applyEdits(text, fix.change.edits.get('/m/main.tf') ?? []);
+  };
+
+  it('replaces an unknown or retired name inside its quotes', () => {
+    const role = (p: string) => `resource "octopusdeploy_user_role" "r" {\n  name = "R"\n  granted_space_permissions = [${p}, "EnvironmentView"]\n}\n`;
+    assert.equal(fixed(role('"ProjectVeiw"'), 'unknown-permission', /ProjectView/), role('"ProjectView"'));
+    assert.equal(fixed(role('"TaskViewLog"'), 'retired-permission', /TaskView/), role('"TaskView"'));
+  });
+
+  it('moves a permission to the other list, one per line when the list is written so', () => {
+    const text = `resource "octopusdeploy_user_role" "r" {
+  name = "R"
+  granted_space_permissions = [
+    "ProjectView",
+    "UserView",
+  ]
+  granted_system_permissions = [
+    "TeamView",
+  ]
+}
+`;
+    assert.equal(
+      fixed(text, 'wrong-level', /^Move 'UserView'/),
+      `resource "octopusdeploy_user_role" "r" {
+  name = "R"
+  granted_space_permissions = [
+    "ProjectView",
+  ]
+  granted_system_permissions = [
+    "TeamView",
+    "UserView",
+  ]
+}
+`,
+    );
+    // No system list yet: one is added after the space list.
+    const short = 'resource "octopusdeploy_user_role" "r" {\n  name = "R"\n  granted_space_permissions = ["ProjectView", "UserView"]\n}\n';
+    assert.equal(
+      fixed(short, 'wrong-level', /^Move 'UserView'/),
+      'resource "octopusdeploy_user_role" "r" {\n  name = "R"\n  granted_space_permissions = ["ProjectView"]\n  granted_system_permissions = ["UserView"]\n}\n',
+    );
+  });
+
+  it('removes a computed attribute, and fix-all applies only the safe fixes', () => {
+    const text = 'resource "octopusdeploy_user_role" "r" {\n  name           = "R"\n  can_be_deleted = true\n  granted_space_permissions = ["ProjectView", "ProjectView", "ProjectVeiw"]\n}\n';
+    assert.equal(fixed(text, 'tf-readonly-attribute', /can_be_deleted/), text.replace('  can_be_deleted = true\n', ''));
+    const ws = new Workspace();
+    ws.setFile('/m/main.tf', text);
+    const all = fixAll(ws, '/m/main.tf', DEFAULT_SETTINGS);
+    assert.equal(all?.text, 'resource "octopusdeploy_user_role" "r" {\n  name           = "R"\n  granted_space_permissions = ["ProjectView", "ProjectVeiw"]\n}\n');
+  });
+});
+
+describe('Terraform input that is not well formed', () => {
+  before(async () => {
+    await ensureTerraform();
+  });
+
+  const inputs: Record<string, string> = {
+    'an unterminated string': 'resource "octopusdeploy_user_role" "r" {\n  name = "R\n  granted_space_permissions = ["ProjectVeiw", "Dep\n',
+    'binary data': 'octopusdeploy_' + String.fromCharCode(...Array.from({ length: 4000 }, (_, i) => (i * 7919) % 256)),
+    'lists nested 20,000 deep': `resource "octopusdeploy_user_role" "r" {\n  granted_space_permissions = ${'['.repeat(20000)}${']'.repeat(20000)}\n}\n`,
+    'blocks nested 5,000 deep': `resource "octopusdeploy_team" "t" {\n  name = "T"\n${'user_role {\n'.repeat(5000)}${'}\n'.repeat(5000)}}\n`,
+    'a list of 100,000 permissions': `resource "octopusdeploy_user_role" "r" {\n  name = "R"\n  granted_space_permissions = [${'"ProjectView", '.repeat(100000)}]\n}\n`,
+  };
+  for (const [name, text] of Object.entries(inputs)) {
+    it(`reads ${name} without throwing, in bounded time`, () => {
+      const ws = new Workspace();
+      const started = Date.now();
+      ws.setFile('/m/main.tf', text);
+      ws.diagnostics('/m/main.tf');
+      assert.ok(Date.now() - started < 10000, `${Date.now() - started} ms`);
+    });
+  }
+
+  it('drops rule findings where the grammar recovered from an error', () => {
+    const ws = new Workspace();
+    ws.setFile('/m/main.tf', 'resource "octopusdeploy_user_role" "r" {\n  name = "R"\n  granted_space_permissions = ["ProjectVeiw" "x" = ]\n}\n');
+    assert.deepEqual(codesOf(ws, '/m/main.tf'), []);
+  });
+});
