@@ -10,6 +10,7 @@ import { fixFiles } from './fix';
 import { loadPaths } from './load';
 import { runAccess } from './access';
 import { runDiff } from './diff';
+import { runImport } from './import';
 import { display, printable, summary, toJson, toSarif, toText, type Finding } from './output';
 
 export { VERSION };
@@ -33,6 +34,7 @@ const STOPPED = { interrupted: 130, closed: 141 } as const;
 export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
   if (args[0] === 'explain' || args[0] === 'who-can') return runAccess(args[0], args.slice(1), io);
   if (args[0] === 'diff') return runDiff(args.slice(1), io);
+  if (args[0] === 'import') return runImport(args.slice(1), io);
   let options: Options | 'help' | 'version';
   try {
     options = parseArgs(args);
