@@ -209,12 +209,14 @@ export function readDump(files: readonly { readonly name: string; readonly text:
       continue;
     }
     let found = 0;
+    let empty = true;
     const visit = (v: Json, depth: number) => {
       if (Array.isArray(v)) {
         for (const item of v) if (isObject(item)) visit(item, depth + 1);
         return;
       }
       if (!isObject(v)) return;
+      if (!Array.isArray(v.Items) || v.Items.length) empty = false;
       const kind = kindOf(v);
       if (kind) {
         found++;
@@ -226,7 +228,8 @@ export function readDump(files: readonly { readonly name: string; readonly text:
       if (depth === 0) for (const inner of Object.values(v)) if (Array.isArray(inner) || (isObject(inner) && Array.isArray(inner.Items))) visit(inner, depth + 1);
     };
     visit(value, 0);
-    if (found === 0) problems.push(`${file.name}: no user roles, teams, scoped user roles, spaces, users, environments, projects, project groups or tenants; skipped`);
+    // An empty list (a space without tenants) is data too; anything else of no known kind is reported.
+    if (found === 0 && !(empty && (Array.isArray(value) || isObject(value)))) problems.push(`${file.name}: no user roles, teams, scoped user roles, spaces, users, environments, projects, project groups or tenants; skipped`);
   }
   return { dump, problems };
 }
