@@ -10,6 +10,7 @@ import { fixFiles } from './fix';
 import { loadPaths } from './load';
 import { runAccess } from './access';
 import { runDiff } from './diff';
+import { runDrift } from './drift';
 import { runImport } from './import';
 import { runPull } from './pull';
 import { display, printable, summary, toJson, toSarif, toText, type Finding } from './output';
@@ -36,6 +37,7 @@ const STOPPED = { interrupted: 130, closed: 141 } as const;
 /** Runs the checker. Returns the exit status; never throws for bad input. */
 export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
   if (args[0] === 'explain' || args[0] === 'who-can') return runAccess(args[0], args.slice(1), io);
+  if (args[0] === 'diff' && args.some((a) => a === '--live' || a.startsWith('--live='))) return runDrift(args.slice(1), io);
   if (args[0] === 'diff') return runDiff(args.slice(1), io);
   if (args[0] === 'import') return runImport(args.slice(1), io);
   if (args[0] === 'pull') return runPull(args.slice(1), io);
