@@ -50,12 +50,13 @@ describe('octopus-roles diff --live', () => {
     const out = JSON.parse(r.stdout) as Json;
     assert.deepEqual(out.objects.map((o) => [o.kind, o.name, o.change]), [['team', 'Finance/Finance Deployers', 'changed']]);
     const who = out.access.map((a) => `${a.principal.kind}:${a.principal.name}`).sort();
-    assert.deepEqual(who, ['team:Finance/Finance Deployers', 'user:alice', 'user:bob']);
-    const alice = out.access.find((a) => a.principal.name === 'alice')!;
-    assert.deepEqual(alice.gains.map((g) => [g.permission, g.space, g.restrictions.environments]), [['DeploymentCreate', 'Finance', ['Production', 'Test']]]);
-    assert.deepEqual(alice.losses.length, 1, 'the narrower grant is what the server has');
+    // alice manages Finance (Space Manager, unrestricted), so only bob and the team gain.
+    assert.deepEqual(who, ['team:Finance/Finance Deployers', 'user:bob']);
+    const bob = out.access.find((a) => a.principal.name === 'bob')!;
+    assert.deepEqual(bob.gains.map((g) => [g.permission, g.space, g.restrictions.environments]), [['DeploymentCreate', 'Finance', ['Production', 'Test']]]);
+    assert.equal(bob.losses.length, 0, 'a widened restriction is a gain only');
     const text = await check(['diff', '--live', 'dump', 'model'], dir);
-    assert.match(text.stdout, /alice/);
+    assert.match(text.stdout, /user bob:\n {2}\+ DeploymentCreate in space Finance \(only environments: Production, Test\)/);
   });
 
   it('reports the roles of a team without scoped user roles in the dump as unknown, not removed', async () => {
