@@ -13,6 +13,7 @@ import { runDiff } from './diff';
 import { runDrift } from './drift';
 import { runImport } from './import';
 import { runPull } from './pull';
+import { runExport } from './export';
 import { display, printable, summary, toJson, toSarif, toText, type Finding } from './output';
 
 export { VERSION };
@@ -41,6 +42,7 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
   if (args[0] === 'diff') return runDiff(args.slice(1), io);
   if (args[0] === 'import') return runImport(args.slice(1), io);
   if (args[0] === 'pull') return runPull(args.slice(1), io);
+  if (args[0] === 'export') return runExport(args.slice(1), io);
   let options: Options | 'help' | 'version';
   try {
     options = parseArgs(args);
