@@ -42,13 +42,13 @@ async function waitForHttp(url: string, deadline: number): Promise<void> {
   }
 }
 
-let takeScreenshot: ((file: string) => Promise<unknown>) | undefined;
+let takeScreenshot: ((file: string, name: string) => Promise<unknown>) | undefined;
 
 /** Takes the screenshot a tour step asks for (`tour:NAME`), then tells the step it may go on. */
 function screenshotOn(line: string, dir: string): void {
   const m = /^tour:(\w+)$/.exec(line.trim());
   if (!m || !takeScreenshot) return;
-  void takeScreenshot(path.join(dir, `${m[1]}.png`)).then(() => writeFileSync(path.join(dir, `${m[1]}.done`), ''));
+  void takeScreenshot(path.join(dir, `${m[1]}.png`), m[1]).then(() => writeFileSync(path.join(dir, `${m[1]}.done`), ''));
 }
 
 async function inCodeServer(workspace: string, scratch: string, onLog?: (line: string) => void): Promise<number> {
@@ -80,7 +80,14 @@ async function inCodeServer(workspace: string, scratch: string, onLog?: (line: s
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-    takeScreenshot = (file) => page.screenshot({ path: file });
+    takeScreenshot = async (file, name) => {
+      // The language status item shows its details in a hover that only a click opens.
+      if (name === 'status') {
+        await page.locator('[id="status.languageStatus"]').click({ timeout: 5000 }).catch(() => undefined);
+        await page.waitForTimeout(800);
+      }
+      return page.screenshot({ path: file });
+    };
     const exit = new Promise<number>((resolve) => {
       void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
     });

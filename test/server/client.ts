@@ -46,6 +46,15 @@ export class TestClient {
   readonly connection: ProtocolConnection;
   readonly published = new Map<string, Diagnostic[]>();
   readonly logs: string[] = [];
+  /** The methods the server registered dynamically (`client/registerCapability`). */
+  readonly registrations: string[] = [];
+  /** `window/workDoneProgress/create` tokens and the `$/progress` values that followed. */
+  readonly progressTokens: unknown[] = [];
+  readonly progress: { token: unknown; value: { kind: string; message?: string; percentage?: number } }[] = [];
+  /** `octopusRoles/status` notifications. */
+  readonly statuses: { indexing: boolean; files: number; errors: number; warnings: number }[] = [];
+  /** Every `publishDiagnostics`, in order. */
+  readonly publications: { uri: string; diagnostics: Diagnostic[] }[] = [];
   refreshes = 0;
   settings: unknown = {};
   private readonly child: ChildProcess;
@@ -58,13 +67,29 @@ export class TestClient {
     this.connection = createProtocolConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.published.set(p.uri, p.diagnostics);
+      this.publications.push({ uri: p.uri, diagnostics: p.diagnostics });
       this.poke();
     });
     this.connection.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
       this.poke();
     });
-    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('client/registerCapability', (p: { registrations: { method: string }[] }) => {
+      this.registrations.push(...p.registrations.map((r) => r.method));
+      return null;
+    });
+    this.connection.onRequest('window/workDoneProgress/create', (p: { token: unknown }) => {
+      this.progressTokens.push(p.token);
+      return null;
+    });
+    this.connection.onNotification('$/progress', (p: { token: unknown; value: { kind: string; message?: string } }) => {
+      this.progress.push(p);
+      this.poke();
+    });
+    this.connection.onNotification('octopusRoles/status', (p: TestClient['statuses'][number]) => {
+      this.statuses.push(p);
+      this.poke();
+    });
     this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.settings));
     this.connection.onRequest('workspace/diagnostic/refresh', () => {
       this.refreshes++;
@@ -107,6 +132,18 @@ export class TestClient {
   }
 
   async initialize(folder: string, capabilities: ClientCapabilities, scanTimeoutMs = 15000): Promise<InitializeResult> {
+    const result = await this.start(folder, capabilities);
+    await this.scanned(scanTimeoutMs);
+    return result;
+  }
+
+  /** Resolves when the server has read the workspace (its log line `indexed N files ...`). */
+  scanned(timeoutMs = 15000): Promise<void> {
+    return this.waitFor('the initial scan', () => this.logs.some((l) => l.startsWith('indexed ')), timeoutMs);
+  }
+
+  /** `initialize` and `initialized`, without waiting for the workspace to be read. */
+  async start(folder: string, capabilities: ClientCapabilities): Promise<InitializeResult> {
     const result = (await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(folder).href,
@@ -114,7 +151,6 @@ export class TestClient {
       capabilities,
     })) as InitializeResult;
     await this.connection.sendNotification('initialized', {});
-    await this.waitFor('the initial scan', () => this.logs.some((l) => l.startsWith('indexed ')), scanTimeoutMs);
     return result;
   }
 

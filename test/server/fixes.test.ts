@@ -35,7 +35,13 @@ describe('quick fixes over JSON-RPC', function () {
     })) as CodeAction[];
     assert.deepEqual(
       actions.map((a) => a.title),
-      ["Apply 'Deployer' in space 'Finance'", "Apply 'Deployer' in space 'Platform'", "Remove 'Deployer' from 'Ops'", "Suppress 'space-required' on this line"],
+      [
+        "Apply 'Deployer' in space 'Finance'",
+        "Apply 'Deployer' in space 'Platform'",
+        "Remove 'Deployer' from 'Ops'",
+        "Suppress 'space-required' on this line",
+        'Show documentation for space-required',
+      ],
     );
     assert.equal(actions[0].isPreferred, true);
     assert.deepEqual(actions[0].diagnostics, [diagnostic]);

@@ -8,6 +8,7 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runCli } from '../../server/src/cli';
+import { generateWorkspace, writeWorkspace } from '../support/generate';
 import { PUSH_CAPABILITIES, TestClient, tempWorkspace, uriOf } from './client';
 
 const SEVERITY = ['', 'error', 'warning', 'information', 'hint'];
@@ -62,5 +63,35 @@ describe('the checker and the server on the same folder', function () {
       'sub/generated/kept.role.yaml error unknown-permission',
       'teams/t.team.yaml error unknown-role',
     ]);
+  });
+});
+
+describe('the server while it scans', function () {
+  this.timeout(60000);
+  let client: TestClient;
+  let dir: string;
+  afterEach(async () => client?.dispose(dir));
+
+  it('keeps answering hovers while it scans 3,000 files (it reads in slices and yields between them)', async () => {
+    dir = tempWorkspace({});
+    writeWorkspace(dir, generateWorkspace({ files: 3000, seed: 3 }));
+    client = new TestClient();
+    const started = performance.now();
+    await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'ws' }], capabilities: PUSH_CAPABILITIES });
+    await client.connection.sendNotification('initialized', {});
+    const scratch = uriOf(dir, 'scratch.role.yaml');
+    await client.open(scratch, 'name: Scratch\nspacePermissions: [ProjectView]\n');
+    const scanned = () => client.logs.some((l) => l.startsWith('indexed '));
+    // Hover after hover until the scan ends: none may wait for the rest of the scan.
+    const latencies: number[] = [];
+    while (!scanned()) {
+      const sent = performance.now();
+      const hover = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: scratch }, position: { line: 1, character: 22 } });
+      assert.ok(hover, 'the permission is hovered');
+      latencies.push(performance.now() - sent);
+    }
+    const scan = performance.now() - started;
+    assert.ok(latencies.length >= 5, `${latencies.length} hovers answered during a scan of ${Math.round(scan)} ms`);
+    assert.ok(Math.max(...latencies) < scan / 3, `the slowest hover took ${Math.round(Math.max(...latencies))} ms of a ${Math.round(scan)} ms scan`);
   });
 });

@@ -4,7 +4,7 @@
  * that changed after it was checked, and a reader that closes the output early.
  */
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -150,5 +150,25 @@ describe('check --fix: data safety', () => {
     }
     assert.ok(fixed >= 1, 'the first file was fixed before its line was printed');
     assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.tmp')), []);
+  });
+  it('stops after the file being fixed when interrupted (Ctrl-C), with status 130', async function () {
+    this.timeout(60000);
+    const names = Array.from({ length: 1000 }, (_, i) => `r${String(i).padStart(4, '0')}.role.yaml`);
+    for (const [i, name] of names.entries()) put(name, BROKEN.replace('R', `R${i}`));
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/octopus-roles.js'), 'check', '--fix'], { cwd: dir });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Interrupt as soon as the first file is reported fixed.
+    child.stdout.once('data', () => child.kill('SIGINT'));
+    const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    assert.equal(stderr, '');
+    let fixed = 0;
+    for (const [i, name] of names.entries()) {
+      const text = read(path.join(dir, name));
+      assert.ok(text === BROKEN.replace('R', `R${i}`) || text === FIXED.replace('R', `R${i}`), `${name} is whole`);
+      if (text !== BROKEN.replace('R', `R${i}`)) fixed++;
+    }
+    assert.ok(fixed >= 1 && fixed < names.length, `${fixed} of ${names.length} fixed before it stopped`);
+    assert.equal(status, 130);
   });
 });

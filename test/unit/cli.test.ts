@@ -187,7 +187,7 @@ describe('octopus-roles check', () => {
       [[], /missing command/],
       [['check', 'package.json'], /not a role, team or space file/],
       [['check', '--max-file-size', 'huge'], /not a size/],
-      [['check', '--config', 'missing.yaml'], /cannot read the configuration file/],
+      [['check', '--config', 'missing.yaml'], /missing\.yaml: no such configuration file/],
     ];
     for (const [args, message] of cases) {
       it(args.join(' ') || '(nothing)', async () => {

@@ -69,7 +69,8 @@ describe('quick fixes', () => {
     });
 
     it('removes a duplicate permission, block or flow', () => {
-      checkFix('name: R\nspacePermissions:\n  - ProjectView\n  # keep this comment\n  - ProjectView$0 # twice\n  - TaskView\n', {
+      // The comment above the duplicate describes it and goes with it; the one above the next item stays.
+      checkFix('name: R\nspacePermissions:\n  - ProjectView\n  # for the portal\n  - ProjectView$0 # twice\n  # keep this comment\n  - TaskView\n', {
         code: 'duplicate-permission',
         title: "Remove the duplicate 'ProjectView'",
         after: 'name: R\nspacePermissions:\n  - ProjectView\n  # keep this comment\n  - TaskView\n',
@@ -231,6 +232,12 @@ roles:
         after: '#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - role: Deployer\n',
       });
       assert.ok(!moved.safe, 'another space: the role would move, a person decides');
+      // A comment line above the key, at its indentation, goes with it (CRLF kept).
+      checkFix(`${ROLES}${SPACES}#= t.team.yaml\nname: T\r\nroles:\r\n  - role: Auditor\r\n    # where it applies\r\n    space$0: Finance\r\n`, {
+        code: 'space-not-allowed',
+        title: "Remove 'space' from this assignment",
+        after: '#= t.team.yaml\nname: T\r\nroles:\r\n  - role: Auditor\r\n',
+      });
     });
 
     it('removes restrictions that restrict nothing or that Octopus refuses', () => {
@@ -323,6 +330,26 @@ systemPermissions: [TeamView, EnvironmentView]
     it('applies fixes of different rules together and keeps CRLF line endings', () => {
       const result = fixAllOf('name: R\r\nspacePermissions:\r\n  - TaskViewLog\r\n  - TaskViewLog\r\n')!;
       assert.equal(result.text, 'name: R\r\nspacePermissions:\r\n  - TaskView\r\n');
+    });
+
+    it('removes the comment lines that describe a removed item, and no other comment', () => {
+      const result = fixAllOf(`# Deployers of the portal
+name: R
+spacePermissions:
+  - ProjectView
+  # Needed by the release train;
+  # see the wiki.
+  - ProjectView # twice
+    # deeper: not the item's comment
+  - TaskView
+
+  # after a blank line
+  - TaskView
+`)!;
+      assert.equal(
+        result.text,
+        "# Deployers of the portal\nname: R\nspacePermissions:\n  - ProjectView\n    # deeper: not the item's comment\n  - TaskView\n\n",
+      );
     });
 
     it('returns undefined when nothing is safe to fix', () => {

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToUri, uriToPath } from '../node/project';
-import { DEFAULT_SETTINGS, kindOfPath, Workspace, accessChange, allAccess, teamsOf, type ModelIndex, type Settings } from '../service';
+import { DEFAULT_SETTINGS, kindOfPath, Workspace, accessChange, accessFrom, grantKey, principalKey, reachOf, teamsOf, type Grant, type ModelIndex, type Principal, type Settings, type TeamEntry } from '../service';
 import { errorCount, parseAccessArgs } from './access';
 import { grantJson, type Located } from './access-output';
 import { UsageError } from './args';
@@ -199,17 +199,58 @@ export function printDiff(base: Side, head: Side, format: string, io: DiffIO): n
   return result.access.length ? 3 : 0;
 }
 
-/** The objects that changed and every principal's gains and losses. */
+/**
+ * The objects that changed and every principal's gains and losses. Only principals reached by a team whose
+ * grants changed, or whose teams changed, are merged and compared: on a large workspace most are not.
+ */
 export function compare(base: Side, head: Side): DiffResult {
-  const before = allAccess(teamsOf(base.ws));
-  const after = allAccess(teamsOf(head.ws));
+  const before = reachOf(teamsOf(base.ws));
+  const after = reachOf(teamsOf(head.ws));
+  const teamKey = (t: TeamEntry) => principalKey({ kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}) });
+  // When no role or space file changed, a team whose file is the same on both sides grants the same: its
+  // signature need not be computed. Otherwise signatures decide.
+  const texts = (side: Side) => new Map([...side.ws.uris()].map((u) => [side.display(u), side.ws.text(u)]));
+  const textsBefore = texts(base);
+  const textsAfter = texts(head);
+  const changedFiles = new Set([...textsBefore.keys(), ...textsAfter.keys()].filter((f) => textsBefore.get(f) !== textsAfter.get(f)));
+  const definitionsChanged = [...changedFiles].some((f) => kindOfPath(f) !== 'team');
+  const sameFile = (b: TeamEntry, a: TeamEntry) =>
+    !definitionsChanged &&
+    (b.definition === undefined) === (a.definition === undefined) &&
+    (!b.definition || (base.display(b.definition.uri) === head.display(a.definition!.uri) && !changedFiles.has(base.display(b.definition.uri))));
+  const changedTeams = new Set<string>();
+  for (const key of new Set([...before.keys(), ...after.keys()])) {
+    if (!key.startsWith('team:')) continue;
+    const b = before.get(key)?.teams[0];
+    const a = after.get(key)?.teams[0];
+    if (!b || !a || (!sameFile(b, a) && b.signature !== a.signature)) changedTeams.add(key);
+  }
+  // The permissions at scopes a changed team grants on either side: for a principal whose teams are the
+  // same on both sides, only those can differ, so only those are merged and compared.
+  const touched = new Set<string>();
+  for (const key of changedTeams) {
+    for (const side of [before, after]) for (const g of side.get(key)?.teams[0].grants ?? []) touched.add(grantKey(g));
+  }
+  const teamKeys = (teams: readonly TeamEntry[] | undefined) => (teams ?? []).map(teamKey).sort().join('\n');
+  const filtered = new Map<TeamEntry, TeamEntry>();
+  const narrowed = (t: TeamEntry): TeamEntry => {
+    let n = filtered.get(t);
+    if (!n) filtered.set(t, (n = { ...t, grants: t.grants.filter((g) => touched.has(grantKey(g))), holdings: [] }));
+    return n;
+  };
+  const grantsOf = (reach: { principal: Principal; teams: TeamEntry[] } | undefined, narrow: boolean): Grant[] => {
+    if (!reach) return [];
+    return accessFrom(reach.principal, narrow ? reach.teams.map(narrowed) : reach.teams).grants as Grant[];
+  };
   const access: AccessDelta[] = [];
   for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
     const b = before.get(key);
     const a = after.get(key);
-    const { gains, losses } = accessChange(b?.grants ?? [], a?.grants ?? []);
+    const sameTeams = teamKeys(b?.teams) === teamKeys(a?.teams);
+    if (sameTeams && !(a?.teams ?? []).some((t) => changedTeams.has(teamKey(t)))) continue;
+    const p = (a ?? b)!.principal;
+    const { gains, losses } = accessChange(grantsOf(b, sameTeams), grantsOf(a, sameTeams));
     if (gains.length || losses.length) {
-      const p = (a ?? b)!.principal;
       access.push({ principal: { kind: p.kind, name: p.kind === 'team' && p.space ? `${p.space}/${p.name}` : p.name }, gains, losses });
     }
   }

@@ -30,6 +30,8 @@ export interface CliIO {
    * away). Fixing stops at the next file boundary; nothing more is printed.
    */
   readonly stop?: () => 'interrupted' | 'closed' | undefined;
+  /** Told when fixing starts and ends: only then does an interruption wait for the file being written. */
+  readonly fixing?: (active: boolean) => void;
 }
 
 /** Exit statuses for a run that was stopped, as a shell reports a program stopped by SIGINT or SIGPIPE. */
@@ -61,7 +63,6 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
     io.stdout(VERSION + '\n');
     return 0;
   }
-  const shown = (p: string) => printable(display(p, io.cwd));
   const loaded = await loadPaths(options.paths, io, { config: options.config, maxFileSize: options.maxFileSize });
   if (loaded === 2) return 2;
   const { project, roots } = loaded;
@@ -78,10 +79,14 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
 
   const ws = project.ws;
   const pathOf = (uri: string) => uriToPath(uri) ?? uri;
-  const files = [...ws.uris()].sort((a, b) => compare(display(pathOf(a), io.cwd), display(pathOf(b), io.cwd)));
+  // Display paths once per file: path.relative is not cheap, and sorting would call it n log n times.
+  const displayed = new Map([...ws.uris()].map((uri) => [uri, display(pathOf(uri), io.cwd)]));
+  const displayOf = (uri: string) => displayed.get(uri) ?? display(pathOf(uri), io.cwd);
+  const files = [...displayed.keys()].sort((a, b) => compare(displayed.get(a)!, displayed.get(b)!));
   if (options.fix) {
     // Text output goes to stdout with the findings; JSON and SARIF keep stdout for the document.
     const report = options.format === 'text' ? io.stdout : io.stderr;
+    io.fixing?.(true);
     const finished = await fixFiles(files, {
       ws,
       scope: { roots },
@@ -89,13 +94,13 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
       pathOf,
       fixed: (uri, applied) => {
         if (io.stop?.()) return;
-        report(`${shown(pathOf(uri))}: fixed ${applied.length} problem${applied.length === 1 ? '' : 's'}\n${applied.map((t) => `  ${printable(t)}\n`).join('')}`);
+        report(`${printable(displayOf(uri))}: fixed ${applied.length} problem${applied.length === 1 ? '' : 's'}\n${applied.map((t) => `  ${printable(t)}\n`).join('')}`);
       },
       notFixed: (uri, why) => {
-        if (!io.stop?.()) io.stderr(`octopus-roles: ${shown(pathOf(uri))}: not fixed: ${printable(why)}\n`);
+        if (!io.stop?.()) io.stderr(`octopus-roles: ${printable(displayOf(uri))}: not fixed: ${printable(why)}\n`);
       },
       stopped: () => io.stop?.() !== undefined,
-    });
+    }).finally(() => io.fixing?.(false));
     const stop = io.stop?.();
     if (!finished && stop) return STOPPED[stop];
   }
@@ -107,11 +112,11 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
     const lines = ws.lines(uri)!;
     for (const d of diagnostics) {
       findings.push({
-        file: display(pathOf(uri), io.cwd),
+        file: displayOf(uri),
         diagnostic: d,
         range: lines.rangeOf(d.span),
         related: (d.related ?? []).map((r) => ({
-          file: display(pathOf(r.uri), io.cwd),
+          file: displayOf(r.uri),
           range: (ws.lines(r.uri) ?? lines).rangeOf(r.span),
           message: r.message,
         })),
@@ -138,12 +143,18 @@ function compare(a: string, b: string): number {
 }
 
 /**
- * The process entry point used by `bin/octopus-roles.js`. A signal, or a reader that closes stdout
- * (`| head`), stops the run at the next file boundary, quietly.
+ * The process entry point used by `bin/octopus-roles.js`. A signal (SIGINT, SIGTERM, SIGHUP) ends the run
+ * at once, or, while fixing, after the file being written; a reader that closes stdout (`| head`) ends it
+ * at the next file boundary, quietly.
  */
 export function main(): void {
   let stop: 'interrupted' | 'closed' | undefined;
-  const interrupt = () => (stop ??= 'interrupted');
+  let fixing = false;
+  // While a file is being fixed, the run ends after it; otherwise there is nothing to finish.
+  const interrupt = () => {
+    if (!fixing) process.exit(STOPPED.interrupted);
+    stop ??= 'interrupted';
+  };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const s of signals) process.on(s, interrupt);
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -153,7 +164,7 @@ export function main(): void {
   const write = (stream: NodeJS.WriteStream) => (t: string) => {
     if (stop !== 'closed' || stream !== process.stdout) stream.write(t);
   };
-  runCli(process.argv.slice(2), { stdout: write(process.stdout), stderr: write(process.stderr), cwd: process.cwd(), stop: () => stop }).then(
+  runCli(process.argv.slice(2), { stdout: write(process.stdout), stderr: write(process.stderr), cwd: process.cwd(), stop: () => stop, fixing: (active) => (fixing = active) }).then(
     (code) => {
       for (const s of signals) process.off(s, interrupt);
       process.exitCode = code;

@@ -38,6 +38,10 @@ export async function loadPaths(given: readonly string[], io: LoadIO, options: L
     fallbackTop: io.cwd,
     onSkip: (where, reason) => io.stderr(`octopus-roles: skipped ${shown(where)}: ${printable(reason)}\n`),
   });
+  if (options.config !== undefined && !exists(path.resolve(io.cwd, options.config))) {
+    io.stderr(`octopus-roles: ${printable(options.config)}: no such configuration file\n`);
+    return 2;
+  }
   const roots: string[] = [];
   for (const arg of given.length ? given : ['.']) {
     const input = path.resolve(io.cwd, arg);
@@ -59,4 +63,13 @@ export async function loadPaths(given: readonly string[], io: LoadIO, options: L
   }
   await project.scan();
   return { project, roots };
+}
+
+function exists(p: string): boolean {
+  try {
+    statSync(p);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -11,7 +11,7 @@
  *   or the new one, never half of either;
  * - a file with more than one hard link, or whose owner we could not give the temporary file, is written
  *   in place instead (one write and a truncate on the same descriptor), because a rename would give it a
- *   new inode or a new owner.
+ *   new inode or a new owner; so is a writable file in a folder where we may not create one.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -133,11 +133,20 @@ function unchanged(real: string, stat: BigIntStats): boolean {
 
 /**
  * Writes `out` to a new temporary file beside `real` and renames it over `real`. False, with nothing
- * changed, when the temporary file cannot be given the original's owner: the caller writes in place.
+ * changed, when no temporary file can be made there or given the original's owner: the caller writes in
+ * place.
  */
 function replace(real: string, out: Buffer, stat: BigIntStats): boolean {
   const temp = path.join(path.dirname(real), `.${path.basename(real)}.${randomBytes(9).toString('hex')}.tmp`);
-  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o600);
+  let fd: number;
+  try {
+    fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o600);
+  } catch (err) {
+    // A folder we may not create files in, holding a file we may write: write that file in place.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') return false;
+    throw err;
+  }
   let renamed = false;
   try {
     const own = fstatSync(fd, { bigint: true });

@@ -3,7 +3,7 @@
  * team, space and configuration file through `readSafely`. The language service itself never touches
  * the disk.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileTooLarge, unreadableFile, type Diagnostic } from '../service';
 
@@ -87,8 +87,7 @@ export function realPath(p: string): string | { reason: string } {
 
 function linkOrGone(p: string): string {
   try {
-    realpathSync.native(path.dirname(p));
-    return 'it is a symbolic link to a file that does not exist';
+    return lstatSync(p).isSymbolicLink() ? 'it is a symbolic link to a file that does not exist' : 'it no longer exists';
   } catch {
     return 'it no longer exists';
   }
@@ -144,16 +143,4 @@ export function ioReason(err: unknown): string {
 /** True when the real path `real` is `root` or below it (both real paths). */
 export function isInside(real: string, root: string): boolean {
   return real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
-}
-
-/**
- * Runs `task` over `items` with at most `concurrency` in flight: enough to keep the disk busy, few enough
- * never to run out of file descriptors (a workspace of 50,000 files opened at once does).
- */
-export async function forEachLimited<T>(items: readonly T[], task: (item: T) => Promise<void>, concurrency = 32): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await task(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }

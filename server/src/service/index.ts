@@ -32,6 +32,9 @@ export { accessLenses, accessHints, accessDocument, whoCan, type AccessLens, typ
 export { targetAt, docAt, type Target } from './features/locate';
 export { definition, references, prepareRename, rename, MAX_WORKSPACE_SYMBOLS, type SourceLocation, type RenamePreparation, type RenameRefusal } from './features/navigation';
 export { documentSymbols, workspaceSymbols, type OutlineKind, type OutlineSymbol, type WorkspaceSymbolEntry } from './features/symbols';
+export { completeConfig, configFixes, CONFIG_KEYS, CONFIG_SEVERITIES, type ConfigFix, type RuleInfo } from './features/config-completion';
+export { semanticTokens, documentHighlights, SEMANTIC_TOKEN_TYPES, SEMANTIC_TOKEN_MODIFIERS, type SemanticToken, type SemanticTokenType, type SemanticTokenModifier, type Highlight } from './features/highlight';
+export { formatFile, modelShape, type FormatOptions } from './features/format';
 export * from './edits/edit';
 export { codeFixes, fixAll, verify, type CodeFix, type FixOptions, type FixAllResult, type CancelToken } from './edits/fixes';
 

@@ -54,4 +54,12 @@ export async function tour(dir: string): Promise<void> {
   await new Promise((r) => setTimeout(r, 1000));
   await vscode.commands.executeCommand('toggleSuggestionDetails').then(undefined, () => undefined);
   await shot(dir, 'completion');
+
+  await vscode.commands.executeCommand('hideSuggestWidget').then(undefined, () => undefined);
+
+  // The language status item (the runner opens its hover), then a rule's documentation.
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(teams));
+  await shot(dir, 'status');
+  await vscode.commands.executeCommand('octopusRoles.showDocumentation', 'unknown-role');
+  await shot(dir, 'documentation');
 }

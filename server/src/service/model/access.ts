@@ -92,9 +92,61 @@ export interface TeamEntry {
   readonly definition?: Located<TeamDoc>;
   readonly members: readonly string[];
   readonly groups: readonly string[];
+  /** Computed when first read: most teams of a large workspace are never asked about. */
   readonly grants: readonly Grant[];
   readonly holdings: readonly Holding[];
   readonly builtin: boolean;
+  /**
+   * Equal for two versions of a team exactly when they grant the same (sources aside), computed from the
+   * assignments and the roles' lists without building the grants; `diff` compares only changed teams.
+   */
+  readonly signature: string;
+}
+
+/** A team entry whose grants, holdings and signature are computed once, when first read. */
+function lazyTeam(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, own: () => TeamOwn, signature: () => string): TeamEntry {
+  let computed: TeamOwn | undefined;
+  let sig: string | undefined;
+  return {
+    ...fields,
+    get grants() {
+      return (computed ??= own()).grants;
+    },
+    get holdings() {
+      return (computed ??= own()).holdings;
+    },
+    get signature() {
+      return (sig ??= signature());
+    },
+  };
+}
+
+/** Signatures of roles whose lists are shared arrays (the built-in roles' defaults), computed once each. */
+const sharedSignatures = new WeakMap<readonly string[], string>();
+
+/** What a role contributes to a signature: its name and lists. */
+function roleSignature(r: ResolvedRole): string {
+  const known = sharedSignatures.get(r.spacePermissions);
+  if (known !== undefined && !r.definition) return known;
+  const sig = `${r.name}\u0003${[...r.spacePermissions].sort().join(',')}\u0003${[...r.systemPermissions].sort().join(',')}`;
+  if (!r.definition) sharedSignatures.set(r.spacePermissions, sig);
+  return sig;
+}
+
+/** The signature of a team's own assignments (see `TeamEntry.signature`). */
+function ownSignature(ws: ModelIndex, team: TeamDoc): string {
+  const name = team.name?.value.trim() ?? '';
+  if (team.space && isBuiltinTeamName(name, SPACE_MANAGERS)) return '';
+  if (!team.space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS)) return `admin\u0001${roleSignature(ws.resolveRole(SYSTEM_ADMINISTRATOR)!)}`;
+  const parts: string[] = [];
+  for (const a of team.assignments) {
+    const { role, level, space } = refused(ws, team, a);
+    if (!role || !level) continue;
+    const r = restrictionsOf(a);
+    const limits = DIMENSIONS.map((d) => (r[d] ? [...r[d]!].sort().join('\u0002') : '*')).join('\u0001');
+    parts.push(`${level}\u0001${space ?? ''}\u0001${roleSignature(role)}\u0001${limits}`);
+  }
+  return parts.sort().join('\n');
 }
 
 interface TeamOwn {
@@ -171,28 +223,54 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc>): TeamOwn {
   return { grants, holdings };
 }
 
-/** Grants of one permission at one scope merge: unrestricted in either is unrestricted, else lists join. */
+/**
+ * Grants of one permission at one scope merge: unrestricted in either is unrestricted, else lists join;
+ * every source is kept. Accumulates in place, so merging many grants of one key costs linear time.
+ */
 export function mergeGrants<G extends Grant | Holding>(grants: readonly G[], keyOf: (g: G) => string): G[] {
-  const byKey = new Map<string, G>();
+  interface Acc {
+    first: G;
+    merged: boolean;
+    restrictions: Map<Dimension, Set<string>>;
+    via: Via[];
+  }
+  const byKey = new Map<string, Acc>();
   for (const g of grants) {
     const key = keyOf(g);
-    const prev = byKey.get(key);
-    if (!prev) {
-      byKey.set(key, g);
+    const acc = byKey.get(key);
+    if (!acc) {
+      byKey.set(key, { first: g, merged: false, restrictions: new Map(), via: [] });
+      continue;
+    }
+    if (!acc.merged) {
+      acc.merged = true;
+      for (const d of DIMENSIONS) if (acc.first.restrictions[d]) acc.restrictions.set(d, new Set(acc.first.restrictions[d]));
+      acc.via.push(...acc.first.via);
+    }
+    for (const [d, values] of [...acc.restrictions]) {
+      const other = g.restrictions[d];
+      if (!other) acc.restrictions.delete(d);
+      else for (const v of other) values.add(v);
+    }
+    for (const v of g.via) acc.via.push(v);
+  }
+  const out: G[] = [];
+  for (const acc of byKey.values()) {
+    if (!acc.merged) {
+      out.push(acc.first);
       continue;
     }
     const restrictions: { -readonly [K in Dimension]?: readonly string[] } = {};
     for (const d of DIMENSIONS) {
-      const a = prev.restrictions[d];
-      const b = g.restrictions[d];
-      if (a && b) restrictions[d] = [...new Set([...a, ...b])].sort();
+      const values = acc.restrictions.get(d);
+      if (values) restrictions[d] = [...values].sort();
     }
-    byKey.set(key, { ...prev, restrictions, via: [...prev.via, ...g.via] });
+    out.push({ ...acc.first, restrictions, via: acc.via });
   }
-  return [...byKey.values()];
+  return out;
 }
 
-const grantKey = (g: Grant) => `${g.scope}\u0000${g.space ?? ''}\u0000${g.permission}`;
+export const grantKey = (g: Grant) => `${g.scope}\u0000${g.space ?? ''}\u0000${g.permission}`;
 const holdingKey = (h: Holding) => `${h.scope}\u0000${h.space ?? ''}\u0000${h.role}`;
 
 /** Grants in the order of SPEC section 8: system first, then by space, then by permission. */
@@ -220,29 +298,31 @@ export function teamsOf(ws: ModelIndex): TeamEntry[] {
       if (seen.has(key)) continue; // a duplicate-name error: the first definition counts
       seen.add(key);
       const located = { uri, doc };
-      const own = ws.derived(uri, `access:${doc.index}`, () => ownGrants(ws, located));
       const name = doc.name.value.trim();
       const everyone = !doc.space && isBuiltinTeamName(name, EVERYONE);
       const secondManagers = doc.space !== undefined && isBuiltinTeamName(name, SPACE_MANAGERS);
-      let { grants, holdings } = own;
-      if (!doc.space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS)) ({ grants, holdings } = administratorGrants(ws, located));
-      teams.push({
-        name: everyone ? EVERYONE : !doc.space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS) ? OCTOPUS_ADMINISTRATORS : name,
-        space: doc.space?.value,
-        definition: located,
-        // Everyone's members and groups cannot be set; a second Space Managers team does not exist.
-        members: everyone || secondManagers ? [] : (doc.members?.items.map((i) => i.value) ?? []),
-        groups: everyone || secondManagers ? [] : (doc.externalGroups?.items.map((i) => i.value) ?? []),
-        grants,
-        holdings,
-        builtin: everyone || isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS),
-      });
+      const administrators = !doc.space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS);
+      const own = () => ws.derived(uri, `access:${doc.index}`, () => (administrators ? administratorGrants(ws, located) : ownGrants(ws, located)));
+      teams.push(
+        lazyTeam(
+          {
+            name: everyone ? EVERYONE : administrators ? OCTOPUS_ADMINISTRATORS : name,
+            space: doc.space?.value,
+            definition: located,
+            // Everyone's members and groups cannot be set; a second Space Managers team does not exist.
+            members: everyone || secondManagers ? [] : (doc.members?.items.map((i) => i.value) ?? []),
+            groups: everyone || secondManagers ? [] : (doc.externalGroups?.items.map((i) => i.value) ?? []),
+            builtin: everyone || administrators,
+          },
+          own,
+          () => ws.derived(uri, `signature:${doc.index}`, () => ownSignature(ws, doc)),
+        ),
+      );
     }
   }
-  if (!seen.has(`\u0000${lower(EVERYONE)}`)) teams.push({ name: EVERYONE, members: [], groups: [], grants: [], holdings: [], builtin: true });
+  if (!seen.has(`\u0000${lower(EVERYONE)}`)) teams.push(lazyTeam({ name: EVERYONE, members: [], groups: [], builtin: true }, () => ({ grants: [], holdings: [] }), () => ''));
   if (!seen.has(`\u0000${lower(OCTOPUS_ADMINISTRATORS)}`)) {
-    const { grants, holdings } = administratorGrants(ws, undefined);
-    teams.push({ name: OCTOPUS_ADMINISTRATORS, members: [], groups: [], grants, holdings, builtin: true });
+    teams.push(lazyTeam({ name: OCTOPUS_ADMINISTRATORS, members: [], groups: [], builtin: true }, () => administratorGrants(ws, undefined), () => `admin\u0001${roleSignature(ws.resolveRole(SYSTEM_ADMINISTRATOR)!)}`));
   }
   for (const space of spacesOf(ws)) teams.push(spaceManagers(ws, space, teams));
   return teams;
@@ -273,21 +353,25 @@ function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntr
   const role = ws.resolveRole(SPACE_MANAGER)!;
   const managers = space.doc.managers;
   const via = { team: SPACE_MANAGERS, teamSpace: spaceName, role: SPACE_MANAGER, uri: space.uri, span: managers?.key.keySpan ?? space.doc.name!.span };
-  const grants = roleGrants(role, 'space', spaceName, {}, via);
-  const holding: Holding = { role: SPACE_MANAGER, scope: 'space', space: spaceName, restrictions: {}, via: [{ ...via, implicit: false }] };
+  const holding = (v: typeof via): Holding => ({ role: SPACE_MANAGER, scope: 'space', space: spaceName, restrictions: {}, via: [{ ...v, implicit: false }] });
+  const signature = `managers\u0001${spaceName}\u0001${roleSignature(role)}`;
   // The teams that manage the space hold Space Manager in it too.
   for (const t of managers?.teams?.items ?? []) {
-    const target = teams.find((x) => lower(x.name) === lower(t.value) && (x.space === undefined || x.space === spaceName));
-    if (!target) continue;
+    const index = teams.findIndex((x) => lower(x.name) === lower(t.value) && (x.space === undefined || x.space === spaceName));
+    if (index < 0) continue;
+    const target = teams[index];
     const teamVia = { ...via, span: t.span };
-    const index = teams.indexOf(target);
-    teams[index] = {
-      ...target,
-      grants: [...target.grants, ...roleGrants(role, 'space', spaceName, {}, teamVia)],
-      holdings: [...target.holdings, { ...holding, via: [{ ...teamVia, implicit: false }] }],
-    };
+    teams[index] = lazyTeam(
+      { name: target.name, space: target.space, definition: target.definition, members: target.members, groups: target.groups, builtin: target.builtin },
+      () => ({ grants: [...target.grants, ...roleGrants(role, 'space', spaceName, {}, teamVia)], holdings: [...target.holdings, holding(teamVia)] }),
+      () => `${target.signature}\n${signature}`,
+    );
   }
-  return { name: SPACE_MANAGERS, space: spaceName, members: managers?.members?.items.map((i) => i.value) ?? [], groups: [], grants, holdings: [holding], builtin: true };
+  return lazyTeam(
+    { name: SPACE_MANAGERS, space: spaceName, members: managers?.members?.items.map((i) => i.value) ?? [], groups: [], builtin: true },
+    () => ({ grants: roleGrants(role, 'space', spaceName, {}, via), holdings: [holding(via)] }),
+    () => signature,
+  );
 }
 
 /** What a principal holds: its grants and roles, merged, and the teams they come through. */
@@ -357,29 +441,50 @@ export function principalKey(p: Principal): string {
   return p.kind === 'team' && p.space ? `team:${p.space}/${p.name}` : `${p.kind}:${p.name}`;
 }
 
+/** Every principal with the teams whose grants reach it (SPEC rule 5), without merging anything yet. */
+export function reachOf(teams: readonly TeamEntry[]): Map<string, { principal: Principal; teams: TeamEntry[] }> {
+  const out = new Map<string, { principal: Principal; teams: TeamEntry[] }>();
+  const everyone = teams.filter((t) => t.name === EVERYONE && t.space === undefined);
+  const users = new Map<string, TeamEntry[]>();
+  const groups = new Map<string, TeamEntry[]>();
+  for (const t of teams) {
+    for (const m of t.members) {
+      let list = users.get(m);
+      if (!list) users.set(m, (list = [...everyone]));
+      if (!list.includes(t)) list.push(t);
+    }
+    for (const g of t.groups) {
+      let list = groups.get(g);
+      if (!list) groups.set(g, (list = []));
+      if (!list.includes(t)) list.push(t);
+    }
+  }
+  for (const t of teams) {
+    const principal: Principal = { kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}) };
+    out.set(principalKey(principal), { principal, teams: [t] });
+  }
+  for (const [u, reaching] of [...users].sort(([a], [b]) => a.localeCompare(b))) out.set(principalKey({ kind: 'user', name: u }), { principal: { kind: 'user', name: u }, teams: reaching });
+  for (const [g, reaching] of [...groups].sort(([a], [b]) => a.localeCompare(b))) out.set(principalKey({ kind: 'group', name: g }), { principal: { kind: 'group', name: g }, teams: reaching });
+  return out;
+}
+
+/** The access of a principal from the teams that reach it. */
+export function accessFrom(principal: Principal, reaching: readonly TeamEntry[]): Access {
+  return {
+    principal,
+    teams: reaching,
+    grants: sortGrants(mergeGrants(reaching.flatMap((t) => t.grants), grantKey)),
+    holdings: sortGrants(mergeGrants(reaching.flatMap((t) => t.holdings), holdingKey)),
+  };
+}
+
 /**
  * The effective access of every principal at once, in time proportional to the size of the answer
  * (each user's teams are found through one index, not by scanning every team per user).
  */
 export function allAccess(teams: readonly TeamEntry[]): Map<string, Access> {
   const out = new Map<string, Access>();
-  const everyone = teams.filter((t) => t.name === EVERYONE && t.space === undefined);
-  const users = new Map<string, TeamEntry[]>();
-  const groups = new Map<string, TeamEntry[]>();
-  for (const t of teams) {
-    for (const m of t.members) users.set(m, [...(users.get(m) ?? everyone), t]);
-    for (const g of t.groups) groups.set(g, [...(groups.get(g) ?? []), t]);
-  }
-  const add = (principal: Principal, reaching: TeamEntry[]) =>
-    out.set(principalKey(principal), {
-      principal,
-      teams: reaching,
-      grants: sortGrants(mergeGrants(reaching.flatMap((t) => t.grants), grantKey)),
-      holdings: sortGrants(mergeGrants(reaching.flatMap((t) => t.holdings), holdingKey)),
-    });
-  for (const t of teams) add({ kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}) }, [t]);
-  for (const [u, reaching] of [...users].sort(([a], [b]) => a.localeCompare(b))) add({ kind: 'user', name: u }, reaching);
-  for (const [g, reaching] of [...groups].sort(([a], [b]) => a.localeCompare(b))) add({ kind: 'group', name: g }, reaching);
+  for (const [key, { principal, teams: reaching }] of reachOf(teams)) out.set(key, accessFrom(principal, reaching));
   return out;
 }
 

@@ -16,6 +16,8 @@ export interface FrontEnd {
   /** Where the cursor stands, for completion; undefined where nothing can be completed. */
   completionContext(text: string, offset: number): CompletionContext | undefined;
   readonly edits: SyntaxEdits;
+  /** The whole file re-indented (`tabSize` spaces a level), or undefined when it cannot be done safely. */
+  format?(text: string, options: { readonly tabSize: number }): string | undefined;
 }
 
 /** Where the cursor stands, structurally. */

@@ -4,7 +4,8 @@
  * and the spans of the model, in block style (`- item` lines, `key: value` lines) and flow style
  * (`[a, b]`, `{role: A}`), and returns undefined for a layout it does not recognise, so that a fix is
  * left out rather than producing something unexpected. Removed lines take their trailing comment with
- * them; comment lines of their own stay.
+ * them, and a block item or key also takes the comment lines directly above it at its own indentation
+ * (they describe it; left behind they would describe the next item). Other comment lines stay.
  */
 import { isCollection, parseAllDocuments, visit } from 'yaml';
 import { eolOf, indentOf, lineEndOf, lineStartOf, nextLineStart, type TextEdit } from '../../edits/edit';
@@ -29,6 +30,28 @@ export function contentEnd(text: string, span: Span): number {
 }
 
 const restOfLineIsEmpty = (text: string, offset: number): boolean => REST_OF_LINE.test(text.slice(offset, lineEndOf(text, offset)));
+
+/** The offset of the line before the one starting at `lineStart`, or undefined on the first line. */
+function previousLineStart(text: string, lineStart: number): number | undefined {
+  if (lineStart === 0) return undefined;
+  return lineStartOf(text, text[lineStart - 1] === '\n' && text[lineStart - 2] === '\r' ? lineStart - 2 : lineStart - 1);
+}
+
+/**
+ * Where the removal of the block item or key whose line starts at `lineStart` begins: before the
+ * comment lines directly above it that start at `column`, its own column. A blank line, a line at
+ * another indentation or a line with content ends the comment. Inside a block scalar such a line could
+ * not stand at the item's column, so a line that reads as a comment there is one.
+ */
+function startWithComments(text: string, lineStart: number, column: number): number {
+  let start = lineStart;
+  for (let prev = previousLineStart(text, start); prev !== undefined; prev = previousLineStart(text, start)) {
+    const line = text.slice(prev, lineEndOf(text, prev));
+    if (line[column] !== '#' || !/^ *$/.test(line.slice(0, column))) break;
+    start = prev;
+  }
+  return start;
+}
 
 /** In a flow collection, the edit that removes `span` (an item or a pair) with one of its commas. */
 function removeFlowEntry(text: string, span: Span): TextEdit | undefined {
@@ -62,7 +85,8 @@ export function removeSeqItem(text: string, span: Span): TextEdit | undefined {
   if (DASH.test(text.slice(lineStart, span.start))) {
     const end = contentEnd(text, span);
     if (!restOfLineIsEmpty(text, end)) return undefined;
-    return { span: { start: lineStart, end: nextLineStart(text, end) }, newText: '' };
+    const dashColumn = text.indexOf('-', lineStart) - lineStart;
+    return { span: { start: startWithComments(text, lineStart, dashColumn), end: nextLineStart(text, end) }, newText: '' };
   }
   return removeFlowEntry(text, span);
 }
@@ -74,7 +98,8 @@ export function removePair(text: string, key: KeyRef): TextEdit | undefined {
   const end = contentEnd(text, key.pairSpan);
   if (BLANK.test(before)) {
     if (!restOfLineIsEmpty(text, end)) return removeFlowEntry(text, key.pairSpan);
-    return { span: { start: lineStart, end: nextLineStart(text, end) }, newText: '' };
+    const start = startWithComments(text, lineStart, key.keySpan.start - lineStart);
+    return { span: { start, end: nextLineStart(text, end) }, newText: '' };
   }
   if (DASH.test(before)) {
     // The first key of a list item (`- space: X`): the next key of the same mapping takes its place.

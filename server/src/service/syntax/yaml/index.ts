@@ -4,6 +4,7 @@
 import type { FrontEnd } from '../frontend';
 import { completionContext } from './context';
 import { YAML_EDITS } from './edits';
+import { formatYaml } from './format';
 import { parseYaml, yamlKindOf } from './parse';
 
 export const YAML_FRONT_END: FrontEnd = {
@@ -12,6 +13,7 @@ export const YAML_FRONT_END: FrontEnd = {
   parse: parseYaml,
   completionContext,
   edits: YAML_EDITS,
+  format: formatYaml,
 };
 
 export { isPlainSafe, scalarText } from './edits';

@@ -1,0 +1,124 @@
+/**
+ * Effective access in VS Code: the team lens opens the team's access as a Markdown preview, the role lens
+ * peeks at the assignments that use the role, and *Octopus Roles: Who Can...* asks for a permission or
+ * capability and a space, then lists who holds it, each entry going to its source. The answers come from the
+ * server's commands (`workspace/executeCommand`), which other editors can call too.
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient, Middleware } from 'vscode-languageclient/node';
+import { ACCESS_COMMANDS } from '../../server/src/lsp/protocol';
+
+/** The scheme of the read-only documents that show a principal's access. */
+export const ACCESS_SCHEME = 'octopus-roles-access';
+
+interface WhoCanEntry {
+  readonly principal: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly space?: string;
+  readonly grants: readonly { scope: string; space?: string; restrictions: Record<string, string[]>; via: string[] }[];
+  readonly locations: readonly { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }[];
+}
+
+interface Subjects {
+  readonly permissions: readonly { name: string; level: string; description: string }[];
+  readonly capabilities: readonly { name: string; description: string }[];
+  readonly spaces: readonly string[];
+}
+
+/** Holds the Markdown of the access documents opened so far, by URI. */
+class AccessDocuments implements vscode.TextDocumentContentProvider {
+  private readonly texts = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  set(uri: vscode.Uri, text: string): void {
+    this.texts.set(uri.toString(), text);
+    this.changed.fire(uri);
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? '';
+  }
+}
+
+/** Opens a principal's effective access, as the server writes it, in a Markdown preview. */
+async function showAccess(client: LanguageClient, docs: AccessDocuments, principal: string): Promise<void> {
+  const markdown = await client.sendRequest<string | null>('workspace/executeCommand', { command: ACCESS_COMMANDS.accessDocument, arguments: [principal] });
+  if (!markdown) {
+    void vscode.window.showWarningMessage(`Octopus Roles: no effective access for ${principal}.`);
+    return;
+  }
+  const uri = vscode.Uri.from({ scheme: ACCESS_SCHEME, path: `/${principal.replace(/[/\\]/g, '∕')}.md` });
+  docs.set(uri, markdown);
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
+}
+
+/** The middleware that turns the lenses' commands into what VS Code shows. */
+export function accessMiddleware(getClient: () => LanguageClient | undefined, docs: AccessDocuments): Middleware {
+  return {
+    executeCommand: async (command, args, next) => {
+      const client = getClient();
+      if (command === ACCESS_COMMANDS.showAccess && client && typeof args[0] === 'string') return showAccess(client, docs, args[0]);
+      if (command === ACCESS_COMMANDS.showRoleUsers && client) {
+        const [uri, position, locations] = args as [string, { line: number; character: number }, WhoCanEntry['locations']];
+        const converted = locations.map((l) => client.protocol2CodeConverter.asLocation(l));
+        return vscode.commands.executeCommand('editor.action.showReferences', vscode.Uri.parse(uri), client.protocol2CodeConverter.asPosition(position), converted);
+      }
+      return next(command, args);
+    },
+  };
+}
+
+/** *Octopus Roles: Who Can...*: pick what, pick where, then pick a principal to go to its source. */
+async function whoCanCommand(client: LanguageClient): Promise<void> {
+  const subjects = await client.sendRequest<Subjects>('workspace/executeCommand', { command: ACCESS_COMMANDS.accessSubjects, arguments: [] });
+  const what = await vscode.window.showQuickPick(
+    [
+      ...subjects.capabilities.map((c) => ({ label: c.name, description: 'capability', detail: c.description })),
+      ...subjects.permissions.map((p) => ({ label: p.name, description: `${p.level} permission`, detail: p.description })),
+    ],
+    { title: 'Who can...', placeHolder: 'A permission or a capability', matchOnDetail: true },
+  );
+  if (!what) return;
+  const where = subjects.spaces.length
+    ? await vscode.window.showQuickPick([{ label: 'Any space', space: '' }, ...subjects.spaces.map((s) => ({ label: s, space: s }))], { title: `Who can ${what.label}: where?` })
+    : { label: 'Any space', space: '' };
+  if (!where) return;
+  const entries = await client.sendRequest<WhoCanEntry[] | null>('workspace/executeCommand', { command: ACCESS_COMMANDS.whoCan, arguments: [what.label, where.space] });
+  if (!entries || entries.length === 0) {
+    void vscode.window.showInformationMessage(`Nobody can ${what.label}${where.space ? ` in ${where.space}` : ''}.`);
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    entries.map((e) => ({
+      label: `${e.kind} ${e.name}`,
+      description: e.space ? `space ${e.space}` : e.kind === 'team' ? 'system team' : '',
+      detail: e.grants
+        .map((g) => {
+          const limits = Object.entries(g.restrictions).map(([d, v]) => `${d}: ${v.join(', ')}`);
+          return `${g.scope === 'system' ? 'server-wide' : `in ${g.space}`}${limits.length ? ` (only ${limits.join('; ')})` : ''} via ${g.via.join(', ')}`;
+        })
+        .join(' · '),
+      entry: e,
+    })),
+    { title: `Who can ${what.label}${where.space ? ` in ${where.space}` : ''}: ${entries.length}`, matchOnDetail: true },
+  );
+  const target = picked?.entry.locations[0];
+  if (!target) return;
+  const location = client.protocol2CodeConverter.asLocation(target);
+  await vscode.window.showTextDocument(location.uri, { selection: location.range });
+}
+
+/** Registers what effective access needs in VS Code; returns the middleware for the client's options. */
+export function registerAccess(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): Middleware {
+  const docs = new AccessDocuments();
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(ACCESS_SCHEME, docs),
+    vscode.commands.registerCommand('octopusRoles.whoCan', async () => {
+      const client = getClient();
+      if (client) await whoCanCommand(client);
+    }),
+  );
+  return accessMiddleware(getClient, docs);
+}

@@ -1,0 +1,303 @@
+/**
+ * The diagnostics scheduler: which files' diagnostics may have changed, and how the client learns it.
+ *
+ * Every change bumps the file's version at once, so a pull that follows an edit is never told
+ * "unchanged". Changed files are collected for a short batch; then push clients get one
+ * `publishDiagnostics` per file, and pull clients have their held `workspace/diagnostic` request woken
+ * (and, when an open file changed because of an edit elsewhere, a `workspace/diagnostic/refresh`).
+ *
+ * While the workspace is being read (`indexing`), only findings that no other file can change are
+ * reported: an `unknown-role` for a role in a file not read yet would be false. Files that are not open
+ * wait for the end of indexing, when every file counts as changed. A file the client opens is always
+ * published once, empty when it is clean, so that a push client knows it was checked.
+ *
+ * It knows nothing of the connection: the server passes functions in, and the unit tests drive it directly.
+ */
+import type { CancellationToken, Diagnostic as LspDiagnostic, DocumentDiagnosticReport, WorkspaceDiagnosticReport, WorkspaceDocumentDiagnosticReport } from 'vscode-languageserver/node';
+
+/** What the scheduler needs from the server. */
+export interface SchedulerHost {
+  /** A file's diagnostics; only those that no other file can change when `localOnly`. */
+  diagnostics(uri: string, localOnly: boolean): LspDiagnostic[];
+  /** Every file of the workspace. */
+  files(): Iterable<string>;
+  /** True when the workspace holds the file. */
+  has(uri: string): boolean;
+  isOpen(uri: string): boolean;
+  /** `textDocument/publishDiagnostics` (push clients). */
+  publish(uri: string, diagnostics: LspDiagnostic[]): void;
+  /** `workspace/diagnostic/refresh` (pull clients that support it). */
+  refresh(): void;
+  /** The `octopusRoles/status` notification. */
+  status(status: Status): void;
+}
+
+/** The indexing state and counts that a status item shows (`octopusRoles/status`). */
+export interface Status {
+  /** True while the workspace is being read. */
+  readonly indexing: boolean;
+  /** Files in the model (read so far, while indexing). */
+  readonly files: number;
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+/** Timers, injectable so that tests decide when a batch is flushed. */
+export interface Timers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+export const realTimers: Timers = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface SchedulerOptions {
+  /** The client pulls diagnostics (LSP 3.17); otherwise they are pushed. */
+  readonly pull: boolean;
+  /** The client accepts `workspace/diagnostic/refresh`. */
+  readonly refreshSupport: boolean;
+  readonly timers?: Timers;
+  /** How long changes are collected before the client is told (ms). */
+  readonly batchMs?: number;
+  /** The least time between two status notifications (ms). */
+  readonly statusMs?: number;
+}
+
+const ERROR = 1;
+const WARNING = 2;
+
+export class DiagnosticsScheduler {
+  private readonly timers: Timers;
+  private readonly batchMs: number;
+  private readonly statusMs: number;
+  /** Per file, a number that changes whenever its diagnostics may have: part of the pull result id. */
+  private readonly versions = new Map<string, number>();
+  /** Distinguishes this server's result ids from those of an earlier one the client may still hold. */
+  private readonly session = Date.now().toString(36);
+  private pending = new Set<string>();
+  /** Files last changed by the client's own edit in this batch: it pulls those anyway, so they need no refresh. */
+  private typedIn = new Set<string>();
+  /** Opened files that get a publish even when clean. */
+  private readonly announce = new Set<string>();
+  /** Files whose last push was not empty. */
+  private readonly pushed = new Set<string>();
+  private waiters: (() => void)[] = [];
+  private batch: unknown;
+  private statusTimer: unknown;
+  private lastStatus = '';
+  /** Per file, its errors and warnings as last computed; recomputed for `staleCounts` on demand. */
+  private readonly counts = new Map<string, readonly [number, number]>();
+  private readonly staleCounts = new Set<string>();
+  /** A server starts without having read anything: until `setIndexing(false)`, findings are file-local. */
+  private indexingNow = true;
+  private disposed = false;
+
+  constructor(
+    private readonly host: SchedulerHost,
+    private readonly options: SchedulerOptions,
+  ) {
+    this.timers = options.timers ?? realTimers;
+    this.batchMs = options.batchMs ?? 15;
+    this.statusMs = options.statusMs ?? 500;
+  }
+
+  get indexing(): boolean {
+    return this.indexingNow;
+  }
+
+  /** The pull result id of a file's current diagnostics. */
+  resultId(uri: string): string {
+    return `${this.session}:${this.versions.get(uri) ?? 0}`;
+  }
+
+  /**
+   * The diagnostics of `uris` may have changed. `typedIn` is the file the client edited, if the change
+   * came from an edit: a pull client asks for that one itself.
+   */
+  changed(uris: Iterable<string>, typedIn?: string): void {
+    for (const u of uris) {
+      // Changed by something other than the client's own edit: the client cannot know, so it needs a refresh.
+      if (u !== typedIn) this.typedIn.delete(u);
+      this.pending.add(u);
+      this.staleCounts.add(u);
+      this.versions.set(u, (this.versions.get(u) ?? 0) + 1);
+    }
+    if (typedIn !== undefined) this.typedIn.add(typedIn);
+    if (this.batch === undefined && this.pending.size > 0 && !this.disposed) this.batch = this.timers.set(() => this.flush(), this.batchMs);
+  }
+
+  /** The client opened a file: it is published once even when clean. */
+  opened(uri: string): void {
+    if (!this.options.pull) this.announce.add(uri);
+    this.changed([uri], uri);
+  }
+
+  /** Publishes one file now, outside the batch: the file being typed in (push clients). */
+  publishNow(uri: string): void {
+    if (this.options.pull) return;
+    this.pending.delete(uri);
+    this.publish(uri);
+  }
+
+  /** Tells the client about the batch now. */
+  flush(): void {
+    if (this.batch !== undefined) this.timers.clear(this.batch);
+    this.batch = undefined;
+    const uris = [...this.pending];
+    const typed = this.typedIn;
+    this.pending = new Set();
+    this.typedIn = new Set();
+    if (this.options.pull) {
+      this.wake();
+      if (this.options.refreshSupport && uris.some((u) => !typed.has(u) && this.host.isOpen(u))) this.host.refresh();
+    } else {
+      // Files that are not open wait for the end of indexing, which marks every file changed; a file that
+      // has left the workspace will not be among them, so its last findings are cleared now.
+      for (const u of uris) if (!this.indexingNow || this.host.isOpen(u) || !this.host.has(u)) this.publish(u);
+    }
+    this.scheduleStatus();
+  }
+
+  /** Starts or ends the reading of the workspace. At its end every file's diagnostics go out in full. */
+  setIndexing(on: boolean): void {
+    if (this.indexingNow === on) return;
+    this.indexingNow = on;
+    if (!on) {
+      this.changed(this.host.files());
+      this.flush();
+    }
+    this.sendStatus();
+  }
+
+  /** The answer to `textDocument/diagnostic`. */
+  documentReport(uri: string, previousResultId: string | undefined): DocumentDiagnosticReport {
+    const resultId = this.resultId(uri);
+    if (previousResultId === resultId) return { kind: 'unchanged', resultId };
+    return { kind: 'full', resultId, items: this.compute(uri) };
+  }
+
+  /**
+   * The answer to `workspace/diagnostic`: every file whose result id differs from the one the client
+   * holds. When none does (or the workspace is still being read) the request is held until something
+   * changes or the client cancels it. The token is checked between files, and the work yields to other
+   * messages every few milliseconds, so that a cancellation can arrive.
+   */
+  async workspaceReport(previous: readonly { uri: string; value: string }[], token: CancellationToken): Promise<WorkspaceDiagnosticReport> {
+    const held = new Map(previous.map((p) => [p.uri, p.value]));
+    while (!token.isCancellationRequested && !this.disposed) {
+      if (!this.indexingNow) {
+        const items = await this.collect(held, token);
+        if (items.length > 0 && !token.isCancellationRequested) return { items };
+      }
+      await this.nextChange(token);
+    }
+    return { items: [] };
+  }
+
+  /** The indexing state and counts, recomputing the files that changed since they were last counted. */
+  status(): Status {
+    for (const u of this.staleCounts) {
+      if (this.host.has(u)) this.compute(u);
+      else this.counts.delete(u);
+    }
+    this.staleCounts.clear();
+    let errors = 0;
+    let warnings = 0;
+    for (const [e, w] of this.counts.values()) {
+      errors += e;
+      warnings += w;
+    }
+    let files = 0;
+    for (const _ of this.host.files()) files++;
+    return { indexing: this.indexingNow, files, errors, warnings };
+  }
+
+  /** Sends the status now if it differs from the last one sent. */
+  sendStatus(): void {
+    if (this.statusTimer !== undefined) this.timers.clear(this.statusTimer);
+    this.statusTimer = undefined;
+    if (this.disposed) return;
+    const status = this.status();
+    const text = JSON.stringify(status);
+    if (text === this.lastStatus) return;
+    this.lastStatus = text;
+    this.host.status(status);
+  }
+
+  /** Releases held requests and stops the timers (on shutdown). */
+  dispose(): void {
+    this.disposed = true;
+    if (this.batch !== undefined) this.timers.clear(this.batch);
+    if (this.statusTimer !== undefined) this.timers.clear(this.statusTimer);
+    this.batch = this.statusTimer = undefined;
+    this.wake();
+  }
+
+  private scheduleStatus(): void {
+    if (this.statusTimer === undefined && !this.disposed) this.statusTimer = this.timers.set(() => this.sendStatus(), this.statusMs);
+  }
+
+  private compute(uri: string): LspDiagnostic[] {
+    const diagnostics = this.host.has(uri) ? this.host.diagnostics(uri, this.indexingNow) : [];
+    let errors = 0;
+    let warnings = 0;
+    for (const d of diagnostics) {
+      if (d.severity === ERROR) errors++;
+      else if (d.severity === WARNING) warnings++;
+    }
+    if (this.host.has(uri)) this.counts.set(uri, [errors, warnings]);
+    else this.counts.delete(uri);
+    this.staleCounts.delete(uri);
+    return diagnostics;
+  }
+
+  private publish(uri: string): void {
+    const diagnostics = this.compute(uri);
+    const announce = this.announce.delete(uri);
+    if (diagnostics.length === 0 && !this.pushed.has(uri) && !announce) return;
+    if (diagnostics.length > 0) this.pushed.add(uri);
+    else this.pushed.delete(uri);
+    this.host.publish(uri, diagnostics);
+  }
+
+  private async collect(held: ReadonlyMap<string, string>, token: CancellationToken): Promise<WorkspaceDocumentDiagnosticReport[]> {
+    const items: WorkspaceDocumentDiagnosticReport[] = [];
+    let slice = Date.now();
+    for (const uri of [...this.host.files()]) {
+      if (token.isCancellationRequested) return [];
+      if (Date.now() - slice > 20) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = Date.now();
+        if (!this.host.has(uri)) continue;
+      }
+      const resultId = this.resultId(uri);
+      if (held.get(uri) === resultId) continue;
+      items.push({ kind: 'full', uri, version: null, resultId, items: this.compute(uri) });
+    }
+    // Files the client holds results for that are gone: an empty report, once.
+    for (const [uri, value] of held) {
+      const resultId = this.resultId(uri);
+      if (value !== resultId && !this.host.has(uri) && !this.host.isOpen(uri)) items.push({ kind: 'full', uri, version: null, resultId, items: [] });
+    }
+    return items;
+  }
+
+  private nextChange(token: CancellationToken): Promise<void> {
+    return new Promise((resolve) => {
+      const subscription = token.onCancellationRequested(() => done());
+      const done = () => {
+        subscription.dispose();
+        resolve();
+      };
+      this.waiters.push(done);
+    });
+  }
+
+  private wake(): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) w();
+  }
+}

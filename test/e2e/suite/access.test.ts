@@ -1,0 +1,57 @@
+/**
+ * End-to-end: effective access in the real editor (issue 12). The team's code lens, run as a user clicks
+ * it, opens the team's effective access as a readable Markdown document.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const folder = () => vscode.workspace.workspaceFolders![0].uri;
+
+/** Resolves when `check` returns a value, re-checked on each event of `events`. */
+function when<T>(what: string, check: () => T | undefined, ...events: vscode.Event<unknown>[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const first = check();
+    if (first !== undefined) return resolve(first);
+    const subs: vscode.Disposable[] = [];
+    const timer = setTimeout(() => {
+      subs.forEach((s) => s.dispose());
+      reject(new Error(`timed out waiting for ${what}`));
+    }, 45000);
+    for (const e of events) {
+      subs.push(
+        e(() => {
+          const v = check();
+          if (v === undefined) return;
+          clearTimeout(timer);
+          subs.forEach((s) => s.dispose());
+          resolve(v);
+        }),
+      );
+    }
+  });
+}
+
+describe('effective access in the editor (issue 12)', () => {
+  it("opens a team's effective access from its code lens", async () => {
+    const uri = vscode.Uri.joinPath(folder(), 'teams.team.yaml');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    // The lenses are there once the server has read the workspace and checked the file.
+    await when('the diagnostics of teams.team.yaml', () => (vscode.languages.getDiagnostics(uri).length ? true : undefined), vscode.languages.onDidChangeDiagnostics as vscode.Event<unknown>);
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+    const finance = lenses.find((l) => l.range.start.line === 0);
+    assert.ok(finance?.command, `no lens on the first team: ${lenses.map((l) => l.command?.title).join('; ')}`);
+    assert.match(finance.command.title, /^\d+ system permissions? · \d+ space permissions? — effective access$/);
+    await vscode.commands.executeCommand(finance.command.command, ...(finance.command.arguments ?? []));
+    const shown = await when(
+      'the access document',
+      () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'octopus-roles-access'),
+      vscode.workspace.onDidOpenTextDocument as vscode.Event<unknown>,
+    );
+    const text = shown.getText();
+    assert.match(text, /^# Team Finance Team \(space Finance\): effective access/);
+    // Refused assignments grant nothing: System Manager in a space team is not in the document.
+    assert.doesNotMatch(text, /System Manager in Finance Team/);
+    assert.match(text, /## In space Finance/);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * What the package declares that the service already knows, generated here and checked by
+ * test/unit/manifest.test.ts: the `octopusRoles.rules` setting (every rule code with its severities,
+ * from the rule registry) and the JSON Schemas of role, team and space files (from the catalog and the
+ * document fields). `node scripts/gen-manifest.mjs` writes both after a build.
+ */
+import { allPermissions, DIMENSIONS } from '../../server/src/service/catalog';
+import { DOC_KEYS, RULE_CODES, RULES, type DocKind } from '../../server/src/service';
+import { MANAGER_KEYS } from '../../server/src/service/model/fields';
+
+export const SEVERITY_SETTINGS = ['error', 'warning', 'information', 'hint', 'off'] as const;
+
+/** The `octopusRoles.rules` entry of package.json's `contributes.configuration.properties`. */
+export function rulesSetting(): Record<string, unknown> {
+  return {
+    type: 'object',
+    scope: 'resource',
+    default: {},
+    markdownDescription:
+      'Severity per rule code (`error`, `warning`, `information`, `hint` or `off`), for example `{ "implicit-system-grant": "off" }`. A workspace `.octopus-roles.yaml` wins over this setting for the codes it names.',
+    properties: Object.fromEntries(
+      RULE_CODES.map((code) => [
+        code,
+        { type: 'string', enum: [...SEVERITY_SETTINGS], markdownDescription: `${RULES[code].summary} Default: \`${RULES[code].severity}\`.` },
+      ]),
+    ),
+    additionalProperties: false,
+  };
+}
+
+const names = (description: string) => ({ type: 'array', description, items: { type: 'string', minLength: 1 }, uniqueItems: true });
+const KIND_WORD: Record<DocKind, string> = { role: 'Role', team: 'Team', space: 'Space' };
+
+function permissionNames(list: 'space' | 'system'): string[] {
+  return [...allPermissions()].filter((p) => p.level === 'both' || p.level === list).map((p) => p.name).sort();
+}
+
+/** The JSON Schema of one kind of document (a file may hold several such documents). */
+export function schemaOf(kind: DocKind): Record<string, unknown> {
+  const common = {
+    name: { type: 'string', minLength: 1, description: `The ${kind}'s name, as Octopus shows it.` },
+    description: { type: 'string' },
+    kind: { type: 'string', enum: [KIND_WORD[kind], KIND_WORD[kind].toLowerCase()], description: 'Optional; agrees with the file suffix.' },
+  };
+  const fields: Record<DocKind, Record<string, unknown>> = {
+    role: {
+      ...common,
+      spacePermissions: { type: 'array', description: 'Permissions that apply inside a space.', items: { enum: permissionNames('space') } },
+      systemPermissions: { type: 'array', description: 'Permissions that apply to the whole server.', items: { enum: permissionNames('system') } },
+      builtIn: { type: 'boolean', description: "True when the document gives this server's permissions of the built-in role of that name." },
+    },
+    team: {
+      ...common,
+      space: { type: 'string', minLength: 1, description: 'The space of a space team; absent for a system team.' },
+      members: names('Usernames of the members.'),
+      externalGroups: names('External groups (Active Directory, Entra ID, ...) whose members belong to the team.'),
+      roles: {
+        type: 'array',
+        description: 'Role assignments: a role name, or a role with a space and restrictions.',
+        items: {
+          oneOf: [
+            { type: 'string', minLength: 1 },
+            {
+              type: 'object',
+              required: ['role'],
+              additionalProperties: false,
+              properties: {
+                role: { type: 'string', minLength: 1 },
+                space: { type: 'string', minLength: 1 },
+                ...Object.fromEntries(DIMENSIONS.map((d) => [d, names(`Restricts the assignment to these ${d}.`)])),
+              },
+            },
+          ],
+        },
+      },
+    },
+    space: {
+      ...common,
+      ...Object.fromEntries(DIMENSIONS.map((d) => [d, names(`The ${d} of the space, for checking restrictions.`)])),
+      managers: {
+        type: 'object',
+        description: "Who manages the space: Octopus's space managers team.",
+        additionalProperties: false,
+        properties: Object.fromEntries(MANAGER_KEYS.map((k) => [k, names(k === 'teams' ? 'Teams whose members manage the space.' : 'Usernames of the managers.')])),
+      },
+    },
+  };
+  const properties = fields[kind];
+  if (Object.keys(properties).sort().join() !== [...DOC_KEYS[kind]].sort().join()) throw new Error(`the schema of ${kind} misses fields`);
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: `https://octopus-roles.github.io/schemas/${kind}.json`,
+    title: `Octopus Roles ${kind} document`,
+    description: `A ${kind} document of a *.${kind}.yaml file. Generated from the catalog by scripts/gen-manifest.mjs.`,
+    type: 'object',
+    required: ['name'],
+    additionalProperties: false,
+    properties,
+  };
+}
