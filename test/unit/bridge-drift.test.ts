@@ -87,5 +87,8 @@ describe('octopus-roles diff --live', () => {
     const r = await check(['diff', '--live'], tree({}));
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--live needs a folder/);
+    const help = await check(['diff', '--live', '--help'], tree({}));
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: octopus-roles diff --live DIR/);
   });
 });

@@ -59,7 +59,7 @@ export async function runDrift(args: readonly string[], io: DiffIO): Promise<num
   let live: string | undefined;
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--live') live = args[++i];
+    if (args[i] === '--live') live = args[i + 1]?.startsWith('-') ? '' : args[++i];
     else if (args[i].startsWith('--live=')) live = args[i].slice('--live='.length);
     else rest.push(args[i]);
   }
