@@ -54,6 +54,32 @@ function blocks(text: string): Block[] {
   return out;
 }
 
+/**
+ * Checks the shape of HCL the export writes (until the product's Terraform reader lands): strings closed,
+ * braces, brackets and parentheses balanced outside strings, and every top-level line a block's start or end.
+ */
+function assertWellFormed(text: string): void {
+  const stack: string[] = [];
+  const pairs: Record<string, string> = { '}': '{', ']': '[', ')': '(' };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        if (text[i] === '\\') i++;
+        assert.notEqual(text[i], '\n', 'a string runs past its line');
+      }
+      assert.ok(i < text.length, 'an unclosed string');
+    } else if ('{[('.includes(c)) stack.push(c);
+    else if (c in pairs) assert.equal(stack.pop(), pairs[c], `unbalanced ${c} at ${i}`);
+    else if (c === '\n' && stack.length === 0) {
+      const end = text.indexOf('\n', i + 1);
+      const next = text.slice(i + 1, end < 0 ? undefined : end);
+      assert.ok(next === '' || /^(resource|data) "[a-z_]+" "[A-Za-z_][A-Za-z0-9_-]*" \{$|^(variable) "[A-Za-z_][A-Za-z0-9_-]*" \{$|^(terraform|import) \{$/.test(next), `a top-level line: ${next}`);
+    }
+  }
+  assert.deepEqual(stack, []);
+}
+
 async function exportOf(dir: string, args: string[] = []) {
   const r = await check(['export', '--format', 'terraform', '--out', 'tf', ...args], dir);
   const tf = path.join(dir, 'tf');
@@ -79,6 +105,7 @@ describe('octopus-roles export --format terraform', () => {
       for (const n of b.names) assert.ok(allowed.includes(n) || META.includes(n), `${b.type}.${b.label}: ${n} is not documented`);
     }
     assert.doesNotMatch(r.text, /user_role\s*\{/);
+    for (const f of readdirSync(r.tf)) assertWellFormed(readFileSync(path.join(r.tf, f), 'utf8'));
     assert.doesNotMatch(r.text, /can_be_deleted|supported_restrictions|permission_descriptions/);
     // One scoped user role per assignment of examples/acme (every team's roles, built-in Octopus Administrators aside).
     const assignments = all.filter((b) => b.type === 'octopusdeploy_scoped_user_role');
@@ -118,6 +145,15 @@ describe('octopus-roles export --format terraform', () => {
     assert.match(users.body, /x\.username == "alice"\]\) == 1/);
     const env = data.find((b) => b.type === 'octopusdeploy_environments')!;
     assert.match(env.body, /name = "Production"\n {2}space_id = data\.octopusdeploy_space\.finance\.id/);
+  });
+
+  it('writes names as literals that Terraform does not interpolate', async () => {
+    const dir = tree({ 'r.role.yaml': 'name: "Ops ${var.x} %{if 1}"\nsystemPermissions: [EventView]\n', 't.team.yaml': 'name: "Quote \\" team"\nroles: ["Ops ${var.x} %{if 1}"]\n' });
+    const r = await exportOf(dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.text, /name {23}= "Ops \$\$\{var\.x\} %%\{if 1\}"/);
+    assert.match(r.text, /name {5}= "Quote \\" team"/);
+    for (const f of readdirSync(r.tf)) assertWellFormed(readFileSync(path.join(r.tf, f), 'utf8'));
   });
 
   it('leaves space_id out at the system level, and writes "" for the labs provider', async () => {

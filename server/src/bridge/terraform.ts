@@ -31,7 +31,8 @@ const lower = (s: string) => s.trim().toLowerCase();
 
 /** A Terraform string literal: JSON escapes, plus `$${` and `%%{` so that nothing is interpolated. */
 export function hclString(s: string): string {
-  return JSON.stringify(s).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // A function replacer: in a replacement string, `$$` would itself mean one `$`.
+  return JSON.stringify(s).replace(/([$%])\{/g, (_m, sign: string) => `${sign}${sign}{`);
 }
 
 const hclList = (items: readonly string[]) => `[${items.join(', ')}]`;
