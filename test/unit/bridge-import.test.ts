@@ -4,6 +4,7 @@
  * the API's shapes.
  */
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { readDump } from '../../server/src/bridge/api';
@@ -167,5 +168,61 @@ describe('octopus-roles import', () => {
   it('numbers built-in roles as a current server does', () => {
     for (const [name, id] of BUILTIN_ROLES_FACTS_IDS) if (id !== null) assert.equal(builtinRoleId(name), id, name);
     assert.ok(DUMP['userroles.json']);
+  });
+});
+
+describe('the import conversion', () => {
+  const team = (o: Record<string, unknown>) => ({ MemberUserIds: [], ExternalSecurityGroups: [], ...o });
+  const sur = (o: Record<string, unknown>) => ({ EnvironmentIds: [], ProjectIds: [], ProjectGroupIds: [], TenantIds: [], ...o });
+  const convert = (resources: unknown[]) => convertDump(readDump([{ name: 'all.json', text: JSON.stringify(resources) }]).dump);
+
+  it("takes teams-managers for the Default space's Space Managers team, as servers that predate spaces keep it", () => {
+    const m = convert([
+      { Id: 'Spaces-1', Name: 'Default', SpaceManagersTeams: ['teams-managers'], SpaceManagersTeamMembers: [] },
+      { Id: 'Users-1', Username: 'dora' },
+      team({ Id: 'teams-managers', Name: 'Space Managers', SpaceId: 'Spaces-1', MemberUserIds: ['Users-1'], CanBeDeleted: false }),
+      sur({ Id: 'ScopedUserRoles-1', UserRoleId: 'userroles-spacemanager', TeamId: 'teams-managers', SpaceId: 'Spaces-1' }),
+      { Id: 'userroles-spacemanager', Name: 'Space Manager', GrantedSpacePermissions: [], GrantedSystemPermissions: [], CanBeDeleted: false },
+    ]);
+    assert.deepEqual(m.teams, []);
+    assert.deepEqual(m.spaces[0].managers, { members: ['dora'], teams: [] });
+  });
+
+  it('reports a built-in role this product does not know, and an assignment outside its team\'s space', () => {
+    const m = convert([
+      { Id: 'Spaces-1', Name: 'A', SpaceManagersTeams: [], SpaceManagersTeamMembers: [] },
+      { Id: 'Spaces-2', Name: 'B', SpaceManagersTeams: [], SpaceManagersTeamMembers: [] },
+      { Id: 'userroles-legacy', Name: 'Legacy Role', GrantedSpacePermissions: ['ProjectView'], GrantedSystemPermissions: [], CanBeDeleted: false },
+      team({ Id: 'Teams-1', Name: 'T', SpaceId: 'Spaces-1' }),
+      sur({ Id: 'ScopedUserRoles-1', UserRoleId: 'userroles-legacy', TeamId: 'Teams-1', SpaceId: 'Spaces-2' }),
+      sur({ Id: 'ScopedUserRoles-2', UserRoleId: 'UserRoles-404', TeamId: 'Teams-1', SpaceId: 'Spaces-1' }),
+      sur({ Id: 'ScopedUserRoles-3', UserRoleId: 'userroles-legacy', TeamId: 'Teams-404', SpaceId: 'Spaces-1' }),
+    ]);
+    assert.deepEqual(m.roles.map((r) => [r.name, r.builtIn]), [['Legacy Role', false]]);
+    assert.deepEqual(m.teams[0].roles, []);
+    assert.equal(m.teams[0].rolesUnknown, false, 'the dump has scoped user roles for it, even if none could be written');
+    assert.deepEqual(m.report, [
+      'role "Legacy Role": built in on the server but not a built-in role this product knows; written as a custom role',
+      'scoped user role "ScopedUserRoles-3": team "Teams-404" is not in the dump; left out',
+      'team "T": role "Legacy Role" applies in space "B", not the team\'s own space; left out',
+      'team "T": role "UserRoles-404" of scoped user role "ScopedUserRoles-2" is not in the dump; left out',
+    ]);
+  });
+});
+
+describe('the import on hostile dumps', () => {
+  it('never throws, whatever shapes and types the resources have', () => {
+    const keys = ['Id', 'Name', 'Username', 'SpaceId', 'UserRoleId', 'TeamId', 'MemberUserIds', 'ExternalSecurityGroups', 'GrantedSpacePermissions', 'GrantedSystemPermissions', 'SpaceManagersTeams', 'SpaceManagersTeamMembers', 'EnvironmentIds', 'ProjectIds', 'ProjectGroupIds', 'TenantIds', 'CanBeDeleted', 'Items', 'Description'];
+    const ids = fc.constantFrom('Teams-1', 'teams-everyone', 'teams-administrators', 'teams-managers', 'teams-spacemanagers-Spaces-1', 'Spaces-1', 'Users-1', 'UserRoles-1', 'userroles-projectviewer', 'Environments-1', 'Projects-1', 'ProjectGroups-1', 'Tenants-1', '', ' ');
+    const value = fc.oneof(ids, fc.string(), fc.constant(null), fc.integer(), fc.boolean(), fc.array(fc.oneof(ids, fc.constant({}), fc.record({ Id: ids }), fc.constant(null))));
+    const resource = fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 8 });
+    fc.assert(
+      fc.property(fc.array(resource, { maxLength: 12 }), (resources) => {
+        const { dump } = readDump([{ name: 'x.json', text: JSON.stringify(resources) }, { name: 'y.json', text: JSON.stringify({ Items: resources }) }]);
+        const files = importFiles(convertDump(dump));
+        for (const text of files.values()) assert.ok(text.endsWith('\n'));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
