@@ -172,3 +172,22 @@ describe('hostile input the structure must stay linear on', () => {
     assert.ok(!fixes.some((f) => f.title.startsWith('Suppress')));
   });
 });
+
+describe('quick fixes in a broken file (SPEC section 7)', () => {
+  it('offers no rule fix in a file with a syntax error or conflict markers, only the suppression comment', () => {
+    for (const text of [
+      'name: R\nspacePermissions: [ProjectView, ProjectView]\nbad: [\n',
+      'name: R\nspacePermissions:\n<<<<<<< ours\n  - ProjectView\n=======\n  - ProjectView\n>>>>>>> theirs\n  - ProjectView\n',
+    ]) {
+      const ws = fresh({ 'r.role.yaml': text });
+      const d = ws.diagnostics('r.role.yaml').find((x) => x.code === 'duplicate-permission');
+      if (!d) continue; // the duplicate is on a line the syntax error explains
+      const fixes = codeFixes(ws, 'r.role.yaml', d, DEFAULT_SETTINGS);
+      assert.deepEqual(fixes.map((f) => f.title), ["Suppress 'duplicate-permission' on this line"]);
+    }
+    const ws = fresh({ 'r.role.yaml': 'name: R\nspacePermissions: [ProjectView, ProjectView]\nbad: [\n' });
+    const d = ws.diagnostics('r.role.yaml').find((x) => x.code === 'duplicate-permission')!;
+    assert.ok(d, 'the duplicate is reported');
+    assert.ok(!codeFixes(ws, 'r.role.yaml', d, DEFAULT_SETTINGS).some((f) => f.safe));
+  });
+});

@@ -4,7 +4,7 @@
  * at the structure) or merge-conflict markers (both sides of a conflict would look like duplicates, and
  * one would be deleted).
  */
-import { fixAll, type Settings, type Workspace } from '../service';
+import { fixAll, ruleOf, type Settings, type Workspace } from '../service';
 import { writeFixed, type WriteScope } from './write';
 
 /** A line that git writes into a file with a merge conflict. */
@@ -48,7 +48,11 @@ export async function fixFiles(uris: readonly string[], run: FixRun): Promise<bo
       run.notFixed(uri, `internal error: ${err instanceof Error ? err.stack : String(err)}`);
       continue;
     }
-    if (!result) continue;
+    if (!result) {
+      // The service offers no fix in a broken file; say why when the file has findings fix-all would fix.
+      if (refusal && run.ws.diagnostics(uri).some((d) => d.code !== 'yaml-syntax' && ruleOf(d.code)?.safe)) run.notFixed(uri, refusal);
+      continue;
+    }
     const problem = refusal ?? writeFixed(run.pathOf(uri), checked, result.text, run.scope);
     if (problem) {
       run.ws.setFile(uri, checked);

@@ -50,6 +50,10 @@ export function codeFixes(ws: ModelIndex, uri: string, d: Diagnostic, settings: 
   const syntax = ws.syntaxOf(uri)?.edits;
   const rule = ruleOf(d.code);
   if (!model || text === undefined || !syntax || !rule) return [];
+  // A file with a syntax error or merge-conflict markers gets no fix of a rule (SPEC section 7): what the
+  // parser recovered is a guess, and both sides of a conflict are the user's to choose between. Only the
+  // suppression comment, a line the user asks for, is still offered.
+  const broken = model.syntaxFindings.some((x) => x.code === 'yaml-syntax');
   const out: CodeFix[] = [];
   let preferredSeen = false;
   const ctx: FixContext<DiagnosticData> = {
@@ -70,7 +74,7 @@ export function codeFixes(ws: ModelIndex, uri: string, d: Diagnostic, settings: 
     },
   };
   // A builder that throws is a bug to see: the server logs it and answers with no actions.
-  rule.fixes?.(ctx);
+  if (!broken) rule.fixes?.(ctx);
   // The rule's preferred fix is the one it marked, or its first; fix-all may apply it if the rule says so.
   const preferredIndex = Math.max(0, out.findIndex((f) => f.preferred));
   if (out.length) {

@@ -281,6 +281,17 @@ export class ModelIndex implements RoleResolver {
    * because Octopus refuses to create the custom one (`shadows-builtin`).
    */
   resolveRole(name: string): ResolvedRole | undefined {
+    // Every rule about an assignment resolves its role: one answer per name until a role file changes.
+    const cached = this.resolved.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    const role = this.resolveUncached(name);
+    this.resolved.set(name, role ?? null);
+    return role;
+  }
+
+  private readonly resolved = new Map<string, ResolvedRole | null>();
+
+  private resolveUncached(name: string): ResolvedRole | undefined {
     const builtin = getBuiltinRole(name);
     const version = builtin ? this.builtinVersion(name) : undefined;
     if (version) {
@@ -393,6 +404,7 @@ export class ModelIndex implements RoleResolver {
       }
     };
     touchNames(prev);
+    if (prev?.roles.length || next?.roles.length) this.resolved.clear();
     if (prev) this.unindex(prev);
     if (next) {
       this.entries.set(uri, next);

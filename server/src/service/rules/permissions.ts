@@ -24,8 +24,22 @@ const MAX_SUGGESTED = 200;
 
 const LISTS: readonly PermissionListKey[] = ['spacePermissions', 'systemPermissions'];
 
-/** Each list of a role, with its items; `first` is false for an item listed before in the same list. */
-function* itemsOf(role: RoleDoc): Generator<{ list: NameList; key: PermissionListKey; item: Name; index: number; first: number }> {
+interface Listed {
+  readonly list: NameList;
+  readonly key: PermissionListKey;
+  readonly item: Name;
+  readonly index: number;
+  /** The index of the first item of the same name in the list: `index` itself unless it is a duplicate. */
+  readonly first: number;
+}
+
+/** Each item of a role's lists, worked out once per document for the five rules that read them. */
+const listedCache = new WeakMap<RoleDoc, readonly Listed[]>();
+
+function itemsOf(role: RoleDoc): readonly Listed[] {
+  let out = listedCache.get(role);
+  if (out) return out;
+  const found: Listed[] = [];
   for (const key of LISTS) {
     const list = role[key];
     if (!list) continue;
@@ -34,9 +48,11 @@ function* itemsOf(role: RoleDoc): Generator<{ list: NameList; key: PermissionLis
       const item = list.items[index];
       const first = seen.get(item.value) ?? index;
       if (first === index) seen.set(item.value, index);
-      yield { list, key, item, index, first };
+      found.push({ list, key, item, index, first });
     }
   }
+  listedCache.set(role, (out = found));
+  return out;
 }
 
 const didYouMean = (c: readonly string[] | undefined): string => (c && c.length ? ` Did you mean ${orList(c)}?` : '');

@@ -19,13 +19,15 @@ const roleRelated = (role: ResolvedRole): Related[] => {
 };
 
 /** Each restricted assignment of a team, placed. */
-function* restricted(ws: ModelIndex, doc: Doc): Generator<{ team: TeamDoc; a: Assignment; p: Placement; role: ResolvedRole }> {
-  if (doc.kind !== 'team') return;
+function restricted(ws: ModelIndex, doc: Doc): { team: TeamDoc; a: Assignment; p: Placement; role: ResolvedRole }[] {
+  if (doc.kind !== 'team') return [];
+  const out: { team: TeamDoc; a: Assignment; p: Placement; role: ResolvedRole }[] = [];
   for (const a of doc.assignments) {
     if (!a.restrictions.length) continue;
     const p = place(ws, doc, a);
-    if (p.role) yield { team: doc, a, p, role: p.role };
+    if (p.role) out.push({ team: doc, a, p, role: p.role });
   }
+  return out;
 }
 
 /** Restrictions of a space role are checked wherever it would apply (a space, or a space still to name). */
