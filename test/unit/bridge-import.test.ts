@@ -165,6 +165,16 @@ describe('octopus-roles import', () => {
     assert.ok(importFiles(imported).has('.octopus-roles/import-map.json'));
   });
 
+  it('imports a dump of examples/acme into files that check finds nothing wrong with', async () => {
+    const dir = tree({ 'dump/all.json': JSON.stringify(toApi(workspaceOf(EXAMPLES))) });
+    const r = await check(['import', '--from', 'dump', '--out', 'model'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /; 0 things not carried over\n$/);
+    const c = await check(['check', 'model', '--format', 'json'], dir);
+    assert.equal(c.code, 0, c.stdout);
+    assert.deepEqual(JSON.parse(c.stdout).filter((f: { severity: string }) => f.severity === 'error' || f.severity === 'warning'), []);
+  });
+
   it('numbers built-in roles as a current server does', () => {
     for (const [name, id] of BUILTIN_ROLES_FACTS_IDS) if (id !== null) assert.equal(builtinRoleId(name), id, name);
     assert.ok(DUMP['userroles.json']);
