@@ -19,6 +19,10 @@ export const USAGE = `Usage: octopus-roles check [PATH...] [options]
        octopus-roles explain PRINCIPAL [PATH...]      (see octopus-roles explain --help)
        octopus-roles who-can PERMISSION [PATH...]     (see octopus-roles who-can --help)
        octopus-roles diff BASE [HEAD] [PATH...]       (see octopus-roles diff --help)
+       octopus-roles import --from DIR [--out DIR]    (see octopus-roles import --help)
+       octopus-roles pull --server URL --out DIR      (see octopus-roles pull --help)
+       octopus-roles diff --live DIR [PATH...]        (see octopus-roles diff --live --help)
+       octopus-roles export --format terraform --out DIR [PATH...]   (see octopus-roles export --help)
 
 Checks the Octopus Deploy role, team and space files (*.role.yaml, *.team.yaml, *.space.yaml) of a
 workspace, and the Terraform files (*.tf, each folder a module) that use the Octopus provider. PATH is a
@@ -42,7 +46,7 @@ export function parseArgs(args: readonly string[]): Options | 'help' | 'version'
   const [command, ...rest] = args;
   if (command === '-h' || command === '--help' || command === 'help') return 'help';
   if (command === '-v' || command === '--version') return 'version';
-  if (command !== 'check') throw new UsageError(`unknown command \`${command}\`; the commands are check, explain, who-can and diff`);
+  if (command !== 'check') throw new UsageError(`unknown command \`${command}\`; the commands are check, explain, who-can, diff, import, pull and export`);
   const options: Options = { format: 'text', paths: [], fix: false };
   const value = (i: number, flag: string): string => {
     const v = rest[i + 1];

@@ -38,7 +38,7 @@ Options:
 Exit status: 0 nobody's access changed, 3 someone's did, 1 either side has errors, 2 bad usage.`;
 
 /** One side of the comparison, loaded. */
-interface Side {
+export interface Side {
   readonly label: string;
   readonly ws: ModelIndex;
   readonly settingsFor: (uri: string) => Settings;
@@ -164,6 +164,14 @@ export async function runDiff(args: readonly string[], io: DiffIO): Promise<numb
     return 2;
   }
   if (base === 2 || head === 2) return 2;
+  return printDiff(base, head, format, io);
+}
+
+/**
+ * Prints the comparison of two sides in `format` (text, json or markdown) and returns the exit status:
+ * 1 when either side has errors, 3 when someone's access changed, 0 otherwise. `diff --live` shares it.
+ */
+export function printDiff(base: Side, head: Side, format: string, io: DiffIO): number {
   const result = compare(base, head);
   const where = (side: Side) => (uri: string | undefined): Located => (uri ? { file: side.display(uri), lines: side.ws.lines(uri) } : {});
   if (format === 'json') {
@@ -173,8 +181,8 @@ export async function runDiff(args: readonly string[], io: DiffIO): Promise<numb
           objects: result.objects,
           access: result.access.map((a) => ({
             principal: a.principal,
-            gains: a.gains.map((g) => grantJson(g, where(head as Side))),
-            losses: a.losses.map((g) => grantJson(g, where(base as Side))),
+            gains: a.gains.map((g) => grantJson(g, where(head))),
+            losses: a.losses.map((g) => grantJson(g, where(base))),
           })),
         },
         null,

@@ -10,6 +10,10 @@ import { fixFiles } from './fix';
 import { loadPaths } from './load';
 import { runAccess } from './access';
 import { runDiff } from './diff';
+import { runDrift } from './drift';
+import { runImport } from './import';
+import { runPull } from './pull';
+import { runExport } from './export';
 import { display, printable, summary, toJson, toSarif, toText, type Finding } from './output';
 
 export { VERSION };
@@ -19,6 +23,8 @@ export interface CliIO {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
+  /** The environment variables `pull` reads its API key from (the process's when absent). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /**
    * Why the run must stop, once it must: `interrupted` (a signal) or `closed` (the reader of stdout went
    * away). Fixing stops at the next file boundary; nothing more is printed.
@@ -34,7 +40,11 @@ const STOPPED = { interrupted: 130, closed: 141 } as const;
 /** Runs the checker. Returns the exit status; never throws for bad input. */
 export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
   if (args[0] === 'explain' || args[0] === 'who-can') return runAccess(args[0], args.slice(1), io);
+  if (args[0] === 'diff' && args.some((a) => a === '--live' || a.startsWith('--live='))) return runDrift(args.slice(1), io);
   if (args[0] === 'diff') return runDiff(args.slice(1), io);
+  if (args[0] === 'import') return runImport(args.slice(1), io);
+  if (args[0] === 'pull') return runPull(args.slice(1), io);
+  if (args[0] === 'export') return runExport(args.slice(1), io);
   let options: Options | 'help' | 'version';
   try {
     options = parseArgs(args);

@@ -1,0 +1,252 @@
+/**
+ * From a dump of the API (bridge/api.ts) to the model with names (bridge/model.ts): ids resolved through
+ * the dump's own resources, built-in roles and teams mapped as SPEC sections 3 and 10 say, and everything
+ * that cannot be carried over reported, never guessed. An id that resolves to nothing stays in the output
+ * only where dropping it would widen access (a restriction value); elsewhere it is left out and reported.
+ */
+import { getBuiltinRole, SPACE_MANAGER, SYSTEM_ADMINISTRATOR, type Dimension } from '../service/catalog';
+import { idKey, isSystem, type ApiNamed, type ApiScopedUserRole, type ApiTeam, type Dump } from './api';
+import { byName, sortedUnique, type Imported, type ImportedAssignment, type ImportedRole, type ImportedSpace, type ImportedTeam, type ImportMap, type MapEntry, type Restrictions } from './model';
+
+const EVERYONE_ID = 'teams-everyone';
+const ADMINISTRATORS_ID = 'teams-administrators';
+/** The Default space's Space Managers team keeps the id of the pre-spaces Octopus Managers team. */
+const MANAGERS_ID = 'teams-managers';
+const SPACE_MANAGERS_PREFIX = 'teams-spacemanagers-';
+
+const DIMENSION_FIELDS: readonly [Dimension, keyof ApiScopedUserRole, string][] = [
+  ['environments', 'EnvironmentIds', 'environment'],
+  ['projects', 'ProjectIds', 'project'],
+  ['projectGroups', 'ProjectGroupIds', 'project group'],
+  ['tenants', 'TenantIds', 'tenant'],
+];
+
+const text = (s: string | null | undefined): string | undefined => (s === null || s === undefined || s.trim() === '' ? undefined : s);
+const q = (s: string) => JSON.stringify(s);
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && new Set([...a, ...b]).size === new Set(a).size;
+
+/** Which built-in team a team of the dump is, by its id (or name and `CanBeDeleted: false`). */
+function builtinTeam(t: ApiTeam): { kind: 'everyone' | 'administrators' } | { kind: 'managers'; spaceId: string | undefined } | undefined {
+  const id = idKey(t.Id);
+  const name = t.Name.trim().toLowerCase();
+  const fixed = t.CanBeDeleted === false;
+  if (id === EVERYONE_ID || (fixed && isSystem(t.SpaceId) && name === 'everyone')) return { kind: 'everyone' };
+  if (id === ADMINISTRATORS_ID || (fixed && isSystem(t.SpaceId) && name === 'octopus administrators')) return { kind: 'administrators' };
+  if (id.startsWith(SPACE_MANAGERS_PREFIX)) return { kind: 'managers', spaceId: text(t.SpaceId) ?? t.Id.trim().slice(SPACE_MANAGERS_PREFIX.length) };
+  if (id === MANAGERS_ID || (fixed && !isSystem(t.SpaceId) && name === 'space managers')) return { kind: 'managers', spaceId: text(t.SpaceId) };
+  return undefined;
+}
+
+/** Converts a dump; never throws for odd data. */
+export function convertDump(dump: Dump): Imported {
+  const report: string[] = [];
+  const byId = <T extends { Id: string }>(items: readonly T[]) => new Map(items.map((i) => [idKey(i.Id), i] as const));
+  const roles = byId(dump.userRoles);
+  const spaces = byId(dump.spaces);
+  const users = byId(dump.users);
+  const teams = byId(dump.teams);
+  const scopes: Record<Dimension, Map<string, ApiNamed>> = {
+    environments: byId(dump.environments),
+    projects: byId(dump.projects),
+    projectGroups: byId(dump.projectGroups),
+    tenants: byId(dump.tenants),
+  };
+  const spaceName = (id: string) => spaces.get(idKey(id))?.Name;
+  const userName = (id: string, where: string): string | undefined => {
+    const u = users.get(idKey(id));
+    if (!u) report.push(`${where}: member ${q(id)} is no user of the dump; left out`);
+    return u?.Username;
+  };
+
+  // Roles: custom ones, and built-in ones only where this server's version differs from the defaults.
+  const outRoles: ImportedRole[] = [];
+  for (const r of dump.userRoles) {
+    const defaults = getBuiltinRole(r.Name);
+    const entry = {
+      id: r.Id,
+      name: r.Name,
+      description: text(r.Description),
+      spacePermissions: sortedUnique(r.GrantedSpacePermissions),
+      systemPermissions: sortedUnique(r.GrantedSystemPermissions),
+    };
+    if (defaults) {
+      if (sameSet(entry.spacePermissions, [...defaults.spacePermissions]) && sameSet(entry.systemPermissions, [...defaults.systemPermissions])) continue;
+      const added = [...entry.spacePermissions, ...entry.systemPermissions].filter((p) => !defaults.spacePermissions.includes(p) && !defaults.systemPermissions.includes(p));
+      const removed = [...defaults.spacePermissions, ...defaults.systemPermissions].filter((p) => !entry.spacePermissions.includes(p) && !entry.systemPermissions.includes(p));
+      const what = [added.length ? `adds ${sortedUnique(added).join(', ')}` : '', removed.length ? `lacks ${sortedUnique(removed).join(', ')}` : ''].filter(Boolean).join('; ');
+      report.push(`role ${q(r.Name)}: this server's built-in role differs from a current install${what ? ` (${what})` : ' (a permission moved between lists)'}; written with builtIn: true`);
+      outRoles.push({ ...entry, description: undefined, builtIn: true });
+    } else {
+      if (r.CanBeDeleted === false) report.push(`role ${q(r.Name)}: built in on the server but not a built-in role this product knows; written as a custom role`);
+      outRoles.push({ ...entry, builtIn: false });
+    }
+  }
+
+  // Which team is which; the Space Managers teams by space.
+  const managersOf = new Map<string, ApiTeam[]>();
+  const teamName = (id: string): { name: string; space?: string } | undefined => {
+    const t = teams.get(idKey(id));
+    if (!t) return undefined;
+    const b = builtinTeam(t);
+    if (b?.kind === 'everyone') return { name: 'Everyone' };
+    if (b?.kind === 'administrators') return { name: 'Octopus Administrators' };
+    return { name: t.Name, space: isSystem(t.SpaceId) ? undefined : (spaceName(t.SpaceId!) ?? t.SpaceId!) };
+  };
+
+  const assignmentsOf = new Map<string, ApiScopedUserRole[]>();
+  for (const s of dump.scopedUserRoles) {
+    if (!teams.has(idKey(s.TeamId))) {
+      report.push(`scoped user role ${q(s.Id)}: team ${q(s.TeamId)} is not in the dump; left out`);
+      continue;
+    }
+    const list = assignmentsOf.get(idKey(s.TeamId)) ?? [];
+    list.push(s);
+    assignmentsOf.set(idKey(s.TeamId), list);
+  }
+  const mapAssignments: ImportMap['scopedUserRoles'] = [];
+
+  /** A team's scoped user roles as assignments; those Octopus fixes for the team are dropped by `keep`. */
+  const assignments = (t: ApiTeam, label: string, keep: (role: string, spaceId: string | undefined) => boolean): ImportedAssignment[] => {
+    const out: ImportedAssignment[] = [];
+    for (const s of assignmentsOf.get(idKey(t.Id)) ?? []) {
+      const role = roles.get(idKey(s.UserRoleId))?.Name;
+      if (role === undefined) {
+        report.push(`${label}: role ${q(s.UserRoleId)} of scoped user role ${q(s.Id)} is not in the dump; left out`);
+        continue;
+      }
+      const spaceId = isSystem(s.SpaceId) ? undefined : s.SpaceId!.trim();
+      if (!keep(role, spaceId)) continue;
+      let space: string | undefined;
+      if (spaceId !== undefined) {
+        space = spaceName(spaceId);
+        if (space === undefined) {
+          report.push(`${label}: space ${q(spaceId)} of role ${q(role)} is not in the dump; kept as the id`);
+          space = spaceId;
+        }
+        if (!isSystem(t.SpaceId) && idKey(spaceId) !== idKey(t.SpaceId!)) {
+          report.push(`${label}: role ${q(role)} applies in space ${q(space)}, not the team's own space; left out`);
+          continue;
+        }
+      }
+      const restrictions: Restrictions = {};
+      for (const [dimension, field, what] of DIMENSION_FIELDS) {
+        const ids = s[field] as readonly string[];
+        if (!ids.length) continue;
+        restrictions[dimension] = sortedUnique(
+          ids.map((id) => {
+            const found = scopes[dimension].get(idKey(id));
+            if (found) return found.Name;
+            // Dropping the value would widen the assignment: keep the id and say so.
+            report.push(`${label}: ${what} ${q(id)} restricting role ${q(role)} is not in the dump; kept as the id`);
+            return id;
+          }),
+        );
+      }
+      const teamSpace = isSystem(t.SpaceId) ? undefined : (spaceName(t.SpaceId!) ?? t.SpaceId!);
+      out.push({ id: s.Id, role, space: isSystem(t.SpaceId) ? space : undefined, restrictions });
+      mapAssignments.push({ team: teamName(t.Id)!.name, teamSpace, role, space, id: s.Id });
+    }
+    return out.sort((a, b) => byName(a.role, b.role) || byName(a.space ?? '', b.space ?? '') || byName(JSON.stringify(a.restrictions), JSON.stringify(b.restrictions)));
+  };
+
+  const outTeams: ImportedTeam[] = [];
+  for (const t of dump.teams) {
+    const b = builtinTeam(t);
+    const label = `team ${q(t.Name)}`;
+    if (b?.kind === 'managers') {
+      const list = managersOf.get(idKey(b.spaceId ?? '')) ?? [];
+      list.push(t);
+      managersOf.set(idKey(b.spaceId ?? ''), list);
+      if (b.spaceId === undefined || !spaces.has(idKey(b.spaceId))) report.push(`${label}: the Space Managers team of space ${q(b.spaceId ?? '?')}, which is not in the dump; its members are left out`);
+      for (const g of t.ExternalSecurityGroups) if (text(g.Id)) report.push(`${label}: external group ${q(g.Id!)} of a Space Managers team cannot be written (only members can); left out`);
+      assignments(t, label, (role, spaceId) => {
+        if (role !== SPACE_MANAGER || (spaceId !== undefined && idKey(spaceId) !== idKey(b.spaceId ?? ''))) report.push(`${label}: role ${q(role)} given to a Space Managers team cannot be written; left out`);
+        return false;
+      });
+      continue;
+    }
+    const members = b?.kind === 'everyone' ? [] : t.MemberUserIds.map((id) => userName(id, label)).filter((u): u is string => u !== undefined);
+    const groups: string[] = [];
+    for (const g of b?.kind === 'everyone' ? [] : t.ExternalSecurityGroups) {
+      if (text(g.Id)) groups.push(g.Id!.trim());
+      else report.push(`${label}: an external security group without an id (an empty entry); left out`);
+    }
+    const hasAssignments = (assignmentsOf.get(idKey(t.Id)) ?? []).length > 0;
+    let roleList: ImportedAssignment[];
+    if (b?.kind === 'administrators') {
+      roleList = [{ id: '', role: SYSTEM_ADMINISTRATOR, restrictions: {} }];
+      assignments(t, label, (role) => {
+        if (role !== SYSTEM_ADMINISTRATOR) report.push(`${label}: role ${q(role)} given to Octopus Administrators cannot be written (its roles are fixed); left out`);
+        return false;
+      });
+    } else roleList = assignments(t, label, () => true);
+    const rolesUnknown = !hasAssignments && b?.kind !== 'administrators';
+    if (rolesUnknown && b?.kind !== 'everyone') report.push(`${label}: the dump has no scoped user roles for this team; its roles are unknown`);
+    const named = teamName(t.Id)!;
+    if (b?.kind === 'everyone' && roleList.length === 0) continue;
+    if (named.space !== undefined && !spaces.has(idKey(t.SpaceId!))) report.push(`${label}: space ${q(t.SpaceId!)} is not in the dump; kept as the id`);
+    outTeams.push({
+      id: t.Id,
+      name: named.name,
+      description: b ? undefined : text(t.Description),
+      space: named.space,
+      members: sortedUnique(members),
+      externalGroups: sortedUnique(groups),
+      roles: roleList,
+      rolesUnknown,
+    });
+  }
+
+  const outSpaces: ImportedSpace[] = [];
+  for (const s of dump.spaces) {
+    const label = `space ${q(s.Name)}`;
+    const own = managersOf.get(idKey(s.Id)) ?? [];
+    const ownIds = new Set(own.map((t) => idKey(t.Id)));
+    const members = [...s.SpaceManagersTeamMembers.map((id) => userName(id, label)), ...own.flatMap((t) => t.MemberUserIds.map((id) => userName(id, `${label}: Space Managers`)))];
+    const managerTeams: string[] = [];
+    for (const id of s.SpaceManagersTeams) {
+      const t = teams.get(idKey(id));
+      if (ownIds.has(idKey(id)) || (t && builtinTeam(t)?.kind === 'managers')) continue;
+      if (!t) {
+        report.push(`${label}: managing team ${q(id)} is not in the dump; left out`);
+        continue;
+      }
+      managerTeams.push(teamName(id)!.name);
+    }
+    const scopeLists: Restrictions = {};
+    for (const [dimension] of DIMENSION_FIELDS) {
+      const names = [...scopes[dimension].values()].filter((r) => !isSystem(r.SpaceId) && idKey(r.SpaceId!) === idKey(s.Id)).map((r) => r.Name);
+      if (names.length) scopeLists[dimension] = sortedUnique(names);
+    }
+    outSpaces.push({
+      id: s.Id,
+      name: s.Name,
+      description: text(s.Description),
+      scopes: scopeLists,
+      managers: { members: sortedUnique(members.filter((m): m is string => m !== undefined)), teams: sortedUnique(managerTeams) },
+    });
+  }
+
+  const entries = <T extends { Id: string }>(items: readonly T[], name: (i: T) => string, space?: (i: T) => string | undefined): MapEntry[] =>
+    items.map((i) => ({ name: name(i), space: space?.(i), id: i.Id })).sort((a, b) => byName(a.space ?? '', b.space ?? '') || byName(a.name, b.name) || byName(a.id, b.id));
+  const inSpace = (i: { SpaceId?: string | null }) => (isSystem(i.SpaceId) ? undefined : (spaceName(i.SpaceId!) ?? i.SpaceId!));
+  const map: ImportMap = {
+    version: 1,
+    roles: entries(dump.userRoles, (r) => r.Name),
+    teams: entries(dump.teams, (t) => teamName(t.Id)!.name, (t) => teamName(t.Id)!.space ?? (builtinTeam(t)?.kind === 'managers' ? inSpace({ SpaceId: (builtinTeam(t) as { spaceId?: string }).spaceId }) : undefined)),
+    spaces: entries(dump.spaces, (s) => s.Name),
+    users: entries(dump.users, (u) => u.Username),
+    environments: entries(dump.environments, (r) => r.Name, inSpace),
+    projects: entries(dump.projects, (r) => r.Name, inSpace),
+    projectGroups: entries(dump.projectGroups, (r) => r.Name, inSpace),
+    tenants: entries(dump.tenants, (r) => r.Name, inSpace),
+    scopedUserRoles: mapAssignments.sort((a, b) => byName(a.teamSpace ?? '', b.teamSpace ?? '') || byName(a.team, b.team) || byName(a.role, b.role) || byName(a.space ?? '', b.space ?? '') || byName(a.id, b.id)),
+  };
+  return {
+    roles: outRoles.sort((a, b) => byName(a.name, b.name) || byName(a.id, b.id)),
+    teams: outTeams.sort((a, b) => byName(a.space ?? '', b.space ?? '') || byName(a.name, b.name) || byName(a.id, b.id)),
+    spaces: outSpaces.sort((a, b) => byName(a.name, b.name) || byName(a.id, b.id)),
+    map,
+    report: sortedUnique(report),
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * A workspace's model as a Terraform configuration for the Octopus provider (SPEC section 10), built to
+ * avoid the provider's known traps by construction: one standalone `octopusdeploy_scoped_user_role` per
+ * assignment (never inline `user_role` blocks, which overwrite them), built-in teams referred to by their
+ * fixed ids (never created), spaces, built-in roles, users and restriction values looked up by exact name
+ * (with a postcondition that exactly one matched where the data source returns a list), system-level
+ * assignments without `space_id` (`""` for the labs provider), no computed attribute, and with an import
+ * map, `import` blocks that adopt what exists. Only attributes the provider documents are written:
+ * resources user_role (name, granted_space_permissions, granted_system_permissions), team (name,
+ * space_id, users, external_security_group { id }), scoped_user_role (team_id, user_role_id, space_id,
+ * environment_ids, project_ids, project_group_ids, tenant_ids); data sources space (name), user_roles
+ * (partial_name), users (filter), environments (name, space_id), projects (name, space_id),
+ * project_groups (partial_name, space_id). The provider has no tenant data source: tenant ids are input
+ * variables (with the import map's ids as defaults).
+ */
+import { DIMENSIONS, type Dimension, type ModelIndex, type RoleDoc, type SpaceDoc, type TeamDoc } from '../service';
+import { EVERYONE, getBuiltinRole, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS } from '../service/catalog';
+import type { ImportMap } from './model';
+import { byName } from './model';
+
+export type Provider = 'octopusdeploy' | 'labs';
+
+export interface TerraformResult {
+  /** File name to text. */
+  readonly files: Map<string, string>;
+  /** What the configuration does not carry, one line each. */
+  readonly notes: string[];
+}
+
+const lower = (s: string) => s.trim().toLowerCase();
+
+/** A Terraform string literal: JSON escapes, plus `$${` and `%%{` so that nothing is interpolated. */
+export function hclString(s: string): string {
+  // A function replacer: in a replacement string, `$$` would itself mean one `$`.
+  return JSON.stringify(s).replace(/([$%])\{/g, (_m, sign: string) => `${sign}${sign}{`);
+}
+
+const hclList = (items: readonly string[]) => `[${items.join(', ')}]`;
+
+/** A label from names: letters, digits and `_`, starting with a letter or `_`. */
+function label(...parts: string[]): string {
+  const s = parts
+    .map((p) => p.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, ''))
+    .filter(Boolean)
+    .join('__');
+  return /^[a-z_]/.test(s) ? s : `_${s}`;
+}
+
+/** Hands out unique labels per block type. */
+class Labels {
+  private readonly taken = new Set<string>();
+  take(kind: string, wanted: string): string {
+    let l = wanted;
+    for (let n = 2; this.taken.has(`${kind}.${l}`); n++) l = `${wanted}_${n}`;
+    this.taken.add(`${kind}.${l}`);
+    return l;
+  }
+}
+
+function named<T extends RoleDoc | TeamDoc | SpaceDoc>(ws: ModelIndex, kind: T['kind']): T[] {
+  const out: T[] = [];
+  const seen = new Set<string>();
+  for (const uri of [...ws.uris()].sort()) {
+    for (const doc of ws.model(uri)?.docs ?? []) {
+      if (doc.kind !== kind || !doc.name) continue;
+      const key = `${doc.kind === 'team' ? lower(doc.space?.value ?? '') : ''}\u0000${lower(doc.name.value)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(doc as T);
+    }
+  }
+  return out;
+}
+
+/** Writes the configuration. The caller has checked that the workspace has no errors. */
+export function toTerraform(ws: ModelIndex, provider: Provider, map?: ImportMap): TerraformResult {
+  const notes: string[] = [];
+  const labels = new Labels();
+  const lookups: string[] = [];
+  const variables: string[] = [];
+  const imports: string[] = [];
+  const values = (list: { items: readonly { value: string }[] } | undefined) => list?.items.map((i) => i.value) ?? [];
+  const importBlock = (address: string, id: string | undefined) => {
+    if (id) imports.push(`import {\n  to = ${address}\n  id = ${hclString(id)}\n}\n`);
+  };
+  const fromMap = (list: keyof Omit<ImportMap, 'version' | 'scopedUserRoles'>, name: string, space?: string) =>
+    map?.[list].find((e) => lower(e.name) === lower(name) && lower(e.space ?? '') === lower(space ?? ''))?.id;
+
+  // Spaces: looked up by name.
+  const spaceRef = new Map<string, string>();
+  const spaceOf = (name: string): string => {
+    const key = lower(name);
+    let ref = spaceRef.get(key);
+    if (!ref) {
+      const l = labels.take('space', label(name));
+      lookups.push(`data "octopusdeploy_space" "${l}" {\n  name = ${hclString(name)}\n}\n`);
+      ref = `data.octopusdeploy_space.${l}.id`;
+      spaceRef.set(key, ref);
+    }
+    return ref;
+  };
+  const listLookup = (type: string, attribute: string, l: string, filter: string[], name: string, what: string) => {
+    lookups.push(
+      `data "${type}" "${l}" {\n${filter.map((f) => `  ${f}\n`).join('')}  lifecycle {\n    postcondition {\n` +
+        `      condition     = length([for x in self.${attribute} : x.id if x.${what === 'user' ? 'username' : 'name'} == ${hclString(name)}]) == 1\n` +
+        `      error_message = ${hclString(`Expected exactly one ${what} named ${JSON.stringify(name)}.`)}\n    }\n  }\n}\n`,
+    );
+    return `one([for x in data.${type}.${l}.${attribute} : x.id if x.${what === 'user' ? 'username' : 'name'} == ${hclString(name)}])`;
+  };
+
+  // Roles: custom ones are resources; built-in ones are looked up.
+  const roleRef = new Map<string, string>();
+  const roleBlocks: string[] = [];
+  for (const r of named<RoleDoc>(ws, 'role').sort((a, b) => byName(a.name!.value, b.name!.value))) {
+    const name = r.name!.value;
+    if (r.builtIn?.value === true || getBuiltinRole(name)) {
+      if (r.builtIn?.value === true) notes.push(`role ${JSON.stringify(name)}: this server's version of a built-in role is not exported (the provider would create a new role); it is looked up by name`);
+      continue;
+    }
+    const l = labels.take('octopusdeploy_user_role', label(name));
+    const space = values(r.spacePermissions);
+    const system = values(r.systemPermissions);
+    roleBlocks.push(
+      `resource "octopusdeploy_user_role" "${l}" {\n  name                       = ${hclString(name)}\n` +
+        `  granted_space_permissions  = ${hclList(space.map(hclString))}\n  granted_system_permissions = ${hclList(system.map(hclString))}\n}\n`,
+    );
+    roleRef.set(name, `octopusdeploy_user_role.${l}.id`);
+    importBlock(`octopusdeploy_user_role.${l}`, fromMap('roles', name));
+  }
+  const roleOf = (name: string): string => {
+    let ref = roleRef.get(name);
+    if (!ref) {
+      const l = labels.take('octopusdeploy_user_roles', label(name));
+      ref = listLookup('octopusdeploy_user_roles', 'user_roles', l, [`partial_name = ${hclString(name)}`], name, 'user role');
+      roleRef.set(name, ref);
+    }
+    return ref;
+  };
+
+  const userRef = new Map<string, string>();
+  const userOf = (name: string): string => {
+    let ref = userRef.get(name);
+    if (!ref) {
+      const l = labels.take('octopusdeploy_users', label(name));
+      ref = listLookup('octopusdeploy_users', 'users', l, [`filter = ${hclString(name)}`], name, 'user');
+      userRef.set(name, ref);
+    }
+    return ref;
+  };
+
+  const scopeRef = new Map<string, string>();
+  const scopeOf = (d: Dimension, space: string, name: string): string => {
+    const key = `${d}\u0000${lower(space)}\u0000${name}`;
+    let ref = scopeRef.get(key);
+    if (ref) return ref;
+    const spaceId = spaceOf(space);
+    if (d === 'tenants') {
+      const l = labels.take('variable', label('tenant', space, name));
+      const id = fromMap('tenants', name, space);
+      variables.push(`variable "${l}" {\n  type        = string\n  description = ${hclString(`The id of tenant ${JSON.stringify(name)} in space ${JSON.stringify(space)} (the provider has no tenant data source).`)}\n${id ? `  default     = ${hclString(id)}\n` : ''}}\n`);
+      ref = `var.${l}`;
+    } else {
+      const type = { environments: 'octopusdeploy_environments', projects: 'octopusdeploy_projects', projectGroups: 'octopusdeploy_project_groups' }[d];
+      const attribute = { environments: 'environments', projects: 'projects', projectGroups: 'project_groups' }[d];
+      const filter = d === 'projectGroups' ? `partial_name = ${hclString(name)}` : `name = ${hclString(name)}`;
+      const l = labels.take(type, label(space, name));
+      ref = listLookup(type, attribute, l, [filter, `space_id = ${spaceId}`], name, { environments: 'environment', projects: 'project', projectGroups: 'project group' }[d]);
+    }
+    scopeRef.set(key, ref);
+    return ref;
+  };
+
+  const teamBlocks: string[] = [];
+  const assignmentBlocks: string[] = [];
+  const usedSurIds = new Set<string>();
+  for (const t of named<TeamDoc>(ws, 'team').sort((a, b) => byName(a.space?.value ?? '', b.space?.value ?? '') || byName(a.name!.value, b.name!.value))) {
+    const name = t.name!.value;
+    const space = t.space?.value;
+    let teamId: string;
+    if (!space && isBuiltinTeamName(name, EVERYONE)) teamId = hclString('teams-everyone');
+    else if (!space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS)) {
+      if (values(t.members).length || values(t.externalGroups).length) notes.push(`team ${JSON.stringify(name)}: the members of a built-in team are not exported (it is referred to by its id, never created)`);
+      continue; // its roles are fixed
+    } else if (space && isBuiltinTeamName(name, SPACE_MANAGERS)) continue;
+    else {
+      const l = labels.take('octopusdeploy_team', label(...(space ? [space] : []), name));
+      const lines = [`  name     = ${hclString(name)}`];
+      if (space) lines.push(`  space_id = ${spaceOf(space)}`);
+      const members = values(t.members);
+      if (members.length) lines.push(`  users    = ${hclList(members.map(userOf))}`);
+      for (const g of values(t.externalGroups)) lines.push(`\n  external_security_group {\n    id = ${hclString(g)}\n  }`);
+      teamBlocks.push(`resource "octopusdeploy_team" "${l}" {\n${lines.join('\n')}\n}\n`);
+      teamId = `octopusdeploy_team.${l}.id`;
+      importBlock(`octopusdeploy_team.${l}`, fromMap('teams', name, space));
+    }
+    for (const a of t.assignments) {
+      const role = a.role.value;
+      const where = space ?? a.space?.value;
+      const l = labels.take('octopusdeploy_scoped_user_role', label(...(space ? [space] : []), name, role, ...(a.space ? [a.space.value] : [])));
+      const lines = [`  team_id      = ${teamId}`, `  user_role_id = ${roleOf(role)}`];
+      if (where) lines.push(`  space_id     = ${spaceOf(where)}`);
+      else if (provider === 'labs') lines.push('  space_id     = ""');
+      for (const d of DIMENSIONS) {
+        const list = values(a.restrictions.find((r) => r.dimension === d)?.list);
+        if (list.length && where) lines.push(`  ${{ environments: 'environment_ids', projects: 'project_ids', projectGroups: 'project_group_ids', tenants: 'tenant_ids' }[d]} = ${hclList(list.map((v) => scopeOf(d, where, v)))}`);
+      }
+      assignmentBlocks.push(`resource "octopusdeploy_scoped_user_role" "${l}" {\n${lines.join('\n')}\n}\n`);
+      const sur = map?.scopedUserRoles.find(
+        (s) => !usedSurIds.has(s.id) && lower(s.team) === lower(name) && lower(s.teamSpace ?? '') === lower(space ?? '') && s.role === role && lower(s.space ?? '') === lower(where ?? ''),
+      );
+      if (sur) {
+        usedSurIds.add(sur.id);
+        importBlock(`octopusdeploy_scoped_user_role.${l}`, sur.id);
+      }
+    }
+  }
+  for (const s of named<SpaceDoc>(ws, 'space')) {
+    if (values(s.managers?.members).length || values(s.managers?.teams).length) notes.push(`space ${JSON.stringify(s.name!.value)}: its managers are not exported (spaces are looked up, not managed)`);
+  }
+
+  const source = provider === 'labs' ? 'OctopusDeployLabs/octopusdeploy' : 'OctopusDeploy/octopusdeploy';
+  const files = new Map<string, string>();
+  files.set('versions.tf', `terraform {\n  required_version = ">= 1.5"\n  required_providers {\n    octopusdeploy = {\n      source = ${hclString(source)}\n    }\n  }\n}\n`);
+  const put = (name: string, blocks: string[]) => {
+    if (blocks.length) files.set(name, blocks.join('\n'));
+  };
+  put('lookups.tf', lookups);
+  put('variables.tf', variables);
+  put('roles.tf', roleBlocks);
+  put('teams.tf', teamBlocks);
+  put('assignments.tf', assignmentBlocks);
+  put('imports.tf', imports);
+  return { files, notes };
+}

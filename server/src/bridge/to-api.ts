@@ -1,0 +1,152 @@
+/**
+ * The reverse of an import: a workspace's model as the JSON a server with that model would return from
+ * its list endpoints, with ids as Octopus makes them (`UserRoles-1`, `userroles-projectviewer`,
+ * `teams-everyone`, `teams-spacemanagers-Spaces-1`, ...). The golden round-trip test and the stand-in server
+ * of the pull tests serve it; ids are numbered in name order, so the same model gives the same dump.
+ */
+import { allBuiltinRoles, type Dimension, type ModelIndex, type RoleDoc, type SpaceDoc, type TeamDoc } from '../service';
+import { isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGER, SYSTEM_ADMINISTRATOR, EVERYONE } from '../service/catalog';
+import type { ApiNamed, ApiScopedUserRole, ApiSpace, ApiTeam, ApiUser, ApiUserRole, Dump } from './api';
+import { byName } from './model';
+
+/** The id a current server gives a built-in role: `userroles-` and its name's letters, lower case. */
+export function builtinRoleId(name: string): string {
+  return `userroles-${name.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+}
+
+const DIMENSION_PREFIX: Record<Dimension, string> = { environments: 'Environments', projects: 'Projects', projectGroups: 'ProjectGroups', tenants: 'Tenants' };
+const FIELD: Record<Dimension, 'EnvironmentIds' | 'ProjectIds' | 'ProjectGroupIds' | 'TenantIds'> = {
+  environments: 'EnvironmentIds',
+  projects: 'ProjectIds',
+  projectGroups: 'ProjectGroupIds',
+  tenants: 'TenantIds',
+};
+const lower = (s: string) => s.trim().toLowerCase();
+
+/** The first definition of each named document, by kind, in URI order. */
+function docs(ws: ModelIndex): { roles: RoleDoc[]; teams: TeamDoc[]; spaces: SpaceDoc[] } {
+  const out = { roles: [] as RoleDoc[], teams: [] as TeamDoc[], spaces: [] as SpaceDoc[] };
+  const seen = new Set<string>();
+  for (const uri of [...ws.uris()].sort()) {
+    for (const doc of ws.model(uri)?.docs ?? []) {
+      if (!doc.name) continue;
+      const key = `${doc.kind}\u0000${doc.kind === 'team' ? lower(doc.space?.value ?? '') : ''}\u0000${lower(doc.name.value)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (doc.kind === 'role') out.roles.push(doc);
+      else if (doc.kind === 'team') out.teams.push(doc);
+      else out.spaces.push(doc);
+    }
+  }
+  return out;
+}
+
+/** The dump a server holding this workspace's model would return. */
+export function toApi(ws: ModelIndex): Dump {
+  const { roles, teams, spaces } = docs(ws);
+  const names = (list: { items: readonly { value: string }[] } | undefined) => list?.items.map((i) => i.value) ?? [];
+
+  const spaceIds = new Map<string, string>();
+  const apiSpaces: ApiSpace[] = [];
+  [...spaces].sort((a, b) => byName(a.name!.value, b.name!.value)).forEach((s, i) => spaceIds.set(lower(s.name!.value), `Spaces-${i + 1}`));
+
+  const userNames = new Set<string>();
+  for (const t of teams) if (!(isBuiltinTeamName(t.name!.value, EVERYONE) && !t.space)) names(t.members).forEach((u) => userNames.add(u));
+  for (const s of spaces) names(s.managers?.members).forEach((u) => userNames.add(u));
+  const users: ApiUser[] = [...userNames].sort(byName).map((u, i) => ({ Id: `Users-${i + 1}`, Username: u }));
+  const userId = new Map(users.map((u) => [u.Username, u.Id]));
+
+  // Restriction values: the spaces' lists, and any value an assignment names that a list lacks.
+  const scoped: Record<Dimension, ApiNamed[]> = { environments: [], projects: [], projectGroups: [], tenants: [] };
+  const scopeId = (d: Dimension, spaceId: string | undefined, name: string): string => {
+    const found = scoped[d].find((r) => (r.SpaceId ?? '') === (spaceId ?? '') && r.Name === name);
+    if (found) return found.Id;
+    const r = { Id: `${DIMENSION_PREFIX[d]}-${scoped[d].length + 1}`, Name: name, SpaceId: spaceId ?? null };
+    scoped[d].push(r);
+    return r.Id;
+  };
+  for (const s of [...spaces].sort((a, b) => byName(a.name!.value, b.name!.value))) {
+    for (const d of Object.keys(FIELD) as Dimension[]) for (const n of names(s.scopes[d])) scopeId(d, spaceIds.get(lower(s.name!.value)), n);
+  }
+
+  const userRoles: ApiUserRole[] = [];
+  const roleId = new Map<string, string>();
+  for (const b of allBuiltinRoles()) {
+    const own = roles.find((r) => r.builtIn?.value === true && r.name!.value === b.name);
+    const id = builtinRoleId(b.name);
+    roleId.set(b.name, id);
+    userRoles.push({
+      Id: id,
+      Name: b.name,
+      Description: b.description,
+      GrantedSpacePermissions: own ? names(own.spacePermissions) : [...b.spacePermissions],
+      GrantedSystemPermissions: own ? names(own.systemPermissions) : [...b.systemPermissions],
+      CanBeDeleted: false,
+    });
+  }
+  const custom = roles.filter((r) => r.builtIn?.value !== true).sort((a, b) => byName(a.name!.value, b.name!.value));
+  custom.forEach((r, i) => {
+    roleId.set(r.name!.value, `UserRoles-${i + 1}`);
+    userRoles.push({ Id: `UserRoles-${i + 1}`, Name: r.name!.value, GrantedSpacePermissions: names(r.spacePermissions), GrantedSystemPermissions: names(r.systemPermissions), CanBeDeleted: true });
+  });
+
+  const apiTeams: ApiTeam[] = [];
+  const assignments: ApiScopedUserRole[] = [];
+  const assign = (teamId: string, role: string, spaceId: string | undefined, restrictions: Partial<Record<Dimension, readonly string[]>>) => {
+    const sur: { -readonly [K in keyof ApiScopedUserRole]: ApiScopedUserRole[K] } = {
+      Id: `ScopedUserRoles-${assignments.length + 1}`,
+      UserRoleId: roleId.get(role) ?? role,
+      TeamId: teamId,
+      SpaceId: spaceId ?? null,
+      EnvironmentIds: [],
+      ProjectIds: [],
+      ProjectGroupIds: [],
+      TenantIds: [],
+    };
+    for (const d of Object.keys(FIELD) as Dimension[]) sur[FIELD[d]] = (restrictions[d] ?? []).map((n) => scopeId(d, spaceId, n));
+    assignments.push(sur);
+  };
+  const everyone = teams.find((t) => !t.space && isBuiltinTeamName(t.name!.value, EVERYONE));
+  const admins = teams.find((t) => !t.space && isBuiltinTeamName(t.name!.value, OCTOPUS_ADMINISTRATORS));
+  apiTeams.push({ Id: 'teams-everyone', Name: EVERYONE, SpaceId: null, MemberUserIds: [], ExternalSecurityGroups: [], CanBeDeleted: false });
+  apiTeams.push({ Id: 'teams-administrators', Name: OCTOPUS_ADMINISTRATORS, SpaceId: null, MemberUserIds: names(admins?.members).map((u) => userId.get(u)!), ExternalSecurityGroups: names(admins?.externalGroups).map((g) => ({ Id: g, DisplayName: g })), CanBeDeleted: false });
+  assign('teams-administrators', SYSTEM_ADMINISTRATOR, undefined, {});
+  const ordinary = teams.filter((t) => t !== everyone && t !== admins).sort((a, b) => byName(a.space?.value ?? '', b.space?.value ?? '') || byName(a.name!.value, b.name!.value));
+  const teamId = new Map<TeamDoc, string>(ordinary.map((t, i) => [t, `Teams-${i + 1}`]));
+  for (const t of [...(everyone ? [everyone] : []), ...ordinary]) {
+    const id = t === everyone ? 'teams-everyone' : teamId.get(t)!;
+    const ownSpace = t.space ? (spaceIds.get(lower(t.space.value)) ?? t.space.value) : undefined;
+    if (t !== everyone) {
+      apiTeams.push({ Id: id, Name: t.name!.value, SpaceId: ownSpace ?? null, MemberUserIds: names(t.members).map((u) => userId.get(u)!), ExternalSecurityGroups: names(t.externalGroups).map((g) => ({ Id: g, DisplayName: g })), CanBeDeleted: true });
+    }
+    for (const a of t.assignments) {
+      const spaceId = ownSpace ?? (a.space ? (spaceIds.get(lower(a.space.value)) ?? a.space.value) : undefined);
+      const restrictions: Partial<Record<Dimension, string[]>> = {};
+      for (const r of a.restrictions) restrictions[r.dimension] = names(r.list);
+      assign(id, a.role.value, spaceId, restrictions);
+    }
+  }
+  for (const s of [...spaces].sort((a, b) => byName(a.name!.value, b.name!.value))) {
+    const id = spaceIds.get(lower(s.name!.value))!;
+    const managers = `teams-spacemanagers-${id}`;
+    const members = names(s.managers?.members).map((u) => userId.get(u)!);
+    apiTeams.push({ Id: managers, Name: 'Space Managers', SpaceId: id, MemberUserIds: members, ExternalSecurityGroups: [], CanBeDeleted: false });
+    assign(managers, SPACE_MANAGER, id, {});
+    const managing = names(s.managers?.teams).map((n) => {
+      const t = teams.find((x) => lower(x.name!.value) === lower(n) && (!x.space || lower(x.space.value) === lower(s.name!.value)));
+      return t === admins ? 'teams-administrators' : t === everyone ? 'teams-everyone' : t ? teamId.get(t)! : n;
+    });
+    apiSpaces.push({ Id: id, Name: s.name!.value, Description: null, SpaceManagersTeams: [managers, ...managing], SpaceManagersTeamMembers: members });
+  }
+  return {
+    userRoles,
+    teams: apiTeams,
+    scopedUserRoles: assignments,
+    spaces: apiSpaces,
+    users,
+    environments: scoped.environments,
+    projects: scoped.projects,
+    projectGroups: scoped.projectGroups,
+    tenants: scoped.tenants,
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * `octopus-roles export --format terraform [--provider octopusdeploy|labs] [--map FILE] --out DIR [PATH...]`
+ * (SPEC section 10): the workspace as a Terraform configuration (bridge/terraform.ts). A workspace with
+ * errors is refused: Octopus would refuse some of what it says.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { ImportMap } from '../bridge/model';
+import { toTerraform, type Provider } from '../bridge/terraform';
+import { errorCount } from './access';
+import { UsageError } from './args';
+import type { ImportIO } from './import';
+import { loadPaths } from './load';
+import { printable } from './output';
+
+export const EXPORT_USAGE = `Usage: octopus-roles export --format terraform --out DIR [PATH...] [options]
+
+Writes the workspace (PATHs, default the current folder) as a Terraform configuration for the Octopus
+provider: a resource per custom role and per team that is not built in, a standalone scoped user role per
+assignment, and lookups by exact name for spaces, built-in roles, users and restriction values.
+
+Options:
+  --format terraform              the output format (required; terraform is the only one)
+  --provider octopusdeploy|labs   OctopusDeploy/octopusdeploy (default) or OctopusDeployLabs/octopusdeploy
+  --map FILE                      an import map (.octopus-roles/import-map.json): write import blocks that
+                                  adopt the roles, teams and assignments the server already has
+  --out DIR                       where to write the .tf files (required)
+  --config FILE                   configuration for the workspace
+  --force                         overwrite files that exist
+  -h, --help                      show this help
+
+Exit status: 0 written, 1 the workspace has errors or a file exists (without --force), 2 bad usage.`;
+
+interface ExportOptions {
+  format?: string;
+  provider: Provider;
+  map?: string;
+  out?: string;
+  config?: string;
+  force: boolean;
+  help: boolean;
+  paths: string[];
+}
+
+function parse(args: readonly string[]): ExportOptions {
+  const o: ExportOptions = { provider: 'octopusdeploy', force: false, help: false, paths: [] };
+  for (let i = 0; i < args.length; i++) {
+    const eq = args[i].startsWith('--') ? args[i].indexOf('=') : -1;
+    const flag = eq > 0 ? args[i].slice(0, eq) : args[i];
+    const value = () => {
+      if (eq > 0) return args[i].slice(eq + 1);
+      const v = args[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--format' || flag === '-f') o.format = value();
+    else if (flag === '--provider') {
+      const p = value();
+      if (p !== 'octopusdeploy' && p !== 'labs') throw new UsageError(`unknown provider \`${p}\`; use octopusdeploy or labs`);
+      o.provider = p;
+    } else if (flag === '--map') o.map = value();
+    else if (flag === '--out') o.out = value();
+    else if (flag === '--config') o.config = value();
+    else if (flag === '--force') o.force = true;
+    else if (flag === '-h' || flag === '--help') o.help = true;
+    else if (flag === '--') o.paths.push(...args.slice(i + 1)), (i = args.length);
+    else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option \`${flag}\``);
+    else o.paths.push(args[i]);
+  }
+  return o;
+}
+
+/** Reads an import map; throws UsageError when it is not one. */
+function readMap(file: string): ImportMap {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`--map: cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const m = value as Partial<ImportMap>;
+  const lists = ['roles', 'teams', 'spaces', 'users', 'environments', 'projects', 'projectGroups', 'tenants', 'scopedUserRoles'] as const;
+  if (typeof value !== 'object' || value === null || m.version !== 1 || lists.some((k) => !Array.isArray(m[k]))) {
+    throw new UsageError(`--map: ${file} is not an import map written by octopus-roles import`);
+  }
+  return m as ImportMap;
+}
+
+/** Runs `export`; returns the exit status. */
+export async function runExport(args: readonly string[], io: ImportIO): Promise<number> {
+  let o: ExportOptions;
+  let map: ImportMap | undefined;
+  try {
+    o = parse(args);
+    if (!o.help) {
+      if (o.format === undefined) throw new UsageError('missing --format terraform');
+      if (o.format !== 'terraform') throw new UsageError(`unknown format \`${o.format}\`; use terraform`);
+      if (o.out === undefined) throw new UsageError('missing --out DIR');
+      if (o.map !== undefined) map = readMap(path.resolve(io.cwd, o.map));
+    }
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`octopus-roles: ${err.message}\n\n${EXPORT_USAGE}\n`);
+    return 2;
+  }
+  if (o.help) {
+    io.stdout(EXPORT_USAGE + '\n');
+    return 0;
+  }
+  const loaded = await loadPaths(o.paths, io, { config: o.config });
+  if (loaded === 2) return 2;
+  const { project } = loaded;
+  const errors = errorCount(project.ws, (uri) => project.settingsFor(uri));
+  if (errors) {
+    io.stderr(`octopus-roles: the workspace has ${errors} error${errors === 1 ? '' : 's'} (see octopus-roles check); nothing exported\n`);
+    return 1;
+  }
+  const { files, notes } = toTerraform(project.ws, o.provider, map);
+  const out = path.resolve(io.cwd, o.out!);
+  const existing = [...files.keys()].filter((f) => existsSync(path.join(out, f)));
+  if (existing.length && !o.force) {
+    io.stderr(`octopus-roles: ${existing.map((f) => printable(path.join(o.out!, f))).join(', ')} exist${existing.length === 1 ? 's' : ''} already; nothing written. Use --force to overwrite.\n`);
+    return 1;
+  }
+  mkdirSync(out, { recursive: true });
+  for (const [name, text] of files) {
+    writeFileSync(path.join(out, `${name}.tmp`), text);
+    renameSync(path.join(out, `${name}.tmp`), path.join(out, name));
+  }
+  io.stderr(`octopus-roles: wrote ${[...files.keys()].join(', ')} to ${printable(o.out!)}\n`);
+  for (const n of notes) io.stderr(`  ${printable(n)}\n`);
+  return 0;
+}

@@ -1,0 +1,152 @@
+/**
+ * `octopus-roles import --from DIR [--out DIR] [--dry-run] [--force]` (SPEC section 10): role, team and space
+ * files from the JSON a server's API returned. The conversion is bridge/ (no file system there); this module
+ * reads the dump, and writes the files all or nothing, never over an existing file without --force.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { readDump, type Dump } from '../bridge/api';
+import { convertDump } from '../bridge/convert';
+import type { Imported } from '../bridge/model';
+import { importFiles, REPORT_FILE } from '../bridge/yaml';
+import { UsageError } from './args';
+import { printable } from './output';
+
+export interface ImportIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cwd: string;
+}
+
+export const IMPORT_USAGE = `Usage: octopus-roles import --from DIR [--out DIR] [--dry-run] [--force]
+
+Writes role, team and space files from the JSON an Octopus server's API returned: the files in DIR (any
+names; bare arrays, pages or single resources of user roles, teams, scoped user roles, spaces, users,
+environments, projects, project groups and tenants). Ids become names; .octopus-roles/import-map.json keeps
+the ids and .octopus-roles/import-report.txt says what could not be carried over.
+
+Options:
+  --from DIR    the dump (required)
+  --out DIR     where to write (default: the current folder)
+  --dry-run     print the files it would write, write nothing
+  --force       overwrite files that exist
+  -h, --help    show this help
+
+Exit status: 0 written, 1 nothing usable in the dump or a file exists (without --force), 2 bad usage.`;
+
+/** Reads every file below `dir` (skipping dot-folders and node_modules) as text. */
+export function readDumpFolder(dir: string): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  const walk = (folder: string, rel: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(folder, entry.name);
+      const name = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') walk(full, name);
+      } else if (entry.isFile()) out.push({ name, text: readFileSync(full, 'utf8') });
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+export interface WriteOptions {
+  readonly dryRun: boolean;
+  readonly force: boolean;
+}
+
+/**
+ * Writes an import into `out`: refuses (1) when a file exists and `force` is off, before writing anything;
+ * each file is written to a temporary name and renamed into place. Prints the summary on stderr.
+ */
+export function writeImport(imported: Imported, out: string, options: WriteOptions, io: ImportIO): number {
+  const files = importFiles(imported);
+  const shown = (rel: string) => printable(path.relative(io.cwd, path.join(out, rel)) || rel);
+  if (options.dryRun) {
+    for (const [rel, text] of files) io.stdout(`--- ${shown(rel)} (${Buffer.byteLength(text)} bytes)\n${text}`);
+  } else {
+    const existing = [...files.keys()].filter((rel) => existsSync(path.join(out, rel)));
+    if (existing.length && !options.force) {
+      io.stderr(`octopus-roles: ${existing.length} file${existing.length === 1 ? '' : 's'} exist${existing.length === 1 ? 's' : ''} already (${existing.slice(0, 5).map(shown).join(', ')}${existing.length > 5 ? ', ...' : ''}); nothing written. Use --force to overwrite.\n`);
+      return 1;
+    }
+    for (const [rel, text] of files) {
+      const target = path.join(out, rel);
+      mkdirSync(path.dirname(target), { recursive: true });
+      const temp = `${target}.${process.pid}.tmp`;
+      writeFileSync(temp, text);
+      renameSync(temp, target);
+    }
+  }
+  const modified = imported.roles.filter((r) => r.builtIn).length;
+  const custom = imported.roles.length - modified;
+  io.stderr(
+    `octopus-roles: ${options.dryRun ? 'would write' : 'wrote'} ${custom} role${custom === 1 ? '' : 's'}` +
+      `${modified ? ` and ${modified} modified built-in role${modified === 1 ? '' : 's'}` : ''}, ${imported.teams.length} team${imported.teams.length === 1 ? '' : 's'}, ` +
+      `${imported.spaces.length} space${imported.spaces.length === 1 ? '' : 's'}; ${imported.report.length} thing${imported.report.length === 1 ? '' : 's'} not carried over` +
+      `${imported.report.length ? ` (see ${shown(REPORT_FILE)})` : ''}\n`,
+  );
+  for (const line of imported.report.slice(0, 20)) io.stderr(`  ${printable(line)}\n`);
+  if (imported.report.length > 20) io.stderr(`  ... and ${imported.report.length - 20} more\n`);
+  return 0;
+}
+
+/** True when the dump holds anything the model is made of. */
+export function hasModel(dump: Dump): boolean {
+  return dump.userRoles.length + dump.teams.length + dump.spaces.length > 0;
+}
+
+function parse(args: readonly string[]): { from?: string; out?: string; dryRun: boolean; force: boolean; help: boolean } {
+  const o = { from: undefined as string | undefined, out: undefined as string | undefined, dryRun: false, force: false, help: false };
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const v = args[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--from') o.from = value();
+    else if (flag === '--out') o.out = value();
+    else if (flag === '--dry-run') o.dryRun = true;
+    else if (flag === '--force') o.force = true;
+    else if (flag === '-h' || flag === '--help') o.help = true;
+    else throw new UsageError(`unknown ${flag.startsWith('-') ? 'option' : 'argument'} \`${flag}\``);
+  }
+  return o;
+}
+
+/** Runs `import`; returns the exit status. */
+export async function runImport(args: readonly string[], io: ImportIO): Promise<number> {
+  let o: ReturnType<typeof parse>;
+  try {
+    o = parse(args);
+    if (!o.help && o.from === undefined) throw new UsageError('missing --from DIR: the folder of JSON files the API returned');
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`octopus-roles: ${err.message}\n\n${IMPORT_USAGE}\n`);
+    return 2;
+  }
+  if (o.help) {
+    io.stdout(IMPORT_USAGE + '\n');
+    return 0;
+  }
+  const from = path.resolve(io.cwd, o.from!);
+  let isDir = false;
+  try {
+    isDir = statSync(from).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDir) {
+    io.stderr(`octopus-roles: ${printable(o.from!)}: no such folder\n`);
+    return 2;
+  }
+  const { dump, problems } = readDump(readDumpFolder(from));
+  for (const p of problems) io.stderr(`octopus-roles: ${printable(p)}\n`);
+  if (!hasModel(dump)) {
+    io.stderr(`octopus-roles: ${printable(o.from!)}: no user roles, teams or spaces in the dump; nothing written\n`);
+    return 1;
+  }
+  return writeImport(convertDump(dump), path.resolve(io.cwd, o.out ?? '.'), o, io);
+}

@@ -1,0 +1,194 @@
+/**
+ * `octopus-roles pull --server URL [--api-key-env NAME] [--space NAME...] --out DIR [--save-json DIR]`
+ * (SPEC section 10): the endpoints `import` reads, fetched from a running server, then imported exactly as
+ * `import` does. The API key comes from an environment variable only. Everything is fetched before anything
+ * is written, so a refused key, an unreachable server or a timeout leaves the disk as it was.
+ */
+import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import * as path from 'node:path';
+import { idKey, isSystem, readDump } from '../bridge/api';
+import { convertDump } from '../bridge/convert';
+import { UsageError } from './args';
+import { hasModel, writeImport, type ImportIO } from './import';
+import { ApiClient, ApiError } from './octopus-api';
+import { printable } from './output';
+
+export interface PullIO extends ImportIO {
+  /** The environment the key is read from (the process's when absent). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export const PULL_USAGE = `Usage: octopus-roles pull --server URL --out DIR [options]
+
+Fetches the user roles, teams, scoped user roles, spaces, users, environments, projects, project groups and
+tenants of an Octopus server (every page) and imports them as octopus-roles import does. The API key is
+read from an environment variable, never from the command line.
+
+Options:
+  --server URL          the server, such as https://octopus.example.com (required)
+  --out DIR             where to write the files (required)
+  --api-key-env NAME    the environment variable holding the API key (default: OCTOPUS_API_KEY)
+  --space NAME          only this space (repeat for more; default: every space)
+  --save-json DIR       also keep the JSON the server returned, one file per endpoint
+  --timeout SECONDS     how long to wait for each answer (default: 30)
+  --force               overwrite files that exist
+  -h, --help            show this help
+
+Exit status: 0 written; 1 the server refused the key, could not be reached, did not answer in time, or a
+file exists (without --force), with nothing written; 2 bad usage or no key in the environment.`;
+
+interface PullOptions {
+  server?: string;
+  out?: string;
+  keyEnv: string;
+  spaces: string[];
+  saveJson?: string;
+  timeoutMs: number;
+  force: boolean;
+  help: boolean;
+}
+
+function parse(args: readonly string[]): PullOptions {
+  const o: PullOptions = { keyEnv: 'OCTOPUS_API_KEY', spaces: [], timeoutMs: 30_000, force: false, help: false };
+  for (let i = 0; i < args.length; i++) {
+    const eq = args[i].startsWith('--') ? args[i].indexOf('=') : -1;
+    const flag = eq > 0 ? args[i].slice(0, eq) : args[i];
+    const value = () => {
+      if (eq > 0) return args[i].slice(eq + 1);
+      const v = args[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--server':
+        o.server = value();
+        break;
+      case '--out':
+        o.out = value();
+        break;
+      case '--api-key-env':
+        o.keyEnv = value();
+        break;
+      case '--space':
+        o.spaces.push(value());
+        break;
+      case '--save-json':
+        o.saveJson = value();
+        break;
+      case '--timeout': {
+        const raw = value();
+        const seconds = Number(raw);
+        if (!(seconds > 0) || !Number.isFinite(seconds)) throw new UsageError(`--timeout: \`${raw}\` is not a number of seconds`);
+        o.timeoutMs = Math.round(seconds * 1000);
+        break;
+      }
+      case '--force':
+        o.force = true;
+        break;
+      case '--api-key':
+        throw new UsageError('the API key is read from an environment variable only (--api-key-env NAME), never from the command line');
+      case '-h':
+      case '--help':
+        o.help = true;
+        break;
+      default:
+        throw new UsageError(`unknown ${flag.startsWith('-') ? 'option' : 'argument'} \`${flag}\``);
+    }
+  }
+  return o;
+}
+
+type Fetched = Map<string, unknown[]>;
+const objects = (items: unknown[]): Record<string, unknown>[] => items.filter((i): i is Record<string, unknown> => typeof i === 'object' && i !== null && !Array.isArray(i));
+const s = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** Fetches every endpoint the model needs; the map's keys are the file names `--save-json` writes. */
+async function fetchAll(api: ApiClient, only: readonly string[]): Promise<Fetched> {
+  const out: Fetched = new Map();
+  let spaces = objects(await api.all('/api/spaces/all'));
+  if (only.length) {
+    const missing = only.filter((n) => !spaces.some((sp) => s(sp.Name).trim().toLowerCase() === n.trim().toLowerCase()));
+    if (missing.length) throw new ApiError(`the server has no space named ${missing.map((m) => JSON.stringify(m)).join(', ')} (it has ${spaces.map((sp) => JSON.stringify(s(sp.Name))).join(', ') || 'none'})`);
+    spaces = spaces.filter((sp) => only.some((n) => s(sp.Name).trim().toLowerCase() === n.trim().toLowerCase()));
+  }
+  const chosen = new Set(spaces.map((sp) => idKey(s(sp.Id))));
+  const inScope = (r: Record<string, unknown>) => isSystem(typeof r.SpaceId === 'string' ? r.SpaceId : null) || chosen.has(idKey(s(r.SpaceId)));
+  out.set('spaces.json', spaces);
+  out.set('userroles.json', await api.all('/api/userroles/all'));
+  out.set('users.json', await api.all('/api/users/all'));
+  const teams = new Map<string, Record<string, unknown>>();
+  for (const t of objects(await api.all('/api/teams/all'))) if (inScope(t)) teams.set(idKey(s(t.Id)), t);
+  for (const sp of spaces) {
+    const id = encodeURIComponent(s(sp.Id));
+    for (const t of objects(await api.all(`/api/${id}/teams?includeSystem=false`))) if (!teams.has(idKey(s(t.Id)))) teams.set(idKey(s(t.Id)), t);
+    for (const [file, route] of [
+      ['environments', 'environments'],
+      ['projects', 'projects'],
+      ['projectgroups', 'projectgroups'],
+      ['tenants', 'tenants'],
+    ]) {
+      out.set(`${s(sp.Id)}-${file}.json`, await api.all(`/api/${id}/${route}/all`));
+    }
+  }
+  out.set('teams.json', [...teams.values()]);
+  const assignments: unknown[] = [];
+  for (const t of teams.values()) {
+    const links = typeof t.Links === 'object' && t.Links !== null ? (t.Links as Record<string, unknown>) : {};
+    const link = typeof links.ScopedUserRoles === 'string' ? links.ScopedUserRoles : `/api/teams/${encodeURIComponent(s(t.Id))}/scopeduserroles`;
+    for (const r of objects(await api.all(link))) if (inScope(r)) assignments.push(r);
+  }
+  out.set('scopeduserroles.json', assignments);
+  return out;
+}
+
+/** Writes the dump's files into `dir`, each through a temporary name. */
+function saveJson(dir: string, fetched: Fetched): void {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, items] of fetched) {
+    const target = path.join(dir, name.replace(/[^A-Za-z0-9._-]/g, '_'));
+    writeFileSync(`${target}.tmp`, JSON.stringify(items, null, 2) + '\n');
+    renameSync(`${target}.tmp`, target);
+  }
+}
+
+/** Runs `pull`; returns the exit status. */
+export async function runPull(args: readonly string[], io: PullIO): Promise<number> {
+  let o: PullOptions;
+  try {
+    o = parse(args);
+    if (!o.help && o.server === undefined) throw new UsageError('missing --server URL');
+    if (!o.help && o.out === undefined) throw new UsageError('missing --out DIR');
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`octopus-roles: ${err.message}\n\n${PULL_USAGE}\n`);
+    return 2;
+  }
+  if (o.help) {
+    io.stdout(PULL_USAGE + '\n');
+    return 0;
+  }
+  const key = (io.env ?? process.env)[o.keyEnv];
+  if (key === undefined || key.trim() === '') {
+    io.stderr(`octopus-roles: no API key: set the environment variable ${printable(o.keyEnv)} (or name another with --api-key-env)\n`);
+    return 2;
+  }
+  let fetched: Fetched;
+  try {
+    const api = new ApiClient({ server: o.server!, apiKey: key.trim(), timeoutMs: o.timeoutMs });
+    fetched = await fetchAll(api, o.spaces);
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    io.stderr(`octopus-roles: ${printable(err.message)}; nothing written\n`);
+    return 1;
+  }
+  const files = [...fetched].map(([name, items]) => ({ name, text: JSON.stringify(items) }));
+  const { dump, problems } = readDump(files);
+  for (const p of problems) io.stderr(`octopus-roles: ${printable(p)}\n`);
+  if (!hasModel(dump)) {
+    io.stderr('octopus-roles: the server returned no user roles, teams or spaces; nothing written\n');
+    return 1;
+  }
+  const code = writeImport(convertDump(dump), path.resolve(io.cwd, o.out!), { dryRun: false, force: o.force }, io);
+  if (code === 0 && o.saveJson !== undefined) saveJson(path.resolve(io.cwd, o.saveJson), fetched);
+  return code;
+}

@@ -1,0 +1,201 @@
+/**
+ * `octopus-roles export --format terraform` (SPEC section 10): only attributes the provider documents, no
+ * inline `user_role` blocks, built-in teams referred to and never created, lookups by exact name with a
+ * postcondition, the system level without `space_id` (`""` for labs), import blocks from the import map,
+ * and a workspace with errors refused.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { toApi } from '../../server/src/bridge/to-api';
+import { workspaceOf } from '../support/bridge';
+import { check, tree } from '../support/folders';
+
+const EXAMPLES = path.resolve(__dirname, '../../../examples/acme');
+
+/**
+ * The arguments and blocks each type may have, from the provider's generated documentation
+ * (OctopusDeploy/terraform-provider-octopusdeploy: docs/resources/user_role.md, team.md,
+ * scoped_user_role.md; docs/data-sources/space.md, user_roles.md, users.md, environments.md, projects.md,
+ * project_groups.md), Required and Optional only (Read-Only attributes are computed and never written), less
+ * the deprecated and computed ones this product never writes (can_be_deleted, space_permission_descriptions,
+ * system_permission_descriptions, supported_restrictions, id).
+ */
+const SCHEMA: Record<string, readonly string[]> = {
+  'resource octopusdeploy_user_role': ['name', 'description', 'granted_space_permissions', 'granted_system_permissions'],
+  'resource octopusdeploy_team': ['name', 'description', 'space_id', 'users', 'external_security_group'],
+  'resource octopusdeploy_scoped_user_role': ['team_id', 'user_role_id', 'space_id', 'environment_ids', 'project_ids', 'project_group_ids', 'tenant_ids'],
+  'data octopusdeploy_space': ['name'],
+  'data octopusdeploy_user_roles': ['ids', 'partial_name', 'skip', 'space_id', 'take'],
+  'data octopusdeploy_users': ['filter', 'ids', 'skip', 'take'],
+  'data octopusdeploy_environments': ['ids', 'name', 'partial_name', 'skip', 'space_id', 'take'],
+  'data octopusdeploy_projects': ['cloned_from_project_id', 'ids', 'is_clone', 'name', 'partial_name', 'skip', 'space_id', 'take'],
+  'data octopusdeploy_project_groups': ['ids', 'partial_name', 'skip', 'space_id', 'take'],
+};
+/** Meta-arguments Terraform itself defines. */
+const META = ['lifecycle'];
+
+interface Block {
+  kind: string;
+  type: string;
+  label: string;
+  names: string[];
+  body: string;
+}
+
+/** The top-level blocks of a configuration with the names of their arguments and nested blocks. */
+function blocks(text: string): Block[] {
+  const out: Block[] = [];
+  const re = /^(resource|data) "([^"]+)" "([^"]+)" \{\n([\s\S]*?)^\}\n/gm;
+  for (const m of text.matchAll(re)) {
+    const names = [...m[4].matchAll(/^ {2}([a-z_]+)(?:\s*=|\s*\{)/gm)].map((n) => n[1]);
+    out.push({ kind: m[1], type: m[2], label: m[3], names, body: m[4] });
+  }
+  return out;
+}
+
+/**
+ * Checks the shape of HCL the export writes (until the product's Terraform reader lands): strings closed,
+ * braces, brackets and parentheses balanced outside strings, and every top-level line a block's start or end.
+ */
+function assertWellFormed(text: string): void {
+  const stack: string[] = [];
+  const pairs: Record<string, string> = { '}': '{', ']': '[', ')': '(' };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) {
+        if (text[i] === '\\') i++;
+        assert.notEqual(text[i], '\n', 'a string runs past its line');
+      }
+      assert.ok(i < text.length, 'an unclosed string');
+    } else if ('{[('.includes(c)) stack.push(c);
+    else if (c in pairs) assert.equal(stack.pop(), pairs[c], `unbalanced ${c} at ${i}`);
+    else if (c === '\n' && stack.length === 0) {
+      const end = text.indexOf('\n', i + 1);
+      const next = text.slice(i + 1, end < 0 ? undefined : end);
+      assert.ok(next === '' || /^(resource|data) "[a-z_]+" "[A-Za-z_][A-Za-z0-9_-]*" \{$|^(variable) "[A-Za-z_][A-Za-z0-9_-]*" \{$|^(terraform|import) \{$/.test(next), `a top-level line: ${next}`);
+    }
+  }
+  assert.deepEqual(stack, []);
+}
+
+async function exportOf(dir: string, args: string[] = []) {
+  const r = await check(['export', '--format', 'terraform', '--out', 'tf', ...args], dir);
+  const tf = path.join(dir, 'tf');
+  const text = existsSync(tf) ? readdirSync(tf).sort().map((f) => readFileSync(path.join(tf, f), 'utf8')).join('\n') : '';
+  return { ...r, text, tf };
+}
+
+function acme() {
+  const files: Record<string, string> = {};
+  for (const sub of ['roles', 'teams', 'spaces']) for (const f of readdirSync(path.join(EXAMPLES, sub))) files[`model/${sub}/${f}`] = readFileSync(path.join(EXAMPLES, sub, f), 'utf8');
+  return tree(files);
+}
+
+describe('octopus-roles export --format terraform', () => {
+  it('writes only attributes the provider documents, and never an inline user_role block', async () => {
+    const r = await exportOf(acme(), ['model']);
+    assert.equal(r.code, 0, r.stderr);
+    const all = blocks(r.text);
+    assert.ok(all.length > 20);
+    for (const b of all) {
+      const allowed = SCHEMA[`${b.kind} ${b.type}`];
+      assert.ok(allowed, `${b.kind} ${b.type} is not a type this export may write`);
+      for (const n of b.names) assert.ok(allowed.includes(n) || META.includes(n), `${b.type}.${b.label}: ${n} is not documented`);
+    }
+    assert.doesNotMatch(r.text, /user_role\s*\{/);
+    for (const f of readdirSync(r.tf)) assertWellFormed(readFileSync(path.join(r.tf, f), 'utf8'));
+    assert.doesNotMatch(r.text, /can_be_deleted|supported_restrictions|permission_descriptions/);
+    // One scoped user role per assignment of examples/acme (every team's roles, built-in Octopus Administrators aside).
+    const assignments = all.filter((b) => b.type === 'octopusdeploy_scoped_user_role');
+    const expected = toApi(workspaceOf(EXAMPLES)).scopedUserRoles.filter((s) => !/^teams-(administrators|spacemanagers-)/.test(s.TeamId)).length;
+    assert.equal(assignments.length, expected);
+  });
+
+  it('never creates a built-in team: Everyone by its id, Octopus Administrators and Space Managers not at all', async () => {
+    const dir = tree({
+      'f.space.yaml': 'name: Finance\nmanagers:\n  members: [carol]\n',
+      'r.role.yaml': 'name: Viewer\nspacePermissions: [ProjectView]\n',
+      't.team.yaml': 'name: Everyone\nroles:\n  - role: Viewer\n    space: Finance\n---\nname: Octopus Administrators\nmembers: [frank]\nroles: [System Administrator]\n',
+    });
+    const r = await exportOf(dir);
+    assert.equal(r.code, 0, r.stderr);
+    const teams = blocks(r.text).filter((b) => b.type === 'octopusdeploy_team');
+    assert.deepEqual(teams, []);
+    const [sur] = blocks(r.text).filter((b) => b.type === 'octopusdeploy_scoped_user_role');
+    assert.match(sur.body, /team_id\s+= "teams-everyone"/);
+    assert.match(sur.body, /space_id\s+= data\.octopusdeploy_space\.finance\.id/);
+    assert.match(r.stderr, /members of a built-in team are not exported/);
+    assert.match(r.stderr, /space "Finance": its managers are not exported/);
+  });
+
+  it('looks built-in roles, users and restriction values up by exact name, with a postcondition', async () => {
+    const dir = tree({
+      'f.space.yaml': 'name: Finance\nenvironments: [Production]\n',
+      't.team.yaml': 'name: Ops\nspace: Finance\nmembers: [alice]\nroles:\n  - role: Project Viewer\n    environments: [Production]\n',
+    });
+    const r = await exportOf(dir);
+    assert.equal(r.code, 0, r.stderr);
+    const data = blocks(r.text).filter((b) => b.kind === 'data');
+    const roles = data.find((b) => b.type === 'octopusdeploy_user_roles')!;
+    assert.match(roles.body, /partial_name = "Project Viewer"/);
+    assert.match(roles.body, /condition\s+= length\(\[for x in self\.user_roles : x\.id if x\.name == "Project Viewer"\]\) == 1/);
+    const users = data.find((b) => b.type === 'octopusdeploy_users')!;
+    assert.match(users.body, /x\.username == "alice"\]\) == 1/);
+    const env = data.find((b) => b.type === 'octopusdeploy_environments')!;
+    assert.match(env.body, /name = "Production"\n {2}space_id = data\.octopusdeploy_space\.finance\.id/);
+  });
+
+  it('writes names as literals that Terraform does not interpolate', async () => {
+    const dir = tree({ 'r.role.yaml': 'name: "Ops ${var.x} %{if 1}"\nsystemPermissions: [EventView]\n', 't.team.yaml': 'name: "Quote \\" team"\nroles: ["Ops ${var.x} %{if 1}"]\n' });
+    const r = await exportOf(dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.text, /name {23}= "Ops \$\$\{var\.x\} %%\{if 1\}"/);
+    assert.match(r.text, /name {5}= "Quote \\" team"/);
+    for (const f of readdirSync(r.tf)) assertWellFormed(readFileSync(path.join(r.tf, f), 'utf8'));
+  });
+
+  it('leaves space_id out at the system level, and writes "" for the labs provider', async () => {
+    const dir = tree({ 'r.role.yaml': 'name: Auditor\nsystemPermissions: [EventView]\n', 't.team.yaml': 'name: Audit\nroles: [Auditor]\n' });
+    const current = await exportOf(dir);
+    assert.equal(current.code, 0, current.stderr);
+    const [sur] = blocks(current.text).filter((b) => b.type === 'octopusdeploy_scoped_user_role');
+    assert.ok(!sur.names.includes('space_id'));
+    assert.match(current.text, /source = "OctopusDeploy\/octopusdeploy"/);
+    const labs = await exportOf(dir, ['--provider', 'labs', '--force']);
+    assert.equal(labs.code, 0, labs.stderr);
+    assert.match(blocks(labs.text).find((b) => b.type === 'octopusdeploy_scoped_user_role')!.body, /space_id\s+= ""/);
+    assert.match(labs.text, /source = "OctopusDeployLabs\/octopusdeploy"/);
+  });
+
+  it('writes import blocks from the import map, adopting what the server has', async () => {
+    const dump = toApi(workspaceOf(EXAMPLES));
+    const dir = acme();
+    const files = { 'dump/all.json': JSON.stringify(dump) };
+    const d = tree(files);
+    const imported = await check(['import', '--from', path.join(d, 'dump'), '--out', path.join(dir, 'model2')], dir);
+    assert.equal(imported.code, 0, imported.stderr);
+    const r = await exportOf(dir, ['--map', 'model2/.octopus-roles/import-map.json', 'model']);
+    assert.equal(r.code, 0, r.stderr);
+    const imports = [...r.text.matchAll(/^import \{\n {2}to = ([^\n]+)\n {2}id = "([^"]+)"\n\}/gm)].map((m) => [m[1], m[2]]);
+    const deployer = dump.userRoles.find((u) => u.Name === 'Release Deployer')!.Id;
+    assert.ok(imports.some(([to, id]) => to === 'octopusdeploy_user_role.release_deployer' && id === deployer), JSON.stringify(imports));
+    const team = dump.teams.find((t) => t.Name === 'Finance Developers')!.Id;
+    assert.ok(imports.some(([to, id]) => to === 'octopusdeploy_team.finance__finance_developers' && id === team));
+    const resources = blocks(r.text).filter((b) => b.kind === 'resource').length;
+    assert.equal(imports.length, resources, 'every resource is adopted');
+    assert.equal(new Set(imports.map(([, id]) => id)).size, imports.length, 'no id adopted twice');
+  });
+
+  it('refuses a workspace with errors, and gives the same bytes twice', async () => {
+    const bad = tree({ 't.team.yaml': 'name: Ops\nroles: [No Such Role]\n' });
+    const r = await exportOf(bad);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /1 error .*nothing exported/);
+    assert.ok(!existsSync(r.tf));
+    const a = await exportOf(acme(), ['model']);
+    const b = await exportOf(acme(), ['model']);
+    assert.equal(a.text, b.text);
+  });
+});
