@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { toApi } from '../../server/src/bridge/to-api';
 import { workspaceOf } from '../support/bridge';
 import { check, tree } from '../support/folders';
+import { loadPaths } from '../../server/src/cli/load';
+import type { RoleDoc, TeamDoc } from '../../server/src/service';
 
 const EXAMPLES = path.resolve(__dirname, '../../../examples/acme');
 
@@ -197,5 +199,32 @@ describe('octopus-roles export --format terraform', () => {
     const a = await exportOf(acme(), ['model']);
     const b = await exportOf(acme(), ['model']);
     assert.equal(a.text, b.text);
+  });
+});
+
+describe('the export read back through the Terraform reader (round trip)', () => {
+  it('gives the same custom roles and teams, with every assignment, and no finding', async () => {
+    const out = tree({});
+    const run = await check(['export', '--format', 'terraform', '--out', out, EXAMPLES], out);
+    assert.equal(run.code, 0, run.stderr);
+    const loaded = await loadPaths([out], { stderr: () => undefined, cwd: out });
+    assert.notEqual(loaded, 2);
+    const exported = (loaded as Exclude<typeof loaded, 2>).project.ws;
+    const yaml = (await loadPaths([EXAMPLES], { stderr: () => undefined, cwd: EXAMPLES }) as Exclude<Awaited<ReturnType<typeof loadPaths>>, 2>).project.ws;
+    const docs = (ws: typeof yaml) => [...ws.uris()].flatMap((u) => ws.model(u)?.docs ?? []);
+    const roles = (ws: typeof yaml) =>
+      docs(ws)
+        .filter((d): d is RoleDoc => d.kind === 'role')
+        .map((d) => `${d.name?.value}: ${[...(d.spacePermissions?.items ?? [])].map((i) => i.value).sort().join(',')} | ${[...(d.systemPermissions?.items ?? [])].map((i) => i.value).sort().join(',')}`)
+        .sort();
+    assert.deepEqual(roles(exported), roles(yaml));
+    // Teams that are not built in are resources; every assignment is a standalone scoped user role.
+    const teams = (ws: typeof yaml) => docs(ws).filter((d): d is TeamDoc => d.kind === 'team' && !d.target).map((d) => d.name?.value).sort();
+    assert.deepEqual(teams(exported), teams(yaml).filter((n) => n !== 'Octopus Administrators'));
+    const scoped = docs(exported).filter((d): d is TeamDoc => d.kind === 'team' && d.target !== undefined).length;
+    const assignments = docs(yaml).filter((d): d is TeamDoc => d.kind === 'team' && d.name?.value !== 'Octopus Administrators').reduce((n, t) => n + t.assignments.length, 0);
+    assert.equal(scoped, assignments);
+    // The module the export writes is one the checker finds nothing wrong with.
+    assert.deepEqual(await check(['check', out], out), { code: 0, stdout: '', stderr: '' });
   });
 });
