@@ -5,35 +5,13 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { when } from './when';
 import type { OctopusRolesApi } from '../../../client/src/extension';
 import type { StatusView } from '../../../client/src/status';
 
 const folder = () => vscode.workspace.workspaceFolders![0].uri;
 const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
 
-/** Resolves when `check` returns a value, re-checked on each event of `events`. */
-function when<T>(what: string, check: () => T | undefined, ...events: vscode.Event<unknown>[]): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const first = check();
-    if (first !== undefined) return resolve(first);
-    const subs: vscode.Disposable[] = [];
-    const timer = setTimeout(() => {
-      subs.forEach((s) => s.dispose());
-      reject(new Error(`timed out waiting for ${what}`));
-    }, 45000);
-    for (const e of events) {
-      subs.push(
-        e(() => {
-          const v = check();
-          if (v === undefined) return;
-          clearTimeout(timer);
-          subs.forEach((s) => s.dispose());
-          resolve(v);
-        }),
-      );
-    }
-  });
-}
 
 const activeTab = () => vscode.window.tabGroups.activeTabGroup.activeTab;
 const tabsChanged = vscode.window.tabGroups.onDidChangeTabs as vscode.Event<unknown>;
