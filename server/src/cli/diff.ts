@@ -68,7 +68,7 @@ function isFolder(p: string): boolean {
 }
 
 /** The role, team and space files of a revision under `paths`, read with `git ls-tree` and `git cat-file --batch`. */
-function loadRevision(cwd: string, rev: string, paths: readonly string[], io: DiffIO): Side {
+function loadRevision(cwd: string, rev: string, paths: readonly string[], io: DiffIO, reuse?: ModelIndex): Side {
   const listing = git(cwd, ['ls-tree', '-r', '-z', '--long', rev, '--', ...(paths.length ? paths : ['.'])]).toString('utf8');
   const entries: { id: string; file: string; size: number }[] = [];
   for (const line of listing.split('\0')) {
@@ -84,6 +84,7 @@ function loadRevision(cwd: string, rev: string, paths: readonly string[], io: Di
     entries.push({ id: m[2], file, size });
   }
   const ws = new Workspace();
+  if (reuse) ws.reuseModels(reuse);
   if (entries.length) {
     const out = git(cwd, ['cat-file', '--batch'], entries.map((e) => e.id).join('\n') + '\n');
     let at = 0;
@@ -111,8 +112,8 @@ function relative(file: string, cwd: string): string {
   return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/');
 }
 
-async function loadFolder(label: string, root: string, paths: readonly string[], io: DiffIO, config: string | undefined): Promise<Side | 2> {
-  const loaded = await loadPaths(paths.length ? paths.map((p) => path.resolve(root, p)) : [root], io, { config });
+async function loadFolder(label: string, root: string, paths: readonly string[], io: DiffIO, config: string | undefined, reuse?: ModelIndex): Promise<Side | 2> {
+  const loaded = await loadPaths(paths.length ? paths.map((p) => path.resolve(root, p)) : [root], io, { config, prepare: reuse ? (p) => p.ws.reuseModels(reuse) : undefined });
   if (loaded === 2) return 2;
   const { project } = loaded;
   return { label, ws: project.ws, settingsFor: (uri) => project.settingsFor(uri), display: (uri) => relative(uriToPath(uri) ?? uri, root === io.cwd ? io.cwd : root) };
@@ -146,10 +147,10 @@ export async function runDiff(args: readonly string[], io: DiffIO): Promise<numb
       const second = rest[0];
       if (second !== undefined && !isFolder(path.resolve(io.cwd, second)) && isRevision(io.cwd, second)) {
         base = loadRevision(io.cwd, first, rest.slice(1), io);
-        head = loadRevision(io.cwd, second, rest.slice(1), io);
+        head = loadRevision(io.cwd, second, rest.slice(1), io, base.ws);
       } else {
         base = loadRevision(io.cwd, first, rest, io);
-        head = await loadFolder('working tree', io.cwd, rest, io, options.config);
+        head = await loadFolder('working tree', io.cwd, rest, io, options.config, base.ws);
       }
     } else {
       throw new UsageError(`\`${first}\` is neither a folder nor a revision of the git repository here`);

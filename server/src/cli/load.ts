@@ -18,6 +18,8 @@ export interface LoadIO {
 export interface LoadOptions {
   readonly config?: string;
   readonly maxFileSize?: number;
+  /** Called with the project before its files are read (`diff` shares the other side's models). */
+  readonly prepare?: (project: Project) => void;
 }
 
 /** The workspace of PATH arguments (the current folder when none), and the real roots they name. */
@@ -61,6 +63,7 @@ export async function loadPaths(given: readonly string[], io: LoadIO, options: L
     const real = realPath(isDir ? input : path.dirname(input));
     roots.push(typeof real === 'string' ? real : input);
   }
+  options.prepare?.(project);
   await project.scan();
   return { project, roots };
 }

@@ -153,9 +153,23 @@ export class ModelIndex implements RoleResolver, AddressResolver {
    * included. A path that no front-end reads is ignored.
    */
   setFile(uri: string, text: string): Set<string> {
-    const model = this.read(uri, text);
+    const model = this.reused?.(uri, text) ?? this.read(uri, text);
     if (!model) return new Set();
     return this.replace(uri, this.entryOf(uri, text, model));
+  }
+
+  private reused: ((uri: string, text: string) => FileModel | undefined) | undefined;
+
+  /**
+   * Takes the models of `other` for files of the same URI and text instead of reading them again: two
+   * versions of a repository share most files (`diff`). Only YAML models are shared: they are plain data
+   * that depends on the text alone.
+   */
+  reuseModels(other: ModelIndex): void {
+    this.reused = (uri, text) => {
+      const model = other.text(uri) === text ? other.model(uri) : undefined;
+      return model?.syntax === 'yaml' ? model : undefined;
+    };
   }
 
   /** Records a file that is not analysed (too large, unreadable), with the diagnostic to show for it. */
