@@ -32,17 +32,27 @@ function child(code: string, dir: string): Sample {
   return JSON.parse(run.stdout.trim().split('\n').pop()!) as Sample;
 }
 
+/**
+ * The honest floor: what the simplest program that reads and parses the same files needs, with nothing of
+ * the product's code: a plain recursive walk (skipping node_modules and dot-folders, as the product does),
+ * `readFileSync` and `yaml.parseAllDocuments`.
+ */
 const FLOOR = `
-const { readFileSync } = require('node:fs');
+const { readdirSync, readFileSync } = require('node:fs');
+const path = require('node:path');
 const { parseAllDocuments } = require('yaml');
-const { findWorkspaceFiles } = require('./out/server/src/node/walk.js');
-(async () => {
-  const t = process.hrtime.bigint();
-  const files = await findWorkspaceFiles([process.argv[1]]);
-  for (const f of files) parseAllDocuments(readFileSync(f, 'utf8'));
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  console.log(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024, count: files.length }));
-})();`;
+const SUFFIX = /\\.(role|team|space)\\.ya?ml$/i;
+const t = process.hrtime.bigint();
+let count = 0;
+const walk = (dir) => {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) { if (e.name !== 'node_modules' && !e.name.startsWith('.')) walk(path.join(dir, e.name)); }
+    else if (SUFFIX.test(e.name)) { parseAllDocuments(readFileSync(path.join(dir, e.name), 'utf8')); count++; }
+  }
+};
+walk(process.argv[1]);
+const ms = Number(process.hrtime.bigint() - t) / 1e6;
+console.log(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024, count }));`;
 
 const CHECK = `
 const { runCli } = require('./dist/cli.js');
