@@ -29,7 +29,7 @@ import {
 import { grantJson, grantText, principalText, type Located } from './access-output';
 import { loadPaths } from './load';
 import { printable } from './output';
-import { UsageError } from './args';
+import { UsageError, walkArgs } from './args';
 
 export interface AccessIO {
   readonly stdout: (text: string) => void;
@@ -80,33 +80,22 @@ const DIMENSION_FLAGS: Record<string, Dimension> = { '--environment': 'environme
 /** Parses the options shared by explain, who-can and diff. */
 export function parseAccessArgs(args: readonly string[], formats: readonly string[], dimensions: boolean): AccessOptions {
   const options: AccessOptions = { format: 'text', positionals: [], values: {}, help: false };
-  for (let i = 0; i < args.length; i++) {
-    let arg = args[i];
-    let inline: string | undefined;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    if (eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const take = (): string => {
-      if (inline !== undefined) return inline;
-      const v = args[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${arg} needs a value`);
-      i++;
-      return v;
-    };
-    if (arg === '-h' || arg === '--help') options.help = true;
-    else if (arg === '--format' || arg === '-f') {
-      const f = take();
-      if (!formats.includes(f)) throw new UsageError(`unknown format \`${f}\`; use ${formats.join(', ')}`);
-      options.format = f as AccessOptions['format'];
-    } else if (arg === '--space') options.space = take();
-    else if (arg === '--config') options.config = take();
-    else if (dimensions && arg in DIMENSION_FLAGS) options.values[DIMENSION_FLAGS[arg]] = take();
-    else if (arg === '--') options.positionals.push(...args.slice(i + 1)), (i = args.length);
-    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option \`${arg}\``);
-    else options.positionals.push(args[i]);
-  }
+  walkArgs(
+    args,
+    (flag, value) => {
+      if (flag === '-h' || flag === '--help') options.help = true;
+      else if (flag === '--format' || flag === '-f') {
+        const f = value();
+        if (!formats.includes(f)) throw new UsageError(`unknown format \`${f}\`; use ${formats.join(', ')}`);
+        options.format = f as AccessOptions['format'];
+      } else if (flag === '--space') options.space = value();
+      else if (flag === '--config') options.config = value();
+      else if (dimensions && flag in DIMENSION_FLAGS) options.values[DIMENSION_FLAGS[flag]] = value();
+      else return false;
+      return true;
+    },
+    (arg) => options.positionals.push(arg),
+  );
   return options;
 }
 

@@ -15,6 +15,40 @@ export interface Options {
 
 export class UsageError extends Error {}
 
+/**
+ * Walks a command's arguments: `--flag value` or `--flag=value` (a separate value never starts with `--`),
+ * `--` (everything after it is positional), and positionals. `onFlag` returns false for a flag the command
+ * does not have; a value is read only when the flag takes one.
+ */
+export function walkArgs(args: readonly string[], onFlag: (flag: string, value: () => string) => boolean, onPositional: (arg: string) => void): void {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') {
+      for (const rest of args.slice(i + 1)) onPositional(rest);
+      return;
+    }
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    if (!flag.startsWith('-') || flag === '-') {
+      onPositional(arg);
+      continue;
+    }
+    let inlineUsed = false;
+    const value = (): string => {
+      if (eq > 0) {
+        inlineUsed = true;
+        return arg.slice(eq + 1);
+      }
+      const v = args[i + 1];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      i++;
+      return v;
+    };
+    if (!onFlag(flag, value)) throw new UsageError(`unknown option \`${flag}\``);
+    if (eq > 0 && !inlineUsed) throw new UsageError(`${flag} takes no value`);
+  }
+}
+
 export const USAGE = `Usage: octopus-roles check [PATH...] [options]
        octopus-roles explain PRINCIPAL [PATH...]      (see octopus-roles explain --help)
        octopus-roles who-can PERMISSION [PATH...]     (see octopus-roles who-can --help)
@@ -48,62 +82,46 @@ export function parseArgs(args: readonly string[]): Options | 'help' | 'version'
   if (command === '-v' || command === '--version') return 'version';
   if (command !== 'check') throw new UsageError(`unknown command \`${command}\`; the commands are check, explain, who-can, diff, import, pull and export`);
   const options: Options = { format: 'text', paths: [], fix: false };
-  const value = (i: number, flag: string): string => {
-    const v = rest[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
-  for (let i = 0; i < rest.length; i++) {
-    let arg = rest[i];
-    let inline: string | undefined;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    if (eq > 0) {
-      inline = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const take = (flag: string): string => {
-      if (inline !== undefined) return inline;
-      const v = value(i, flag);
-      i++;
-      return v;
-    };
-    switch (arg) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '-v':
-      case '--version':
-        return 'version';
-      case '-f':
-      case '--format': {
-        const f = take('--format');
-        if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`unknown format \`${f}\`; use text, json or sarif`);
-        options.format = f;
-        break;
+  let asked: 'help' | 'version' | undefined;
+  walkArgs(
+    rest,
+    (flag, value) => {
+      switch (flag) {
+        case '-h':
+        case '--help':
+          asked ??= 'help';
+          return true;
+        case '-v':
+        case '--version':
+          asked ??= 'version';
+          return true;
+        case '-f':
+        case '--format': {
+          const f = value();
+          if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`unknown format \`${f}\`; use text, json or sarif`);
+          options.format = f;
+          return true;
+        }
+        case '--config':
+          options.config = value();
+          return true;
+        case '--fix':
+          options.fix = true;
+          return true;
+        case '--max-file-size': {
+          const raw = value();
+          const size = parseSize(raw);
+          if (size === undefined) throw new UsageError(`--max-file-size: \`${raw}\` is not a size such as 2MB or 512KB`);
+          options.maxFileSize = size;
+          return true;
+        }
+        default:
+          return false;
       }
-      case '--config':
-        options.config = take('--config');
-        break;
-      case '--fix':
-        if (inline !== undefined) throw new UsageError('--fix takes no value');
-        options.fix = true;
-        break;
-      case '--max-file-size': {
-        const raw = take('--max-file-size');
-        const size = parseSize(raw);
-        if (size === undefined) throw new UsageError(`--max-file-size: \`${raw}\` is not a size such as 2MB or 512KB`);
-        options.maxFileSize = size;
-        break;
-      }
-      case '--':
-        options.paths.push(...rest.slice(i + 1));
-        i = rest.length;
-        break;
-      default:
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option \`${arg}\``);
-        options.paths.push(rest[i]);
-    }
-  }
+    },
+    (arg) => options.paths.push(arg),
+  );
+  if (asked) return asked;
   return options;
 }
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { ImportMap } from '../bridge/model';
 import { toTerraform, type Provider } from '../bridge/terraform';
 import { errorCount } from './access';
-import { UsageError } from './args';
+import { UsageError, walkArgs } from './args';
 import type { ImportIO } from './import';
 import { loadPaths } from './load';
 import { printable } from './output';
@@ -44,29 +44,24 @@ interface ExportOptions {
 
 function parse(args: readonly string[]): ExportOptions {
   const o: ExportOptions = { provider: 'octopusdeploy', force: false, help: false, paths: [] };
-  for (let i = 0; i < args.length; i++) {
-    const eq = args[i].startsWith('--') ? args[i].indexOf('=') : -1;
-    const flag = eq > 0 ? args[i].slice(0, eq) : args[i];
-    const value = () => {
-      if (eq > 0) return args[i].slice(eq + 1);
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--format' || flag === '-f') o.format = value();
-    else if (flag === '--provider') {
-      const p = value();
-      if (p !== 'octopusdeploy' && p !== 'labs') throw new UsageError(`unknown provider \`${p}\`; use octopusdeploy or labs`);
-      o.provider = p;
-    } else if (flag === '--map') o.map = value();
-    else if (flag === '--out') o.out = value();
-    else if (flag === '--config') o.config = value();
-    else if (flag === '--force') o.force = true;
-    else if (flag === '-h' || flag === '--help') o.help = true;
-    else if (flag === '--') o.paths.push(...args.slice(i + 1)), (i = args.length);
-    else if (flag.startsWith('-') && flag !== '-') throw new UsageError(`unknown option \`${flag}\``);
-    else o.paths.push(args[i]);
-  }
+  walkArgs(
+    args,
+    (flag, value) => {
+      if (flag === '--format' || flag === '-f') o.format = value();
+      else if (flag === '--provider') {
+        const p = value();
+        if (p !== 'octopusdeploy' && p !== 'labs') throw new UsageError(`unknown provider \`${p}\`; use octopusdeploy or labs`);
+        o.provider = p;
+      } else if (flag === '--map') o.map = value();
+      else if (flag === '--out') o.out = value();
+      else if (flag === '--config') o.config = value();
+      else if (flag === '--force') o.force = true;
+      else if (flag === '-h' || flag === '--help') o.help = true;
+      else return false;
+      return true;
+    },
+    (arg) => o.paths.push(arg),
+  );
   return o;
 }
 

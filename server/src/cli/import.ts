@@ -9,7 +9,7 @@ import { readDump, type Dump } from '../bridge/api';
 import { convertDump } from '../bridge/convert';
 import type { Imported } from '../bridge/model';
 import { importFiles, REPORT_FILE } from '../bridge/yaml';
-import { UsageError } from './args';
+import { UsageError, walkArgs } from './args';
 import { printable } from './output';
 
 export interface ImportIO {
@@ -98,21 +98,21 @@ export function hasModel(dump: Dump): boolean {
 
 function parse(args: readonly string[]): { from?: string; out?: string; dryRun: boolean; force: boolean; help: boolean } {
   const o = { from: undefined as string | undefined, out: undefined as string | undefined, dryRun: false, force: false, help: false };
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
-    const value = () => {
-      if (inline !== undefined) return inline;
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--from') o.from = value();
-    else if (flag === '--out') o.out = value();
-    else if (flag === '--dry-run') o.dryRun = true;
-    else if (flag === '--force') o.force = true;
-    else if (flag === '-h' || flag === '--help') o.help = true;
-    else throw new UsageError(`unknown ${flag.startsWith('-') ? 'option' : 'argument'} \`${flag}\``);
-  }
+  walkArgs(
+    args,
+    (flag, value) => {
+      if (flag === '--from') o.from = value();
+      else if (flag === '--out') o.out = value();
+      else if (flag === '--dry-run') o.dryRun = true;
+      else if (flag === '--force') o.force = true;
+      else if (flag === '-h' || flag === '--help') o.help = true;
+      else return false;
+      return true;
+    },
+    (arg) => {
+      throw new UsageError(`unknown argument \`${arg}\``);
+    },
+  );
   return o;
 }
 

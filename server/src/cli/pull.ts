@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
 import { idKey, isSystem, readDump } from '../bridge/api';
 import { convertDump } from '../bridge/convert';
-import { UsageError } from './args';
+import { UsageError, walkArgs } from './args';
 import { hasModel, writeImport, type ImportIO } from './import';
 import { ApiClient, ApiError } from './octopus-api';
 import { printable } from './output';
@@ -50,51 +50,49 @@ interface PullOptions {
 
 function parse(args: readonly string[]): PullOptions {
   const o: PullOptions = { keyEnv: 'OCTOPUS_API_KEY', spaces: [], timeoutMs: 30_000, force: false, help: false };
-  for (let i = 0; i < args.length; i++) {
-    const eq = args[i].startsWith('--') ? args[i].indexOf('=') : -1;
-    const flag = eq > 0 ? args[i].slice(0, eq) : args[i];
-    const value = () => {
-      if (eq > 0) return args[i].slice(eq + 1);
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--server':
-        o.server = value();
-        break;
-      case '--out':
-        o.out = value();
-        break;
-      case '--api-key-env':
-        o.keyEnv = value();
-        break;
-      case '--space':
-        o.spaces.push(value());
-        break;
-      case '--save-json':
-        o.saveJson = value();
-        break;
-      case '--timeout': {
-        const raw = value();
-        const seconds = Number(raw);
-        if (!(seconds > 0) || !Number.isFinite(seconds)) throw new UsageError(`--timeout: \`${raw}\` is not a number of seconds`);
-        o.timeoutMs = Math.round(seconds * 1000);
-        break;
+  walkArgs(
+    args,
+    (flag, value) => {
+      switch (flag) {
+        case '--server':
+          o.server = value();
+          return true;
+        case '--out':
+          o.out = value();
+          return true;
+        case '--api-key-env':
+          o.keyEnv = value();
+          return true;
+        case '--space':
+          o.spaces.push(value());
+          return true;
+        case '--save-json':
+          o.saveJson = value();
+          return true;
+        case '--timeout': {
+          const raw = value();
+          const seconds = Number(raw);
+          if (!(seconds > 0) || !Number.isFinite(seconds)) throw new UsageError(`--timeout: \`${raw}\` is not a number of seconds`);
+          o.timeoutMs = Math.round(seconds * 1000);
+          return true;
+        }
+        case '--force':
+          o.force = true;
+          return true;
+        case '--api-key':
+          throw new UsageError('the API key is read from an environment variable only (--api-key-env NAME), never from the command line');
+        case '-h':
+        case '--help':
+          o.help = true;
+          return true;
+        default:
+          return false;
       }
-      case '--force':
-        o.force = true;
-        break;
-      case '--api-key':
-        throw new UsageError('the API key is read from an environment variable only (--api-key-env NAME), never from the command line');
-      case '-h':
-      case '--help':
-        o.help = true;
-        break;
-      default:
-        throw new UsageError(`unknown ${flag.startsWith('-') ? 'option' : 'argument'} \`${flag}\``);
-    }
-  }
+    },
+    (arg) => {
+      throw new UsageError(`unknown argument \`${arg}\``);
+    },
+  );
   return o;
 }
 
