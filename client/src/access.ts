@@ -51,7 +51,8 @@ async function showAccess(client: LanguageClient, docs: AccessDocuments, princip
   }
   const uri = vscode.Uri.from({ scheme: ACCESS_SCHEME, path: `/${principal.replace(/[/\\]/g, '∕')}.md` });
   docs.set(uri, markdown);
-  await vscode.commands.executeCommand('markdown.showPreview', uri);
+  // Beside the team file, so that the file and what it grants can be read together.
+  await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
 }
 
 /** The middleware that turns the lenses' commands into what VS Code shows. */

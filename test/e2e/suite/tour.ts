@@ -63,6 +63,16 @@ export async function tour(dir: string): Promise<void> {
   await vscode.commands.executeCommand('octopusRoles.showDocumentation', 'unknown-role');
   await shot(dir, 'documentation');
 
+  // Effective access: the team's code lens and the inlay hints, and the access document it opens beside it.
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  const accessEditor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(teams));
+  accessEditor.revealRange(new vscode.Range(0, 0, 20, 0));
+  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', teams)) ?? [];
+  const lens = lenses.find((l) => l.range.start.line === 0)?.command;
+  if (lens) await vscode.commands.executeCommand(lens.command, ...(lens.arguments ?? []));
+  await shot(dir, 'access');
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+
   const tf = vscode.Uri.joinPath(folder, 'deployers.tf');
   await vscode.workspace.fs.writeFile(
     tf,

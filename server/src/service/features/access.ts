@@ -130,7 +130,7 @@ export function accessDocument(ws: ModelIndex, principal: string): string | unde
       lines.push(h, '', '| permission | restricted to | via |', '| --- | --- | --- |');
       heading = h;
     }
-    lines.push(`| ${g.permission} | ${restrictionText(g)} | ${g.via.map((v) => `${v.role} in ${v.team}${v.implicit ? ' (server-wide from a space)' : ''}`).join('; ')} |`);
+    lines.push(`| ${g.permission} | ${restrictionText(g)} | ${[...new Set(g.via.map((v) => `${v.role} in ${v.team}${v.implicit ? ' (server-wide from a space)' : ''}`))].join('; ')} |`);
   }
   return lines.join('\n') + '\n';
 }
