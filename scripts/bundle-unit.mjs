@@ -19,6 +19,14 @@ const SLOW = new Map([
   ['loader.test.ts', 'folders on disk, named pipes, a configuration file of 30,000 keys'],
   ['cli-fix-safety.test.ts', 'files on disk, and the shipped checker as a child process (| head -1)'],
   ['cli-fix-fuzz.test.ts', 'check --fix on generated workspaces on disk'],
+  ['cli-access.test.ts', 'git repositories and folders on disk'],
+  ['linear.test.ts', 'tens of thousands of keys, timed against each other'],
+  ['terraform.test.ts', 'a list of 100,000 permissions and 20,000-deep nesting'],
+  ['format.test.ts', 'formats 150 re-styled generated files'],
+  ['bridge-pull.test.ts', 'a stand-in server on loopback, with timeouts'],
+  ['bridge-import.test.ts', 'dumps on disk and the import command'],
+  ['bridge-export.test.ts', 'Terraform written to disk and read back'],
+  ['bridge-drift.test.ts', 'dumps on disk and the diff command'],
 ]);
 
 const files = readdirSync(join(root, 'test', 'unit'))
