@@ -317,6 +317,20 @@ export class ModelIndex implements RoleResolver, AddressResolver {
    * because Octopus refuses to create the custom one (`shadows-builtin`).
    */
   resolveRole(name: string): ResolvedRole | undefined {
+    // In the YAML model every rule about an assignment resolves its role: one answer per name until a file
+    // that defines roles changes (views of Terraform modules resolve afresh: their answers depend on scope).
+    if (this.scope !== '') return this.resolveInScope(name);
+    const root = this.root;
+    const cached = root.resolvedRoles.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    const role = this.resolveInScope(name);
+    root.resolvedRoles.set(name, role ?? null);
+    return role;
+  }
+
+  private readonly resolvedRoles = new Map<string, ResolvedRole | null>();
+
+  private resolveInScope(name: string): ResolvedRole | undefined {
     const at = this.scope ? this.resolveAddress(name) : undefined;
     if (at) {
       if ('builtinRole' in at) return this.resolveRole(at.builtinRole);
@@ -425,6 +439,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
 
   private replace(uri: string, next: Entry | undefined): Set<string> {
     const prev = this.entries.get(uri);
+    if (prev?.roles.length || next?.roles.length) this.root.resolvedRoles.clear();
     const affected = new Set<string>([uri]);
     const scope = next?.scope ?? prev?.scope ?? '';
     const names = this.tablesOf(scope);
