@@ -2,25 +2,20 @@
  * `octopus-roles explain PRINCIPAL` and `octopus-roles who-can PERMISSION|CAPABILITY` (SPEC section 8):
  * effective access from the command line, in text or JSON.
  */
-import * as path from 'node:path';
 import { uriToPath } from '../node/project';
 import {
   accessOf,
   CAPABILITIES,
   getCapability,
-  getPermission,
   allPermissions,
   finalDiagnostics,
   matches,
-  mergeGrants,
   nearest,
   principalsOf,
-  sortGrants,
   teamsOf,
+  whoCan as whoCanIn,
   type AccessQuery,
   type Dimension,
-  type Grant,
-  type Holding,
   type ModelIndex,
   type Principal,
   type Settings,
@@ -28,7 +23,7 @@ import {
 } from '../service';
 import { grantJson, grantText, principalText, type Located } from './access-output';
 import { loadPaths } from './load';
-import { printable } from './output';
+import { display, printable } from './output';
 import { UsageError, walkArgs } from './args';
 
 export interface AccessIO {
@@ -168,21 +163,16 @@ export async function runAccess(command: 'explain' | 'who-can', args: readonly s
   const ws = project.ws;
   warnAboutErrors(ws, io, (uri) => project.settingsFor(uri));
   const teams = teamsOf(ws);
-  const where = (uri: string | undefined): Located => (uri ? { file: relative(uriToPath(uri) ?? uri, io.cwd), lines: ws.lines(uri) } : {});
+  const where = (uri: string | undefined): Located => (uri ? { file: display(uriToPath(uri) ?? uri, io.cwd), lines: ws.lines(uri) } : {});
   try {
     if (command === 'explain') explain(subject, teams, options, io, where);
-    else whoCan(subject, teams, options, io, where);
+    else whoCan(subject, ws, options, io, where);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.stderr(`octopus-roles: ${printable(err.message)}\n`);
     return 2;
   }
   return 0;
-}
-
-function relative(file: string, cwd: string): string {
-  const rel = path.relative(cwd, file);
-  return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/');
 }
 
 function explain(subject: string, teams: readonly TeamEntry[], options: AccessOptions, io: AccessIO, where: (uri: string | undefined) => Located): void {
@@ -207,34 +197,13 @@ function explain(subject: string, teams: readonly TeamEntry[], options: AccessOp
   io.stdout(out.map(printable).join('\n') + '\n');
 }
 
-function whoCan(subject: string, teams: readonly TeamEntry[], options: AccessOptions, io: AccessIO, where: (uri: string | undefined) => Located): void {
+function whoCan(subject: string, ws: ModelIndex, options: AccessOptions, io: AccessIO, where: (uri: string | undefined) => Located): void {
   const capability = getCapability(subject);
-  if (!capability && !getPermission(subject)) {
+  const results = whoCanIn(ws, subject, { space: options.space, values: options.values });
+  if (!results) {
     const near = nearest(subject, [...Array.from(allPermissions(), (p) => p.name), ...CAPABILITIES.map((c) => c.id)]);
     throw new UsageError(`\`${subject}\` is neither a permission of current Octopus nor a capability (${CAPABILITIES.map((c) => c.id).join(', ')})${near.length ? `; did you mean ${near.join(' or ')}?` : ''}`);
   }
-  const query: AccessQuery = { space: options.space, values: options.values };
-  // Each team's matching grants once; a principal's are merged from the teams that reach it.
-  const pick = (t: TeamEntry): (Grant | Holding)[] =>
-    capability
-      ? t.holdings.filter((h) => h.role === capability.role && h.scope === 'space' && matches(h, query))
-      : t.grants.filter((g) => g.permission === subject && matches(g, query));
-  const byTeam = new Map<TeamEntry, (Grant | Holding)[]>(teams.map((t) => [t, pick(t)]));
-  const results: { principal: Principal; grants: Grant[] }[] = [];
-  const users = new Map<string, TeamEntry[]>();
-  const groups = new Map<string, TeamEntry[]>();
-  const everyone = teams.filter((t) => t.name === 'Everyone' && t.space === undefined);
-  for (const t of teams) {
-    for (const m of t.members) users.set(m, [...(users.get(m) ?? everyone), t]);
-    for (const g of t.groups) groups.set(g, [...(groups.get(g) ?? []), t]);
-  }
-  const collect = (principal: Principal, reaching: readonly TeamEntry[]) => {
-    const found = reaching.flatMap((t) => byTeam.get(t) ?? []).map((g) => asGrant(g, capability?.id));
-    if (found.length) results.push({ principal, grants: sortGrants(mergeGrants(found, (g) => `${g.scope}\u0000${g.space ?? ''}\u0000${g.permission}`)) });
-  };
-  for (const t of teams) collect({ kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}) }, [t]);
-  for (const u of [...users.keys()].sort()) collect({ kind: 'user', name: u }, users.get(u)!);
-  for (const g of [...groups.keys()].sort()) collect({ kind: 'group', name: g }, groups.get(g)!);
   const queryJson = {
     [capability ? 'capability' : 'permission']: subject,
     ...(options.space ? { space: options.space } : {}),
@@ -253,10 +222,4 @@ function whoCan(subject: string, teams: readonly TeamEntry[], options: AccessOpt
     for (const g of r.grants) out.push(...grantText(g, where, '    ', true));
   }
   io.stdout(out.map(printable).join('\n') + '\n');
-}
-
-/** A role holding shown as a grant of the capability it gives. */
-function asGrant(g: Grant | Holding, capability: string | undefined): Grant {
-  if ('permission' in g) return g;
-  return { permission: capability ?? g.role, scope: g.scope, space: g.space, restrictions: g.restrictions, via: g.via };
 }

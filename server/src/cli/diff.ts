@@ -14,7 +14,7 @@ import { grantJson, type Located } from './access-output';
 import { UsageError } from './args';
 import { diffText, diffMarkdown, objectChanges, type AccessDelta, type DiffResult } from './diff-output';
 import { loadPaths } from './load';
-import { printable } from './output';
+import { display, printable } from './output';
 
 export interface DiffIO {
   readonly stdout: (text: string) => void;
@@ -104,19 +104,14 @@ function loadRevision(cwd: string, rev: string, paths: readonly string[], io: Di
       ws.setFile(pathToUri(path.resolve(cwd, e.file)), text.replace(/^\uFEFF/, ''));
     }
   }
-  return { label: rev, ws, settingsFor: () => DEFAULT_SETTINGS, display: (uri) => relative(uriToPath(uri) ?? uri, cwd) };
-}
-
-function relative(file: string, cwd: string): string {
-  const rel = path.relative(cwd, file);
-  return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/');
+  return { label: rev, ws, settingsFor: () => DEFAULT_SETTINGS, display: (uri) => display(uriToPath(uri) ?? uri, cwd) };
 }
 
 async function loadFolder(label: string, root: string, paths: readonly string[], io: DiffIO, config: string | undefined, reuse?: ModelIndex): Promise<Side | 2> {
   const loaded = await loadPaths(paths.length ? paths.map((p) => path.resolve(root, p)) : [root], io, { config, prepare: reuse ? (p) => p.ws.reuseModels(reuse) : undefined });
   if (loaded === 2) return 2;
   const { project } = loaded;
-  return { label, ws: project.ws, settingsFor: (uri) => project.settingsFor(uri), display: (uri) => relative(uriToPath(uri) ?? uri, root === io.cwd ? io.cwd : root) };
+  return { label, ws: project.ws, settingsFor: (uri) => project.settingsFor(uri), display: (uri) => display(uriToPath(uri) ?? uri, root) };
 }
 
 /** Runs `diff`; returns the exit status. */

@@ -4,7 +4,7 @@
  * "who can ...". All of it reads the access engine (model/access.ts) over the model.
  */
 import { DIMENSIONS, getPermission, SYSTEM_TEAM_ONLY_PERMISSIONS } from '../catalog';
-import { accessOf, allAccess, CAPABILITIES, getCapability, matches, principalKey, teamsOf, type AccessQuery, type Grant, type Principal, type TeamEntry } from '../model/access';
+import { accessFrom, CAPABILITIES, getCapability, grantKey, matches, mergeGrants, principalKey, reachOf, sortGrants, teamsOf, type AccessQuery, type Grant, type Principal, type TeamEntry } from '../model/access';
 import { place } from '../model/roles';
 import type { Source, Span, TeamDoc } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
@@ -20,7 +20,7 @@ export interface AccessLens {
 const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
 
 /** The team a document defines, as effective access counts it. */
-function entryOf(teams: readonly TeamEntry[], uri: string, doc: TeamDoc): TeamEntry | undefined {
+export function entryOf(teams: readonly TeamEntry[], uri: string, doc: TeamDoc): TeamEntry | undefined {
   return teams.find((t) => t.definition?.uri === uri && t.definition.doc === doc);
 }
 
@@ -38,7 +38,8 @@ export function accessLenses(ws: ModelIndex, uri: string): AccessLens[] {
       const entry = entryOf(teams, uri, doc);
       if (!entry) continue;
       const principal: Principal = { kind: 'team', name: entry.name, ...(entry.space ? { space: entry.space } : {}) };
-      const { grants } = accessOf(teams, principal);
+      // A team's access is its own grants: no need to look for other teams reaching it.
+      const { grants } = accessFrom(principal, [entry]);
       const system = grants.filter((g) => g.scope === 'system').length;
       const spaces = new Set(grants.filter((g) => g.scope === 'space').map((g) => g.space));
       const space = grants.length - system;
@@ -107,10 +108,10 @@ export function accessHints(ws: ModelIndex, uri: string, range?: Span): AccessHi
 
 /** A principal's effective access as a Markdown document, for the editor to show. */
 export function accessDocument(ws: ModelIndex, principal: string): string | undefined {
-  const teams = teamsOf(ws);
-  const all = allAccess(teams);
-  const access = all.get(principal);
-  if (!access) return undefined;
+  // Only the principal asked about is merged, not every principal of the workspace.
+  const reach = reachOf(teamsOf(ws)).get(principal);
+  if (!reach) return undefined;
+  const access = accessFrom(reach.principal, reach.teams);
   const p = access.principal;
   const title = p.kind === 'team' ? `Team ${p.name}${p.space ? ` (space ${p.space})` : ' (system team)'}` : `${p.kind === 'user' ? 'User' : 'External group'} ${p.name}`;
   const lines = [`# ${title}: effective access`, ''];
@@ -149,18 +150,33 @@ export interface WhoCanEntry {
   readonly sources: readonly Source[];
 }
 
-/** Everyone holding a permission or capability, where the query says. */
+/**
+ * Everyone holding a permission or capability, where the query says, in principal order (teams, then
+ * users, then groups). Each team's matching grants are picked once, before anything is merged, so a
+ * principal's answer lists only the grants that match and the cost follows the answer, not every grant of
+ * every principal.
+ */
 export function whoCan(ws: ModelIndex, subject: string, query: AccessQuery = {}): WhoCanEntry[] | undefined {
   const capability = getCapability(subject);
   if (!capability && !getPermission(subject)) return undefined;
+  const picked = new Map<TeamEntry, Grant[]>();
+  const pick = (t: TeamEntry): Grant[] => {
+    let found = picked.get(t);
+    if (!found) {
+      found = capability
+        ? t.holdings.filter((h) => h.role === capability.role && h.scope === 'space' && matches(h, query)).map((h) => ({ ...h, permission: capability.id }))
+        : t.grants.filter((g) => g.permission === subject && matches(g, query));
+      picked.set(t, found);
+    }
+    return found;
+  };
   const out: WhoCanEntry[] = [];
-  for (const [key, access] of allAccess(teamsOf(ws))) {
-    const grants: Grant[] = capability
-      ? access.holdings.filter((h) => h.role === capability.role && h.scope === 'space' && matches(h, query)).map((h) => ({ ...h, permission: capability.id }))
-      : access.grants.filter((g) => g.permission === subject && matches(g, query));
-    if (!grants.length) continue;
+  for (const [key, { principal, teams }] of reachOf(teamsOf(ws))) {
+    const found = teams.flatMap(pick);
+    if (!found.length) continue;
+    const grants = sortGrants(mergeGrants(found, grantKey));
     const sources = grants[0].via.filter((v) => v.uri && v.span).map((v) => ({ uri: v.uri!, span: v.span! }));
-    out.push({ principal: access.principal, key, grants, sources });
+    out.push({ principal, key, grants, sources });
   }
   return out;
 }

@@ -3,7 +3,8 @@
  * grants; what a team grants, per space and server-wide.
  */
 import { DIMENSIONS, getPermission, getRetiredPermission, getBuiltinRole, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension, type Level } from '../catalog';
-import { accessOf, teamsOf, type Grant } from '../model/access';
+import { accessFrom, accessOf, teamsOf, type Grant } from '../model/access';
+import { entryOf } from './access';
 import { targetAt } from './locate';
 import type { Span, TeamDoc } from '../model/types';
 import type { ResolvedRole } from '../model/roles';
@@ -179,10 +180,10 @@ function teamHover(ws: ModelIndex, uri: string, team: TeamDoc): string {
     ? `Space team of **${team.space.value}**: its roles apply in that space only (system permissions of mixed roles excepted).`
     : 'System team ("accessible in all spaces"): system-only roles apply server-wide; each space role applies in the space its assignment names.';
   const teams = teamsOf(ws);
-  const entry = teams.find((t) => t.definition?.uri === uri && t.definition.doc === team);
+  const entry = entryOf(teams, uri, team);
   const lines = [`**${name}** · ${team.space ? 'space team' : 'system team'}`, '', kind, ''];
   if (!entry) return [...lines, 'Another team of this name is defined first; its definition counts.'].join('\n');
-  const access = accessOf(teams, { kind: 'team', name: entry.name, ...(entry.space ? { space: entry.space } : {}) });
+  const access = accessFrom({ kind: 'team', name: entry.name, ...(entry.space ? { space: entry.space } : {}) }, [entry]);
   lines.push('Effective access (assignments Octopus refuses grant nothing):', '', ...accessLines(access.grants));
   return lines.join('\n');
 }

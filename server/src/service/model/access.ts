@@ -33,27 +33,12 @@ export function teamsReaching(teams: readonly TeamEntry[], principal: Principal)
 
 /** The effective access of one principal. */
 export function accessOf(teams: readonly TeamEntry[], principal: Principal): Access {
-  const reaching = teamsReaching(teams, principal);
-  return {
-    principal,
-    teams: reaching,
-    grants: sortGrants(mergeGrants(reaching.flatMap((t) => t.grants), grantKey)),
-    holdings: sortGrants(mergeGrants(reaching.flatMap((t) => t.holdings), holdingKey)),
-  };
+  return accessFrom(principal, teamsReaching(teams, principal));
 }
 
 /** Every principal: each team, each user named anywhere, each external group. */
 export function principalsOf(teams: readonly TeamEntry[]): Principal[] {
-  const out: Principal[] = teams.map((t) => ({ kind: 'team' as const, name: t.name, ...(t.space ? { space: t.space } : {}) }));
-  const users = new Set<string>();
-  const groups = new Set<string>();
-  for (const t of teams) {
-    for (const m of t.members) users.add(m);
-    for (const g of t.groups) groups.add(g);
-  }
-  for (const u of [...users].sort()) out.push({ kind: 'user', name: u });
-  for (const g of [...groups].sort()) out.push({ kind: 'group', name: g });
-  return out;
+  return [...reachOf(teams).values()].map((r) => r.principal);
 }
 
 /** A principal's key for maps: `team:SPACE/NAME`, `team:NAME`, `user:NAME` or `group:ID`. */

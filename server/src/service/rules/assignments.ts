@@ -5,19 +5,15 @@
  */
 import { getPermission, SYSTEM_TEAM_ONLY_PERMISSIONS } from '../catalog';
 import { assignmentByRole, makeSystemTeam, q as quote, removeAssignment, same, teamOf, type FixContext } from '../edits/context';
-import { definitionOf, place, type ResolvedRole } from '../model/roles';
+import { place, type ResolvedRole } from '../model/roles';
 import type { Assignment, Related, TeamDoc } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
 import { andList, orList } from '../util/suggest';
-import { q, rule } from './rule';
+import { q, roleRelated, rule } from './rule';
 
 /** Spaces a system team's assignment could name, at most. */
 const MAX_SPACE_FIXES = 20;
 
-const roleRelated = (role: ResolvedRole): Related[] => {
-  const def = definitionOf(role);
-  return def ? [{ ...def, message: `role ${role.name} is defined here` }] : [];
-};
 
 const teamName = (team: TeamDoc): string => team.name?.value ?? 'this team';
 

@@ -5,10 +5,8 @@ import { getBuiltinRoleIgnoreCase } from '../catalog';
 import { assignmentByRole, createFile, q as quote, removeAssignment, replaceWithCandidates, teamOf, type FixContext } from '../edits/context';
 import type { Located } from '../model/roles';
 import type { Doc, Related, Span } from '../model/types';
-import { orList } from '../util/suggest';
-import { q, rule } from './rule';
+import { didYouMean, q, rule } from './rule';
 
-const didYouMean = (c: readonly string[] | undefined): string => (c && c.length ? ` Did you mean ${orList(c)}?` : '');
 
 const others = (kind: string, list: readonly Located<Doc>[]): Related[] =>
   list.slice(0, 10).map((o) => ({ uri: o.uri, span: o.doc.name!.span, message: `the other ${kind} named ${o.doc.name!.value}` }));

@@ -5,8 +5,8 @@
 import { allPermissions, getPermission, getRetiredPermission } from '../catalog';
 import { permissionAt, q as quote, replaceWithCandidates, type FixContext } from '../edits/context';
 import type { Name, NameList, PermissionListKey, RoleDoc } from '../model/types';
-import { orList, Suggester } from '../util/suggest';
-import { q, rule } from './rule';
+import { Suggester } from '../util/suggest';
+import { didYouMean, q, rule } from './rule';
 
 let permissionSuggester: Suggester | undefined;
 function suggestPermissions(name: string): string[] {
@@ -55,7 +55,6 @@ function itemsOf(role: RoleDoc): readonly Listed[] {
   return out;
 }
 
-const didYouMean = (c: readonly string[] | undefined): string => (c && c.length ? ` Did you mean ${orList(c)}?` : '');
 
 export const unknownPermission = rule({
   code: 'unknown-permission',

@@ -4,7 +4,7 @@
  * chosen by code and read `Diagnostic.data`.
  */
 import type { Analyser, ModelIndex } from '../model/workspace';
-import type { Diagnostic, DiagnosticData, Doc, FileModel, ParsedFile, Related, Severity, Span } from '../model/types';
+import type { Diagnostic, DiagnosticData, FileModel, ParsedFile, Related, Severity, Span } from '../model/types';
 import { ASSIGNMENT_RULES } from './assignments';
 import { BUILTIN_RULES } from './builtins';
 import { FILE_RULES } from './files';
@@ -80,7 +80,11 @@ export const ANALYSER: Analyser = {
     const out: Diagnostic[] = [];
     for (const d of file.syntaxFindings) out.push(d);
     const found: Diagnostic[] = [];
-    for (const doc of file.docs) runLocal(doc, file, found);
+    // One context per rule and file (a file can hold tens of thousands of documents), rules in the outer loop.
+    for (const r of LOCAL) {
+      const ctx = { file, report: reporter(r, found) };
+      for (const doc of file.docs) r.local!(doc, ctx);
+    }
     const guessed = file.guessed;
     for (const d of found) if (!guessed.some((g) => d.span.start <= g.end && d.span.end >= g.start)) out.push(d);
     return out;
@@ -96,7 +100,3 @@ export const ANALYSER: Analyser = {
     return nameDependent;
   },
 };
-
-function runLocal(doc: Doc, file: ParsedFile, out: Diagnostic[]): void {
-  for (const r of LOCAL) r.local!(doc, { file, report: reporter(r, out) });
-}

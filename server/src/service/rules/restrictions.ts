@@ -3,20 +3,15 @@
  * what cannot be restricted at all, and values the space does not declare.
  */
 import { getPermission, SPACE_MANAGER, supportedDimensions, type Dimension } from '../catalog';
-import { replaceWithCandidates, same, teamOf } from '../edits/context';
-import { definitionOf, place, type Placement, type ResolvedRole } from '../model/roles';
-import type { Assignment, Doc, Related, Restriction, TeamDoc } from '../model/types';
+import { replaceWithCandidates, same, teamOf, type FixContext } from '../edits/context';
+import { place, type Placement, type ResolvedRole } from '../model/roles';
+import type { Assignment, Doc, Restriction, TeamDoc } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
-import { nearest, orList } from '../util/suggest';
-import type { FixContext } from '../edits/context';
-import { q, rule } from './rule';
+import { nearest } from '../util/suggest';
 
-const didYouMean = (c: readonly string[] | undefined): string => (c && c.length ? ` Did you mean ${orList(c)}?` : '');
+import { didYouMean, q, roleRelated, rule } from './rule';
 
-const roleRelated = (role: ResolvedRole): Related[] => {
-  const def = definitionOf(role);
-  return def ? [{ ...def, message: `role ${role.name} is defined here` }] : [];
-};
+
 
 /** Each restricted assignment of a team, placed. */
 function restricted(ws: ModelIndex, doc: Doc): { team: TeamDoc; a: Assignment; p: Placement; role: ResolvedRole }[] {

@@ -7,6 +7,8 @@
 import type { Doc, Diagnostic, DiagnosticData, FileModel, ParsedFile, Related, Severity, Span } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
 import type { FixContext } from '../edits/context';
+import { definitionOf, type ResolvedRole } from '../model/roles';
+import { orList } from '../util/suggest';
 
 export type { Severity };
 
@@ -77,3 +79,12 @@ export interface WorkspaceCheckContext<A = never, D extends DiagnosticData = Dia
 
 /** Markdown-ish quoting for messages: names in backticks. */
 export const q = (s: string): string => `\`${s}\``;
+
+/** The end of a message that offers suggestions: ` Did you mean A or B?`, or nothing. */
+export const didYouMean = (c: readonly string[] | undefined): string => (c && c.length ? ` Did you mean ${orList(c)}?` : '');
+
+/** Related information pointing at a custom role's definition (none for a built-in role). */
+export function roleRelated(role: ResolvedRole): Related[] {
+  const def = definitionOf(role);
+  return def ? [{ ...def, message: `role ${role.name} is defined here` }] : [];
+}
