@@ -1,5 +1,5 @@
 /** Helpers for the loader and --fix tests: temporary folders on disk, and the checker run in-process. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../server/src/cli';
@@ -22,3 +22,17 @@ export async function check(args: string[], cwd: string) {
   return { code, stdout, stderr };
 }
 
+/** Every file below `dir`, relative path to text. */
+export function filesIn(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string, rel: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const full = path.join(d, name);
+      const r = rel ? `${rel}/${name}` : name;
+      if (statSync(full).isDirectory()) walk(full, r);
+      else out.set(r, readFileSync(full, 'utf8'));
+    }
+  };
+  walk(dir, '');
+  return out;
+}

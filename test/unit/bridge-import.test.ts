@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readDump } from '../../server/src/bridge/api';
 import { convertDump } from '../../server/src/bridge/convert';
@@ -16,24 +16,10 @@ import { allAccess, DEFAULT_SETTINGS, teamsOf, type ModelIndex } from '../../ser
 import { BUILTIN_ROLES_FACTS_IDS } from '../support/builtin-ids';
 import { workspaceFromFiles, workspaceOf } from '../support/bridge';
 import { DUMP, dumpFiles } from '../support/dump';
-import { check, tree } from '../support/folders';
+import { check, tree, filesIn } from '../support/folders';
 
 const EXAMPLES = path.resolve(__dirname, '../../../examples/acme');
 
-/** Every file below `dir`, relative path to text. */
-function filesIn(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string, rel: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const full = path.join(d, name);
-      const r = rel ? `${rel}/${name}` : name;
-      if (statSync(full).isDirectory()) walk(full, r);
-      else out.set(r, readFileSync(full, 'utf8'));
-    }
-  };
-  walk(dir, '');
-  return out;
-}
 
 async function importDump(files: Record<string, string>, extra: string[] = []) {
   const dir = tree(Object.fromEntries(Object.entries(files).map(([k, v]) => [`dump/${k}`, v])));

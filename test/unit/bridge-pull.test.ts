@@ -4,7 +4,7 @@
  * and a server that stops answering each ending with status 1 and nothing written. No other network.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { readDump } from '../../server/src/bridge/api';
@@ -12,7 +12,7 @@ import { toApi } from '../../server/src/bridge/to-api';
 import { runCli } from '../../server/src/cli';
 import { workspaceOf } from '../support/bridge';
 import { dumpFiles } from '../support/dump';
-import { tree } from '../support/folders';
+import { tree, filesIn } from '../support/folders';
 import { startStandIn, type StandIn } from '../support/octopus-server';
 
 const KEY = 'API-TESTKEY0000000000000000000';
@@ -25,19 +25,6 @@ async function run(args: string[], cwd: string, env: Record<string, string | und
   return { code, stdout, stderr };
 }
 
-function filesIn(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string, rel: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const full = path.join(d, name);
-      const r = rel ? `${rel}/${name}` : name;
-      if (statSync(full).isDirectory()) walk(full, r);
-      else out.set(r, readFileSync(full, 'utf8'));
-    }
-  };
-  walk(dir, '');
-  return out;
-}
 
 const DUMP = readDump(Object.entries(dumpFiles()).map(([name, text]) => ({ name, text }))).dump;
 
