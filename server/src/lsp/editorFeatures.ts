@@ -13,7 +13,6 @@ import {
   CodeActionKind,
   DocumentHighlightKind,
   MarkupKind,
-  type CancellationToken,
   type ClientCapabilities,
   type CodeAction,
   type CodeActionParams,
@@ -43,10 +42,11 @@ import {
   type Workspace,
 } from '../service';
 import { SERVER_COMMANDS, type FixAllFilesResult } from './protocol';
+import type { Lifecycle } from './lifecycle';
 import { RuleDocs } from './ruleDocs';
 
-/** How a switchboard wraps a handler: waits, logging, a fallback answer when it throws. */
-export type Wrap = <P, R>(name: string, fallback: R, fn: (params: P, token: CancellationToken) => R | Promise<R>) => (params: P, token: CancellationToken) => Promise<R>;
+/** How the switchboard wraps a handler (lifecycle.ts): waits, logging, a fallback answer when it throws. */
+export type Wrap = Lifecycle['request'];
 
 export interface EditorFeatureHost {
   /** The workspace model. */

@@ -37,7 +37,7 @@ import { readWorkspace } from './indexing';
 import { afterSteps, Lifecycle, Sequencer, describe, refuse, type Refusal } from './lifecycle';
 import { DiagnosticsScheduler, type SchedulerHost, type Status } from './scheduler';
 import { accessCapabilities, registerAccess, type AccessCommands } from './access';
-import { editorCapabilities, registerEditorFeatures, type EditorFeatures, type Wrap } from './editorFeatures';
+import { editorCapabilities, registerEditorFeatures, type EditorFeatures } from './editorFeatures';
 import { ACCESS_COMMANDS, STATUS_METHOD } from './protocol';
 
 export { STATUS_METHOD };
@@ -277,7 +277,7 @@ export function startServer(connection: Connection): void {
     ws: () => project.ws,
     openText: (uri) => documents.get(uri)?.getText(),
     capabilities: () => initParams?.capabilities ?? {},
-    wrap: ((name: string, fallback: unknown, fn: (p: unknown, t: CancellationToken) => unknown) => lifecycle.request(name, fallback, fn as never)) as unknown as Wrap,
+    wrap: (name, fallback, fn) => lifecycle.request(name, fallback, fn),
     settingsFor: (uri) => project.settingsFor(uri),
     recheck: async () => {
       await ready;
