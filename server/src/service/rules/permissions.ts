@@ -33,12 +33,11 @@ interface Listed {
   readonly first: number;
 }
 
-/** Each item of a role's lists, worked out once per document for the five rules that read them. */
-const listedCache = new WeakMap<RoleDoc, readonly Listed[]>();
-
+/**
+ * Each item of a role's lists. Worked out again by each rule that reads them: kept for the life of the
+ * document, these objects cost tens of megabytes on a large workspace for little time saved.
+ */
 function itemsOf(role: RoleDoc): readonly Listed[] {
-  let out = listedCache.get(role);
-  if (out) return out;
   const found: Listed[] = [];
   for (const key of LISTS) {
     const list = role[key];
@@ -51,8 +50,7 @@ function itemsOf(role: RoleDoc): readonly Listed[] {
       found.push({ list, key, item, index, first });
     }
   }
-  listedCache.set(role, (out = found));
-  return out;
+  return found;
 }
 
 
