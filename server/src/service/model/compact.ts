@@ -1,0 +1,303 @@
+/**
+ * The model as the workspace keeps it: what a front-end read, rebuilt into the smallest form that means
+ * the same. The language server holds every file's model for its whole session (50,000 files in a large
+ * repository), so bytes per file count; a heap snapshot of the server on 10,000 generated files showed
+ * where they went (docs/performance.md):
+ *
+ * - Objects built with a spread of differently shaped objects (`{ ...base, kind: 'role', ... }`) get a
+ *   hidden class of their own in V8, about 300 bytes a document. Here every document, assignment and
+ *   file is built by one object literal per kind, with every field present, so all share a few classes.
+ * - A YAML key is a fresh string per occurrence (`name` ten thousand times over). Keys, permission
+ *   names and built-in role names come from small fixed vocabularies and are replaced by one copy each.
+ * - Empty lists (no restrictions, no findings, no suppressions) are one shared frozen value.
+ * - A document's fields by name are a small table over the KeyRefs instead of a `Map` (a Map's hash
+ *   table costs about 200 bytes even for three keys; documents have a handful of fields).
+ *
+ * Nothing here changes what the model says: the same fields, values, spans and identities of spans.
+ */
+import { allBuiltinRoles, allPermissions, DIMENSIONS, type Dimension } from '../catalog';
+import { ASSIGNMENT_KEYS, DOC_KEYS, MANAGER_KEYS } from './fields';
+import type { Assignment, Diagnostic, Doc, FileModel, KeyRef, Name, NameList, ParsedFile, RoleDoc, SpaceDoc, Span, Suppressions, TeamDoc } from './types';
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/** One shared value for the (usual) file without suppression comments. */
+export const NO_SUPPRESSIONS: Suppressions = Object.freeze({ lines: new Map<number, ReadonlySet<string>>(), docs: EMPTY });
+
+/**
+ * A list as it is kept: the shared empty list, or a copy of exactly its length (an array grown by
+ * `push` keeps room for 17 items or more, about 100 bytes of slack for the usual two or three).
+ */
+export function listOf<T>(xs: readonly T[]): readonly T[] {
+  return xs.length === 0 ? EMPTY : xs.slice();
+}
+
+/**
+ * The one copy of a vocabulary string, or the string itself made flat. `yaml` builds a quoted scalar a
+ * character at a time, which V8 keeps as a tree of pieces, 32 bytes each (a 40-character group name
+ * cost over 1 KB); reading a character flattens the tree into one string, and the collector then drops
+ * the pieces.
+ */
+export function intern(s: string): string {
+  const known = VOCABULARY.get(s);
+  if (known !== undefined) return known;
+  s.charCodeAt(0);
+  return s;
+}
+
+/** Strings every workspace repeats: field names, permission names, built-in role names. */
+const VOCABULARY = new Map<string, string>();
+for (const s of [...Object.values(DOC_KEYS).flat(), ...ASSIGNMENT_KEYS, ...MANAGER_KEYS, ...DIMENSIONS, 'role', 'roles', 'teams']) VOCABULARY.set(s, s);
+for (const p of allPermissions()) VOCABULARY.set(p.name, p.name);
+for (const r of allBuiltinRoles()) VOCABULARY.set(r.name, r.name);
+
+
+/**
+ * A document's fields by name: a `ReadonlyMap` over the KeyRefs in source order. Lookups compare with
+ * each key; a document has a handful of fields (a file with thousands of keys in one mapping is read as
+ * one document, and the list of its unknown keys is bounded by the reader's findings, not by this).
+ */
+export class KeyTable implements ReadonlyMap<string, KeyRef> {
+  private readonly refs: readonly KeyRef[];
+  /** The names, when a front-end filed some KeyRef under another name than its `key`; else the keys. */
+  private readonly names: readonly string[] | undefined;
+
+  constructor(map: ReadonlyMap<string, KeyRef>) {
+    const refs: KeyRef[] = [];
+    const names: string[] = [];
+    let renamed = false;
+    for (const [name, ref] of map) {
+      names.push(intern(name));
+      refs.push(ref);
+      if (ref.key !== name) renamed = true;
+    }
+    this.refs = listOf(refs);
+    this.names = renamed ? listOf(names) : undefined;
+  }
+
+  private nameAt(i: number): string {
+    return this.names ? this.names[i] : this.refs[i].key;
+  }
+
+  get size(): number {
+    return this.refs.length;
+  }
+
+  get(key: string): KeyRef | undefined {
+    const i = this.indexOf(key);
+    return i < 0 ? undefined : this.refs[i];
+  }
+
+  has(key: string): boolean {
+    return this.indexOf(key) >= 0;
+  }
+
+  forEach(fn: (value: KeyRef, key: string, map: ReadonlyMap<string, KeyRef>) => void, thisArg?: unknown): void {
+    for (let i = 0; i < this.refs.length; i++) fn.call(thisArg, this.refs[i], this.nameAt(i), this);
+  }
+
+  *entries(): IterableIterator<[string, KeyRef]> {
+    for (let i = 0; i < this.refs.length; i++) yield [this.nameAt(i), this.refs[i]];
+  }
+
+  *keys(): IterableIterator<string> {
+    for (let i = 0; i < this.refs.length; i++) yield this.nameAt(i);
+  }
+
+  values(): IterableIterator<KeyRef> {
+    return this.refs[Symbol.iterator]();
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, KeyRef]> {
+    return this.entries();
+  }
+
+  private indexOf(key: string): number {
+    // A scan: documents have a handful of fields, and hashing would cost more than comparing them.
+    for (let i = 0; i < this.refs.length; i++) if (this.nameAt(i) === key) return i;
+    return -1;
+  }
+}
+
+/**
+ * A field kept as offsets: 64 bytes where a KeyRef of two span objects takes 128. A document has a few
+ * fields and a file a few documents, and most are never looked at again after the rules ran, so a span
+ * is made when it is read. (Spans are compared by value throughout; nothing keeps one for its identity.)
+ */
+class KeptKey implements KeyRef {
+  constructor(
+    readonly key: string,
+    private readonly keyStart: number,
+    private readonly keyEnd: number,
+    private readonly pairStart: number,
+    private readonly pairEnd: number,
+  ) {}
+
+  get keySpan(): Span {
+    return { start: this.keyStart, end: this.keyEnd };
+  }
+
+  get pairSpan(): Span {
+    return { start: this.pairStart, end: this.pairEnd };
+  }
+}
+
+/** A literal name kept as offsets: 48 bytes instead of 80 with its span object. */
+class KeptName implements Name {
+  constructor(
+    readonly value: string,
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+}
+
+/** The kept form of one file's objects; a KeyRef that appears in several places stays one object. */
+class Compactor {
+  private readonly keys = new Map<KeyRef, KeyRef>();
+
+  key(k: KeyRef): KeyRef;
+  key(k: KeyRef | undefined): KeyRef | undefined;
+  key(k: KeyRef | undefined): KeyRef | undefined {
+    if (!k) return undefined;
+    let kept = this.keys.get(k);
+    if (!kept) {
+      kept = new KeptKey(intern(k.key), k.keySpan.start, k.keySpan.end, k.pairSpan.start, k.pairSpan.end);
+      this.keys.set(k, kept);
+    }
+    return kept;
+  }
+
+  name(n: Name): Name;
+  name(n: Name | undefined): Name | undefined;
+  name(n: Name | undefined): Name | undefined {
+    if (!n) return undefined;
+    // A computed value (a Terraform expression) keeps its own form: it is rare, and carries the flag.
+    if (n.computed !== undefined) return n;
+    return new KeptName(intern(n.value), n.span.start, n.span.end);
+  }
+
+  nameList(l: NameList): NameList;
+  nameList(l: NameList | undefined): NameList | undefined;
+  nameList(l: NameList | undefined): NameList | undefined {
+    if (!l) return undefined;
+    return { key: this.key(l.key), items: mapList(l.items, (n) => this.name(n)), valueSpan: l.valueSpan };
+  }
+
+  assignment(a: Assignment): Assignment {
+    return {
+      role: this.name(a.role),
+      span: a.span,
+      space: this.name(a.space),
+      spaceKey: this.key(a.spaceKey),
+      restrictions: mapList(a.restrictions, (r) => ({ dimension: r.dimension, list: this.nameList(r.list) })),
+    };
+  }
+
+  table(keys: ReadonlyMap<string, KeyRef>): KeyTable {
+    const kept = new Map<string, KeyRef>();
+    for (const [name, ref] of keys) kept.set(name, this.key(ref));
+    return new KeyTable(kept);
+  }
+}
+
+/** `xs` mapped, in an array of exactly its length (the shared empty list when empty). */
+function mapList<T, U>(xs: readonly T[], fn: (x: T) => U): readonly U[] {
+  return xs.length === 0 ? EMPTY : xs.map(fn);
+}
+
+function doc(d: Doc): Doc {
+  const c = new Compactor();
+  const keys = c.table(d.keys);
+  switch (d.kind) {
+    case 'role': {
+      const role: RoleDoc = {
+        kind: 'role',
+        uri: d.uri,
+        index: d.index,
+        span: d.span,
+        name: c.name(d.name),
+        keys,
+        address: d.address,
+        unknown: d.unknown,
+        builtIn: d.builtIn,
+        spacePermissions: c.nameList(d.spacePermissions),
+        systemPermissions: c.nameList(d.systemPermissions),
+      };
+      return role;
+    }
+    case 'team': {
+      const team: TeamDoc = {
+        kind: 'team',
+        uri: d.uri,
+        index: d.index,
+        span: d.span,
+        name: c.name(d.name),
+        keys,
+        address: d.address,
+        unknown: d.unknown,
+        space: c.name(d.space),
+        assignments: mapList(d.assignments, (a) => c.assignment(a)),
+        roles: c.key(d.roles),
+        target: c.name(d.target),
+        members: c.nameList(d.members),
+        externalGroups: c.nameList(d.externalGroups),
+      };
+      return team;
+    }
+    case 'space': {
+        const scopes: Partial<Record<Dimension, NameList>> = {};
+      for (const dim of DIMENSIONS) if (d.scopes[dim]) scopes[dim] = c.nameList(d.scopes[dim]);
+      const m = d.managers;
+      const managers = m && { key: c.key(m.key), members: c.nameList(m.members), teams: c.nameList(m.teams) };
+      const space: SpaceDoc = {
+        kind: 'space',
+        uri: d.uri,
+        index: d.index,
+        span: d.span,
+        name: c.name(d.name),
+        keys,
+        address: d.address,
+        unknown: d.unknown,
+        scopes,
+        managers,
+      };
+      return space;
+    }
+  }
+}
+
+/** A front-end's reading of a file in the workspace's form. */
+export function compactParsed(p: ParsedFile): ParsedFile {
+  const noSuppressions = p.suppressions.lines.size === 0 && p.suppressions.docs.length === 0;
+  return {
+    uri: p.uri,
+    syntax: p.syntax,
+    kind: p.kind,
+    module: p.module,
+    lookups: p.lookups,
+    docs: mapList(p.docs, doc),
+    syntaxFindings: listOf(p.syntaxFindings),
+    guessed: listOf(p.guessed),
+    suppressions: noSuppressions ? NO_SUPPRESSIONS : p.suppressions,
+  };
+}
+
+/** A compacted reading with its local findings: what the workspace keeps for a file. */
+export function fileModel(p: ParsedFile, local: readonly Diagnostic[]): FileModel {
+  return {
+    uri: p.uri,
+    syntax: p.syntax,
+    kind: p.kind,
+    module: p.module,
+    lookups: p.lookups,
+    docs: p.docs,
+    syntaxFindings: p.syntaxFindings,
+    guessed: p.guessed,
+    suppressions: p.suppressions,
+    local: listOf(local),
+  };
+}
