@@ -17,7 +17,7 @@
  */
 import { allBuiltinRoles, allPermissions, DIMENSIONS, type Dimension } from '../catalog';
 import { ASSIGNMENT_KEYS, DOC_KEYS, MANAGER_KEYS } from './fields';
-import type { Assignment, Diagnostic, Doc, FileModel, KeyRef, Name, NameList, ParsedFile, RoleDoc, SpaceDoc, Span, Suppressions, TeamDoc } from './types';
+import type { Assignment, Diagnostic, Doc, FileModel, KeyRef, Name, NameList, ParsedFile, Restriction, RoleDoc, SpaceDoc, Span, Suppressions, TeamDoc } from './types';
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
@@ -33,17 +33,33 @@ export function listOf<T>(xs: readonly T[]): readonly T[] {
 }
 
 /**
- * The one copy of a vocabulary string, or the string itself made flat. `yaml` builds a quoted scalar a
- * character at a time, which V8 keeps as a tree of pieces, 32 bytes each (a 40-character group name
- * cost over 1 KB); reading a character flattens the tree into one string, and the collector then drops
- * the pieces.
+ * The one copy of a vocabulary string or of a recent short value, or else the string itself made flat.
+ *
+ * Short values (user, environment and project names) repeat across thousands of files and V8 copies
+ * each occurrence (it shares only substrings of 13 characters or more, as slices of the file's text).
+ * They are shared through a table of recent ones, emptied when it fills, so that a long session keeps no
+ * string it no longer uses. Longer values stay slices of their file's text, which the workspace keeps
+ * anyway; sharing one would keep the text of a file that has changed since.
+ *
+ * `yaml` builds a quoted scalar a character at a time, which V8 keeps as a tree of pieces, 32 bytes each
+ * (a 40-character group name cost over 1 KB); reading a character flattens the tree into one string, and
+ * the collector then drops the pieces.
  */
 export function intern(s: string): string {
-  const known = VOCABULARY.get(s);
+  const known = VOCABULARY.get(s) ?? (s.length < SLICE_LENGTH ? recent.get(s) : undefined);
   if (known !== undefined) return known;
   s.charCodeAt(0);
+  if (s.length < SLICE_LENGTH) {
+    if (recent.size >= RECENT_MAX) recent.clear();
+    recent.set(s, s);
+  }
   return s;
 }
+
+/** V8's shortest substring kept as a slice of its parent string (SlicedString::kMinLength). */
+const SLICE_LENGTH = 13;
+const RECENT_MAX = 16384;
+const recent = new Map<string, string>();
 
 /** Strings every workspace repeats: field names, permission names, built-in role names. */
 const VOCABULARY = new Map<string, string>();
@@ -51,12 +67,13 @@ for (const s of [...Object.values(DOC_KEYS).flat(), ...ASSIGNMENT_KEYS, ...MANAG
 for (const p of allPermissions()) VOCABULARY.set(p.name, p.name);
 for (const r of allBuiltinRoles()) VOCABULARY.set(r.name, r.name);
 
-
 /**
- * A document's fields by name: a `ReadonlyMap` over the KeyRefs in source order. Lookups compare with
- * each key; a document has a handful of fields (a file with thousands of keys in one mapping is read as
- * one document, and the list of its unknown keys is bounded by the reader's findings, not by this).
+ * A document's fields by name: a `ReadonlyMap` over the KeyRefs in source order. A document has a
+ * handful of fields, so a lookup compares with each; a mapping of thousands of keys gets an index.
  */
+/** The most fields a KeyTable scans; beyond, it builds an index. */
+const SCAN_MAX = 16;
+
 export class KeyTable implements ReadonlyMap<string, KeyRef> {
   private readonly refs: readonly KeyRef[];
   /** The names, when a front-end filed some KeyRef under another name than its `key`; else the keys. */
@@ -112,7 +129,17 @@ export class KeyTable implements ReadonlyMap<string, KeyRef> {
     return this.entries();
   }
 
+  /** Positions by name, for a table too large to scan (a mapping of thousands of keys: SPEC section 7). */
+  private index: Map<string, number> | undefined;
+
   private indexOf(key: string): number {
+    if (this.refs.length > SCAN_MAX) {
+      if (!this.index) {
+        this.index = new Map();
+        for (let i = this.refs.length - 1; i >= 0; i--) this.index.set(this.nameAt(i), i);
+      }
+      return this.index.get(key) ?? -1;
+    }
     // A scan: documents have a handful of fields, and hashing would cost more than comparing them.
     for (let i = 0; i < this.refs.length; i++) if (this.nameAt(i) === key) return i;
     return -1;
@@ -155,6 +182,36 @@ class KeptName implements Name {
   }
 }
 
+/** A list of names with the span of its value kept as offsets (-1: no value). */
+class KeptList implements NameList {
+  constructor(
+    readonly key: KeyRef,
+    readonly items: readonly Name[],
+    private readonly valueStart: number,
+    private readonly valueEnd: number,
+  ) {}
+
+  get valueSpan(): Span | undefined {
+    return this.valueStart < 0 ? undefined : { start: this.valueStart, end: this.valueEnd };
+  }
+}
+
+/** An assignment with its span kept as offsets. */
+class KeptAssignment implements Assignment {
+  constructor(
+    readonly role: Name,
+    readonly space: Name | undefined,
+    readonly spaceKey: KeyRef | undefined,
+    readonly restrictions: readonly Restriction[],
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+}
+
 /** The kept form of one file's objects; a KeyRef that appears in several places stays one object. */
 class Compactor {
   private readonly keys = new Map<KeyRef, KeyRef>();
@@ -184,17 +241,13 @@ class Compactor {
   nameList(l: NameList | undefined): NameList | undefined;
   nameList(l: NameList | undefined): NameList | undefined {
     if (!l) return undefined;
-    return { key: this.key(l.key), items: mapList(l.items, (n) => this.name(n)), valueSpan: l.valueSpan };
+    const v = l.valueSpan;
+    return new KeptList(this.key(l.key), mapList(l.items, (n) => this.name(n)), v ? v.start : -1, v ? v.end : -1);
   }
 
   assignment(a: Assignment): Assignment {
-    return {
-      role: this.name(a.role),
-      span: a.span,
-      space: this.name(a.space),
-      spaceKey: this.key(a.spaceKey),
-      restrictions: mapList(a.restrictions, (r) => ({ dimension: r.dimension, list: this.nameList(r.list) })),
-    };
+    const restrictions = mapList(a.restrictions, (r) => ({ dimension: r.dimension, list: this.nameList(r.list) }));
+    return new KeptAssignment(this.name(a.role), this.name(a.space), this.key(a.spaceKey), restrictions, a.span.start, a.span.end);
   }
 
   table(keys: ReadonlyMap<string, KeyRef>): KeyTable {

@@ -241,7 +241,7 @@ function targetTeam(ws: AddressResolver, target: Name): TeamFacts | undefined {
 function inTeam(a: Assignment, space: Name | undefined): Assignment {
   if (!space || !a.space) return a;
   const differs = !a.space.computed && !space.computed && a.space.value !== space.value;
-  return differs ? a : { ...a, space: undefined, spaceKey: undefined };
+  return differs ? a : { role: a.role, span: a.span, space: undefined, spaceKey: undefined, restrictions: a.restrictions };
 }
 
 /** A module file as rules read it (see the module comment). YAML files pass unchanged. */
