@@ -19,16 +19,17 @@ import { analysedModel, NameTables, teamKey, type AddressResolver, type AddressT
 
 export { teamKey };
 import type { Diagnostic, FileModel, ParsedFile, RoleDoc, SpaceDoc, TeamDoc } from './types';
+import { MODEL_TERMS, type Terms } from './fields';
 
 /** What turns a file's model into its diagnostics: the rules (rules/registry.ts). */
 export interface Analyser {
   /** The findings of a freshly read file that depend on it alone. */
-  local(file: ParsedFile): Diagnostic[];
+  local(file: ParsedFile, terms: Terms): Diagnostic[];
   /**
    * The findings of a file that depend on other files. Returns whether any of them depends on the
    * whole set of role and space names (so that the file is re-checked when a name appears or goes).
    */
-  workspace(ws: ModelIndex, file: FileModel, out: Diagnostic[]): boolean;
+  workspace(ws: ModelIndex, file: FileModel, out: Diagnostic[], terms: Terms): boolean;
 }
 
 interface Entry extends IndexedNames {
@@ -139,8 +140,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
   read(uri: string, text: string): FileModel | undefined {
     const found = this.frontEndOf(uri);
     if (!found) return undefined;
-    const parsed = found.frontEnd.parse(uri, text, found.kind);
-    return { ...parsed, local: this.analyser.local(parsed) };
+    return withLocal(found.frontEnd.parse(uri, text, found.kind), this.analyser.local.bind(this.analyser), found.frontEnd.terms);
   }
 
   /** The front-end of a file in the workspace. */
@@ -381,7 +381,8 @@ export class ModelIndex implements RoleResolver, AddressResolver {
       result = [];
       for (const d of entry.model!.local) result.push(d);
       const view = this.within(entry.scope);
-      if (this.analyser.workspace(view, analysedModel(view, entry.model!), result)) this.nameDependent.add(uri);
+      const terms = this.frontEndOf(uri)?.frontEnd.terms ?? MODEL_TERMS;
+      if (this.analyser.workspace(view, analysedModel(view, entry.model!), result, terms)) this.nameDependent.add(uri);
       else this.nameDependent.delete(uri);
       result.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     }
@@ -494,4 +495,23 @@ function namesMoved(prev: Entry | undefined, next: Entry | undefined): boolean {
 /** True for a document that describes a server's version of a built-in role (`builtIn: true`). */
 export function isBuiltinVersion(doc: RoleDoc): boolean {
   return doc.builtIn?.value === true;
+}
+
+/**
+ * A file's model: what its front-end read plus its local findings, built field by field so that every
+ * file's model has one object shape (a spread would give YAML and Terraform files different ones).
+ */
+export function withLocal(parsed: ParsedFile, local: (file: ParsedFile, terms: Terms) => Diagnostic[], terms: Terms): FileModel {
+  return {
+    uri: parsed.uri,
+    syntax: parsed.syntax,
+    kind: parsed.kind,
+    module: parsed.module,
+    lookups: parsed.lookups,
+    docs: parsed.docs,
+    syntaxFindings: parsed.syntaxFindings,
+    guessed: parsed.guessed,
+    suppressions: parsed.suppressions,
+    local: local(parsed, terms),
+  };
 }
