@@ -20,7 +20,10 @@ const WORK = path.join(ROOT, 'bench', '.work');
 const ROUNDS = 3;
 
 interface Sample {
+  /** Wall time of the work, in the process. */
   ms: number;
+  /** CPU time of the process during the work (user and system, every thread: the collector's too). */
+  cpuMs: number;
   rssMB: number;
   count?: number;
 }
@@ -42,6 +45,7 @@ const { readdirSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 const { parseAllDocuments } = require('yaml');
 const SUFFIX = /\\.(role|team|space)\\.ya?ml$/i;
+const c0 = process.cpuUsage();
 const t = process.hrtime.bigint();
 let count = 0;
 const walk = (dir) => {
@@ -52,16 +56,19 @@ const walk = (dir) => {
 };
 walk(process.argv[1]);
 const ms = Number(process.hrtime.bigint() - t) / 1e6;
-console.log(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024, count }));`;
+const c = process.cpuUsage(c0);
+console.log(JSON.stringify({ ms, cpuMs: (c.user + c.system) / 1000, rssMB: process.resourceUsage().maxRSS / 1024, count }));`;
 
 const CHECK = `
 const { runCli } = require('./dist/cli.js');
 (async () => {
+  const c0 = process.cpuUsage();
   const t = process.hrtime.bigint();
   let out = '';
   await runCli(['check', process.argv[1], '--format', 'json'], { stdout: (s) => (out += s), stderr: () => {}, cwd: process.cwd() });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  console.log(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024, count: JSON.parse(out).length }));
+  const c = process.cpuUsage(c0);
+  console.log(JSON.stringify({ ms, cpuMs: (c.user + c.system) / 1000, rssMB: process.resourceUsage().maxRSS / 1024, count: JSON.parse(out).length }));
 })();`;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -86,9 +93,11 @@ function bench(size: number): string {
     spawnSync(process.execPath, [path.join(ROOT, 'bin', 'octopus-roles.js'), 'check', dir, '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
     wall.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
-  const f = median(floor.map((s) => s.ms));
-  const c = median(check.map((s) => s.ms));
-  return `| ${size.toLocaleString('en')} | ${f.toFixed(0)} | ${c.toFixed(0)} | ${(c / f).toFixed(2)} | ${((c * 1000) / size).toFixed(0)} | ${median(wall).toFixed(0)} | ${Math.max(...floor.map((s) => s.rssMB)).toFixed(0)} / ${Math.max(...check.map((s) => s.rssMB)).toFixed(0)} | ${check[0].count} |`;
+  const f = median(floor.map((s) => s.cpuMs));
+  const c = median(check.map((s) => s.cpuMs));
+  const fw = median(floor.map((s) => s.ms));
+  const cw = median(check.map((s) => s.ms));
+  return `| ${size.toLocaleString('en')} | ${f.toFixed(0)} | ${c.toFixed(0)} | **${(c / f).toFixed(2)}** | ${fw.toFixed(0)} | ${cw.toFixed(0)} | ${(cw / fw).toFixed(2)} | ${((c * 1000) / size).toFixed(0)} | ${median(wall).toFixed(0)} | ${Math.max(...floor.map((s) => s.rssMB)).toFixed(0)} / ${Math.max(...check.map((s) => s.rssMB)).toFixed(0)} | ${check[0].count} |`;
 }
 
 function main(): void {
@@ -98,10 +107,10 @@ function main(): void {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const table = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()}.`,
-    `Median of ${ROUNDS} runs, floor and checker alternating, each in a fresh process (module loading excluded; the wall column includes it).`,
+    `Median of ${ROUNDS} runs, floor and checker alternating, each in a fresh process; CPU time is the process's own (user and system, the collector's threads included), wall time is the clock's, both around the work (module loading excluded; the last wall column times the whole command).`,
     '',
-    '| files | floor ms (read + `yaml` parse) | checker ms | checker / floor | µs per file | `octopus-roles check` wall ms | peak RSS MB floor / checker | diagnostics |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| files | floor CPU ms (read + `yaml` parse) | checker CPU ms | checker / floor (CPU) | floor wall ms | checker wall ms | checker / floor (wall) | CPU µs per file | `octopus-roles check` wall ms | peak RSS MB floor / checker | diagnostics |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
   console.log(table);

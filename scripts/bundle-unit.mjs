@@ -27,6 +27,7 @@ const SLOW = new Map([
   ['bridge-import.test.ts', 'dumps on disk and the import command'],
   ['bridge-export.test.ts', 'Terraform written to disk and read back'],
   ['bridge-drift.test.ts', 'dumps on disk and the diff command'],
+  ['yaml-fast.test.ts', 'compares the two YAML readers over 3,000 generated and mutated files'],
 ]);
 
 const files = readdirSync(join(root, 'test', 'unit'))

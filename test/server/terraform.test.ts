@@ -103,7 +103,7 @@ describe('language server on Terraform modules (languageId terraform)', function
       range: diagnostic.range,
       context: { diagnostics: [diagnostic] },
     })) as CodeAction[];
-    const move = actions.find((a) => a.title === "Move 'UserView' to 'systemPermissions'");
+    const move = actions.find((a) => a.title === "Move 'UserView' to 'granted_system_permissions'");
     assert.ok(move, actions.map((a) => a.title).join('; '));
     const edits = move.edit?.changes?.[uri] ?? [];
     const text = applyLspEdits(NEW_ROLE, edits);

@@ -146,6 +146,29 @@ describe('octopus-roles diff', () => {
     assert.match(r.stdout, /user bob:\n  - UserView server-wide\n[\s\S]*\n  - DeploymentCreate in space Finance\n/);
   });
 
+  it("reads each revision's own configuration files, as check reads them from disk, unless --config is given", async () => {
+    const dir = tree({ ...FILES, '.octopus-roles.yaml': 'exclude:\n  - legacy/**\n', 'legacy/old.team.yaml': 'name: Old\nspace: Finance\nroles: [Nope]\n' });
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'base');
+    writeFileSync(path.join(dir, 'teams.team.yaml'), FILES['teams.team.yaml'].replace('environments: [Test]', 'environments: [Test, Production]'));
+    git(dir, 'commit', '-qam', 'widen');
+    // The excluded file's unknown role is no error of either revision.
+    const widened = await run(['diff', 'HEAD~1', 'HEAD'], dir);
+    assert.equal(widened.code, 3, widened.stderr);
+    // A revision whose configuration makes empty-role an error has errors.
+    writeFileSync(path.join(dir, '.octopus-roles.yaml'), 'exclude:\n  - legacy/**\nrules:\n  empty-role: error\n');
+    writeFileSync(path.join(dir, 'empty.role.yaml'), 'name: Empty\n');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'strict');
+    const strict = await run(['diff', 'HEAD~1', 'HEAD'], dir);
+    assert.equal(strict.code, 1, strict.stdout);
+    assert.match(strict.stderr, /0 errors in HEAD~1, 1 in HEAD/);
+    // --config replaces the configuration files of both sides: empty-role is a warning again.
+    writeFileSync(path.join(dir, 'lenient.yaml'), 'exclude:\n  - legacy/**\n');
+    assert.equal((await run(['diff', 'HEAD~1', 'HEAD', '--config', 'lenient.yaml'], dir)).code, 0);
+  });
+
   it('compares two folders, writes markdown for a pull request, and exits 1 when a side has errors', async () => {
     const before = tree(FILES);
     const after = tree({ ...FILES, 'deployer.role.yaml': FILES['deployer.role.yaml'].replace('ProjectView', 'ProjectView, ReleaseCreate') });

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ensureTerraform } from '../../server/src/node/terraform';
-import { FRONT_ENDS, kindOfPath, Workspace, type ParsedFile } from '../../server/src/service';
+import { FRONT_ENDS, Workspace, type FrontEnd, type ParsedFile } from '../../server/src/service';
 import { compactParsed, KeyTable } from '../../server/src/service/model/compact';
 import { ANALYSER } from '../../server/src/service/rules/registry';
 import type { KeyRef } from '../../server/src/service/model/types';
@@ -50,10 +50,10 @@ function assertSame(raw: unknown, kept: unknown, at: string): void {
   }
 }
 
-function parse(uri: string, text: string): ParsedFile | undefined {
-  const kind = kindOfPath(uri);
+/** What the file's front-end reads from it, with the front-end. */
+function parse(uri: string, text: string): { raw: ParsedFile; frontEnd: FrontEnd } | undefined {
   const frontEnd = FRONT_ENDS.find((f) => f.kindOf(uri));
-  return kind && frontEnd ? frontEnd.parse(uri, text, frontEnd.kindOf(uri)!) : undefined;
+  return frontEnd ? { raw: frontEnd.parse(uri, text, frontEnd.kindOf(uri)!), frontEnd } : undefined;
 }
 
 /** Every file of the fixtures and of a generated workspace, as URI and text. */
@@ -77,11 +77,12 @@ describe('the model as the workspace keeps it', () => {
   it('holds every field and span the front-end read, and the local rules find the same in it', () => {
     let checked = 0;
     for (const [uri, text] of corpus()) {
-      const raw = parse(uri, text);
-      if (!raw) continue;
+      const read = parse(uri, text);
+      if (!read) continue;
+      const { raw, frontEnd } = read;
       const kept = compactParsed(raw);
       assertSame(raw, kept, uri);
-      assert.deepEqual(ANALYSER.local(kept), ANALYSER.local(raw), `${uri}: local findings`);
+      assert.deepEqual(ANALYSER.local(kept, frontEnd.terms), ANALYSER.local(raw, frontEnd.terms), `${uri}: local findings`);
       checked++;
     }
     assert.ok(checked > 300, `${checked} files checked`);

@@ -147,6 +147,59 @@ describe('Terraform quick fixes', () => {
   });
 });
 
+describe("Terraform findings in the provider's words", () => {
+  before(async () => {
+    await ensureTerraform();
+  });
+
+  const MODULE = `resource "octopusdeploy_user_role" "ops" {
+  name                       = "Ops"
+  granted_space_permissions  = ["ProjectView", "UserView", "ProjectView"]
+  granted_system_permissions = ["ProjectEdit"]
+}
+resource "octopusdeploy_user_role" "audit" {
+  name                       = "Audit"
+  granted_system_permissions = ["TeamView"]
+}
+resource "octopusdeploy_user_role" "empty" {
+  name = "Empty"
+}
+resource "octopusdeploy_team" "admins" {
+  name = "Admins"
+  user_role {
+    user_role_id = octopusdeploy_user_role.ops.id
+  }
+  user_role {
+    user_role_id = octopusdeploy_user_role.audit.id
+    space_id     = "Spaces-1"
+  }
+}
+`;
+
+  it('names the provider\'s attributes in messages and fix titles, never the YAML fields', () => {
+    const ws = new Workspace();
+    ws.setFile('/m/main.tf', MODULE);
+    const found = ws.diagnostics('/m/main.tf');
+    const message = (code: string) => found.find((d) => d.code === code)?.message ?? `no ${code}`;
+    assert.match(message('wrong-level'), /cannot be granted in `granted_space_permissions`; move it to `granted_system_permissions`/);
+    assert.match(message('duplicate-permission'), /already listed in `granted_space_permissions`/);
+    assert.match(message('empty-role'), /add `granted_space_permissions` or `granted_system_permissions`/);
+    assert.match(message('space-required'), /must be applied in a space: set its `space_id`/);
+    assert.match(message('space-not-allowed'), /Remove `space_id`/);
+    for (const d of found) assert.doesNotMatch(d.message, /spacePermissions|systemPermissions|`space`|space: \.\.\.|long form/, d.message);
+    const wrong = found.find((d) => d.code === 'wrong-level')!;
+    assert.equal(codeFixes(ws, '/m/main.tf', wrong, DEFAULT_SETTINGS)[0]?.title, "Move 'UserView' to 'granted_system_permissions'");
+    const notAllowed = found.find((d) => d.code === 'space-not-allowed')!;
+    assert.ok(codeFixes(ws, '/m/main.tf', notAllowed, DEFAULT_SETTINGS).some((f) => f.title === "Remove 'space_id' from this assignment"));
+  });
+
+  it('keeps the YAML words in YAML files', () => {
+    const ws = new Workspace();
+    ws.setFile('/w/r.role.yaml', 'name: Ops\nspacePermissions: [ProjectView, UserView]\n');
+    assert.match(ws.diagnostics('/w/r.role.yaml').find((d) => d.code === 'wrong-level')!.message, /in `spacePermissions`; move it to `systemPermissions`/);
+  });
+});
+
 describe('Terraform input that is not well formed', () => {
   before(async () => {
     await ensureTerraform();

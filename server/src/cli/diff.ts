@@ -7,8 +7,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
+import { ConfigSet, configOf, excludingConfig, MAX_CONFIG_SIZE, readConfig, relativeSlashed } from '../node/configs';
 import { pathToUri, uriToPath } from '../node/project';
-import { DEFAULT_SETTINGS, kindOfPath, Workspace, accessChange, accessFrom, grantKey, principalKey, reachOf, teamsOf, type Grant, type ModelIndex, type Principal, type Settings, type TeamEntry } from '../service';
+import { CONFIG_FILE_NAME, isTerraformPath, kindOfPath, mergeSettings, Workspace, accessChange, accessFrom, grantKey, principalKey, reachOf, teamsOf, type Grant, type ModelIndex, type Principal, type Settings, type TeamEntry } from '../service';
 import { errorCount, parseAccessArgs } from './access';
 import { grantJson, type Located } from './access-output';
 import { UsageError } from './args';
@@ -32,7 +33,7 @@ HEAD when it is a revision, and a PATH otherwise; PATHs limit both sides to thos
 
 Options:
   --format text|json|markdown   output format (default: text; markdown for a pull-request comment)
-  --config FILE                 configuration for the working tree and folders (revisions use none)
+  --config FILE                 configuration for both sides, instead of the configuration files each has
   -h, --help                    show this help
 
 Exit status: 0 nobody's access changed, 3 someone's did, 1 either side has errors, 2 bad usage.`;
@@ -67,44 +68,101 @@ function isFolder(p: string): boolean {
   }
 }
 
-/** The role, team and space files of a revision under `paths`, read with `git ls-tree` and `git cat-file --batch`. */
-function loadRevision(cwd: string, rev: string, paths: readonly string[], io: DiffIO, reuse?: ModelIndex): Side {
-  const listing = git(cwd, ['ls-tree', '-r', '-z', '--long', rev, '--', ...(paths.length ? paths : ['.'])]).toString('utf8');
-  const entries: { id: string; file: string; size: number }[] = [];
-  for (const line of listing.split('\0')) {
+/** One blob of a revision's tree, as `git ls-tree --long` lists it. */
+interface TreeEntry {
+  readonly id: string;
+  /** Its path, relative to the folder the listing was made in. */
+  readonly file: string;
+  readonly size: number;
+}
+
+/** The blobs of `rev` under `paths` (relative to `cwd`), or of its whole tree with `fullTree`; links are left out. */
+function listTree(cwd: string, rev: string, paths: readonly string[], fullTree = false): TreeEntry[] {
+  const args = ['ls-tree', '-r', '-z', '--long', ...(fullTree ? ['--full-tree'] : []), rev, ...(fullTree ? [] : ['--', ...(paths.length ? paths : ['.'])])];
+  const entries: TreeEntry[] = [];
+  for (const line of git(cwd, args).toString('utf8').split('\0')) {
     const m = /^(\d+) blob ([0-9a-f]+)\s+(\d+|-)\t(.*)$/s.exec(line);
     if (!m || m[1] === '120000') continue; // links are not followed in a revision
-    const file = m[4];
+    entries.push({ id: m[2], file: m[4], size: Number(m[3]) });
+  }
+  return entries;
+}
+
+/** The contents of blobs, in one `git cat-file --batch`. */
+function readBlobs(cwd: string, ids: readonly string[]): Buffer[] {
+  if (ids.length === 0) return [];
+  const out = git(cwd, ['cat-file', '--batch'], ids.join('\n') + '\n');
+  const blobs: Buffer[] = [];
+  let at = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const header = out.indexOf(10, at);
+    const size = Number(out.subarray(at, header).toString('latin1').split(' ')[2]);
+    blobs.push(out.subarray(header + 1, header + 1 + size));
+    at = header + 1 + size + 1;
+  }
+  return blobs;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The role, team and space files of a revision under `paths`, read with `git ls-tree` and `git cat-file
+ * --batch`, with the configuration files the revision has (from the repository's root down, as `check`
+ * reads them from disk), or `config` (`--config`) for every file when given.
+ */
+function loadRevision(cwd: string, rev: string, paths: readonly string[], io: DiffIO, config: string | undefined, reuse?: ModelIndex): Side {
+  // The repository's root in the same form as cwd (no link resolved), from cwd's place in it.
+  const prefix = git(cwd, ['rev-parse', '--show-prefix']).toString('utf8').trim();
+  const top = path.resolve(cwd, ...prefix.split('/').filter(Boolean).map(() => '..'));
+  const configs = new ConfigSet();
+  const fixed = config === undefined ? undefined : readConfig(path.resolve(cwd, config), undefined);
+  if (!fixed) {
+    const found = listTree(cwd, rev, [], true).filter((e) => path.posix.basename(e.file) === CONFIG_FILE_NAME && e.size <= MAX_CONFIG_SIZE);
+    readBlobs(cwd, found.map((e) => e.id)).forEach((blob, i) => {
+      try {
+        configs.add(configOf(path.resolve(top, found[i].file), decoder.decode(blob)));
+      } catch {
+        io.stderr(`octopus-roles: ${rev}:${printable(found[i].file)}: configuration skipped, not UTF-8 text\n`);
+      }
+    });
+  }
+  const chainOf = (file: string) => (fixed ? [fixed] : configs.chain(path.dirname(file), top));
+  const settings = new Map<string, Settings>();
+  const settingsOf = (file: string): Settings => {
+    const dir = path.dirname(file);
+    let s = settings.get(dir);
+    if (!s) settings.set(dir, (s = mergeSettings(...chainOf(file).map((c) => c.keys))));
+    return s;
+  };
+  const entries: (TreeEntry & { abs: string })[] = [];
+  for (const e of listTree(cwd, rev, paths)) {
+    const file = e.file;
     if (!kindOfPath(file) || file.split('/').slice(0, -1).some((s) => s === 'node_modules' || s.startsWith('.'))) continue;
-    const size = Number(m[3]);
-    if (size > MAX_FILE) {
+    const abs = path.resolve(cwd, file);
+    const excluding = excludingConfig(chainOf(abs));
+    const own = excluding && relativeSlashed(excluding.dir, abs);
+    if (excluding && own !== undefined && excluding.excludes.some((g) => g.test(own))) continue;
+    if (isTerraformPath(file) && settingsOf(abs).terraform === false) continue;
+    if (e.size > MAX_FILE) {
       io.stderr(`octopus-roles: ${rev}:${printable(file)}: skipped, over ${MAX_FILE} bytes\n`);
       continue;
     }
-    entries.push({ id: m[2], file, size });
+    entries.push({ ...e, abs });
   }
   const ws = new Workspace();
   if (reuse) ws.reuseModels(reuse);
-  if (entries.length) {
-    const out = git(cwd, ['cat-file', '--batch'], entries.map((e) => e.id).join('\n') + '\n');
-    let at = 0;
-    const decoder = new TextDecoder('utf-8', { fatal: true });
-    for (const e of entries) {
-      const header = out.indexOf(10, at);
-      const size = Number(out.subarray(at, header).toString('latin1').split(' ')[2]);
-      const body = out.subarray(header + 1, header + 1 + size);
-      at = header + 1 + size + 1;
-      let text: string;
-      try {
-        text = decoder.decode(body);
-      } catch {
-        io.stderr(`octopus-roles: ${rev}:${printable(e.file)}: skipped, not UTF-8 text\n`);
-        continue;
-      }
-      ws.setFile(pathToUri(path.resolve(cwd, e.file)), text.replace(/^\uFEFF/, ''));
+  readBlobs(cwd, entries.map((e) => e.id)).forEach((body, i) => {
+    const e = entries[i];
+    let text: string;
+    try {
+      text = decoder.decode(body);
+    } catch {
+      io.stderr(`octopus-roles: ${rev}:${printable(e.file)}: skipped, not UTF-8 text\n`);
+      return;
     }
-  }
-  return { label: rev, ws, settingsFor: () => DEFAULT_SETTINGS, display: (uri) => display(uriToPath(uri) ?? uri, cwd) };
+    ws.setFile(pathToUri(e.abs), text.replace(/^\uFEFF/, ''));
+  });
+  return { label: rev, ws, settingsFor: (uri) => settingsOf(uriToPath(uri) ?? uri), display: (uri) => display(uriToPath(uri) ?? uri, cwd) };
 }
 
 async function loadFolder(label: string, root: string, paths: readonly string[], io: DiffIO, config: string | undefined, reuse?: ModelIndex): Promise<Side | 2> {
@@ -141,10 +199,10 @@ export async function runDiff(args: readonly string[], io: DiffIO): Promise<numb
     } else if (isRevision(io.cwd, first)) {
       const second = rest[0];
       if (second !== undefined && !isFolder(path.resolve(io.cwd, second)) && isRevision(io.cwd, second)) {
-        base = loadRevision(io.cwd, first, rest.slice(1), io);
-        head = loadRevision(io.cwd, second, rest.slice(1), io, base.ws);
+        base = loadRevision(io.cwd, first, rest.slice(1), io, options.config);
+        head = loadRevision(io.cwd, second, rest.slice(1), io, options.config, base.ws);
       } else {
-        base = loadRevision(io.cwd, first, rest, io);
+        base = loadRevision(io.cwd, first, rest, io, options.config);
         head = await loadFolder('working tree', io.cwd, rest, io, options.config, base.ws);
       }
     } else {

@@ -14,7 +14,7 @@ import { runDrift } from './drift';
 import { runImport } from './import';
 import { runPull } from './pull';
 import { runExport } from './export';
-import { display, printable, summary, toJson, toSarif, toText, type Finding } from './output';
+import { display, printable, summary, toJson, toSarif, toText, writeChunked, writeJsonArray, type Finding } from './output';
 
 export { VERSION };
 
@@ -127,13 +127,16 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
   if (stop) return STOPPED[stop];
   switch (options.format) {
     case 'json':
-      io.stdout(JSON.stringify(findings.map(toJson), null, 2) + '\n');
+      writeJsonArray(findings, toJson, io.stdout);
       break;
     case 'sarif':
       io.stdout(JSON.stringify(toSarif(findings, io.cwd), null, 2) + '\n');
       break;
     default:
-      if (findings.length) io.stdout(findings.map(toText).join('') + summary(findings, files.length) + '\n');
+      if (findings.length) {
+        writeChunked(findings, toText, io.stdout);
+        io.stdout(summary(findings, files.length) + '\n');
+      }
   }
   return findings.some((f) => f.diagnostic.severity === 'error') ? 1 : 0;
 }

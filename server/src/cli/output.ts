@@ -34,6 +34,32 @@ export function printable(text: string): string {
   return text.replace(UNPRINTABLE, (c) => NAMED[c] ?? (c.charCodeAt(0) < 0x100 ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
+/** Findings written per chunk, so that the output of a large workspace is never one string in memory. */
+const CHUNK = 500;
+
+/** Writes `items` as `format` gives each, a chunk at a time. */
+export function writeChunked<T>(items: readonly T[], format: (item: T, index: number) => string, write: (text: string) => void): void {
+  for (let i = 0; i < items.length; i += CHUNK) {
+    let out = '';
+    for (let j = i; j < Math.min(items.length, i + CHUNK); j++) out += format(items[j], j);
+    write(out);
+  }
+}
+
+/**
+ * Writes `items` as a JSON array with `toJson`'s values, byte for byte what `JSON.stringify(array, null, 2)`
+ * and a newline would give, a chunk at a time.
+ */
+export function writeJsonArray<T>(items: readonly T[], toJson: (item: T) => unknown, write: (text: string) => void): void {
+  if (items.length === 0) {
+    write('[]\n');
+    return;
+  }
+  write('[\n');
+  writeChunked(items, (item, i) => '  ' + JSON.stringify(toJson(item), null, 2).replace(/\n/g, '\n  ') + (i === items.length - 1 ? '\n' : ',\n'), write);
+  write(']\n');
+}
+
 export function toText(f: Finding): string {
   const { line, character } = f.range.start;
   return `${printable(f.file)}:${line + 1}:${character + 1}: ${f.diagnostic.severity} ${f.diagnostic.code}: ${printable(f.diagnostic.message)}\n`;

@@ -45,8 +45,21 @@ export function readConfig(file: string, bound: string | undefined): LoadedConfi
   }
   const read = readSafely(real, MAX_CONFIG_SIZE);
   if ('problem' in read) return unread(read.problem);
-  const parsed = parseConfig(read.text);
-  return { ...base, text: read.text, keys: parsed.keys, excludes: (parsed.keys.exclude ?? []).map(compileGlob), diagnostics: parsed.diagnostics };
+  return configOf(file, read.text);
+}
+
+/** A configuration file of `file`'s folder with the text `text` (read from disk or from a git revision). */
+export function configOf(file: string, text: string): LoadedConfig {
+  const parsed = parseConfig(text);
+  return {
+    dir: path.dirname(file),
+    path: file,
+    uri: pathToFileURL(file).href,
+    text,
+    keys: parsed.keys,
+    excludes: (parsed.keys.exclude ?? []).map(compileGlob),
+    diagnostics: parsed.diagnostics,
+  };
 }
 
 /** True when `dir` holds an entry named `.octopus-roles.yaml` of any type (one lstat). */
@@ -99,6 +112,11 @@ export class ConfigSet {
       if (dir === top || path.dirname(dir) === dir) break;
     }
     for (const dir of dirs) if (hasConfigEntry(dir)) this.load(dir, bound);
+  }
+
+  /** Adds a configuration file read elsewhere (from a git revision). */
+  add(config: LoadedConfig): void {
+    this.byDir.set(path.resolve(config.dir), config);
   }
 
   clear(): void {

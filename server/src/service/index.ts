@@ -9,6 +9,7 @@
 import { FRONT_ENDS } from './syntax';
 import { ANALYSER } from './rules/registry';
 import type { FileKind, FileModel } from './model/types';
+import { withLocal } from './model/workspace';
 
 export * from './model/types';
 export { DOC_KEYS, ASSIGNMENT_KEYS } from './model/fields';
@@ -44,6 +45,5 @@ export { codeFixes, fixAll, verify, type CodeFix, type FixOptions, type FixAllRe
  */
 export function parseFile(uri: string, text: string, kind: FileKind): FileModel {
   const frontEnd = FRONT_ENDS.find((f) => f.kindOf(uri) !== undefined) ?? FRONT_ENDS[0];
-  const parsed = frontEnd.parse(uri, text, kind);
-  return { ...parsed, local: ANALYSER.local(parsed) };
+  return withLocal(frontEnd.parse(uri, text, kind), ANALYSER.local, frontEnd.terms);
 }

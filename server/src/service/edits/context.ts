@@ -3,6 +3,7 @@
  */
 import type { ModelIndex } from '../model/workspace';
 import type { Assignment, Diagnostic, DiagnosticData, Doc, FileModel, Name, NameList, PermissionListKey, RoleDoc, Span, TeamDoc } from '../model/types';
+import type { Terms } from '../model/fields';
 import type { SyntaxEdits } from '../syntax/frontend';
 import type { TextEdit, WorkspaceChange } from './edit';
 
@@ -18,6 +19,8 @@ export interface FixContext<D extends DiagnosticData = DiagnosticData> {
   readonly doc: Doc | undefined;
   /** Edits in the syntax of the file. */
   readonly syntax: SyntaxEdits;
+  /** How the file's syntax words fields, for titles. */
+  readonly terms: Terms;
   /** False when the client cannot create files. */
   readonly createFiles: boolean;
   /**

@@ -47,7 +47,8 @@ export interface CancelToken {
 export function codeFixes(ws: ModelIndex, uri: string, d: Diagnostic, settings: Settings, options: FixOptions = {}): CodeFix[] {
   const model = ws.model(uri);
   const text = ws.text(uri);
-  const syntax = ws.syntaxOf(uri)?.edits;
+  const frontEnd = ws.syntaxOf(uri);
+  const syntax = frontEnd?.edits;
   const rule = ruleOf(d.code);
   if (!model || text === undefined || !syntax || !rule) return [];
   // A file with a syntax error or merge-conflict markers gets no fix of a rule (SPEC section 7): what the
@@ -65,6 +66,7 @@ export function codeFixes(ws: ModelIndex, uri: string, d: Diagnostic, settings: 
     data: d.data ?? {},
     doc: docAt(model, d.span.start),
     syntax,
+    terms: frontEnd!.terms,
     createFiles: options.createFiles !== false,
     add(title, edits, preferred = false) {
       const change = changeOf(uri, edits);

@@ -13,3 +13,24 @@ export const ASSIGNMENT_KEYS: readonly string[] = ['role', 'space', ...DIMENSION
 
 /** The fields of a space's `managers`. */
 export const MANAGER_KEYS: readonly string[] = ['members', 'teams'];
+
+/**
+ * How a syntax words what rule messages name: its fields and the advice that depends on how a file is
+ * written. Each front-end has one (syntax/frontend.ts); the rules get the one of the file they check, so
+ * that a Terraform file is told about `granted_space_permissions`, not `spacePermissions`.
+ */
+export interface Terms {
+  /** The syntax's name of a model field (`spacePermissions`, `space`, a dimension, `members`...). */
+  field(name: string): string;
+  /** How to apply an assignment in a space, as an instruction: ``use the long form with `space: ...` ``. */
+  readonly inSpace: string;
+  /** How to give a document a name, as code: `` `name: ...` ``. */
+  readonly naming: string;
+}
+
+/** The model's own words, which are the YAML front-end's. */
+export const MODEL_TERMS: Terms = {
+  field: (name) => name,
+  inSpace: 'use the long form with `space: ...`',
+  naming: '`name: ...`',
+};

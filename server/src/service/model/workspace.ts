@@ -20,16 +20,17 @@ import { analysedModel, NameTables, namesOf, teamKey, type AddressResolver, type
 
 export { teamKey };
 import type { Diagnostic, FileModel, ParsedFile, RoleDoc, SpaceDoc, TeamDoc } from './types';
+import { MODEL_TERMS, type Terms } from './fields';
 
 /** What turns a file's model into its diagnostics: the rules (rules/registry.ts). */
 export interface Analyser {
   /** The findings of a freshly read file that depend on it alone. */
-  local(file: ParsedFile): Diagnostic[];
+  local(file: ParsedFile, terms: Terms): Diagnostic[];
   /**
    * The findings of a file that depend on other files. Returns whether any of them depends on the
    * whole set of role and space names (so that the file is re-checked when a name appears or goes).
    */
-  workspace(ws: ModelIndex, file: FileModel, out: Diagnostic[]): boolean;
+  workspace(ws: ModelIndex, file: FileModel, out: Diagnostic[], terms: Terms): boolean;
 }
 
 /**
@@ -153,7 +154,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     const found = this.frontEndOf(uri);
     if (!found) return undefined;
     const parsed = compactParsed(found.frontEnd.parse(uri, text, found.kind));
-    return fileModel(parsed, this.analyser.local(parsed));
+    return fileModel(parsed, this.analyser.local(parsed, found.frontEnd.terms));
   }
 
   /** The front-end of a file in the workspace. */
@@ -412,7 +413,8 @@ export class ModelIndex implements RoleResolver, AddressResolver {
       result = [];
       for (const d of entry.model!.local) result.push(d);
       const view = this.within(entry.scope);
-      if (this.analyser.workspace(view, analysedModel(view, entry.model!), result)) this.nameDependent.add(uri);
+      const terms = this.frontEndOf(uri)?.frontEnd.terms ?? MODEL_TERMS;
+      if (this.analyser.workspace(view, analysedModel(view, entry.model!), result, terms)) this.nameDependent.add(uri);
       else this.nameDependent.delete(uri);
       result.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     }
@@ -499,4 +501,12 @@ function namesMoved(prev: IndexedNames | undefined, next: IndexedNames | undefin
 /** True for a document that describes a server's version of a built-in role (`builtIn: true`). */
 export function isBuiltinVersion(doc: RoleDoc): boolean {
   return doc.builtIn?.value === true;
+}
+
+/**
+ * A file's model: what its front-end read plus its local findings, in one object shape for every file
+ * (model/compact.ts). The workspace also compacts what the front-end read; this does not.
+ */
+export function withLocal(parsed: ParsedFile, local: (file: ParsedFile, terms: Terms) => Diagnostic[], terms: Terms): FileModel {
+  return fileModel(parsed, local(parsed, terms));
 }

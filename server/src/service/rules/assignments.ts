@@ -52,9 +52,9 @@ export const spaceRequired = rule({
   code: 'space-required',
   severity: 'error',
   summary: 'A system team assigns a space role without saying in which space.',
-  message: (a: { role: string; team: string; spaces: readonly string[] }) =>
+  message: (a: { role: string; team: string; spaces: readonly string[]; how: string }) =>
     `${q(a.role)} has space permissions, so in system team ${q(a.team)} it must be applied in a space: ` +
-    `use the long form with ${q('space: ...')}` +
+    a.how +
     (a.spaces.length ? ` (for example ${orList(a.spaces.slice(0, 3))}).` : '.'),
   nameDependent: true,
   workspace(doc, ctx) {
@@ -62,7 +62,7 @@ export const spaceRequired = rule({
     for (const { a, role } of resolved(ctx.ws, doc)) {
       if (role.shape === 'system-only' || a.space) continue;
       const spaces = likelySpaces(ctx.ws, doc);
-      ctx.report(a.role.span, { role: role.name, team: teamName(doc), spaces }, { spaces }, roleRelated(role));
+      ctx.report(a.role.span, { role: role.name, team: teamName(doc), spaces, how: ctx.terms.inSpace }, { spaces }, roleRelated(role));
     }
   },
   fixes(ctx: FixContext<{ spaces?: string[] }>) {
@@ -80,25 +80,26 @@ export const spaceNotAllowed = rule({
   code: 'space-not-allowed',
   severity: 'error',
   summary: 'An assignment names a space where none may be named.',
-  message: (a: { reason: 'space-team' | 'system-role'; role: string; team: string; teamSpace?: string }) =>
+  message: (a: { reason: 'space-team' | 'system-role'; role: string; team: string; teamSpace?: string; field: string }) =>
     a.reason === 'space-team'
       ? `Team ${q(a.team)} is a space team of ${q(a.teamSpace ?? '')}; its roles always apply in that space, so an ` +
-        `assignment cannot name a ${q('space')}. Remove it, or make the team a system team.`
+        `assignment cannot name a ${q(a.field)}. Remove it, or make the team a system team.`
       : `${q(a.role)} has only system permissions and is applied at the system level, so it cannot be applied in a ` +
-        `space. Remove ${q('space')}.`,
+        `space. Remove ${q(a.field)}.`,
   workspace(doc, ctx) {
     if (doc.kind !== 'team') return;
     for (const { a, role } of resolved(ctx.ws, doc)) {
       if (!a.space || !a.spaceKey) continue;
-      if (doc.space) ctx.report(a.spaceKey.pairSpan, { reason: 'space-team', role: role.name, team: teamName(doc), teamSpace: doc.space.value });
-      else if (role.shape === 'system-only') ctx.report(a.spaceKey.pairSpan, { reason: 'system-role', role: role.name, team: teamName(doc) }, undefined, roleRelated(role));
+      const field = ctx.terms.field('space');
+      if (doc.space) ctx.report(a.spaceKey.pairSpan, { reason: 'space-team', role: role.name, team: teamName(doc), teamSpace: doc.space.value, field });
+      else if (role.shape === 'system-only') ctx.report(a.spaceKey.pairSpan, { reason: 'system-role', role: role.name, team: teamName(doc), field }, undefined, roleRelated(role));
     }
   },
   fixes(ctx) {
     const team = teamOf(ctx);
     const a = team?.assignments.find((x) => x.spaceKey && same(x.spaceKey.pairSpan, ctx.diagnostic.span));
     if (!team || !a || !a.spaceKey) return;
-    ctx.add(`Remove ${quote('space')} from this assignment`, [ctx.syntax.removeField(ctx.text, a.spaceKey)], true);
+    ctx.add(`Remove ${quote(ctx.terms.field('space'))} from this assignment`, [ctx.syntax.removeField(ctx.text, a.spaceKey)], true);
     if (team.space) makeSystemTeam(ctx, team, false);
   },
   // Dropping the space changes nothing when a system-only role applies system-wide anyway, or when a

@@ -117,9 +117,9 @@ export const wrongLevel = rule({
     for (const { item, key, index, first } of itemsOf(doc)) {
       const level = first === index ? getPermission(item.value)?.level : undefined;
       if (key === 'spacePermissions' && level === 'system') {
-        ctx.report(item.span, { name: item.value, level, list: key, target: 'systemPermissions' }, { targetList: 'systemPermissions' });
+        ctx.report(item.span, { name: item.value, level, list: ctx.terms.field(key), target: ctx.terms.field('systemPermissions') }, { targetList: 'systemPermissions' });
       } else if (key === 'systemPermissions' && level === 'space') {
-        ctx.report(item.span, { name: item.value, level, list: key, target: 'spacePermissions' }, { targetList: 'spacePermissions' });
+        ctx.report(item.span, { name: item.value, level, list: ctx.terms.field(key), target: ctx.terms.field('spacePermissions') }, { targetList: 'spacePermissions' });
       }
     }
   },
@@ -130,11 +130,11 @@ export const wrongLevel = rule({
     const removal = ctx.syntax.removeItem(ctx.text, found.item.span);
     const there = found.doc[target];
     if (there?.items.some((i) => i.value === found.item.value)) {
-      ctx.add(`Remove ${quote(found.item.value)} (it is already in ${quote(target)})`, [removal], true);
+      ctx.add(`Remove ${quote(found.item.value)} (it is already in ${quote(ctx.terms.field(target))})`, [removal], true);
       return;
     }
     const insert = ctx.syntax.appendToList(ctx.text, there, target, found.item.value, found.list.key, found.list);
-    ctx.add(`Move ${quote(found.item.value)} to ${quote(target)}`, [removal, insert], true);
+    ctx.add(`Move ${quote(found.item.value)} to ${quote(ctx.terms.field(target))}`, [removal, insert], true);
   },
   safe: true,
 });
@@ -148,7 +148,7 @@ export const duplicatePermission = rule({
     if (doc.kind !== 'role') return;
     for (const { list, key, item, index, first } of itemsOf(doc)) {
       if (first === index) continue;
-      ctx.report(item.span, { name: item.value, list: key }, undefined, [{ uri: doc.uri, span: list.items[first].span, message: 'first listed here' }]);
+      ctx.report(item.span, { name: item.value, list: ctx.terms.field(key) }, undefined, [{ uri: doc.uri, span: list.items[first].span, message: 'first listed here' }]);
     }
   },
   fixes(ctx) {
@@ -162,11 +162,11 @@ export const emptyRole = rule({
   code: 'empty-role',
   severity: 'warning',
   summary: 'A role that grants no permissions.',
-  message: (a: { name: string }) => `Role ${q(a.name)} grants no permissions; add ${q('spacePermissions')} or ${q('systemPermissions')}, or delete the role.`,
+  message: (a: { name: string; lists: readonly [string, string] }) => `Role ${q(a.name)} grants no permissions; add ${q(a.lists[0])} or ${q(a.lists[1])}, or delete the role.`,
   local(doc, ctx) {
     if (doc.kind !== 'role' || !doc.name) return;
     const count = (doc.spacePermissions?.items.length ?? 0) + (doc.systemPermissions?.items.length ?? 0);
-    if (count === 0) ctx.report(doc.name.span, { name: doc.name.value });
+    if (count === 0) ctx.report(doc.name.span, { name: doc.name.value, lists: [ctx.terms.field('spacePermissions'), ctx.terms.field('systemPermissions')] });
   },
   // Which permissions a role should grant is the user's decision.
 });

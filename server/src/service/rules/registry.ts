@@ -4,6 +4,7 @@
  * chosen by code and read `Diagnostic.data`.
  */
 import type { Analyser, ModelIndex } from '../model/workspace';
+import type { Terms } from '../model/fields';
 import type { Diagnostic, DiagnosticData, FileModel, ParsedFile, Related, Severity, Span } from '../model/types';
 import { ASSIGNMENT_RULES } from './assignments';
 import { BUILTIN_RULES } from './builtins';
@@ -76,24 +77,24 @@ function reporter(r: AnyRule, out: Diagnostic[], keep?: (span: Span) => boolean)
 
 /** The rules as the workspace index runs them. */
 export const ANALYSER: Analyser = {
-  local(file: ParsedFile): Diagnostic[] {
+  local(file: ParsedFile, terms: Terms): Diagnostic[] {
     const out: Diagnostic[] = [];
     for (const d of file.syntaxFindings) out.push(d);
     const found: Diagnostic[] = [];
     // One context per rule and file (a file can hold tens of thousands of documents), rules in the outer loop.
     for (const r of LOCAL) {
-      const ctx = { file, report: reporter(r, found) };
+      const ctx = { file, terms, report: reporter(r, found) };
       for (const doc of file.docs) r.local!(doc, ctx);
     }
     const guessed = file.guessed;
     for (const d of found) if (!guessed.some((g) => d.span.start <= g.end && d.span.end >= g.start)) out.push(d);
     return out;
   },
-  workspace(ws: ModelIndex, file: FileModel, out: Diagnostic[]): boolean {
+  workspace(ws: ModelIndex, file: FileModel, out: Diagnostic[], terms: Terms): boolean {
     let nameDependent = false;
     for (const r of CROSS) {
       const before = out.length;
-      const ctx = { file, ws, report: reporter(r, out) };
+      const ctx = { file, ws, terms, report: reporter(r, out) };
       for (const doc of file.docs) r.workspace!(doc, ctx);
       if (r.nameDependent && out.length > before) nameDependent = true;
     }

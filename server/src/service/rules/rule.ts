@@ -6,6 +6,7 @@
  */
 import type { Doc, Diagnostic, DiagnosticData, FileModel, ParsedFile, Related, Severity, Span } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
+import type { Terms } from '../model/fields';
 import type { FixContext } from '../edits/context';
 import { definitionOf, type ResolvedRole } from '../model/roles';
 import { orList } from '../util/suggest';
@@ -68,6 +69,8 @@ export function makeDiagnostic<A, D extends DiagnosticData>(
 /** What a check gets: the file it reads, and where its findings (of its own rule) go. */
 export interface CheckContext<A = never, D extends DiagnosticData = DiagnosticData> {
   readonly file: ParsedFile;
+  /** How the file's syntax words fields and advice, for messages. */
+  readonly terms: Terms;
   report(span: Span, args: A, data?: D, related?: readonly Related[]): void;
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Assignment, DocKind, FileKind, KeyRef, NameList, ParsedFile, Span, SyntaxId } from '../model/types';
 import type { TextEdit } from '../edits/edit';
+import type { Terms } from '../model/fields';
 
 export interface FrontEnd {
   readonly syntax: SyntaxId;
@@ -23,6 +24,8 @@ export interface FrontEnd {
   /** Where the cursor stands, for completion; undefined where nothing can be completed. */
   completionContext(text: string, offset: number): CompletionContext | undefined;
   readonly edits: SyntaxEdits;
+  /** How the syntax words fields and advice in rule messages. */
+  readonly terms: Terms;
   /** The whole file re-indented (`tabSize` spaces a level), or undefined when it cannot be done safely. */
   format?(text: string, options: { readonly tabSize: number }): string | undefined;
 }

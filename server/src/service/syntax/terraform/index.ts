@@ -5,12 +5,13 @@
  * server; where the grammar had to recover, rule findings are dropped (`guessed`).
  */
 import type { Doc, FileKind, ParsedFile, Span } from '../../model/types';
+import type { Terms } from '../../model/fields';
 import type { FrontEnd } from '../frontend';
 import { readSuppressions } from '../yaml/suppress';
 import { completionContext } from './context';
 import { TERRAFORM_EDITS } from './edits';
 import { initTerraform, parseTree, terraformReady, type SyntaxNode, type TerraformWasm } from './parser';
-import { readBlocks } from './read';
+import { DIMENSION_ATTRIBUTES, LIST_ATTRIBUTES, readBlocks } from './read';
 import { blockOf, spanOf, type Block } from './values';
 
 /** True for a `.tf` file (not `.tf.json`, which is JSON, nor `.tfvars`). */
@@ -33,6 +34,23 @@ const PROVIDER = 'octopusdeploy_';
 export function needsTerraformGrammar(uri: string, text: string): boolean {
   return isTerraformPath(uri) && !terraformReady() && text.includes(PROVIDER);
 }
+
+/** The provider's attribute (or block) for each model field that rule messages name. */
+const FIELD_ATTRIBUTES: Readonly<Record<string, string>> = {
+  ...LIST_ATTRIBUTES,
+  ...Object.fromEntries(Object.entries(DIMENSION_ATTRIBUTES).map(([attribute, dimension]) => [dimension, attribute])),
+  space: 'space_id',
+  members: 'users',
+  externalGroups: 'external_security_group',
+  roles: 'user_role',
+};
+
+/** Rule messages in the provider's words. */
+export const TERRAFORM_TERMS: Terms = {
+  field: (name) => FIELD_ATTRIBUTES[name] ?? name,
+  inSpace: 'set its `space_id`',
+  naming: '`name = "..."`',
+};
 
 function parseTerraform(uri: string, text: string, kind: FileKind): ParsedFile {
   const base = { uri, syntax: 'terraform' as const, kind, module: moduleOf(uri), syntaxFindings: [], suppressions: readSuppressions(text) };
@@ -72,6 +90,7 @@ export const TERRAFORM_FRONT_END: FrontEnd = {
   ready: terraformReady,
   completionContext,
   edits: TERRAFORM_EDITS,
+  terms: TERRAFORM_TERMS,
 };
 
 export { initTerraform, terraformReady, type TerraformWasm };

@@ -1,6 +1,7 @@
 /**
  * The YAML front-end: `*.role.yaml`, `*.team.yaml` and `*.space.yaml` files (also `.yml`), SPEC section 3.
  */
+import { MODEL_TERMS } from '../../model/fields';
 import type { FrontEnd } from '../frontend';
 import { completionContext } from './context';
 import { YAML_EDITS } from './edits';
@@ -13,6 +14,7 @@ export const YAML_FRONT_END: FrontEnd = {
   parse: parseYaml,
   completionContext,
   edits: YAML_EDITS,
+  terms: MODEL_TERMS,
   format: formatYaml,
 };
 

@@ -14,6 +14,7 @@ import { invalidValue, kindMismatch, missingName, unknownKey, yamlSyntax } from 
 import { nearest } from '../../util/suggest';
 import { LineMap } from '../../util/text';
 import { conflictMarkers, lineRange, parserText, unclosedQuotes, visibleSpan } from './recovery';
+import { fastDocuments } from './fast';
 import { readSuppressions } from './suppress';
 import type { Assignment, Diagnostic, Doc, DocKind, Flag, KeyRef, Managers, Name, NameList, ParsedFile, Restriction, Span } from '../../model/types';
 
@@ -32,9 +33,10 @@ type YNode = Node | null | undefined;
  * Reads one YAML file. Never throws for any input text.
  *
  * Duplicate keys are found here, not by the parser: its own check compares every key with every other
- * one, so 30,000 keys took seconds; this one is linear.
+ * one, so 30,000 keys took seconds; this one is linear. `fast: false` skips the fast path (fast.ts), for
+ * the tests that compare the two.
  */
-export function parseYaml(uri: string, text: string, kind: DocKind): ParsedFile {
+export function parseYaml(uri: string, text: string, kind: DocKind, options: { readonly fast?: boolean } = {}): ParsedFile {
   const findings: Diagnostic[] = [];
   const guessed: Span[] = [];
   const docs: Doc[] = [];
@@ -44,13 +46,25 @@ export function parseYaml(uri: string, text: string, kind: DocKind): ParsedFile 
     findings.push(makeDiagnostic(yamlSyntax, m, { detail: `merge conflict marker \`${text.slice(m.start, m.start + 7)}\`; resolve the conflict: keep the lines you want and delete the marker lines` }));
   }
   const source = parserText(text, markers);
+  const suffix = suffixOf(uri);
+  // Plain block YAML (nearly every file) is read by the fast path into the same nodes; anything else,
+  // and any text with a conflict marker, by the full parser.
+  const fast = markers.length === 0 && options.fast !== false ? fastDocuments(source) : undefined;
+  if (fast) {
+    fast.forEach((root, index) => {
+      const found: Diagnostic[] = [];
+      const doc = new DocReader(uri, text, root, undefined, kind, index, suffix, found, findings, guessed).read();
+      if (doc) docs.push(doc);
+      keepUnguessed(found, guessed, findings);
+    });
+    return { uri, syntax: 'yaml', kind, docs, syntaxFindings: findings, guessed, suppressions: readSuppressions(text) };
+  }
   try {
     parsed = Array.from(parseAllDocuments(source, { prettyErrors: false, uniqueKeys: false }) as Iterable<Document.Parsed>);
   } catch (err) {
     // The parser recurses on nesting depth; absurd nesting can exhaust the stack.
     findings.push(makeDiagnostic(yamlSyntax, { start: 0, end: 0 }, { detail: `the file could not be parsed (${errorText(err)})` }));
   }
-  const suffix = suffixOf(uri);
   let unclosed: Map<number, string> | undefined;
   parsed.forEach((yamlDoc, index) => {
     for (const e of yamlDoc.errors) {
@@ -69,15 +83,21 @@ export function parseYaml(uri: string, text: string, kind: DocKind): ParsedFile 
       findings.push(d);
       guessed.push(lineRange(text, d.span));
     }
-    // The reader's findings on a line with a syntax error are dropped: what the parser recovered there is
-    // a guess (a merge conflict marker read as a key, say), and the syntax error already explains the line.
     const found: Diagnostic[] = [];
-    const reader = new DocReader(uri, text, yamlDoc, kind, index, suffix, found, findings, guessed);
+    const reader = new DocReader(uri, text, yamlDoc.contents, yamlDoc, kind, index, suffix, found, findings, guessed);
     const doc = reader.read();
     if (doc) docs.push(doc);
-    for (const d of found) if (!guessed.some((g) => d.span.start <= g.end && d.span.end >= g.start)) findings.push(d);
+    keepUnguessed(found, guessed, findings);
   });
   return { uri, syntax: 'yaml', kind, docs, syntaxFindings: findings, guessed, suppressions: readSuppressions(text) };
+}
+
+/**
+ * The reader's findings on a line with a syntax error are dropped: what the parser recovered there is a
+ * guess (a merge conflict marker read as a key, say), and the syntax error already explains the line.
+ */
+function keepUnguessed(found: readonly Diagnostic[], guessed: readonly Span[], findings: Diagnostic[]): void {
+  for (const d of found) if (!guessed.some((g) => d.span.start <= g.end && d.span.end >= g.start)) findings.push(d);
 }
 
 function suffixOf(uri: string): string {
@@ -105,7 +125,9 @@ class DocReader {
   constructor(
     private readonly uri: string,
     private readonly text: string,
-    private readonly yamlDoc: Document.Parsed,
+    private readonly contents: YNode,
+    /** The parsed document, for resolving aliases; absent when the fast path read the text (it has none). */
+    private readonly yamlDoc: Document.Parsed | undefined,
     private readonly kind: DocKind,
     private readonly index: number,
     private readonly suffix: string,
@@ -122,18 +144,20 @@ class DocReader {
 
   private checkUniqueKeys(items: readonly Pair[]): void {
     if (items.length < 2) return;
-    const seen = new Map<string, Span>();
-    for (const pair of items) {
-      const key = pair.key as YNode;
-      if (!isScalar(key) || key.value === '<<' || key.value === null || typeof key.value === 'object') continue;
-      const span = spanOf(key);
-      if (!span) continue;
-      const name = String(key.value);
-      const first = seen.get(name);
-      if (!first) {
-        seen.set(name, span);
-        continue;
+    // Small mappings (nearly all) compare keys pairwise without allocating; large ones use a map.
+    const seen = items.length > 16 ? new Map<string, Span>() : undefined;
+    for (let i = 0; i < items.length; i++) {
+      const name = plainKey(items[i]);
+      if (name === undefined) continue;
+      const span = spanOf(items[i].key as YNode)!;
+      let first: Span | undefined;
+      if (seen) {
+        first = seen.get(name);
+        if (!first) seen.set(name, span);
+      } else {
+        for (let j = 0; j < i && !first; j++) if (plainKey(items[j]) === name) first = spanOf(items[j].key as YNode);
       }
+      if (!first) continue;
       const line = (this.lineMap ??= new LineMap(this.text)).lineAt(first.start) + 1;
       const d = makeDiagnostic(yamlSyntax, span, { detail: `the key \`${name}\` is already set on line ${line} of this mapping; keep one of the two` });
       this.errors.push(d);
@@ -142,7 +166,7 @@ class DocReader {
   }
 
   read(): Doc | undefined {
-    const root = this.deref(this.yamlDoc.contents);
+    const root = this.deref(this.contents);
     if (root === null || root === undefined) return undefined;
     if (isScalar(root) && (root.value === null || root.value === '')) return undefined;
     const docSpan = spanOf(root) ?? { start: 0, end: 0 };
@@ -168,23 +192,23 @@ class DocReader {
     this.checkKind(pairs.get('kind'));
     const name = this.readName(pairs.get('name'), keys, docSpan);
     this.readOptionalString(pairs.get('description'), '`description`');
-    const base = { uri: this.uri, index: this.index, span: docSpan, name, keys };
+    // Each kind's documents are built with the same fields in the same order (absent ones undefined), so
+    // that all documents of a kind share one object shape.
+    const { uri, index } = this;
     switch (this.kind) {
-      case 'role':
-        return {
-          ...base,
-          kind: 'role',
-          builtIn: this.readFlag(pairs.get('builtIn'), '`builtIn`'),
-          spacePermissions: this.readNameList(pairs.get('spacePermissions'), 'a permission name'),
-          systemPermissions: this.readNameList(pairs.get('systemPermissions'), 'a permission name'),
-        };
+      case 'role': {
+        const builtIn = this.readFlag(pairs.get('builtIn'), '`builtIn`');
+        const spacePermissions = this.readNameList(pairs.get('spacePermissions'), 'a permission name');
+        const systemPermissions = this.readNameList(pairs.get('systemPermissions'), 'a permission name');
+        return { uri, index, span: docSpan, name, keys, kind: 'role', builtIn, spacePermissions, systemPermissions };
+      }
       case 'space': {
         const scopes: Partial<Record<Dimension, NameList>> = {};
         for (const dim of DIMENSIONS) {
           const list = this.readNameList(pairs.get(dim), 'a name');
           if (list) scopes[dim] = list;
         }
-        return { ...base, kind: 'space', scopes, managers: this.readManagers(pairs.get('managers')) };
+        return { uri, index, span: docSpan, name, keys, kind: 'space', scopes, managers: this.readManagers(pairs.get('managers')) };
       }
       case 'team': {
         const spacePair = pairs.get('space');
@@ -196,7 +220,7 @@ class DocReader {
         const members = this.readNameList(pairs.get('members'), 'a user name');
         const externalGroups = this.readNameList(pairs.get('externalGroups'), 'an external group');
         const assignments = this.readAssignments(pairs.get('roles'));
-        return { ...base, kind: 'team', space, assignments, roles: keys.get('roles'), members, externalGroups };
+        return { uri, index, span: docSpan, name, keys, kind: 'team', space, assignments, roles: keys.get('roles'), members, externalGroups };
       }
     }
   }
@@ -206,15 +230,21 @@ class DocReader {
    * line, so that a diagnostic never covers a whole block.
    */
   private shown(node: YNode): Span | undefined {
-    const span = spanOf(node);
-    if (!span) return undefined;
-    let end = span.end;
+    if (!node || !node.range) return undefined;
+    const text = this.text;
+    const start = node.range[0];
+    let end = node.range[1];
     if (!isScalar(node) && !(node as { flow?: boolean }).flow) {
-      const nl = this.text.slice(span.start, end).search(/[\r\n]/);
-      if (nl >= 0) end = span.start + nl;
+      for (let i = start; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 || c === 13) {
+          end = i;
+          break;
+        }
+      }
     }
-    while (end > span.start && /\s/.test(this.text[end - 1])) end--;
-    return { start: span.start, end };
+    while (end > start && isWhite(text, end - 1)) end--;
+    return { start, end };
   }
 
   private readonly badAliases = new Set<Node>();
@@ -224,7 +254,7 @@ class DocReader {
     if (node && isAlias(node)) {
       let target: YNode;
       try {
-        target = node.resolve(this.yamlDoc) as YNode;
+        target = this.yamlDoc ? (node.resolve(this.yamlDoc) as YNode) : undefined;
       } catch {
         target = undefined;
       }
@@ -246,7 +276,9 @@ class DocReader {
    * keys count unless the mapping sets them itself, as in YAML 1.1.
    */
   private pairsOf(items: Pair[]): Pair[] {
-    if (!items.some((p) => isScalar(p.key) && p.key.value === '<<')) return items;
+    let merges = false;
+    for (const p of items) if (isScalar(p.key) && p.key.value === '<<') merges = true;
+    if (!merges) return items;
     const own = items.filter((p) => !(isScalar(p.key) && p.key.value === '<<'));
     const seen = new Set(own.map((p) => (isScalar(p.key) ? String(p.key.value) : '')));
     const merged: Pair[] = [];
@@ -487,6 +519,20 @@ class DocReader {
       restrictions,
     };
   }
+}
+
+/** A pair's key as the duplicate check compares it: text or a number, not a merge key, null or a collection. */
+function plainKey(pair: Pair): string | undefined {
+  const key = pair.key as YNode;
+  if (!isScalar(key) || key.value === '<<' || key.value === null || typeof key.value === 'object' || !key.range) return undefined;
+  return String(key.value);
+}
+
+/** Whether the character at `i` is white space (as `\s` in a regular expression). */
+function isWhite(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  return c > 127 && /\s/.test(text[i]);
 }
 
 function isNullScalar(node: YNode): boolean {

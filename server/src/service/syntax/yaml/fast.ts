@@ -1,0 +1,500 @@
+/**
+ * A fast path for the YAML reader: the plain block style that role, team and space files are almost
+ * always written in, read straight from the text into the same `yaml` nodes (values and ranges) that
+ * `parseAllDocuments` would build, or `undefined` the moment the text steps outside that style, so that
+ * the full parser reads it instead.
+ *
+ * Why: the full parser builds a token stream, a concrete syntax tree and then the document tree, and
+ * costs about 120 µs for a 400-byte file; this reader makes one pass over the lines. It accepts only text
+ * the full parser reads without an error or a warning:
+ * - block mappings whose keys are plain identifiers (`name:`, `spacePermissions:`), block sequences
+ *   (`- item`, also at the indentation of their key), a sequence item that opens a mapping (`- role: X`);
+ * - single-line values: plain scalars that are text, `true`/`false`, `null`/`~` or empty; quoted scalars
+ *   without escapes; single-line flow sequences of such scalars (`[A, "B"]`);
+ * - comment lines, blank lines, `#` comments after a value, `---` between documents, CRLF line ends.
+ * Anything else (tabs, anchors, aliases, tags, block scalars, flow mappings, numbers, multi-line scalars,
+ * escapes, directives, `...`, a value after `---`, odd indentation, merge keys, quoted keys) ends the fast
+ * path. `test/unit/yaml-fast.test.ts` compares both readers over generated and mutated files.
+ *
+ * The ranges follow the `yaml` library's rules, which decide where a collection ends when comment lines
+ * follow its last item: a comment indented deeper than the innermost collection, with nothing but blank
+ * lines before it, extends the last value; other comment lines wait in a group that the collections being
+ * closed hand outward, and the first of them (other than one at indentation 0) with a comment at or past
+ * its own indentation keeps the group, ending its range where the next token starts.
+ */
+import type { Node } from 'yaml';
+
+type Range = [number, number, number];
+
+/**
+ * The nodes the fast path builds: what `yaml`'s type guards (`isScalar`, `isMap`, `isSeq`, `isPair`)
+ * recognise, with the fields the reader reads (`value`, `items`, `key`, `range`, `flow`) and nothing
+ * else. Constructing `yaml`'s own node classes (one `Object.defineProperty` each) cost about a tenth of
+ * the fast path; these carry the guards' mark on their prototypes instead. They have none of the
+ * classes' methods, and only the reader (parse.ts) ever sees them.
+ */
+class Scalar {
+  constructor(
+    readonly value: string | boolean | null,
+    readonly range: Range,
+  ) {}
+}
+class YAMLMap {
+  readonly items: Pair[] = [];
+  readonly flow = false;
+  constructor(readonly range: Range) {}
+}
+class YAMLSeq {
+  readonly items: (Scalar | YAMLMap | YAMLSeq)[] = [];
+  constructor(
+    readonly range: Range,
+    readonly flow: boolean,
+  ) {}
+}
+class Pair {
+  constructor(
+    readonly key: Scalar,
+    readonly value: Scalar | YAMLMap | YAMLSeq,
+  ) {}
+}
+const NODE_TYPE = Symbol.for('yaml.node.type');
+for (const [cls, mark] of [
+  [Scalar, 'yaml.scalar'],
+  [YAMLMap, 'yaml.map'],
+  [YAMLSeq, 'yaml.seq'],
+  [Pair, 'yaml.pair'],
+] as const) {
+  Object.defineProperty(cls.prototype, NODE_TYPE, { value: Symbol.for(mark) });
+}
+
+/** An open block collection. */
+interface Frame {
+  readonly node: YAMLMap | YAMLSeq;
+  readonly indent: number;
+  /** A mapping's key whose value has not been read (`key:` at the end of its line). */
+  pending?: { key: Scalar; at: number; end: number };
+  /** The range of the last value read into this collection. */
+  lastRange?: Range;
+}
+
+/** One line of the text. */
+interface Line {
+  /** Offset of its first character, of its content (after the indentation), and of its end (before `\r\n` or `\n`). */
+  start: number;
+  content: number;
+  end: number;
+  /** Offset after its line break (the text's length for the last line). */
+  next: number;
+}
+
+const CODE = {
+  space: 32,
+  hash: 35,
+  colon: 58,
+  dash: 45,
+  comma: 44,
+  open: 91,
+  close: 93,
+  dquote: 34,
+  squote: 39,
+  backslash: 92,
+} as const;
+
+/** Characters the fast path leaves to the full parser wherever they occur. */
+// eslint-disable-next-line no-control-regex
+const UNUSUAL = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f\u0085\u2028\u2029\ufeff]|\r(?!\n)/;
+
+/** A value's first character that the fast path does not read as plain text (YAML indicators, digits). */
+const NOT_PLAIN_START = new Set('-?:,[]{}#&*!|>\'"%@`+.0123456789~'.split('').map((c) => c.charCodeAt(0)));
+
+const NULLS = new Set(['null', 'Null', 'NULL', '~']);
+const BOOLS = new Map([
+  ['true', true],
+  ['True', true],
+  ['TRUE', true],
+  ['false', false],
+  ['False', false],
+  ['FALSE', false],
+]);
+
+type FastNode = Scalar | YAMLMap | YAMLSeq;
+
+class Bail extends Error {}
+const BAIL = new Bail();
+
+/** The roots of the text's documents (null for an empty one), or undefined when the full parser must read it. */
+export function fastDocuments(text: string): (Node | null)[] | undefined {
+  if (UNUSUAL.test(text)) return undefined;
+  try {
+    return new FastReader(text).documents() as unknown as (Node | null)[];
+  } catch (err) {
+    if (err === BAIL) return undefined;
+    throw err;
+  }
+}
+
+class FastReader {
+  private readonly lines: Line[] = [];
+  private i = 0;
+
+  constructor(private readonly text: string) {
+    let start = 0;
+    const n = text.length;
+    while (start < n) {
+      let nl = text.indexOf('\n', start);
+      const next = nl < 0 ? n : nl + 1;
+      if (nl < 0) nl = n;
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      let content = start;
+      while (content < end && text.charCodeAt(content) === CODE.space) content++;
+      this.lines.push({ start, content, end, next });
+      start = next;
+    }
+  }
+
+  documents(): (FastNode | null)[] {
+    const docs: (FastNode | null)[] = [];
+    // Content before the first `---` makes a document; each `---` starts one, even an empty one.
+    let first = true;
+    while (this.i < this.lines.length || first) {
+      const explicit = this.i < this.lines.length && this.isDocStart(this.lines[this.i]);
+      if (explicit) this.i++;
+      const root = this.document();
+      if (explicit || root) docs.push(root);
+      first = false;
+    }
+    return docs;
+  }
+
+  private isDocStart(line: Line): boolean {
+    const t = this.text;
+    if (line.content !== line.start || line.end - line.start < 3 || !t.startsWith('---', line.start)) return false;
+    let at = line.start + 3;
+    if (at === line.end) return true;
+    if (t.charCodeAt(at) !== CODE.space) return false;
+    while (at < line.end && t.charCodeAt(at) === CODE.space) at++;
+    // `--- value` puts a node on the marker's line: left to the full parser.
+    if (at < line.end && t.charCodeAt(at) !== CODE.hash) throw BAIL;
+    return true;
+  }
+
+  private isBlank(line: Line): boolean {
+    return line.content === line.end;
+  }
+
+  private isComment(line: Line): boolean {
+    return line.content < line.end && this.text.charCodeAt(line.content) === CODE.hash;
+  }
+
+  /** Reads one document's lines up to the next `---` or the end; its root, or null when it has none. */
+  private document(): FastNode | null {
+    const stack: Frame[] = [];
+    let root: FastNode | null = null;
+    /** The range of the value that ended the last content line (a scalar or flow sequence), if one did. */
+    let leaf: Range | undefined;
+    const t = this.text;
+    for (;;) {
+      // The gap: blank and comment lines up to the next content line, `---` or the end.
+      const gapStart = this.i;
+      while (this.i < this.lines.length && (this.isBlank(this.lines[this.i]) || this.isComment(this.lines[this.i]))) this.i++;
+      const atEnd = this.i >= this.lines.length || this.isDocStart(this.lines[this.i]);
+      const line = atEnd ? undefined : this.lines[this.i];
+      if (line && line.content === line.start) {
+        const c = t.charCodeAt(line.start);
+        // `...` ends a document and `%` starts a directive: left to the full parser.
+        if ((c === 46 && t.startsWith('...', line.start)) || c === 37) throw BAIL;
+      }
+      if (stack.length === 0) {
+        if (!line) return root;
+        if (root || line.content !== line.start) throw BAIL;
+        stack.push(this.open(line, line.content));
+        this.i++;
+        leaf = this.readItem(stack, line, line.content);
+        continue;
+      }
+      const closeAt = line ? line.content : this.i < this.lines.length ? this.lines[this.i].start : t.length;
+      const k = line ? line.content - line.start : -1;
+      const top = stack[stack.length - 1];
+      const opensValue = !!line && !!top.pending && (k > top.indent || (k === top.indent && this.isSeqItem(line)));
+
+      // What the gap does to the ranges (see the file comment): `group` is the deepest indentation of a
+      // comment in the group waiting for the collections being closed, or -1.
+      let group = -1;
+      if (top.pending) {
+        // Lines between `key:` and a value below belong to the pair; before a null value they are left to the full parser.
+        if (this.i > gapStart && !opensValue) throw BAIL;
+      } else if (leaf) {
+        let onlyBlank = true;
+        for (let g = gapStart; g < this.i; g++) {
+          const gl = this.lines[g];
+          if (!this.isComment(gl)) continue;
+          const c = gl.content - gl.start;
+          if (c > top.indent && onlyBlank) {
+            leaf[2] = gl.next;
+          } else {
+            onlyBlank = false;
+            if (c > group) group = c;
+          }
+        }
+      }
+
+      // Close the collections the next line (or the end) closes, innermost first.
+      while (stack.length > 0) {
+        const f = stack[stack.length - 1];
+        if (line) {
+          if (f.node instanceof YAMLMap) {
+            if (f === top && opensValue) break;
+            if (f.pending) this.settleNull(f);
+            if (k > f.indent) throw BAIL;
+            if (k === f.indent) break;
+          } else {
+            if (k > f.indent) throw BAIL;
+            if (k === f.indent && this.isSeqItem(line)) break;
+          }
+        }
+        stack.pop();
+        this.close(f);
+        if (group >= 0 && f.indent > 0 && group >= f.indent) {
+          // The group stays with this collection: its range runs to where the next token starts.
+          f.node.range[2] = closeAt;
+          group = -1;
+        }
+        const parent = stack[stack.length - 1];
+        if (parent) parent.lastRange = f.node.range as Range;
+        else root = f.node;
+      }
+      if (!line) return root;
+      if (stack.length === 0) throw BAIL;
+
+      // Read the line into the innermost open collection.
+      this.i++;
+      const inner = stack[stack.length - 1];
+      if (inner.pending) {
+        // The pending key's value starts on this line: a nested collection.
+        const value = this.open(line, line.content);
+        (inner.node as YAMLMap).items.push(new Pair(inner.pending.key, value.node));
+        inner.pending = undefined;
+        stack.push(value);
+      }
+      leaf = this.readItem(stack, line, line.content);
+    }
+  }
+
+  private isSeqItem(line: Line): boolean {
+    const t = this.text;
+    return t.charCodeAt(line.content) === CODE.dash && (line.content + 1 === line.end || t.charCodeAt(line.content + 1) === CODE.space);
+  }
+
+  /** Opens the collection whose first item starts at `at` on `line`. */
+  private open(line: Line, at: number): Frame {
+    const t = this.text;
+    const indent = at - line.start;
+    if (t.charCodeAt(at) === CODE.dash && (at + 1 === line.end || t.charCodeAt(at + 1) === CODE.space)) {
+      return { node: new YAMLSeq([at, at, at], false), indent };
+    }
+    return { node: new YAMLMap([at, at, at]), indent };
+  }
+
+  /** A pending key has no value: it gets a null scalar where the value would start. */
+  private settleNull(frame: Frame): void {
+    const { key, at, end } = frame.pending!;
+    const value = new Scalar(null, [at, at, end]);
+    (frame.node as YAMLMap).items.push(new Pair(key, value));
+    frame.pending = undefined;
+    frame.lastRange = value.range as Range;
+  }
+
+  /** Ends a collection: its range runs to the end of its last value. */
+  private close(frame: Frame): void {
+    const node = frame.node;
+    if (frame.pending) this.settleNull(frame);
+    const last = frame.lastRange!;
+    node.range[1] = last[2];
+    node.range[2] = last[2];
+  }
+
+  /**
+   * Reads the item that starts at `at` into the innermost collection (`- x` into a sequence, `key: x` into
+   * a mapping), opening a mapping for `- key: x`; the range of the value that ends the line, if one does.
+   */
+  private readItem(stack: Frame[], line: Line, at: number): Range | undefined {
+    const t = this.text;
+    const frame = stack[stack.length - 1];
+    if (frame.node instanceof YAMLSeq) {
+      if (at - line.start !== frame.indent || !this.isSeqItem(line) || at !== line.content) throw BAIL;
+      let v = at + 1;
+      while (v < line.end && t.charCodeAt(v) === CODE.space) v++;
+      if (v === line.end || t.charCodeAt(v) === CODE.hash) throw BAIL;
+      if (t.charCodeAt(v) === CODE.dash && (v + 1 === line.end || t.charCodeAt(v + 1) === CODE.space)) throw BAIL;
+      if (this.keyEnd(line, v) > 0) {
+        const map = this.open(line, v);
+        frame.node.items.push(map.node);
+        stack.push(map);
+        return this.readPair(map, line, v);
+      }
+      const value = this.value(line, v);
+      frame.node.items.push(value);
+      frame.lastRange = value.range as Range;
+      return frame.lastRange;
+    }
+    if (at - line.start !== frame.indent) throw BAIL;
+    return this.readPair(frame, line, at);
+  }
+
+  /** The offset of the `:` after a plain identifier key at `at`, or -1. */
+  private keyEnd(line: Line, at: number): number {
+    const t = this.text;
+    let p = at;
+    const c0 = t.charCodeAt(p);
+    if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95)) return -1;
+    p++;
+    while (p < line.end) {
+      const c = t.charCodeAt(p);
+      if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95) p++;
+      else break;
+    }
+    if (p >= line.end || t.charCodeAt(p) !== CODE.colon) return -1;
+    if (p + 1 < line.end && t.charCodeAt(p + 1) !== CODE.space) return -1;
+    return p;
+  }
+
+  /** Reads `key: value` at `at` into a mapping. */
+  private readPair(frame: Frame, line: Line, at: number): Range | undefined {
+    const t = this.text;
+    const colon = this.keyEnd(line, at);
+    if (colon < 0 || colon - at > 1000) throw BAIL;
+    const name = t.slice(at, colon);
+    if (NULLS.has(name) || BOOLS.has(name)) throw BAIL;
+    const key = new Scalar(name, [at, colon, colon]);
+    let v = colon + 1;
+    while (v < line.end && t.charCodeAt(v) === CODE.space) v++;
+    if (v === line.end || t.charCodeAt(v) === CODE.hash) {
+      // `key:` with the value on the lines below, or none.
+      frame.pending = { key, at: v, end: v === line.end ? v : line.next };
+      return undefined;
+    }
+    const value = this.value(line, v);
+    (frame.node as YAMLMap).items.push(new Pair(key, value));
+    frame.lastRange = value.range as Range;
+    return frame.lastRange;
+  }
+
+  /** A value that fills the rest of the line from `at`: a scalar or a flow sequence, then only a comment. */
+  private value(line: Line, at: number): Scalar | YAMLSeq {
+    const t = this.text;
+    const c = t.charCodeAt(at);
+    let node: Scalar | YAMLSeq;
+    let after: number;
+    if (c === CODE.open) {
+      const seq = new YAMLSeq([at, at, at], true);
+      after = this.flowItems(line, at + 1, seq);
+      seq.range[1] = after;
+      node = seq;
+    } else if (c === CODE.dquote || c === CODE.squote) {
+      const s = this.quoted(line, at);
+      node = s;
+      after = s.range[1];
+    } else {
+      const end = this.plainEnd(line, at, false);
+      node = this.plain(at, end);
+      after = end;
+    }
+    // Only spaces and a comment may follow.
+    let p = after;
+    while (p < line.end && t.charCodeAt(p) === CODE.space) p++;
+    if (p < line.end && (t.charCodeAt(p) !== CODE.hash || p === after)) throw BAIL;
+    node.range[2] = line.next;
+    return node;
+  }
+
+  /** Reads `a, "b"]` into `seq`; the offset after `]`. Single-line flow sequences of scalars only. */
+  private flowItems(line: Line, from: number, seq: YAMLSeq): number {
+    const t = this.text;
+    let p = from;
+    for (;;) {
+      while (p < line.end && t.charCodeAt(p) === CODE.space) p++;
+      if (p >= line.end) throw BAIL;
+      const c = t.charCodeAt(p);
+      if (c === CODE.close) {
+        if (seq.items.length > 0) throw BAIL; // a trailing comma
+        return p + 1;
+      }
+      let item: Scalar;
+      if (c === CODE.dquote || c === CODE.squote) {
+        item = this.quoted(line, p);
+        p = item.range[1];
+      } else {
+        const end = this.plainEnd(line, p, true);
+        item = this.plain(p, end);
+        p = end;
+      }
+      seq.items.push(item);
+      while (p < line.end && t.charCodeAt(p) === CODE.space) p++;
+      if (p >= line.end) throw BAIL;
+      const d = t.charCodeAt(p);
+      if (d === CODE.close) return p + 1;
+      if (d !== CODE.comma) throw BAIL;
+      p++;
+      while (p < line.end && t.charCodeAt(p) === CODE.space) p++;
+      if (p < line.end && t.charCodeAt(p) === CODE.close) throw BAIL;
+    }
+  }
+
+  /** The end of a plain scalar starting at `at` (trailing spaces excluded). */
+  private plainEnd(line: Line, at: number, flow: boolean): number {
+    const t = this.text;
+    if (at >= line.end || NOT_PLAIN_START.has(t.charCodeAt(at))) throw BAIL;
+    let p = at;
+    let end = at;
+    while (p < line.end) {
+      const c = t.charCodeAt(p);
+      if (c === CODE.space) {
+        p++;
+        continue;
+      }
+      if (c === CODE.hash && t.charCodeAt(p - 1) === CODE.space) break;
+      if (c === CODE.colon && (p + 1 === line.end || t.charCodeAt(p + 1) === CODE.space || (flow && (t.charCodeAt(p + 1) === CODE.comma || t.charCodeAt(p + 1) === CODE.close)))) throw BAIL;
+      if (flow && (c === CODE.comma || c === CODE.close)) break;
+      if (flow && (c === CODE.open || c === 123 || c === 125)) throw BAIL;
+      p++;
+      end = p;
+    }
+    if (flow && p >= line.end) throw BAIL;
+    return end;
+  }
+
+  private plain(start: number, end: number): Scalar {
+    const source = this.text.slice(start, end);
+    let value: string | boolean | null = source;
+    if (NULLS.has(source)) value = null;
+    else {
+      const b = BOOLS.get(source);
+      if (b !== undefined) value = b;
+    }
+    return new Scalar(value, [start, end, end]);
+  }
+
+  /** A quoted scalar without escapes that closes on its line. */
+  private quoted(line: Line, at: number): Scalar {
+    const t = this.text;
+    const q = t.charCodeAt(at);
+    let p = at + 1;
+    let value = '';
+    let from = p;
+    for (;;) {
+      const close = t.indexOf(q === CODE.dquote ? '"' : "'", p);
+      if (close < 0 || close >= line.end) throw BAIL;
+      if (q === CODE.squote && t.charCodeAt(close + 1) === CODE.squote) {
+        value += t.slice(from, close + 1);
+        p = close + 2;
+        from = p;
+        continue;
+      }
+      value += t.slice(from, close);
+      p = close + 1;
+      break;
+    }
+    if (q === CODE.dquote && value.includes('\\')) throw BAIL;
+    return new Scalar(value, [at, p, p]);
+  }
+}
