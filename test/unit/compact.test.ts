@@ -100,6 +100,20 @@ describe('the model as the workspace keeps it', () => {
     assert.equal(a.suppressions, b.suppressions);
   });
 
+  it('answers line maps for the current text of every file, beyond the 2,048 it keeps', () => {
+    const ws = new Workspace();
+    const uri = (i: number) => `file:///f${i}.role.yaml`;
+    const text = (i: number, blank: number) => `${'\n'.repeat(blank)}name: R${i}\n`;
+    const lineOfName = (i: number) => ws.lines(uri(i))!.positionAt(ws.text(uri(i))!.indexOf('name')).line;
+    for (let i = 0; i < 2100; i++) ws.setFile(uri(i), text(i, i % 5));
+    for (let i = 0; i < 2100; i++) assert.equal(lineOfName(i), i % 5, `file ${i}`);
+    // The first files' maps were dropped, the last ones' are kept: both follow a change of text.
+    for (const i of [0, 1, 2099]) {
+      ws.setFile(uri(i), text(i, 7));
+      assert.equal(lineOfName(i), 7, `file ${i} after its change`);
+    }
+  });
+
   it('answers a key table as the Map it replaces, small or large, also for a key filed under another name', () => {
     const ref = (key: string, at: number): KeyRef => ({ key, keySpan: { start: at, end: at + key.length }, pairSpan: { start: at, end: at + key.length + 3 } });
     for (const n of [0, 3, 16, 17, 400]) {
