@@ -1,19 +1,24 @@
 /**
  * The model as the workspace keeps it: what a front-end read, rebuilt into the smallest form that means
  * the same. The language server holds every file's model for its whole session (50,000 files in a large
- * repository), so bytes per file count; a heap snapshot of the server on 10,000 generated files showed
- * where they went (docs/performance.md):
+ * repository), so bytes per file count; heap snapshots of the server on 10,000 generated files showed
+ * where they went (docs/performance.md, `node out/bench/heap.js`):
  *
- * - Objects built with a spread of differently shaped objects (`{ ...base, kind: 'role', ... }`) get a
- *   hidden class of their own in V8, about 300 bytes a document. Here every document, assignment and
- *   file is built by one object literal per kind, with every field present, so all share a few classes.
- * - A YAML key is a fresh string per occurrence (`name` ten thousand times over). Keys, permission
- *   names and built-in role names come from small fixed vocabularies and are replaced by one copy each.
- * - Empty lists (no restrictions, no findings, no suppressions) are one shared frozen value.
+ * - Spans: 34 span objects a file, 40 bytes each. Names, fields, name lists and assignments keep their
+ *   offsets instead and make a span when one is read (spans are compared by value throughout).
+ * - Objects built with a spread of differently shaped objects get a hidden class of their own in V8,
+ *   about 300 bytes each. Every document, assignment and file is built here by one literal or class per
+ *   kind, with every field present, so all share a few classes.
+ * - Arrays grown by `push` keep room for 17 items; kept lists are copies of exactly their length, and an
+ *   empty list is one shared frozen value (as are the suppressions of a file without any).
  * - A document's fields by name are a small table over the KeyRefs instead of a `Map` (a Map's hash
  *   table costs about 200 bytes even for three keys; documents have a handful of fields).
+ * - Strings: keys, permission and built-in role names, and recent short values are shared; values that
+ *   `yaml` built piece by piece are made flat (`intern`).
  *
- * Nothing here changes what the model says: the same fields, values, spans and identities of spans.
+ * Nothing here changes what the model says: the same fields, values and spans (test/unit/compact.test.ts
+ * compares them over the fixtures). Because spans are getters, copy a kept object field by field, never
+ * with an object spread (model/types.ts).
  */
 import { allBuiltinRoles, allPermissions, DIMENSIONS, type Dimension } from '../catalog';
 import { ASSIGNMENT_KEYS, DOC_KEYS, MANAGER_KEYS } from './fields';
@@ -21,7 +26,7 @@ import type { Assignment, Diagnostic, Doc, FileModel, KeyRef, Name, NameList, Pa
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
-/** One shared value for the (usual) file without suppression comments. */
+/** One shared value for the (usual) file without suppression comments; read-only like every model value. */
 export const NO_SUPPRESSIONS: Suppressions = Object.freeze({ lines: new Map<number, ReadonlySet<string>>(), docs: EMPTY });
 
 /**
@@ -302,7 +307,7 @@ function doc(d: Doc): Doc {
       return team;
     }
     case 'space': {
-        const scopes: Partial<Record<Dimension, NameList>> = {};
+      const scopes: Partial<Record<Dimension, NameList>> = {};
       for (const dim of DIMENSIONS) if (d.scopes[dim]) scopes[dim] = c.nameList(d.scopes[dim]);
       const m = d.managers;
       const managers = m && { key: c.key(m.key), members: c.nameList(m.members), teams: c.nameList(m.teams) };
