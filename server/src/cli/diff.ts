@@ -9,9 +9,9 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigSet, configOf, excludingConfig, MAX_CONFIG_SIZE, readConfig, relativeSlashed } from '../node/configs';
 import { pathToUri, uriToPath } from '../node/project';
-import { CONFIG_FILE_NAME, isTerraformPath, kindOfPath, mergeSettings, Workspace, accessChange, accessFrom, grantKey, principalKey, reachOf, teamsOf, type Grant, type ModelIndex, type Principal, type Settings, type TeamEntry } from '../service';
+import { CONFIG_FILE_NAME, isTerraformPath, kindOfPath, mergeSettings, Workspace, accessChange, accessFrom, accessNotes, accessTeams, grantKey, principalKey, reachOf, type Grant, type ModelIndex, type Principal, type Settings, type TeamEntry } from '../service';
 import { errorCount, parseAccessArgs } from './access';
-import { grantJson, type Located } from './access-output';
+import { grantJson, noteJson, type Places } from './access-output';
 import { UsageError } from './args';
 import { diffText, diffMarkdown, objectChanges, type AccessDelta, type DiffResult } from './diff-output';
 import { loadPaths } from './load';
@@ -227,7 +227,9 @@ export async function runDiff(args: readonly string[], io: DiffIO): Promise<numb
  */
 export function printDiff(base: Side, head: Side, format: string, io: DiffIO): number {
   const result = compare(base, head);
-  const where = (side: Side) => (uri: string | undefined): Located => (uri ? { file: side.display(uri), lines: side.ws.lines(uri) } : {});
+  const baseAt = sidePlaces(base);
+  const headAt = sidePlaces(head);
+  const notes = { base: accessNotes(base.ws), head: accessNotes(head.ws) };
   if (format === 'json') {
     io.stdout(
       JSON.stringify(
@@ -235,16 +237,19 @@ export function printDiff(base: Side, head: Side, format: string, io: DiffIO): n
           objects: result.objects,
           access: result.access.map((a) => ({
             principal: a.principal,
-            gains: a.gains.map((g) => grantJson(g, where(head))),
-            losses: a.losses.map((g) => grantJson(g, where(base))),
+            gains: a.gains.map((g) => grantJson(g, headAt)),
+            losses: a.losses.map((g) => grantJson(g, baseAt)),
           })),
+          ...(notes.base.length || notes.head.length ? { notes: { base: notes.base.map((n) => noteJson(n, baseAt)), head: notes.head.map((n) => noteJson(n, headAt)) } } : {}),
         },
         null,
         2,
       ) + '\n',
     );
-  } else if (format === 'markdown') io.stdout(diffMarkdown(result, base.label, head.label, where(head), where(base)));
-  else io.stdout(diffText(result, base.label, head.label, where(head), where(base)));
+  } else {
+    const sides = { base: { label: base.label, places: baseAt, notes: notes.base }, head: { label: head.label, places: headAt, notes: notes.head } };
+    io.stdout(format === 'markdown' ? diffMarkdown(result, sides) : diffText(result, sides));
+  }
   const errors = [base, head].map((s) => errorCount(s.ws, s.settingsFor));
   if (errors.some((n) => n > 0)) {
     io.stderr(`octopus-roles: ${errors[0]} error${errors[0] === 1 ? '' : 's'} in ${printable(base.label)}, ${errors[1]} in ${printable(head.label)} (see octopus-roles check)\n`);
@@ -253,14 +258,40 @@ export function printDiff(base: Side, head: Side, format: string, io: DiffIO): n
   return result.access.length ? 3 : 0;
 }
 
+/** How a side shows its files and modules: paths relative to its root. */
+function sidePlaces(side: Side): Places {
+  return {
+    where: (uri) => (uri ? { file: side.display(uri), lines: side.ws.lines(uri) } : {}),
+    module: (module) => side.display(module).replace(/\/+$/, '') || '.',
+  };
+}
+
+/**
+ * Every principal of a side with the teams that reach it, keyed so that the two sides meet: a module's
+ * principals by the module's path relative to the side's root (two folders compared hold the same
+ * modules at different places).
+ */
+function reachBy(side: Side): Map<string, { principal: Principal; teams: TeamEntry[] }> {
+  const places = sidePlaces(side);
+  const out = new Map<string, { principal: Principal; teams: TeamEntry[] }>();
+  for (const [key, reach] of reachOf(accessTeams(side.ws))) {
+    const m = reach.principal.module;
+    out.set(m === undefined ? key : principalKey({ ...reach.principal, module: places.module(m) }), reach);
+  }
+  return out;
+}
+
 /**
  * The objects that changed and every principal's gains and losses. Only principals reached by a team whose
  * grants changed, or whose teams changed, are merged and compared: on a large workspace most are not.
  */
 export function compare(base: Side, head: Side): DiffResult {
-  const before = reachOf(teamsOf(base.ws));
-  const after = reachOf(teamsOf(head.ws));
-  const teamKey = (t: TeamEntry) => principalKey({ kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}) });
+  const before = reachBy(base);
+  const after = reachBy(head);
+  // A team's key is its principal's on its own side (a module's team is keyed by its module's path).
+  const keyOfTeam = new Map<TeamEntry, string>();
+  for (const side of [before, after]) for (const [key, r] of side) if (r.principal.kind === 'team') keyOfTeam.set(r.teams[0], key);
+  const teamKey = (t: TeamEntry) => keyOfTeam.get(t) ?? '';
   // When no role or space file changed, a team whose file is the same on both sides grants the same: its
   // signature need not be computed. Otherwise signatures decide.
   const texts = (side: Side) => new Map([...side.ws.uris()].map((u) => [side.display(u), side.ws.text(u)]));
@@ -305,8 +336,9 @@ export function compare(base: Side, head: Side): DiffResult {
     const p = (a ?? b)!.principal;
     const { gains, losses } = accessChange(grantsOf(b, sameTeams), grantsOf(a, sameTeams));
     if (gains.length || losses.length) {
-      access.push({ principal: { kind: p.kind, name: p.kind === 'team' && p.space ? `${p.space}/${p.name}` : p.name }, gains, losses });
+      const module = p.module === undefined ? {} : { module: sidePlaces(a ? head : base).module(p.module) };
+      access.push({ principal: { kind: p.kind, name: p.kind === 'team' && p.space ? `${p.space}/${p.name}` : p.name, ...module }, gains, losses });
     }
   }
-  return { objects: objectChanges(base.ws, head.ws), access };
+  return { objects: objectChanges(base.ws, head.ws, { base: sidePlaces(base).module, head: sidePlaces(head).module }), access };
 }
