@@ -8,7 +8,7 @@ import { grantKey, holdingKey, mergeGrants, sortGrants, type Grant, type Holding
 
 export * from './grants';
 export { teamsOf } from './teams';
-export { accessTeams, accessNotes, moduleAccess, moduleLabel, modulesOf, notesFor, type AccessNote, type ModuleAccess } from './modules';
+export { accessTeams, accessNotes, moduleAccess, moduleLabel, moduleSpaces, modulesOf, notesFor, type AccessNote, type ModuleAccess } from './modules';
 
 const lower = (s: string) => s.trim().toLowerCase();
 

@@ -68,6 +68,13 @@ export function accessTeams(ws: ModelIndex): TeamEntry[] {
   return teams;
 }
 
+/** The spaces (ids, as modules write them) where some team of a module is granted something. */
+export function moduleSpaces(ws: ModelIndex): string[] {
+  const spaces = new Set<string>();
+  for (const m of modulesOf(ws)) for (const t of moduleAccess(ws, m).teams) for (const g of t.grants) if (g.space !== undefined) spaces.add(g.space);
+  return [...spaces].sort();
+}
+
 /** What effective access could not count, in every module (or in one). */
 export function accessNotes(ws: ModelIndex, module?: string): AccessNote[] {
   return (module === undefined ? modulesOf(ws) : [module]).flatMap((m) => moduleAccess(ws, m).notes);
