@@ -62,8 +62,9 @@ export function grantText(g: Grant, where: (uri: string | undefined) => Located,
 
 /** A principal as people read it; one of a Terraform module says which (`user alice (module infra)`). */
 export function principalText(p: Principal, places: Places): string {
-  const base = p.kind === 'team' ? `team ${p.name}${p.space ? ` (space ${p.space})` : ' (system team)'}` : `${p.kind} ${p.name}`;
-  return p.module === undefined ? base : `${base} (module ${places.module(p.module)})`;
+  const module = p.module === undefined ? [] : [`module ${places.module(p.module)}`];
+  const about = p.kind === 'team' ? [p.space ? `space ${p.space}` : 'system team', ...module] : module;
+  return `${p.kind} ${p.name}${about.length ? ` (${about.join(', ')})` : ''}`;
 }
 
 /** A principal in JSON: SPEC section 8's fields, and `module` (relative to the current folder) for a module's. */
