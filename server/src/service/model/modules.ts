@@ -135,10 +135,8 @@ export function moduleAccess(ws: ModelIndex, module: string): ModuleAccess {
         continue;
       }
       const team = gather(byKey, copy, uri, doc);
-      if (!team) {
-        note(uri, doc.name?.span ?? doc.span, `\`${what}\`: Octopus refuses a team resource named like the built-in team \`${copy.name.value.trim()}\` (look the built-in team up instead), so it grants nothing`);
-        continue;
-      }
+      // A team resource named like a built-in team is refused (rule 1, as in YAML: check reports it).
+      if (!team) continue;
       for (const part of doc.computedParts ?? []) note(uri, part.span, PART_REASONS[part.what], team);
       for (const a of doc.assignments) if (!view.hasRole(a.role.value)) note(uri, a.role.span, `its role \`${a.role.value}\` is computed or not a role of this module: what it grants is not known`, team);
       for (const a of copy.assignments) {
