@@ -268,6 +268,44 @@ describe('diagnostics scheduler', () => {
   });
 });
 
+describe('diagnostics scheduler at the end of indexing', () => {
+  /** A host whose every analysis takes about `ms` of CPU, like a cross-file check. */
+  class SlowHost extends FakeHost {
+    constructor(private readonly ms: number) {
+      super();
+    }
+    override diagnostics(uri: string, localOnly: boolean): Diagnostic[] {
+      const until = performance.now() + this.ms;
+      while (performance.now() < until) {
+        // the analysis
+      }
+      return super.diagnostics(uri, localOnly);
+    }
+  }
+
+  for (const pull of [false, true]) {
+    it(`${pull ? 'counts' : 'pushes'} 400 files in slices with turns of the event loop between them, and sends the status after all of them`, () => {
+      const host = new SlowHost(0.5);
+      const timers = new ManualTimers();
+      const scheduler = new DiagnosticsScheduler(host, { pull, refreshSupport: true, timers });
+      for (let i = 0; i < 400; i++) host.set(`f${i}`, [], i % 4 === 0 ? [diag('unknown-role')] : []);
+      scheduler.setIndexing(false);
+      // The first slice stops after a few milliseconds: requests waiting meanwhile are answered.
+      assert.ok(host.computed < 400, `${host.computed} files analysed before the first turn`);
+      assert.ok(host.statuses.every((st) => st.indexing), 'no end-of-indexing status before every file is counted');
+      let turns = 0;
+      while (timers.due.size > 0 && turns < 1000) {
+        timers.fire();
+        turns++;
+      }
+      assert.ok(turns > 1, `${turns} turns`);
+      if (!pull) assert.deepEqual(host.publishes.map(([u]) => u).sort(), [...Array(100).keys()].map((i) => `f${i * 4}`).sort(), 'each file with findings published once');
+      const last = host.statuses[host.statuses.length - 1];
+      assert.deepEqual(last, { indexing: false, files: 400, errors: 100, warnings: 0 });
+    });
+  }
+});
+
 describe('open documents', () => {
   const setupDocs = () => {
     const analysed: [string, string, boolean][] = [];

@@ -67,6 +67,12 @@ export interface SchedulerOptions {
 
 const ERROR = 1;
 const WARNING = 2;
+/**
+ * The longest a batch of pushed diagnostics, or of counts for the status, runs before it yields to other
+ * messages (ms), once it has done at least SLICE_MIN files.
+ */
+const SLICE_MS = 8;
+const SLICE_MIN = 64;
 
 export class DiagnosticsScheduler {
   private readonly timers: Timers;
@@ -87,6 +93,8 @@ export class DiagnosticsScheduler {
   private batch: unknown;
   private statusTimer: unknown;
   private lastStatus = '';
+  /** The status waits for the batch being pushed in slices (see `sendStatus`). */
+  private statusAfterFlush = false;
   /** Per file, its errors and warnings as last computed; recomputed for `staleCounts` on demand. */
   private readonly counts = new Map<string, readonly [number, number]>();
   private readonly staleCounts = new Set<string>();
@@ -154,8 +162,26 @@ export class DiagnosticsScheduler {
       if (this.options.refreshSupport && uris.some((u) => !typed.has(u) && this.host.isOpen(u))) this.host.refresh();
     } else {
       // Files that are not open wait for the end of indexing, which marks every file changed; a file that
-      // has left the workspace will not be among them, so its last findings are cleared now.
-      for (const u of uris) if (!this.indexingNow || this.host.isOpen(u) || !this.host.has(u)) this.publish(u);
+      // has left the workspace will not be among them, so its last findings are cleared now. A large
+      // batch (the end of indexing: every file) goes out in slices with a turn of the event loop between
+      // them, so that requests are answered meanwhile; the rest stays pending for the next slice.
+      const started = performance.now();
+      let i = 0;
+      for (; i < uris.length; i++) {
+        if (i >= SLICE_MIN && performance.now() - started > SLICE_MS) break;
+        const u = uris[i];
+        if (!this.indexingNow || this.host.isOpen(u) || !this.host.has(u)) this.publish(u);
+      }
+      if (i < uris.length) {
+        for (let j = i; j < uris.length; j++) this.pending.add(uris[j]);
+        if (!this.disposed) this.batch = this.timers.set(() => this.flush(), 0);
+        return;
+      }
+      if (this.statusAfterFlush) {
+        this.statusAfterFlush = false;
+        this.sendStatus();
+        return;
+      }
     }
     this.scheduleStatus();
   }
@@ -214,11 +240,32 @@ export class DiagnosticsScheduler {
     return { indexing: this.indexingNow, files, errors, warnings };
   }
 
-  /** Sends the status now if it differs from the last one sent. */
+  /**
+   * Sends the status now if it differs from the last one sent. After a change to many files (the end of
+   * indexing) it waits for a push client's diagnostics to go out, and brings the counts up to date a
+   * slice at a time, so that requests are answered meanwhile.
+   */
   sendStatus(): void {
     if (this.statusTimer !== undefined) this.timers.clear(this.statusTimer);
     this.statusTimer = undefined;
     if (this.disposed) return;
+    if (!this.options.pull && this.batch !== undefined && this.pending.size > SLICE_MIN) {
+      this.statusAfterFlush = true;
+      return;
+    }
+    const started = performance.now();
+    let done = 0;
+    for (const u of this.staleCounts) {
+      if (done++ >= SLICE_MIN && performance.now() - started > SLICE_MS) {
+        this.statusTimer = this.timers.set(() => this.sendStatus(), 0);
+        return;
+      }
+      if (this.host.has(u)) this.compute(u);
+      else {
+        this.counts.delete(u);
+        this.staleCounts.delete(u);
+      }
+    }
     const status = this.status();
     const text = JSON.stringify(status);
     if (text === this.lastStatus) return;
