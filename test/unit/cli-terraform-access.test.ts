@@ -4,7 +4,7 @@
  * and `diff` of two git revisions (and of two folders) of a module.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runCli } from '../../server/src/cli';
@@ -128,6 +128,21 @@ describe('diff over Terraform modules', () => {
     const text = await run(['diff', 'HEAD~1', 'HEAD'], dir);
     assert.match(text.stdout, /^team Release \(module infra\/octopus\):\n( {2}.*\n)*? {2}\+ DeploymentCreate in space Spaces-1 \(only environments: Environments-1, Environments-2\)/m);
     assert.match(text.stdout, /Not counted in HEAD \(computed in Terraform modules/);
+  });
+
+  it('reads the modules of two revisions in a fresh process, where nothing has loaded the Terraform grammar yet', () => {
+    const dir = tree(FILES);
+    git(dir, 'init', '-q');
+    git(dir, 'add', '.');
+    git(dir, 'commit', '-q', '-m', 'base');
+    writeFileSync(path.join(dir, 'infra/octopus/teams.tf'), TEAMS.replace('users = ["alice"]', 'users = ["alice", "erin"]'));
+    git(dir, 'commit', '-q', '-am', 'head');
+    const bin = path.resolve(__dirname, '..', '..', '..', 'bin', 'octopus-roles.js');
+    const r = spawnSync(process.execPath, [bin, 'diff', 'HEAD~1', 'HEAD', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 3, r.stderr);
+    const out = JSON.parse(r.stdout) as { objects: { name: string; module?: string; details: string[] }[]; access: { principal: { kind: string; name: string; module?: string } }[] };
+    assert.deepEqual(out.objects.map((o) => [o.name, o.module, o.details]), [['Release', 'infra/octopus', ['member added: erin']]]);
+    assert.deepEqual(out.access.map((a) => a.principal), [{ kind: 'user', name: 'erin', module: 'infra/octopus' }]);
   });
 
   it('matches the modules of two folders by their place in each, so nothing is added or removed', async () => {

@@ -31,18 +31,39 @@ const lower = (s: string) => s.trim().toLowerCase();
  * Every named document of a workspace, by model, kind and identity (a team's identity includes its
  * space); a module's documents carry the module's path, shown as `moduleOf` says.
  */
-function docsOf(ws: ModelIndex, moduleOf: (module: string) => string): Map<string, { doc: Doc; module?: string }> {
+function docsOf(ws: ModelIndex, moduleOf: (module: string) => string | undefined): Map<string, { doc: Doc; module?: string }> {
   const out = new Map<string, { doc: Doc; module?: string }>();
   for (const uri of [...ws.uris()].sort()) {
     const model = ws.model(uri);
-    const module = model?.module === undefined ? undefined : moduleOf(model.module);
-    for (const doc of model?.docs ?? []) {
+    if (!model) continue;
+    const module = model.module === undefined ? undefined : moduleOf(model.module);
+    if (model.module !== undefined && module === undefined) continue;
+    const docs = module === undefined ? model.docs : moduleDocs(ws, uri);
+    for (const doc of docs) {
       if (!doc.name) continue;
       const key = `${module ?? ''}\u0000${doc.kind}\u0000${doc.kind === 'team' && doc.space ? lower(doc.space.value) + '/' : ''}${lower(doc.name.value)}`;
-      if (!out.has(key)) out.set(key, { doc, ...(module !== undefined ? { module } : {}) });
+      const known = out.get(key);
+      if (!known) out.set(key, { doc, ...(module !== undefined ? { module } : {}) });
+      // A module's team is its resource and the scoped user roles that target it: their assignments join.
+      else if (module !== undefined && known.doc.kind === 'team' && doc.kind === 'team') {
+        out.set(key, { doc: { ...known.doc, assignments: [...known.doc.assignments, ...doc.assignments], members: known.doc.members ?? doc.members, externalGroups: known.doc.externalGroups ?? doc.externalGroups }, module });
+      }
     }
   }
   return out;
+}
+
+/**
+ * A module file's documents as its rules read them (a scoped user role as an assignment of the team it
+ * targets), with each assignment's role by name rather than by address.
+ */
+function moduleDocs(ws: ModelIndex, uri: string): Doc[] {
+  const view = ws.forFile(uri);
+  return (view.analysed(uri)?.docs ?? []).map((doc) => {
+    if (doc.kind !== 'team') return doc;
+    const assignments = doc.assignments.map((a) => ({ ...a, role: { ...a.role, value: view.resolveRole(a.role.value)?.name ?? a.role.value } }));
+    return { ...doc, assignments };
+  });
 }
 
 const values = (list: NameList | undefined): string[] => list?.items.map((i) => i.value) ?? [];
@@ -106,9 +127,14 @@ function blank(doc: Doc): Doc {
 
 /**
  * The roles, teams and spaces added, removed or changed between two workspaces; `modules` shows each
- * side's modules as paths relative to its root, so that the two sides' modules meet.
+ * side's modules as paths relative to its root, so that the two sides' modules meet (undefined: the
+ * module's documents are left out).
  */
-export function objectChanges(base: ModelIndex, head: ModelIndex, modules: { base: (m: string) => string; head: (m: string) => string } = { base: (m) => m, head: (m) => m }): ObjectChange[] {
+export function objectChanges(
+  base: ModelIndex,
+  head: ModelIndex,
+  modules: { base: (m: string) => string | undefined; head: (m: string) => string | undefined } = { base: (m) => m, head: (m) => m },
+): ObjectChange[] {
   const b = docsOf(base, modules.base);
   const a = docsOf(head, modules.head);
   const out: ObjectChange[] = [];

@@ -9,7 +9,8 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigSet, configOf, excludingConfig, MAX_CONFIG_SIZE, readConfig, relativeSlashed } from '../node/configs';
 import { pathToUri, uriToPath } from '../node/project';
-import { CONFIG_FILE_NAME, isTerraformPath, kindOfPath, mergeSettings, Workspace, accessChange, accessFrom, accessNotes, accessTeams, grantKey, principalKey, reachOf, type Grant, type ModelIndex, type Principal, type Settings, type TeamEntry } from '../service';
+import { ensureTerraform } from '../node/terraform';
+import { CONFIG_FILE_NAME, isTerraformPath, kindOfPath, mergeSettings, needsTerraformGrammar, Workspace, accessChange, accessFrom, accessNotes, accessTeams, grantKey, principalKey, reachOf, teamsOf, type Grant, type ModelIndex, type Principal, type Settings, type TeamEntry } from '../service';
 import { errorCount, parseAccessArgs } from './access';
 import { grantJson, noteJson, type Places } from './access-output';
 import { UsageError } from './args';
@@ -45,6 +46,11 @@ export interface Side {
   readonly settingsFor: (uri: string) => Settings;
   /** The path to show for a file of this side. */
   readonly display: (uri: string) => string;
+  /**
+   * False to compare only the YAML model (`diff --live`: a server's dump is one model of names, which a
+   * module's ids cannot be matched with); every model by default.
+   */
+  readonly modules?: boolean;
 }
 
 const MAX_FILE = 2 * 1024 * 1024;
@@ -110,7 +116,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * --batch`, with the configuration files the revision has (from the repository's root down, as `check`
  * reads them from disk), or `config` (`--config`) for every file when given.
  */
-function loadRevision(cwd: string, rev: string, paths: readonly string[], io: DiffIO, config: string | undefined, reuse?: ModelIndex): Side {
+async function loadRevision(cwd: string, rev: string, paths: readonly string[], io: DiffIO, config: string | undefined, reuse?: ModelIndex): Promise<Side> {
   // The repository's root in the same form as cwd (no link resolved), from cwd's place in it.
   const prefix = git(cwd, ['rev-parse', '--show-prefix']).toString('utf8').trim();
   const top = path.resolve(cwd, ...prefix.split('/').filter(Boolean).map(() => '..'));
@@ -151,17 +157,31 @@ function loadRevision(cwd: string, rev: string, paths: readonly string[], io: Di
   }
   const ws = new Workspace();
   if (reuse) ws.reuseModels(reuse);
+  const texts: { uri: string; text: string; file: string }[] = [];
   readBlobs(cwd, entries.map((e) => e.id)).forEach((body, i) => {
     const e = entries[i];
-    let text: string;
     try {
-      text = decoder.decode(body);
+      texts.push({ uri: pathToUri(e.abs), text: decoder.decode(body).replace(/^\uFEFF/, ''), file: e.file });
     } catch {
       io.stderr(`octopus-roles: ${rev}:${printable(e.file)}: skipped, not UTF-8 text\n`);
-      return;
     }
-    ws.setFile(pathToUri(e.abs), text.replace(/^\uFEFF/, ''));
   });
+  // Terraform files are read with the grammar, loaded once when the first file needs it (as the loader does).
+  let grammar = true;
+  if (texts.some((t) => needsTerraformGrammar(t.uri, t.text))) {
+    try {
+      await ensureTerraform();
+    } catch {
+      grammar = false;
+    }
+  }
+  for (const t of texts) {
+    if (!grammar && needsTerraformGrammar(t.uri, t.text)) {
+      io.stderr(`octopus-roles: ${rev}:${printable(t.file)}: skipped, the Terraform grammar could not be loaded\n`);
+      continue;
+    }
+    ws.setFile(t.uri, t.text);
+  }
   return { label: rev, ws, settingsFor: (uri) => settingsOf(uriToPath(uri) ?? uri), display: (uri) => display(uriToPath(uri) ?? uri, cwd) };
 }
 
@@ -199,10 +219,10 @@ export async function runDiff(args: readonly string[], io: DiffIO): Promise<numb
     } else if (isRevision(io.cwd, first)) {
       const second = rest[0];
       if (second !== undefined && !isFolder(path.resolve(io.cwd, second)) && isRevision(io.cwd, second)) {
-        base = loadRevision(io.cwd, first, rest.slice(1), io, options.config);
-        head = loadRevision(io.cwd, second, rest.slice(1), io, options.config, base.ws);
+        base = await loadRevision(io.cwd, first, rest.slice(1), io, options.config);
+        head = await loadRevision(io.cwd, second, rest.slice(1), io, options.config, base.ws);
       } else {
-        base = loadRevision(io.cwd, first, rest, io, options.config);
+        base = await loadRevision(io.cwd, first, rest, io, options.config);
         head = await loadFolder('working tree', io.cwd, rest, io, options.config, base.ws);
       }
     } else {
@@ -229,7 +249,8 @@ export function printDiff(base: Side, head: Side, format: string, io: DiffIO): n
   const result = compare(base, head);
   const baseAt = sidePlaces(base);
   const headAt = sidePlaces(head);
-  const notes = { base: accessNotes(base.ws), head: accessNotes(head.ws) };
+  const notesOf = (side: Side) => (side.modules === false ? [] : accessNotes(side.ws));
+  const notes = { base: notesOf(base), head: notesOf(head) };
   if (format === 'json') {
     io.stdout(
       JSON.stringify(
@@ -274,7 +295,7 @@ function sidePlaces(side: Side): Places {
 function reachBy(side: Side): Map<string, { principal: Principal; teams: TeamEntry[] }> {
   const places = sidePlaces(side);
   const out = new Map<string, { principal: Principal; teams: TeamEntry[] }>();
-  for (const [key, reach] of reachOf(accessTeams(side.ws))) {
+  for (const [key, reach] of reachOf(side.modules === false ? teamsOf(side.ws) : accessTeams(side.ws))) {
     const m = reach.principal.module;
     out.set(m === undefined ? key : principalKey({ ...reach.principal, module: places.module(m) }), reach);
   }
@@ -340,5 +361,7 @@ export function compare(base: Side, head: Side): DiffResult {
       access.push({ principal: { kind: p.kind, name: p.kind === 'team' && p.space ? `${p.space}/${p.name}` : p.name, ...module }, gains, losses });
     }
   }
-  return { objects: objectChanges(base.ws, head.ws, { base: sidePlaces(base).module, head: sidePlaces(head).module }), access };
+  // A side without modules shows none: `undefined` leaves a module's documents out.
+  const modulesOf = (side: Side) => (side.modules === false ? () => undefined : sidePlaces(side).module);
+  return { objects: objectChanges(base.ws, head.ws, { base: modulesOf(base), head: modulesOf(head) }), access };
 }
