@@ -152,6 +152,21 @@ describe('effective access in Terraform modules', () => {
     assert.ok(lines(admins).includes('system AdministerSystem'));
   });
 
+  it('grants nothing from a team resource Octopus refuses: a second of one name, or one named like a built-in team', () => {
+    const ws = new Workspace();
+    const team = (label: string, name: string, user: string) =>
+      `resource "octopusdeploy_team" "${label}" {\n  name  = "${name}"\n  users = ["${user}"]\n\n  user_role {\n    user_role_id = "userroles-systemmanager"\n  }\n}\n`;
+    ws.setFile(`${MODULE}main.tf`, team('ops', 'Ops', 'ann') + team('ops_again', 'ops', 'ben') + team('everyone', 'Everyone', 'cid'));
+    const teams = accessTeams(ws);
+    assert.ok(lines(accessOf(teams, inModule({ kind: 'user', name: 'ann' }))).includes('system SpaceCreate'));
+    for (const user of ['ben', 'cid']) {
+      const access = accessOf(teams, inModule({ kind: 'user', name: user }));
+      assert.deepEqual(access.grants, [], `${user} is in no team Octopus would create`);
+    }
+    const uri = `${MODULE}main.tf`;
+    assert.match(hover(ws, uri, ws.text(uri)!.indexOf('"Everyone"') + 1)!.markdown, /Octopus refuses this team resource/);
+  });
+
   it('counts a group of an external_security_group block', () => {
     const group = accessOf(accessTeams(workspace()), inModule({ kind: 'group', name: 'CN=Release' }));
     assert.deepEqual(group.teams.map((t) => t.name), ['Release']);

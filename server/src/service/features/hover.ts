@@ -182,7 +182,10 @@ function teamHover(ws: ModelIndex, uri: string, team: TeamDoc): string {
   const teams = teamsOfFile(ws, uri);
   const entry = entryOf(teams, uri, team);
   const lines = [`**${name}** · ${team.space ? 'space team' : 'system team'}`, '', kind, ''];
-  if (!entry) return [...lines, 'Another team of this name is defined first; its definition counts.'].join('\n');
+  if (!entry) {
+    const why = ws.model(uri)?.module === undefined ? 'Another team of this name is defined first; its definition counts.' : 'Octopus refuses this team resource (a built-in team or an earlier resource has its name), so it grants nothing.';
+    return [...lines, why].join('\n');
+  }
   const access = accessFrom({ kind: 'team', name: entry.name, ...(entry.space ? { space: entry.space } : {}), ...(entry.module !== undefined ? { module: entry.module } : {}) }, [entry]);
   lines.push('Effective access (assignments Octopus refuses grant nothing):', '', ...accessLines(access.grants), ...notLines(ws, entry.module, access.teams));
   return lines.join('\n');

@@ -135,7 +135,7 @@ export function moduleAccess(ws: ModelIndex, module: string): ModuleAccess {
         continue;
       }
       const team = gather(byKey, copy, uri, doc);
-      // A team resource named like a built-in team is refused (rule 1, as in YAML: check reports it).
+      // A refused team resource grants nothing (rule 1, as in YAML: check reports it).
       if (!team) continue;
       for (const part of doc.computedParts ?? []) note(uri, part.span, PART_REASONS[part.what], team);
       for (const a of doc.assignments) if (!view.hasRole(a.role.value)) note(uri, a.role.span, `its role \`${a.role.value}\` is computed or not a role of this module: what it grants is not known`, team);
@@ -161,8 +161,9 @@ function computedSpace(teamSpace: Name | undefined, a: Assignment): Name | undef
 }
 
 /**
- * Files a team document under its team, and returns the team; undefined for a team resource named like a
- * built-in team (tf-builtin-team-resource, builtin-team: Octopus refuses to create it).
+ * Files a team document under its team, and returns the team; undefined for a team resource that Octopus
+ * refuses to create: one named like a built-in team (tf-builtin-team-resource, builtin-team) or like a team
+ * an earlier resource defines (duplicate-name).
  */
 function gather(byKey: Map<string, Gathered>, copy: TeamDoc, uri: string, doc: TeamDoc): Gathered | undefined {
   const name = copy.name!.value.trim();
@@ -177,7 +178,9 @@ function gather(byKey: Map<string, Gathered>, copy: TeamDoc, uri: string, doc: T
     byKey.set(key, (team = { name: shown, ...(space ? { space: space.value } : {}), builtin: builtinName, members: [], groups: [], parts: [] }));
   }
   if (!doc.target) {
-    team.definition ??= { uri, doc };
+    // A second resource of the same name and space is a duplicate-name error: the first one counts, as in YAML.
+    if (team.definition) return undefined;
+    team.definition = { uri, doc };
     // Everyone always holds every user: its members and groups cannot be set.
     if (!(team.builtin && team.name === EVERYONE)) {
       team.members.push(...(doc.members?.items.map((i) => i.value) ?? []).filter((m) => !team!.members.includes(m)));
