@@ -23,49 +23,7 @@
  * its own indentation keeps the group, ending its range where the next token starts.
  */
 import type { Node } from 'yaml';
-
-type Range = [number, number, number];
-
-/**
- * The nodes the fast path builds: what `yaml`'s type guards (`isScalar`, `isMap`, `isSeq`, `isPair`)
- * recognise, with the fields the reader reads (`value`, `items`, `key`, `range`, `flow`) and nothing
- * else. Constructing `yaml`'s own node classes (one `Object.defineProperty` each) cost about a tenth of
- * the fast path; these carry the guards' mark on their prototypes instead. They have none of the
- * classes' methods, and only the reader (parse.ts) ever sees them.
- */
-class Scalar {
-  constructor(
-    readonly value: string | boolean | null,
-    readonly range: Range,
-  ) {}
-}
-class YAMLMap {
-  readonly items: Pair[] = [];
-  readonly flow = false;
-  constructor(readonly range: Range) {}
-}
-class YAMLSeq {
-  readonly items: (Scalar | YAMLMap | YAMLSeq)[] = [];
-  constructor(
-    readonly range: Range,
-    readonly flow: boolean,
-  ) {}
-}
-class Pair {
-  constructor(
-    readonly key: Scalar,
-    readonly value: Scalar | YAMLMap | YAMLSeq,
-  ) {}
-}
-const NODE_TYPE = Symbol.for('yaml.node.type');
-for (const [cls, mark] of [
-  [Scalar, 'yaml.scalar'],
-  [YAMLMap, 'yaml.map'],
-  [YAMLSeq, 'yaml.seq'],
-  [Pair, 'yaml.pair'],
-] as const) {
-  Object.defineProperty(cls.prototype, NODE_TYPE, { value: Symbol.for(mark) });
-}
+import { BAIL, BOOLS, CODE, NULLS, Pair, readValue, Scalar, YAMLMap, YAMLSeq, type Line, type Range } from './fast-values';
 
 /** An open block collection. */
 interface Frame {
@@ -77,50 +35,11 @@ interface Frame {
   lastRange?: Range;
 }
 
-/** One line of the text. */
-interface Line {
-  /** Offset of its first character, of its content (after the indentation), and of its end (before `\r\n` or `\n`). */
-  start: number;
-  content: number;
-  end: number;
-  /** Offset after its line break (the text's length for the last line). */
-  next: number;
-}
-
-const CODE = {
-  space: 32,
-  hash: 35,
-  colon: 58,
-  dash: 45,
-  comma: 44,
-  open: 91,
-  close: 93,
-  dquote: 34,
-  squote: 39,
-  backslash: 92,
-} as const;
-
 /** Characters the fast path leaves to the full parser wherever they occur. */
 // eslint-disable-next-line no-control-regex
 const UNUSUAL = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f\u0085\u2028\u2029\ufeff]|\r(?!\n)/;
 
-/** A value's first character that the fast path does not read as plain text (YAML indicators, digits). */
-const NOT_PLAIN_START = new Set('-?:,[]{}#&*!|>\'"%@`+.0123456789~'.split('').map((c) => c.charCodeAt(0)));
-
-const NULLS = new Set(['null', 'Null', 'NULL', '~']);
-const BOOLS = new Map([
-  ['true', true],
-  ['True', true],
-  ['TRUE', true],
-  ['false', false],
-  ['False', false],
-  ['FALSE', false],
-]);
-
 type FastNode = Scalar | YAMLMap | YAMLSeq;
-
-class Bail extends Error {}
-const BAIL = new Bail();
 
 /** The roots of the text's documents (null for an empty one), or undefined when the full parser must read it. */
 export function fastDocuments(text: string): (Node | null)[] | undefined {
@@ -332,7 +251,7 @@ class FastReader {
         stack.push(map);
         return this.readPair(map, line, v);
       }
-      const value = this.value(line, v);
+      const value = readValue(this.text, line, v);
       frame.node.items.push(value);
       frame.lastRange = value.range as Range;
       return frame.lastRange;
@@ -373,128 +292,9 @@ class FastReader {
       frame.pending = { key, at: v, end: v === line.end ? v : line.next };
       return undefined;
     }
-    const value = this.value(line, v);
+    const value = readValue(this.text, line, v);
     (frame.node as YAMLMap).items.push(new Pair(key, value));
     frame.lastRange = value.range as Range;
     return frame.lastRange;
-  }
-
-  /** A value that fills the rest of the line from `at`: a scalar or a flow sequence, then only a comment. */
-  private value(line: Line, at: number): Scalar | YAMLSeq {
-    const t = this.text;
-    const c = t.charCodeAt(at);
-    let node: Scalar | YAMLSeq;
-    let after: number;
-    if (c === CODE.open) {
-      const seq = new YAMLSeq([at, at, at], true);
-      after = this.flowItems(line, at + 1, seq);
-      seq.range[1] = after;
-      node = seq;
-    } else if (c === CODE.dquote || c === CODE.squote) {
-      const s = this.quoted(line, at);
-      node = s;
-      after = s.range[1];
-    } else {
-      const end = this.plainEnd(line, at, false);
-      node = this.plain(at, end);
-      after = end;
-    }
-    // Only spaces and a comment may follow.
-    let p = after;
-    while (p < line.end && t.charCodeAt(p) === CODE.space) p++;
-    if (p < line.end && (t.charCodeAt(p) !== CODE.hash || p === after)) throw BAIL;
-    node.range[2] = line.next;
-    return node;
-  }
-
-  /** Reads `a, "b"]` into `seq`; the offset after `]`. Single-line flow sequences of scalars only. */
-  private flowItems(line: Line, from: number, seq: YAMLSeq): number {
-    const t = this.text;
-    let p = from;
-    for (;;) {
-      while (p < line.end && t.charCodeAt(p) === CODE.space) p++;
-      if (p >= line.end) throw BAIL;
-      const c = t.charCodeAt(p);
-      if (c === CODE.close) {
-        if (seq.items.length > 0) throw BAIL; // a trailing comma
-        return p + 1;
-      }
-      let item: Scalar;
-      if (c === CODE.dquote || c === CODE.squote) {
-        item = this.quoted(line, p);
-        p = item.range[1];
-      } else {
-        const end = this.plainEnd(line, p, true);
-        item = this.plain(p, end);
-        p = end;
-      }
-      seq.items.push(item);
-      while (p < line.end && t.charCodeAt(p) === CODE.space) p++;
-      if (p >= line.end) throw BAIL;
-      const d = t.charCodeAt(p);
-      if (d === CODE.close) return p + 1;
-      if (d !== CODE.comma) throw BAIL;
-      p++;
-      while (p < line.end && t.charCodeAt(p) === CODE.space) p++;
-      if (p < line.end && t.charCodeAt(p) === CODE.close) throw BAIL;
-    }
-  }
-
-  /** The end of a plain scalar starting at `at` (trailing spaces excluded). */
-  private plainEnd(line: Line, at: number, flow: boolean): number {
-    const t = this.text;
-    if (at >= line.end || NOT_PLAIN_START.has(t.charCodeAt(at))) throw BAIL;
-    let p = at;
-    let end = at;
-    while (p < line.end) {
-      const c = t.charCodeAt(p);
-      if (c === CODE.space) {
-        p++;
-        continue;
-      }
-      if (c === CODE.hash && t.charCodeAt(p - 1) === CODE.space) break;
-      if (c === CODE.colon && (p + 1 === line.end || t.charCodeAt(p + 1) === CODE.space || (flow && (t.charCodeAt(p + 1) === CODE.comma || t.charCodeAt(p + 1) === CODE.close)))) throw BAIL;
-      if (flow && (c === CODE.comma || c === CODE.close)) break;
-      if (flow && (c === CODE.open || c === 123 || c === 125)) throw BAIL;
-      p++;
-      end = p;
-    }
-    if (flow && p >= line.end) throw BAIL;
-    return end;
-  }
-
-  private plain(start: number, end: number): Scalar {
-    const source = this.text.slice(start, end);
-    let value: string | boolean | null = source;
-    if (NULLS.has(source)) value = null;
-    else {
-      const b = BOOLS.get(source);
-      if (b !== undefined) value = b;
-    }
-    return new Scalar(value, [start, end, end]);
-  }
-
-  /** A quoted scalar without escapes that closes on its line. */
-  private quoted(line: Line, at: number): Scalar {
-    const t = this.text;
-    const q = t.charCodeAt(at);
-    let p = at + 1;
-    let value = '';
-    let from = p;
-    for (;;) {
-      const close = t.indexOf(q === CODE.dquote ? '"' : "'", p);
-      if (close < 0 || close >= line.end) throw BAIL;
-      if (q === CODE.squote && t.charCodeAt(close + 1) === CODE.squote) {
-        value += t.slice(from, close + 1);
-        p = close + 2;
-        from = p;
-        continue;
-      }
-      value += t.slice(from, close);
-      p = close + 1;
-      break;
-    }
-    if (q === CODE.dquote && value.includes('\\')) throw BAIL;
-    return new Scalar(value, [at, p, p]);
   }
 }
