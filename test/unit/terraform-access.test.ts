@@ -199,6 +199,17 @@ describe('effective access in Terraform modules', () => {
     assert.deepEqual(accessHints(ws, `${MODULE}main.tf`).map((h) => h.label), ['space not known']);
   });
 
+  it('notes a scoped user role whose team is repeated, and counts nothing of it', () => {
+    const ws = new Workspace();
+    ws.setFile(
+      `${MODULE}main.tf`,
+      'resource "octopusdeploy_team" "each" {\n  for_each = var.teams\n  name     = each.key\n}\n\nresource "octopusdeploy_scoped_user_role" "r" {\n  team_id      = octopusdeploy_team.each.id\n  user_role_id = "userroles-systemmanager"\n}\n',
+    );
+    assert.deepEqual(accessNotes(ws).map((n) => n.reason.split(':')[0]), ['`octopusdeploy_team.each`', '`octopusdeploy_scoped_user_role.r`']);
+    // System Manager (SpaceCreate among its permissions) reaches no team: only the administrators hold SpaceCreate.
+    assert.deepEqual(accessTeams(ws).filter((t) => t.grants.some((g) => g.permission === 'SpaceCreate')).map((t) => t.name), ['Octopus Administrators']);
+  });
+
   it('lists module principals in who-can, each with its module', () => {
     const entries = whoCan(workspace(), 'DeploymentCreate')!;
     assert.deepEqual(entries.map((e) => `${e.principal.kind}:${e.principal.name}@${e.principal.module ?? 'yaml'}`), [

@@ -131,7 +131,7 @@ export function moduleAccess(ws: ModelIndex, module: string): ModuleAccess {
       }
       const copy = copies.get(doc.span.start);
       if (!copy?.name) {
-        note(uri, doc.span, `\`${what}\`: its team \`${doc.target?.value ?? ''}\` is neither a team of this module nor a built-in team, so what it grants is not counted`);
+        note(uri, doc.span, `\`${what}\`: its team \`${doc.target?.value ?? ''}\` is not known (computed, repeated, or neither a team of this module nor a built-in team): what it grants is not counted`);
         continue;
       }
       const team = gather(byKey, copy, uri, doc);
