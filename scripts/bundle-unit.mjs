@@ -20,6 +20,7 @@ const SLOW = new Map([
   ['cli-fix-safety.test.ts', 'files on disk, and the shipped checker as a child process (| head -1)'],
   ['cli-fix-fuzz.test.ts', 'check --fix on generated workspaces on disk'],
   ['cli-access.test.ts', 'git repositories and folders on disk'],
+  ['cli-terraform-access.test.ts', 'git repositories and folders on disk, Terraform modules among them'],
   ['linear.test.ts', 'tens of thousands of keys, timed against each other'],
   ['terraform.test.ts', 'a list of 100,000 permissions and 20,000-deep nesting'],
   ['format.test.ts', 'formats 150 re-styled generated files'],

@@ -16,6 +16,8 @@ interface WhoCanEntry {
   readonly kind: string;
   readonly name: string;
   readonly space?: string;
+  /** The folder URI of the Terraform module the principal belongs to; absent in the YAML model. */
+  readonly module?: string;
   readonly grants: readonly { scope: string; space?: string; restrictions: Record<string, string[]>; via: string[] }[];
   readonly locations: readonly { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }[];
 }
@@ -49,10 +51,18 @@ async function showAccess(client: LanguageClient, docs: AccessDocuments, princip
     void vscode.window.showWarningMessage(`Octopus Roles: no effective access for ${principal}.`);
     return;
   }
-  const uri = vscode.Uri.from({ scheme: ACCESS_SCHEME, path: `/${principal.replace(/[/\\]/g, '∕')}.md` });
+  // A module's principal is its key, a NUL and the module's URI: the tab shows the module's folder instead.
+  const [key, module] = principal.split('\u0000');
+  const title = module === undefined ? key : `${key} (${moduleText(module)})`;
+  const uri = vscode.Uri.from({ scheme: ACCESS_SCHEME, path: `/${title.replace(/[/\\]/g, '∕')}.md` });
   docs.set(uri, markdown);
   // Beside the team file, so that the file and what it grants can be read together.
   await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+}
+
+/** A module's folder as the user reads it: relative to the workspace. */
+function moduleText(module: string): string {
+  return `module ${vscode.workspace.asRelativePath(vscode.Uri.parse(module), false).replace(/\/+$/, '') || '.'}`;
 }
 
 /** The middleware that turns the lenses' commands into what VS Code shows. */
@@ -94,7 +104,7 @@ async function whoCanCommand(client: LanguageClient): Promise<void> {
   const picked = await vscode.window.showQuickPick(
     entries.map((e) => ({
       label: `${e.kind} ${e.name}`,
-      description: e.space ? `space ${e.space}` : e.kind === 'team' ? 'system team' : '',
+      description: [e.space ? `space ${e.space}` : e.kind === 'team' ? 'system team' : '', e.module !== undefined ? moduleText(e.module) : ''].filter(Boolean).join(' · '),
       detail: e.grants
         .map((g) => {
           const limits = Object.entries(g.restrictions).map(([d, v]) => `${d}: ${v.join(', ')}`);

@@ -41,6 +41,17 @@ describe('octopus-roles diff --live', () => {
     assert.deepEqual(JSON.parse(r.stdout), { objects: [], access: [] });
   });
 
+  it('compares the YAML model only: a Terraform module beside it is not a second copy of the server', async () => {
+    const dir = await imported();
+    writeFileSync(
+      path.join(dir, 'model/infra.tf'),
+      'resource "octopusdeploy_team" "ops" {\n  name  = "Ops"\n  users = ["zed"]\n\n  user_role {\n    user_role_id = "userroles-systemmanager"\n  }\n}\n',
+    );
+    const r = await check(['diff', '--live', 'dump', 'model', '--format', 'json'], dir);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { objects: [], access: [] });
+  });
+
   it('shows who gains what when the workspace widens an assignment', async () => {
     const dir = await imported();
     const file = path.join(dir, 'model/teams/finance/finance-deployers.team.yaml');

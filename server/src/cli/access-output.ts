@@ -2,7 +2,7 @@
  * How effective access is printed: grants as JSON (SPEC section 8's shape) and as text, and principals as
  * people read them.
  */
-import { DIMENSIONS, type Grant, type LineMap, type Principal } from '../service';
+import { DIMENSIONS, type AccessNote, type Grant, type LineMap, type Principal } from '../service';
 
 /** Where a source file is, as the output shows it: a path relative to the current folder, and its lines. */
 export interface Located {
@@ -10,8 +10,18 @@ export interface Located {
   readonly lines?: LineMap;
 }
 
+/**
+ * How a command shows places: `where` a file is, and a module (a folder URI) as a path relative to the
+ * current folder (`.` for the current folder itself).
+ */
+export interface Places {
+  readonly where: (uri: string | undefined) => Located;
+  readonly module: (module: string) => string;
+}
+
 /** A grant in SPEC section 8's JSON: `file` relative to the current folder, `line` one-based. */
-export function grantJson(g: Grant, where: (uri: string | undefined) => Located) {
+export function grantJson(g: Grant, places: Places) {
+  const where = places.where;
   const restrictions: Record<string, readonly string[]> = {};
   for (const d of DIMENSIONS) if (g.restrictions[d]) restrictions[d] = g.restrictions[d]!;
   return {
@@ -25,6 +35,7 @@ export function grantJson(g: Grant, where: (uri: string | undefined) => Located)
         team: v.team,
         ...(v.teamSpace ? { teamSpace: v.teamSpace } : {}),
         role: v.role,
+        ...(v.module !== undefined ? { module: places.module(v.module) } : {}),
         ...(at.file ? { file: at.file } : {}),
         ...(at.lines && v.span ? { line: at.lines.lineAt(v.span.start) + 1 } : {}),
         implicit: v.implicit,
@@ -49,6 +60,33 @@ export function grantText(g: Grant, where: (uri: string | undefined) => Located,
   return lines;
 }
 
-export function principalText(p: Principal): string {
-  return p.kind === 'team' ? `team ${p.name}${p.space ? ` (space ${p.space})` : ' (system team)'}` : `${p.kind} ${p.name}`;
+/** A principal as people read it; one of a Terraform module says which (`user alice (module infra)`). */
+export function principalText(p: Principal, places: Places): string {
+  const module = p.module === undefined ? [] : [`module ${places.module(p.module)}`];
+  const about = p.kind === 'team' ? [p.space ? `space ${p.space}` : 'system team', ...module] : module;
+  return `${p.kind} ${p.name}${about.length ? ` (${about.join(', ')})` : ''}`;
+}
+
+/** A principal in JSON: SPEC section 8's fields, and `module` (relative to the current folder) for a module's. */
+export function principalJson(p: Principal, places: Places) {
+  return { kind: p.kind, name: p.name, ...(p.space !== undefined ? { space: p.space } : {}), ...(p.module !== undefined ? { module: places.module(p.module) } : {}) };
+}
+
+/** A note on what a module's effective access could not count, as a line of text. */
+export function noteText(n: AccessNote, places: Places, indent: string): string {
+  const at = places.where(n.uri);
+  const line = at.lines ? `:${at.lines.lineAt(n.span.start) + 1}` : '';
+  return `${indent}${at.file ?? n.uri}${line}: ${n.reason}${n.team ? ` (team ${n.team.name})` : ''}`;
+}
+
+/** A note in JSON: `{ "module", "file", "line", "team"?, "reason" }`. */
+export function noteJson(n: AccessNote, places: Places) {
+  const at = places.where(n.uri);
+  return {
+    module: places.module(n.module),
+    ...(at.file ? { file: at.file } : {}),
+    ...(at.lines ? { line: at.lines.lineAt(n.span.start) + 1 } : {}),
+    ...(n.team ? { team: n.team.name, ...(n.team.space !== undefined ? { teamSpace: n.team.space } : {}) } : {}),
+    reason: n.reason,
+  };
 }

@@ -4,16 +4,19 @@
  */
 import { uriToPath } from '../node/project';
 import {
+  accessNotes,
   accessOf,
+  accessTeams,
   CAPABILITIES,
   getCapability,
   allPermissions,
   finalDiagnostics,
   matches,
   nearest,
+  notesFor,
   principalsOf,
-  teamsOf,
   whoCan as whoCanIn,
+  type AccessNote,
   type AccessQuery,
   type Dimension,
   type ModelIndex,
@@ -21,7 +24,7 @@ import {
   type Settings,
   type TeamEntry,
 } from '../service';
-import { grantJson, grantText, principalText, type Located } from './access-output';
+import { grantJson, grantText, noteJson, noteText, principalJson, principalText, type Places } from './access-output';
 import { loadPaths } from './load';
 import { display, printable } from './output';
 import { UsageError, walkArgs } from './args';
@@ -36,6 +39,8 @@ export const EXPLAIN_USAGE = `Usage: octopus-roles explain PRINCIPAL [PATH...] [
 
 Prints what PRINCIPAL can do, where, and which team, role and file each right comes from.
 PRINCIPAL is team:NAME (team:SPACE/NAME for a space team when names repeat), user:NAME or group:ID.
+The YAML files are one model and each Terraform module another: a principal named in several is shown
+in each.
 
 Options:
   --space NAME               only grants in this space (system grants are always shown)
@@ -94,27 +99,46 @@ export function parseAccessArgs(args: readonly string[], formats: readonly strin
   return options;
 }
 
-/** Finds the principal a PRINCIPAL argument names, or says why none. */
-export function resolvePrincipal(arg: string, teams: readonly TeamEntry[]): Principal {
+/**
+ * Finds the principals a PRINCIPAL argument names, one per model that has it (the YAML model, then each
+ * module), or says why none.
+ */
+export function resolvePrincipals(arg: string, teams: readonly TeamEntry[]): Principal[] {
   const m = /^(team|user|group):(.+)$/.exec(arg);
   if (!m) throw new UsageError(`\`${arg}\` is not a principal; write team:NAME, team:SPACE/NAME, user:NAME or group:ID`);
   const [, kind, rest] = m;
-  const known = principalsOf(teams);
   if (kind === 'user' || kind === 'group') {
-    const found = known.find((p) => p.kind === kind && p.name === rest);
-    if (!found) {
-      const near = nearest(rest, known.filter((p) => p.kind === kind).map((p) => p.name));
+    const known = principalsOf(teams);
+    const found = known.filter((p) => p.kind === kind && p.name === rest);
+    if (!found.length) {
+      const near = nearest(rest, [...new Set(known.filter((p) => p.kind === kind).map((p) => p.name))]);
       throw new UsageError(`no ${kind} \`${rest}\` is named in the workspace${near.length ? `; did you mean ${near.map((n) => `${kind}:${n}`).join(' or ')}?` : ''}`);
     }
     return found;
   }
+  const models = [...new Set(teams.map((t) => t.module))];
+  const found: Principal[] = [];
+  const ambiguous: string[] = [];
+  for (const module of models) {
+    const p = teamIn(rest, teams.filter((t) => t.module === module));
+    if (typeof p === 'string') ambiguous.push(p);
+    else if (p) found.push({ ...p, ...(module !== undefined ? { module } : {}) });
+  }
+  if (found.length) return found;
+  if (ambiguous.length) throw new UsageError(ambiguous[0]);
+  const near = nearest(rest, [...new Set(teams.map((t) => t.name))]);
+  throw new UsageError(`no team \`${rest}\` in the workspace${near.length ? `; did you mean ${near.map((n) => `team:${n}`).join(' or ')}?` : ''}`);
+}
+
+/** The team `rest` names among the teams of one model; a message when it names several. */
+function teamIn(rest: string, teams: readonly TeamEntry[]): Principal | string | undefined {
   const lower = (s: string) => s.trim().toLowerCase();
   const named = teams.filter((t) => lower(t.name) === lower(rest));
   if (named.length === 1) return { kind: 'team', name: named[0].name, ...(named[0].space ? { space: named[0].space } : {}) };
   if (named.length > 1) {
     const system = named.find((t) => t.space === undefined);
     if (system) return { kind: 'team', name: system.name };
-    throw new UsageError(`several teams are named \`${rest}\`: ${named.map((t) => `team:${t.space}/${t.name}`).join(', ')}; name one of them`);
+    return `several teams are named \`${rest}\`: ${named.map((t) => `team:${t.space}/${t.name}`).join(', ')}; name one of them`;
   }
   const slash = rest.indexOf('/');
   if (slash > 0) {
@@ -123,8 +147,15 @@ export function resolvePrincipal(arg: string, teams: readonly TeamEntry[]): Prin
     const t = teams.find((x) => x.space !== undefined && lower(x.space) === lower(space) && lower(x.name) === lower(name));
     if (t) return { kind: 'team', name: t.name, space: t.space };
   }
-  const near = nearest(rest, teams.map((t) => t.name));
-  throw new UsageError(`no team \`${rest}\` in the workspace${near.length ? `; did you mean ${near.map((n) => `team:${n}`).join(' or ')}?` : ''}`);
+  return undefined;
+}
+
+/** How the CLI shows files and modules of a workspace: paths relative to the current folder. */
+export function placesOf(ws: ModelIndex, cwd: string, show: (uri: string) => string = (uri) => display(uriToPath(uri) ?? uri, cwd)): Places {
+  return {
+    where: (uri) => (uri ? { file: show(uri), lines: ws.lines(uri) } : {}),
+    module: (module) => show(module).replace(/\/+$/, '') || '.',
+  };
 }
 
 /** The number of errors in a workspace, with the settings that apply to each file. */
@@ -162,11 +193,11 @@ export async function runAccess(command: 'explain' | 'who-can', args: readonly s
   const { project } = loaded;
   const ws = project.ws;
   warnAboutErrors(ws, io, (uri) => project.settingsFor(uri));
-  const teams = teamsOf(ws);
-  const where = (uri: string | undefined): Located => (uri ? { file: display(uriToPath(uri) ?? uri, io.cwd), lines: ws.lines(uri) } : {});
+  const teams = accessTeams(ws);
+  const places = placesOf(ws, io.cwd);
   try {
-    if (command === 'explain') explain(subject, teams, options, io, where);
-    else whoCan(subject, ws, options, io, where);
+    if (command === 'explain') explain(subject, ws, teams, options, io, places);
+    else whoCan(subject, ws, options, io, places);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.stderr(`octopus-roles: ${printable(err.message)}\n`);
@@ -175,42 +206,66 @@ export async function runAccess(command: 'explain' | 'who-can', args: readonly s
   return 0;
 }
 
-function explain(subject: string, teams: readonly TeamEntry[], options: AccessOptions, io: AccessIO, where: (uri: string | undefined) => Located): void {
-  const principal = resolvePrincipal(subject, teams);
-  const access = accessOf(teams, principal);
+function explain(subject: string, ws: ModelIndex, teams: readonly TeamEntry[], options: AccessOptions, io: AccessIO, places: Places): void {
+  const principals = resolvePrincipals(subject, teams);
   const query: AccessQuery = { space: options.space };
-  const grants = access.grants.filter((g) => matches(g, query));
-  const teamNames = access.teams.map((t) => ({ name: t.name, ...(t.space ? { space: t.space } : {}) }));
+  const answers = principals.map((principal) => {
+    const access = accessOf(teams, principal);
+    const notes = principal.module === undefined ? [] : notesFor(accessNotes(ws, principal.module), access.teams);
+    return { principal, access, grants: access.grants.filter((g) => matches(g, query)), notes };
+  });
   if (options.format === 'json') {
-    io.stdout(JSON.stringify({ principal, teams: teamNames, grants: grants.map((g) => grantJson(g, where)) }, null, 2) + '\n');
+    const json = answers.map(({ principal, access, grants, notes }) => ({
+      principal: principalJson(principal, places),
+      teams: access.teams.map((t) => ({ name: t.name, ...(t.space ? { space: t.space } : {}) })),
+      grants: grants.map((g) => grantJson(g, places)),
+      ...(notes.length ? { notes: notes.map((n) => noteJson(n, places)) } : {}),
+    }));
+    // One principal is SPEC section 8's object; a name in several models is an array of them.
+    io.stdout(JSON.stringify(json.length === 1 ? json[0] : json, null, 2) + '\n');
     return;
   }
-  const out: string[] = [principalText(principal)];
-  out.push(`  through ${teamNames.length ? teamNames.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name)).join(', ') : 'no team'}`);
-  if (!grants.length) out.push('  no permissions' + (options.space ? ` in space ${options.space}` : ''));
-  let heading = '';
-  for (const g of grants) {
-    const h = g.scope === 'system' ? 'server-wide (system)' : `in space ${g.space}`;
-    if (h !== heading) out.push('', `  ${h}:`), (heading = h);
-    out.push(...grantText(g, where, '    '));
+  const out: string[] = [];
+  for (const { principal, access, grants, notes } of answers) {
+    if (out.length) out.push('');
+    out.push(principalText(principal, places));
+    const teamNames = access.teams.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name));
+    out.push(`  through ${teamNames.length ? teamNames.join(', ') : 'no team'}`);
+    if (!grants.length) out.push('  no permissions' + (options.space ? ` in space ${options.space}` : ''));
+    let heading = '';
+    for (const g of grants) {
+      const h = g.scope === 'system' ? 'server-wide (system)' : `in space ${g.space}`;
+      if (h !== heading) out.push('', `  ${h}:`), (heading = h);
+      out.push(...grantText(g, places.where, '    '));
+    }
+    out.push(...notesText(notes, places));
   }
   io.stdout(out.map(printable).join('\n') + '\n');
 }
 
-function whoCan(subject: string, ws: ModelIndex, options: AccessOptions, io: AccessIO, where: (uri: string | undefined) => Located): void {
+/** What a module could not count, as text: a heading and a line each. */
+function notesText(notes: readonly AccessNote[], places: Places): string[] {
+  if (!notes.length) return [];
+  return ['', '  not counted (computed, known only when Terraform runs):', ...notes.map((n) => noteText(n, places, '    '))];
+}
+
+function whoCan(subject: string, ws: ModelIndex, options: AccessOptions, io: AccessIO, places: Places): void {
   const capability = getCapability(subject);
   const results = whoCanIn(ws, subject, { space: options.space, values: options.values });
   if (!results) {
     const near = nearest(subject, [...Array.from(allPermissions(), (p) => p.name), ...CAPABILITIES.map((c) => c.id)]);
     throw new UsageError(`\`${subject}\` is neither a permission of current Octopus nor a capability (${CAPABILITIES.map((c) => c.id).join(', ')})${near.length ? `; did you mean ${near.join(' or ')}?` : ''}`);
   }
+  // Any computed assignment of a module might grant it: say what was not counted.
+  const notes = accessNotes(ws);
   const queryJson = {
     [capability ? 'capability' : 'permission']: subject,
     ...(options.space ? { space: options.space } : {}),
     ...(Object.keys(options.values).length ? { restrictions: options.values } : {}),
   };
   if (options.format === 'json') {
-    io.stdout(JSON.stringify({ query: queryJson, principals: results.map((r) => ({ ...r.principal, grants: r.grants.map((g) => grantJson(g, where)) })) }, null, 2) + '\n');
+    const principals = results.map((r) => ({ ...principalJson(r.principal, places), grants: r.grants.map((g) => grantJson(g, places)) }));
+    io.stdout(JSON.stringify({ query: queryJson, principals, ...(notes.length ? { notes: notes.map((n) => noteJson(n, places)) } : {}) }, null, 2) + '\n');
     return;
   }
   const out: string[] = [];
@@ -218,8 +273,9 @@ function whoCan(subject: string, ws: ModelIndex, options: AccessOptions, io: Acc
   out.push(capability ? `Who can ${capability.description}${scope}: holders of ${capability.role}` : `Who holds ${subject}${scope}`);
   if (!results.length) out.push('  nobody');
   for (const r of results) {
-    out.push('', `  ${principalText(r.principal)}`);
-    for (const g of r.grants) out.push(...grantText(g, where, '    ', true));
+    out.push('', `  ${principalText(r.principal, places)}`);
+    for (const g of r.grants) out.push(...grantText(g, places.where, '    ', true));
   }
+  out.push(...notesText(notes, places));
   io.stdout(out.map(printable).join('\n') + '\n');
 }

@@ -2,18 +2,20 @@
  * What `diff` reports: the roles, teams and spaces that changed (compared by name, as Octopus identifies
  * them), and the access each principal gains and loses, as text or as markdown for a pull-request comment.
  */
-import { DIMENSIONS, type Doc, type Grant, type ModelIndex, type NameList, type RoleDoc, type SpaceDoc, type TeamDoc } from '../service';
-import { grantText, type Located } from './access-output';
+import { DIMENSIONS, type AccessNote, type Doc, type Grant, type ModelIndex, type NameList, type RoleDoc, type SpaceDoc, type TeamDoc } from '../service';
+import { grantText, noteText, type Places } from './access-output';
 
 export interface ObjectChange {
   readonly kind: 'role' | 'team' | 'space';
   readonly name: string;
+  /** The Terraform module it is in (a path relative to the side's root); absent in the YAML model. */
+  readonly module?: string;
   readonly change: 'added' | 'removed' | 'changed';
   readonly details: readonly string[];
 }
 
 export interface AccessDelta {
-  readonly principal: { readonly kind: string; readonly name: string };
+  readonly principal: { readonly kind: string; readonly name: string; readonly module?: string };
   readonly gains: readonly Grant[];
   readonly losses: readonly Grant[];
 }
@@ -25,17 +27,43 @@ export interface DiffResult {
 
 const lower = (s: string) => s.trim().toLowerCase();
 
-/** Every named document of a workspace, by kind and identity (a team's identity includes its space). */
-function docsOf(ws: ModelIndex): Map<string, Doc> {
-  const out = new Map<string, Doc>();
+/**
+ * Every named document of a workspace, by model, kind and identity (a team's identity includes its
+ * space); a module's documents carry the module's path, shown as `moduleOf` says.
+ */
+function docsOf(ws: ModelIndex, moduleOf: (module: string) => string | undefined): Map<string, { doc: Doc; module?: string }> {
+  const out = new Map<string, { doc: Doc; module?: string }>();
   for (const uri of [...ws.uris()].sort()) {
-    for (const doc of ws.model(uri)?.docs ?? []) {
+    const model = ws.model(uri);
+    if (!model) continue;
+    const module = model.module === undefined ? undefined : moduleOf(model.module);
+    if (model.module !== undefined && module === undefined) continue;
+    const docs = module === undefined ? model.docs : moduleDocs(ws, uri);
+    for (const doc of docs) {
       if (!doc.name) continue;
-      const key = `${doc.kind}\u0000${doc.kind === 'team' && doc.space ? lower(doc.space.value) + '/' : ''}${lower(doc.name.value)}`;
-      if (!out.has(key)) out.set(key, doc);
+      const key = `${module ?? ''}\u0000${doc.kind}\u0000${doc.kind === 'team' && doc.space ? lower(doc.space.value) + '/' : ''}${lower(doc.name.value)}`;
+      const known = out.get(key);
+      if (!known) out.set(key, { doc, ...(module !== undefined ? { module } : {}) });
+      // A module's team is its resource and the scoped user roles that target it: their assignments join.
+      else if (module !== undefined && known.doc.kind === 'team' && doc.kind === 'team') {
+        out.set(key, { doc: { ...known.doc, assignments: [...known.doc.assignments, ...doc.assignments], members: known.doc.members ?? doc.members, externalGroups: known.doc.externalGroups ?? doc.externalGroups }, module });
+      }
     }
   }
   return out;
+}
+
+/**
+ * A module file's documents as its rules read them (a scoped user role as an assignment of the team it
+ * targets), with each assignment's role by name rather than by address.
+ */
+function moduleDocs(ws: ModelIndex, uri: string): Doc[] {
+  const view = ws.forFile(uri);
+  return (view.analysed(uri)?.docs ?? []).map((doc) => {
+    if (doc.kind !== 'team') return doc;
+    const assignments = doc.assignments.map((a) => ({ ...a, role: { ...a.role, value: view.resolveRole(a.role.value)?.name ?? a.role.value } }));
+    return { ...doc, assignments };
+  });
 }
 
 const values = (list: NameList | undefined): string[] => list?.items.map((i) => i.value) ?? [];
@@ -97,21 +125,30 @@ function blank(doc: Doc): Doc {
   }
 }
 
-/** The roles, teams and spaces added, removed or changed between two workspaces. */
-export function objectChanges(base: ModelIndex, head: ModelIndex): ObjectChange[] {
-  const b = docsOf(base);
-  const a = docsOf(head);
+/**
+ * The roles, teams and spaces added, removed or changed between two workspaces; `modules` shows each
+ * side's modules as paths relative to its root, so that the two sides' modules meet (undefined: the
+ * module's documents are left out).
+ */
+export function objectChanges(
+  base: ModelIndex,
+  head: ModelIndex,
+  modules: { base: (m: string) => string | undefined; head: (m: string) => string | undefined } = { base: (m) => m, head: (m) => m },
+): ObjectChange[] {
+  const b = docsOf(base, modules.base);
+  const a = docsOf(head, modules.head);
   const out: ObjectChange[] = [];
   const nameOf = (d: Doc) => (d.kind === 'team' && d.space ? `${d.space.value}/${d.name!.value.trim()}` : d.name!.value);
   for (const key of [...new Set([...b.keys(), ...a.keys()])].sort()) {
     const before = b.get(key);
     const after = a.get(key);
-    const doc = (after ?? before)!;
-    if (!before) out.push({ kind: doc.kind, name: nameOf(doc), change: 'added', details: details(blank(doc), doc) });
-    else if (!after) out.push({ kind: doc.kind, name: nameOf(doc), change: 'removed', details: [] });
+    const { doc, module } = (after ?? before)!;
+    const where = { kind: doc.kind, name: nameOf(doc), ...(module !== undefined ? { module } : {}) };
+    if (!before) out.push({ ...where, change: 'added', details: details(blank(doc), doc) });
+    else if (!after) out.push({ ...where, change: 'removed', details: [] });
     else {
-      const d = details(before, after);
-      if (d.length) out.push({ kind: doc.kind, name: nameOf(doc), change: 'changed', details: d });
+      const d = details(before.doc, after.doc);
+      if (d.length) out.push({ ...where, change: 'changed', details: d });
     }
   }
   return out;
@@ -120,35 +157,57 @@ export function objectChanges(base: ModelIndex, head: ModelIndex): ObjectChange[
 const KIND_ORDER = { role: 0, team: 1, space: 2 } as const;
 
 function sortedObjects(objects: readonly ObjectChange[]): ObjectChange[] {
-  return [...objects].sort((x, y) => KIND_ORDER[x.kind] - KIND_ORDER[y.kind] || x.name.localeCompare(y.name));
+  return [...objects].sort((x, y) => (x.module ?? '').localeCompare(y.module ?? '') || KIND_ORDER[x.kind] - KIND_ORDER[y.kind] || x.name.localeCompare(y.name));
+}
+
+/** One side of a diff as the text and markdown show it. */
+export interface ShownSide {
+  readonly label: string;
+  readonly places: Places;
+  /** What its modules' effective access could not count. */
+  readonly notes: readonly AccessNote[];
+}
+
+const inModule = (module: string | undefined) => (module === undefined ? '' : ` (module ${module})`);
+
+/** The notes of both sides, under a heading each: what a module's computed values kept out of the diff. */
+function notesLines(sides: { base: ShownSide; head: ShownSide }, indent: string): string[] {
+  const out: string[] = [];
+  for (const side of [sides.base, sides.head]) {
+    if (!side.notes.length) continue;
+    out.push('', `Not counted in ${side.label} (computed in Terraform modules, known only when Terraform runs):`);
+    for (const n of side.notes) out.push(noteText(n, side.places, indent));
+  }
+  return out;
 }
 
 /** The diff as text for a terminal. */
-export function diffText(r: DiffResult, base: string, head: string, whereHead: (uri: string | undefined) => Located, whereBase: (uri: string | undefined) => Located): string {
-  const out: string[] = [`Changes from ${base} to ${head}`];
+export function diffText(r: DiffResult, sides: { base: ShownSide; head: ShownSide }): string {
+  const out: string[] = [`Changes from ${sides.base.label} to ${sides.head.label}`];
   if (!r.objects.length) out.push('', 'No role, team or space changed.');
   else {
     out.push('');
     for (const o of sortedObjects(r.objects)) {
-      out.push(`  ${o.change} ${o.kind} ${o.name}`);
+      out.push(`  ${o.change} ${o.kind} ${o.name}${inModule(o.module)}`);
       for (const d of o.details) out.push(`    ${d}`);
     }
   }
   out.push('');
   if (!r.access.length) out.push("Nobody's access changed.");
   for (const a of r.access) {
-    out.push(`${a.principal.kind} ${a.principal.name}:`);
-    for (const g of a.gains) out.push(...grantText(g, whereHead, '  + ', true));
-    for (const g of a.losses) out.push(...grantText(g, whereBase, '  - ', true));
+    out.push(`${a.principal.kind} ${a.principal.name}${inModule(a.principal.module)}:`);
+    for (const g of a.gains) out.push(...grantText(g, sides.head.places.where, '  + ', true));
+    for (const g of a.losses) out.push(...grantText(g, sides.base.places.where, '  - ', true));
   }
+  out.push(...notesLines(sides, '  '));
   return out.join('\n') + '\n';
 }
 
 const md = (s: string) => s.replace(/([\\`*_[\]|<>])/g, '\\$1');
 
 /** The diff as markdown, for a pull-request comment. */
-export function diffMarkdown(r: DiffResult, base: string, head: string, whereHead: (uri: string | undefined) => Located, whereBase: (uri: string | undefined) => Located): string {
-  const out: string[] = [`### Octopus access: ${md(base)} → ${md(head)}`, ''];
+export function diffMarkdown(r: DiffResult, sides: { base: ShownSide; head: ShownSide }): string {
+  const out: string[] = [`### Octopus access: ${md(sides.base.label)} → ${md(sides.head.label)}`, ''];
   const gained = r.access.filter((a) => a.gains.length).length;
   const lost = r.access.filter((a) => a.losses.length).length;
   const count = (n: number, verb: string) => `**${n}** principal${n === 1 ? ` ${verb}s` : `s ${verb}`}`;
@@ -156,14 +215,16 @@ export function diffMarkdown(r: DiffResult, base: string, head: string, whereHea
   if (r.objects.length) {
     out.push('| | kind | name | details |', '| --- | --- | --- | --- |');
     const sign = { added: '➕', removed: '➖', changed: '✏️' } as const;
-    for (const o of sortedObjects(r.objects)) out.push(`| ${sign[o.change]} | ${o.kind} | ${md(o.name)} | ${o.details.map(md).join('<br>')} |`);
+    for (const o of sortedObjects(r.objects)) out.push(`| ${sign[o.change]} | ${o.kind} | ${md(o.name + inModule(o.module))} | ${o.details.map(md).join('<br>')} |`);
     out.push('');
   }
   for (const a of r.access) {
-    out.push(`<details><summary><b>${md(a.principal.kind)} ${md(a.principal.name)}</b>: +${a.gains.length} / −${a.losses.length}</summary>`, '', '```diff');
-    for (const g of a.gains) out.push(...grantText(g, whereHead, '+ ', true));
-    for (const g of a.losses) out.push(...grantText(g, whereBase, '- ', true));
+    out.push(`<details><summary><b>${md(a.principal.kind)} ${md(a.principal.name + inModule(a.principal.module))}</b>: +${a.gains.length} / −${a.losses.length}</summary>`, '', '```diff');
+    for (const g of a.gains) out.push(...grantText(g, sides.head.places.where, '+ ', true));
+    for (const g of a.losses) out.push(...grantText(g, sides.base.places.where, '- ', true));
     out.push('```', '', '</details>');
   }
+  const notes = notesLines(sides, '- ');
+  if (notes.length) out.push(...notes.map((l) => (l.startsWith('- ') ? `- ${md(l.slice(2))}` : md(l))));
   return out.join('\n') + '\n';
 }

@@ -9,9 +9,10 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ConfigSet, configOf, excludingConfig, MAX_CONFIG_SIZE, readConfig, relativeSlashed } from '../node/configs';
 import { pathToUri, uriToPath } from '../node/project';
-import { CONFIG_FILE_NAME, isTerraformPath, kindOfPath, mergeSettings, Workspace, accessChange, accessFrom, grantKey, principalKey, reachOf, teamsOf, type Grant, type ModelIndex, type Principal, type Settings, type TeamEntry } from '../service';
+import { ensureTerraform } from '../node/terraform';
+import { CONFIG_FILE_NAME, isTerraformPath, kindOfPath, mergeSettings, needsTerraformGrammar, Workspace, accessChange, accessFrom, accessNotes, accessTeams, grantKey, principalKey, reachOf, teamsOf, type Grant, type ModelIndex, type Principal, type Settings, type TeamEntry } from '../service';
 import { errorCount, parseAccessArgs } from './access';
-import { grantJson, type Located } from './access-output';
+import { grantJson, noteJson, type Places } from './access-output';
 import { UsageError } from './args';
 import { diffText, diffMarkdown, objectChanges, type AccessDelta, type DiffResult } from './diff-output';
 import { loadPaths } from './load';
@@ -45,6 +46,11 @@ export interface Side {
   readonly settingsFor: (uri: string) => Settings;
   /** The path to show for a file of this side. */
   readonly display: (uri: string) => string;
+  /**
+   * False to compare only the YAML model (`diff --live`: a server's dump is one model of names, which a
+   * module's ids cannot be matched with); every model by default.
+   */
+  readonly modules?: boolean;
 }
 
 const MAX_FILE = 2 * 1024 * 1024;
@@ -110,7 +116,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * --batch`, with the configuration files the revision has (from the repository's root down, as `check`
  * reads them from disk), or `config` (`--config`) for every file when given.
  */
-function loadRevision(cwd: string, rev: string, paths: readonly string[], io: DiffIO, config: string | undefined, reuse?: ModelIndex): Side {
+async function loadRevision(cwd: string, rev: string, paths: readonly string[], io: DiffIO, config: string | undefined, reuse?: ModelIndex): Promise<Side> {
   // The repository's root in the same form as cwd (no link resolved), from cwd's place in it.
   const prefix = git(cwd, ['rev-parse', '--show-prefix']).toString('utf8').trim();
   const top = path.resolve(cwd, ...prefix.split('/').filter(Boolean).map(() => '..'));
@@ -151,17 +157,31 @@ function loadRevision(cwd: string, rev: string, paths: readonly string[], io: Di
   }
   const ws = new Workspace();
   if (reuse) ws.reuseModels(reuse);
+  const texts: { uri: string; text: string; file: string }[] = [];
   readBlobs(cwd, entries.map((e) => e.id)).forEach((body, i) => {
     const e = entries[i];
-    let text: string;
     try {
-      text = decoder.decode(body);
+      texts.push({ uri: pathToUri(e.abs), text: decoder.decode(body).replace(/^\uFEFF/, ''), file: e.file });
     } catch {
       io.stderr(`octopus-roles: ${rev}:${printable(e.file)}: skipped, not UTF-8 text\n`);
-      return;
     }
-    ws.setFile(pathToUri(e.abs), text.replace(/^\uFEFF/, ''));
   });
+  // Terraform files are read with the grammar, loaded once when the first file needs it (as the loader does).
+  let grammar = true;
+  if (texts.some((t) => needsTerraformGrammar(t.uri, t.text))) {
+    try {
+      await ensureTerraform();
+    } catch {
+      grammar = false;
+    }
+  }
+  for (const t of texts) {
+    if (!grammar && needsTerraformGrammar(t.uri, t.text)) {
+      io.stderr(`octopus-roles: ${rev}:${printable(t.file)}: skipped, the Terraform grammar could not be loaded\n`);
+      continue;
+    }
+    ws.setFile(t.uri, t.text);
+  }
   return { label: rev, ws, settingsFor: (uri) => settingsOf(uriToPath(uri) ?? uri), display: (uri) => display(uriToPath(uri) ?? uri, cwd) };
 }
 
@@ -199,10 +219,10 @@ export async function runDiff(args: readonly string[], io: DiffIO): Promise<numb
     } else if (isRevision(io.cwd, first)) {
       const second = rest[0];
       if (second !== undefined && !isFolder(path.resolve(io.cwd, second)) && isRevision(io.cwd, second)) {
-        base = loadRevision(io.cwd, first, rest.slice(1), io, options.config);
-        head = loadRevision(io.cwd, second, rest.slice(1), io, options.config, base.ws);
+        base = await loadRevision(io.cwd, first, rest.slice(1), io, options.config);
+        head = await loadRevision(io.cwd, second, rest.slice(1), io, options.config, base.ws);
       } else {
-        base = loadRevision(io.cwd, first, rest, io, options.config);
+        base = await loadRevision(io.cwd, first, rest, io, options.config);
         head = await loadFolder('working tree', io.cwd, rest, io, options.config, base.ws);
       }
     } else {
@@ -227,7 +247,10 @@ export async function runDiff(args: readonly string[], io: DiffIO): Promise<numb
  */
 export function printDiff(base: Side, head: Side, format: string, io: DiffIO): number {
   const result = compare(base, head);
-  const where = (side: Side) => (uri: string | undefined): Located => (uri ? { file: side.display(uri), lines: side.ws.lines(uri) } : {});
+  const baseAt = sidePlaces(base);
+  const headAt = sidePlaces(head);
+  const notesOf = (side: Side) => (side.modules === false ? [] : accessNotes(side.ws));
+  const notes = { base: notesOf(base), head: notesOf(head) };
   if (format === 'json') {
     io.stdout(
       JSON.stringify(
@@ -235,16 +258,19 @@ export function printDiff(base: Side, head: Side, format: string, io: DiffIO): n
           objects: result.objects,
           access: result.access.map((a) => ({
             principal: a.principal,
-            gains: a.gains.map((g) => grantJson(g, where(head))),
-            losses: a.losses.map((g) => grantJson(g, where(base))),
+            gains: a.gains.map((g) => grantJson(g, headAt)),
+            losses: a.losses.map((g) => grantJson(g, baseAt)),
           })),
+          ...(notes.base.length || notes.head.length ? { notes: { base: notes.base.map((n) => noteJson(n, baseAt)), head: notes.head.map((n) => noteJson(n, headAt)) } } : {}),
         },
         null,
         2,
       ) + '\n',
     );
-  } else if (format === 'markdown') io.stdout(diffMarkdown(result, base.label, head.label, where(head), where(base)));
-  else io.stdout(diffText(result, base.label, head.label, where(head), where(base)));
+  } else {
+    const sides = { base: { label: base.label, places: baseAt, notes: notes.base }, head: { label: head.label, places: headAt, notes: notes.head } };
+    io.stdout(format === 'markdown' ? diffMarkdown(result, sides) : diffText(result, sides));
+  }
   const errors = [base, head].map((s) => errorCount(s.ws, s.settingsFor));
   if (errors.some((n) => n > 0)) {
     io.stderr(`octopus-roles: ${errors[0]} error${errors[0] === 1 ? '' : 's'} in ${printable(base.label)}, ${errors[1]} in ${printable(head.label)} (see octopus-roles check)\n`);
@@ -253,14 +279,40 @@ export function printDiff(base: Side, head: Side, format: string, io: DiffIO): n
   return result.access.length ? 3 : 0;
 }
 
+/** How a side shows its files and modules: paths relative to its root. */
+function sidePlaces(side: Side): Places {
+  return {
+    where: (uri) => (uri ? { file: side.display(uri), lines: side.ws.lines(uri) } : {}),
+    module: (module) => side.display(module).replace(/\/+$/, '') || '.',
+  };
+}
+
+/**
+ * Every principal of a side with the teams that reach it, keyed so that the two sides meet: a module's
+ * principals by the module's path relative to the side's root (two folders compared hold the same
+ * modules at different places).
+ */
+function reachBy(side: Side): Map<string, { principal: Principal; teams: TeamEntry[] }> {
+  const places = sidePlaces(side);
+  const out = new Map<string, { principal: Principal; teams: TeamEntry[] }>();
+  for (const [key, reach] of reachOf(side.modules === false ? teamsOf(side.ws) : accessTeams(side.ws))) {
+    const m = reach.principal.module;
+    out.set(m === undefined ? key : principalKey({ ...reach.principal, module: places.module(m) }), reach);
+  }
+  return out;
+}
+
 /**
  * The objects that changed and every principal's gains and losses. Only principals reached by a team whose
  * grants changed, or whose teams changed, are merged and compared: on a large workspace most are not.
  */
 export function compare(base: Side, head: Side): DiffResult {
-  const before = reachOf(teamsOf(base.ws));
-  const after = reachOf(teamsOf(head.ws));
-  const teamKey = (t: TeamEntry) => principalKey({ kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}) });
+  const before = reachBy(base);
+  const after = reachBy(head);
+  // A team's key is its principal's on its own side (a module's team is keyed by its module's path).
+  const keyOfTeam = new Map<TeamEntry, string>();
+  for (const side of [before, after]) for (const [key, r] of side) if (r.principal.kind === 'team') keyOfTeam.set(r.teams[0], key);
+  const teamKey = (t: TeamEntry) => keyOfTeam.get(t) ?? '';
   // When no role or space file changed, a team whose file is the same on both sides grants the same: its
   // signature need not be computed. Otherwise signatures decide.
   const texts = (side: Side) => new Map([...side.ws.uris()].map((u) => [side.display(u), side.ws.text(u)]));
@@ -305,8 +357,11 @@ export function compare(base: Side, head: Side): DiffResult {
     const p = (a ?? b)!.principal;
     const { gains, losses } = accessChange(grantsOf(b, sameTeams), grantsOf(a, sameTeams));
     if (gains.length || losses.length) {
-      access.push({ principal: { kind: p.kind, name: p.kind === 'team' && p.space ? `${p.space}/${p.name}` : p.name }, gains, losses });
+      const module = p.module === undefined ? {} : { module: sidePlaces(a ? head : base).module(p.module) };
+      access.push({ principal: { kind: p.kind, name: p.kind === 'team' && p.space ? `${p.space}/${p.name}` : p.name, ...module }, gains, losses });
     }
   }
-  return { objects: objectChanges(base.ws, head.ws), access };
+  // A side without modules shows none: `undefined` leaves a module's documents out.
+  const modulesOf = (side: Side) => (side.modules === false ? () => undefined : sidePlaces(side).module);
+  return { objects: objectChanges(base.ws, head.ws, { base: modulesOf(base), head: modulesOf(head) }), access };
 }

@@ -110,6 +110,6 @@ export async function runDrift(args: readonly string[], io: DiffIO): Promise<num
     return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/');
   };
   const base: Side = { label: `live (${live!})`, ws: liveWs, settingsFor: () => DEFAULT_SETTINGS, display: (uri) => `live:${relative(uri, root)}` };
-  const head: Side = { label: 'workspace', ws: project.ws, settingsFor: (uri) => project.settingsFor(uri), display: (uri) => relative(uri, io.cwd) };
+  const head: Side = { label: 'workspace', ws: project.ws, settingsFor: (uri) => project.settingsFor(uri), display: (uri) => relative(uri, io.cwd), modules: false };
   return printDiff(base, head, options.format, io);
 }

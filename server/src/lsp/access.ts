@@ -3,13 +3,15 @@
  * references, and commands any client can run with `workspace/executeCommand` (see `ACCESS_COMMANDS`):
  * - `octopus-roles.showAccess` / `octopus-roles.accessDocument` [principal] → the principal's effective
  *   access as Markdown (the team lens runs the first; VS Code opens the answer as a preview);
- * - `octopus-roles.whoCan` [permission or capability, space?] → who holds it, with locations;
- * - `octopus-roles.accessSubjects` [] → the permissions, capabilities and spaces to choose from;
+ * - `octopus-roles.whoCan` [permission or capability, space?] → who holds it, with locations (a principal of
+ *   a Terraform module has `module`, the module folder's URI);
+ * - `octopus-roles.accessSubjects` [] → the permissions, capabilities and spaces to choose from (the YAML
+ *   model's declared spaces and the spaces modules grant in);
  * - `octopus-roles.showRoleUsers` [uri, position, locations] → the locations (the role lens runs it; VS Code
  *   shows them in a peek).
  */
 import type { CodeLens, Connection, InlayHint, Location, ServerCapabilities } from 'vscode-languageserver/node';
-import { accessDocument, accessHints, accessLenses, allPermissions, CAPABILITIES, whoCan, type ModelIndex } from '../service';
+import { accessDocument, accessHints, accessLenses, allPermissions, CAPABILITIES, moduleSpaces, whoCan, type ModelIndex } from '../service';
 import type { FeatureContext } from './features';
 import { afterSteps } from './lifecycle';
 import { ACCESS_COMMANDS } from './protocol';
@@ -77,6 +79,7 @@ export function registerAccess(connection: Connection, ctx: FeatureContext): Acc
               kind: e.principal.kind,
               name: e.principal.name,
               space: e.principal.space,
+              module: e.principal.module,
               grants: e.grants.map((g) => ({ scope: g.scope, space: g.space, restrictions: g.restrictions, via: g.via.map((v) => `${v.role} in ${v.team}`) })),
               locations: e.sources.map((s) => location(s.uri, s.span)).filter((x) => x !== undefined),
             })) ?? null
@@ -86,7 +89,7 @@ export function registerAccess(connection: Connection, ctx: FeatureContext): Acc
           return {
             permissions: Array.from(allPermissions(), (p) => ({ name: p.name, level: p.level, description: p.description })),
             capabilities: CAPABILITIES.map((c) => ({ name: c.id, description: c.description })),
-            spaces: ws().spaceNames().sort(),
+            spaces: [...new Set([...ws().spaceNames(), ...moduleSpaces(ws())])].sort(),
           };
         case ACCESS_COMMANDS.showRoleUsers:
           return Array.isArray(args[2]) ? args[2] : [];

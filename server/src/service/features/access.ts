@@ -4,9 +4,10 @@
  * "who can ...". All of it reads the access engine (model/access.ts) over the model.
  */
 import { DIMENSIONS, getPermission, SYSTEM_TEAM_ONLY_PERMISSIONS } from '../catalog';
-import { accessFrom, CAPABILITIES, getCapability, grantKey, matches, mergeGrants, principalKey, reachOf, sortGrants, teamsOf, type AccessQuery, type Grant, type Principal, type TeamEntry } from '../model/access';
+import { accessFrom, accessNotes, accessTeams, CAPABILITIES, getCapability, grantKey, matches, mergeGrants, moduleAccess, principalKey, reachOf, sortGrants, teamsOf, type AccessQuery, type Grant, type Principal, type TeamEntry } from '../model/access';
+import { moduleLabel, notesFor } from '../model/modules';
 import { place } from '../model/roles';
-import type { Source, Span, TeamDoc } from '../model/types';
+import type { Assignment, Source, Span, TeamDoc } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
 
 /** A code lens: a title over a span, and the principal or role it is about. */
@@ -24,20 +25,25 @@ export function entryOf(teams: readonly TeamEntry[], uri: string, doc: TeamDoc):
   return teams.find((t) => t.definition?.uri === uri && t.definition.doc === doc);
 }
 
+/** The teams of the model a file belongs to: its module's, or the YAML model's. */
+export function teamsOfFile(ws: ModelIndex, uri: string): TeamEntry[] {
+  const module = ws.model(uri)?.module;
+  return module === undefined ? teamsOf(ws) : moduleAccess(ws, module).teams;
+}
+
 /** Lenses for a file: on each team, its permission counts; on each role, the teams that use it. */
 export function accessLenses(ws: ModelIndex, uri: string): AccessLens[] {
   const model = ws.model(uri);
-  // Effective access reads the YAML model; a Terraform module's file gets none of it (yet).
-  if (!model || model.module !== undefined) return [];
+  if (!model) return [];
   const out: AccessLens[] = [];
   const hasTeams = model.docs.some((d) => d.kind === 'team');
-  const teams = hasTeams ? teamsOf(ws) : [];
+  const teams = hasTeams ? teamsOfFile(ws, uri) : [];
   for (const doc of model.docs) {
     if (!doc.name) continue;
     if (doc.kind === 'team') {
       const entry = entryOf(teams, uri, doc);
       if (!entry) continue;
-      const principal: Principal = { kind: 'team', name: entry.name, ...(entry.space ? { space: entry.space } : {}) };
+      const principal: Principal = { kind: 'team', name: entry.name, ...(entry.space ? { space: entry.space } : {}), ...(entry.module !== undefined ? { module: entry.module } : {}) };
       // A team's access is its own grants: no need to look for other teams reaching it.
       const { grants } = accessFrom(principal, [entry]);
       const system = grants.filter((g) => g.scope === 'system').length;
@@ -46,22 +52,49 @@ export function accessLenses(ws: ModelIndex, uri: string): AccessLens[] {
       const title = `${plural(system, 'system permission')} · ${plural(space, 'space permission')}${spaces.size > 1 ? ` in ${plural(spaces.size, 'space')}` : ''} — effective access`;
       out.push({ span: doc.name.span, title, target: { kind: 'principal', principal: principalKey(principal) } });
     } else if (doc.kind === 'role') {
-      const users: Source[] = [];
-      const teamNames = new Set<string>();
-      for (const ref of [...ws.roleReferrers(doc.name.value)].sort()) {
-        for (const d of ws.model(ref)?.docs ?? []) {
-          if (d.kind !== 'team') continue;
-          for (const a of d.assignments) {
-            if (a.role.value !== doc.name.value) continue;
-            users.push({ uri: ref, span: a.role.span });
-            teamNames.add(`${d.space?.value ?? ''}/${d.name?.value ?? ''}`);
-          }
-        }
-      }
-      out.push({ span: doc.name.span, title: teamNames.size ? `used by ${plural(teamNames.size, 'team')}` : 'used by no team', target: { kind: 'role', role: doc.name.value, users } });
+      const { users, teams: teamCount } = model.module === undefined ? roleUsers(ws, doc.name.value) : roleUsersInModule(ws.forFile(uri), doc.address);
+      out.push({ span: doc.name.span, title: teamCount ? `used by ${plural(teamCount, 'team')}` : 'used by no team', target: { kind: 'role', role: doc.name.value, users } });
     }
   }
   return out;
+}
+
+/** Where the YAML model's teams assign a role, and how many teams do. */
+function roleUsers(ws: ModelIndex, role: string): { users: Source[]; teams: number } {
+  const users: Source[] = [];
+  const teamNames = new Set<string>();
+  for (const ref of [...ws.roleReferrers(role)].sort()) {
+    for (const d of ws.model(ref)?.docs ?? []) {
+      if (d.kind !== 'team') continue;
+      for (const a of d.assignments) {
+        if (a.role.value !== role) continue;
+        users.push({ uri: ref, span: a.role.span });
+        teamNames.add(`${d.space?.value ?? ''}/${d.name?.value ?? ''}`);
+      }
+    }
+  }
+  return { users, teams: teamNames.size };
+}
+
+/**
+ * Where a module's teams assign a role (by its address), and how many teams do: a team resource and the
+ * scoped user roles that target it are one team.
+ */
+function roleUsersInModule(view: ModelIndex, address: string | undefined): { users: Source[]; teams: number } {
+  const users: Source[] = [];
+  const teams = new Set<string>();
+  if (!address) return { users, teams: 0 };
+  for (const ref of [...view.addressReferrers(address)].sort()) {
+    for (const d of view.model(ref)?.docs ?? []) {
+      if (d.kind !== 'team') continue;
+      for (const a of d.assignments) {
+        if (a.role.value !== address) continue;
+        users.push({ uri: ref, span: a.role.span });
+        teams.add(d.target?.value ?? d.address ?? `${ref}#${d.index}`);
+      }
+    }
+  }
+  return { users, teams: teams.size };
 }
 
 /** An inlay hint after a role reference. */
@@ -75,46 +108,48 @@ export interface AccessHint {
  * Where each role reference of a team file applies: `system`, a space's name, `Finance + server-wide
  * UserView` for a mixed role, or `not applied` when Octopus would refuse the assignment.
  */
-export function accessHints(ws: ModelIndex, uri: string, range?: Span): AccessHint[] {
-  const model = ws.model(uri);
-  // Effective access reads the YAML model; a Terraform module's file gets none of it (yet).
-  if (!model || model.module !== undefined) return [];
+export function accessHints(index: ModelIndex, uri: string, range?: Span): AccessHint[] {
+  // A module's references resolve within it, and its files are read as rules read them (targets resolved).
+  const ws = index.forFile(uri);
+  const model = ws.analysed(uri);
+  if (!model) return [];
   const out: AccessHint[] = [];
   for (const doc of model.docs) {
     if (doc.kind !== 'team') continue;
     for (const a of doc.assignments) {
       if (range && (a.role.span.end < range.start || a.role.span.start > range.end)) continue;
-      const p = place(ws, doc, a);
-      if (!p.role) continue;
-      let label: string;
-      let tooltip: string;
-      if (p.refusals.length || !p.level) {
-        label = 'not applied';
-        tooltip = `Octopus refuses this assignment (${p.refusals.join(', ')}), so it grants nothing.`;
-      } else if (p.level === 'system') {
-        label = 'system';
-        tooltip = `Applied at the system level: ${plural(p.role.systemPermissions.length, 'system permission')}, server-wide and unrestricted.`;
-      } else {
-        const serverWide = p.role.systemPermissions.filter((n) => getPermission(n)?.level !== 'space' && !SYSTEM_TEAM_ONLY_PERMISSIONS.has(n));
-        const shown = serverWide.slice(0, 2).join(', ') + (serverWide.length > 2 ? ` +${serverWide.length - 2}` : '');
-        label = serverWide.length ? `${p.space} + server-wide ${shown}` : `${p.space}`;
-        tooltip = `Applied in space ${p.space}` + (a.restrictions.length ? `, restricted (${a.restrictions.map((r) => r.dimension).join(', ')})` : '') + (serverWide.length ? `; also grants server-wide: ${serverWide.join(', ')}.` : '.');
-      }
-      out.push({ offset: a.role.span.end, label, tooltip });
+      const hint = hintOf(ws, doc, a);
+      if (hint) out.push({ offset: a.role.span.end, ...hint });
     }
   }
   return out;
 }
 
+function hintOf(ws: ModelIndex, doc: TeamDoc, a: Assignment): Omit<AccessHint, 'offset'> | undefined {
+  const computed = doc.space?.computed ? doc.space : a.space?.computed ? a.space : undefined;
+  if (computed) return { label: 'space not known', tooltip: `Applied in the space \`${computed.value}\`, which is computed: what it grants is known only when Terraform runs, so effective access does not count it.` };
+  const p = place(ws, doc, a);
+  if (!p.role) return undefined;
+  if (p.refusals.length || !p.level) return { label: 'not applied', tooltip: `Octopus refuses this assignment (${p.refusals.join(', ')}), so it grants nothing.` };
+  if (p.level === 'system') return { label: 'system', tooltip: `Applied at the system level: ${plural(p.role.systemPermissions.length, 'system permission')}, server-wide and unrestricted.` };
+  const serverWide = p.role.systemPermissions.filter((n) => getPermission(n)?.level !== 'space' && !SYSTEM_TEAM_ONLY_PERMISSIONS.has(n));
+  const shown = serverWide.slice(0, 2).join(', ') + (serverWide.length > 2 ? ` +${serverWide.length - 2}` : '');
+  return {
+    label: serverWide.length ? `${p.space} + server-wide ${shown}` : `${p.space}`,
+    tooltip: `Applied in space ${p.space}` + (a.restrictions.length ? `, restricted (${a.restrictions.map((r) => r.dimension).join(', ')})` : '') + (serverWide.length ? `; also grants server-wide: ${serverWide.join(', ')}.` : '.'),
+  };
+}
+
 /** A principal's effective access as a Markdown document, for the editor to show. */
 export function accessDocument(ws: ModelIndex, principal: string): string | undefined {
   // Only the principal asked about is merged, not every principal of the workspace.
-  const reach = reachOf(teamsOf(ws)).get(principal);
+  const reach = reachOf(accessTeams(ws)).get(principal);
   if (!reach) return undefined;
   const access = accessFrom(reach.principal, reach.teams);
   const p = access.principal;
   const title = p.kind === 'team' ? `Team ${p.name}${p.space ? ` (space ${p.space})` : ' (system team)'}` : `${p.kind === 'user' ? 'User' : 'External group'} ${p.name}`;
   const lines = [`# ${title}: effective access`, ''];
+  if (p.module !== undefined) lines.push(`In the Terraform module \`${moduleLabel(p.module)}\`.`, '');
   lines.push(`Through: ${access.teams.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name)).join(', ') || 'no team'}.`, '');
   const members = p.kind === 'team' ? access.teams[0]?.members ?? [] : [];
   if (members.length) lines.push(`Members: ${members.join(', ')}.`, '');
@@ -122,6 +157,12 @@ export function accessDocument(ws: ModelIndex, principal: string): string | unde
   for (const c of capabilities) {
     const spaces = access.holdings.filter((h) => h.role === c.role && h.scope === 'space').map((h) => h.space);
     lines.push(`Can ${c.description.replace(/ \(.*\)$/, '')}: ${spaces.join(', ')}.`, '');
+  }
+  const notes = p.module === undefined ? [] : notesFor(accessNotes(ws, p.module), access.teams);
+  if (notes.length) {
+    lines.push('Not counted (computed: known only when Terraform runs):', '');
+    for (const n of notes) lines.push(`- ${n.reason}${n.team ? ` (team ${n.team.name})` : ''}`);
+    lines.push('');
   }
   if (!access.grants.length) lines.push('No permissions.');
   let heading = '';
@@ -171,7 +212,7 @@ export function whoCan(ws: ModelIndex, subject: string, query: AccessQuery = {})
     return found;
   };
   const out: WhoCanEntry[] = [];
-  for (const [key, { principal, teams }] of reachOf(teamsOf(ws))) {
+  for (const [key, { principal, teams }] of reachOf(accessTeams(ws))) {
     const found = teams.flatMap(pick);
     if (!found.length) continue;
     const grants = sortGrants(mergeGrants(found, grantKey));

@@ -3,8 +3,8 @@
  * grants; what a team grants, per space and server-wide.
  */
 import { DIMENSIONS, getPermission, getRetiredPermission, getBuiltinRole, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension, type Level } from '../catalog';
-import { accessFrom, accessOf, teamsOf, type Grant } from '../model/access';
-import { entryOf } from './access';
+import { accessFrom, accessNotes, accessOf, notesFor, type Grant } from '../model/access';
+import { entryOf, teamsOfFile } from './access';
 import { targetAt } from './locate';
 import type { Span, TeamDoc } from '../model/types';
 import type { ResolvedRole } from '../model/roles';
@@ -61,9 +61,9 @@ export function hover(index: ModelIndex, uri: string, offset: number): HoverResu
     case 'team':
       return { markdown: teamHover(ws, uri, target.doc), span };
     case 'member':
-      return { markdown: memberHover(ws, target.name.value), span };
+      return { markdown: memberHover(ws, uri, target.name.value), span };
     case 'group':
-      return { markdown: groupHover(ws, target.name.value), span };
+      return { markdown: groupHover(ws, uri, target.name.value), span };
     case 'space-definition':
     case 'space-reference': {
       const space = ws.resolveSpace(target.name.value);
@@ -179,27 +179,45 @@ function teamHover(ws: ModelIndex, uri: string, team: TeamDoc): string {
   const kind = team.space
     ? `Space team of **${team.space.value}**: its roles apply in that space only (system permissions of mixed roles excepted).`
     : 'System team ("accessible in all spaces"): system-only roles apply server-wide; each space role applies in the space its assignment names.';
-  const teams = teamsOf(ws);
+  const teams = teamsOfFile(ws, uri);
   const entry = entryOf(teams, uri, team);
   const lines = [`**${name}** · ${team.space ? 'space team' : 'system team'}`, '', kind, ''];
-  if (!entry) return [...lines, 'Another team of this name is defined first; its definition counts.'].join('\n');
-  const access = accessFrom({ kind: 'team', name: entry.name, ...(entry.space ? { space: entry.space } : {}) }, [entry]);
-  lines.push('Effective access (assignments Octopus refuses grant nothing):', '', ...accessLines(access.grants));
+  if (!entry) {
+    const why = ws.model(uri)?.module === undefined ? 'Another team of this name is defined first; its definition counts.' : 'Octopus refuses this team resource (a built-in team or an earlier resource has its name), so it grants nothing.';
+    return [...lines, why].join('\n');
+  }
+  const access = accessFrom({ kind: 'team', name: entry.name, ...(entry.space ? { space: entry.space } : {}), ...(entry.module !== undefined ? { module: entry.module } : {}) }, [entry]);
+  lines.push('Effective access (assignments Octopus refuses grant nothing):', '', ...accessLines(access.grants), ...notLines(ws, entry.module, access.teams));
   return lines.join('\n');
 }
 
+/** What a module's effective access could not count for a principal's teams (none in the YAML model). */
+function notLines(ws: ModelIndex, module: string | undefined, teams: Parameters<typeof notesFor>[1]): string[] {
+  if (module === undefined) return [];
+  const notes = notesFor(accessNotes(ws, module), teams);
+  if (!notes.length) return [];
+  const shown = notes.slice(0, 5).map((n) => `- ${n.reason}${n.team ? '' : ' (this module)'}`);
+  return ['', `Not counted, computed (${notes.length}):`, ...shown, ...(notes.length > 5 ? [`- and ${notes.length - 5} more`] : [])];
+}
+
+/** The principal a user or group name of a file is: in the file's module, if it has one. */
+function principalIn(ws: ModelIndex, uri: string, kind: 'user' | 'group', name: string) {
+  const module = ws.model(uri)?.module;
+  return { kind, name, ...(module !== undefined ? { module } : {}) };
+}
+
 /** The hover of a user name: the teams they are in and their effective access. */
-function memberHover(ws: ModelIndex, user: string): string {
-  const teams = teamsOf(ws);
-  const access = accessOf(teams, { kind: 'user', name: user });
+function memberHover(ws: ModelIndex, uri: string, user: string): string {
+  const principal = principalIn(ws, uri, 'user', user);
+  const access = accessOf(teamsOfFile(ws, uri), principal);
   const through = access.teams.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name)).join(', ');
-  return [`**${user}** · user`, '', `Member of: ${through}.`, '', ...accessLines(access.grants)].join('\n');
+  return [`**${user}** · user`, '', `Member of: ${through}.`, '', ...accessLines(access.grants), ...notLines(ws, principal.module, access.teams)].join('\n');
 }
 
 /** The hover of an external group: the teams that list it and what it grants. */
-function groupHover(ws: ModelIndex, group: string): string {
-  const teams = teamsOf(ws);
-  const access = accessOf(teams, { kind: 'group', name: group });
+function groupHover(ws: ModelIndex, uri: string, group: string): string {
+  const principal = principalIn(ws, uri, 'group', group);
+  const access = accessOf(teamsOfFile(ws, uri), principal);
   const through = access.teams.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name)).join(', ');
-  return [`**${group}** · external group`, '', `Listed by: ${through}.`, '', ...accessLines(access.grants)].join('\n');
+  return [`**${group}** · external group`, '', `Listed by: ${through}.`, '', ...accessLines(access.grants), ...notLines(ws, principal.module, access.teams)].join('\n');
 }

@@ -8,6 +8,7 @@ import { grantKey, holdingKey, mergeGrants, sortGrants, type Grant, type Holding
 
 export * from './grants';
 export { teamsOf } from './teams';
+export { accessTeams, accessNotes, moduleAccess, moduleLabel, moduleSpaces, modulesOf, notesFor, type AccessNote, type ModuleAccess } from './modules';
 
 const lower = (s: string) => s.trim().toLowerCase();
 
@@ -20,7 +21,9 @@ export interface Access {
 }
 
 /** The teams whose grants reach a principal (SPEC rule 5). */
-export function teamsReaching(teams: readonly TeamEntry[], principal: Principal): TeamEntry[] {
+export function teamsReaching(all: readonly TeamEntry[], principal: Principal): TeamEntry[] {
+  // Only the teams of the principal's own model reach it.
+  const teams = all.filter((t) => t.module === principal.module);
   switch (principal.kind) {
     case 'team':
       return teams.filter((t) => lower(t.name) === lower(principal.name) && (t.space ?? '') === (principal.space ?? ''));
@@ -41,14 +44,33 @@ export function principalsOf(teams: readonly TeamEntry[]): Principal[] {
   return [...reachOf(teams).values()].map((r) => r.principal);
 }
 
-/** A principal's key for maps: `team:SPACE/NAME`, `team:NAME`, `user:NAME` or `group:ID`. */
+/**
+ * A principal's key for maps: `team:SPACE/NAME`, `team:NAME`, `user:NAME` or `group:ID`, followed for a
+ * module's principal by a NUL character and the module's URI (no name holds a NUL).
+ */
 export function principalKey(p: Principal): string {
-  return p.kind === 'team' && p.space ? `team:${p.space}/${p.name}` : `${p.kind}:${p.name}`;
+  const base = p.kind === 'team' && p.space ? `team:${p.space}/${p.name}` : `${p.kind}:${p.name}`;
+  return p.module === undefined ? base : `${base}\u0000${p.module}`;
 }
 
-/** Every principal with the teams whose grants reach it (SPEC rule 5), without merging anything yet. */
+/**
+ * Every principal with the teams whose grants reach it (SPEC rule 5), without merging anything yet: the
+ * YAML model's first, then each module's, each model on its own.
+ */
 export function reachOf(teams: readonly TeamEntry[]): Map<string, { principal: Principal; teams: TeamEntry[] }> {
+  const models = new Map<string | undefined, TeamEntry[]>();
+  for (const t of teams) {
+    let list = models.get(t.module);
+    if (!list) models.set(t.module, (list = []));
+    list.push(t);
+  }
   const out = new Map<string, { principal: Principal; teams: TeamEntry[] }>();
+  for (const [module, list] of models) reachIn(list, module, out);
+  return out;
+}
+
+function reachIn(teams: readonly TeamEntry[], module: string | undefined, out: Map<string, { principal: Principal; teams: TeamEntry[] }>): void {
+  const inModule = module === undefined ? {} : { module };
   const everyone = teams.filter((t) => t.name === EVERYONE && t.space === undefined);
   const users = new Map<string, TeamEntry[]>();
   const groups = new Map<string, TeamEntry[]>();
@@ -65,12 +87,15 @@ export function reachOf(teams: readonly TeamEntry[]): Map<string, { principal: P
     }
   }
   for (const t of teams) {
-    const principal: Principal = { kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}) };
+    const principal: Principal = { kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}), ...inModule };
     out.set(principalKey(principal), { principal, teams: [t] });
   }
-  for (const [u, reaching] of [...users].sort(([a], [b]) => a.localeCompare(b))) out.set(principalKey({ kind: 'user', name: u }), { principal: { kind: 'user', name: u }, teams: reaching });
-  for (const [g, reaching] of [...groups].sort(([a], [b]) => a.localeCompare(b))) out.set(principalKey({ kind: 'group', name: g }), { principal: { kind: 'group', name: g }, teams: reaching });
-  return out;
+  for (const [kind, names] of [['user', users], ['group', groups]] as const) {
+    for (const [name, reaching] of [...names].sort(([a], [b]) => a.localeCompare(b))) {
+      const principal: Principal = { kind, name, ...inModule };
+      out.set(principalKey(principal), { principal, teams: reaching });
+    }
+  }
 }
 
 /** The access of a principal from the teams that reach it. */

@@ -19,6 +19,8 @@ export interface Via {
   readonly span?: Span;
   /** True for a system permission that a role applied in a space grants server-wide (SPEC rule 3). */
   readonly implicit: boolean;
+  /** The Terraform module (its folder's URI) of the team, for a team of a module; absent in the YAML model. */
+  readonly module?: string;
 }
 
 /** A permission at a scope, with its restrictions and where it comes from. */
@@ -45,6 +47,11 @@ export interface Principal {
   readonly name: string;
   /** A space team's space. */
   readonly space?: string;
+  /**
+   * The Terraform module (its folder's URI) the principal belongs to; absent in the YAML model. Each
+   * module is a model of its own (SPEC section 9): a name in two models is two principals.
+   */
+  readonly module?: string;
 }
 
 /**
@@ -70,6 +77,8 @@ export function getCapability(id: string): Capability | undefined {
 export interface TeamEntry {
   readonly name: string;
   readonly space?: string;
+  /** The Terraform module (its folder's URI) of a module's team; absent in the YAML model. */
+  readonly module?: string;
   readonly definition?: Located<TeamDoc>;
   readonly members: readonly string[];
   readonly groups: readonly string[];

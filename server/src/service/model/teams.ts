@@ -9,13 +9,13 @@ import { place, type Located, type ResolvedRole } from './roles';
 import type { Assignment, SpaceDoc, TeamDoc } from './types';
 import type { ModelIndex } from './workspace';
 
-interface TeamOwn {
+export interface TeamOwn {
   readonly grants: Grant[];
   readonly holdings: Holding[];
 }
 
 /** A team entry whose grants, holdings and signature are computed once, when first read. */
-function lazyTeam(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, own: () => TeamOwn, signature: () => string): TeamEntry {
+export function lazyTeam(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, own: () => TeamOwn, signature: () => string): TeamEntry {
   let computed: TeamOwn | undefined;
   let sig: string | undefined;
   return {

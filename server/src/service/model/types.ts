@@ -137,6 +137,18 @@ export interface TeamDoc extends DocBase {
   readonly members?: NameList;
   /** External security groups. */
   readonly externalGroups?: NameList;
+  /**
+   * Parts of the team that are computed (Terraform: an assignment whose role, space or restrictions are
+   * computed, a `dynamic` block, computed `users`): they exist, but what they grant or whom they reach is
+   * not known. No rule reads them; effective access says that it cannot count them.
+   */
+  readonly computedParts?: readonly ComputedPart[];
+}
+
+/** A computed part of a team (see `TeamDoc.computedParts`). */
+export interface ComputedPart {
+  readonly what: 'assignment' | 'members' | 'groups';
+  readonly span: Span;
 }
 
 export interface SpaceDoc extends DocBase {

@@ -8,7 +8,7 @@
  * anything computed leaves the fact out, so no rule judges it.
  */
 import { allBuiltinRoles, type Dimension } from '../../catalog';
-import type { Assignment, Doc, KeyRef, Name, NameList, Restriction, RoleDoc, Span, TeamDoc } from '../../model/types';
+import type { Assignment, ComputedPart, Doc, KeyRef, Name, NameList, Restriction, RoleDoc, Span, TeamDoc } from '../../model/types';
 import type { Block, Body, Value } from './values';
 
 export const ROLE = 'octopusdeploy_user_role';
@@ -144,12 +144,56 @@ function teamOf(base: Base, body: Body, repeated: boolean): TeamDoc {
   const space = spaceOf(body.attributes.get('space_id')?.value);
   if (repeated || !name || space === undefined) return { ...base, kind: 'team', assignments: [], unknown: true };
   const assignments: Assignment[] = [];
+  const computedParts: ComputedPart[] = [];
+  const groups: Name[] = [];
+  let groupsKey: KeyRef | undefined;
   for (const b of body.blocks) {
-    if (b.type !== 'user_role') continue;
-    const a = assignmentOf(b.body, b.span);
-    if (a) assignments.push(a);
+    if (b.type === 'user_role') {
+      const a = assignmentOf(b.body, b.span);
+      if (a) assignments.push(a);
+      else computedParts.push({ what: 'assignment', span: b.span });
+    } else if (b.type === 'external_security_group') {
+      groupsKey ??= { key: b.type, keySpan: b.typeSpan, pairSpan: b.span };
+      const id = b.body.attributes.get('id')?.value;
+      if (id?.type === 'string') groups.push({ value: id.value, span: id.span });
+      else computedParts.push({ what: 'groups', span: b.span });
+    } else if (b.type === 'dynamic') {
+      // A `dynamic` block makes as many blocks as its collection has items: none of them is known.
+      if (b.labels[0] === 'user_role') computedParts.push({ what: 'assignment', span: b.span });
+      else if (b.labels[0] === 'external_security_group') computedParts.push({ what: 'groups', span: b.span });
+    }
   }
-  return { ...base, kind: 'team', name, ...(space === 'none' ? {} : { space }), assignments };
+  const members = usersOf(body, computedParts);
+  return {
+    ...base,
+    kind: 'team',
+    name,
+    ...(space === 'none' ? {} : { space }),
+    assignments,
+    ...(members ? { members } : {}),
+    ...(groupsKey ? { externalGroups: { key: groupsKey, items: groups } } : {}),
+    ...(computedParts.length ? { computedParts } : {}),
+  };
+}
+
+/**
+ * A team's `users` (user ids): literal ids, and users of the module by address (`octopusdeploy_user.x.id`
+ * as `octopusdeploy_user.x`); anything else is a computed part.
+ */
+function usersOf(body: Body, computedParts: ComputedPart[]): NameList | undefined {
+  const a = body.attributes.get('users');
+  if (!a || a.value.type === 'null') return undefined;
+  if (a.value.type !== 'list') {
+    computedParts.push({ what: 'members', span: a.value.span });
+    return undefined;
+  }
+  const items: Name[] = [];
+  for (const item of a.value.items) {
+    if (item.type === 'string') items.push({ value: item.value, span: item.span });
+    else if (item.type === 'reference' && item.path === 'id' && item.address.startsWith('octopusdeploy_user.')) items.push({ value: item.address, span: item.span, computed: true });
+    else computedParts.push({ what: 'members', span: item.span });
+  }
+  return { key: a.key, items, valueSpan: a.value.span };
 }
 
 /** A team reference: a team of the module by address, or a built-in team's literal id. */
@@ -164,7 +208,8 @@ function scopedOf(base: Base, b: Block, repeated: boolean): TeamDoc {
   if (!target) return { ...base, kind: 'team', assignments: [], unknown: true };
   // The team it targets is a fact even when the role is computed (tf-inline-and-scoped-assignments).
   const a = assignmentOf(b.body, b.span);
-  return { ...base, kind: 'team', target, assignments: a ? [a] : [] };
+  if (!a) return { ...base, kind: 'team', target, assignments: [], computedParts: [{ what: 'assignment', span: b.span }] };
+  return { ...base, kind: 'team', target, assignments: [a] };
 }
 
 /** `data "octopusdeploy_user_roles"` whose only filter is a built-in role's exact name. */
