@@ -26,6 +26,15 @@ import type { Assignment, Diagnostic, Doc, FileModel, KeyRef, Name, NameList, Pa
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
+/**
+ * Every field of a model type, optional ones included: the kept form is built from explicit literals,
+ * so a field added to model/types.ts fails to compile here until it is carried over, instead of being
+ * dropped without a word.
+ */
+type Every<T> = { [K in keyof Required<T>]: T[K] };
+
+
+
 /** One shared value for the (usual) file without suppression comments; read-only like every model value. */
 export const NO_SUPPRESSIONS: Suppressions = Object.freeze({ lines: new Map<number, ReadonlySet<string>>(), docs: EMPTY });
 
@@ -185,6 +194,11 @@ class KeptName implements Name {
   get span(): Span {
     return { start: this.start, end: this.end };
   }
+
+  /** A kept name is a literal: computed values keep their own form (Compactor.name). */
+  get computed(): undefined {
+    return undefined;
+  }
 }
 
 /** A list of names with the span of its value kept as offsets (-1: no value). */
@@ -216,6 +230,12 @@ class KeptAssignment implements Assignment {
     return { start: this.start, end: this.end };
   }
 }
+
+/** True when class `C` has every field of model type `T`; the list below fails to compile otherwise. */
+type Covers<C, T> = [keyof Required<T>] extends [keyof C] ? true : false;
+type Holds<T extends true> = T;
+/** The kept classes carry every field of their model types: a field added to one must be added here. */
+export type KeptClassesCover = [Holds<Covers<KeptName, Name>>, Holds<Covers<KeptKey, KeyRef>>, Holds<Covers<KeptList, NameList>>, Holds<Covers<KeptAssignment, Assignment>>];
 
 /** The kept form of one file's objects; a KeyRef that appears in several places stays one object. */
 class Compactor {
@@ -272,7 +292,7 @@ function doc(d: Doc): Doc {
   const keys = c.table(d.keys);
   switch (d.kind) {
     case 'role': {
-      const role: RoleDoc = {
+      const role: Every<RoleDoc> = {
         kind: 'role',
         uri: d.uri,
         index: d.index,
@@ -288,7 +308,7 @@ function doc(d: Doc): Doc {
       return role;
     }
     case 'team': {
-      const team: TeamDoc = {
+      const team: Every<TeamDoc> = {
         kind: 'team',
         uri: d.uri,
         index: d.index,
@@ -303,6 +323,7 @@ function doc(d: Doc): Doc {
         target: c.name(d.target),
         members: c.nameList(d.members),
         externalGroups: c.nameList(d.externalGroups),
+        computedParts: d.computedParts && listOf(d.computedParts),
       };
       return team;
     }
@@ -311,7 +332,7 @@ function doc(d: Doc): Doc {
       for (const dim of DIMENSIONS) if (d.scopes[dim]) scopes[dim] = c.nameList(d.scopes[dim]);
       const m = d.managers;
       const managers = m && { key: c.key(m.key), members: c.nameList(m.members), teams: c.nameList(m.teams) };
-      const space: SpaceDoc = {
+      const space: Every<SpaceDoc> = {
         kind: 'space',
         uri: d.uri,
         index: d.index,
@@ -331,7 +352,7 @@ function doc(d: Doc): Doc {
 /** A front-end's reading of a file in the workspace's form. */
 export function compactParsed(p: ParsedFile): ParsedFile {
   const noSuppressions = p.suppressions.lines.size === 0 && p.suppressions.docs.length === 0;
-  return {
+  const kept: Every<ParsedFile> = {
     uri: p.uri,
     syntax: p.syntax,
     kind: p.kind,
@@ -342,11 +363,12 @@ export function compactParsed(p: ParsedFile): ParsedFile {
     guessed: listOf(p.guessed),
     suppressions: noSuppressions ? NO_SUPPRESSIONS : p.suppressions,
   };
+  return kept;
 }
 
 /** A compacted reading with its local findings: what the workspace keeps for a file. */
 export function fileModel(p: ParsedFile, local: readonly Diagnostic[]): FileModel {
-  return {
+  const model: Every<FileModel> = {
     uri: p.uri,
     syntax: p.syntax,
     kind: p.kind,
@@ -358,4 +380,5 @@ export function fileModel(p: ParsedFile, local: readonly Diagnostic[]): FileMode
     suppressions: p.suppressions,
     local: listOf(local),
   };
+  return model;
 }
