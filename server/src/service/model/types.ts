@@ -6,7 +6,8 @@
  * the edge (util/text.ts).
  *
  * The workspace keeps models in a compact form (model/compact.ts) whose spans are getters over offsets:
- * copy a model object field by field, never with an object spread, which leaves getters behind.
+ * copy a model object field by field, never with an object spread, which leaves getters behind. A field
+ * added here must be carried over there too; the compiler points to the place.
  */
 import type { Dimension } from '../catalog';
 
