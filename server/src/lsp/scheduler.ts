@@ -95,7 +95,7 @@ export class DiagnosticsScheduler {
   private lastStatus = '';
   /** The status waits for the batch being pushed in slices (see `sendStatus`). */
   private statusAfterFlush = false;
-  /** Per file, its errors and warnings as last computed; recomputed for `staleCounts` on demand. */
+  /** Per file with any, its errors and warnings as last computed; recomputed for `staleCounts` on demand. */
   private readonly counts = new Map<string, readonly [number, number]>();
   private readonly staleCounts = new Set<string>();
   /** A server starts without having read anything: until `setIndexing(false)`, findings are file-local. */
@@ -130,7 +130,8 @@ export class DiagnosticsScheduler {
       if (u !== typedIn) this.typedIn.delete(u);
       this.pending.add(u);
       this.staleCounts.add(u);
-      this.versions.set(u, (this.versions.get(u) ?? 0) + 1);
+      // Versions make pull result ids; a push client never sees one, so none is kept per file for it.
+      if (this.options.pull) this.versions.set(u, (this.versions.get(u) ?? 0) + 1);
     }
     if (typedIn !== undefined) this.typedIn.add(typedIn);
     if (this.batch === undefined && this.pending.size > 0 && !this.disposed) this.batch = this.timers.set(() => this.flush(), this.batchMs);
@@ -294,7 +295,8 @@ export class DiagnosticsScheduler {
       if (d.severity === ERROR) errors++;
       else if (d.severity === WARNING) warnings++;
     }
-    if (this.host.has(uri)) this.counts.set(uri, [errors, warnings]);
+    // Only files with findings are kept: most files have none, and a pair per file adds up over 50,000.
+    if (this.host.has(uri) && errors + warnings > 0) this.counts.set(uri, [errors, warnings]);
     else this.counts.delete(uri);
     this.staleCounts.delete(uri);
     return diagnostics;

@@ -4,6 +4,10 @@
  * the span of its source, so rules, features and fixes can point back into whatever it was read from.
  * Offsets are UTF-16 code unit offsets into the file text; conversion to line/character happens only at
  * the edge (util/text.ts).
+ *
+ * The workspace keeps models in a compact form (model/compact.ts) whose spans are getters over offsets:
+ * copy a model object field by field, never with an object spread, which leaves getters behind. A field
+ * added here must be carried over there too; the compiler points to the place.
  */
 import type { Dimension } from '../catalog';
 

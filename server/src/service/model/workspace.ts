@@ -13,9 +13,10 @@
 import { allBuiltinRoles, EVERYONE, getBuiltinRole, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS, SYSTEM_ADMINISTRATOR } from '../catalog';
 import type { FrontEnd } from '../syntax/frontend';
 import { Suggester } from '../util/suggest';
+import { compactParsed, fileModel, listOf } from './compact';
 import { LineMap } from '../util/text';
 import { shapeOf, type Located, type ResolvedRole, type RoleResolver } from './roles';
-import { analysedModel, NameTables, teamKey, type AddressResolver, type AddressTarget, type IndexedNames } from './scope';
+import { analysedModel, NameTables, namesOf, teamKey, type AddressResolver, type AddressTarget, type IndexedNames } from './scope';
 
 export { teamKey };
 import type { Diagnostic, FileModel, ParsedFile, RoleDoc, SpaceDoc, TeamDoc } from './types';
@@ -32,18 +33,30 @@ export interface Analyser {
   workspace(ws: ModelIndex, file: FileModel, out: Diagnostic[], terms: Terms): boolean;
 }
 
-interface Entry extends IndexedNames {
+/**
+ * A file as the index keeps it. What it defines and refers to (IndexedNames) is not kept: it is derived
+ * from the model again when the file changes or goes (`namesOf`), which costs one walk over its
+ * documents and saves eight lists and their lower-cased strings per file for the whole session.
+ */
+interface Entry {
+  readonly uri: string;
   readonly text: string;
   /** The scope of its names: '' for YAML files, `module:` and the folder for Terraform files. */
   readonly scope: string;
-  readonly problem?: Diagnostic;
-  lines?: LineMap;
-  cache?: readonly Diagnostic[];
+  readonly model: FileModel | undefined;
+  readonly problem: Diagnostic | undefined;
+  cache: readonly Diagnostic[] | undefined;
   /** Values computed from this file and what it refers to (effective access), dropped with `cache`. */
-  derived?: Map<string, unknown>;
+  derived: Map<string, unknown> | undefined;
 }
 
 const lower = (s: string): string => s.toLowerCase();
+
+/**
+ * Line maps kept (ModelIndex.lines): enough for the files an edit usually affects (a role used by a
+ * thousand teams) and those open, without one per file of the workspace.
+ */
+const LINE_MAPS_KEPT = 2048;
 
 const NO_NAMES = new NameTables();
 
@@ -140,7 +153,8 @@ export class ModelIndex implements RoleResolver, AddressResolver {
   read(uri: string, text: string): FileModel | undefined {
     const found = this.frontEndOf(uri);
     if (!found) return undefined;
-    return withLocal(found.frontEnd.parse(uri, text, found.kind), this.analyser.local.bind(this.analyser), found.frontEnd.terms);
+    const parsed = compactParsed(found.frontEnd.parse(uri, text, found.kind));
+    return fileModel(parsed, this.analyser.local(parsed, found.frontEnd.terms));
   }
 
   /** The front-end of a file in the workspace. */
@@ -175,7 +189,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
   /** Records a file that is not analysed (too large, unreadable), with the diagnostic to show for it. */
   setProblem(uri: string, problem: Diagnostic): Set<string> {
     const scope = this.entries.get(uri)?.scope ?? '';
-    const entry: Entry = { uri, text: '', scope, problem, roles: [], spaces: [], teams: [], roleRefs: [], spaceRefs: [], teamRefs: [], addresses: [], addressRefs: [] };
+    const entry: Entry = { uri, text: '', scope, model: undefined, problem, cache: undefined, derived: undefined };
     return this.replace(uri, entry);
   }
 
@@ -208,11 +222,29 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     return this.entries.get(uri)?.text;
   }
 
+  /**
+   * A file's line map. Only the most recently used are kept: every file's diagnostics are converted to
+   * positions once after the workspace is read, and keeping a map for each of 50,000 files cost more
+   * (about 300 bytes a file) than building one again when a file's diagnostics change (a scan of its text).
+   */
   lines(uri: string): LineMap | undefined {
     const e = this.entries.get(uri);
     if (!e) return undefined;
-    return (e.lines ??= new LineMap(e.text));
+    const cached = this.lineMaps.get(uri);
+    if (cached && cached.text === e.text) {
+      // Most recently used last: Map keeps insertion order, so the first key is the one to evict.
+      this.lineMaps.delete(uri);
+      this.lineMaps.set(uri, cached);
+      return cached.lines;
+    }
+    const lines = new LineMap(e.text);
+    this.lineMaps.delete(uri);
+    this.lineMaps.set(uri, { text: e.text, lines });
+    if (this.lineMaps.size > LINE_MAPS_KEPT) this.lineMaps.delete(this.lineMaps.keys().next().value!);
+    return lines;
   }
+
+  private readonly lineMaps = new Map<string, { readonly text: string; readonly lines: LineMap }>();
 
   /** The definitions of roles with this name, compared without case. */
   roleDefinitions(name: string): readonly Located<RoleDoc>[] {
@@ -386,8 +418,8 @@ export class ModelIndex implements RoleResolver, AddressResolver {
       else this.nameDependent.delete(uri);
       result.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     }
-    entry.cache = result;
-    return result;
+    // Kept for every file: the shared empty list for most, an exact copy (no slack from `push`) for the rest.
+    return (entry.cache = listOf(result));
   }
 
   /**
@@ -405,44 +437,18 @@ export class ModelIndex implements RoleResolver, AddressResolver {
   }
 
   private entryOf(uri: string, text: string, model: FileModel): Entry {
-    const roles: string[] = [];
-    const spaces: string[] = [];
-    const teams: string[] = [];
-    const roleRefs = new Set<string>();
-    const spaceRefs = new Set<string>();
-    const teamRefs = new Set<string>();
-    const addresses: string[] = [...(model.lookups?.keys() ?? [])];
-    const addressRefs = new Set<string>();
-    for (const doc of model.docs) {
-      if (doc.address) addresses.push(doc.address);
-      if (doc.kind === 'team') {
-        if (doc.target?.computed) addressRefs.add(doc.target.value);
-        for (const a of doc.assignments) if (a.role.computed) addressRefs.add(a.role.value);
-      }
-      if (!doc.name && doc.kind !== 'team') continue;
-      if (doc.kind === 'role') roles.push(lower(doc.name!.value));
-      else if (doc.kind === 'space') {
-        spaces.push(lower(doc.name!.value));
-        for (const t of doc.managers?.teams?.items ?? []) teamRefs.add(lower(t.value.trim()));
-      } else {
-        if (doc.name && !doc.target) teams.push(teamKey(doc));
-        if (doc.space) spaceRefs.add(lower(doc.space.value));
-        for (const a of doc.assignments) {
-          roleRefs.add(lower(a.role.value));
-          if (a.space) spaceRefs.add(lower(a.space.value));
-        }
-      }
-    }
     // Module scopes are prefixed so that no folder name can be the YAML scope ('').
     const scope = model.module === undefined ? '' : `module:${model.module}`;
-    return { uri, text, scope, model, roles, spaces, teams, roleRefs: [...roleRefs], spaceRefs: [...spaceRefs], teamRefs: [...teamRefs], addresses, addressRefs: [...addressRefs] };
+    return { uri, text, scope, model, problem: undefined, cache: undefined, derived: undefined };
   }
 
-  private replace(uri: string, next: Entry | undefined): Set<string> {
-    const prev = this.entries.get(uri);
+  private replace(uri: string, nextEntry: Entry | undefined): Set<string> {
+    const prevEntry = this.entries.get(uri);
+    const prev = prevEntry && namesOf(uri, prevEntry.model);
+    const next = nextEntry && namesOf(uri, nextEntry.model);
     if (prev?.roles.length || next?.roles.length) this.root.resolvedRoles.clear();
     const affected = new Set<string>([uri]);
-    const scope = next?.scope ?? prev?.scope ?? '';
+    const scope = nextEntry?.scope ?? prevEntry?.scope ?? '';
     const names = this.tablesOf(scope);
     const hadSpaces = names.spaceDefs.size > 0;
     const roleNamesBefore = names.roleDefs.size;
@@ -451,13 +457,13 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     const touch = (uris: Iterable<string> | undefined) => {
       if (uris) for (const u of uris) affected.add(u);
     };
-    const touchNames = (e: Entry | undefined) => {
+    const touchNames = (e: IndexedNames | undefined) => {
       if (e) names.touched(e, touch);
     };
     touchNames(prev);
     if (prev) names.remove(prev);
-    if (next) {
-      this.entries.set(uri, next);
+    if (nextEntry && next) {
+      this.entries.set(uri, nextEntry);
       names.add(next);
     } else {
       this.entries.delete(uri);
@@ -486,7 +492,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
   }
 }
 
-function namesMoved(prev: Entry | undefined, next: Entry | undefined): boolean {
+function namesMoved(prev: IndexedNames | undefined, next: IndexedNames | undefined): boolean {
   const a = [...(prev?.roles ?? []), '\u0000', ...(prev?.spaces ?? []), '\u0000', ...(prev?.teams ?? [])].join('\u0001');
   const b = [...(next?.roles ?? []), '\u0000', ...(next?.spaces ?? []), '\u0000', ...(next?.teams ?? [])].join('\u0001');
   return a !== b;
@@ -498,20 +504,9 @@ export function isBuiltinVersion(doc: RoleDoc): boolean {
 }
 
 /**
- * A file's model: what its front-end read plus its local findings, built field by field so that every
- * file's model has one object shape (a spread would give YAML and Terraform files different ones).
+ * A file's model: what its front-end read plus its local findings, in one object shape for every file
+ * (model/compact.ts). The workspace also compacts what the front-end read; this does not.
  */
 export function withLocal(parsed: ParsedFile, local: (file: ParsedFile, terms: Terms) => Diagnostic[], terms: Terms): FileModel {
-  return {
-    uri: parsed.uri,
-    syntax: parsed.syntax,
-    kind: parsed.kind,
-    module: parsed.module,
-    lookups: parsed.lookups,
-    docs: parsed.docs,
-    syntaxFindings: parsed.syntaxFindings,
-    guessed: parsed.guessed,
-    suppressions: parsed.suppressions,
-    local: local(parsed, terms),
-  };
+  return fileModel(parsed, local(parsed, terms));
 }

@@ -327,7 +327,7 @@ function addManagers(text: string, docSpan: Span, members: NameList | undefined,
       if (!edit) return undefined;
       edits.push(edit);
       // Later names go after the first one's insertion, at the same offset, in order.
-      list = { ...list, items: [...list.items] };
+      list = { key: list.key, items: [...list.items], valueSpan: list.valueSpan };
     }
     return edits;
   }

@@ -1,0 +1,384 @@
+/**
+ * The model as the workspace keeps it: what a front-end read, rebuilt into the smallest form that means
+ * the same. The language server holds every file's model for its whole session (50,000 files in a large
+ * repository), so bytes per file count; heap snapshots of the server on 10,000 generated files showed
+ * where they went (docs/performance.md, `node out/bench/heap.js`):
+ *
+ * - Spans: 34 span objects a file, 40 bytes each. Names, fields, name lists and assignments keep their
+ *   offsets instead and make a span when one is read (spans are compared by value throughout).
+ * - Objects built with a spread of differently shaped objects get a hidden class of their own in V8,
+ *   about 300 bytes each. Every document, assignment and file is built here by one literal or class per
+ *   kind, with every field present, so all share a few classes.
+ * - Arrays grown by `push` keep room for 17 items; kept lists are copies of exactly their length, and an
+ *   empty list is one shared frozen value (as are the suppressions of a file without any).
+ * - A document's fields by name are a small table over the KeyRefs instead of a `Map` (a Map's hash
+ *   table costs about 200 bytes even for three keys; documents have a handful of fields).
+ * - Strings: keys, permission and built-in role names, and recent short values are shared; values that
+ *   `yaml` built piece by piece are made flat (`intern`).
+ *
+ * Nothing here changes what the model says: the same fields, values and spans (test/unit/compact.test.ts
+ * compares them over the fixtures). Because spans are getters, copy a kept object field by field, never
+ * with an object spread (model/types.ts).
+ */
+import { allBuiltinRoles, allPermissions, DIMENSIONS, type Dimension } from '../catalog';
+import { ASSIGNMENT_KEYS, DOC_KEYS, MANAGER_KEYS } from './fields';
+import type { Assignment, Diagnostic, Doc, FileModel, KeyRef, Name, NameList, ParsedFile, Restriction, RoleDoc, SpaceDoc, Span, Suppressions, TeamDoc } from './types';
+
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * Every field of a model type, optional ones included: the kept form is built from explicit literals,
+ * so a field added to model/types.ts fails to compile here until it is carried over, instead of being
+ * dropped without a word.
+ */
+type Every<T> = { [K in keyof Required<T>]: T[K] };
+
+
+
+/** One shared value for the (usual) file without suppression comments; read-only like every model value. */
+export const NO_SUPPRESSIONS: Suppressions = Object.freeze({ lines: new Map<number, ReadonlySet<string>>(), docs: EMPTY });
+
+/**
+ * A list as it is kept: the shared empty list, or a copy of exactly its length (an array grown by
+ * `push` keeps room for 17 items or more, about 100 bytes of slack for the usual two or three).
+ */
+export function listOf<T>(xs: readonly T[]): readonly T[] {
+  return xs.length === 0 ? EMPTY : xs.slice();
+}
+
+/**
+ * The one copy of a vocabulary string or of a recent short value, or else the string itself made flat.
+ *
+ * Short values (user, environment and project names) repeat across thousands of files and V8 copies
+ * each occurrence (it shares only substrings of 13 characters or more, as slices of the file's text).
+ * They are shared through a table of recent ones, emptied when it fills, so that a long session keeps no
+ * string it no longer uses. Longer values stay slices of their file's text, which the workspace keeps
+ * anyway; sharing one would keep the text of a file that has changed since.
+ *
+ * `yaml` builds a quoted scalar a character at a time, which V8 keeps as a tree of pieces, 32 bytes each
+ * (a 40-character group name cost over 1 KB); reading a character flattens the tree into one string, and
+ * the collector then drops the pieces.
+ */
+export function intern(s: string): string {
+  const known = VOCABULARY.get(s) ?? (s.length < SLICE_LENGTH ? recent.get(s) : undefined);
+  if (known !== undefined) return known;
+  s.charCodeAt(0);
+  if (s.length < SLICE_LENGTH) {
+    if (recent.size >= RECENT_MAX) recent.clear();
+    recent.set(s, s);
+  }
+  return s;
+}
+
+/** V8's shortest substring kept as a slice of its parent string (SlicedString::kMinLength). */
+const SLICE_LENGTH = 13;
+const RECENT_MAX = 16384;
+const recent = new Map<string, string>();
+
+/** Strings every workspace repeats: field names, permission names, built-in role names. */
+const VOCABULARY = new Map<string, string>();
+for (const s of [...Object.values(DOC_KEYS).flat(), ...ASSIGNMENT_KEYS, ...MANAGER_KEYS, ...DIMENSIONS, 'role', 'roles', 'teams']) VOCABULARY.set(s, s);
+for (const p of allPermissions()) VOCABULARY.set(p.name, p.name);
+for (const r of allBuiltinRoles()) VOCABULARY.set(r.name, r.name);
+
+/**
+ * A document's fields by name: a `ReadonlyMap` over the KeyRefs in source order. A document has a
+ * handful of fields, so a lookup compares with each; a mapping of thousands of keys gets an index.
+ */
+/** The most fields a KeyTable scans; beyond, it builds an index. */
+const SCAN_MAX = 16;
+
+export class KeyTable implements ReadonlyMap<string, KeyRef> {
+  private readonly refs: readonly KeyRef[];
+  /** The names, when a front-end filed some KeyRef under another name than its `key`; else the keys. */
+  private readonly names: readonly string[] | undefined;
+
+  constructor(map: ReadonlyMap<string, KeyRef>) {
+    const refs: KeyRef[] = [];
+    const names: string[] = [];
+    let renamed = false;
+    for (const [name, ref] of map) {
+      names.push(intern(name));
+      refs.push(ref);
+      if (ref.key !== name) renamed = true;
+    }
+    this.refs = listOf(refs);
+    this.names = renamed ? listOf(names) : undefined;
+  }
+
+  private nameAt(i: number): string {
+    return this.names ? this.names[i] : this.refs[i].key;
+  }
+
+  get size(): number {
+    return this.refs.length;
+  }
+
+  get(key: string): KeyRef | undefined {
+    const i = this.indexOf(key);
+    return i < 0 ? undefined : this.refs[i];
+  }
+
+  has(key: string): boolean {
+    return this.indexOf(key) >= 0;
+  }
+
+  forEach(fn: (value: KeyRef, key: string, map: ReadonlyMap<string, KeyRef>) => void, thisArg?: unknown): void {
+    for (let i = 0; i < this.refs.length; i++) fn.call(thisArg, this.refs[i], this.nameAt(i), this);
+  }
+
+  *entries(): IterableIterator<[string, KeyRef]> {
+    for (let i = 0; i < this.refs.length; i++) yield [this.nameAt(i), this.refs[i]];
+  }
+
+  *keys(): IterableIterator<string> {
+    for (let i = 0; i < this.refs.length; i++) yield this.nameAt(i);
+  }
+
+  values(): IterableIterator<KeyRef> {
+    return this.refs[Symbol.iterator]();
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, KeyRef]> {
+    return this.entries();
+  }
+
+  /** Positions by name, for a table too large to scan (a mapping of thousands of keys: SPEC section 7). */
+  private index: Map<string, number> | undefined;
+
+  private indexOf(key: string): number {
+    if (this.refs.length > SCAN_MAX) {
+      if (!this.index) {
+        this.index = new Map();
+        for (let i = this.refs.length - 1; i >= 0; i--) this.index.set(this.nameAt(i), i);
+      }
+      return this.index.get(key) ?? -1;
+    }
+    // A scan: documents have a handful of fields, and hashing would cost more than comparing them.
+    for (let i = 0; i < this.refs.length; i++) if (this.nameAt(i) === key) return i;
+    return -1;
+  }
+}
+
+/**
+ * A field kept as offsets: 64 bytes where a KeyRef of two span objects takes 128. A document has a few
+ * fields and a file a few documents, and most are never looked at again after the rules ran, so a span
+ * is made when it is read. (Spans are compared by value throughout; nothing keeps one for its identity.)
+ */
+class KeptKey implements KeyRef {
+  constructor(
+    readonly key: string,
+    private readonly keyStart: number,
+    private readonly keyEnd: number,
+    private readonly pairStart: number,
+    private readonly pairEnd: number,
+  ) {}
+
+  get keySpan(): Span {
+    return { start: this.keyStart, end: this.keyEnd };
+  }
+
+  get pairSpan(): Span {
+    return { start: this.pairStart, end: this.pairEnd };
+  }
+}
+
+/** A literal name kept as offsets: 48 bytes instead of 80 with its span object. */
+class KeptName implements Name {
+  constructor(
+    readonly value: string,
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+
+  /** A kept name is a literal: computed values keep their own form (Compactor.name). */
+  get computed(): undefined {
+    return undefined;
+  }
+}
+
+/** A list of names with the span of its value kept as offsets (-1: no value). */
+class KeptList implements NameList {
+  constructor(
+    readonly key: KeyRef,
+    readonly items: readonly Name[],
+    private readonly valueStart: number,
+    private readonly valueEnd: number,
+  ) {}
+
+  get valueSpan(): Span | undefined {
+    return this.valueStart < 0 ? undefined : { start: this.valueStart, end: this.valueEnd };
+  }
+}
+
+/** An assignment with its span kept as offsets. */
+class KeptAssignment implements Assignment {
+  constructor(
+    readonly role: Name,
+    readonly space: Name | undefined,
+    readonly spaceKey: KeyRef | undefined,
+    readonly restrictions: readonly Restriction[],
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+}
+
+/** True when class `C` has every field of model type `T`; the list below fails to compile otherwise. */
+type Covers<C, T> = [keyof Required<T>] extends [keyof C] ? true : false;
+type Holds<T extends true> = T;
+/** The kept classes carry every field of their model types: a field added to one must be added here. */
+export type KeptClassesCover = [Holds<Covers<KeptName, Name>>, Holds<Covers<KeptKey, KeyRef>>, Holds<Covers<KeptList, NameList>>, Holds<Covers<KeptAssignment, Assignment>>];
+
+/** The kept form of one file's objects; a KeyRef that appears in several places stays one object. */
+class Compactor {
+  private readonly keys = new Map<KeyRef, KeyRef>();
+
+  key(k: KeyRef): KeyRef;
+  key(k: KeyRef | undefined): KeyRef | undefined;
+  key(k: KeyRef | undefined): KeyRef | undefined {
+    if (!k) return undefined;
+    let kept = this.keys.get(k);
+    if (!kept) {
+      kept = new KeptKey(intern(k.key), k.keySpan.start, k.keySpan.end, k.pairSpan.start, k.pairSpan.end);
+      this.keys.set(k, kept);
+    }
+    return kept;
+  }
+
+  name(n: Name): Name;
+  name(n: Name | undefined): Name | undefined;
+  name(n: Name | undefined): Name | undefined {
+    if (!n) return undefined;
+    // A computed value (a Terraform expression) keeps its own form: it is rare, and carries the flag.
+    if (n.computed !== undefined) return n;
+    return new KeptName(intern(n.value), n.span.start, n.span.end);
+  }
+
+  nameList(l: NameList): NameList;
+  nameList(l: NameList | undefined): NameList | undefined;
+  nameList(l: NameList | undefined): NameList | undefined {
+    if (!l) return undefined;
+    const v = l.valueSpan;
+    return new KeptList(this.key(l.key), mapList(l.items, (n) => this.name(n)), v ? v.start : -1, v ? v.end : -1);
+  }
+
+  assignment(a: Assignment): Assignment {
+    const restrictions = mapList(a.restrictions, (r) => ({ dimension: r.dimension, list: this.nameList(r.list) }));
+    return new KeptAssignment(this.name(a.role), this.name(a.space), this.key(a.spaceKey), restrictions, a.span.start, a.span.end);
+  }
+
+  table(keys: ReadonlyMap<string, KeyRef>): KeyTable {
+    const kept = new Map<string, KeyRef>();
+    for (const [name, ref] of keys) kept.set(name, this.key(ref));
+    return new KeyTable(kept);
+  }
+}
+
+/** `xs` mapped, in an array of exactly its length (the shared empty list when empty). */
+function mapList<T, U>(xs: readonly T[], fn: (x: T) => U): readonly U[] {
+  return xs.length === 0 ? EMPTY : xs.map(fn);
+}
+
+function doc(d: Doc): Doc {
+  const c = new Compactor();
+  const keys = c.table(d.keys);
+  switch (d.kind) {
+    case 'role': {
+      const role: Every<RoleDoc> = {
+        kind: 'role',
+        uri: d.uri,
+        index: d.index,
+        span: d.span,
+        name: c.name(d.name),
+        keys,
+        address: d.address,
+        unknown: d.unknown,
+        builtIn: d.builtIn,
+        spacePermissions: c.nameList(d.spacePermissions),
+        systemPermissions: c.nameList(d.systemPermissions),
+      };
+      return role;
+    }
+    case 'team': {
+      const team: Every<TeamDoc> = {
+        kind: 'team',
+        uri: d.uri,
+        index: d.index,
+        span: d.span,
+        name: c.name(d.name),
+        keys,
+        address: d.address,
+        unknown: d.unknown,
+        space: c.name(d.space),
+        assignments: mapList(d.assignments, (a) => c.assignment(a)),
+        roles: c.key(d.roles),
+        target: c.name(d.target),
+        members: c.nameList(d.members),
+        externalGroups: c.nameList(d.externalGroups),
+        computedParts: d.computedParts && listOf(d.computedParts),
+      };
+      return team;
+    }
+    case 'space': {
+      const scopes: Partial<Record<Dimension, NameList>> = {};
+      for (const dim of DIMENSIONS) if (d.scopes[dim]) scopes[dim] = c.nameList(d.scopes[dim]);
+      const m = d.managers;
+      const managers = m && { key: c.key(m.key), members: c.nameList(m.members), teams: c.nameList(m.teams) };
+      const space: Every<SpaceDoc> = {
+        kind: 'space',
+        uri: d.uri,
+        index: d.index,
+        span: d.span,
+        name: c.name(d.name),
+        keys,
+        address: d.address,
+        unknown: d.unknown,
+        scopes,
+        managers,
+      };
+      return space;
+    }
+  }
+}
+
+/** A front-end's reading of a file in the workspace's form. */
+export function compactParsed(p: ParsedFile): ParsedFile {
+  const noSuppressions = p.suppressions.lines.size === 0 && p.suppressions.docs.length === 0;
+  const kept: Every<ParsedFile> = {
+    uri: p.uri,
+    syntax: p.syntax,
+    kind: p.kind,
+    module: p.module,
+    lookups: p.lookups,
+    docs: mapList(p.docs, doc),
+    syntaxFindings: listOf(p.syntaxFindings),
+    guessed: listOf(p.guessed),
+    suppressions: noSuppressions ? NO_SUPPRESSIONS : p.suppressions,
+  };
+  return kept;
+}
+
+/** A compacted reading with its local findings: what the workspace keeps for a file. */
+export function fileModel(p: ParsedFile, local: readonly Diagnostic[]): FileModel {
+  const model: Every<FileModel> = {
+    uri: p.uri,
+    syntax: p.syntax,
+    kind: p.kind,
+    module: p.module,
+    lookups: p.lookups,
+    docs: p.docs,
+    syntaxFindings: p.syntaxFindings,
+    guessed: p.guessed,
+    suppressions: p.suppressions,
+    local: listOf(local),
+  };
+  return model;
+}

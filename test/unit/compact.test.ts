@@ -1,0 +1,140 @@
+/**
+ * The model as the workspace keeps it (model/compact.ts) says exactly what the front-end read: every
+ * field of every object, spans included, over the rule fixtures, the Terraform fixtures and a generated
+ * workspace; the local rules find the same on both; a key table answers as the Map it replaces.
+ */
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ensureTerraform } from '../../server/src/node/terraform';
+import { FRONT_ENDS, Workspace, type FrontEnd, type ParsedFile } from '../../server/src/service';
+import { compactParsed, KeyTable } from '../../server/src/service/model/compact';
+import { ANALYSER } from '../../server/src/service/rules/registry';
+import type { KeyRef } from '../../server/src/service/model/types';
+import { parseFixture } from '../support/fixture';
+import { generateWorkspace } from '../support/generate';
+
+const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
+
+/**
+ * Asserts that `kept` has every field `raw` has, with the same value, read as a reader of the model
+ * reads it (spans through their getters, key tables and maps by their entries).
+ */
+function assertSame(raw: unknown, kept: unknown, at: string): void {
+  if (raw === null || typeof raw !== 'object') {
+    assert.equal(kept, raw, at);
+    return;
+  }
+  assert.ok(kept !== null && typeof kept === 'object', `${at}: an object`);
+  if (Array.isArray(raw)) {
+    const list = kept as readonly unknown[];
+    assert.equal(list.length, raw.length, `${at}: length`);
+    raw.forEach((x, i) => assertSame(x, list[i], `${at}[${i}]`));
+    return;
+  }
+  if (raw instanceof Set) {
+    assert.deepEqual([...(kept as Set<unknown>)].sort(), [...raw].sort(), at);
+    return;
+  }
+  if (raw instanceof Map) {
+    const entries = [...(kept as ReadonlyMap<unknown, unknown>).entries()];
+    assert.equal((kept as ReadonlyMap<unknown, unknown>).size, raw.size, `${at}: size`);
+    [...raw.entries()].forEach(([k, v], i) => {
+      assert.equal(entries[i][0], k, `${at}: key ${i}`);
+      assertSame(v, entries[i][1], `${at}.get(${String(k)})`);
+    });
+    return;
+  }
+  for (const [k, v] of Object.entries(raw)) {
+    if (v !== undefined) assertSame(v, (kept as Record<string, unknown>)[k], `${at}.${k}`);
+  }
+}
+
+/** What the file's front-end reads from it, with the front-end. */
+function parse(uri: string, text: string): { raw: ParsedFile; frontEnd: FrontEnd } | undefined {
+  const frontEnd = FRONT_ENDS.find((f) => f.kindOf(uri));
+  return frontEnd ? { raw: frontEnd.parse(uri, text, frontEnd.kindOf(uri)!), frontEnd } : undefined;
+}
+
+/** Every file of the fixtures and of a generated workspace, as URI and text. */
+function corpus(): [string, string][] {
+  const files: [string, string][] = [];
+  for (const f of readdirSync(path.join(FIXTURES, 'rules')).filter((x) => x.endsWith('.yaml')).sort()) {
+    for (const file of parseFixture(readFileSync(path.join(FIXTURES, 'rules', f), 'utf8'))) files.push([`file:///rules/${f}/${file.path}`, file.text]);
+  }
+  for (const f of readdirSync(path.join(FIXTURES, 'terraform')).filter((x) => x.endsWith('.hcl')).sort()) {
+    for (const file of parseFixture(readFileSync(path.join(FIXTURES, 'terraform', f), 'utf8'), 'main.tf')) files.push([`file:///tf/${f}/${file.path}`, file.text]);
+  }
+  for (const [p, text] of generateWorkspace({ files: 300, seed: 7 })) files.push([`file:///gen/${p}`, text]);
+  return files;
+}
+
+describe('the model as the workspace keeps it', () => {
+  before(async () => {
+    await ensureTerraform();
+  });
+
+  it('holds every field and span the front-end read, and the local rules find the same in it', () => {
+    let checked = 0;
+    for (const [uri, text] of corpus()) {
+      const read = parse(uri, text);
+      if (!read) continue;
+      const { raw, frontEnd } = read;
+      const kept = compactParsed(raw);
+      assertSame(raw, kept, uri);
+      assert.deepEqual(ANALYSER.local(kept, frontEnd.terms), ANALYSER.local(raw, frontEnd.terms), `${uri}: local findings`);
+      checked++;
+    }
+    assert.ok(checked > 300, `${checked} files checked`);
+  });
+
+  it('shares one frozen empty list between files', () => {
+    const ws = new Workspace();
+    ws.setFile('file:///a.role.yaml', 'name: A\nspacePermissions: [ProjectView]\n');
+    ws.setFile('file:///b.team.yaml', 'name: B\nroles: [A]\n');
+    const a = ws.model('file:///a.role.yaml')!;
+    const b = ws.model('file:///b.team.yaml')!;
+    assert.equal(a.syntaxFindings, b.syntaxFindings);
+    assert.equal(a.guessed, b.local);
+    assert.ok(Object.isFrozen(a.syntaxFindings));
+    assert.equal(a.suppressions, b.suppressions);
+  });
+
+  it('answers line maps for the current text of every file, beyond the 2,048 it keeps', () => {
+    const ws = new Workspace();
+    const uri = (i: number) => `file:///f${i}.role.yaml`;
+    const text = (i: number, blank: number) => `${'\n'.repeat(blank)}name: R${i}\n`;
+    const lineOfName = (i: number) => ws.lines(uri(i))!.positionAt(ws.text(uri(i))!.indexOf('name')).line;
+    for (let i = 0; i < 2100; i++) ws.setFile(uri(i), text(i, i % 5));
+    for (let i = 0; i < 2100; i++) assert.equal(lineOfName(i), i % 5, `file ${i}`);
+    // The first files' maps were dropped, the last ones' are kept: both follow a change of text.
+    for (const i of [0, 1, 2099]) {
+      ws.setFile(uri(i), text(i, 7));
+      assert.equal(lineOfName(i), 7, `file ${i} after its change`);
+    }
+  });
+
+  it('answers a key table as the Map it replaces, small or large, also for a key filed under another name', () => {
+    const ref = (key: string, at: number): KeyRef => ({ key, keySpan: { start: at, end: at + key.length }, pairSpan: { start: at, end: at + key.length + 3 } });
+    for (const n of [0, 3, 16, 17, 400]) {
+      const map = new Map<string, KeyRef>();
+      for (let i = 0; i < n; i++) map.set(`k${i}`, ref(`k${i}`, i * 10));
+      map.set('block', ref('dynamic', 9999));
+      const table = new KeyTable(map);
+      assert.equal(table.size, map.size);
+      assert.deepEqual([...table.keys()], [...map.keys()]);
+      assert.deepEqual([...table.values()], [...map.values()]);
+      assert.deepEqual([...table], [...map]);
+      const seen: string[] = [];
+      table.forEach((v, k) => {
+        assert.equal(v, map.get(k));
+        seen.push(k);
+      });
+      assert.deepEqual(seen, [...map.keys()]);
+      for (const k of [...map.keys(), 'absent', 'k', 'dynamic']) {
+        assert.equal(table.has(k), map.has(k), `has ${k} (${n})`);
+        assert.equal(table.get(k), map.get(k), `get ${k} (${n})`);
+      }
+    }
+  });
+});
