@@ -61,8 +61,15 @@ function moduleDocs(ws: ModelIndex, uri: string): Doc[] {
   const view = ws.forFile(uri);
   return (view.analysed(uri)?.docs ?? []).map((doc) => {
     if (doc.kind !== 'team') return doc;
-    const assignments = doc.assignments.map((a) => ({ ...a, role: { ...a.role, value: view.resolveRole(a.role.value)?.name ?? a.role.value } }));
-    return { ...doc, assignments };
+    // Field by field, not by spreads: the workspace's model objects make their spans when read (model/compact.ts).
+    const assignments = doc.assignments.map((a) => ({
+      role: { value: view.resolveRole(a.role.value)?.name ?? a.role.value, span: a.role.span, computed: a.role.computed },
+      span: a.span,
+      space: a.space,
+      spaceKey: a.spaceKey,
+      restrictions: a.restrictions,
+    }));
+    return Object.assign(Object.create(Object.getPrototypeOf(doc) as object) as TeamDoc, doc, { assignments });
   });
 }
 
