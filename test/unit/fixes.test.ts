@@ -357,3 +357,20 @@ spacePermissions:
     });
   });
 });
+
+describe('quick-fix verification', () => {
+  it('leaves the workspace as it was: every file its diagnostics, and the file it tried the fixes in its own model, not read again', () => {
+    const ws = new Workspace();
+    ws.setFile('/w/r.role.yaml', 'name: Ops\nspacePermissions: [ProjectVeiw, UserView]\n---\nname: Audit\nsystemPermissions: [TeamView]\n');
+    ws.setFile('/w/t.team.yaml', 'name: T\nspace: Nowhere\nroles: [Ops, Opps]\n');
+    const before = new Map([...ws.uris()].map((u) => [u, ws.diagnostics(u)]));
+    const model = ws.model('/w/r.role.yaml');
+    let offered = 0;
+    for (const uri of ['/w/r.role.yaml', '/w/t.team.yaml']) {
+      for (const d of ws.diagnostics(uri)) offered += codeFixes(ws, uri, d, DEFAULT_SETTINGS).length;
+    }
+    assert.ok(offered >= 4, `${offered} fixes offered`);
+    assert.equal(ws.model('/w/r.role.yaml'), model, 'the role file was put back, not parsed again');
+    for (const [u, ds] of before) assert.deepEqual(ws.diagnostics(u), ds, u);
+  });
+});

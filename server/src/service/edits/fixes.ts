@@ -10,7 +10,7 @@
 import type { Settings } from '../config';
 import { docAt } from '../features/locate';
 import type { Diagnostic, DiagnosticData, Span } from '../model/types';
-import type { ModelIndex } from '../model/workspace';
+import type { FileSnapshot, ModelIndex } from '../model/workspace';
 import { finalDiagnostics } from '../rules/final';
 import { ruleOf } from '../rules/registry';
 import type { FixContext } from './context';
@@ -170,10 +170,13 @@ const countOf = (ws: ModelIndex, uri: string, code: string, settings: Settings):
  */
 export function verify(ws: ModelIndex, uri: string, fix: Pick<CodeFix, 'change' | 'diagnostic'>, settings: Settings): boolean {
   const originals = new Map<string, string>();
+  const snapshots = new Map<string, FileSnapshot>();
   for (const u of fix.change.edits.keys()) {
     const t = ws.text(u);
-    if (t === undefined || !ws.model(u)) return false;
+    const snapshot = ws.snapshot(u);
+    if (t === undefined || !ws.model(u) || !snapshot) return false;
     originals.set(u, t);
+    snapshots.set(u, snapshot);
   }
   for (const u of fix.change.creates.keys()) if (ws.has(u)) return false;
   const before = countOf(ws, uri, fix.diagnostic.code, settings);
@@ -188,7 +191,8 @@ export function verify(ws: ModelIndex, uri: string, fix: Pick<CodeFix, 'change' 
   } catch {
     after = undefined;
   } finally {
-    for (const [u, t] of originals) ws.setFile(u, t);
+    // The files as they were, without reading them again.
+    for (const [u, snapshot] of snapshots) ws.restoreFile(u, snapshot);
     for (const u of fix.change.creates.keys()) ws.removeFile(u);
   }
   if (!after || targetAfter >= before) return false;

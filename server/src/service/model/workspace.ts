@@ -38,6 +38,10 @@ export interface Analyser {
  * from the model again when the file changes or goes (`namesOf`), which costs one walk over its
  * documents and saves eight lists and their lower-cased strings per file for the whole session.
  */
+/** A file's record in the index, opaque outside it (`ModelIndex.snapshot`). */
+declare const SNAPSHOT: unique symbol;
+export type FileSnapshot = { readonly [SNAPSHOT]: true };
+
 interface Entry {
   readonly uri: string;
   readonly text: string;
@@ -184,6 +188,19 @@ export class ModelIndex implements RoleResolver, AddressResolver {
       const model = other.text(uri) === text ? other.model(uri) : undefined;
       return model?.syntax === 'yaml' ? model : undefined;
     };
+  }
+
+  /** What the index holds for `uri`, to put back with `restoreFile`; undefined for a file it does not hold. */
+  snapshot(uri: string): FileSnapshot | undefined {
+    return this.entries.get(uri) as FileSnapshot | undefined;
+  }
+
+  /**
+   * Puts a file back as `snapshot` recorded it, without reading its text again: the undo of a change
+   * tried out (quick-fix verification), which for a file of megabytes would cost a second parse.
+   */
+  restoreFile(uri: string, snapshot: FileSnapshot): Set<string> {
+    return this.replace(uri, snapshot as unknown as Entry);
   }
 
   /** Records a file that is not analysed (too large, unreadable), with the diagnostic to show for it. */
