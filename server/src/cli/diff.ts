@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { ConfigSet, configOf, excludingConfig, MAX_CONFIG_SIZE, readConfig, relativeSlashed } from '../node/configs';
 import { pathToUri, uriToPath } from '../node/project';
 import { ensureTerraform } from '../node/terraform';
-import { CONFIG_FILE_NAME, isTerraformPath, kindOfPath, mergeSettings, needsTerraformGrammar, Workspace, accessChange, accessFrom, accessNotes, accessTeams, grantKey, principalKey, reachOf, teamsOf, type Grant, type ModelIndex, type Principal, type Settings, type TeamEntry } from '../service';
+import { CONFIG_FILE_NAME, isTerraformPath, kindOfPath, mergeGrants, mergeSettings, sortGrants, needsTerraformGrammar, Workspace, accessChange, accessFrom, accessNotes, accessTeams, grantKey, principalKey, reachOf, teamsOf, type Grant, type ModelIndex, type Principal, type Settings, type TeamEntry } from '../service';
 import { errorCount, parseAccessArgs } from './access';
 import { grantJson, noteJson, type Places } from './access-output';
 import { UsageError } from './args';
@@ -315,15 +315,19 @@ export function compare(base: Side, head: Side): DiffResult {
   const teamKey = (t: TeamEntry) => keyOfTeam.get(t) ?? '';
   // When no role or space file changed, a team whose file is the same on both sides grants the same: its
   // signature need not be computed. Otherwise signatures decide.
-  const texts = (side: Side) => new Map([...side.ws.uris()].map((u) => [side.display(u), side.ws.text(u)]));
-  const textsBefore = texts(base);
-  const textsAfter = texts(head);
+  // Each side's display path of each file, made once (a path per team would be made again and again).
+  const shown = (side: Side) => new Map([...side.ws.uris()].map((u) => [u, side.display(u)]));
+  const shownBefore = shown(base);
+  const shownAfter = shown(head);
+  const texts = (side: Side, paths: Map<string, string>) => new Map([...paths].map(([u, p]) => [p, side.ws.text(u)]));
+  const textsBefore = texts(base, shownBefore);
+  const textsAfter = texts(head, shownAfter);
   const changedFiles = new Set([...textsBefore.keys(), ...textsAfter.keys()].filter((f) => textsBefore.get(f) !== textsAfter.get(f)));
   const definitionsChanged = [...changedFiles].some((f) => kindOfPath(f) !== 'team');
   const sameFile = (b: TeamEntry, a: TeamEntry) =>
     !definitionsChanged &&
     (b.definition === undefined) === (a.definition === undefined) &&
-    (!b.definition || (base.display(b.definition.uri) === head.display(a.definition!.uri) && !changedFiles.has(base.display(b.definition.uri))));
+    (!b.definition || (shownBefore.get(b.definition.uri) === shownAfter.get(a.definition!.uri) && !changedFiles.has(shownBefore.get(b.definition.uri)!)));
   const changedTeams = new Set<string>();
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     if (!key.startsWith('team:')) continue;
@@ -331,22 +335,35 @@ export function compare(base: Side, head: Side): DiffResult {
     const a = after.get(key)?.teams[0];
     if (!b || !a || (!sameFile(b, a) && b.signature !== a.signature)) changedTeams.add(key);
   }
-  // The permissions at scopes a changed team grants on either side: for a principal whose teams are the
-  // same on both sides, only those can differ, so only those are merged and compared.
-  const touched = new Set<string>();
+  // The permissions at scopes each changed team grants on either side: for a principal whose teams are
+  // the same on both sides, only those its changed teams grant can differ, so only those are merged.
+  const touchedBy = new Map<string, Set<string>>();
   for (const key of changedTeams) {
-    for (const side of [before, after]) for (const g of side.get(key)?.teams[0].grants ?? []) touched.add(grantKey(g));
+    const keys = new Set<string>();
+    for (const side of [before, after]) for (const g of side.get(key)?.teams[0].grants ?? []) keys.add(grantKey(g));
+    touchedBy.set(key, keys);
+  }
+  // A team whose file is the same on both sides, at the same place (revisions of one repository), grants
+  // the same, sources included: its grants are computed once, on the base side.
+  const baseOf = new Map<TeamEntry, TeamEntry>();
+  for (const [key, r] of after) {
+    const b = r.principal.kind === 'team' ? before.get(key)?.teams[0] : undefined;
+    const a = r.teams[0];
+    if (b && sameFile(b, a) && b.definition?.uri === a.definition?.uri) baseOf.set(a, b);
   }
   const teamKeys = (teams: readonly TeamEntry[] | undefined) => (teams ?? []).map(teamKey).sort().join('\n');
-  const filtered = new Map<TeamEntry, TeamEntry>();
-  const narrowed = (t: TeamEntry): TeamEntry => {
-    let n = filtered.get(t);
-    if (!n) filtered.set(t, (n = { ...t, grants: t.grants.filter((g) => touched.has(grantKey(g))), holdings: [] }));
-    return n;
-  };
-  const grantsOf = (reach: { principal: Principal; teams: TeamEntry[] } | undefined, narrow: boolean): Grant[] => {
+  const grantsOf = (reach: { principal: Principal; teams: TeamEntry[] } | undefined, keys: ReadonlySet<string> | undefined): Grant[] => {
     if (!reach) return [];
-    return accessFrom(reach.principal, narrow ? reach.teams.map(narrowed) : reach.teams).grants as Grant[];
+    if (!keys) return accessFrom(reach.principal, reach.teams).grants as Grant[];
+    const picked: Grant[] = [];
+    for (const t of reach.teams) for (const g of (baseOf.get(t) ?? t).grants) if (keys.has(grantKey(g))) picked.push(g);
+    return sortGrants(mergeGrants(picked, grantKey));
+  };
+  /** The keys that the changed teams among `teams` grant. */
+  const touched = (teams: readonly TeamEntry[]): Set<string> => {
+    const keys = new Set<string>();
+    for (const t of teams) for (const k of touchedBy.get(teamKey(t)) ?? []) keys.add(k);
+    return keys;
   };
   const access: AccessDelta[] = [];
   for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
@@ -355,7 +372,8 @@ export function compare(base: Side, head: Side): DiffResult {
     const sameTeams = teamKeys(b?.teams) === teamKeys(a?.teams);
     if (sameTeams && !(a?.teams ?? []).some((t) => changedTeams.has(teamKey(t)))) continue;
     const p = (a ?? b)!.principal;
-    const { gains, losses } = accessChange(grantsOf(b, sameTeams), grantsOf(a, sameTeams));
+    const keys = sameTeams ? touched(a?.teams ?? []) : undefined;
+    const { gains, losses } = accessChange(grantsOf(b, keys), grantsOf(a, keys));
     if (gains.length || losses.length) {
       const module = p.module === undefined ? {} : { module: sidePlaces(a ? head : base).module(p.module) };
       access.push({ principal: { kind: p.kind, name: p.kind === 'team' && p.space ? `${p.space}/${p.name}` : p.name, ...module }, gains, losses });

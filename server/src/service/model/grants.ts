@@ -109,20 +109,37 @@ export function kept(permission: string, restrictions: Restrictions): Restrictio
  */
 export function roleGrants(role: ResolvedRole, level: 'system' | 'space', space: string | undefined, restrictions: Restrictions, via: Omit<Via, 'implicit'>): Grant[] {
   const out: Grant[] = [];
+  // One source list per kind for all the grants of this assignment (nothing changes a grant's sources;
+  // merging copies them), and one kept-restrictions object per set of supported dimensions.
+  let systemVia: readonly Via[] | undefined;
   for (const name of role.systemPermissions) {
     const p = getPermission(name);
     if (!p || p.level === 'space') continue;
     if (level === 'space' && SYSTEM_TEAM_ONLY_PERMISSIONS.has(name)) continue;
-    out.push({ permission: name, scope: 'system', restrictions: {}, via: [{ ...via, implicit: level === 'space' }] });
+    systemVia ??= [{ ...via, implicit: level === 'space' }];
+    out.push({ permission: name, scope: 'system', restrictions: {}, via: systemVia });
   }
   if (level === 'space') {
+    const spaceVia: readonly Via[] = [{ ...via, implicit: false }];
+    const keptBy = new Map<string, Restrictions>();
     for (const name of role.spacePermissions) {
       const p = getPermission(name);
       if (!p || p.level === 'system') continue;
-      out.push({ permission: name, scope: 'space', space, restrictions: kept(name, restrictions), via: [{ ...via, implicit: false }] });
+      const dims = supportedKey(p.restrictions);
+      let r = keptBy.get(dims);
+      if (!r) keptBy.set(dims, (r = kept(name, restrictions)));
+      out.push({ permission: name, scope: 'space', space, restrictions: r, via: spaceVia });
     }
   }
   return out;
+}
+
+const supportedKeys = new Map<unknown, string>();
+/** A permission's supported dimensions as one string, for sharing the restrictions it keeps. */
+function supportedKey(restrictions: Parameters<typeof supportedDimensions>[0]): string {
+  let key = supportedKeys.get(restrictions);
+  if (key === undefined) supportedKeys.set(restrictions, (key = supportedDimensions(restrictions).join(',')));
+  return key;
 }
 
 export function restrictionsOf(a: Assignment): Restrictions {
