@@ -255,4 +255,25 @@ describe('effective access in Terraform modules', () => {
     assert.match(member, /Member of: Finance \(space Spaces-1\), Everyone\./);
     assert.match(member, /In space Spaces-2 \(\d+\): .*`ProjectView`/);
   });
+  it('names a user the module declares by its username, in access, who-can and the member hover', () => {
+    const ws = new Workspace();
+    ws.setFile(`${MODULE}users.tf`, 'resource "octopusdeploy_user" "dana" {\n  username     = "dana"\n  display_name = "Dana Scully"\n}\n');
+    ws.setFile(
+      `${MODULE}teams.tf`,
+      'resource "octopusdeploy_team" "auditors" {\n  name  = "Auditors"\n  users = [octopusdeploy_user.dana.id, "Users-9"]\n\n  user_role {\n    user_role_id = "userroles-systemmanager"\n  }\n}\n',
+    );
+    const dana = accessOf(accessTeams(ws), inModule({ kind: 'user', name: 'dana' }));
+    assert.deepEqual(dana.teams.map((t) => t.name).sort(), ['Auditors', 'Everyone']);
+    assert.ok(dana.grants.some((g) => g.permission === 'UserView' && g.scope === 'system'), JSON.stringify(lines(dana)));
+    // A user listed by id stays an id: the module does not say who it is.
+    assert.equal(accessOf(accessTeams(ws), inModule({ kind: 'user', name: 'Users-9' })).teams.length, 2);
+    assert.deepEqual(
+      whoCan(ws, 'UserView')!.filter((e) => e.principal.kind === 'user').map((e) => e.principal.name).sort(),
+      ['Users-9', 'dana'],
+    );
+    const uri = `${MODULE}teams.tf`;
+    const member = hover(ws, uri, ws.text(uri)!.indexOf('octopusdeploy_user.dana') + 1)!.markdown;
+    assert.match(member, /^\*\*dana\*\* · user/);
+    assert.match(member, /Member of: Auditors, Everyone\./);
+  });
 });

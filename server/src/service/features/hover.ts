@@ -4,6 +4,7 @@
  */
 import { DIMENSIONS, getPermission, getRetiredPermission, getBuiltinRole, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension, type Level } from '../catalog';
 import { accessFrom, accessNotes, accessOf, notesFor, type Grant } from '../model/access';
+import { moduleUsername } from '../model/modules';
 import { entryOf, teamsOfFile } from './access';
 import { targetAt } from './locate';
 import type { Span, TeamDoc } from '../model/types';
@@ -207,7 +208,9 @@ function principalIn(ws: ModelIndex, uri: string, kind: 'user' | 'group', name: 
 }
 
 /** The hover of a user name: the teams they are in and their effective access. */
-function memberHover(ws: ModelIndex, uri: string, user: string): string {
+function memberHover(ws: ModelIndex, uri: string, member: string): string {
+  const module = ws.model(uri)?.module;
+  const user = module === undefined ? member : moduleUsername(ws, module, member);
   const principal = principalIn(ws, uri, 'user', user);
   const access = accessOf(teamsOfFile(ws, uri), principal);
   const through = access.teams.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name)).join(', ');

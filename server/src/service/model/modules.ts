@@ -106,6 +106,22 @@ const PART_REASONS: Record<ComputedPart['what'], string> = {
   groups: 'external groups that are computed: which groups the team lists is not known',
 };
 
+/** The users a module declares (`octopusdeploy_user` resources), by address, with their usernames. */
+function usernamesOf(ws: ModelIndex, uris: readonly string[]): Map<string, string> {
+  const usernames = new Map<string, string>();
+  for (const uri of uris) for (const [address, username] of ws.model(uri)?.users ?? []) usernames.set(address, username);
+  return usernames;
+}
+
+/**
+ * The name effective access gives a user that a team of `module` lists: the username of a user the module
+ * declares (`octopusdeploy_user.alice` → `alice`), else the value as written (a user id).
+ */
+export function moduleUsername(ws: ModelIndex, module: string, value: string): string {
+  if (!value.startsWith('octopusdeploy_user.')) return value;
+  return usernamesOf(ws, [...ws.uris()].filter((u) => ws.model(u)?.module === module)).get(value) ?? value;
+}
+
 /** The teams and notes of one module. */
 export function moduleAccess(ws: ModelIndex, module: string): ModuleAccess {
   const uris = [...ws.uris()].filter((u) => ws.model(u)?.module === module).sort();
@@ -115,6 +131,8 @@ export function moduleAccess(ws: ModelIndex, module: string): ModuleAccess {
   const view = ws.forFile(uris[0]);
   const note = (uri: string, span: Span, reason: string, team?: Gathered) =>
     notes.push({ module, uri, span, reason, ...(team ? { team: { name: team.name, ...(team.space !== undefined ? { space: team.space } : {}) } } : {}) });
+  // A team lists its users by id or by address; a user the module declares is named by its username.
+  const usernames = usernamesOf(view, uris);
   for (const uri of uris) {
     const raw = view.model(uri);
     const analysed = view.analysed(uri);
@@ -134,7 +152,7 @@ export function moduleAccess(ws: ModelIndex, module: string): ModuleAccess {
         note(uri, doc.span, `\`${what}\`: its team \`${doc.target?.value ?? ''}\` is not known (computed, repeated, or neither a team of this module nor a built-in team): what it grants is not counted`);
         continue;
       }
-      const team = gather(byKey, copy, uri, doc);
+      const team = gather(byKey, copy, uri, doc, usernames);
       // A refused team resource grants nothing (rule 1, as in YAML: check reports it).
       if (!team) continue;
       for (const part of doc.computedParts ?? []) note(uri, part.span, PART_REASONS[part.what], team);
@@ -165,7 +183,7 @@ function computedSpace(teamSpace: Name | undefined, a: Assignment): Name | undef
  * refuses to create: one named like a built-in team (tf-builtin-team-resource, builtin-team) or like a team
  * an earlier resource defines (duplicate-name).
  */
-function gather(byKey: Map<string, Gathered>, copy: TeamDoc, uri: string, doc: TeamDoc): Gathered | undefined {
+function gather(byKey: Map<string, Gathered>, copy: TeamDoc, uri: string, doc: TeamDoc, usernames: ReadonlyMap<string, string>): Gathered | undefined {
   const name = copy.name!.value.trim();
   const space = copy.space;
   const builtinName = space ? isBuiltinTeamName(name, SPACE_MANAGERS) : isBuiltinTeamName(name, EVERYONE) || isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS);
@@ -184,7 +202,7 @@ function gather(byKey: Map<string, Gathered>, copy: TeamDoc, uri: string, doc: T
     // Everyone always holds every user: its members and groups cannot be set.
     // Sets, not `includes`: a team of 100,000 users costs linear time.
     if (!(team.builtin && team.name === EVERYONE)) {
-      team.members = [...new Set(doc.members?.items.map((i) => i.value) ?? [])];
+      team.members = [...new Set(doc.members?.items.map((i) => usernames.get(i.value) ?? i.value) ?? [])];
       team.groups = [...new Set(doc.externalGroups?.items.map((i) => i.value) ?? [])];
     }
   }

@@ -225,6 +225,11 @@ export interface ParsedFile {
    * one up by its exact name (`data.octopusdeploy_user_roles.viewer` → `Project Viewer`).
    */
   readonly lookups?: ReadonlyMap<string, string>;
+  /**
+   * Users the file declares, by address, with their usernames (Terraform `octopusdeploy_user.alice` →
+   * `alice`): teams list their users by address, effective access names them.
+   */
+  readonly users?: ReadonlyMap<string, string>;
   readonly docs: readonly Doc[];
   /** The front-end's findings: syntax errors and fields of the wrong shape. */
   readonly syntaxFindings: readonly Diagnostic[];

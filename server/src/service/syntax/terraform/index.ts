@@ -61,7 +61,7 @@ function parseTerraform(uri: string, text: string, kind: FileKind): ParsedFile {
   const guessed: Span[] = [];
   collect(root, text, blocks, guessed);
   const read = readBlocks(blocks, uri);
-  return { ...base, docs: read.docs, lookups: read.lookups, guessed };
+  return { ...base, docs: read.docs, lookups: read.lookups, users: read.users, guessed };
 }
 
 /**

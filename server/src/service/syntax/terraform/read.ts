@@ -14,6 +14,7 @@ import type { Block, Body, Value } from './values';
 export const ROLE = 'octopusdeploy_user_role';
 export const TEAM = 'octopusdeploy_team';
 export const SCOPED = 'octopusdeploy_scoped_user_role';
+const USER = 'octopusdeploy_user';
 const ROLES_LOOKUP = 'octopusdeploy_user_roles';
 
 /** The attribute of each restriction dimension. */
@@ -38,12 +39,15 @@ export function builtinRoleOfId(id: string): string | undefined {
 export interface Read {
   readonly docs: Doc[];
   readonly lookups: Map<string, string>;
+  /** `octopusdeploy_user` resources by address, with their literal `username`. */
+  readonly users: Map<string, string>;
 }
 
 /** Reads the top-level blocks of a module file. */
 export function readBlocks(blocks: readonly Block[], uri: string): Read {
   const docs: Doc[] = [];
   const lookups = new Map<string, string>();
+  const users = new Map<string, string>();
   for (const b of blocks) {
     const [type, label] = b.labels;
     if (b.labels.length !== 2) continue;
@@ -58,8 +62,12 @@ export function readBlocks(blocks: readonly Block[], uri: string): Read {
     if (type === ROLE) docs.push(roleOf(base, b.body, repeated));
     else if (type === TEAM) docs.push(teamOf(base, b.body, repeated));
     else if (type === SCOPED) docs.push(scopedOf(base, b, repeated));
+    else if (type === USER && !repeated) {
+      const username = b.body.attributes.get('username')?.value;
+      if (username?.type === 'string' && username.value.trim()) users.set(base.address, username.value);
+    }
   }
-  return { docs, lookups };
+  return { docs, lookups, users };
 }
 
 type Base = Pick<RoleDoc, 'uri' | 'index' | 'span' | 'keys' | 'address'>;
@@ -178,7 +186,8 @@ function teamOf(base: Base, body: Body, repeated: boolean): TeamDoc {
 
 /**
  * A team's `users` (user ids): literal ids, and users of the module by address (`octopusdeploy_user.x.id`
- * as `octopusdeploy_user.x`); anything else is a computed part.
+ * as `octopusdeploy_user.x`, which effective access names by the resource's `username`); anything else is
+ * a computed part.
  */
 function usersOf(body: Body, computedParts: ComputedPart[]): NameList | undefined {
   const a = body.attributes.get('users');
