@@ -27,7 +27,7 @@ import {
 import { grantJson, grantText, noteJson, noteText, principalJson, principalText, type Places } from './access-output';
 import { loadPaths } from './load';
 import { display, printable } from './output';
-import { UsageError, walkArgs } from './args';
+import { optionsOr, UsageError, walkArgs } from './args';
 
 export interface AccessIO {
   readonly stdout: (text: string) => void;
@@ -174,19 +174,16 @@ function warnAboutErrors(ws: ModelIndex, io: AccessIO, settingsFor: (uri: string
 /** Runs `explain` or `who-can`; returns the exit status. */
 export async function runAccess(command: 'explain' | 'who-can', args: readonly string[], io: AccessIO): Promise<number> {
   const usage = command === 'explain' ? EXPLAIN_USAGE : WHO_CAN_USAGE;
-  let options: AccessOptions;
-  try {
-    options = parseAccessArgs(args, ['text', 'json'], command === 'who-can');
-    if (options.help) {
-      io.stdout(usage + '\n');
-      return 0;
-    }
-    if (options.positionals.length === 0) throw new UsageError(command === 'explain' ? 'missing PRINCIPAL' : 'missing PERMISSION or CAPABILITY');
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr(`octopus-roles: ${err.message}\n\n${usage}\n`);
-    return 2;
-  }
+  const options = optionsOr(
+    () => {
+      const o: AccessOptions = parseAccessArgs(args, ['text', 'json'], command === 'who-can');
+      if (!o.help && o.positionals.length === 0) throw new UsageError(command === 'explain' ? 'missing PRINCIPAL' : 'missing PERMISSION or CAPABILITY');
+      return o;
+    },
+    usage,
+    io,
+  );
+  if (typeof options === 'number') return options;
   const [subject, ...paths] = options.positionals;
   const loaded = await loadPaths(paths, io, { config: options.config });
   if (loaded === 2) return 2;

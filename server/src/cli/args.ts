@@ -16,6 +16,27 @@ export interface Options {
 export class UsageError extends Error {}
 
 /**
+ * A command's options from `parse` (which throws UsageError for bad usage, and checks what is required
+ * only when `help` is not set), or its exit status once its usage is printed: 0 for `--help`, 2 with the
+ * problem for bad usage.
+ */
+export function optionsOr<T extends { readonly help?: boolean }>(parse: () => T, usage: string, io: { stdout(text: string): void; stderr(text: string): void }): T | number {
+  let o: T;
+  try {
+    o = parse();
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`octopus-roles: ${err.message}\n\n${usage}\n`);
+    return 2;
+  }
+  if (o.help) {
+    io.stdout(usage + '\n');
+    return 0;
+  }
+  return o;
+}
+
+/**
  * Walks a command's arguments: `--flag value` or `--flag=value` (a separate value never starts with `--`),
  * `--` (everything after it is positional), and positionals. `onFlag` returns false for a flag the command
  * does not have; a value is read only when the flag takes one.

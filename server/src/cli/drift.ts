@@ -13,7 +13,7 @@ import { modelFiles } from '../bridge/yaml';
 import { pathToUri, uriToPath } from '../node/project';
 import { DEFAULT_SETTINGS, Workspace, type ModelIndex, type TeamDoc } from '../service';
 import { parseAccessArgs } from './access';
-import { UsageError } from './args';
+import { optionsOr, UsageError } from './args';
 import { printDiff, type DiffIO, type Side } from './diff';
 import { hasModel, readDumpFolder } from './import';
 import { loadPaths } from './load';
@@ -63,19 +63,16 @@ export async function runDrift(args: readonly string[], io: DiffIO): Promise<num
     else if (args[i].startsWith('--live=')) live = args[i].slice('--live='.length);
     else rest.push(args[i]);
   }
-  let options: ReturnType<typeof parseAccessArgs>;
-  try {
-    options = parseAccessArgs(rest, ['text', 'json', 'markdown'], false);
-    if (!options.help && (live === undefined || live === '' || live.startsWith('--'))) throw new UsageError('--live needs a folder: the JSON files of a server dump');
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr(`octopus-roles: ${err.message}\n\n${DRIFT_USAGE}\n`);
-    return 2;
-  }
-  if (options.help) {
-    io.stdout(DRIFT_USAGE + '\n');
-    return 0;
-  }
+  const options = optionsOr(
+    () => {
+      const o = parseAccessArgs(rest, ['text', 'json', 'markdown'], false);
+      if (!o.help && (live === undefined || live === '' || live.startsWith('--'))) throw new UsageError('--live needs a folder: the JSON files of a server dump');
+      return o;
+    },
+    DRIFT_USAGE,
+    io,
+  );
+  if (typeof options === 'number') return options;
   const dumpDir = path.resolve(io.cwd, live!);
   let files: { name: string; text: string }[];
   try {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { ImportMap } from '../bridge/model';
 import { toTerraform, type Provider } from '../bridge/terraform';
 import { errorCount } from './access';
-import { UsageError, walkArgs } from './args';
+import { optionsOr, UsageError, walkArgs } from './args';
 import type { ImportIO } from './import';
 import { loadPaths } from './load';
 import { printable } from './output';
@@ -83,25 +83,22 @@ function readMap(file: string): ImportMap {
 
 /** Runs `export`; returns the exit status. */
 export async function runExport(args: readonly string[], io: ImportIO): Promise<number> {
-  let o: ExportOptions;
   let map: ImportMap | undefined;
-  try {
-    o = parse(args);
-    if (!o.help) {
-      if (o.format === undefined) throw new UsageError('missing --format terraform');
-      if (o.format !== 'terraform') throw new UsageError(`unknown format \`${o.format}\`; use terraform`);
-      if (o.out === undefined) throw new UsageError('missing --out DIR');
-      if (o.map !== undefined) map = readMap(path.resolve(io.cwd, o.map));
-    }
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr(`octopus-roles: ${err.message}\n\n${EXPORT_USAGE}\n`);
-    return 2;
-  }
-  if (o.help) {
-    io.stdout(EXPORT_USAGE + '\n');
-    return 0;
-  }
+  const o = optionsOr(
+    () => {
+      const parsed: ExportOptions = parse(args);
+      if (!parsed.help) {
+        if (parsed.format === undefined) throw new UsageError('missing --format terraform');
+        if (parsed.format !== 'terraform') throw new UsageError(`unknown format \`${parsed.format}\`; use terraform`);
+        if (parsed.out === undefined) throw new UsageError('missing --out DIR');
+        if (parsed.map !== undefined) map = readMap(path.resolve(io.cwd, parsed.map));
+      }
+      return parsed;
+    },
+    EXPORT_USAGE,
+    io,
+  );
+  if (typeof o === 'number') return o;
   const loaded = await loadPaths(o.paths, io, { config: o.config });
   if (loaded === 2) return 2;
   const { project } = loaded;

@@ -9,7 +9,7 @@ import { readDump, type Dump } from '../bridge/api';
 import { convertDump } from '../bridge/convert';
 import type { Imported } from '../bridge/model';
 import { importFiles, REPORT_FILE } from '../bridge/yaml';
-import { UsageError, walkArgs } from './args';
+import { optionsOr, UsageError, walkArgs } from './args';
 import { printable } from './output';
 
 export interface ImportIO {
@@ -118,19 +118,16 @@ function parse(args: readonly string[]): { from?: string; out?: string; dryRun: 
 
 /** Runs `import`; returns the exit status. */
 export async function runImport(args: readonly string[], io: ImportIO): Promise<number> {
-  let o: ReturnType<typeof parse>;
-  try {
-    o = parse(args);
-    if (!o.help && o.from === undefined) throw new UsageError('missing --from DIR: the folder of JSON files the API returned');
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr(`octopus-roles: ${err.message}\n\n${IMPORT_USAGE}\n`);
-    return 2;
-  }
-  if (o.help) {
-    io.stdout(IMPORT_USAGE + '\n');
-    return 0;
-  }
+  const o = optionsOr(
+    () => {
+      const parsed = parse(args);
+      if (!parsed.help && parsed.from === undefined) throw new UsageError('missing --from DIR: the folder of JSON files the API returned');
+      return parsed;
+    },
+    IMPORT_USAGE,
+    io,
+  );
+  if (typeof o === 'number') return o;
   const from = path.resolve(io.cwd, o.from!);
   let isDir = false;
   try {

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
 import { idKey, isSystem, readDump } from '../bridge/api';
 import { convertDump } from '../bridge/convert';
-import { UsageError, walkArgs } from './args';
+import { optionsOr, UsageError, walkArgs } from './args';
 import { hasModel, writeImport, type ImportIO } from './import';
 import { ApiClient, ApiError } from './octopus-api';
 import { printable } from './output';
@@ -151,20 +151,17 @@ function saveJson(dir: string, fetched: Fetched): void {
 
 /** Runs `pull`; returns the exit status. */
 export async function runPull(args: readonly string[], io: PullIO): Promise<number> {
-  let o: PullOptions;
-  try {
-    o = parse(args);
-    if (!o.help && o.server === undefined) throw new UsageError('missing --server URL');
-    if (!o.help && o.out === undefined) throw new UsageError('missing --out DIR');
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr(`octopus-roles: ${err.message}\n\n${PULL_USAGE}\n`);
-    return 2;
-  }
-  if (o.help) {
-    io.stdout(PULL_USAGE + '\n');
-    return 0;
-  }
+  const o = optionsOr(
+    () => {
+      const parsed: PullOptions = parse(args);
+      if (!parsed.help && parsed.server === undefined) throw new UsageError('missing --server URL');
+      if (!parsed.help && parsed.out === undefined) throw new UsageError('missing --out DIR');
+      return parsed;
+    },
+    PULL_USAGE,
+    io,
+  );
+  if (typeof o === 'number') return o;
   const key = (io.env ?? process.env)[o.keyEnv];
   if (key === undefined || key.trim() === '') {
     io.stderr(`octopus-roles: no API key: set the environment variable ${printable(o.keyEnv)} (or name another with --api-key-env)\n`);
