@@ -7,7 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { ConfigSet, configOf, excludingConfig, MAX_CONFIG_SIZE, readConfig, relativeSlashed } from '../node/configs';
+import { ConfigSet, configOf, excludedBy, MAX_CONFIG_SIZE, readConfig } from '../node/configs';
 import { pathToUri, uriToPath } from '../node/project';
 import { ensureTerraform } from '../node/terraform';
 import { CONFIG_FILE_NAME, isTerraformPath, kindOfPath, mergeGrants, mergeSettings, sortGrants, needsTerraformGrammar, Workspace, accessChange, accessFrom, accessNotes, accessTeams, grantKey, principalKey, reachOf, teamsOf, type Grant, type ModelIndex, type Principal, type Settings, type TeamEntry } from '../service';
@@ -145,9 +145,7 @@ async function loadRevision(cwd: string, rev: string, paths: readonly string[], 
     const file = e.file;
     if (!kindOfPath(file) || file.split('/').slice(0, -1).some((s) => s === 'node_modules' || s.startsWith('.'))) continue;
     const abs = path.resolve(cwd, file);
-    const excluding = excludingConfig(chainOf(abs));
-    const own = excluding && relativeSlashed(excluding.dir, abs);
-    if (excluding && own !== undefined && excluding.excludes.some((g) => g.test(own))) continue;
+    if (excludedBy(chainOf(abs), abs)) continue;
     if (isTerraformPath(file) && settingsOf(abs).terraform === false) continue;
     if (e.size > MAX_FILE) {
       io.stderr(`octopus-roles: ${rev}:${printable(file)}: skipped, over ${MAX_FILE} bytes\n`);

@@ -145,6 +145,17 @@ export function excludingConfig(chain: readonly LoadedConfig[]): LoadedConfig | 
   return undefined;
 }
 
+/**
+ * Whether the configuration files that apply to `file` exclude it: the nearest one that sets `exclude`
+ * decides, its globs matched against the path relative to its folder. Undefined when none sets it.
+ */
+export function excludedBy(chain: readonly LoadedConfig[], file: string): boolean | undefined {
+  const config = excludingConfig(chain);
+  if (!config) return undefined;
+  const own = relativeSlashed(config.dir, file);
+  return own !== undefined && config.excludes.some((g) => g.test(own));
+}
+
 /** A `.` or `..` segment, or an empty one: a path that path.relative must normalise first. */
 const UNNORMAL = /(^|[\\/])\.{1,2}([\\/]|$)|[\\/][\\/]/;
 

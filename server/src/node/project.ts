@@ -24,7 +24,7 @@ import {
   type Glob,
   type Settings,
 } from '../service';
-import { ConfigSet, excludingConfig, hasConfigEntry, readConfig, relativeSlashed, repositoryRoot, type LoadedConfig } from './configs';
+import { ConfigSet, excludedBy, hasConfigEntry, readConfig, relativeSlashed, repositoryRoot, type LoadedConfig } from './configs';
 import { isInside, readSafely, realPath, type ReadOutcome } from './files';
 import { ensureTerraform } from './terraform';
 import { isSkippedFolder, Slicer, walkFolders } from './walk';
@@ -218,11 +218,8 @@ export class Project {
     if (!p || !f) return true;
     const rel = relativeSlashed(f.path, p);
     if (rel === undefined || rel.split('/').slice(0, -1).some(isSkippedFolder)) return false;
-    const config = excludingConfig(this.chainOf(p, f));
-    if (config) {
-      const own = relativeSlashed(config.dir, p);
-      return own === undefined || !config.excludes.some((g) => g.test(own));
-    }
+    const excluded = excludedBy(this.chainOf(p, f), p);
+    if (excluded !== undefined) return !excluded;
     return !f.excludes.some((g) => g.test(rel));
   }
 
