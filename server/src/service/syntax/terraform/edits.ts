@@ -7,7 +7,7 @@
 import { eolOf, indentOf, lineEndOf, lineStartOf, nextLineStart, type TextEdit } from '../../edits/edit';
 import type { Assignment, DocKind, KeyRef, NameList, Span } from '../../model/types';
 import type { NewField, SyntaxEdits } from '../frontend';
-import { LIST_ATTRIBUTES } from './read';
+import { ASSIGNMENT_ATTRIBUTES, LIST_ATTRIBUTES } from './read';
 
 const blank = (c: string | undefined) => c === ' ' || c === '\t';
 
@@ -52,14 +52,6 @@ function removeField(text: string, field: KeyRef): TextEdit | undefined {
   const alone = text.slice(start, field.pairSpan.start).trim() === '' && text.slice(field.pairSpan.end, end).trim() === '';
   return alone ? { span: { start, end: nextLineStart(text, field.pairSpan.end) }, newText: '' } : { span: field.pairSpan, newText: '' };
 }
-
-const ASSIGNMENT_ATTRIBUTES: Readonly<Record<string, string>> = {
-  space: 'space_id',
-  environments: 'environment_ids',
-  projects: 'project_ids',
-  projectGroups: 'project_group_ids',
-  tenants: 'tenant_ids',
-};
 
 /** Adds `attribute = "value"` as the last line of an assignment's block. */
 function addAssignmentField(text: string, a: Assignment, key: string, value: string): TextEdit | undefined {

@@ -11,7 +11,7 @@ import { readSuppressions } from '../yaml/suppress';
 import { completionContext } from './context';
 import { TERRAFORM_EDITS } from './edits';
 import { initTerraform, parseTree, terraformReady, type SyntaxNode, type TerraformWasm } from './parser';
-import { DIMENSION_ATTRIBUTES, LIST_ATTRIBUTES, readBlocks } from './read';
+import { ASSIGNMENT_ATTRIBUTES, LIST_ATTRIBUTES, readBlocks } from './read';
 import { blockOf, spanOf, type Block } from './values';
 
 /** True for a `.tf` file (not `.tf.json`, which is JSON, nor `.tfvars`). */
@@ -38,8 +38,7 @@ export function needsTerraformGrammar(uri: string, text: string): boolean {
 /** The provider's attribute (or block) for each model field that rule messages name. */
 const FIELD_ATTRIBUTES: Readonly<Record<string, string>> = {
   ...LIST_ATTRIBUTES,
-  ...Object.fromEntries(Object.entries(DIMENSION_ATTRIBUTES).map(([attribute, dimension]) => [dimension, attribute])),
-  space: 'space_id',
+  ...ASSIGNMENT_ATTRIBUTES,
   members: 'users',
   externalGroups: 'external_security_group',
   roles: 'user_role',

@@ -25,6 +25,12 @@ export const DIMENSION_ATTRIBUTES: Readonly<Record<string, Dimension>> = {
   tenant_ids: 'tenants',
 };
 
+/** An assignment's model fields (its space and the dimensions) and the provider's attributes for them. */
+export const ASSIGNMENT_ATTRIBUTES: Readonly<Record<string, string>> = {
+  space: 'space_id',
+  ...Object.fromEntries(Object.entries(DIMENSION_ATTRIBUTES).map(([attribute, dimension]) => [dimension, attribute])),
+};
+
 /** Model list keys and the provider's attributes. */
 export const LIST_ATTRIBUTES = { spacePermissions: 'granted_space_permissions', systemPermissions: 'granted_system_permissions' } as const;
 
