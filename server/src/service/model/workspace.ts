@@ -430,7 +430,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
       result = [];
       for (const d of entry.model!.local) result.push(d);
       const view = this.within(entry.scope);
-      const terms = this.frontEndOf(uri)?.frontEnd.terms ?? MODEL_TERMS;
+      const terms = this.frontEnds.find((f) => f.syntax === entry.model!.syntax)?.terms ?? MODEL_TERMS;
       if (this.analyser.workspace(view, analysedModel(view, entry.model!), result, terms)) this.nameDependent.add(uri);
       else this.nameDependent.delete(uri);
       result.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);

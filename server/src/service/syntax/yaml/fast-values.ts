@@ -66,7 +66,6 @@ export const CODE = {
   close: 93,
   dquote: 34,
   squote: 39,
-  backslash: 92,
 } as const;
 
 /** A value's first character that the fast path does not read as plain text (YAML indicators, digits). */
