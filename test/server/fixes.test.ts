@@ -36,8 +36,8 @@ describe('quick fixes over JSON-RPC', function () {
     assert.deepEqual(
       actions.map((a) => a.title),
       [
-        "Apply 'Deployer' in space 'Finance'",
-        "Apply 'Deployer' in space 'Platform'",
+        "Apply 'Deployer' in space 'Finance' (grants DeploymentCreate, ProjectView in Finance to team Ops)",
+        "Apply 'Deployer' in space 'Platform' (grants DeploymentCreate, ProjectView in Platform to team Ops)",
         "Remove 'Deployer' from 'Ops'",
         "Suppress 'space-required' on this line",
         'Show documentation for space-required',

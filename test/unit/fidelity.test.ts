@@ -175,7 +175,7 @@ describe("a second Space Managers team's members move to the space's managers", 
       const ws = fresh({ 'f.space.yaml': space, 't.team.yaml': team });
       const d = ws.diagnostics('t.team.yaml').find((x) => x.code === 'builtin-team')!;
       const fixes = codeFixes(ws, 't.team.yaml', d, DEFAULT_SETTINGS).filter((f) => !f.title.startsWith('Suppress'));
-      assert.deepEqual(fixes.map((f) => [f.title, f.safe]), [["Move 'carol', 'dave' to the managers of space 'Finance' and delete this team", false]]);
+      assert.deepEqual(fixes.map((f) => [f.title, f.safe]), [["Move 'carol', 'dave' to the managers of space 'Finance' and delete this team (grants Space Manager in Finance and server-wide to user carol and user dave)", false]]);
       const texts = apply(ws, fixes[0].change);
       assert.equal(texts.get('t.team.yaml'), 'name: Deployers\nspace: Finance\nroles: [Deployment Creator]\n');
       assert.equal(texts.get('f.space.yaml'), expected);

@@ -108,7 +108,7 @@ describe('quick fixes', () => {
       });
       checkFix('#= ops.team.yaml\nna$0me: # who?\nroles: [System Manager]\n', {
         code: 'missing-name',
-        title: "Name it 'Ops'",
+        title: "Name it 'Ops' (grants System Manager server-wide to team Ops)",
         after: '#= ops.team.yaml\nname: Ops # who?\nroles: [System Manager]\n',
       });
     });
@@ -120,7 +120,7 @@ describe('quick fixes', () => {
 
     it('replaces an unknown role with a suggestion, creates it, or removes it', () => {
       const src = `${ROLES}#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - Deployr$0\n  - Project Viewer\n`;
-      checkFix(src, { code: 'unknown-role', title: "Change to 'Deployer'", after: '#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - Deployer\n  - Project Viewer\n' });
+      checkFix(src, { code: 'unknown-role', title: "Change to 'Deployer' (grants DeploymentCreate in Finance to team Finance/T)", after: '#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - Deployer\n  - Project Viewer\n' });
       checkFix(src, { code: 'unknown-role', title: "Remove 'Deployr' from 'T'", after: '#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - Project Viewer\n' });
       checkFix(src, {
         code: 'unknown-role',
@@ -137,8 +137,8 @@ describe('quick fixes', () => {
 
     it('replaces or creates an unknown space', () => {
       const src = `${SPACES}#= t.team.yaml\nname: T\nspace: Finanse$0\nroles: [Project Viewer]\n`;
-      checkFix(src, { code: 'unknown-space', title: "Change to 'Finance'", after: '#= t.team.yaml\nname: T\nspace: Finance\nroles: [Project Viewer]\n' });
-      checkFix(src, { code: 'unknown-space', title: "Create space 'Finanse'", after: '#= finanse.space.yaml\nname: Finanse\n' });
+      checkFix(src, { code: 'unknown-space', title: "Change to 'Finance' (grants Project Viewer in Finance and server-wide to team Finance/T)", after: '#= t.team.yaml\nname: T\nspace: Finance\nroles: [Project Viewer]\n' });
+      checkFix(src, { code: 'unknown-space', title: /^Create space 'Finanse' \(grants Space Manager in Finanse and server-wide; Project Viewer in Finanse and server-wide to team Finanse\/Space Managers and team Finanse\/T\)$/, after: '#= finanse.space.yaml\nname: Finanse\n' });
     });
 
     it('makes a space team a system team, moving its space onto the assignments that need one', () => {
@@ -155,7 +155,7 @@ roles:
 `;
       const fix = checkFix(src, {
         code: 'system-role-in-space-team',
-        title: "Make 'T' a system team (its roles keep space 'Finance')",
+        title: "Make 'T' a system team (its roles keep space 'Finance') (grants EventView server-wide; Project Viewer in Finance and server-wide and 1 more to team T)",
         after: `#= t.team.yaml
 name: T
 roles:
@@ -194,22 +194,27 @@ roles:
       const { fixes } = fixesAtCursor(src, 'space-required');
       assert.deepEqual(
         fixes.map((f) => f.title),
-        ["Apply 'Deployer' in space 'Platform'", "Apply 'Deployer' in space 'Finance'", "Remove 'Deployer' from 'T'", "Suppress 'space-required' on this line"],
+        [
+          "Apply 'Deployer' in space 'Platform' (grants DeploymentCreate in Platform to team T)",
+          "Apply 'Deployer' in space 'Finance' (grants DeploymentCreate, ProjectView in Finance to team T)",
+          "Remove 'Deployer' from 'T'",
+          "Suppress 'space-required' on this line",
+        ],
       );
       assert.ok(fixes[0].preferred);
       checkFix(src, {
         code: 'space-required',
-        title: "Apply 'Deployer' in space 'Finance'",
+        title: "Apply 'Deployer' in space 'Finance' (grants DeploymentCreate, ProjectView in Finance to team T)",
         after: '#= t.team.yaml\nname: T\nroles:\n  - role: Deployer\n    space: Finance\n  - role: Project Viewer\n    space: Platform\n',
       });
       checkFix(`${ROLES}${SPACES}#= t.team.yaml\nname: T\nroles:\n  - role: Deployer$0\n    environments: [Test]\n`, {
         code: 'space-required',
-        title: "Apply 'Deployer' in space 'Finance'",
+        title: /^Apply 'Deployer' in space 'Finance' \(grants DeploymentCreate, ProjectView in Finance to team T\)$/,
         after: '#= t.team.yaml\nname: T\nroles:\n  - role: Deployer\n    space: Finance\n    environments: [Test]\n',
       });
       checkFix(`${ROLES}${SPACES}#= t.team.yaml\nname: T\nroles: [{role: Deployer$0}]\n`, {
         code: 'space-required',
-        title: "Apply 'Deployer' in space 'Platform'",
+        title: "Apply 'Deployer' in space 'Platform' (grants DeploymentCreate, ProjectView in Platform to team T)",
         after: '#= t.team.yaml\nname: T\nroles: [{role: Deployer, space: Platform}]\n',
       });
     });
@@ -217,25 +222,27 @@ roles:
     it('removes a space that is not allowed', () => {
       checkFix(`${ROLES}${SPACES}#= t.team.yaml\nname: T\nroles:\n  - space$0: Finance\n    role: Auditor\n`, {
         code: 'space-not-allowed',
-        title: "Remove 'space' from this assignment",
+        title: "Remove 'space' from this assignment (grants EventView server-wide to team T)",
         after: '#= t.team.yaml\nname: T\nroles:\n  - role: Auditor\n',
       });
       const fix = checkFix(`${ROLES}${SPACES}#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - role: Deployer\n    space$0: Finance\n`, {
         code: 'space-not-allowed',
-        title: "Remove 'space' from this assignment",
+        title: "Remove 'space' from this assignment (grants DeploymentCreate, ProjectView in Finance to team Finance/T)",
         after: '#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - role: Deployer\n',
       });
-      assert.ok(fix.safe, 'the same space as the team: nothing changes');
+      // Octopus refuses the assignment as written (SPEC section 8, rule 1), so it grants nothing until the
+      // space goes: the fix grants, and is the user's choice, never fix-all's.
+      assert.ok(!fix.safe, 'the refused assignment starts to grant');
       const moved = checkFix(`${ROLES}${SPACES}#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - role: Deployer\n    space$0: Platform\n`, {
         code: 'space-not-allowed',
-        title: "Remove 'space' from this assignment",
+        title: "Remove 'space' from this assignment (grants DeploymentCreate, ProjectView in Finance to team Finance/T)",
         after: '#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - role: Deployer\n',
       });
       assert.ok(!moved.safe, 'another space: the role would move, a person decides');
       // A comment line above the key, at its indentation, goes with it (CRLF kept).
       checkFix(`${ROLES}${SPACES}#= t.team.yaml\nname: T\r\nroles:\r\n  - role: Auditor\r\n    # where it applies\r\n    space$0: Finance\r\n`, {
         code: 'space-not-allowed',
-        title: "Remove 'space' from this assignment",
+        title: "Remove 'space' from this assignment (grants EventView server-wide to team T)",
         after: '#= t.team.yaml\nname: T\r\nroles:\r\n  - role: Auditor\r\n',
       });
     });
@@ -255,7 +262,7 @@ roles:
       });
       const widening = checkFix('#= t.team.yaml\nname: T\nspace: S\nroles:\n  - role: Space Manager\n    environments$0: [Test]\n', {
         code: 'unrestrictable-role',
-        title: 'Remove the environments restriction (the team gets Space Manager in the whole space)',
+        title: "Remove the environments restriction (the team gets Space Manager in the whole space) (grants Space Manager in S to team S/T)",
         after: '#= t.team.yaml\nname: T\nspace: S\nroles:\n  - role: Space Manager\n',
       });
       assert.ok(!widening.safe, 'widening access is never automatic');
@@ -264,7 +271,7 @@ roles:
     it('replaces an undeclared environment with a declared one', () => {
       checkFix(`${SPACES}#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - role: Project Viewer\n    environments: [Test, Prodution$0]\n`, {
         code: 'unknown-scope-value',
-        title: "Change to 'Production'",
+        title: "Change to 'Production' (grants Project Viewer in Finance to team Finance/T)",
         after: '#= t.team.yaml\nname: T\nspace: Finance\nroles:\n  - role: Project Viewer\n    environments: [Test, Production]\n',
       });
     });

@@ -4,7 +4,8 @@
  * at the structure) or merge-conflict markers (both sides of a conflict would look like duplicates, and
  * one would be deleted).
  */
-import { fixAll, ruleOf, type Settings, type Workspace } from '../service';
+import { fixAll, ruleOf, type AccessEffect, type Settings, type Workspace } from '../service';
+import { printable } from './output';
 import { writeFixed, type WriteScope } from './write';
 
 /** A line that git writes into a file with a merge conflict. */
@@ -22,9 +23,14 @@ export interface FixRun {
   settingsFor(uri: string): Settings;
   /** The file's path on disk. */
   pathOf(uri: string): string;
-  /** Reports a fixed file (with the titles of its fixes), and a file not fixed (with why). */
-  fixed(uri: string, applied: readonly string[]): void;
+  /**
+   * Reports a fixed file, with the titles of its fixes and what they did to effective access (never a
+   * gain: fixes that grant are not applied), and a file not fixed, with why.
+   */
+  fixed(uri: string, applied: readonly string[], access: AccessEffect | undefined): void;
   notFixed(uri: string, why: string): void;
+  /** Reports the fixes left alone because they would grant access (each title says what it grants). */
+  withheld(uri: string, titles: readonly string[]): void;
   /** True when the run must stop (interrupted, or the reader of the output went away). */
   stopped(): boolean;
 }
@@ -53,13 +59,18 @@ export async function fixFiles(uris: readonly string[], run: FixRun): Promise<bo
       if (refusal && run.ws.diagnostics(uri).some((d) => d.code !== 'yaml-syntax' && ruleOf(d.code)?.safe)) run.notFixed(uri, refusal);
       continue;
     }
+    if (result.applied.length === 0) {
+      run.withheld(uri, result.withheld);
+      continue;
+    }
     const problem = refusal ?? writeFixed(run.pathOf(uri), checked, result.text, run.scope);
     if (problem) {
       run.ws.setFile(uri, checked);
       run.notFixed(uri, problem);
       continue;
     }
-    run.fixed(uri, result.applied);
+    run.fixed(uri, result.applied, result.access);
+    if (result.withheld.length) run.withheld(uri, result.withheld);
   }
   return true;
 }
@@ -69,4 +80,21 @@ function refuse(ws: Workspace, uri: string, checked: string): string | undefined
   if (hasConflictMarkers(checked)) return 'it has merge-conflict markers; resolve the conflict first';
   if (ws.diagnostics(uri).some((d) => d.code === 'yaml-syntax')) return 'it has YAML syntax errors; correct them first';
   return undefined;
+}
+
+/**
+ * The access lines under a fixed file in `check --fix`'s report: who lost what (a fix never grants),
+ * or that nobody's access changed.
+ */
+export function accessLines(access: AccessEffect | undefined): string {
+  if (!access) return '';
+  const losing = access.changes.filter((c) => c.losses.length > 0);
+  if (!losing.length) return '  access: unchanged\n';
+  return losing
+    .map((c) => {
+      const who = c.principal.kind === 'team' ? `team ${c.principal.space ? `${c.principal.space}/` : ''}${c.principal.name}` : `${c.principal.kind} ${c.principal.name}`;
+      const what = c.losses.map((g) => `${g.permission} ${g.scope === 'system' ? 'server-wide' : `in ${g.space}`}`);
+      return `  access: ${printable(who)} loses ${printable(what.slice(0, 5).join(', '))}${what.length > 5 ? ` and ${what.length - 5} more` : ''}\n`;
+    })
+    .join('');
 }

@@ -6,7 +6,7 @@ import { uriToPath } from '../node/project';
 import { finalDiagnostics, LineMap, type Diagnostic } from '../service';
 import { VERSION } from '../version';
 import { parseArgs, USAGE, UsageError, type Options } from './args';
-import { fixFiles } from './fix';
+import { accessLines, fixFiles } from './fix';
 import { loadPaths } from './load';
 import { runAccess } from './access';
 import { runDiff } from './diff';
@@ -92,12 +92,17 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
       scope: { roots },
       settingsFor: (uri) => project.settingsFor(uri),
       pathOf,
-      fixed: (uri, applied) => {
+      fixed: (uri, applied, access) => {
         if (io.stop?.()) return;
-        report(`${printable(displayOf(uri))}: fixed ${applied.length} problem${applied.length === 1 ? '' : 's'}\n${applied.map((t) => `  ${printable(t)}\n`).join('')}`);
+        report(`${printable(displayOf(uri))}: fixed ${applied.length} problem${applied.length === 1 ? '' : 's'}\n${applied.map((t) => `  ${printable(t)}\n`).join('')}${accessLines(access)}`);
       },
       notFixed: (uri, why) => {
         if (!io.stop?.()) io.stderr(`octopus-roles: ${printable(displayOf(uri))}: not fixed: ${printable(why)}\n`);
+      },
+      withheld: (uri, titles) => {
+        if (io.stop?.()) return;
+        const lines = titles.map((t) => `  ${printable(t)}\n`).join('');
+        report(`${printable(displayOf(uri))}: left ${titles.length} fix${titles.length === 1 ? '' : 'es'} for you to choose in the editor, since ${titles.length === 1 ? 'it grants' : 'they grant'} access:\n${lines}`);
       },
       stopped: () => io.stop?.() !== undefined,
     }).finally(() => io.fixing?.(false));

@@ -37,6 +37,7 @@ export { completeConfig, configFixes, CONFIG_KEYS, CONFIG_SEVERITIES, type Confi
 export { semanticTokens, documentHighlights, SEMANTIC_TOKEN_TYPES, SEMANTIC_TOKEN_MODIFIERS, type SemanticToken, type SemanticTokenType, type SemanticTokenModifier, type Highlight } from './features/highlight';
 export { formatFile, modelShape, type FormatOptions } from './features/format';
 export * from './edits/edit';
+export { accessEffect, describeGains, grantsAccess, type AccessEffect, type PrincipalChange } from './edits/access-effect';
 export { codeFixes, fixAll, verify, type CodeFix, type FixOptions, type FixAllResult, type CancelToken } from './edits/fixes';
 
 /**

@@ -13,6 +13,7 @@ import type { Diagnostic, DiagnosticData, Span } from '../model/types';
 import type { FileSnapshot, ModelIndex } from '../model/workspace';
 import { finalDiagnostics } from '../rules/final';
 import { ruleOf } from '../rules/registry';
+import { accessEffect, describeGains, grantsAccess, type AccessEffect } from './access-effect';
 import type { FixContext } from './context';
 import { applyEdits, eolOf, fileChange, indentOf, lineStartOf, overlaps, type TextEdit, type WorkspaceChange } from './edit';
 
@@ -26,6 +27,8 @@ export interface CodeFix {
   readonly safe: boolean;
   /** The fix an editor should offer first (the lightbulb's default). */
   readonly preferred: boolean;
+  /** True when applying it gives someone access they did not have (its title says what): never safe. */
+  readonly grants?: boolean;
 }
 
 /** Options of `codeFixes`. */
@@ -85,10 +88,26 @@ export function codeFixes(ws: ModelIndex, uri: string, d: Diagnostic, settings: 
   }
   const suppression = options.suppress === false ? undefined : suppressFix(uri, text, d);
   if (suppression) out.push(suppression);
-  const result = options.verify === false ? out : out.filter((f) => verify(ws, uri, f, settings));
+  const result = options.verify === false ? out : checked(ws, uri, out, suppression, settings);
   // When verification dropped the preferred fix, the next one leads (never the suppression comment).
   if (result.length && !result.some((f) => f.preferred) && result[0] !== suppression) result[0] = { ...result[0], preferred: true };
   return result;
+}
+
+/**
+ * The fixes that pass verification, each classified by what it does to access: one that grants anyone
+ * anything is never safe (fix-all, `--fix` and fix-on-save leave it alone), and its title says what it
+ * grants, so that choosing it in the editor is an informed choice.
+ */
+function checked(ws: ModelIndex, uri: string, fixes: readonly CodeFix[], suppression: CodeFix | undefined, settings: Settings): CodeFix[] {
+  const out: CodeFix[] = [];
+  for (const f of fixes) {
+    const trial = tryFix(ws, uri, f, settings, f !== suppression);
+    if (!trial.ok) continue;
+    const grants = trial.effect && describeGains(trial.effect);
+    out.push(grants ? { ...f, title: `${f.title} (${grants})`, safe: false, grants: true } : f);
+  }
+  return out;
 }
 
 function changeOf(uri: string, edits: readonly (TextEdit | undefined)[] | WorkspaceChange | undefined): WorkspaceChange | undefined {
@@ -169,34 +188,64 @@ const countOf = (ws: ModelIndex, uri: string, code: string, settings: Settings):
  * more errors of any code than before.
  */
 export function verify(ws: ModelIndex, uri: string, fix: Pick<CodeFix, 'change' | 'diagnostic'>, settings: Settings): boolean {
+  return tryFix(ws, uri, fix, settings, false).ok;
+}
+
+/** What trying a fix on the model found: whether it passes, and what it does to access when asked. */
+interface Trial {
+  readonly ok: boolean;
+  readonly effect?: AccessEffect;
+}
+
+/**
+ * `verify`, and with `access` also what the fix does to effective access, measured in the same trial
+ * (the fix engine's safety rests on it: a fix that grants anyone anything is never applied unasked).
+ */
+function tryFix(ws: ModelIndex, uri: string, fix: Pick<CodeFix, 'change' | 'diagnostic'>, settings: Settings, access: boolean): Trial {
   const originals = new Map<string, string>();
   const snapshots = new Map<string, FileSnapshot>();
   for (const u of fix.change.edits.keys()) {
     const t = ws.text(u);
     const snapshot = ws.snapshot(u);
-    if (t === undefined || !ws.model(u) || !snapshot) return false;
+    if (t === undefined || !ws.model(u) || !snapshot) return { ok: false };
     originals.set(u, t);
     snapshots.set(u, snapshot);
   }
-  for (const u of fix.change.creates.keys()) if (ws.has(u)) return false;
+  for (const u of fix.change.creates.keys()) if (ws.has(u)) return { ok: false };
   const before = countOf(ws, uri, fix.diagnostic.code, settings);
   const affected = new Set<string>();
   let after: Map<string, Map<string, number>> | undefined;
   let targetAfter = 0;
-  try {
+  const apply = () => {
     for (const [u, edits] of fix.change.edits) for (const a of ws.setFile(u, applyEdits(originals.get(u)!, edits))) affected.add(a);
     for (const [u, t] of fix.change.creates) for (const a of ws.setFile(u, t)) affected.add(a);
-    after = errorCounts(ws, affected);
-    targetAfter = countOf(ws, uri, fix.diagnostic.code, settings);
-  } catch {
-    after = undefined;
-  } finally {
-    // The files as they were, without reading them again.
+    return affected;
+  };
+  // The files as they were, without reading them again.
+  const undo = () => {
     for (const [u, snapshot] of snapshots) ws.restoreFile(u, snapshot);
     for (const u of fix.change.creates.keys()) ws.removeFile(u);
+  };
+  const measure = () => {
+    after = errorCounts(ws, affected);
+    targetAfter = countOf(ws, uri, fix.diagnostic.code, settings);
+  };
+  let effect: AccessEffect | undefined;
+  try {
+    if (access) effect = accessEffect(ws, apply, undo, measure);
+    else {
+      try {
+        apply();
+        measure();
+      } finally {
+        undo();
+      }
+    }
+  } catch {
+    return { ok: false };
   }
-  if (!after || targetAfter >= before) return false;
-  return noNewErrors(after, errorCounts(ws, affected));
+  if (!after || targetAfter >= before) return { ok: false, effect };
+  return { ok: noNewErrors(after, errorCounts(ws, affected)), effect };
 }
 
 function noNewErrors(after: Map<string, Map<string, number>>, prior: Map<string, Map<string, number>>): boolean {
@@ -213,29 +262,34 @@ export interface FixAllResult {
   readonly text: string;
   /** The titles of the fixes applied, in order. */
   readonly applied: readonly string[];
+  /**
+   * What the fixes did to effective access, measured when the result is kept (`check --fix` prints it):
+   * never a gain, since a fix that grants anything is not applied; losses where a fix removed a right.
+   */
+  readonly access?: AccessEffect;
+  /**
+   * The fixes fix-all left alone because they grant access, each with what it grants (from the title the
+   * editor shows): the user applies them in the editor if that is what they mean.
+   */
+  readonly withheld: readonly string[];
 }
 
 /**
  * Applies every safe fix of a file, round by round (a fix can reveal another), and returns the new text;
  * undefined when there is nothing to fix. Each round applies the non-overlapping safe fixes together and
- * keeps them only if the result passes the same check as a single fix, else it applies them one by one.
- * The workspace is left as it was unless `keep` is set (the command line writes the result to disk).
+ * keeps them only if the result passes the same check as a single fix and grants nobody anything, else it
+ * applies them one by one. The workspace is left as it was unless `keep` is set (the command line writes
+ * the result to disk).
  */
 export function fixAll(ws: ModelIndex, uri: string, settings: Settings, keep = false): FixAllResult | undefined {
   const original = ws.text(uri);
-  if (original === undefined || !ws.model(uri)) return undefined;
+  const start = ws.snapshot(uri);
+  if (original === undefined || !ws.model(uri) || !start) return undefined;
   const applied: string[] = [];
+  const withheld = new Map<string, string>();
   let text = original;
   for (let round = 0; round < 50; round++) {
-    const candidates: CodeFix[] = [];
-    for (const d of finalDiagnostics(ws, uri, settings)) {
-      for (const f of codeFixes(ws, uri, d, settings, { createFiles: false, verify: false, suppress: false })) {
-        if (f.safe && f.change.creates.size === 0 && f.change.edits.size === 1 && f.change.edits.has(uri)) {
-          candidates.push(f);
-          break;
-        }
-      }
-    }
+    const candidates = safeCandidates(ws, uri, settings).filter((f) => !withheld.has(f.title));
     if (candidates.length === 0) break;
     const chosen: CodeFix[] = [];
     const taken: Span[] = [];
@@ -245,47 +299,90 @@ export function fixAll(ws: ModelIndex, uri: string, settings: Settings, keep = f
       chosen.push(f);
       taken.push(...spans);
     }
-    const step = tryApply(ws, uri, settings, chosen) ?? firstPassing(ws, uri, settings, candidates);
+    const step = tryApply(ws, uri, settings, chosen) ?? firstPassing(ws, uri, settings, candidates, withheld);
     if (!step) break;
     text = applyEdits(text, step.flatMap((f) => f.change.edits.get(uri)!));
     ws.setFile(uri, text);
     applied.push(...step.map((f) => f.title));
   }
-  if (!keep) ws.setFile(uri, original);
-  return applied.length ? { text, applied } : undefined;
+  const left = [...withheld].map(([title, grants]) => `${title} (${grants})`);
+  if (!applied.length || !keep) {
+    ws.restoreFile(uri, start);
+    // The command line reports what it left alone even where it applied nothing.
+    return applied.length || (keep && left.length) ? { text, applied, withheld: left } : undefined;
+  }
+  const end = ws.snapshot(uri)!;
+  ws.restoreFile(uri, start);
+  const access = accessEffect(ws, () => ws.restoreFile(uri, end), () => ws.restoreFile(uri, start));
+  ws.restoreFile(uri, end);
+  return { text, applied, access, withheld: left };
+}
+
+/** Each diagnostic's safe fix, when it has one that edits this file alone. */
+function safeCandidates(ws: ModelIndex, uri: string, settings: Settings): CodeFix[] {
+  const candidates: CodeFix[] = [];
+  for (const d of finalDiagnostics(ws, uri, settings)) {
+    for (const f of codeFixes(ws, uri, d, settings, { createFiles: false, verify: false, suppress: false })) {
+      if (f.safe && f.change.creates.size === 0 && f.change.edits.size === 1 && f.change.edits.has(uri)) {
+        candidates.push(f);
+        break;
+      }
+    }
+  }
+  return candidates;
+}
+
+/**
+ * True when the fix passes verification and grants nobody anything; a fix that passes but grants is
+ * recorded in `withheld` with what it grants.
+ */
+function passes(ws: ModelIndex, uri: string, settings: Settings, fix: Pick<CodeFix, 'change' | 'diagnostic' | 'title'>, withheld?: Map<string, string>): boolean {
+  const trial = tryFix(ws, uri, fix, settings, true);
+  const grants = trial.effect && describeGains(trial.effect);
+  if (trial.ok && grants) withheld?.set(fix.title, grants);
+  return trial.ok && !grants;
 }
 
 function tryApply(ws: ModelIndex, uri: string, settings: Settings, fixes: CodeFix[]): CodeFix[] | undefined {
   if (fixes.length === 0) return undefined;
-  if (fixes.length === 1) return verify(ws, uri, fixes[0], settings) ? fixes : undefined;
-  const merged = { change: fileChange(uri, fixes.flatMap((f) => f.change.edits.get(uri)!)), diagnostic: fixes[0].diagnostic };
-  return verifyAll(ws, uri, merged.change, fixes, settings) ? fixes : undefined;
+  if (fixes.length === 1) return passes(ws, uri, settings, fixes[0]) ? fixes : undefined;
+  const change = fileChange(uri, fixes.flatMap((f) => f.change.edits.get(uri)!));
+  return verifyAll(ws, uri, change, fixes, settings) ? fixes : undefined;
 }
 
-function firstPassing(ws: ModelIndex, uri: string, settings: Settings, fixes: CodeFix[]): CodeFix[] | undefined {
-  for (const f of fixes) if (verify(ws, uri, f, settings)) return [f];
+function firstPassing(ws: ModelIndex, uri: string, settings: Settings, fixes: CodeFix[], withheld: Map<string, string>): CodeFix[] | undefined {
+  for (const f of fixes) if (passes(ws, uri, settings, f, withheld)) return [f];
   return undefined;
 }
 
-/** Like `verify` for several fixes applied at once: each targeted code has fewer diagnostics, no new errors. */
+/**
+ * Like `passes` for several fixes applied at once: each targeted code has fewer diagnostics, no new
+ * errors, and nobody gains access.
+ */
 function verifyAll(ws: ModelIndex, uri: string, change: WorkspaceChange, fixes: CodeFix[], settings: Settings): boolean {
   const targeted = new Map<string, number>();
   for (const f of fixes) targeted.set(f.diagnostic.code, (targeted.get(f.diagnostic.code) ?? 0) + 1);
   const beforeTargets = new Map([...targeted.keys()].map((c) => [c, countOf(ws, uri, c, settings)]));
   const original = ws.text(uri)!;
+  const snapshot = ws.snapshot(uri)!;
   let affected = new Set<string>();
   let after: Map<string, Map<string, number>> | undefined;
   let afterTargets = new Map<string, number>();
+  let effect: AccessEffect;
   try {
-    affected = ws.setFile(uri, applyEdits(original, change.edits.get(uri)!));
-    after = errorCounts(ws, affected);
-    afterTargets = new Map([...targeted.keys()].map((c) => [c, countOf(ws, uri, c, settings)]));
+    effect = accessEffect(
+      ws,
+      () => (affected = ws.setFile(uri, applyEdits(original, change.edits.get(uri)!))),
+      () => ws.restoreFile(uri, snapshot),
+      () => {
+        after = errorCounts(ws, affected);
+        afterTargets = new Map([...targeted.keys()].map((c) => [c, countOf(ws, uri, c, settings)]));
+      },
+    );
   } catch {
-    after = undefined;
-  } finally {
-    ws.setFile(uri, original);
+    return false;
   }
-  if (!after) return false;
+  if (!after || grantsAccess(effect)) return false;
   for (const [c, n] of targeted) if (afterTargets.get(c)! > beforeTargets.get(c)! - n) return false;
   return noNewErrors(after, errorCounts(ws, affected));
 }

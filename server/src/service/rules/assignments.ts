@@ -102,8 +102,10 @@ export const spaceNotAllowed = rule({
     ctx.add(`Remove ${quote(ctx.terms.field('space'))} from this assignment`, [ctx.syntax.removeField(ctx.text, a.spaceKey)], true);
     if (team.space) makeSystemTeam(ctx, team, false);
   },
-  // Dropping the space changes nothing when a system-only role applies system-wide anyway, or when a
-  // space team's assignment names the team's own space.
+  // No choice is involved when a system-only role would apply system-wide, or a space team's assignment
+  // names the team's own space. But Octopus refuses the assignment as written (SPEC section 8, rule 1),
+  // so dropping the space makes it grant: the fix engine finds that on the model, titles the fix with
+  // what it grants and leaves it to the user.
   safe(ctx) {
     const team = teamOf(ctx);
     const a = team?.assignments.find((x) => x.spaceKey && same(x.spaceKey.pairSpan, ctx.diagnostic.span));
