@@ -9,7 +9,7 @@
  * compared over all of its teams, but only when one of those teams changed what it grants or who is in it:
  * a user who already held a right through another team gains nothing.
  */
-import { accessChange, accessFrom, accessTeams, principalKey, teamsReaching, type Grant, type Principal, type TeamEntry } from '../model/access';
+import { accessChange, accessFrom, accessTeams, principalKey, reachOf, type Grant, type Principal, type TeamEntry } from '../model/access';
 import type { ModelIndex } from '../model/workspace';
 
 /** What one principal gains or loses through a change. */
@@ -27,6 +27,7 @@ export interface AccessEffect {
 /** A team as one state of the model has it, with its grants computed while that state holds. */
 interface TeamState {
   readonly principal: Principal;
+  readonly signature: string;
   readonly grants: readonly Grant[];
   readonly members: readonly string[];
   readonly groups: readonly string[];
@@ -34,28 +35,62 @@ interface TeamState {
 
 const teamPrincipal = (t: TeamEntry): Principal => ({ kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}), ...(t.module !== undefined ? { module: t.module } : {}) });
 
-/** Every team's signature (equal exactly when a team grants the same), by its principal's key. */
-function signatures(all: readonly TeamEntry[]): Map<string, string> {
-  return new Map(all.map((t) => [principalKey(teamPrincipal(t)), t.signature]));
-}
-
 /**
- * The teams among `all` that a change can alter, with their grants read now: those defined in the
- * `touched` files, the built-in ones, and any other whose signature differs from `before` (a team that a
- * space's `managers.teams` names gains Space Manager through the space's file), as `pick` says.
+ * The teams among `all`, with their signature and members read now (while the state holds), and their
+ * access too unless `skip` says a team's signature shows it unchanged.
  */
-function statesOf(all: readonly TeamEntry[], pick: (t: TeamEntry, key: string) => boolean): Map<string, TeamState> {
+function statesOf(all: readonly TeamEntry[], skip: (key: string, signature: string) => boolean = () => false): Map<string, TeamState> {
   const out = new Map<string, TeamState>();
   for (const t of all) {
     const principal = teamPrincipal(t);
     const key = principalKey(principal);
-    if (pick(t, key)) out.set(key, { principal, grants: accessFrom(principal, [t]).grants, members: t.members, groups: t.groups });
+    const signature = t.signature;
+    const grants = skip(key, signature) ? [] : accessFrom(principal, [t]).grants;
+    out.set(key, { principal, signature, grants, members: t.members, groups: t.groups });
   }
   return out;
 }
 
-/** The users and groups whose access may differ: members of a team that changed, or newly in one. */
-function candidates(before: Map<string, TeamState>, after: Map<string, TeamState>, changedTeams: ReadonlySet<string>): Principal[] {
+/**
+ * The files a change to `edited` is likely to touch, read before it: those files, the files that refer to
+ * the roles and spaces they define, and those of the teams their spaces' managers name.
+ */
+function likelyFiles(ws: ModelIndex, edited: Iterable<string>): Set<string> {
+  const out = new Set<string>(edited);
+  for (const uri of [...out]) {
+    for (const doc of ws.model(uri)?.docs ?? []) {
+      const name = doc.name?.value;
+      if (!name) continue;
+      if (doc.kind === 'role') for (const u of ws.roleReferrers(name)) out.add(u);
+      if (doc.kind === 'space') for (const u of ws.spaceReferrers(name)) out.add(u);
+    }
+  }
+  for (const u of managerFiles(ws, out)) out.add(u);
+  return out;
+}
+
+/**
+ * The files defining the teams that the `managers.teams` of the spaces in `uris` name: those teams hold
+ * Space Manager through the space's file, so a change to it changes them.
+ */
+function managerFiles(ws: ModelIndex, uris: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const uri of uris) {
+    for (const doc of ws.model(uri)?.docs ?? []) {
+      if (doc.kind !== 'space' || !doc.name) continue;
+      for (const t of doc.managers?.teams?.items ?? []) {
+        for (const def of [...ws.teamDefinitions(t.value, undefined), ...ws.teamDefinitions(t.value, doc.name.value)]) out.add(def.uri);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The users and groups that may gain when no team does: those newly in a team (a user who is in no more
+ * teams than before, of which none grants more, gains nothing).
+ */
+function newcomers(before: Map<string, TeamState>, after: Map<string, TeamState>): Principal[] {
   const out = new Map<string, Principal>();
   const add = (kind: 'user' | 'group', name: string, module: string | undefined) => {
     const p: Principal = { kind, name, ...(module !== undefined ? { module } : {}) };
@@ -63,9 +98,8 @@ function candidates(before: Map<string, TeamState>, after: Map<string, TeamState
   };
   for (const [key, a] of after) {
     const b = before.get(key);
-    const changed = changedTeams.has(key);
-    for (const m of a.members) if (changed || !b?.members.includes(m)) add('user', m, a.principal.module);
-    for (const g of a.groups) if (changed || !b?.groups.includes(g)) add('group', g, a.principal.module);
+    for (const m of a.members) if (!b?.members.includes(m)) add('user', m, a.principal.module);
+    for (const g of a.groups) if (!b?.groups.includes(g)) add('group', g, a.principal.module);
   }
   return [...out.values()];
 }
@@ -75,8 +109,13 @@ function candidates(before: Map<string, TeamState>, after: Map<string, TeamState
  * it was when this returns. `apply` returns the files whose diagnostics the change may alter (as
  * `ModelIndex.setFile` does), the edited files among them; `whileApplied` is called once with them while
  * the change holds, for a caller that checks more than access (the fix engine counts errors there).
+ *
+ * Cheap for the common change: only the teams of the touched files are read (`edited` names the files the
+ * change edits or creates), and those that a touched space's `managers.teams` names. Users and groups
+ * can gain without any team gaining only by joining a team: those newcomers are compared over all their
+ * teams. What users and groups lose is not listed (their teams' losses are).
  */
-export function accessEffect(ws: ModelIndex, apply: () => ReadonlySet<string>, undo: () => void, whileApplied?: (touched: ReadonlySet<string>) => void): AccessEffect {
+export function accessEffect(ws: ModelIndex, edited: Iterable<string>, apply: () => ReadonlySet<string>, undo: () => void, whileApplied?: (touched: ReadonlySet<string>) => void): AccessEffect {
   let first = whileApplied;
   const tried = <T>(read: (touched: ReadonlySet<string>) => T): T => {
     const touched = apply();
@@ -88,34 +127,35 @@ export function accessEffect(ws: ModelIndex, apply: () => ReadonlySet<string>, u
       undo();
     }
   };
-  const signatureBefore = signatures(accessTeams(ws));
-  const [afterTeams, afterKeys] = tried((touched) => {
-    const all = accessTeams(ws);
-    const picked = statesOf(all, (t, key) => t.builtin || !t.definition || touched.has(t.definition.uri) || signatureBefore.get(key) !== t.signature);
-    return [picked, signatures(all)] as const;
+  // Signatures first, of the teams the change is likely to touch (those of the edited files, of the files
+  // that refer to what they define, and of the teams their spaces' managers name): a team whose signature
+  // the change leaves alone grants the same, and its access is never computed.
+  const likely = likelyFiles(ws, edited);
+  const signatureBefore = new Map([...statesOf(accessTeams(ws, likely), () => true)].map(([k, v]) => [k, v.signature]));
+  const [files, afterTeams] = tried((touched) => {
+    const read = new Set([...touched, ...likely, ...managerFiles(ws, touched)]);
+    return [read, statesOf(accessTeams(ws, read), (key, signature) => signatureBefore.get(key) === signature)] as const;
   });
-  // Before: the same teams, and those the change removes.
-  const beforeTeams = statesOf(accessTeams(ws), (_t, key) => afterTeams.has(key) || !afterKeys.has(key));
+  const beforeTeams = statesOf(accessTeams(ws, files), (key, signature) => afterTeams.get(key)?.signature === signature);
   const changes: PrincipalChange[] = [];
-  const changedTeams = new Set<string>();
   for (const key of [...new Set([...beforeTeams.keys(), ...afterTeams.keys()])].sort()) {
     const b = beforeTeams.get(key);
     const a = afterTeams.get(key);
+    if (a && b && a.signature === b.signature) continue; // equal signatures grant the same
     const { gains, losses } = accessChange(b?.grants ?? [], a?.grants ?? []);
     if (!gains.length && !losses.length) continue;
-    changedTeams.add(key);
     changes.push({ principal: (a ?? b)!.principal, gains, losses });
   }
-  const seen = new Set<string>();
-  const who = [...candidates(beforeTeams, afterTeams, changedTeams), ...candidates(afterTeams, beforeTeams, changedTeams)].filter((p) => !seen.has(principalKey(p)) && seen.add(principalKey(p)));
+  if (changes.some((c) => c.gains.length)) return { changes };
+  const who = newcomers(beforeTeams, afterTeams);
   if (!who.length) return { changes };
-  // A user or group is compared over all of its teams, in both states.
-  const allBefore = accessTeams(ws);
-  const before = who.map((p) => accessFrom(p, teamsReaching(allBefore, p)).grants);
-  const after = tried(() => {
-    const allAfter = accessTeams(ws);
-    return who.map((p) => accessFrom(p, teamsReaching(allAfter, p)).grants);
-  });
+  // A newcomer is compared over all of its teams, in both states.
+  const grantsOf = () => {
+    const reach = reachOf(accessTeams(ws));
+    return who.map((p) => accessFrom(p, reach.get(principalKey(p))?.teams ?? []).grants);
+  };
+  const before = grantsOf();
+  const after = tried(grantsOf);
   who.forEach((p, i) => {
     const { gains, losses } = accessChange(before[i], after[i]);
     if (gains.length || losses.length) changes.push({ principal: p, gains, losses });

@@ -232,7 +232,7 @@ function tryFix(ws: ModelIndex, uri: string, fix: Pick<CodeFix, 'change' | 'diag
   };
   let effect: AccessEffect | undefined;
   try {
-    if (access) effect = accessEffect(ws, apply, undo, measure);
+    if (access) effect = accessEffect(ws, [...fix.change.edits.keys(), ...fix.change.creates.keys()], apply, undo, measure);
     else {
       try {
         apply();
@@ -299,7 +299,7 @@ export function fixAll(ws: ModelIndex, uri: string, settings: Settings, keep = f
       chosen.push(f);
       taken.push(...spans);
     }
-    const step = tryApply(ws, uri, settings, chosen) ?? firstPassing(ws, uri, settings, candidates, withheld);
+    const step = tryApply(ws, uri, settings, chosen) ?? oneByOne(ws, uri, settings, chosen, candidates, withheld);
     if (!step) break;
     text = applyEdits(text, step.flatMap((f) => f.change.edits.get(uri)!));
     ws.setFile(uri, text);
@@ -313,7 +313,7 @@ export function fixAll(ws: ModelIndex, uri: string, settings: Settings, keep = f
   }
   const end = ws.snapshot(uri)!;
   ws.restoreFile(uri, start);
-  const access = accessEffect(ws, () => ws.restoreFile(uri, end), () => ws.restoreFile(uri, start));
+  const access = accessEffect(ws, [uri], () => ws.restoreFile(uri, end), () => ws.restoreFile(uri, start));
   ws.restoreFile(uri, end);
   return { text, applied, access, withheld: left };
 }
@@ -350,8 +350,15 @@ function tryApply(ws: ModelIndex, uri: string, settings: Settings, fixes: CodeFi
   return verifyAll(ws, uri, change, fixes, settings) ? fixes : undefined;
 }
 
-function firstPassing(ws: ModelIndex, uri: string, settings: Settings, fixes: CodeFix[], withheld: Map<string, string>): CodeFix[] | undefined {
-  for (const f of fixes) if (passes(ws, uri, settings, f, withheld)) return [f];
+/**
+ * When the chosen fixes fail together: each is tried alone once (a fix that grants is withheld for good),
+ * and those that pass are applied together, or the first of them; failing all, the first passing fix of
+ * the others.
+ */
+function oneByOne(ws: ModelIndex, uri: string, settings: Settings, chosen: CodeFix[], candidates: CodeFix[], withheld: Map<string, string>): CodeFix[] | undefined {
+  const passing = chosen.filter((f) => passes(ws, uri, settings, f, withheld));
+  if (passing.length) return (passing.length > 1 && tryApply(ws, uri, settings, passing)) || [passing[0]];
+  for (const f of candidates) if (!chosen.includes(f) && passes(ws, uri, settings, f, withheld)) return [f];
   return undefined;
 }
 
@@ -372,6 +379,7 @@ function verifyAll(ws: ModelIndex, uri: string, change: WorkspaceChange, fixes: 
   try {
     effect = accessEffect(
       ws,
+      [uri],
       () => (affected = ws.setFile(uri, applyEdits(original, change.edits.get(uri)!))),
       () => ws.restoreFile(uri, snapshot),
       () => {

@@ -58,12 +58,16 @@ export function modulesOf(ws: ModelIndex): string[] {
   return [...modules].sort();
 }
 
-/** Every team effective access counts: the YAML model's, then each module's (tagged with its module). */
-export function accessTeams(ws: ModelIndex): TeamEntry[] {
-  const modules = modulesOf(ws);
+/**
+ * Every team effective access counts: the YAML model's, then each module's (tagged with its module). With
+ * `only`, the teams a change to those files can alter: those they define, the YAML model's built-in
+ * teams, and every team of a module they belong to.
+ */
+export function accessTeams(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[] {
+  const modules = only ? [...new Set([...only].map((u) => ws.model(u)?.module).filter((m): m is string => m !== undefined))].sort() : modulesOf(ws);
   // A workspace of modules alone has no YAML model (whose built-in teams would otherwise be listed too).
-  const yaml = modules.length === 0 || [...ws.uris()].some((u) => ws.syntaxOf(u)?.syntax !== 'terraform');
-  const teams = yaml ? teamsOf(ws) : [];
+  const yaml = only ? [...only].some((u) => ws.has(u) && ws.syntaxOf(u)?.syntax !== 'terraform') : modules.length === 0 || [...ws.uris()].some((u) => ws.syntaxOf(u)?.syntax !== 'terraform');
+  const teams = yaml ? teamsOf(ws, only) : [];
   for (const m of modules) teams.push(...moduleAccess(ws, m).teams);
   return teams;
 }

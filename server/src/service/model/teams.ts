@@ -39,7 +39,8 @@ const sharedSignatures = new WeakMap<readonly string[], string>();
 function roleSignature(r: ResolvedRole): string {
   const known = sharedSignatures.get(r.spacePermissions);
   if (known !== undefined && !r.definition) return known;
-  const sig = `${r.name}\u0003${[...r.spacePermissions].sort().join(',')}\u0003${[...r.systemPermissions].sort().join(',')}`;
+  // A duplicate grants nothing more: the lists are compared as sets.
+  const sig = `${r.name}\u0003${[...new Set(r.spacePermissions)].sort().join(',')}\u0003${[...new Set(r.systemPermissions)].sort().join(',')}`;
   if (!r.definition) sharedSignatures.set(r.spacePermissions, sig);
   return sig;
 }
@@ -95,11 +96,13 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc>): TeamOwn {
 /**
  * Every team of the workspace as effective access counts it, built-in teams included: Everyone and
  * Octopus Administrators always, and each declared space's Space Managers (its `managers.members`).
+ * With `only`, just the teams defined in the files it names, and the built-in ones (what a change to
+ * those files can alter; the fix engine asks that of every fix, and a scan of every file costs too much).
  */
-export function teamsOf(ws: ModelIndex): TeamEntry[] {
+export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[] {
   const teams: TeamEntry[] = [];
   const seen = new Set<string>();
-  for (const uri of [...ws.uris()].sort()) {
+  for (const uri of only ? [...only].filter((u) => ws.has(u)).sort() : [...ws.uris()].sort()) {
     // A Terraform module is a model of its own (SPEC section 9); effective access reads the YAML model.
     if (ws.model(uri)?.module !== undefined) continue;
     for (const doc of ws.model(uri)?.docs ?? []) {
