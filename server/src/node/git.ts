@@ -97,7 +97,8 @@ export class GitRevision implements Source {
     private readonly cwd: string,
     readonly label: string,
   ) {
-    this.commit = runGit(cwd, ['rev-parse', '--verify', '--end-of-options', `${label}^{commit}`]).toString('utf8').trim();
+    if (label.startsWith('-')) throw new SourceError(`${label}: not a revision`);
+    this.commit = runGit(cwd, ['rev-parse', '--verify', `${label}^{commit}`]).toString('utf8').trim();
     const prefix = runGit(cwd, ['rev-parse', '--show-prefix']).toString('utf8').trim();
     this.top = path.resolve(cwd, ...prefix.split('/').filter(Boolean).map(() => '..'));
     // Trees are listed without sizes: `--long` reads every blob's header, which fetches a missing one.
