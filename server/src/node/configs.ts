@@ -5,11 +5,11 @@
  * configuration file says. The checker and the language server both use this, so that on the same files
  * they report the same findings.
  */
-import { lstatSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileGlob, CONFIG_FILE_NAME, parseConfig, unreadableFile, type ConfigKeys, type Diagnostic, type Glob } from '../service';
-import { isInside, readSafely, realPath } from './files';
+import { decodeRead, isInside } from './files';
+import { diskSource, readOne, type Source } from './source';
 
 /** Configuration files are small; a larger one is not read (`file-too-large`). */
 export const MAX_CONFIG_SIZE = 1024 * 1024;
@@ -29,21 +29,21 @@ export interface LoadedConfig {
 }
 
 /**
- * Reads the configuration file `file` if it is a regular file whose real path lies inside `bound` (a real
- * path: the repository root), at most MAX_CONFIG_SIZE bytes of UTF-8. A pipe or device is never opened for
- * long (no read can block), and a link out of the repository is not read at all: what it points to is
- * not the repository's to configure, and its content must not reach the output.
+ * Reads the configuration file `file` from `source` if it is a regular file whose real path lies inside
+ * `bound` (a real path: the repository root), at most MAX_CONFIG_SIZE bytes of UTF-8. A pipe or device is
+ * never opened for long (no read can block), and a link out of the repository is not read at all: what it
+ * points to is not the repository's to configure, and its content must not reach the output.
  */
-export function readConfig(file: string, bound: string | undefined): LoadedConfig {
+export function readConfig(file: string, bound: string | undefined, source: Source = diskSource): LoadedConfig {
   const dir = path.dirname(file);
   const base = { dir, path: file, uri: pathToFileURL(file).href };
   const unread = (problem: Diagnostic): LoadedConfig => ({ ...base, text: '', keys: {}, excludes: [], diagnostics: [problem] });
-  const real = realPath(file);
+  const real = source.realPath(file);
   if (typeof real !== 'string') return unread(unreadableFile(real.reason));
   if (bound !== undefined && !isInside(real, bound)) {
     return unread(unreadableFile('it is a symbolic link to a file outside the repository, so it is not read'));
   }
-  const read = readSafely(real, MAX_CONFIG_SIZE);
+  const read = decodeRead(readOne(source, { path: file, real, maxBytes: MAX_CONFIG_SIZE }));
   if ('problem' in read) return unread(read.problem);
   return configOf(file, read.text);
 }
@@ -63,13 +63,8 @@ export function configOf(file: string, text: string): LoadedConfig {
 }
 
 /** True when `dir` holds an entry named `.octopus-roles.yaml` of any type (one lstat). */
-export function hasConfigEntry(dir: string): boolean {
-  try {
-    lstatSync(path.join(dir, CONFIG_FILE_NAME));
-    return true;
-  } catch {
-    return false;
-  }
+export function hasConfigEntry(dir: string, source: Source = diskSource): boolean {
+  return source.exists(path.join(dir, CONFIG_FILE_NAME));
 }
 
 /**
@@ -77,19 +72,9 @@ export function hasConfigEntry(dir: string): boolean {
  * a file in a linked worktree). Without one, `fallback` when `folder` is inside it, else `folder` itself:
  * configuration is never looked for above what the user pointed at unless a repository says so.
  */
-export function repositoryRoot(folder: string, fallback?: string): string {
-  let dir = path.resolve(folder);
-  for (;;) {
-    try {
-      lstatSync(path.join(dir, '.git'));
-      return dir;
-    } catch {
-      // not here
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
+export function repositoryRoot(folder: string, fallback?: string, source: Source = diskSource): string {
+  const found = source.repositoryOf(folder);
+  if (found !== undefined) return found;
   const f = fallback && path.resolve(fallback);
   return f && isInside(path.resolve(folder), f) ? f : path.resolve(folder);
 }
@@ -98,10 +83,13 @@ export function repositoryRoot(folder: string, fallback?: string): string {
 export class ConfigSet {
   private readonly byDir = new Map<string, LoadedConfig>();
 
+  /** Reads configuration files from `source`. */
+  constructor(private readonly source: Source = diskSource) {}
+
   /** Reads the configuration file in `dir` (as reached) if it has one; `bound` is the real repository root. */
   load(dir: string, bound: string | undefined): void {
     const file = path.join(dir, CONFIG_FILE_NAME);
-    this.byDir.set(path.resolve(dir), readConfig(file, bound));
+    this.byDir.set(path.resolve(dir), readConfig(file, bound, this.source));
   }
 
   /** Reads the configuration files in `top` and the folders between it and `folder` (not `folder` itself). */
@@ -111,12 +99,7 @@ export class ConfigSet {
       dirs.push(dir);
       if (dir === top || path.dirname(dir) === dir) break;
     }
-    for (const dir of dirs) if (hasConfigEntry(dir)) this.load(dir, bound);
-  }
-
-  /** Adds a configuration file read elsewhere (from a git revision). */
-  add(config: LoadedConfig): void {
-    this.byDir.set(path.resolve(config.dir), config);
+    for (const dir of dirs) if (hasConfigEntry(dir, this.source)) this.load(dir, bound);
   }
 
   clear(): void {

@@ -22,13 +22,29 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  */
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0) | (constants.O_NOFOLLOW ?? 0);
 
+/** The outcome of reading one file's bytes; `id` names the file itself, so a second path to it is known. */
+export type BytesOutcome = ({ readonly bytes: Uint8Array } | { readonly problem: Diagnostic }) & { readonly id?: string };
+
 /**
- * Reads a file as UTF-8 text with one open, fstat, read and close. Only a regular file is read; one over
- * `maxBytes` is not read at all (`file-too-large`); binary data (a NUL byte), invalid UTF-8 and I/O errors
- * give `unreadable-file`. A byte-order mark is dropped, as editors do. `file` should be a real path
- * (links resolved): a symbolic link in its last component is refused.
+ * Reads a file as UTF-8 text with one open, fstat, read and close: `readBytesSafely`, then `decodeText`.
  */
 export function readSafely(file: string, maxBytes: number): ReadOutcome {
+  return decodeRead(readBytesSafely(file, maxBytes));
+}
+
+/** Decodes what a source read (`decodeText`), keeping the file's id. */
+export function decodeRead(read: BytesOutcome): ReadOutcome {
+  if ('problem' in read) return read;
+  const decoded = decodeText(read.bytes);
+  return read.id === undefined ? decoded : { id: read.id, ...decoded };
+}
+
+/**
+ * Reads a file's bytes with one open, fstat, read and close. Only a regular file is read; one over
+ * `maxBytes` is not read at all (`file-too-large`); I/O errors give `unreadable-file`. `file` should be a
+ * real path (links resolved): a symbolic link in its last component is refused.
+ */
+export function readBytesSafely(file: string, maxBytes: number): BytesOutcome {
   let fd: number;
   try {
     fd = openSync(file, READ_FLAGS);
@@ -58,7 +74,7 @@ export function readSafely(file: string, maxBytes: number): ReadOutcome {
       if (length >= size && length < buffer.length) break;
     }
     if (length > maxBytes) return { id, problem: fileTooLarge(length, maxBytes) };
-    return { id, ...decodeText(buffer.subarray(0, length)) };
+    return { id, bytes: buffer.subarray(0, length) };
   } catch (err) {
     return { problem: unreadableFile(ioReason(err)) };
   } finally {

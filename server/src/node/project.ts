@@ -1,11 +1,12 @@
 /**
- * The one loader: turns folders (and files named on a command line) into a workspace, for the checker and
- * the language server alike. It decides which files belong (kinds, skipped folders, `exclude`), where
- * their text comes from (the editor's for open files, the disk's for the rest), which configuration
- * applies to each, and it reads each real file once. Workspace keys are `file:` URIs everywhere; only the
- * checker turns them back into paths, to print them. Protocol-free, so that it can be tested on its own.
+ * The one loader: turns folders (and files named on a command line) into a workspace, for the checker, the
+ * language server and both sides of `diff` alike. It decides which files belong (kinds, skipped folders,
+ * submodules, `exclude`, the Terraform switch), where their text comes from (the editor's for open files,
+ * its source's for the rest: the disk, or a git revision, see `source.ts`), the size limit and decoding,
+ * which configuration applies to each, and it reads each real file once. Workspace keys are `file:` URIs
+ * everywhere; only the checker turns them back into paths, to print them. Protocol-free, so that it can be
+ * tested on its own.
  */
-import { lstatSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -25,7 +26,8 @@ import {
   type Settings,
 } from '../service';
 import { ConfigSet, excludedBy, hasConfigEntry, readConfig, relativeSlashed, repositoryRoot, type LoadedConfig } from './configs';
-import { isInside, readSafely, realPath, type ReadOutcome } from './files';
+import { decodeRead, isInside, type ReadOutcome } from './files';
+import { diskSource, readOne, type ReadRequest, type Source } from './source';
 import { ensureTerraform } from './terraform';
 import { isSkippedFolder, Slicer, walkFolders } from './walk';
 
@@ -38,6 +40,8 @@ interface Folder {
   readonly top: string;
   /** The repository root's real path: a configuration file must resolve inside it. */
   readonly bound: string;
+  /** Whether `top` is a git repository (not only where discovery stops): its submodules are not read. */
+  readonly inRepository: boolean;
   editor: EditorSettings;
   excludes: Glob[];
   /** A folder that holds files named one by one (the checker's file arguments); it is not walked. */
@@ -46,7 +50,9 @@ interface Folder {
 
 /** How a project is set up beyond its folders; the checker uses these, the server the defaults. */
 export interface ProjectOptions {
-  /** Use this configuration file for every file instead of discovering them (`check --config`). */
+  /** Where files and configuration files come from: the disk by default, a git revision for `diff`. */
+  readonly source?: Source;
+  /** Use this configuration file (on disk) for every file instead of discovering them (`check --config`). */
   readonly config?: string;
   /** Settings over everything else (`check --max-file-size`). */
   readonly overrides?: Partial<Settings>;
@@ -79,7 +85,8 @@ export class Project {
   private readonly open = new Set<string>();
   /** Files named one by one: always checked, whatever `exclude` says. */
   private readonly named = new Map<string, string>();
-  private readonly configs = new ConfigSet();
+  private readonly source: Source;
+  private readonly configs: ConfigSet;
   private fixed: LoadedConfig | undefined;
   private readonly reportedConfigs = new Set<string>();
   /** The real file (device:inode) behind each URI read from disk, and the URI that holds each file. */
@@ -95,6 +102,8 @@ export class Project {
     private readonly options: ProjectOptions = {},
   ) {
     this.onSkip = options.onSkip ?? ((where, reason) => this.log(`skipped ${where}: ${reason}`));
+    this.source = options.source ?? diskSource;
+    this.configs = new ConfigSet(this.source);
   }
 
   /** Adds a workspace folder with its editor settings. Call `scan` afterwards. */
@@ -115,15 +124,16 @@ export class Project {
   }
 
   private makeFolder(uri: string, p: string, editor: EditorSettings, only: boolean): Folder {
-    const top = repositoryRoot(p, this.options.fallbackTop);
-    const real = realPath(p);
-    const bound = realPath(top);
+    const top = repositoryRoot(p, this.options.fallbackTop, this.source);
+    const real = this.source.realPath(p);
+    const bound = this.source.realPath(top);
     return {
       uri,
       path: p,
       real: typeof real === 'string' ? real : p,
       top,
       bound: typeof bound === 'string' ? bound : top,
+      inRepository: this.source.repositoryOf(p) !== undefined,
       editor,
       excludes: editor.exclude.map(compileGlob),
       only,
@@ -236,21 +246,33 @@ export class Project {
       this.onSkip,
       walked.map((f) => f.real),
       slicer,
+      this.source,
     );
     this.loadConfigs(configFolders);
     // Files reached without a link first, so that a file also reached through a link keeps its own name.
     const ordered = [...files.filter((f) => !f.linked), ...files.filter((f) => f.linked)];
     for (const p of this.named.values()) ordered.push({ path: p, real: p, linked: true });
+    // Which files belong is decided before any is read, so that a source reads them all in one go.
+    const wanted: { uri: string; request: ReadRequest }[] = [];
+    const listed = new Set<string>();
+    for (const found of ordered) {
+      await slicer.maybeYield();
+      const uri = pathToUri(found.path);
+      if (listed.has(uri) || this.open.has(uri) || !this.acceptsPath(uri, found.path)) continue;
+      if (!this.named.has(uri) && !this.folderOfPath(found.path)) continue;
+      listed.add(uri);
+      // A path reached through a link is resolved again when it is read.
+      wanted.push({ uri, request: { path: found.path, real: found.linked ? undefined : found.real, maxBytes: this.settingsForPath(found.path).maxFileSize } });
+    }
     const loaded = new Set<string>();
     const before = [...this.ws.uris()];
     this.idOf.clear();
     this.holder.clear();
-    for (const found of ordered) {
+    let i = 0;
+    for (const bytes of this.source.read(wanted.map((w) => w.request))) {
+      const { uri } = wanted[i++];
       await slicer.maybeYield();
-      const uri = pathToUri(found.path);
-      if (loaded.has(uri) || this.open.has(uri) || !this.acceptsPath(uri, found.path)) continue;
-      if (!this.named.has(uri) && !this.folderOfPath(found.path)) continue;
-      const read = found.linked ? this.readByPath(found.path) : readSafely(found.real, this.settingsForPath(found.path).maxFileSize);
+      const read = decodeRead(bytes);
       if ('text' in read && needsTerraformGrammar(uri, read.text) && !(await this.terraform())) continue;
       if (!this.claim(uri, read)) continue;
       loaded.add(uri);
@@ -271,18 +293,11 @@ export class Project {
     this.fixed = this.options.config === undefined ? undefined : readConfig(path.resolve(this.options.config), undefined);
     if (this.fixed) return;
     for (const f of this.folders) this.configs.loadAbove(f.path, f.top, f.bound);
-    for (const f of this.folders.filter((x) => x.only)) if (hasConfigEntry(f.path)) this.configs.load(f.path, f.bound);
+    for (const f of this.folders.filter((x) => x.only)) if (hasConfigEntry(f.path, this.source)) this.configs.load(f.path, f.bound);
     for (const dir of configFolders) {
       const f = this.folderOfPath(dir);
       if (f) this.configs.load(dir, f.bound);
     }
-  }
-
-  /** Reads a file reached by a path that may hold links. */
-  private readByPath(p: string): ReadOutcome {
-    const real = realPath(p);
-    if (typeof real !== 'string') return { problem: unreadableFile(real.reason) };
-    return readSafely(real, this.settingsForPath(p).maxFileSize);
   }
 
   /**
@@ -338,14 +353,32 @@ export class Project {
     const p = uriToPath(uri);
     const f = p === undefined ? undefined : this.folderOfPath(p);
     if (!p || !f) return this.forget(uri);
-    const real = realPath(p);
+    const real = this.source.realPath(p);
     if (typeof real === 'string' && !this.named.has(uri) && !this.folders.some((x) => !x.only && isInside(real, x.real))) return this.forget(uri);
-    const read: ReadOutcome = typeof real === 'string' ? readSafely(real, this.settingsFor(uri).maxFileSize) : { problem: unreadableFile(real.reason) };
-    if ('problem' in read && !exists(p)) return this.forget(uri);
+    if (!this.named.has(uri) && this.inSubmodule(p, f)) return this.forget(uri);
+    const read: ReadOutcome = typeof real === 'string' ? decodeRead(readOne(this.source, { path: p, real, maxBytes: this.settingsFor(uri).maxFileSize })) : { problem: unreadableFile(real.reason) };
+    if ('problem' in read && !this.source.exists(p)) return this.forget(uri);
     // The grammar loads with the first file that uses the provider; without it such a file is not read.
     if ('text' in read && needsTerraformGrammar(uri, read.text) && (!(await this.terraform()) || this.open.has(uri))) return new Set();
     if (!this.claim(uri, read)) return this.forget(uri);
     return 'text' in read ? this.ws.setFile(uri, read.text) : this.ws.setProblem(uri, read.problem);
+  }
+
+  /**
+   * True when `p` lies in a submodule of its folder's repository, which the scan does not read: a folder
+   * between the workspace folder and the file (the folder itself not counted) that holds a `.git` entry,
+   * inside a repository (the folder's, or one such folder further up). A few lstats, per watcher event.
+   */
+  private inSubmodule(p: string, f: Folder): boolean {
+    const dirs: string[] = [];
+    for (let d = path.dirname(p); d !== f.path && relativeSlashed(f.path, d) !== undefined; d = path.dirname(d)) dirs.push(d);
+    let inRepository = f.inRepository;
+    for (const d of dirs.reverse()) {
+      if (!this.source.exists(path.join(d, '.git'))) continue;
+      if (inRepository) return true;
+      inRepository = true;
+    }
+    return false;
   }
 
   /** Removes a file from the model and from the record of which file each URI holds. */
@@ -414,7 +447,7 @@ export class Project {
   async closed(uri: string): Promise<Set<string>> {
     this.open.delete(uri);
     const p = uriToPath(uri);
-    if (!p || !this.accepts(uri) || !this.folderOfPath(p) || !exists(p)) return this.forget(uri);
+    if (!p || !this.accepts(uri) || !this.folderOfPath(p) || !this.source.exists(p)) return this.forget(uri);
     return this.loadFromDisk(uri);
   }
 
@@ -425,14 +458,5 @@ export class Project {
   /** The configuration files read, for tools that list them (the checker prints their findings). */
   configFiles(): readonly LoadedConfig[] {
     return this.fixed ? [this.fixed] : this.configs.all();
-  }
-}
-
-function exists(p: string): boolean {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
   }
 }
