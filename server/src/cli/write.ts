@@ -372,11 +372,17 @@ function outputFolder(out: string, plan: Plan): string {
     const parent = path.dirname(out);
     if (parent === out) throw new Refusal(out, 'no such folder');
     const real = path.join(outputFolder(parent, plan), path.basename(out));
+    if (plan.targets.has(real)) throw new Refusal(out, 'the run would write a file there and a folder too');
     if (!plan.folders.has(real)) plan.folders.set(real, { real, shown: out, create: true });
     return real;
   }
   if (!stat.isDirectory()) throw new Refusal(out, 'not a folder');
-  const real = realpathSync.native(out);
+  let real: string;
+  try {
+    real = realpathSync.native(out);
+  } catch (err) {
+    throw new Refusal(out, folderReason(err));
+  }
   if (!plan.folders.has(real)) plan.folders.set(real, { real, shown: out, create: false, id: { dev: stat.dev, ino: stat.ino } });
   return real;
 }
