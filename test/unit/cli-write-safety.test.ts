@@ -6,7 +6,8 @@
  * what it was.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readDump } from '../../server/src/bridge/api';
@@ -17,6 +18,7 @@ import { filesIn, tree } from '../support/folders';
 import { startStandIn, type StandIn } from '../support/octopus-server';
 
 const KEY = 'API-TESTKEY0000000000000000000';
+const BIN = path.resolve(__dirname, '..', '..', '..', 'bin', 'octopus-roles.js');
 const PRECIOUS = 'precious\n';
 /** The name of a temporary file of the writer: `.NAME.` and 18 hex digits. */
 const TEMP = /^\..*\.[0-9a-f]{18}\.(tmp|old)$/;
@@ -151,6 +153,34 @@ describe('writing files for import, pull and export', () => {
       assert.equal(r.code, 1);
       assert.match(r.stderr, new RegExp(`model/${folder}: not a folder; nothing written`));
       assert.deepEqual(snapshot(dir), before);
+    });
+
+    it('leaves no new file when a folder cannot be written in (permission denied)', async function () {
+      mkdirSync(at('model/teams'), { recursive: true });
+      chmodSync(at('model/teams'), 0o555);
+      try {
+        let r: { code: number | null; stderr: string };
+        const before = () => snapshot(dir);
+        let was: Map<string, Entry>;
+        if (process.getuid?.() === 0) {
+          // Root may write anywhere: run the shipped command as nobody, in folders nobody may use.
+          const probe = spawnSync(process.execPath, [BIN, '--version'], { uid: 65534, gid: 65534 });
+          if (probe.status !== 0) this.skip();
+          for (const d of [dir, at('model')]) chmodSync(d, 0o777);
+          was = before();
+          const child = spawnSync(process.execPath, [BIN, 'import', '--from', 'dump', '--out', 'model'], { cwd: dir, uid: 65534, gid: 65534, encoding: 'utf8' });
+          r = { code: child.status, stderr: child.stderr };
+        } else {
+          was = before();
+          r = await run(['import', '--from', 'dump', '--out', 'model'], dir);
+        }
+        // roles/ and spaces/ were made and written before teams/ failed; the run took them away again.
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /model\/teams\/\S+: cannot write it: permission denied; nothing written \(what the run had written is removed\)/);
+        assert.deepEqual(snapshot(dir), was);
+      } finally {
+        chmodSync(at('model/teams'), 0o755);
+      }
     });
   });
 
