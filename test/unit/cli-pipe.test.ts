@@ -115,7 +115,7 @@ describe('a reader that closes the output early, with real pipes', function () {
     const r = await runClosing(['check', '--fix'], dir, 'stdout');
     assert.equal(r.other, '', 'nothing on stderr: no EPIPE, no stack trace');
     assert.equal(r.code, 141);
-    assert.match(r.first, /: fixed 1 problem\n/);
+    assert.match(r.first, /: fixed \d+ problems?\n/);
     const count = whole(dir);
     assert.ok(count >= 1 && count < files.size, `${count} of ${files.size} fixed`);
   });
@@ -127,7 +127,7 @@ describe('a reader that closes the output early, with real pipes', function () {
     const r = await runClosing(['check', '--fix', '--format', 'json'], dir, 'stderr');
     assert.equal(r.code, 141);
     assert.equal(r.other, '', 'a stopped run prints no report');
-    assert.match(r.first, /: fixed 1 problem\n/);
+    assert.match(r.first, /: fixed \d+ problems?\n/);
     const count = whole(dir);
     assert.ok(count >= 1 && count < files.size, `${count} of ${files.size} fixed`);
   });

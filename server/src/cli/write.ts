@@ -277,11 +277,14 @@ interface Plan {
   readonly existing: string[];
 }
 
-class Refusal {
+/** Why a run must not be written, found before anything was. */
+class Refusal extends Error {
   constructor(
     readonly file: string,
     readonly why: string,
-  ) {}
+  ) {
+    super(why);
+  }
 }
 
 /** Error codes of file systems without hard links, where the writer falls back to rename. */
