@@ -3,7 +3,7 @@
  * (SPEC section 10): the workspace as a Terraform configuration (bridge/terraform.ts). A workspace with
  * errors is refused: Octopus would refuse some of what it says.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ImportMap } from '../bridge/model';
 import { toTerraform, type Provider } from '../bridge/terraform';
@@ -11,7 +11,8 @@ import { errorCount } from './access';
 import { optionsOr, UsageError, walkArgs } from './args';
 import type { ImportIO } from './import';
 import { loadPaths } from './load';
-import { printable } from './output';
+import { display, printable } from './output';
+import { notWritten, writeFiles } from './write';
 
 export const EXPORT_USAGE = `Usage: octopus-roles export --format terraform --out DIR [PATH...] [options]
 
@@ -26,10 +27,12 @@ Options:
                                   adopt the roles, teams and assignments the server already has
   --out DIR                       where to write the .tf files (required)
   --config FILE                   configuration for the workspace
-  --force                         overwrite files that exist
+  --force                         replace files that exist (a link there is replaced, never written
+                                  through)
   -h, --help                      show this help
 
-Exit status: 0 written, 1 the workspace has errors or a file exists (without --force), 2 bad usage.`;
+Exit status: 0 written, 1 the workspace has errors, a file exists (without --force) or a file cannot be
+written (then none is), 2 bad usage.`;
 
 interface ExportOptions {
   format?: string;
@@ -108,16 +111,10 @@ export async function runExport(args: readonly string[], io: ImportIO): Promise<
     return 1;
   }
   const { files, notes } = toTerraform(project.ws, o.provider, map);
-  const out = path.resolve(io.cwd, o.out!);
-  const existing = [...files.keys()].filter((f) => existsSync(path.join(out, f)));
-  if (existing.length && !o.force) {
-    io.stderr(`octopus-roles: ${existing.map((f) => printable(path.join(o.out!, f))).join(', ')} exist${existing.length === 1 ? 's' : ''} already; nothing written. Use --force to overwrite.\n`);
+  const outcome = writeFiles([{ out: path.resolve(io.cwd, o.out!), files }], { force: o.force });
+  if (outcome.kind !== 'written') {
+    io.stderr(notWritten(outcome, (file) => printable(display(file, io.cwd))));
     return 1;
-  }
-  mkdirSync(out, { recursive: true });
-  for (const [name, text] of files) {
-    writeFileSync(path.join(out, `${name}.tmp`), text);
-    renameSync(path.join(out, `${name}.tmp`), path.join(out, name));
   }
   io.stderr(`octopus-roles: wrote ${[...files.keys()].join(', ')} to ${printable(o.out!)}\n`);
   for (const n of notes) io.stderr(`  ${printable(n)}\n`);

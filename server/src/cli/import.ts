@@ -3,14 +3,15 @@
  * files from the JSON a server's API returned. The conversion is bridge/ (no file system there); this module
  * reads the dump, and writes the files all or nothing, never over an existing file without --force.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { readDump, type Dump } from '../bridge/api';
 import { convertDump } from '../bridge/convert';
 import type { Imported } from '../bridge/model';
 import { importFiles, REPORT_FILE } from '../bridge/yaml';
 import { optionsOr, UsageError, walkArgs } from './args';
-import { printable } from './output';
+import { display, printable } from './output';
+import { notWritten, writeFiles, type FileSet } from './write';
 
 export interface ImportIO {
   readonly stdout: (text: string) => void;
@@ -29,10 +30,11 @@ Options:
   --from DIR    the dump (required)
   --out DIR     where to write (default: the current folder)
   --dry-run     print the files it would write, write nothing
-  --force       overwrite files that exist
+  --force       replace files that exist (a link there is replaced, never written through)
   -h, --help    show this help
 
-Exit status: 0 written, 1 nothing usable in the dump or a file exists (without --force), 2 bad usage.`;
+Exit status: 0 written, 1 nothing usable in the dump, a file exists (without --force) or a file cannot be
+written (then none is), 2 bad usage.`;
 
 /** Reads every file below `dir` (skipping dot-folders and node_modules) as text. */
 export function readDumpFolder(dir: string): { name: string; text: string }[] {
@@ -56,26 +58,20 @@ export interface WriteOptions {
 }
 
 /**
- * Writes an import into `out`: refuses (1) when a file exists and `force` is off, before writing anything;
- * each file is written to a temporary name and renamed into place. Prints the summary on stderr.
+ * Writes an import into `out`, and `also` in the same run (pull's --save-json): every file or none
+ * (cli/write.ts), never over an existing file or link without `force`, never through a link. Returns 1
+ * with a message when nothing was written; prints the summary on stderr.
  */
-export function writeImport(imported: Imported, out: string, options: WriteOptions, io: ImportIO): number {
+export function writeImport(imported: Imported, out: string, options: WriteOptions, io: ImportIO, also: readonly FileSet[] = []): number {
   const files = importFiles(imported);
-  const shown = (rel: string) => printable(path.relative(io.cwd, path.join(out, rel)) || rel);
+  const shown = (file: string) => printable(display(file, io.cwd));
   if (options.dryRun) {
-    for (const [rel, text] of files) io.stdout(`--- ${shown(rel)} (${Buffer.byteLength(text)} bytes)\n${text}`);
+    for (const [rel, text] of files) io.stdout(`--- ${shown(path.join(out, rel))} (${Buffer.byteLength(text)} bytes)\n${text}`);
   } else {
-    const existing = [...files.keys()].filter((rel) => existsSync(path.join(out, rel)));
-    if (existing.length && !options.force) {
-      io.stderr(`octopus-roles: ${existing.length} file${existing.length === 1 ? '' : 's'} exist${existing.length === 1 ? 's' : ''} already (${existing.slice(0, 5).map(shown).join(', ')}${existing.length > 5 ? ', ...' : ''}); nothing written. Use --force to overwrite.\n`);
+    const outcome = writeFiles([{ out, files }, ...also], { force: options.force });
+    if (outcome.kind !== 'written') {
+      io.stderr(notWritten(outcome, shown));
       return 1;
-    }
-    for (const [rel, text] of files) {
-      const target = path.join(out, rel);
-      mkdirSync(path.dirname(target), { recursive: true });
-      const temp = `${target}.${process.pid}.tmp`;
-      writeFileSync(temp, text);
-      renameSync(temp, target);
     }
   }
   const modified = imported.roles.filter((r) => r.builtIn).length;
@@ -84,7 +80,7 @@ export function writeImport(imported: Imported, out: string, options: WriteOptio
     `octopus-roles: ${options.dryRun ? 'would write' : 'wrote'} ${custom} role${custom === 1 ? '' : 's'}` +
       `${modified ? ` and ${modified} modified built-in role${modified === 1 ? '' : 's'}` : ''}, ${imported.teams.length} team${imported.teams.length === 1 ? '' : 's'}, ` +
       `${imported.spaces.length} space${imported.spaces.length === 1 ? '' : 's'}; ${imported.report.length} thing${imported.report.length === 1 ? '' : 's'} not carried over` +
-      `${imported.report.length ? ` (see ${shown(REPORT_FILE)})` : ''}\n`,
+      `${imported.report.length ? ` (see ${shown(path.join(out, REPORT_FILE))})` : ''}\n`,
   );
   for (const line of imported.report.slice(0, 20)) io.stderr(`  ${printable(line)}\n`);
   if (imported.report.length > 20) io.stderr(`  ... and ${imported.report.length - 20} more\n`);

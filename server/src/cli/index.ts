@@ -152,8 +152,9 @@ function compare(a: string, b: string): number {
 
 /**
  * The process entry point used by `bin/octopus-roles.js`. A signal (SIGINT, SIGTERM, SIGHUP) ends the run
- * at once, or, while fixing, after the file being written; a reader that closes stdout (`| head`) ends it
- * at the next file boundary, quietly.
+ * at once, or, while fixing, after the file being written; a reader that closes stdout or stderr (`| head`)
+ * ends it at the next file boundary, quietly. Commands that write a run of files (`import`, `pull`,
+ * `export`) write it synchronously, so a signal is handled before or after the run, never in it.
  */
 export function main(): void {
   let stop: 'interrupted' | 'closed' | undefined;
@@ -165,12 +166,18 @@ export function main(): void {
   };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const s of signals) process.on(s, interrupt);
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') stop ??= 'closed';
-    else stop ??= 'interrupted';
-  });
+  // Either output's reader going away stops the run, as SIGPIPE would stop a C program; without a
+  // listener, the stream's error would be thrown at the next file boundary and end the run with status 1,
+  // its stack trace written to the closed pipe and the JSON report lost. Nothing more goes to a closed one.
+  const closed = new Set<NodeJS.WriteStream>();
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      closed.add(stream);
+      stop ??= err.code === 'EPIPE' ? 'closed' : 'interrupted';
+    });
+  }
   const write = (stream: NodeJS.WriteStream) => (t: string) => {
-    if (stop !== 'closed' || stream !== process.stdout) stream.write(t);
+    if (!closed.has(stream)) stream.write(t);
   };
   runCli(process.argv.slice(2), { stdout: write(process.stdout), stderr: write(process.stderr), cwd: process.cwd(), stop: () => stop, fixing: (active) => (fixing = active) }).then(
     (code) => {
@@ -178,7 +185,7 @@ export function main(): void {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`octopus-roles: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+      if (!closed.has(process.stderr)) process.stderr.write(`octopus-roles: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
       process.exitCode = 2;
     },
   );

@@ -4,7 +4,6 @@
  * `import` does. The API key comes from an environment variable only. Everything is fetched before anything
  * is written, so a refused key, an unreachable server or a timeout leaves the disk as it was.
  */
-import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
 import { idKey, isSystem, readDump } from '../bridge/api';
 import { convertDump } from '../bridge/convert';
@@ -12,6 +11,7 @@ import { optionsOr, UsageError, walkArgs } from './args';
 import { hasModel, writeImport, type ImportIO } from './import';
 import { ApiClient, ApiError } from './octopus-api';
 import { printable } from './output';
+import type { FileSet } from './write';
 
 export interface PullIO extends ImportIO {
   /** The environment the key is read from (the process's when absent). */
@@ -31,11 +31,13 @@ Options:
   --space NAME          only this space (repeat for more; default: every space)
   --save-json DIR       also keep the JSON the server returned, one file per endpoint
   --timeout SECONDS     how long to wait for each answer (default: 30)
-  --force               overwrite files that exist
+  --force               replace files that exist, in --out and --save-json (a link there is replaced,
+                        never written through)
   -h, --help            show this help
 
-Exit status: 0 written; 1 the server refused the key, could not be reached, did not answer in time, or a
-file exists (without --force), with nothing written; 2 bad usage or no key in the environment.`;
+Exit status: 0 written; 1 the server refused the key, could not be reached, did not answer in time, a file
+exists (without --force) or a file cannot be written, with nothing written; 2 bad usage or no key in the
+environment.`;
 
 interface PullOptions {
   server?: string;
@@ -139,14 +141,22 @@ async function fetchAll(api: ApiClient, only: readonly string[]): Promise<Fetche
   return out;
 }
 
-/** Writes the dump's files into `dir`, each through a temporary name. */
-function saveJson(dir: string, fetched: Fetched): void {
-  mkdirSync(dir, { recursive: true });
+/**
+ * The dump's files for `--save-json`, one per endpoint, written in the same run as the import. Space ids
+ * are the server's: characters other than letters, digits, `.`, `_` and `-` become `_`, and two ids that
+ * give one name (ignoring case) get `-2`, `-3`, ...
+ */
+function jsonFiles(dir: string, fetched: Fetched): FileSet {
+  const files = new Map<string, string>();
+  const taken = new Set<string>(); // without case, for file systems that ignore it
   for (const [name, items] of fetched) {
-    const target = path.join(dir, name.replace(/[^A-Za-z0-9._-]/g, '_'));
-    writeFileSync(`${target}.tmp`, JSON.stringify(items, null, 2) + '\n');
-    renameSync(`${target}.tmp`, target);
+    const base = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/\.json$/, '');
+    let file = `${base}.json`;
+    for (let n = 2; taken.has(file.toLowerCase()); n++) file = `${base}-${n}.json`;
+    taken.add(file.toLowerCase());
+    files.set(file, JSON.stringify(items, null, 2) + '\n');
   }
+  return { out: dir, files };
 }
 
 /** Runs `pull`; returns the exit status. */
@@ -183,7 +193,6 @@ export async function runPull(args: readonly string[], io: PullIO): Promise<numb
     io.stderr('octopus-roles: the server returned no user roles, teams or spaces; nothing written\n');
     return 1;
   }
-  const code = writeImport(convertDump(dump), path.resolve(io.cwd, o.out!), { dryRun: false, force: o.force }, io);
-  if (code === 0 && o.saveJson !== undefined) saveJson(path.resolve(io.cwd, o.saveJson), fetched);
-  return code;
+  const saved = o.saveJson === undefined ? [] : [jsonFiles(path.resolve(io.cwd, o.saveJson), fetched)];
+  return writeImport(convertDump(dump), path.resolve(io.cwd, o.out!), { dryRun: false, force: o.force }, io, saved);
 }
