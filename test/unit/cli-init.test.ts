@@ -14,13 +14,9 @@ import { runCli } from '../../server/src/cli';
 import { starterConfig, WORKFLOW_FILE } from '../../server/src/cli/init';
 import { DEFAULT_MAX_FILE_SIZE, parseConfig, RULE_CODES, RULES } from '../../server/src/service';
 import { runComposite } from '../support/actions';
+import { uncommented } from '../support/manifest';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-
-/** The starter with every commented-out setting line uncommented (prose lines start with a word and a space). */
-export function uncommented(text: string): string {
-  return text.replace(/^# (?=\s*[A-Za-z][\w-]*:)/gm, '');
-}
 
 interface Run {
   code: number;
