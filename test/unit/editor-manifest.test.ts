@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
+import { USAGE } from '../../server/src/cli/args';
 import { starterConfig } from '../../server/src/cli/init';
 import { configSchema, uncommented } from '../support/manifest';
 
@@ -61,6 +62,39 @@ describe('what the extension contributes for other YAML tools and editors', () =
       for (const bad of [{ rule: {} }, { rules: { 'no-such-rule': 'off' } }, { rules: { 'empty-role': 'loud' } }, { maxFileSize: 'huge' }, { maxFileSize: 0 }, { exclude: 3 }, { exclude: [''] }, { terraform: 'yes' }]) {
         assert.ok(!validate(bad), JSON.stringify(bad));
       }
+    });
+  });
+
+  describe('the walkthrough', () => {
+    const [walkthrough] = pkg.contributes.walkthroughs as { steps: { id: string; description: string; media: { markdown: string }; completionEvents: string[] }[] }[];
+    const declared = new Set((pkg.contributes.commands as { command: string }[]).map((c) => c.command));
+    // Commands of VS Code itself, which the steps may link to.
+    const builtIn = (command: string) => /^(workbench|editor)\./.test(command);
+
+    it('takes a new user through YAML, Terraform, the command line and CI', () => {
+      assert.deepEqual(walkthrough.steps.map((s) => s.id), ['open', 'fix', 'access', 'terraform', 'cli', 'ci']);
+      for (const step of walkthrough.steps) {
+        assert.ok(existsSync(path.join(ROOT, step.media.markdown)), step.media.markdown);
+        assert.ok(packaged(step.media.markdown), `${step.media.markdown} is not packaged`);
+      }
+    });
+
+    it('links only to commands that exist, and completes on them', () => {
+      for (const step of walkthrough.steps) {
+        for (const [, command] of step.description.matchAll(/\(command:([\w.]+)/g)) assert.ok(declared.has(command) || builtIn(command), `${step.id}: ${command}`);
+        for (const event of step.completionEvents) {
+          const command = /^onCommand:(.+)$/.exec(event)?.[1];
+          if (command) assert.ok(declared.has(command) || builtIn(command), `${step.id}: ${event}`);
+          else assert.match(event, /^(onContext|onLanguage):/);
+        }
+      }
+    });
+
+    it('names only commands the command line has', () => {
+      const text = ['cli', 'ci'].map((id) => readFileSync(path.join(ROOT, 'walkthrough', `${id}.md`), 'utf8')).join('\n');
+      const used = new Set([...text.matchAll(/`octopus-roles ([a-z-]+)/g)].map((m) => m[1]));
+      assert.deepEqual([...used].sort(), ['check', 'diff', 'explain', 'init', 'who-can']);
+      for (const command of used) assert.match(USAGE, new RegExp(`octopus-roles ${command}\\b`), command);
     });
   });
 });
