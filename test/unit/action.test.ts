@@ -162,7 +162,7 @@ describe('the GitHub Action (action.yml)', function () {
     const ws = checkout('widen');
     const r = await run(ws, 'pull_request');
     assert.equal(r.failed, false, r.steps.map((s) => s.stderr).join('\n'));
-    assert.deepEqual(r.outputs, { 'check-status': '0', 'diff-status': '3', 'sarif-file': '' });
+    assert.deepEqual(r.outputs, { cli: path.join(ROOT, 'bin', 'octopus-roles.js'), 'check-status': '0', 'diff-status': '3', 'sarif-file': '' });
     assert.doesNotMatch(r.stdout, /^::(error|warning|notice)/m);
     // The base commit was fetched: the checkout had only the pull request's.
     assert.equal(git(ws, 'cat-file', '-t', baseSha), 'commit');
@@ -227,9 +227,13 @@ describe('the GitHub Action (action.yml)', function () {
     assert.deepEqual(api.requests, []);
   });
 
-  it('sets up Node.js with the version asked for', async () => {
-    const r = await runComposite(ROOT, { paths: 'access', check: 'false', diff: 'false' }, { workspace: checkout('widen'), github: { event_name: 'push', token: 't' } });
+  it('sets up Node.js with the version asked for, and with check and diff off only builds the command line for later steps', async () => {
+    const ws = checkout('widen');
+    const r = await runComposite(ROOT, { paths: 'access', check: 'false', diff: 'false' }, { workspace: ws, github: { event_name: 'pull_request', token: 't', event: { pull_request: { number: 7, base: { sha: baseSha } } } } });
     assert.deepEqual(step(r, 'Set up Node.js').uses, { action: 'actions/setup-node@v4', with: { 'node-version': '20' } });
     assert.equal(r.failed, false);
+    assert.deepEqual(r.steps.filter((s) => s.ran).map((s) => s.name), ['Build Octopus Roles', 'Result']);
+    // README's drift job runs the command line from this output.
+    assert.equal(execFileSync('node', [r.outputs.cli, 'explain', 'user:alice', 'access', '--format', 'json'], { cwd: ws, encoding: 'utf8' }).includes('"DeploymentCreate"'), true);
   });
 });
