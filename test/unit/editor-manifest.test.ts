@@ -65,6 +65,16 @@ describe('what the extension contributes for other YAML tools and editors', () =
     });
   });
 
+  it('documents a modeline whose schema accepts the example it heads', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const m = /```yaml\n# yaml-language-server: \$schema=(\S+)\n([\s\S]*?)```/.exec(readme);
+    assert.ok(m, 'the README shows the modeline');
+    const schema = path.basename(m[1]);
+    assert.ok(['role.json', 'team.json', 'space.json', 'config.json'].includes(schema), schema);
+    const validate = new Ajv({ allErrors: true, strict: true }).addKeyword('markdownDescription').compile(JSON.parse(readFileSync(path.join(ROOT, 'schemas', schema), 'utf8')));
+    assert.ok(validate(parse(m[2])), JSON.stringify(validate.errors));
+  });
+
   describe('the walkthrough', () => {
     const [walkthrough] = pkg.contributes.walkthroughs as { steps: { id: string; description: string; media: { markdown: string }; completionEvents: string[] }[] }[];
     const declared = new Set((pkg.contributes.commands as { command: string }[]).map((c) => c.command));
