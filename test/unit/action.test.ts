@@ -220,8 +220,10 @@ describe('the GitHub Action (action.yml)', function () {
   });
 
   it('on a push: checks, and neither compares nor comments', async () => {
-    const r = await run(checkout('widen'), 'push');
-    assert.equal(r.failed, false);
+    // Paths one a line, as a YAML block gives them: trimmed, blank lines left out.
+    const r = await run(checkout('broken'), 'push', { paths: '  access/finance.space.yaml\n\n access/deployer.role.yaml \n' });
+    assert.equal(r.failed, false, r.stdout);
+    assert.equal(r.outputs['check-status'], '0', 'the broken team is not among the paths');
     assert.equal(step(r, 'Access diff').ran, false);
     assert.equal(step(r, 'Comment on the pull request').ran, false);
     assert.deepEqual(api.requests, []);
