@@ -5,7 +5,7 @@
  * comments each pull request with what it does to access, through this repository's action (action.yml).
  * Nothing is written over an existing file without --force: when one exists, nothing at all is written.
  */
-import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { repositoryRoot } from '../node/configs';
 import { isInside, realPath } from '../node/files';
@@ -155,9 +155,10 @@ export function writeInitFile(file: string, text: string, root: string): string 
   const folder = realPath(path.dirname(file));
   if (typeof folder !== 'string') return folder.reason;
   if (!isInside(folder, root)) return `its folder resolves to ${folder}, outside ${root}`;
+  const target = path.join(folder, path.basename(file));
   let fd: number;
   try {
-    fd = openSync(path.join(folder, path.basename(file)), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o666);
+    fd = openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o666);
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EEXIST' ? 'it appeared while init ran' : (err as Error).message;
   }
@@ -165,9 +166,13 @@ export function writeInitFile(file: string, text: string, root: string): string 
     const bytes = Buffer.from(text, 'utf8');
     for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, done);
     fsyncSync(fd);
-  } finally {
+  } catch (err) {
+    // A disk that filled up: no half-written file is left behind for the next run to refuse.
     closeSync(fd);
+    rmSync(target, { force: true });
+    return (err as Error).message;
   }
+  closeSync(fd);
   return undefined;
 }
 
