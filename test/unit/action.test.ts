@@ -229,6 +229,16 @@ describe('the GitHub Action (action.yml)', function () {
     assert.deepEqual(api.requests, []);
   });
 
+  it('cuts a report over GitHub\'s comment limit at a line, and says where the rest is', async () => {
+    const { commentBody, MARKER } = (await import(pathToFileURL(path.join(ROOT, 'scripts', 'pr-comment.mjs')).href)) as { commentBody: (r: string) => string; MARKER: string };
+    const line = `| team T | ${'x'.repeat(90)} |\n`;
+    const body = commentBody(line.repeat(2000));
+    assert.ok(body.length <= 65536, `${body.length}`);
+    assert.ok(body.startsWith(`${MARKER}\n| team T |`));
+    assert.match(body, /\|\n\n\*The diff is cut here; the whole of it is in the job summary\.\*\n$/);
+    assert.equal(commentBody('short\n'), `${MARKER}\nshort\n`);
+  });
+
   it('sets up Node.js with the version asked for, and with check and diff off only builds the command line for later steps', async () => {
     const ws = checkout('widen');
     const r = await runComposite(ROOT, { paths: 'access', check: 'false', diff: 'false' }, { workspace: ws, github: { event_name: 'pull_request', token: 't', event: { pull_request: { number: 7, base: { sha: baseSha } } } } });
