@@ -10,7 +10,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 
@@ -46,6 +45,8 @@ export interface RunnerContext {
   readonly github: Record<string, Value>;
   /** Extra environment (GITHUB_API_URL, GITHUB_REPOSITORY, ...). */
   readonly env?: Record<string, string>;
+  /** A folder for RUNNER_TEMP and the step scripts, which the caller removes. */
+  readonly temp: string;
 }
 
 interface StepDef {
@@ -67,7 +68,7 @@ export async function runComposite(actionDir: string, given: Record<string, stri
     runs: { using: string; steps: StepDef[] };
   };
   if (action.runs.using !== 'composite') throw new Error('not a composite action');
-  const temp = mkdtempSync(path.join(tmpdir(), 'octopus-roles-runner-'));
+  const temp = mkdtempSync(path.join(ctx.temp, 'runner-'));
   const summaryFile = path.join(temp, 'summary.md');
   writeFileSync(summaryFile, '');
   const contexts: Record<string, Value> = { github: ctx.github, inputs: {}, steps: {}, runner: { temp, os: 'Linux' }, env: {} };

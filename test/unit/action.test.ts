@@ -143,7 +143,7 @@ describe('the GitHub Action (action.yml)', function () {
       token: 'ghs_token-for-test',
       event: event === 'pull_request' ? { pull_request: { number: 7, base: { sha: baseSha } } } : { ref: 'refs/heads/main' },
     };
-    return runComposite(ROOT, { 'node-version': '', paths: 'access', ...inputs }, { workspace: ws, github, env: { GITHUB_API_URL: apiUrl, GITHUB_REPOSITORY: 'acme/access' } });
+    return runComposite(ROOT, { 'node-version': '', paths: 'access', ...inputs }, { workspace: ws, github, env: { GITHUB_API_URL: apiUrl, GITHUB_REPOSITORY: 'acme/access' }, temp: dir });
   }
 
   const step = (r: ActionResult, name: string) => r.steps.find((s) => s.name === name)!;
@@ -241,7 +241,7 @@ describe('the GitHub Action (action.yml)', function () {
 
   it('sets up Node.js with the version asked for, and with check and diff off only builds the command line for later steps', async () => {
     const ws = checkout('widen');
-    const r = await runComposite(ROOT, { paths: 'access', check: 'false', diff: 'false' }, { workspace: ws, github: { event_name: 'pull_request', token: 't', event: { pull_request: { number: 7, base: { sha: baseSha } } } } });
+    const r = await runComposite(ROOT, { paths: 'access', check: 'false', diff: 'false' }, { workspace: ws, github: { event_name: 'pull_request', token: 't', event: { pull_request: { number: 7, base: { sha: baseSha } } } }, temp: dir });
     assert.deepEqual(step(r, 'Set up Node.js').uses, { action: 'actions/setup-node@v4', with: { 'node-version': '20' } });
     assert.equal(r.failed, false);
     assert.deepEqual(r.steps.filter((s) => s.ran).map((s) => s.name), ['Build Octopus Roles', 'Result']);

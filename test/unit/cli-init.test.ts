@@ -87,13 +87,18 @@ describe('octopus-roles init', function () {
     const step = Object.values(workflow.jobs)[0].steps.find((s) => s.uses?.startsWith('octopus-roles/octopus-roles@'))!;
     assert.equal(step.uses, 'octopus-roles/octopus-roles@v1.2');
     const github = { event_name: 'push', token: 't' };
-    const clean = await runComposite(ROOT, { ...step.with, 'node-version': '' }, { workspace: dir, github });
-    assert.equal(clean.failed, false);
-    assert.equal(clean.outputs['check-status'], '0');
-    writeFileSync(path.join(folder, 'finance.team.yaml'), 'name: Finance\nroles: [Deployr]\n');
-    const broken = await runComposite(ROOT, { ...step.with, 'node-version': '' }, { workspace: dir, github });
-    assert.equal(broken.failed, true);
-    assert.match(broken.stdout, /^::error file=access\/finance\.team\.yaml,line=2,/m);
+    const temp = mkdtempSync(path.join(tmpdir(), 'octopus-roles-runner-'));
+    try {
+      const clean = await runComposite(ROOT, { ...step.with, 'node-version': '' }, { workspace: dir, github, temp });
+      assert.equal(clean.failed, false);
+      assert.equal(clean.outputs['check-status'], '0');
+      writeFileSync(path.join(folder, 'finance.team.yaml'), 'name: Finance\nroles: [Deployr]\n');
+      const broken = await runComposite(ROOT, { ...step.with, 'node-version': '' }, { workspace: dir, github, temp });
+      assert.equal(broken.failed, true);
+      assert.match(broken.stdout, /^::error file=access\/finance\.team\.yaml,line=2,/m);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
   });
 
   it('overwrites nothing without --force, and writes nothing when one file exists', async () => {
