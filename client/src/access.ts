@@ -1,12 +1,15 @@
 /**
  * Effective access in VS Code: the team lens opens the team's access as a Markdown preview, the role lens
- * peeks at the assignments that use the role, and *Octopus Roles: Who Can...* asks for a permission or
- * capability and a space, then lists who holds it, each entry going to its source. The answers come from the
+ * peeks at the assignments that use the role, *Octopus Roles: Who Can...* asks for a permission or
+ * capability and a space, then lists who holds it, each entry going to its source, *Explain Principal...*
+ * opens the access of a team, user or group picked from all of them, and *Access Diff with Branch...*
+ * (diff.ts) shows what the working tree changes in access against a branch. The answers come from the
  * server's commands (`workspace/executeCommand`), which other editors can call too.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient, Middleware } from 'vscode-languageclient/node';
-import { ACCESS_COMMANDS } from '../../server/src/lsp/protocol';
+import { ACCESS_COMMANDS, CLIENT_COMMANDS, type SubjectPrincipal } from '../../server/src/lsp/protocol';
+import { accessDiffCommand } from './diff';
 
 /** The scheme of the read-only documents that show a principal's access. */
 export const ACCESS_SCHEME = 'octopus-roles-access';
@@ -26,10 +29,11 @@ interface Subjects {
   readonly permissions: readonly { name: string; level: string; description: string }[];
   readonly capabilities: readonly { name: string; description: string }[];
   readonly spaces: readonly string[];
+  readonly principals: readonly SubjectPrincipal[];
 }
 
-/** Holds the Markdown of the access documents opened so far, by URI. */
-class AccessDocuments implements vscode.TextDocumentContentProvider {
+/** Holds the Markdown of the access documents opened so far, by URI: read-only documents. */
+export class AccessDocuments implements vscode.TextDocumentContentProvider {
   private readonly texts = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
@@ -53,10 +57,14 @@ async function showAccess(client: LanguageClient, docs: AccessDocuments, princip
   }
   // A module's principal is its key, a NUL and the module's URI: the tab shows the module's folder instead.
   const [key, module] = principal.split('\u0000');
-  const title = module === undefined ? key : `${key} (${moduleText(module)})`;
+  await showMarkdown(docs, module === undefined ? key : `${key} (${moduleText(module)})`, markdown);
+}
+
+/** Shows Markdown as a read-only document titled `title`, in the preview beside the editor. */
+export async function showMarkdown(docs: AccessDocuments, title: string, markdown: string): Promise<void> {
   const uri = vscode.Uri.from({ scheme: ACCESS_SCHEME, path: `/${title.replace(/[/\\]/g, '∕')}.md` });
   docs.set(uri, markdown);
-  // Beside the team file, so that the file and what it grants can be read together.
+  // Beside the file, so that the file and what it grants can be read together.
   await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
 }
 
@@ -121,15 +129,38 @@ async function whoCanCommand(client: LanguageClient): Promise<void> {
   await vscode.window.showTextDocument(location.uri, { selection: location.range });
 }
 
+/** *Octopus Roles: Explain Principal...*: pick a team, user or external group, then open its access. */
+async function explainCommand(client: LanguageClient, docs: AccessDocuments): Promise<void> {
+  const subjects = await client.sendRequest<Subjects>('workspace/executeCommand', { command: ACCESS_COMMANDS.accessSubjects, arguments: [] });
+  if (!subjects.principals.length) {
+    void vscode.window.showInformationMessage('Octopus Roles: the workspace has no teams, users or groups yet.');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(
+    subjects.principals.map((p) => ({
+      label: `${p.kind === 'group' ? 'external group' : p.kind} ${p.name}`,
+      description: [p.space ? `space ${p.space}` : p.kind === 'team' ? 'system team' : '', p.module !== undefined ? moduleText(p.module) : ''].filter(Boolean).join(' · '),
+      key: p.key,
+    })),
+    { title: 'Explain principal', placeHolder: 'A team, user or external group', matchOnDescription: true },
+  );
+  if (picked) await showAccess(client, docs, picked.key);
+}
+
 /** Registers what effective access needs in VS Code; returns the middleware for the client's options. */
-export function registerAccess(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): Middleware {
+export function registerAccess(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined, output: vscode.LogOutputChannel): Middleware {
   const docs = new AccessDocuments();
   context.subscriptions.push(
     vscode.workspace.registerTextDocumentContentProvider(ACCESS_SCHEME, docs),
-    vscode.commands.registerCommand('octopusRoles.whoCan', async () => {
+    vscode.commands.registerCommand(CLIENT_COMMANDS.whoCan, async () => {
       const client = getClient();
       if (client) await whoCanCommand(client);
     }),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.explainPrincipal, async () => {
+      const client = getClient();
+      if (client) await explainCommand(client, docs);
+    }),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.accessDiff, () => accessDiffCommand(context, output, (title, markdown) => showMarkdown(docs, title, markdown))),
   );
   return accessMiddleware(getClient, docs);
 }

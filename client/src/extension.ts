@@ -9,6 +9,7 @@ import { CLIENT_COMMANDS, SERVER_COMMANDS, STATUS_METHOD, type FixAllFilesResult
 import { registerAccess } from './access';
 import { DOCS_SCHEME, RuleDocumentation } from './docs';
 import { StatusItem, type StatusView } from './status';
+import { HASHICORP_TERRAFORM, terraformFormatterToSet } from './terraform-format';
 
 let client: LanguageClient | undefined;
 
@@ -77,12 +78,32 @@ async function fixAllFiles(c: LanguageClient): Promise<void> {
   );
 }
 
+/**
+ * Makes HashiCorp's extension the formatter of Terraform files in the user's settings when it is installed
+ * and nothing names one (terraform-format.ts); this extension registers a formatter for `.tf` files too,
+ * which gives way to it.
+ */
+async function chooseTerraformFormatter(output: vscode.LogOutputChannel): Promise<void> {
+  const config = vscode.workspace.getConfiguration('editor', { languageId: 'terraform' });
+  const formatter = terraformFormatterToSet(vscode.extensions.getExtension(HASHICORP_TERRAFORM) !== undefined, config.inspect('defaultFormatter'));
+  if (formatter === undefined) return;
+  try {
+    await config.update('defaultFormatter', formatter, vscode.ConfigurationTarget.Global, true);
+    output.info(`Set "[terraform]": { "editor.defaultFormatter": "${formatter}" } in the user settings, since no formatter was chosen for Terraform files`);
+  } catch (err) {
+    output.warn(`Could not choose HashiCorp's formatter for Terraform files: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<OctopusRolesApi> {
   const output = vscode.window.createOutputChannel('Octopus Roles', { log: true });
   const docs = new RuleDocumentation(context.extensionUri);
   const status = new StatusItem(SELECTOR, CLIENT_COMMANDS.showOutput);
   context.subscriptions.push(output, status, vscode.workspace.registerTextDocumentContentProvider(DOCS_SCHEME, docs));
-  const access = registerAccess(context, () => client);
+  const access = registerAccess(context, () => client, output);
+  void chooseTerraformFormatter(output);
+  // HashiCorp's extension may be installed while this one runs.
+  context.subscriptions.push(vscode.extensions.onDidChange(() => void chooseTerraformFormatter(output)));
   const c = (client = createClient(context, output, docs, access));
   context.subscriptions.push(
     c.onDidChangeState((e) => (e.newState === State.Starting ? status.starting() : e.newState === State.Stopped ? status.stopped() : undefined)),

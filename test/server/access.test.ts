@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { CodeLens, InlayHint } from 'vscode-languageserver-protocol';
-import { ACCESS_COMMANDS } from '../../server/src/lsp/protocol';
+import { ACCESS_COMMANDS, type SubjectPrincipal } from '../../server/src/lsp/protocol';
 import { PUSH_CAPABILITIES, TestClient, tempWorkspace, uriOf } from './client';
 
 const FILES = {
@@ -74,5 +74,15 @@ describe('effective access over JSON-RPC', function () {
     const subjects = (await client.connection.sendRequest('workspace/executeCommand', { command: ACCESS_COMMANDS.accessSubjects, arguments: [] })) as { capabilities: { name: string }[]; spaces: string[] };
     assert.deepEqual(subjects.capabilities.map((c) => c.name), ['export-projects', 'import-projects']);
     assert.deepEqual(subjects.spaces, ['Finance']);
+  });
+
+  it('lists every principal for Explain Principal..., each key opening its access', async () => {
+    await start();
+    const subjects = (await client.connection.sendRequest('workspace/executeCommand', { command: ACCESS_COMMANDS.accessSubjects, arguments: [] })) as { principals: SubjectPrincipal[] };
+    const keys = subjects.principals.map((p) => p.key);
+    for (const key of ['team:Finance/Testers', 'team:Finance/Space Managers', 'team:Everyone', 'team:Octopus Administrators', 'user:alice', 'user:carol']) assert.ok(keys.includes(key), `${key} in ${keys.join(', ')}`);
+    assert.deepEqual(subjects.principals.find((p) => p.key === 'team:Finance/Testers'), { key: 'team:Finance/Testers', kind: 'team', name: 'Testers', space: 'Finance' });
+    const markdown = (await client.connection.sendRequest('workspace/executeCommand', { command: ACCESS_COMMANDS.accessDocument, arguments: ['user:alice'] })) as string;
+    assert.match(markdown, /^# User alice: effective access/);
   });
 });

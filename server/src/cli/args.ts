@@ -3,7 +3,7 @@
  */
 import { CONFIG_FILE_NAME, parseSize } from '../service';
 
-export type Format = 'text' | 'json' | 'sarif';
+export type Format = 'text' | 'json' | 'sarif' | 'github';
 
 export interface Options {
   format: Format;
@@ -78,13 +78,15 @@ export const USAGE = `Usage: octopus-roles check [PATH...] [options]
        octopus-roles pull --server URL --out DIR      (see octopus-roles pull --help)
        octopus-roles diff --live DIR [PATH...]        (see octopus-roles diff --live --help)
        octopus-roles export --format terraform --out DIR [PATH...]   (see octopus-roles export --help)
+       octopus-roles init [FOLDER]                    (see octopus-roles init --help)
 
 Checks the Octopus Deploy role, team and space files (*.role.yaml, *.team.yaml, *.space.yaml) of a
 workspace, and the Terraform files (*.tf, each folder a module) that use the Octopus provider. PATH is a
 folder or a file; the default is the current folder. All PATHs form one workspace.
 
 Options:
-  --format text|json|sarif   output format (default: text)
+  --format text|json|sarif|github
+                             output format (default: text; github: GitHub Actions annotations)
   --config FILE              use this configuration file for every file instead of the ${CONFIG_FILE_NAME}
                              files found from each PATH up to the repository root
   --max-file-size SIZE       skip files larger than SIZE (such as 2MB, 512KB); overrides the configuration
@@ -101,7 +103,7 @@ export function parseArgs(args: readonly string[]): Options | 'help' | 'version'
   const [command, ...rest] = args;
   if (command === '-h' || command === '--help' || command === 'help') return 'help';
   if (command === '-v' || command === '--version') return 'version';
-  if (command !== 'check') throw new UsageError(`unknown command \`${command}\`; the commands are check, explain, who-can, diff, import, pull and export`);
+  if (command !== 'check') throw new UsageError(`unknown command \`${command}\`; the commands are check, explain, who-can, diff, import, pull, export and init`);
   const options: Options = { format: 'text', paths: [], fix: false };
   let asked: 'help' | 'version' | undefined;
   walkArgs(
@@ -119,7 +121,7 @@ export function parseArgs(args: readonly string[]): Options | 'help' | 'version'
         case '-f':
         case '--format': {
           const f = value();
-          if (f !== 'text' && f !== 'json' && f !== 'sarif') throw new UsageError(`unknown format \`${f}\`; use text, json or sarif`);
+          if (f !== 'text' && f !== 'json' && f !== 'sarif' && f !== 'github') throw new UsageError(`unknown format \`${f}\`; use text, json, sarif or github`);
           options.format = f;
           return true;
         }

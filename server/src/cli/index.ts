@@ -14,7 +14,8 @@ import { runDrift } from './drift';
 import { runImport } from './import';
 import { runPull } from './pull';
 import { runExport } from './export';
-import { display, printable, summary, toJson, toSarif, toText, writeChunked, writeJsonArray, type Finding } from './output';
+import { runInit } from './init';
+import { display, printable, summary, toGithub, toJson, toSarif, toText, writeChunked, writeJsonArray, type Finding } from './output';
 
 export { VERSION };
 
@@ -45,6 +46,7 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
   if (args[0] === 'import') return runImport(args.slice(1), io);
   if (args[0] === 'pull') return runPull(args.slice(1), io);
   if (args[0] === 'export') return runExport(args.slice(1), io);
+  if (args[0] === 'init') return runInit(args.slice(1), io);
   let options: Options | 'help' | 'version';
   try {
     options = parseArgs(args);
@@ -136,6 +138,11 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
       break;
     case 'sarif':
       io.stdout(JSON.stringify(toSarif(findings, io.cwd), null, 2) + '\n');
+      break;
+    case 'github':
+      // The commands become annotations and vanish from the log; the summary line stays for people.
+      writeChunked(findings, toGithub, io.stdout);
+      if (findings.length) io.stdout(summary(findings, files.length) + '\n');
       break;
     default:
       if (findings.length) {

@@ -6,15 +6,15 @@
  * - `octopus-roles.whoCan` [permission or capability, space?] → who holds it, with locations (a principal of
  *   a Terraform module has `module`, the module folder's URI);
  * - `octopus-roles.accessSubjects` [] → the permissions, capabilities and spaces to choose from (the YAML
- *   model's declared spaces and the spaces modules grant in);
+ *   model's declared spaces and the spaces modules grant in), and every principal (`SubjectPrincipal`);
  * - `octopus-roles.showRoleUsers` [uri, position, locations] → the locations (the role lens runs it; VS Code
  *   shows them in a peek).
  */
 import type { CodeLens, Connection, InlayHint, Location, ServerCapabilities } from 'vscode-languageserver/node';
-import { accessDocument, accessHints, accessLenses, allPermissions, CAPABILITIES, moduleSpaces, whoCan, type ModelIndex } from '../service';
+import { accessDocument, accessHints, accessLenses, accessTeams, allPermissions, CAPABILITIES, moduleSpaces, reachOf, whoCan, type ModelIndex } from '../service';
 import type { FeatureContext } from './features';
 import { afterSteps } from './lifecycle';
-import { ACCESS_COMMANDS } from './protocol';
+import { ACCESS_COMMANDS, type SubjectPrincipal } from './protocol';
 
 /** The capabilities effective access adds; its commands are merged into `executeCommandProvider` by the switchboard. */
 export function accessCapabilities(): ServerCapabilities {
@@ -90,6 +90,7 @@ export function registerAccess(connection: Connection, ctx: FeatureContext): Acc
             permissions: Array.from(allPermissions(), (p) => ({ name: p.name, level: p.level, description: p.description })),
             capabilities: CAPABILITIES.map((c) => ({ name: c.id, description: c.description })),
             spaces: [...new Set([...ws().spaceNames(), ...moduleSpaces(ws())])].sort(),
+            principals: Array.from(reachOf(accessTeams(ws())), ([key, { principal: p }]): SubjectPrincipal => ({ key, kind: p.kind, name: p.name, space: p.space, module: p.module })),
           };
         case ACCESS_COMMANDS.showRoleUsers:
           return Array.isArray(args[2]) ? args[2] : [];

@@ -49,6 +49,9 @@ export const CLIENT_COMMANDS = {
   fixAllFiles: 'octopusRoles.fixAllFiles',
   showOutput: 'octopusRoles.showOutput',
   restartServer: 'octopusRoles.restartServer',
+  whoCan: 'octopusRoles.whoCan',
+  explainPrincipal: 'octopusRoles.explainPrincipal',
+  accessDiff: 'octopusRoles.accessDiff',
 } as const;
 
 /** The commands of effective access (server/src/lsp/access.ts), for the lenses and *Who Can...*. */
@@ -59,8 +62,18 @@ export const ACCESS_COMMANDS = {
   accessDocument: 'octopus-roles.accessDocument',
   /** Who holds a permission or capability; arguments: its name, and a space or ''. */
   whoCan: 'octopus-roles.whoCan',
-  /** The permissions, capabilities and spaces *Who Can...* offers. */
+  /** The permissions, capabilities, spaces and principals *Who Can...* and *Explain Principal...* offer. */
   accessSubjects: 'octopus-roles.accessSubjects',
   /** The role lens: the assignments of a role; arguments: URI, position, locations. */
   showRoleUsers: 'octopus-roles.showRoleUsers',
 } as const;
+
+/** A principal as `octopus-roles.accessSubjects` lists it: its key for `accessDocument`, and how to show it. */
+export interface SubjectPrincipal {
+  readonly key: string;
+  readonly kind: 'team' | 'user' | 'group';
+  readonly name: string;
+  readonly space?: string;
+  /** The folder URI of the Terraform module the principal belongs to; absent in the YAML model. */
+  readonly module?: string;
+}

@@ -81,10 +81,10 @@ describe('the editor experience (issue 16)', () => {
     assert.ok(!text.includes('### `duplicate-permission`'), 'only the one section');
   });
 
-  it('offers a walkthrough in three steps', async () => {
+  it('offers a walkthrough in six steps', async () => {
     const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'octopus-roles')!;
     const [walkthrough] = ext.packageJSON.contributes.walkthroughs as { id: string; steps: { title: string }[] }[];
-    assert.deepEqual(walkthrough.steps.map((s) => s.title), ['Open a workspace', 'Fix a finding', "See a team's access"]);
+    assert.deepEqual(walkthrough.steps.map((s) => s.title), ['Open a workspace', 'Fix a finding', "See a team's access", 'Check Terraform modules', 'Ask from the command line', 'Check every change in CI']);
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${ext.id}#${walkthrough.id}`, false);
     await when('the walkthrough', () => (/Welcome|Get started/i.test(activeTab()?.label ?? '') ? true : undefined), tabsChanged);
   });
