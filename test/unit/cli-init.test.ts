@@ -110,16 +110,15 @@ describe('octopus-roles init', function () {
     assert.equal(existsSync(path.join(dir, WORKFLOW_FILE)), false);
   });
 
-  it('with --force, replaces the files and keeps a file\'s mode and a link inside the repository', async () => {
+  it('with --force, replaces the files; a link at a destination is replaced by the file, never written through', async () => {
     writeFileSync(path.join(dir, 'shared.yaml'), 'old\n');
-    chmodSync(path.join(dir, 'shared.yaml'), 0o640);
     symlinkSync('shared.yaml', path.join(dir, '.octopus-roles.yaml'));
     mkdirSync(path.join(dir, '.github', 'workflows'), { recursive: true });
     writeFileSync(path.join(dir, WORKFLOW_FILE), 'old\n');
     assert.equal((await init(dir, '--force')).code, 0);
-    assert.equal(readlinkSync(path.join(dir, '.octopus-roles.yaml')), 'shared.yaml');
-    assert.equal(readFileSync(path.join(dir, 'shared.yaml'), 'utf8'), starterConfig());
-    assert.equal(statSync(path.join(dir, 'shared.yaml')).mode & 0o777, 0o640);
+    assert.ok(lstatSync(path.join(dir, '.octopus-roles.yaml')).isFile(), 'the link is replaced by the file');
+    assert.equal(readFileSync(path.join(dir, '.octopus-roles.yaml'), 'utf8'), starterConfig());
+    assert.equal(readFileSync(path.join(dir, 'shared.yaml'), 'utf8'), 'old\n', 'its target is untouched');
     assert.match(readFileSync(path.join(dir, WORKFLOW_FILE), 'utf8'), /^# Octopus Roles: checks/);
   });
 
@@ -128,17 +127,21 @@ describe('octopus-roles init', function () {
     try {
       writeFileSync(path.join(outside, 'victim.yaml'), 'keep\n');
       symlinkSync(path.join(outside, 'victim.yaml'), path.join(dir, '.octopus-roles.yaml'));
+      const refused = await init(dir, '--no-workflow');
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /\.octopus-roles\.yaml exists already; nothing written/);
       const forced = await init(dir, '--force', '--no-workflow');
-      assert.equal(forced.code, 1);
-      assert.match(forced.stderr, /not written: it is a symbolic link to .*, outside the workspace/);
+      assert.equal(forced.code, 0);
       assert.equal(readFileSync(path.join(outside, 'victim.yaml'), 'utf8'), 'keep\n');
+      assert.ok(lstatSync(path.join(dir, '.octopus-roles.yaml')).isFile());
       rmSync(path.join(dir, '.octopus-roles.yaml'));
-      // A planted .github that leads out: no folder is made there, nothing is written.
+      // A planted .github that leads out: no folder is made there, nothing is written, not even the config.
       symlinkSync(outside, path.join(dir, '.github'));
       const planted = await init(dir);
       assert.equal(planted.code, 1);
-      assert.match(planted.stderr, /octopus-roles\.yml: not written: its folder resolves to .*, outside/);
+      assert.match(planted.stderr, /\.github: a symbolic link; no file is written through a link below the output folder; nothing written/);
       assert.equal(existsSync(path.join(outside, 'workflows')), false);
+      assert.equal(existsSync(path.join(dir, '.octopus-roles.yaml')), false, 'all files or none');
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }

@@ -5,15 +5,15 @@
  * comments each pull request with what it does to access, through this repository's action (action.yml).
  * Nothing is written over an existing file without --force: when one exists, nothing at all is written.
  */
-import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { repositoryRoot } from '../node/configs';
-import { isInside, realPath } from '../node/files';
+import { realPath } from '../node/files';
 import { CONFIG_FILE_NAME, RULE_CODES, RULES } from '../service';
 import { optionsOr, UsageError, walkArgs } from './args';
 import type { ImportIO } from './import';
 import { display, printable } from './output';
-import { writeFixed } from './write';
+import { notWritten, writeFiles } from './write';
 
 /** The action the workflow uses unless --action says otherwise: this repository's action.yml. */
 export const DEFAULT_ACTION = 'octopus-roles/octopus-roles@main';
@@ -125,56 +125,6 @@ jobs:
 `;
 }
 
-/**
- * Writes a file init made: a new file is created exclusively and never through a link (O_EXCL,
- * O_NOFOLLOW), in a folder that resolves inside `root`; an existing one (with --force) goes through
- * write.ts's `writeFixed`, which keeps its links, mode and owner and refuses one outside `root`.
- * Returns why it did not write. The one place init writes, so that a shared safe writer can replace it.
- */
-export function writeInitFile(file: string, text: string, root: string): string | undefined {
-  if (exists(file)) {
-    let current: string;
-    try {
-      current = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(file));
-    } catch (err) {
-      return err instanceof TypeError ? 'it is not UTF-8 text; move it away first' : `cannot read it (${(err as Error).message})`;
-    }
-    return writeFixed(file, current, text, { roots: [root] });
-  }
-  // The folders to make must lead nowhere outside root: the nearest existing one is checked before any is made.
-  let above = path.dirname(file);
-  while (!exists(above) && path.dirname(above) !== above) above = path.dirname(above);
-  const existing = realPath(above);
-  if (typeof existing !== 'string') return existing.reason;
-  if (!isInside(existing, root)) return `its folder resolves to ${existing}, outside ${root}`;
-  try {
-    mkdirSync(path.dirname(file), { recursive: true });
-  } catch (err) {
-    return `cannot make its folder (${(err as Error).message})`;
-  }
-  const folder = realPath(path.dirname(file));
-  if (typeof folder !== 'string') return folder.reason;
-  if (!isInside(folder, root)) return `its folder resolves to ${folder}, outside ${root}`;
-  const target = path.join(folder, path.basename(file));
-  let fd: number;
-  try {
-    fd = openSync(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o666);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EEXIST' ? 'it appeared while init ran' : (err as Error).message;
-  }
-  try {
-    const bytes = Buffer.from(text, 'utf8');
-    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, done);
-    fsyncSync(fd);
-  } catch (err) {
-    // A disk that filled up: no half-written file is left behind for the next run to refuse.
-    closeSync(fd);
-    rmSync(target, { force: true });
-    return (err as Error).message;
-  }
-  closeSync(fd);
-  return undefined;
-}
 
 function exists(file: string): boolean {
   try {
@@ -219,14 +169,13 @@ export async function runInit(args: readonly string[], io: ImportIO): Promise<nu
     io.stderr(`octopus-roles: ${existing.join(' and ')} exist${existing.length === 1 ? 's' : ''} already; nothing written. Use --force to overwrite.\n`);
     return 1;
   }
-  for (const [file, text] of files) {
-    const why = writeInitFile(file, text, root);
-    if (why !== undefined) {
-      io.stderr(`octopus-roles: ${shown(file)}: not written: ${printable(why)}\n`);
-      return 1;
-    }
-    io.stderr(`octopus-roles: wrote ${shown(file)}\n`);
+  // Both files or neither, through the one safe writer: no link below the repository root is followed.
+  const outcome = writeFiles([{ out: root, files: new Map(files.map(([file, text]) => [path.relative(root, file).split(path.sep).join('/'), text])) }], { force: o.force });
+  if (outcome.kind !== 'written') {
+    io.stderr(notWritten(outcome, (file) => printable(display(path.join(root, file), io.cwd))));
+    return 1;
   }
+  for (const [file] of files) io.stderr(`octopus-roles: wrote ${shown(file)}\n`);
   io.stderr(`Next: octopus-roles check${o.folder === undefined ? '' : ` ${printable(o.folder)}`}${o.workflow ? `, then commit ${shown(files[1][0])}` : ''}\n`);
   return 0;
 }
