@@ -4,6 +4,7 @@
  */
 import { DIMENSIONS, type AccessNote, type Doc, type Grant, type ModelIndex, type NameList, type RoleDoc, type SpaceDoc, type TeamDoc } from '../service';
 import { grantText, noteText, type Places } from './access-output';
+import { printable } from './output';
 
 export interface ObjectChange {
   readonly kind: 'role' | 'team' | 'space';
@@ -188,7 +189,7 @@ function notesLines(sides: { base: ShownSide; head: ShownSide }, indent: string)
   return out;
 }
 
-/** The diff as text for a terminal. */
+/** The diff as text for a terminal, every line printable. */
 export function diffText(r: DiffResult, sides: { base: ShownSide; head: ShownSide }): string {
   const out: string[] = [`Changes from ${sides.base.label} to ${sides.head.label}`];
   if (!r.objects.length) out.push('', 'No role, team or space changed.');
@@ -207,7 +208,7 @@ export function diffText(r: DiffResult, sides: { base: ShownSide; head: ShownSid
     for (const g of a.losses) out.push(...grantText(g, sides.base.places.where, '  - ', true));
   }
   out.push(...notesLines(sides, '  '));
-  return out.join('\n') + '\n';
+  return out.map(printable).join('\n') + '\n';
 }
 
 const md = (s: string) => s.replace(/([\\`*_[\]|<>])/g, '\\$1');

@@ -14,7 +14,7 @@ import { runDrift } from './drift';
 import { runImport } from './import';
 import { runPull } from './pull';
 import { runExport } from './export';
-import { display, printable, summary, toJson, toSarif, toText, writeChunked, writeJsonArray, type Finding } from './output';
+import { display, jsonText, printable, summary, toJson, toSarif, toText, writeChunked, writeJsonArray, type Finding } from './output';
 
 export { VERSION };
 
@@ -50,7 +50,7 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
     options = parseArgs(args);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`octopus-roles: ${err.message}\n\n${USAGE}\n`);
+      io.stderr(`octopus-roles: ${printable(err.message)}\n\n${USAGE}\n`);
       return 2;
     }
     throw err;
@@ -130,7 +130,7 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
       writeJsonArray(findings, toJson, io.stdout);
       break;
     case 'sarif':
-      io.stdout(JSON.stringify(toSarif(findings, io.cwd), null, 2) + '\n');
+      io.stdout(jsonText(toSarif(findings, io.cwd), 2) + '\n');
       break;
     default:
       if (findings.length) {
