@@ -12,6 +12,8 @@ import { workspaceOf } from '../support/bridge';
 import { check, tree } from '../support/folders';
 import { loadPaths } from '../../server/src/cli/load';
 import type { RoleDoc, TeamDoc } from '../../server/src/service';
+import { formatHcl, literalOf, parseHcl, terraformValue, wellFormed } from '../support/hcl';
+import { HOSTILE_NAMES } from '../support/hostile-names';
 
 const EXAMPLES = path.resolve(__dirname, '../../../examples/acme');
 
@@ -146,7 +148,7 @@ describe('octopus-roles export --format terraform', () => {
     const users = data.find((b) => b.type === 'octopusdeploy_users')!;
     assert.match(users.body, /x\.username == "alice"\]\) == 1/);
     const env = data.find((b) => b.type === 'octopusdeploy_environments')!;
-    assert.match(env.body, /name = "Production"\n {2}space_id = data\.octopusdeploy_space\.finance\.id/);
+    assert.match(env.body, /name {5}= "Production"\n {2}space_id = data\.octopusdeploy_space\.finance\.id/);
   });
 
   it('writes names as literals that Terraform does not interpolate', async () => {
@@ -154,7 +156,7 @@ describe('octopus-roles export --format terraform', () => {
     const r = await exportOf(dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.text, /name {23}= "Ops \$\$\{var\.x\} %%\{if 1\}"/);
-    assert.match(r.text, /name {5}= "Quote \\" team"/);
+    assert.match(r.text, /name = "Quote \\" team"/);
     for (const f of readdirSync(r.tf)) assertWellFormed(readFileSync(path.join(r.tf, f), 'utf8'));
   });
 
@@ -164,11 +166,11 @@ describe('octopus-roles export --format terraform', () => {
     assert.equal(current.code, 0, current.stderr);
     const [sur] = blocks(current.text).filter((b) => b.type === 'octopusdeploy_scoped_user_role');
     assert.ok(!sur.names.includes('space_id'));
-    assert.match(current.text, /source = "OctopusDeploy\/octopusdeploy"/);
+    assert.match(current.text, /source\s+= "OctopusDeploy\/octopusdeploy"/);
     const labs = await exportOf(dir, ['--provider', 'labs', '--force']);
     assert.equal(labs.code, 0, labs.stderr);
     assert.match(blocks(labs.text).find((b) => b.type === 'octopusdeploy_scoped_user_role')!.body, /space_id\s+= ""/);
-    assert.match(labs.text, /source = "OctopusDeployLabs\/octopusdeploy"/);
+    assert.match(labs.text, /source\s+= "OctopusDeployLabs\/octopusdeploy"/);
   });
 
   it('writes import blocks from the import map, adopting what the server has', async () => {
@@ -226,5 +228,86 @@ describe('the export read back through the Terraform reader (round trip)', () =>
     assert.equal(scoped, assignments);
     // The module the export writes is one the checker finds nothing wrong with.
     assert.deepEqual(await check(['check', out], out), { code: 0, stdout: '', stderr: '' });
+  });
+});
+
+describe('the export of hostile names, read by HashiCorp\'s HCL parser and laid out as terraform fmt does', () => {
+  /** A workspace whose every role, team, space, user, group and restriction value is a hostile name. */
+  function hostileWorkspace(): string {
+    const q = (s: string) => JSON.stringify(s); // a JSON string is a YAML double-quoted scalar
+    const files: Record<string, string> = {};
+    HOSTILE_NAMES.forEach((h, i) => {
+      files[`s${i}.space.yaml`] = `name: ${q(`S ${h}`)}\nenvironments: [${q(`E ${h}`)}]\nprojects: [${q(`P ${h}`)}]\nprojectGroups: [${q(`G ${h}`)}]\ntenants: [${q(`T ${h}`)}]\n`;
+      files[`r${i}.role.yaml`] = `name: ${q(`R ${h}`)}\nspacePermissions: [DeploymentCreate, ProjectView]\n`;
+      files[`t${i}.team.yaml`] =
+        `name: ${q(`Team ${h}`)}\nspace: ${q(`S ${h}`)}\nmembers: [${q(`U ${h}`)}]\nexternalGroups: [${q(`X ${h}`)}]\nroles:\n` +
+        `  - role: ${q(`R ${h}`)}\n    environments: [${q(`E ${h}`)}]\n    projects: [${q(`P ${h}`)}]\n    projectGroups: [${q(`G ${h}`)}]\n    tenants: [${q(`T ${h}`)}]\n` +
+        `---\nname: ${q(`Sys ${h}`)}\nroles:\n  - role: ${q(`R ${h}`)}\n    space: ${q(`S ${h}`)}\n`;
+    });
+    return tree(files);
+  }
+  const names = (prefix: string) => HOSTILE_NAMES.map((h) => `${prefix} ${h}`);
+  type Blocks = Record<string, Record<string, Record<string, unknown>[]>>;
+
+  it('writes files that parse, with every name read back as Terraform holds it, unchanged by terraform fmt', async () => {
+    const dir = hostileWorkspace();
+    const r = await exportOf(dir);
+    assert.equal(r.code, 0, r.stderr);
+    const resource: Blocks = {};
+    const data: Blocks = {};
+    for (const f of readdirSync(r.tf)) {
+      const text = readFileSync(path.join(r.tf, f), 'utf8');
+      assert.equal(await formatHcl(text), text, `${f} is laid out as terraform fmt lays it out`);
+      const parsed = await parseHcl(text, f);
+      for (const [into, kind] of [[resource, 'resource'], [data, 'data']] as const) {
+        for (const [type, byLabel] of Object.entries((parsed[kind] ?? {}) as Blocks)) into[type] = { ...into[type], ...byLabel };
+      }
+    }
+    const read = (blocks: Blocks, type: string, attribute: string) =>
+      Object.values(blocks[type] ?? {})
+        .flatMap((list) => list.map((b) => literalOf(b[attribute])))
+        .sort();
+    const expect = (...prefixes: string[]) => prefixes.flatMap(names).map(terraformValue).sort();
+    assert.deepEqual(read(resource, 'octopusdeploy_user_role', 'name'), expect('R'));
+    assert.deepEqual(read(resource, 'octopusdeploy_team', 'name'), expect('Sys', 'Team'));
+    assert.deepEqual(read(data, 'octopusdeploy_space', 'name'), expect('S'));
+    assert.deepEqual(read(data, 'octopusdeploy_users', 'filter'), expect('U'));
+    assert.deepEqual(read(data, 'octopusdeploy_environments', 'name'), expect('E'));
+    assert.deepEqual(read(data, 'octopusdeploy_projects', 'name'), expect('P'));
+    assert.deepEqual(read(data, 'octopusdeploy_project_groups', 'partial_name'), expect('G'));
+    const groups = Object.values(resource.octopusdeploy_team).flatMap((list) => list.flatMap((b) => ((b.external_security_group ?? []) as { id: unknown }[]).map((g) => literalOf(g.id))));
+    assert.deepEqual(groups.sort(), expect('X'));
+    // The names Terraform cannot hold as they are (a lone surrogate, a decomposed é) are said.
+    assert.match(r.stderr, /name "R lone \\\\ud800 surrogate" holds a lone surrogate, which is not Unicode: Terraform gets U\+FFFD in its place/);
+    assert.match(r.stderr, /name "R nfd e\u0301" is not in Unicode normal form C: Terraform reads it composed/);
+  });
+
+  it('is read back by the Terraform front-end with the same names, and no finding', async () => {
+    const dir = hostileWorkspace();
+    const r = await exportOf(dir);
+    assert.equal(r.code, 0, r.stderr);
+    const loaded = await loadPaths([r.tf], { stderr: () => undefined, cwd: r.tf });
+    assert.notEqual(loaded, 2);
+    const ws = (loaded as Exclude<typeof loaded, 2>).project.ws;
+    const docs = [...ws.uris()].flatMap((u) => ws.model(u)?.docs ?? []);
+    const named = (kind: string) => docs.filter((d) => d.kind === kind && !(d.kind === 'team' && d.target)).map((d) => d.name?.value).sort();
+    assert.deepEqual(named('role'), names('R').map(wellFormed).sort());
+    assert.deepEqual(named('team'), [...names('Sys'), ...names('Team')].map(wellFormed).sort());
+    assert.deepEqual(await check(['check', r.tf], r.tf), { code: 0, stdout: '', stderr: '' });
+  });
+
+  it('pins the provider to its current major version, for either provider', async () => {
+    const dir = tree({ 'r.role.yaml': 'name: Auditor\nsystemPermissions: [EventView]\n' });
+    const current = await exportOf(dir);
+    const versions = await parseHcl(readFileSync(path.join(current.tf, 'versions.tf'), 'utf8'));
+    const providers = (v: Record<string, unknown>) => ((v.terraform as Record<string, unknown>[])[0].required_providers as Record<string, unknown>[])[0].octopusdeploy;
+    assert.deepEqual(providers(versions), { source: 'OctopusDeploy/octopusdeploy', version: '~> 1.0' });
+    const labs = await exportOf(dir, ['--provider', 'labs', '--force']);
+    assert.deepEqual(providers(await parseHcl(readFileSync(path.join(labs.tf, 'versions.tf'), 'utf8'))), { source: 'OctopusDeployLabs/octopusdeploy', version: '~> 0.43' });
+    const acmeExport = await exportOf(acme(), ['model']);
+    for (const f of readdirSync(acmeExport.tf)) {
+      const text = readFileSync(path.join(acmeExport.tf, f), 'utf8');
+      assert.equal(await formatHcl(text), text, `${f} of examples/acme is laid out as terraform fmt lays it out`);
+    }
   });
 });

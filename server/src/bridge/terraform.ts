@@ -13,7 +13,7 @@
  * project_groups (partial_name, space_id). The provider has no tenant data source: tenant ids are input
  * variables (with the import map's ids as defaults).
  */
-import { DIMENSIONS, type Dimension, type ModelIndex, type RoleDoc, type SpaceDoc, type TeamDoc } from '../service';
+import { DIMENSIONS, hclString, type Dimension, type ModelIndex, type RoleDoc, type SpaceDoc, type TeamDoc } from '../service';
 import { EVERYONE, getBuiltinRole, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS } from '../service/catalog';
 import type { ImportMap } from './model';
 import { byName } from './model';
@@ -29,10 +29,60 @@ export interface TerraformResult {
 
 const lower = (s: string) => s.trim().toLowerCase();
 
-/** A Terraform string literal: JSON escapes, plus `$${` and `%%{` so that nothing is interpolated. */
-export function hclString(s: string): string {
-  // A function replacer: in a replacement string, `$$` would itself mean one `$`.
-  return JSON.stringify(s).replace(/([$%])\{/g, (_m, sign: string) => `${sign}${sign}{`);
+/**
+ * The provider's registry address and version constraint: its current major version, `~>` keeping
+ * Terraform within it. OctopusDeploy/octopusdeploy is at 1.x (1.0.0 in May 2025, when it left Labs);
+ * OctopusDeployLabs/octopusdeploy stopped at 0.43.x, and `~> 0.43` is `>= 0.43, < 1.0`: its last line.
+ */
+export const PROVIDERS: Readonly<Record<Provider, { source: string; version: string }>> = {
+  octopusdeploy: { source: 'OctopusDeploy/octopusdeploy', version: '~> 1.0' },
+  labs: { source: 'OctopusDeployLabs/octopusdeploy', version: '~> 0.43' },
+};
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why Terraform would not hold a string as it is (hclString writes what it can), or undefined. */
+function notHeld(s: string): string | undefined {
+  if (LONE_SURROGATE.test(s)) return 'holds a lone surrogate, which is not Unicode: Terraform gets U+FFFD in its place';
+  if (s.normalize('NFC') !== s) return 'is not in Unicode normal form C: Terraform reads it composed';
+  return undefined;
+}
+
+/** The net number of brackets a line of HCL opens, strings aside. */
+function netBrackets(line: string): number {
+  let net = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') {
+      for (i++; i < line.length && line[i] !== '"'; i++) if (line[i] === '\\') i++;
+    } else if ('([{'.includes(c)) net++;
+    else if (')]}'.includes(c)) net--;
+  }
+  return net;
+}
+
+/**
+ * terraform fmt's alignment (hclwrite's formatCells): in a run of consecutive lines that each hold a whole
+ * `name = value` (a value that closes every bracket it opens), the `=` signs stand one space after the
+ * longest name, with one space after them; any other line (a block opening or closing, a blank line) ends
+ * the run. Every string this module writes is on one line (hclString escapes line breaks).
+ */
+function fmt(text: string): string {
+  const lines = text.split('\n');
+  const cells = lines.map((line) => {
+    const m = /^(\s*[A-Za-z_][A-Za-z0-9_-]*)\s*=\s*(.*)$/.exec(line);
+    return m && netBrackets(m[2]) === 0 ? { lead: m[1], value: m[2] } : undefined;
+  });
+  let start = 0;
+  while (start < lines.length) {
+    let end = start;
+    while (end < lines.length && cells[end]) end++;
+    const run = cells.slice(start, end) as { lead: string; value: string }[];
+    const width = Math.max(0, ...run.map((c) => c.lead.length));
+    run.forEach((c, k) => (lines[start + k] = `${c.lead.padEnd(width)} = ${c.value}`));
+    start = end + 1;
+  }
+  return lines.join('\n');
 }
 
 const hclList = (items: readonly string[]) => `[${items.join(', ')}]`;
@@ -75,13 +125,20 @@ function named<T extends RoleDoc | TeamDoc | SpaceDoc>(ws: ModelIndex, kind: T['
 /** Writes the configuration. The caller has checked that the workspace has no errors. */
 export function toTerraform(ws: ModelIndex, provider: Provider, map?: ImportMap): TerraformResult {
   const notes: string[] = [];
+  // A name Terraform would not hold as it is: said once, in the notes.
+  const changed = new Map<string, string>();
+  const q = (s: string) => {
+    const why = changed.has(s) ? undefined : notHeld(s);
+    if (why) changed.set(s, why);
+    return hclString(s);
+  };
   const labels = new Labels();
   const lookups: string[] = [];
   const variables: string[] = [];
   const imports: string[] = [];
   const values = (list: { items: readonly { value: string }[] } | undefined) => list?.items.map((i) => i.value) ?? [];
   const importBlock = (address: string, id: string | undefined) => {
-    if (id) imports.push(`import {\n  to = ${address}\n  id = ${hclString(id)}\n}\n`);
+    if (id) imports.push(`import {\n  to = ${address}\n  id = ${q(id)}\n}\n`);
   };
   const fromMap = (list: keyof Omit<ImportMap, 'version' | 'scopedUserRoles'>, name: string, space?: string) =>
     map?.[list].find((e) => lower(e.name) === lower(name) && lower(e.space ?? '') === lower(space ?? ''))?.id;
@@ -93,7 +150,7 @@ export function toTerraform(ws: ModelIndex, provider: Provider, map?: ImportMap)
     let ref = spaceRef.get(key);
     if (!ref) {
       const l = labels.take('space', label(name));
-      lookups.push(`data "octopusdeploy_space" "${l}" {\n  name = ${hclString(name)}\n}\n`);
+      lookups.push(`data "octopusdeploy_space" "${l}" {\n  name = ${q(name)}\n}\n`);
       ref = `data.octopusdeploy_space.${l}.id`;
       spaceRef.set(key, ref);
     }
@@ -102,10 +159,10 @@ export function toTerraform(ws: ModelIndex, provider: Provider, map?: ImportMap)
   const listLookup = (type: string, attribute: string, l: string, filter: string[], name: string, what: string) => {
     lookups.push(
       `data "${type}" "${l}" {\n${filter.map((f) => `  ${f}\n`).join('')}  lifecycle {\n    postcondition {\n` +
-        `      condition     = length([for x in self.${attribute} : x.id if x.${what === 'user' ? 'username' : 'name'} == ${hclString(name)}]) == 1\n` +
+        `      condition     = length([for x in self.${attribute} : x.id if x.${what === 'user' ? 'username' : 'name'} == ${q(name)}]) == 1\n` +
         `      error_message = ${hclString(`Expected exactly one ${what} named ${JSON.stringify(name)}.`)}\n    }\n  }\n}\n`,
     );
-    return `one([for x in data.${type}.${l}.${attribute} : x.id if x.${what === 'user' ? 'username' : 'name'} == ${hclString(name)}])`;
+    return `one([for x in data.${type}.${l}.${attribute} : x.id if x.${what === 'user' ? 'username' : 'name'} == ${q(name)}])`;
   };
 
   // Roles: custom ones are resources; built-in ones are looked up.
@@ -121,8 +178,8 @@ export function toTerraform(ws: ModelIndex, provider: Provider, map?: ImportMap)
     const space = values(r.spacePermissions);
     const system = values(r.systemPermissions);
     roleBlocks.push(
-      `resource "octopusdeploy_user_role" "${l}" {\n  name                       = ${hclString(name)}\n` +
-        `  granted_space_permissions  = ${hclList(space.map(hclString))}\n  granted_system_permissions = ${hclList(system.map(hclString))}\n}\n`,
+      `resource "octopusdeploy_user_role" "${l}" {\n  name                       = ${q(name)}\n` +
+        `  granted_space_permissions  = ${hclList(space.map(q))}\n  granted_system_permissions = ${hclList(system.map(q))}\n}\n`,
     );
     roleRef.set(name, `octopusdeploy_user_role.${l}.id`);
     importBlock(`octopusdeploy_user_role.${l}`, fromMap('roles', name));
@@ -131,7 +188,7 @@ export function toTerraform(ws: ModelIndex, provider: Provider, map?: ImportMap)
     let ref = roleRef.get(name);
     if (!ref) {
       const l = labels.take('octopusdeploy_user_roles', label(name));
-      ref = listLookup('octopusdeploy_user_roles', 'user_roles', l, [`partial_name = ${hclString(name)}`], name, 'user role');
+      ref = listLookup('octopusdeploy_user_roles', 'user_roles', l, [`partial_name = ${q(name)}`], name, 'user role');
       roleRef.set(name, ref);
     }
     return ref;
@@ -142,7 +199,7 @@ export function toTerraform(ws: ModelIndex, provider: Provider, map?: ImportMap)
     let ref = userRef.get(name);
     if (!ref) {
       const l = labels.take('octopusdeploy_users', label(name));
-      ref = listLookup('octopusdeploy_users', 'users', l, [`filter = ${hclString(name)}`], name, 'user');
+      ref = listLookup('octopusdeploy_users', 'users', l, [`filter = ${q(name)}`], name, 'user');
       userRef.set(name, ref);
     }
     return ref;
@@ -157,12 +214,12 @@ export function toTerraform(ws: ModelIndex, provider: Provider, map?: ImportMap)
     if (d === 'tenants') {
       const l = labels.take('variable', label('tenant', space, name));
       const id = fromMap('tenants', name, space);
-      variables.push(`variable "${l}" {\n  type        = string\n  description = ${hclString(`The id of tenant ${JSON.stringify(name)} in space ${JSON.stringify(space)} (the provider has no tenant data source).`)}\n${id ? `  default     = ${hclString(id)}\n` : ''}}\n`);
+      variables.push(`variable "${l}" {\n  type        = string\n  description = ${hclString(`The id of tenant ${JSON.stringify(name)} in space ${JSON.stringify(space)} (the provider has no tenant data source).`)}\n${id ? `  default     = ${q(id)}\n` : ''}}\n`);
       ref = `var.${l}`;
     } else {
       const type = { environments: 'octopusdeploy_environments', projects: 'octopusdeploy_projects', projectGroups: 'octopusdeploy_project_groups' }[d];
       const attribute = { environments: 'environments', projects: 'projects', projectGroups: 'project_groups' }[d];
-      const filter = d === 'projectGroups' ? `partial_name = ${hclString(name)}` : `name = ${hclString(name)}`;
+      const filter = d === 'projectGroups' ? `partial_name = ${q(name)}` : `name = ${q(name)}`;
       const l = labels.take(type, label(space, name));
       ref = listLookup(type, attribute, l, [filter, `space_id = ${spaceId}`], name, { environments: 'environment', projects: 'project', projectGroups: 'project group' }[d]);
     }
@@ -177,18 +234,18 @@ export function toTerraform(ws: ModelIndex, provider: Provider, map?: ImportMap)
     const name = t.name!.value;
     const space = t.space?.value;
     let teamId: string;
-    if (!space && isBuiltinTeamName(name, EVERYONE)) teamId = hclString('teams-everyone');
+    if (!space && isBuiltinTeamName(name, EVERYONE)) teamId = q('teams-everyone');
     else if (!space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS)) {
       if (values(t.members).length || values(t.externalGroups).length) notes.push(`team ${JSON.stringify(name)}: the members of a built-in team are not exported (it is referred to by its id, never created)`);
       continue; // its roles are fixed
     } else if (space && isBuiltinTeamName(name, SPACE_MANAGERS)) continue;
     else {
       const l = labels.take('octopusdeploy_team', label(...(space ? [space] : []), name));
-      const lines = [`  name     = ${hclString(name)}`];
+      const lines = [`  name     = ${q(name)}`];
       if (space) lines.push(`  space_id = ${spaceOf(space)}`);
       const members = values(t.members);
       if (members.length) lines.push(`  users    = ${hclList(members.map(userOf))}`);
-      for (const g of values(t.externalGroups)) lines.push(`\n  external_security_group {\n    id = ${hclString(g)}\n  }`);
+      for (const g of values(t.externalGroups)) lines.push(`\n  external_security_group {\n    id = ${q(g)}\n  }`);
       teamBlocks.push(`resource "octopusdeploy_team" "${l}" {\n${lines.join('\n')}\n}\n`);
       teamId = `octopusdeploy_team.${l}.id`;
       importBlock(`octopusdeploy_team.${l}`, fromMap('teams', name, space));
@@ -218,12 +275,13 @@ export function toTerraform(ws: ModelIndex, provider: Provider, map?: ImportMap)
     if (values(s.managers?.members).length || values(s.managers?.teams).length) notes.push(`space ${JSON.stringify(s.name!.value)}: its managers are not exported (spaces are looked up, not managed)`);
   }
 
-  const source = provider === 'labs' ? 'OctopusDeployLabs/octopusdeploy' : 'OctopusDeploy/octopusdeploy';
+  for (const [s, why] of changed) notes.push(`name ${JSON.stringify(s)} ${why}, so it names another object than the server's`);
+  const { source, version } = PROVIDERS[provider];
   const files = new Map<string, string>();
-  files.set('versions.tf', `terraform {\n  required_version = ">= 1.5"\n  required_providers {\n    octopusdeploy = {\n      source = ${hclString(source)}\n    }\n  }\n}\n`);
   const put = (name: string, blocks: string[]) => {
-    if (blocks.length) files.set(name, blocks.join('\n'));
+    if (blocks.length) files.set(name, fmt(blocks.join('\n')));
   };
+  put('versions.tf', [`terraform {\n  required_version = ">= 1.5"\n  required_providers {\n    octopusdeploy = {\n      source = ${q(source)}\n      version = ${q(version)}\n    }\n  }\n}\n`]);
   put('lookups.tf', lookups);
   put('variables.tf', variables);
   put('roles.tf', roleBlocks);

@@ -26,7 +26,7 @@ import {
 } from '../service';
 import { grantJson, grantText, noteJson, noteText, principalJson, principalText, type Places } from './access-output';
 import { loadPaths } from './load';
-import { display, printable } from './output';
+import { display, jsonText, printable } from './output';
 import { optionsOr, UsageError, walkArgs } from './args';
 
 export interface AccessIO {
@@ -219,7 +219,7 @@ function explain(subject: string, ws: ModelIndex, teams: readonly TeamEntry[], o
       ...(notes.length ? { notes: notes.map((n) => noteJson(n, places)) } : {}),
     }));
     // One principal is SPEC section 8's object; a name in several models is an array of them.
-    io.stdout(JSON.stringify(json.length === 1 ? json[0] : json, null, 2) + '\n');
+    io.stdout(jsonText(json.length === 1 ? json[0] : json, 2) + '\n');
     return;
   }
   const out: string[] = [];
@@ -262,7 +262,7 @@ function whoCan(subject: string, ws: ModelIndex, options: AccessOptions, io: Acc
   };
   if (options.format === 'json') {
     const principals = results.map((r) => ({ ...principalJson(r.principal, places), grants: r.grants.map((g) => grantJson(g, places)) }));
-    io.stdout(JSON.stringify({ query: queryJson, principals, ...(notes.length ? { notes: notes.map((n) => noteJson(n, places)) } : {}) }, null, 2) + '\n');
+    io.stdout(jsonText({ query: queryJson, principals, ...(notes.length ? { notes: notes.map((n) => noteJson(n, places)) } : {}) }, 2) + '\n');
     return;
   }
   const out: string[] = [];

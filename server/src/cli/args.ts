@@ -2,6 +2,7 @@
  * The checker's command line: the arguments `octopus-roles check` takes, and its usage text.
  */
 import { CONFIG_FILE_NAME, parseSize } from '../service';
+import { printable } from './output';
 
 export type Format = 'text' | 'json' | 'sarif' | 'github';
 
@@ -26,7 +27,7 @@ export function optionsOr<T extends { readonly help?: boolean }>(parse: () => T,
     o = parse();
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    io.stderr(`octopus-roles: ${err.message}\n\n${usage}\n`);
+    io.stderr(`octopus-roles: ${printable(err.message)}\n\n${usage}\n`);
     return 2;
   }
   if (o.help) {

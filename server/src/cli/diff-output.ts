@@ -4,6 +4,8 @@
  */
 import { DIMENSIONS, type AccessNote, type Doc, type Grant, type ModelIndex, type NameList, type RoleDoc, type SpaceDoc, type TeamDoc } from '../service';
 import { grantText, noteText, type Places } from './access-output';
+import { codeFence, markdownText } from './markdown';
+import { printable } from './output';
 
 export interface ObjectChange {
   readonly kind: 'role' | 'team' | 'space';
@@ -188,7 +190,7 @@ function notesLines(sides: { base: ShownSide; head: ShownSide }, indent: string)
   return out;
 }
 
-/** The diff as text for a terminal. */
+/** The diff as text for a terminal, every line printable. */
 export function diffText(r: DiffResult, sides: { base: ShownSide; head: ShownSide }): string {
   const out: string[] = [`Changes from ${sides.base.label} to ${sides.head.label}`];
   if (!r.objects.length) out.push('', 'No role, team or space changed.');
@@ -207,10 +209,11 @@ export function diffText(r: DiffResult, sides: { base: ShownSide; head: ShownSid
     for (const g of a.losses) out.push(...grantText(g, sides.base.places.where, '  - ', true));
   }
   out.push(...notesLines(sides, '  '));
-  return out.join('\n') + '\n';
+  return out.map(printable).join('\n') + '\n';
 }
 
-const md = (s: string) => s.replace(/([\\`*_[\]|<>])/g, '\\$1');
+const md = (s: string) => markdownText(s, 'inline');
+const html = (s: string) => markdownText(s, 'html');
 
 /** The diff as markdown, for a pull-request comment. */
 export function diffMarkdown(r: DiffResult, sides: { base: ShownSide; head: ShownSide }): string {
@@ -226,10 +229,11 @@ export function diffMarkdown(r: DiffResult, sides: { base: ShownSide; head: Show
     out.push('');
   }
   for (const a of r.access) {
-    out.push(`<details><summary><b>${md(a.principal.kind)} ${md(a.principal.name + inModule(a.principal.module))}</b>: +${a.gains.length} / −${a.losses.length}</summary>`, '', '```diff');
-    for (const g of a.gains) out.push(...grantText(g, sides.head.places.where, '+ ', true));
-    for (const g of a.losses) out.push(...grantText(g, sides.base.places.where, '- ', true));
-    out.push('```', '', '</details>');
+    out.push(`<details><summary><b>${html(a.principal.kind)} ${html(a.principal.name + inModule(a.principal.module))}</b>: +${a.gains.length} / −${a.losses.length}</summary>`, '');
+    const lines: string[] = [];
+    for (const g of a.gains) lines.push(...grantText(g, sides.head.places.where, '+ ', true));
+    for (const g of a.losses) lines.push(...grantText(g, sides.base.places.where, '- ', true));
+    out.push(...codeFence(lines, 'diff'), '', '</details>');
   }
   const notes = notesLines(sides, '- ');
   if (notes.length) out.push(...notes.map((l) => (l.startsWith('- ') ? `- ${md(l.slice(2))}` : md(l))));

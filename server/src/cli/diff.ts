@@ -10,7 +10,7 @@ import { grantJson, noteJson, type Places } from './access-output';
 import { UsageError } from './args';
 import { diffText, diffMarkdown, objectChanges, type AccessDelta, type DiffResult } from './diff-output';
 import { loadSides } from './diff-sides';
-import { printable } from './output';
+import { jsonText, printable } from './output';
 
 export interface DiffIO {
   readonly stdout: (text: string) => void;
@@ -68,7 +68,7 @@ export async function runDiff(args: readonly string[], io: DiffIO): Promise<numb
       io.stderr(`octopus-roles: ${printable(message)}\n`);
       return 2;
     }
-    io.stderr(`octopus-roles: ${err.message}\n\n${DIFF_USAGE}\n`);
+    io.stderr(`octopus-roles: ${printable(err.message)}\n\n${DIFF_USAGE}\n`);
     return 2;
   }
   if (sides === 2) return 2;
@@ -87,7 +87,7 @@ export function printDiff(base: Side, head: Side, format: string, io: DiffIO): n
   const notes = { base: notesOf(base), head: notesOf(head) };
   if (format === 'json') {
     io.stdout(
-      JSON.stringify(
+      jsonText(
         {
           objects: result.objects,
           access: result.access.map((a) => ({
@@ -97,7 +97,6 @@ export function printDiff(base: Side, head: Side, format: string, io: DiffIO): n
           })),
           ...(notes.base.length || notes.head.length ? { notes: { base: notes.base.map((n) => noteJson(n, baseAt)), head: notes.head.map((n) => noteJson(n, headAt)) } } : {}),
         },
-        null,
         2,
       ) + '\n',
     );

@@ -15,7 +15,7 @@ import { runImport } from './import';
 import { runPull } from './pull';
 import { runExport } from './export';
 import { runInit } from './init';
-import { display, printable, summary, toGithub, toJson, toSarif, toText, writeChunked, writeJsonArray, type Finding } from './output';
+import { display, jsonText, printable, summary, toGithub, toJson, toSarif, toText, writeChunked, writeJsonArray, type Finding } from './output';
 
 export { VERSION };
 
@@ -52,7 +52,7 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
     options = parseArgs(args);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`octopus-roles: ${err.message}\n\n${USAGE}\n`);
+      io.stderr(`octopus-roles: ${printable(err.message)}\n\n${USAGE}\n`);
       return 2;
     }
     throw err;
@@ -137,7 +137,7 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
       writeJsonArray(findings, toJson, io.stdout);
       break;
     case 'sarif':
-      io.stdout(JSON.stringify(toSarif(findings, io.cwd), null, 2) + '\n');
+      io.stdout(jsonText(toSarif(findings, io.cwd), 2) + '\n');
       break;
     case 'github':
       // The commands become annotations and vanish from the log; the summary line stays for people.

@@ -22,16 +22,36 @@ export function display(file: string, cwd: string): string {
   return shown.split(path.sep).join('/');
 }
 
-const UNPRINTABLE = /[\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNPRINTABLE = /[\\\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/gu;
 const NAMED: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 
 /**
- * Text for a terminal or a log: control characters (a newline in a file name would forge a finding line,
- * an escape sequence would drive the terminal), line separators and bidirectional overrides are written
- * as escapes, and so is the backslash, so that an escape in the output always means one.
+ * Text for a terminal or a log, and the visible form of a name in markdown: control characters (a newline
+ * in a file name would forge a finding line, an escape sequence would drive the terminal), format
+ * characters (bidirectional overrides and isolates, zero-width spaces and joiners, which hide or reorder
+ * text), line separators and lone surrogates are written as escapes (`\n`, `\x1b`, `\u202e`, `\u{e0041}`),
+ * and so is the backslash, so that an escape in the output always means one.
  */
 export function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (c) => NAMED[c] ?? (c.charCodeAt(0) < 0x100 ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return text.replace(UNPRINTABLE, (c) => {
+    const code = c.codePointAt(0)!;
+    return NAMED[c] ?? (code < 0x100 ? `\\x${hex(code, 2)}` : code <= 0xffff ? `\\u${hex(code, 4)}` : `\\u{${code.toString(16)}}`);
+  });
+}
+
+/** A lone surrogate as JSON.stringify writes it: `\udXXX` after an even number of backslashes. */
+const LONE_SURROGATE_ESCAPE = /(?<=(?:^|[^\\])(?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;
+
+/**
+ * `value` as JSON text (JSON.stringify's, indented by `indent`), for every JSON and SARIF output: a lone
+ * surrogate in a name, which JSON.stringify writes as a `\udXXX` escape (valid JSON text, but no Unicode
+ * character: Go's encoding/json and SARIF validators refuse or mangle it), is written as U+FFFD. A
+ * surrogate pair JSON.stringify writes as the character itself, so every such escape is a lone one.
+ */
+export function jsonText(value: unknown, indent?: number): string {
+  const text = JSON.stringify(value, null, indent);
+  return text.includes('\\ud') ? text.replace(LONE_SURROGATE_ESCAPE, '\ufffd') : text;
 }
 
 /** Findings written per chunk, so that the output of a large workspace is never one string in memory. */
@@ -48,7 +68,7 @@ export function writeChunked<T>(items: readonly T[], format: (item: T, index: nu
 
 /**
  * Writes `items` as a JSON array with `toJson`'s values, byte for byte what `JSON.stringify(array, null, 2)`
- * and a newline would give, a chunk at a time.
+ * and a newline would give (with jsonText's U+FFFD for a lone surrogate), a chunk at a time.
  */
 export function writeJsonArray<T>(items: readonly T[], toJson: (item: T) => unknown, write: (text: string) => void): void {
   if (items.length === 0) {
@@ -56,7 +76,7 @@ export function writeJsonArray<T>(items: readonly T[], toJson: (item: T) => unkn
     return;
   }
   write('[\n');
-  writeChunked(items, (item, i) => '  ' + JSON.stringify(toJson(item), null, 2).replace(/\n/g, '\n  ') + (i === items.length - 1 ? '\n' : ',\n'), write);
+  writeChunked(items, (item, i) => '  ' + jsonText(toJson(item), 2).replace(/\n/g, '\n  ') + (i === items.length - 1 ? '\n' : ',\n'), write);
   write(']\n');
 }
 

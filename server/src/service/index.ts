@@ -25,6 +25,7 @@ export { finalDiagnostics, isSuppressed } from './rules/final';
 export * from './config';
 export { kindOfPath, FRONT_ENDS, initTerraform, terraformReady, isTerraformPath, needsTerraformGrammar, type TerraformWasm, type FrontEnd, type SyntaxEdits, type CompletionContext } from './syntax';
 export { isPlainSafe, scalarText } from './syntax/yaml';
+export { hclString } from './syntax/terraform/quote';
 export { LineMap, type Position, type Range } from './util/text';
 export { nearest } from './util/suggest';
 export { complete, type CompletionEntry, type CompletionKind } from './features/completion';

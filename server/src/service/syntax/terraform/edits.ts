@@ -7,12 +7,10 @@
 import { eolOf, indentOf, lineEndOf, lineStartOf, nextLineStart, type TextEdit } from '../../edits/edit';
 import type { Assignment, DocKind, KeyRef, NameList, Span } from '../../model/types';
 import type { NewField, SyntaxEdits } from '../frontend';
+import { hclString } from './quote';
 import { ASSIGNMENT_ATTRIBUTES, LIST_ATTRIBUTES } from './read';
 
 const blank = (c: string | undefined) => c === ' ' || c === '\t';
-
-/** A value as an HCL string. */
-const quoted = (value: string): string => JSON.stringify(value).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
 
 /** Removes an item of a `[...]` list with one of its commas, or its whole line when it stands alone there. */
 function removeItem(text: string, item: Span): TextEdit | undefined {
@@ -61,7 +59,7 @@ function addAssignmentField(text: string, a: Assignment, key: string, value: str
   const closeLine = lineStartOf(text, close);
   if (text.slice(closeLine, close).trim() !== '') return undefined; // a one-line block: leave it to the user
   const indent = indentOf(text, close) + '  ';
-  const line = `${indent}${attribute} = ${key === 'space' ? quoted(value) : `[${quoted(value)}]`}${eolOf(text)}`;
+  const line = `${indent}${attribute} = ${key === 'space' ? hclString(value) : `[${hclString(value)}]`}${eolOf(text)}`;
   return { span: { start: closeLine, end: closeLine }, newText: line };
 }
 
@@ -77,7 +75,7 @@ function appendToList(text: string, target: NameList | undefined, targetKey: str
     if (!last) {
       const inner = text.slice(open + 1, close);
       if (inner.trim() !== '') return undefined; // a comment or a computed item: leave it
-      return { span: { start: open, end: close + 1 }, newText: `[${quoted(value)}]` };
+      return { span: { start: open, end: close + 1 }, newText: `[${hclString(value)}]` };
     }
     let i = last.end;
     while (blank(text[i])) i++;
@@ -86,16 +84,16 @@ function appendToList(text: string, target: NameList | undefined, targetKey: str
     if (multiLine) {
       const indent = indentOf(text, last.start);
       const at = trailingComma ? i + 1 : last.end;
-      return { span: { start: at, end: at }, newText: `${trailingComma ? '' : ','}${eolOf(text)}${indent}${quoted(value)}${trailingComma ? ',' : ''}` };
+      return { span: { start: at, end: at }, newText: `${trailingComma ? '' : ','}${eolOf(text)}${indent}${hclString(value)}${trailingComma ? ',' : ''}` };
     }
-    return { span: { start: last.end, end: last.end }, newText: `, ${quoted(value)}` };
+    return { span: { start: last.end, end: last.end }, newText: `, ${hclString(value)}` };
   }
   const end = lineEndOf(text, after.pairSpan.end);
-  return { span: { start: end, end }, newText: `${eolOf(text)}${indentOf(text, after.pairSpan.start)}${attribute} = [${quoted(value)}]` };
+  return { span: { start: end, end }, newText: `${eolOf(text)}${indentOf(text, after.pairSpan.start)}${attribute} = [${hclString(value)}]` };
 }
 
 function replaceNames(text: string, spans: readonly Span[], value: string): TextEdit[] {
-  return spans.map((span) => ({ span, newText: text[span.start] === '"' ? quoted(value) : value }));
+  return spans.map((span) => ({ span, newText: text[span.start] === '"' ? hclString(value) : value }));
 }
 
 const RESOURCE_TYPES: Readonly<Record<DocKind, string | undefined>> = { role: 'octopusdeploy_user_role', team: 'octopusdeploy_team', space: undefined };
@@ -103,11 +101,11 @@ const RESOURCE_TYPES: Readonly<Record<DocKind, string | undefined>> = { role: 'o
 /** A module file holding one resource; list fields are written with the provider's attribute names. */
 function newDocument(name: string, fields: readonly NewField[]): string {
   const label = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'role';
-  const lines = [`resource "${RESOURCE_TYPES.role}" "${label}" {`, `  name = ${quoted(name)}`];
+  const lines = [`resource "${RESOURCE_TYPES.role}" "${label}" {`, `  name = ${hclString(name)}`];
   for (const f of fields) {
     const attribute = LIST_ATTRIBUTES[f.key as keyof typeof LIST_ATTRIBUTES] ?? f.key;
     if (f.comment) lines.push(`  # ${f.comment}`);
-    lines.push(`  ${attribute} = [${f.items.map(quoted).join(', ')}]`);
+    lines.push(`  ${attribute} = [${f.items.map(hclString).join(', ')}]`);
   }
   lines.push('}', '');
   return lines.join('\n');

@@ -78,16 +78,19 @@ function stringOf(n: Node, text: string): Value | undefined {
 
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
 
-/** HCL's string escapes (`\n`, `\"`, `\uXXXX`, `$${`, `%%{`). */
+/**
+ * HCL's string escapes (`\n`, `\"`, `\uXXXX`, `$${`, `%%{`), decoded in one pass from left to right as
+ * HCL does: a `$` that an escape produced (`$\u0024{`) does not make a `$${` escape.
+ */
 function unescape(raw: string): string {
   if (!raw.includes('\\') && !raw.includes('$${') && !raw.includes('%%{')) return raw;
-  return raw
-    .replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (_, e: string) =>
-      e.length > 1 ? String.fromCodePoint(parseInt(e.slice(1), 16)) : (ESCAPES[e] ?? e),
-    )
-    .replace(/\$\$\{/g, '${')
-    .replace(/%%\{/g, '%{');
+  return raw.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|([$%])\2\{/g, (_, e: string | undefined, sign: string | undefined) =>
+    e === undefined ? `${sign}{` : e.length > 1 ? character(parseInt(e.slice(1), 16)) : (ESCAPES[e] ?? e),
+  );
 }
+
+/** The character of a `\u` or `\U` escape; U+FFFD for one HCL refuses (a surrogate, or beyond U+10FFFF). */
+const character = (code: number) => (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\ufffd' : String.fromCodePoint(code));
 
 /** `TYPE.NAME.rest` or `data.TYPE.NAME.rest`, when neither the resource nor the data source is indexed. */
 function referenceOf(expr: Node, text: string): Value | undefined {
