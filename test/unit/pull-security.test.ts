@@ -135,6 +135,16 @@ describe('octopus-roles pull against a hostile server', () => {
     assert.match(wrong.stderr, /--max-answer-size: at most 256 MB/);
   });
 
+  it('stops when the answers together pass the limit of the whole pull, and refuses a key a header cannot carry', async () => {
+    const server = await start();
+    const client = new HttpClient({ server: new URL(server.url), credential: { kind: 'api-key', secret: KEY }, timeoutMs: 5000, maxAnswerBytes: 6 * 1024, maxTotalBytes: 8 * 1024 });
+    const roles = await client.get(client.resolve('/api/userroles/all'));
+    assert.equal(roles.status, 200);
+    assert.ok(roles.text.length > 4 * 1024 && roles.text.length < 6 * 1024, String(roles.text.length));
+    await assert.rejects(client.get(client.resolve('/api/userroles/all')), /the answers up to .*\/api\/userroles\/all pass 8 KB together, the most one client reads; not read further/);
+    assert.throws(() => new HttpClient({ server: new URL(server.url), credential: { kind: 'bearer', secret: 'abc\r\nX-Other: 1' }, timeoutMs: 5000, maxAnswerBytes: 1024, maxTotalBytes: 1024 }), /characters an HTTP header cannot carry/);
+  });
+
   it('refuses an answer nested deeper than any Octopus resource, with a message and no crash', async () => {
     const deep = `[{"Id":"Users-9","Username":"deep","X":${'['.repeat(100_000)}${']'.repeat(100_000)}}]`;
     const server = await start({ answer: (u) => (u.pathname === '/api/users/all' ? { body: deep } : undefined) });
