@@ -123,8 +123,13 @@ function kindOf(o: JsonObject): keyof Dump | undefined {
   return undefined;
 }
 
+type Resource = Dump[keyof Dump][number];
+
+/** The kinds whose names are a file's `name:`, which the YAML reader takes as missing when it is blank. */
+const NAMED_FILES: ReadonlySet<keyof Dump> = new Set<keyof Dump>(['userRoles', 'teams', 'spaces']);
+
 /** Reads one resource of a known kind into its typed shape; undefined when a required field is missing. */
-function typed(kind: keyof Dump, o: JsonObject): Dump[keyof Dump][number] | undefined {
+function typed(kind: keyof Dump, o: JsonObject): Resource | undefined {
   const Id = str(o.Id);
   if (Id === undefined || Id.trim() === '') return undefined;
   const Name = str(o.Name);
@@ -174,6 +179,18 @@ function typed(kind: keyof Dump, o: JsonObject): Dump[keyof Dump][number] | unde
   }
 }
 
+/**
+ * The most bytes one dump file may have, and the default limit of one answer of a server: four times the
+ * largest list a big server's endpoint gives, and far below what one string can hold.
+ */
+export const MAX_DUMP_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The most bytes a whole dump may have, in files or in all the answers of one pull: it is read into memory
+ * in full (and parsed: several times its size) before anything is written.
+ */
+export const MAX_DUMP_BYTES = 256 * 1024 * 1024;
+
 /** What reading a dump found, with a line for everything it skipped. */
 export interface ReadResult {
   readonly dump: Dump;
@@ -181,57 +198,193 @@ export interface ReadResult {
 }
 
 /**
- * Reads the files of a dump (sorted by name first, so that the first occurrence of an id is stable). A
- * file that is not JSON, or JSON of no known resource, is reported and skipped.
+ * How deep arrays and objects may nest in a dump's JSON. Octopus's resources need a few levels (a page of
+ * teams with their external groups is four); code that walks a value by recursion, JSON.stringify among
+ * it, runs out of stack some thousands of levels down, so a deeper file is refused before it is parsed.
  */
-export function readDump(files: readonly { readonly name: string; readonly text: string }[]): ReadResult {
-  const dump = emptyDump();
-  const problems: string[] = [];
-  const seen = new Map<keyof Dump, Set<string>>();
-  const add = (kind: keyof Dump, o: JsonObject, file: string) => {
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The offset of the first `[` or `{` in `text` that opens a level deeper than `max`, or -1. One pass
+ * over the text without recursion; brackets inside strings do not count. Exact for valid JSON (invalid
+ * JSON is JSON.parse's to reject).
+ */
+export function nestingPastAt(text: string, max = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string: to the next quote that no backslash escapes.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
+/** JSON text (a byte-order mark allowed) as a value, or why it cannot be read, for the user. */
+export function parseJson(text: string): { readonly value: unknown } | { readonly problem: string } {
+  const deep = nestingPastAt(text);
+  if (deep >= 0) return { problem: `nested more than ${MAX_JSON_DEPTH} levels deep (at character ${deep}), which no Octopus resource is` };
+  try {
+    return { value: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
+  } catch (err) {
+    return { problem: `not JSON (${err instanceof Error ? err.message : String(err)})` };
+  }
+}
+
+const LABELS: Record<keyof Dump, string> = {
+  userRoles: 'user role',
+  teams: 'team',
+  scopedUserRoles: 'scoped user role',
+  spaces: 'space',
+  users: 'user',
+  environments: 'environment',
+  projects: 'project',
+  projectGroups: 'project group',
+  tenants: 'tenant',
+};
+
+/** Half of a UTF-16 surrogate pair without its other half: JSON can say it (`\ud800`), UTF-8 cannot. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * `r` with each lone surrogate in its strings replaced by U+FFFD, and the fields where that happened. A
+ * file written with such a name would hold U+FFFD anyway (UTF-8 has no encoding for it), so the name read
+ * back would not be the name written; replacing it here keeps files, import map and report alike.
+ */
+function wellFormed(r: Resource): { readonly resource: Resource; readonly fields: string[] } {
+  const fields = new Set<string>();
+  const fix = (v: unknown, field: string): unknown => {
+    if (typeof v === 'string') {
+      const fixed = v.replace(LONE_SURROGATE, '\ufffd');
+      if (fixed !== v) fields.add(field);
+      return fixed;
+    }
+    if (Array.isArray(v)) return v.map((x) => fix(x, field));
+    if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fix(x, field)]));
+    return v;
+  };
+  const resource = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, fix(v, k)])) as unknown as Resource;
+  return { resource, fields: [...fields] };
+}
+
+/**
+ * Why `r` cannot be written so that it reads back the same, or undefined. The YAML reader takes a blank
+ * `name:` as no name, and an empty string in a list as an error: a role, team or space with a blank
+ * name, and a user, environment, project, project group or tenant with an empty one, cannot be written.
+ * A scoped user role with a blank restriction id cannot either, and leaving the id out would widen it.
+ */
+function unwritableName(kind: keyof Dump, r: Resource): string | undefined {
+  if (NAMED_FILES.has(kind) && 'Name' in r && r.Name.trim() === '') return 'its name is blank, and a role, team or space file without a name is no role, team or space';
+  if ('Username' in r && r.Username === '') return 'its user name is empty, which a list in a file cannot hold';
+  if (!NAMED_FILES.has(kind) && 'Name' in r && r.Name === '') return 'its name is empty, which a list in a file cannot hold';
+  if ('EnvironmentIds' in r && [r.EnvironmentIds, r.ProjectIds, r.ProjectGroupIds, r.TenantIds].some((ids) => ids.some((id) => id.trim() === ''))) {
+    return 'a restriction id is blank, which a list in a file cannot hold, and leaving it out would widen the assignment';
+  }
+  return undefined;
+}
+
+/** The fields of `o` that import reads, when `o` is a resource of a kind it reads: what `pull --save-json` keeps. */
+export function resourceOf(o: unknown): Resource | undefined {
+  if (!isObject(o)) return undefined;
+  const kind = kindOf(o);
+  return kind === undefined ? undefined : typed(kind, o);
+}
+
+/** Collects the resources of parsed dump files into one Dump, with the problems found on the way. */
+class DumpReader {
+  readonly dump = emptyDump();
+  readonly problems: string[] = [];
+  private readonly seen = new Map<keyof Dump, Set<string>>();
+
+  private add(kind: keyof Dump, o: JsonObject, file: string): void {
     const r = typed(kind, o);
     if (!r) {
-      problems.push(`${file}: skipped a resource without the fields its kind needs (${JSON.stringify(str(o.Id) ?? str(o.Name) ?? '?')})`);
+      this.problems.push(`${file}: skipped a resource without the fields its kind needs (${JSON.stringify(str(o.Id) ?? str(o.Name) ?? '?')})`);
       return;
     }
-    const ids = seen.get(kind) ?? new Set<string>();
-    seen.set(kind, ids);
-    if (ids.has(idKey(r.Id))) return;
-    ids.add(idKey(r.Id));
-    (dump[kind] as unknown[]).push(r);
-  };
-  for (const file of [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    let value: Json;
-    try {
-      value = JSON.parse(file.text.replace(/^\uFEFF/, '')) as Json;
-    } catch (err) {
-      problems.push(`${file.name}: not JSON (${err instanceof Error ? err.message : String(err)}); skipped`);
-      continue;
+    const fixed = wellFormed(r);
+    let resource = fixed.resource;
+    const what = `${LABELS[kind]} ${JSON.stringify(resource.Id)}`;
+    const unwritable = unwritableName(kind, resource);
+    if (unwritable) {
+      this.problems.push(`${file}: skipped ${what}: ${unwritable}`);
+      return;
     }
+    if (fixed.fields.length) this.problems.push(`${file}: ${what}: ${fixed.fields.join(', ')} held lone surrogates (half a UTF-16 pair, which no UTF-8 file can hold); each replaced by U+FFFD`);
+    if (kind === 'userRoles') {
+      const role = resource as ApiUserRole;
+      const kept = { ...role, GrantedSpacePermissions: role.GrantedSpacePermissions.filter((p) => p !== ''), GrantedSystemPermissions: role.GrantedSystemPermissions.filter((p) => p !== '') };
+      if (kept.GrantedSpacePermissions.length + kept.GrantedSystemPermissions.length < role.GrantedSpacePermissions.length + role.GrantedSystemPermissions.length) {
+        this.problems.push(`${file}: ${what}: an empty permission name left out (a list in a file cannot hold it, and no permission has it)`);
+        resource = kept;
+      }
+    }
+    const ids = this.seen.get(kind) ?? new Set<string>();
+    this.seen.set(kind, ids);
+    if (ids.has(idKey(resource.Id))) return;
+    ids.add(idKey(resource.Id));
+    (this.dump[kind] as unknown[]).push(resource);
+  }
+
+  /** Reads one file's value: resources in arrays, pages and bundles (`{ "Teams": [...] }`, one level). */
+  read(file: string, value: Json): void {
     let found = 0;
     let empty = true;
-    const visit = (v: Json, depth: number) => {
+    // An explicit stack (children pushed in reverse, so they come out in order): no depth can exhaust it.
+    const stack: [Json, number][] = [[value, 0]];
+    while (stack.length) {
+      const [v, depth] = stack.pop()!;
       if (Array.isArray(v)) {
-        for (const item of v) if (isObject(item)) visit(item, depth + 1);
-        return;
+        for (let i = v.length - 1; i >= 0; i--) if (isObject(v[i])) stack.push([v[i], depth + 1]);
+        continue;
       }
-      if (!isObject(v)) return;
+      if (!isObject(v)) continue;
       if (!Array.isArray(v.Items) || v.Items.length) empty = false;
       const kind = kindOf(v);
       if (kind) {
         found++;
-        add(kind, v, file.name);
-        return;
+        this.add(kind, v, file);
+      } else if (Array.isArray(v.Items)) stack.push([v.Items, depth + 1]);
+      else if (depth === 0) {
+        const inner = Object.values(v).filter((x) => Array.isArray(x) || (isObject(x) && Array.isArray(x.Items)));
+        for (let i = inner.length - 1; i >= 0; i--) stack.push([inner[i], depth + 1]);
       }
-      if (Array.isArray(v.Items)) return visit(v.Items, depth + 1);
-      // An object that bundles several lists (`{ "Teams": [...], "Spaces": [...] }`), one level deep.
-      if (depth === 0) for (const inner of Object.values(v)) if (Array.isArray(inner) || (isObject(inner) && Array.isArray(inner.Items))) visit(inner, depth + 1);
-    };
-    visit(value, 0);
+    }
     // An empty list (a space without tenants) is data too; anything else of no known kind is reported.
-    if (found === 0 && !(empty && (Array.isArray(value) || isObject(value)))) problems.push(`${file.name}: no user roles, teams, scoped user roles, spaces, users, environments, projects, project groups or tenants; skipped`);
+    if (found === 0 && !(empty && (Array.isArray(value) || isObject(value)))) this.problems.push(`${file}: no user roles, teams, scoped user roles, spaces, users, environments, projects, project groups or tenants; skipped`);
   }
-  return { dump, problems };
+}
+
+const byFileName = <T extends { readonly name: string }>(files: readonly T[]): T[] => [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+
+/**
+ * Reads the files of a dump (sorted by name first, so that the first occurrence of an id is stable). A
+ * file that is not JSON, is nested deeper than MAX_JSON_DEPTH, or is JSON of no known resource, is
+ * reported and skipped; so is a role, team or space whose name is blank. Lone surrogates in strings
+ * become U+FFFD, and are reported.
+ */
+export function readDump(files: readonly { readonly name: string; readonly text: string }[]): ReadResult {
+  const reader = new DumpReader();
+  for (const file of byFileName(files)) {
+    const parsed = parseJson(file.text);
+    if ('problem' in parsed) reader.problems.push(`${file.name}: ${parsed.problem}; skipped`);
+    else reader.read(file.name, parsed.value as Json);
+  }
+  return { dump: reader.dump, problems: reader.problems };
+}
+
+/** `readDump` for values already parsed (by `parseJson`, as `pull` does), each named like a file. */
+export function readDumpValues(values: readonly { readonly name: string; readonly value: unknown }[]): ReadResult {
+  const reader = new DumpReader();
+  for (const v of byFileName(values)) reader.read(v.name, v.value as Json);
+  return { dump: reader.dump, problems: reader.problems };
 }
 
 /** Merges dumps (the first occurrence of an id wins). */

@@ -40,14 +40,21 @@ function uniquePaths<T>(items: readonly T[], folder: (i: T) => string, name: (i:
   return out;
 }
 
-const scalar = (s: string) => scalarText(s);
+/**
+ * YAML floats that start with a dot (`.5`, `+.5e3`): `isPlainSafe` lets them through unquoted, and they
+ * would read back as numbers, not names (test/unit/import-hostile.test.ts finds them). Quoted here until
+ * the service's check knows them.
+ */
+const DOT_FLOAT = /^\+?\.[0-9]+(?:[eE][-+]?[0-9]+)?$/;
+
+const scalar = (s: string, flow = false) => (DOT_FLOAT.test(s) ? JSON.stringify(s) : scalarText(s, undefined, flow));
 
 function list(key: string, items: readonly string[], indent = ''): string[] {
   if (!items.length) return [`${indent}${key}: []`];
   return [`${indent}${key}:`, ...items.map((i) => `${indent}  - ${scalar(i)}`)];
 }
 
-const flowList = (items: readonly string[]) => `[${items.map((i) => scalarText(i, undefined, true)).join(', ')}]`;
+const flowList = (items: readonly string[]) => `[${items.map((i) => scalar(i, true)).join(', ')}]`;
 
 function roleText(r: ImportedRole): string {
   const lines = [`name: ${scalar(r.name)}`];

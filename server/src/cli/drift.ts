@@ -15,7 +15,7 @@ import { DEFAULT_SETTINGS, Workspace, type ModelIndex, type TeamDoc } from '../s
 import { parseAccessArgs } from './access';
 import { optionsOr, UsageError } from './args';
 import { printDiff, type DiffIO, type Side } from './diff';
-import { hasModel, readDumpFolder } from './import';
+import { DumpError, hasModel, readDumpFolder } from './import';
 import { loadPaths } from './load';
 import { printable } from './output';
 
@@ -77,8 +77,8 @@ export async function runDrift(args: readonly string[], io: DiffIO): Promise<num
   let files: { name: string; text: string }[];
   try {
     files = readDumpFolder(dumpDir);
-  } catch {
-    io.stderr(`octopus-roles: ${printable(live!)}: no such folder\n`);
+  } catch (err) {
+    io.stderr(`octopus-roles: ${printable(live!)}: ${err instanceof DumpError ? printable(err.message) : 'no such folder'}\n`);
     return 2;
   }
   const { dump, problems } = readDump(files);

@@ -3,12 +3,14 @@
  * files from the JSON a server's API returned. The conversion is bridge/ (no file system there); this module
  * reads the dump, and writes the files all or nothing, never over an existing file without --force.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, type Dirent, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { readDump, type Dump } from '../bridge/api';
+import { MAX_DUMP_BYTES, MAX_DUMP_FILE_BYTES, readDump, type Dump } from '../bridge/api';
 import { convertDump } from '../bridge/convert';
 import type { Imported } from '../bridge/model';
 import { importFiles, REPORT_FILE } from '../bridge/yaml';
+import { ioReason } from '../node/files';
+import { formatBytes } from '../service';
 import { optionsOr, UsageError, walkArgs } from './args';
 import { display, printable } from './output';
 import { notWritten, writeFiles, type FileSet } from './write';
@@ -36,16 +38,79 @@ Options:
 Exit status: 0 written, 1 nothing usable in the dump, a file exists (without --force) or a file cannot be
 written (then none is), 2 bad usage.`;
 
-/** Reads every file below `dir` (skipping dot-folders and node_modules) as text. */
-export function readDumpFolder(dir: string): { name: string; text: string }[] {
+/** Why a dump cannot be read at all (a file or the whole over its size limit); the message is for the user. */
+export class DumpError extends Error {}
+
+/** Limits for reading a dump folder; the defaults are MAX_DUMP_FILE_BYTES and MAX_DUMP_BYTES. */
+export interface DumpLimits {
+  readonly fileBytes: number;
+  readonly totalBytes: number;
+}
+
+/**
+ * Open flags for a dump file: never block on a named pipe or a device, never follow a link put in place of
+ * the file since the folder was listed.
+ */
+const DUMP_READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0) | (constants.O_NOFOLLOW ?? 0);
+
+/**
+ * Reads one dump file as text with one open, fstat, read and close: undefined when it is not a regular
+ * file; its size when that is over `limit` (checked before reading, and again on what was read, for a file
+ * that grows meanwhile), so that no file larger than a string can hold is ever read.
+ */
+function readDumpFile(full: string, limit: number): { text: string; bytes: number } | { over: number } | undefined {
+  const fd = openSync(full, DUMP_READ_FLAGS);
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    if (stat.size > limit) return { over: stat.size };
+    const buffer = Buffer.allocUnsafe(stat.size + 1);
+    let length = 0;
+    for (let n = 1; n > 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > limit) return { over: length };
+    return { text: buffer.toString('utf8', 0, length), bytes: length };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads every regular file below `dir` (skipping dot-folders, node_modules and symbolic links) as text.
+ * Throws DumpError when a file cannot be read, or a file or all of them together pass the limits: nothing
+ * of such a dump is used.
+ */
+export function readDumpFolder(dir: string, limits: DumpLimits = { fileBytes: MAX_DUMP_FILE_BYTES, totalBytes: MAX_DUMP_BYTES }): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];
+  let total = 0;
+  const read = (full: string, name: string) => {
+    let file: ReturnType<typeof readDumpFile>;
+    try {
+      file = readDumpFile(full, Math.min(limits.fileBytes, limits.totalBytes - total));
+    } catch (err) {
+      throw new DumpError(`cannot read ${name}: ${ioReason(err)}`);
+    }
+    if (file === undefined) return;
+    if ('over' in file) {
+      if (file.over > limits.fileBytes) throw new DumpError(`${name} is ${formatBytes(file.over)}, over the limit of ${formatBytes(limits.fileBytes)} for one dump file; split it into several files (import reads any names)`);
+      throw new DumpError(`the dump's files pass ${formatBytes(limits.totalBytes)} together at ${name}, the most one import reads`);
+    }
+    total += file.bytes;
+    out.push({ name, text: file.text });
+  };
   const walk = (folder: string, rel: string) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const full = path.join(folder, entry.name);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (!rel && (code === 'ENOENT' || code === 'ENOTDIR')) throw new DumpError('no such folder');
+      throw new DumpError(`cannot read the folder ${rel || '.'}: ${ioReason(err)}`);
+    }
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const name = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') walk(full, name);
-      } else if (entry.isFile()) out.push({ name, text: readFileSync(full, 'utf8') });
+        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') walk(path.join(folder, entry.name), name);
+      } else if (entry.isFile()) read(path.join(folder, entry.name), name);
     }
   };
   walk(dir, '');
@@ -135,7 +200,15 @@ export async function runImport(args: readonly string[], io: ImportIO): Promise<
     io.stderr(`octopus-roles: ${printable(o.from!)}: no such folder\n`);
     return 2;
   }
-  const { dump, problems } = readDump(readDumpFolder(from));
+  let files: { name: string; text: string }[];
+  try {
+    files = readDumpFolder(from);
+  } catch (err) {
+    if (!(err instanceof DumpError)) throw err;
+    io.stderr(`octopus-roles: ${printable(o.from!)}: ${printable(err.message)}; nothing written\n`);
+    return 1;
+  }
+  const { dump, problems } = readDump(files);
   for (const p of problems) io.stderr(`octopus-roles: ${printable(p)}\n`);
   if (!hasModel(dump)) {
     io.stderr(`octopus-roles: ${printable(o.from!)}: no user roles, teams or spaces in the dump; nothing written\n`);

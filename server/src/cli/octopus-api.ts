@@ -1,19 +1,14 @@
 /**
- * Reading an Octopus server's REST API for `pull`: GET with the `X-Octopus-ApiKey` header and a timeout per
- * request, every page of a list (following `Links["Page.Next"]`, or `skip`/`take` when a page has no such
- * link), and errors that say what went wrong in words a user can act on.
+ * Reading an Octopus server's REST API for `pull`: GET through the one HTTP client (`http.ts`, which keeps
+ * the credential to the named server's origin and bounds every answer), every page of a list (following
+ * `Links["Page.Next"]`, or `skip`/`take` when a page has no such link), answers parsed as JSON no deeper
+ * than a dump may be, and errors that say what went wrong in words a user can act on.
  */
+import { parseJson } from '../bridge/api';
+import { HttpClient, HttpError, type HttpClientOptions } from './http';
 
 /** Why a pull stopped; the message is for the user. */
-export class ApiError extends Error {}
-
-export interface ApiClientOptions {
-  /** The server's address, such as https://octopus.example.com (a path prefix is kept). */
-  readonly server: string;
-  readonly apiKey: string;
-  /** Milliseconds to wait for each answer. */
-  readonly timeoutMs: number;
-}
+export class ApiError extends HttpError {}
 
 type Json = unknown;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -22,65 +17,42 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const MAX_PAGES = 10_000;
 
 export class ApiClient {
-  private readonly base: URL;
+  private readonly http: HttpClient;
   /** The path the server lives under, without a trailing slash ('' at the root). */
   private readonly prefix: string;
+  /** What the credential is called in messages. */
+  private readonly credential: string;
 
-  constructor(private readonly options: ApiClientOptions) {
-    let base: URL;
-    try {
-      base = new URL(options.server);
-    } catch {
-      throw new ApiError(`${options.server} is not a URL such as https://octopus.example.com`);
-    }
-    if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new ApiError(`${options.server}: only http and https servers can be pulled from`);
-    this.prefix = base.pathname.replace(/\/+$/, '');
-    base.search = '';
-    base.hash = '';
-    this.base = base;
+  constructor(options: HttpClientOptions) {
+    this.http = new HttpClient(options);
+    this.credential = options.credential.kind === 'api-key' ? 'API key' : 'access token';
+    this.prefix = options.server.pathname.replace(/\/+$/, '');
   }
 
-  /** The URL of an API path (`/api/...`) or of a link the server returned (which may carry the prefix). */
+  /**
+   * The URL of an API path (`/api/...`) or of a link the server returned, which may carry the server's
+   * path prefix or not; link templates such as `{?skip,take}` are dropped. A link that leaves the
+   * server's origin is refused (HttpError), never rewritten into a path.
+   */
   url(link: string): URL {
-    const clean = link.replace(/\{[^}]*\}/g, ''); // link templates such as {?skip,take}
-    const prefix = this.prefix;
-    const pathPart = prefix && clean.startsWith(prefix + '/') ? clean : `${prefix}${clean.startsWith('/') ? '' : '/'}${clean}`;
-    return new URL(pathPart, this.base.origin);
+    const url = this.http.resolve(link.replace(/\{[^}]*\}/g, ''));
+    // Set as a path, never parsed again as a reference: `//x` stays a path here.
+    if (this.prefix && url.pathname !== this.prefix && !url.pathname.startsWith(this.prefix + '/')) url.pathname = this.prefix + url.pathname;
+    return url;
   }
 
   /** GETs one resource or page as JSON. */
   async get(link: string): Promise<Json> {
-    const url = this.url(link);
-    const where = url.toString();
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        headers: { 'X-Octopus-ApiKey': this.options.apiKey, Accept: 'application/json' },
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-        redirect: 'follow',
-      });
-    } catch (err) {
-      const e = err as { name?: string; cause?: { code?: string; message?: string }; message?: string };
-      if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new ApiError(`no answer from ${where} within ${this.options.timeoutMs / 1000} s`);
-      throw new ApiError(`cannot reach ${where}: ${e.cause?.code ?? e.cause?.message ?? e.message ?? String(err)}`);
+    const answer = await this.http.get(this.url(link));
+    const where = answer.url.href;
+    if (answer.status === 401 || answer.status === 403) {
+      throw new ApiError(`the server refused the ${this.credential} (HTTP ${answer.status}) at ${where}; check the ${this.credential} and that its user may view teams, user roles, users and spaces`);
     }
-    let body: string;
-    try {
-      body = await response.text();
-    } catch (err) {
-      const e = err as { name?: string };
-      if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new ApiError(`no answer from ${where} within ${this.options.timeoutMs / 1000} s`);
-      throw new ApiError(`${where}: the answer broke off`);
-    }
-    if (response.status === 401 || response.status === 403) {
-      throw new ApiError(`the server refused the API key (HTTP ${response.status}) at ${where}; check the key and that its user may view teams, user roles, users and spaces`);
-    }
-    if (!response.ok) throw new ApiError(`HTTP ${response.status} from ${where}`);
-    try {
-      return JSON.parse(body) as Json;
-    } catch {
-      throw new ApiError(`${where} did not answer with JSON (is ${this.base.origin}${this.prefix} an Octopus server?)`);
-    }
+    if (answer.status < 200 || answer.status > 299) throw new ApiError(`HTTP ${answer.status} from ${where}`);
+    const parsed = parseJson(answer.text);
+    if ('value' in parsed) return parsed.value;
+    if (parsed.problem.startsWith('not JSON')) throw new ApiError(`${where} did not answer with JSON (is ${this.http.origin}${this.prefix} an Octopus server?)`);
+    throw new ApiError(`the answer of ${where} is ${parsed.problem}; not read`);
   }
 
   /**
@@ -90,10 +62,10 @@ export class ApiClient {
   async all(link: string): Promise<Json[]> {
     const first = await this.get(link);
     if (Array.isArray(first)) return first;
-    if (!isObject(first) || !Array.isArray(first.Items)) throw new ApiError(`${this.url(link).toString()} did not answer with a list`);
+    if (!isObject(first) || !Array.isArray(first.Items)) throw new ApiError(`${this.url(link).href} did not answer with a list`);
     const items: Json[] = [...first.Items];
     let page: Record<string, unknown> = first;
-    const seen = new Set<string>([this.url(link).toString()]);
+    const seen = new Set<string>([this.url(link).href]);
     for (let n = 1; n < MAX_PAGES; n++) {
       const links = isObject(page.Links) ? page.Links : {};
       const total = typeof page.TotalResults === 'number' ? page.TotalResults : undefined;
@@ -103,9 +75,9 @@ export class ApiClient {
         const u = this.url(link);
         u.searchParams.set('skip', String(items.length));
         u.searchParams.set('take', String(typeof page.ItemsPerPage === 'number' && page.ItemsPerPage > 0 ? page.ItemsPerPage : (page.Items as Json[]).length));
-        next = u.pathname + u.search;
+        next = u.href;
       }
-      const key = this.url(next).toString();
+      const key = this.url(next).href;
       if (seen.has(key)) break;
       seen.add(key);
       const got = await this.get(next);
