@@ -215,7 +215,7 @@ export class GitRevision implements Source {
 
   private missingError(rel: string, oid: string): SourceError {
     return new SourceError(
-      `${this.label}:${rel}: object ${oid} is missing from this repository (a partial or damaged clone); octopus-roles never fetches: fetch it with git from a remote you trust, then run again`,
+      `${this.label}:${rel}: object ${oid} is missing from this repository (a partial or damaged clone); octopus-roles reads only what the repository holds: bring the object in with git from a remote you trust, then run again`,
     );
   }
 
