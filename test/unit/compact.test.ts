@@ -53,7 +53,7 @@ function assertSame(raw: unknown, kept: unknown, at: string): void {
 /** What the file's front-end reads from it, with the front-end. */
 function parse(uri: string, text: string): { raw: ParsedFile; frontEnd: FrontEnd } | undefined {
   const frontEnd = FRONT_ENDS.find((f) => f.kindOf(uri));
-  return frontEnd ? { raw: frontEnd.parse(uri, text, frontEnd.kindOf(uri)!), frontEnd } : undefined;
+  return frontEnd ? { raw: frontEnd.parse(uri, text, frontEnd.kindOf(uri)!, ANALYSER.reporter), frontEnd } : undefined;
 }
 
 /** Every file of the fixtures and of a generated workspace, as URI and text. */

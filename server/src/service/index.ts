@@ -21,7 +21,7 @@ export { Workspace } from './workspace';
 export { RULES, RULE_CODES, isRuleCode, ruleOf, ruleDocsUrl, DOCS_URL, type RuleCode, type SeveritySetting } from './rules/registry';
 export { makeDiagnostic, type Rule, type AnyRule } from './rules/rule';
 export { fileTooLarge, unreadableFile, formatBytes } from './rules/files';
-export { finalDiagnostics, isSuppressed } from './rules/final';
+export { finalDiagnostics, isSuppressed } from './final';
 export * from './config';
 export { kindOfPath, FRONT_ENDS, initTerraform, terraformReady, isTerraformPath, needsTerraformGrammar, type TerraformWasm, type FrontEnd, type SyntaxEdits, type CompletionContext } from './syntax';
 export { isPlainSafe, scalarText } from './syntax/yaml';
@@ -36,9 +36,10 @@ export { documentSymbols, workspaceSymbols, type OutlineKind, type OutlineSymbol
 export { completeConfig, configFixes, CONFIG_KEYS, CONFIG_SEVERITIES, type ConfigFix, type RuleInfo } from './features/config-completion';
 export { semanticTokens, documentHighlights, SEMANTIC_TOKEN_TYPES, SEMANTIC_TOKEN_MODIFIERS, type SemanticToken, type SemanticTokenType, type SemanticTokenModifier, type Highlight } from './features/highlight';
 export { formatFile, modelShape, type FormatOptions } from './features/format';
-export * from './edits/edit';
+export * from './util/edit';
 export { accessEffect, describeGains, grantsAccess, type AccessEffect, type PrincipalChange } from './edits/access-effect';
-export { codeFixes, fixAll, verify, type CodeFix, type FixOptions, type FixAllResult, type CancelToken } from './edits/fixes';
+export { codeFixes, fixAll, verify, type CodeFix, type FixOptions, type FixAllResult } from './edits/fixes';
+export type { CancelToken } from './util/cancel';
 
 /**
  * Reads one file with its front-end and runs the rules that need only that file. For tests and tools;
@@ -46,5 +47,5 @@ export { codeFixes, fixAll, verify, type CodeFix, type FixOptions, type FixAllRe
  */
 export function parseFile(uri: string, text: string, kind: FileKind): FileModel {
   const frontEnd = FRONT_ENDS.find((f) => f.kindOf(uri) !== undefined) ?? FRONT_ENDS[0];
-  return withLocal(frontEnd.parse(uri, text, kind), ANALYSER.local, frontEnd.terms);
+  return withLocal(frontEnd.parse(uri, text, kind, ANALYSER.reporter), ANALYSER.local, frontEnd.terms);
 }

@@ -4,7 +4,7 @@
  * server-wide. Each reads the assignment's placement (model/roles.ts), as effective access does.
  */
 import { getPermission, SYSTEM_TEAM_ONLY_PERMISSIONS } from '../catalog';
-import { assignmentByRole, makeSystemTeam, q as quote, removeAssignment, same, teamOf, type FixContext } from '../edits/context';
+import { assignmentByRole, makeSystemTeam, q as quote, removeAssignment, same, teamOf, type FixContext } from './fix';
 import { place, type ResolvedRole } from '../model/roles';
 import type { Assignment, Related, TeamDoc } from '../model/types';
 import type { ModelIndex } from '../model/workspace';

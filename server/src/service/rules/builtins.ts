@@ -4,7 +4,7 @@
  * edit, System Administrator.
  */
 import { EVERYONE, getBuiltinRole, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS, SYSTEM_ADMINISTRATOR } from '../catalog';
-import { assignmentByRole, q as quote, same, teamOf, type FixContext } from '../edits/context';
+import { assignmentByRole, q as quote, same, teamOf, type FixContext } from './fix';
 import { isBuiltinVersion } from '../model/workspace';
 import type { KeyRef } from '../model/types';
 import { andList } from '../util/suggest';

@@ -2,7 +2,7 @@
  * Rules about names: unique definitions, built-in names, and references to roles and spaces that exist.
  */
 import { getBuiltinRoleIgnoreCase } from '../catalog';
-import { assignmentByRole, createFile, q as quote, removeAssignment, replaceWithCandidates, teamOf, type FixContext } from '../edits/context';
+import { assignmentByRole, createFile, q as quote, removeAssignment, replaceWithCandidates, teamOf, type FixContext } from './fix';
 import type { Located } from '../model/roles';
 import type { Doc, Related, Span } from '../model/types';
 import { didYouMean, q, rule } from './rule';

@@ -4,6 +4,7 @@
  * chosen by code and read `Diagnostic.data`.
  */
 import type { Analyser, ModelIndex } from '../model/workspace';
+import type { SyntaxReporter } from '../model/frontend';
 import type { Terms } from '../model/fields';
 import type { Diagnostic, DiagnosticData, FileModel, ParsedFile, Related, Severity, Span } from '../model/types';
 import { ASSIGNMENT_RULES } from './assignments';
@@ -75,8 +76,17 @@ function reporter(r: AnyRule, out: Diagnostic[], keep?: (span: Span) => boolean)
   };
 }
 
+/**
+ * What front-ends report their findings through: each finding a diagnostic of the rule of its code
+ * (rules/structure.ts), whose message takes the arguments the front-end gives.
+ */
+export const SYNTAX_REPORTER: SyntaxReporter = {
+  finding: (code, span, args, data) => makeDiagnostic(RULES[code], span, args, data),
+};
+
 /** The rules as the workspace index runs them. */
 export const ANALYSER: Analyser = {
+  reporter: SYNTAX_REPORTER,
   local(file: ParsedFile, terms: Terms): Diagnostic[] {
     const out: Diagnostic[] = [];
     for (const d of file.syntaxFindings) out.push(d);

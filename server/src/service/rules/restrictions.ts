@@ -3,7 +3,7 @@
  * what cannot be restricted at all, and values the space does not declare.
  */
 import { getPermission, SPACE_MANAGER, supportedDimensions, type Dimension } from '../catalog';
-import { replaceWithCandidates, same, teamOf, type FixContext } from '../edits/context';
+import { replaceWithCandidates, same, teamOf, type FixContext } from './fix';
 import { place, type Placement, type ResolvedRole } from '../model/roles';
 import type { Assignment, Doc, Restriction, TeamDoc } from '../model/types';
 import type { ModelIndex } from '../model/workspace';

@@ -4,7 +4,7 @@
  * computes. They read the model's addresses and fields; YAML documents have no address, so these rules
  * never judge them.
  */
-import { q as quote, same, type FixContext } from '../edits/context';
+import { q as quote, same, type FixContext } from './fix';
 import type { KeyRef, Related } from '../model/types';
 import { q, rule } from './rule';
 

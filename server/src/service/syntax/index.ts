@@ -1,6 +1,6 @@
 /** The front-ends, one per syntax the product reads. A new syntax is one more entry here. */
 import type { FileKind } from '../model/types';
-import type { FrontEnd } from './frontend';
+import type { FrontEnd } from '../model/frontend';
 import { TERRAFORM_FRONT_END } from './terraform';
 import { YAML_FRONT_END } from './yaml';
 
@@ -15,5 +15,5 @@ export function kindOfPath(path: string): FileKind | undefined {
   return undefined;
 }
 
-export type { FrontEnd, SyntaxEdits, CompletionContext, NewField } from './frontend';
+export type { FrontEnd, SyntaxEdits, CompletionContext, NewField } from '../model/frontend';
 export { initTerraform, terraformReady, isTerraformPath, needsTerraformGrammar, type TerraformWasm } from './terraform';

@@ -6,8 +6,8 @@
  */
 import type { Doc, FileKind, ParsedFile, Span } from '../../model/types';
 import type { Terms } from '../../model/fields';
-import type { FrontEnd } from '../frontend';
-import { readSuppressions } from '../yaml/suppress';
+import type { FrontEnd } from '../../model/frontend';
+import { readSuppressions } from '../suppress';
 import { completionContext } from './context';
 import { TERRAFORM_EDITS } from './edits';
 import { initTerraform, parseTree, terraformReady, type SyntaxNode, type TerraformWasm } from './parser';
