@@ -6,7 +6,7 @@
  * into the model and edit them), rules/ (one module per family, one registry), features/ (completion,
  * hover, navigation), edits/ (text edits and the fix engine).
  */
-import { FRONT_ENDS } from './syntax';
+import { FRONT_ENDS, frontEndOf } from './syntax';
 import { ANALYSER } from './rules/registry';
 import type { FileKind, FileModel } from './model/types';
 import { withLocal } from './model/workspace';
@@ -23,7 +23,7 @@ export { makeDiagnostic, type Rule, type AnyRule } from './rules/rule';
 export { fileTooLarge, unreadableFile, formatBytes } from './rules/files';
 export { finalDiagnostics, isSuppressed } from './final';
 export * from './config';
-export { kindOfPath, FRONT_ENDS, initTerraform, terraformReady, isTerraformPath, needsTerraformGrammar, type TerraformWasm, type FrontEnd, type SyntaxEdits, type CompletionContext } from './syntax';
+export { kindOfPath, frontEndOf, frontEndToLoad, FRONT_ENDS, type FrontEnd, type FrontEndLoading, type SyntaxEdits, type CompletionContext } from './syntax';
 export { isPlainSafe, scalarText } from './syntax/yaml';
 export { LineMap, type Position, type Range } from './util/text';
 export { nearest } from './util/suggest';
@@ -46,6 +46,6 @@ export type { CancelToken } from './util/cancel';
  * the workspace index does the same for every file it holds.
  */
 export function parseFile(uri: string, text: string, kind: FileKind): FileModel {
-  const frontEnd = FRONT_ENDS.find((f) => f.kindOf(uri) !== undefined) ?? FRONT_ENDS[0];
+  const frontEnd = frontEndOf(uri) ?? FRONT_ENDS[0];
   return withLocal(frontEnd.parse(uri, text, kind, ANALYSER.reporter), ANALYSER.local, frontEnd.terms);
 }

@@ -16,13 +16,11 @@ export interface FrontEnd {
   kindOf(uri: string): FileKind | undefined;
   /**
    * Reads a file. Never throws, whatever the text: problems become `syntaxFindings`, each made by
-   * `report`. Synchronous; a front-end that must load something first says so with `ready` and `init`.
+   * `report`. Synchronous; a front-end that must load something first says so with `loading`.
    */
   parse(uri: string, text: string, kind: FileKind, report: SyntaxReporter): ParsedFile;
-  /** False until `init` has finished; absent for a front-end that is always ready. */
-  readonly ready?: () => boolean;
-  /** Loads what `parse` needs, once; callers await it before handing the front-end its first file. */
-  readonly init?: () => Promise<void>;
+  /** What it must load before it can read some files; absent for a front-end that is always ready. */
+  readonly loading?: FrontEndLoading;
   /** Where the cursor stands, for completion; undefined where nothing can be completed. */
   completionContext(text: string, offset: number): CompletionContext | undefined;
   readonly edits: SyntaxEdits;
@@ -52,6 +50,25 @@ export interface SyntaxFindingArgs {
 export interface SyntaxReporter {
   /** The diagnostic of rule `code` at `span`, with the default severity and message of its entry. */
   finding<C extends keyof SyntaxFindingArgs>(code: C, span: Span, args: SyntaxFindingArgs[C], data?: DiagnosticData): Diagnostic;
+}
+
+/**
+ * What a front-end loads before it reads some files (WebAssembly: a parser and its grammar), and when. The
+ * host (server/src/node/assets.ts) reads the files, since the service reads none, and hands their bytes
+ * to `load` before it hands the front-end a file that `needed` says needs them.
+ */
+export interface FrontEndLoading {
+  /** The files to read, by name: beside the bundle (scripts/bundle.mjs copies them), or from the package path given. */
+  readonly assets: readonly { readonly file: string; readonly package: string }[];
+  /** True when reading `text` of `uri` needs the assets and they are not loaded yet. */
+  needed(uri: string, text: string): boolean;
+  /** True once `load` has finished. */
+  ready(): boolean;
+  /** Loads them, once: later calls share the first; a failure can be retried. */
+  load(bytes: (file: string) => Promise<Uint8Array>): Promise<void>;
+  /** How messages name what failed to load (`the Terraform grammar`) and the files left unread (`the .tf files`). */
+  readonly what: string;
+  readonly files: string;
 }
 
 /** Where the cursor stands, structurally. */

@@ -82,11 +82,24 @@ function collect(n: SyntaxNode, text: string, blocks: Block[], guessed: Span[]):
   }
 }
 
+const RUNTIME = 'web-tree-sitter.wasm';
+const GRAMMAR = 'tree-sitter-terraform.wasm';
+
 export const TERRAFORM_FRONT_END: FrontEnd = {
   syntax: 'terraform',
   kindOf: (uri) => (isTerraformPath(uri) ? 'mixed' : undefined),
   parse: parseTerraform,
-  ready: terraformReady,
+  loading: {
+    assets: [
+      { file: RUNTIME, package: 'web-tree-sitter/web-tree-sitter.wasm' },
+      { file: GRAMMAR, package: '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm' },
+    ],
+    needed: needsTerraformGrammar,
+    ready: terraformReady,
+    load: (bytes) => initTerraform(async () => ({ runtime: await bytes(RUNTIME), grammar: await bytes(GRAMMAR) })),
+    what: 'the Terraform grammar',
+    files: 'the .tf files',
+  },
   completionContext,
   edits: TERRAFORM_EDITS,
   terms: TERRAFORM_TERMS,
