@@ -37,7 +37,7 @@ export const LAYERS: readonly Layer[] = [
   {
     parts: ['service/model'],
     holds:
-      'the access model: `types.ts` (roles, teams, assignments, spaces with spans), `frontend.ts` (what a syntax provides: `FrontEnd`, `SyntaxEdits`, the `SyntaxReporter` it reports through), `workspace.ts` (the `ModelIndex`), `compact.ts`, `scope.ts`, `roles.ts`, `fields.ts`, and effective access (`grants.ts`, `teams.ts`, `modules.ts`, `access.ts`)',
+      'the access model: `types.ts` (roles, teams, assignments, spaces with spans), `frontend.ts` (what a syntax provides: `FrontEnd`, `SyntaxEdits`, the `SyntaxReporter` it reports through), `workspace.ts` (the `ModelIndex`), `compact.ts`, `scope.ts`, `roles.ts`, `fields.ts`, and effective access (`grants.ts`, `teams.ts`, `modules.ts`, `access.ts`; `access-scope.ts`: the model a file belongs to, whichever syntax)',
   },
   {
     parts: ['service/syntax/shared'],

@@ -2,9 +2,11 @@
  * The language service: everything the CLI, the language server and the tests share. It imports no
  * `vscode` and no `vscode-languageserver` runtime; test/unit/boundary.test.ts enforces that.
  *
- * Layers (docs/architecture.md): model/ (typed data and the index), syntax/ (front-ends that read files
- * into the model and edit them), rules/ (one module per family, one registry), features/ (completion,
- * hover, navigation), edits/ (text edits and the fix engine).
+ * Floors (docs/architecture.md, checked by test/unit/boundary.test.ts), bottom first: util/ (spans, text
+ * edits), catalog/, model/ (typed data, the FrontEnd contract, the index, effective access), syntax/
+ * (front-ends that read files into the model and edit them), rules/ (one module per family, one
+ * registry) and features/ (completion, hover, navigation), config.ts and final.ts, edits/ (the fix
+ * engine), workspace.ts (the composition root), this file.
  */
 import { FRONT_ENDS, frontEndOf } from './syntax';
 import { ANALYSER } from './rules/registry';

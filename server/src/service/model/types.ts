@@ -23,8 +23,11 @@ export type DocKind = 'role' | 'team' | 'space';
  */
 export type FileKind = DocKind | 'mixed';
 
-/** The front-end that read a file. */
-export type SyntaxId = 'yaml' | 'terraform';
+/**
+ * The front-end that read a file, by the name it gives itself (`yaml`, `terraform`): a new syntax names
+ * itself in its own folder, and nothing here lists them.
+ */
+export type SyntaxId = string;
 
 /** A place in some file: a URI and a span of its text. */
 export interface Source {
