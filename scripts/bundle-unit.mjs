@@ -1,5 +1,7 @@
-// The fast lane's build (npm run test:unit): bundles the service unit tests, test/unit/*.test.ts except
-// the slow files below, with esbuild into one file, out/test/fast/unit.js, for mocha to run. Nothing is
+// The fast lane's build (npm run test:unit): bundles the unit tests, test/unit/*.test.ts except the slow
+// files below, with esbuild into one file, out/test/fast/unit.js, for mocha to run. It runs every fixture
+// (test/fixtures/rules and test/fixtures/terraform: rules.test.ts) and every input of the hostile corpus
+// as the loader reads it (hostile-corpus.test.ts), in under 15 seconds with the bundling. Nothing is
 // type-checked (npm run build does that), so the lane costs a bundle (a fraction of a second) instead of
 // a tsc run. The bundle sits three folders deep like out/test/unit/, so the tests' __dirname-relative
 // paths to test/fixtures, docs/ and the sources hold unchanged.
@@ -15,7 +17,9 @@ const SLOW = new Map([
   ['cli.test.ts', 'starts the checker as a child process'],
   ['fuzz.test.ts', 'property-based runs over generated workspaces'],
   ['fixes-property.test.ts', 'applies every quick fix to generated workspaces'],
-  ['hostile.test.ts', 'the hostile corpus: megabyte inputs and deep nesting'],
+  ['hostile.test.ts', 'inputs of 100,000 items made at full size, and the checker over the hostile corpus as a child process'],
+  ['sources.test.ts', 'git repositories on disk: each case runs git a dozen times'],
+  ['fix-access.test.ts', 'every fix of every fixture, each judged by diff on two folders on disk'],
   ['loader.test.ts', 'folders on disk, named pipes, a configuration file of 30,000 keys'],
   ['cli-fix-safety.test.ts', 'files on disk, and the shipped checker as a child process (| head -1)'],
   ['cli-fix-fuzz.test.ts', 'check --fix on generated workspaces on disk'],

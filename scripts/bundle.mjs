@@ -1,6 +1,7 @@
 // Bundles the shipped entry points with esbuild: the extension client, the language server and the CLI,
-// and copies the WebAssembly files of the Terraform grammar beside them (server/src/node/terraform.ts
-// loads them from there), so that the .vsix and the npm package read .tf files offline.
+// and copies the WebAssembly files of the Terraform grammar beside them (server/src/node/assets.ts loads
+// them from there: the Terraform front-end's `loading` lists them), so that the .vsix and the npm package
+// read .tf files offline.
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -23,4 +23,4 @@ if (clean !== 0 || showcase !== 1) {
   console.error('\ndemo: expected examples/acme to be clean (0) and examples/showcase to have errors (1)');
   process.exit(1);
 }
-console.log('\ndemo: examples/acme is clean; examples/showcase shows every rule.');
+console.log('\ndemo: examples/acme is clean; examples/showcase shows nearly every rule.');

@@ -15,7 +15,49 @@
  * `$0` marks a cursor and is removed from the text.
  */
 import * as assert from 'node:assert/strict';
-import { CONFIG_FILE_NAME, finalDiagnostics, LineMap, parseConfig, Workspace, type Settings, DEFAULT_SETTINGS } from '../../server/src/service';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { CONFIG_FILE_NAME, finalDiagnostics, isRuleCode, LineMap, parseConfig, Workspace, type Settings, DEFAULT_SETTINGS } from '../../server/src/service';
+
+/** test/fixtures, found from out/test/support or test/support alike. */
+export const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
+
+/**
+ * A fixture file of test/fixtures: `rules/CODE.yaml` or `rules/CODE.hcl` (one per rule, named by its
+ * code: where the rule fires and near misses where it does not) or `terraform/NAME.hcl` (Terraform
+ * modules that several rules and features read). An `.hcl` fixture's files are read as Terraform, a
+ * file without a `#=` header as `main.tf`.
+ */
+export interface FixtureSource {
+  /** Its path under test/fixtures, such as `rules/unknown-role.yaml`. */
+  readonly name: string;
+  /**
+   * The rule it is the fixture of: its file name without the extension, when that is a rule's code.
+   * Other fixtures under rules/ (`yaml-syntax-quote.yaml`, `suppression.yaml`) show more of a rule or
+   * what all rules share.
+   */
+  readonly code?: string;
+  readonly terraform: boolean;
+  readonly text: string;
+  /** The name of its file when it has no `#=` header. */
+  readonly defaultPath: string | undefined;
+}
+
+/** Every fixture of test/fixtures/rules and test/fixtures/terraform, sorted. */
+export function fixtureSources(): FixtureSource[] {
+  const out: FixtureSource[] = [];
+  for (const folder of ['rules', 'terraform']) {
+    for (const file of readdirSync(path.join(FIXTURES, folder)).sort()) {
+      const terraform = file.endsWith('.hcl');
+      if (!terraform && !file.endsWith('.yaml')) continue;
+      const stem = file.replace(/\.(yaml|hcl)$/, '');
+      const code = folder === 'rules' && isRuleCode(stem) ? stem : undefined;
+      const text = readFileSync(path.join(FIXTURES, folder, file), 'utf8');
+      out.push({ name: `${folder}/${file}`, ...(code ? { code } : {}), terraform, text, defaultPath: terraform ? 'main.tf' : undefined });
+    }
+  }
+  return out;
+}
 
 export interface FixtureFile {
   readonly path: string;

@@ -2,7 +2,8 @@
  * What the package declares that the service already knows, generated here and checked by
  * test/unit/manifest.test.ts: the `octopusRoles.rules` setting (every rule code with its severities,
  * from the rule registry) and the JSON Schemas of role, team and space files (from the catalog and the
- * document fields). `node scripts/gen-manifest.mjs` writes both after a build.
+ * document fields). `npm run gen:docs` writes the setting (test/support/generated.ts) and
+ * `node scripts/gen-manifest.mjs` the schemas, after a build.
  */
 import { allPermissions, DIMENSIONS } from '../../server/src/service/catalog';
 import { DOC_KEYS, RULE_CODES, RULES, type DocKind } from '../../server/src/service';

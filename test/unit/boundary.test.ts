@@ -1,20 +1,15 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { clientViolations, importsOf, layerViolations, placeOf, ROOT, sourceFiles } from '../support/architecture';
 
-const SERVICE = path.resolve(__dirname, '..', '..', '..', 'server', 'src', 'service');
+const SERVICE = path.join(ROOT, 'server', 'src', 'service');
 
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? sources(full) : name.endsWith('.ts') ? [full] : [];
-  });
-}
 
 describe('the language service boundary', () => {
   it('imports no vscode, no vscode-languageserver runtime and no file system', () => {
     const offenders: string[] = [];
-    for (const file of sources(SERVICE)) {
+    for (const file of sourceFiles(SERVICE)) {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/^\s*import\s+(type\s+)?[^'"]*from\s+'([^']+)'/gm)) {
         const typeOnly = Boolean(m[1]);
@@ -31,36 +26,36 @@ describe('the language service boundary', () => {
   });
 });
 
-/**
- * The layers of docs/architecture.md: what each folder of the service may import. A file may always
- * import from its own folder. Entries name a folder or one module (folder/file without `.ts`).
- */
-const ALLOWED: Record<string, readonly string[]> = {
-  util: [],
-  catalog: ['util'],
-  model: ['catalog', 'util', 'syntax/frontend'],
-  syntax: ['model', 'catalog', 'util', 'edits/edit', 'rules/rule', 'rules/structure'],
-  rules: ['model', 'catalog', 'util', 'edits/context', 'config'],
-  features: ['model', 'catalog', 'util', 'edits/edit', 'edits/fixes'],
-  edits: ['model', 'catalog', 'util', 'rules', 'features/locate', 'syntax/frontend', 'config'],
-};
+describe('the layers (test/support/architecture.ts; docs/architecture.md shows the table)', () => {
+  it('no module imports a floor above its own, nor another part of its floor', () => {
+    assert.deepEqual(
+      layerViolations().map((v) => `${v.from} imports ${v.to} (${v.why})`),
+      [],
+    );
+  });
 
-describe('the layers of the language service', () => {
-  it('imports only what docs/architecture.md allows each layer', () => {
-    const offenders: string[] = [];
-    for (const file of sources(SERVICE)) {
-      const rel = path.relative(SERVICE, file).split(path.sep).join('/');
-      const layer = rel.includes('/') ? rel.slice(0, rel.indexOf('/')) : undefined;
-      if (!layer || !(layer in ALLOWED)) continue;
-      const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/^\s*(?:import|export)\s+(?:type\s+)?[^'"]*from\s+'(\.[^']*)'/gm)) {
-        const target = path.relative(SERVICE, path.resolve(path.dirname(file), m[1])).split(path.sep).join('/');
-        const targetLayer = target.split('/')[0];
-        if (targetLayer === layer) continue;
-        const ok = ALLOWED[layer].some((a) => target === a || target.startsWith(a + '/') || (a.includes('/') ? false : targetLayer === a));
-        if (!ok) offenders.push(`${rel} imports ${target}`);
-      }
+  it('places every source file on a floor', () => {
+    for (const file of sourceFiles(path.join(ROOT, 'server', 'src'))) {
+      assert.ok(placeOf(path.relative(path.join(ROOT, 'server', 'src'), file).split(path.sep).join('/')), file);
     }
-    assert.deepEqual(offenders, []);
+  });
+
+  it('finds imports as TypeScript does: type-only, re-exports, inline import types and require, none in comments', () => {
+    const text = [
+      "import type { A } from './a';",
+      "import {\n  B,\n  C,\n} from '../b';",
+      "export { D } from './d';",
+      "export * from './e';",
+      "type F = import('./f').F;",
+      "const g = require('./g');",
+      "// import { H } from './h';",
+      "/* import { I } from './i'; */",
+      "const s = '**/*.tf';",
+    ].join('\n');
+    assert.deepEqual(importsOf(text), ['./a', '../b', './d', './e', './f', './g']);
+  });
+
+  it('the client imports only the protocol and the README reader of the server', () => {
+    assert.deepEqual(clientViolations(), []);
   });
 });

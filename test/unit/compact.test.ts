@@ -4,17 +4,13 @@
  * workspace; the local rules find the same on both; a key table answers as the Map it replaces.
  */
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { ensureTerraform } from '../../server/src/node/terraform';
 import { FRONT_ENDS, Workspace, type FrontEnd, type ParsedFile } from '../../server/src/service';
 import { compactParsed, KeyTable } from '../../server/src/service/model/compact';
 import { ANALYSER } from '../../server/src/service/rules/registry';
 import type { KeyRef } from '../../server/src/service/model/types';
-import { parseFixture } from '../support/fixture';
+import { fixtureSources, parseFixture } from '../support/fixture';
 import { generateWorkspace } from '../support/generate';
-
-const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
 
 /**
  * Asserts that `kept` has every field `raw` has, with the same value, read as a reader of the model
@@ -53,17 +49,14 @@ function assertSame(raw: unknown, kept: unknown, at: string): void {
 /** What the file's front-end reads from it, with the front-end. */
 function parse(uri: string, text: string): { raw: ParsedFile; frontEnd: FrontEnd } | undefined {
   const frontEnd = FRONT_ENDS.find((f) => f.kindOf(uri));
-  return frontEnd ? { raw: frontEnd.parse(uri, text, frontEnd.kindOf(uri)!), frontEnd } : undefined;
+  return frontEnd ? { raw: frontEnd.parse(uri, text, frontEnd.kindOf(uri)!, ANALYSER.reporter), frontEnd } : undefined;
 }
 
 /** Every file of the fixtures and of a generated workspace, as URI and text. */
 function corpus(): [string, string][] {
   const files: [string, string][] = [];
-  for (const f of readdirSync(path.join(FIXTURES, 'rules')).filter((x) => x.endsWith('.yaml')).sort()) {
-    for (const file of parseFixture(readFileSync(path.join(FIXTURES, 'rules', f), 'utf8'))) files.push([`file:///rules/${f}/${file.path}`, file.text]);
-  }
-  for (const f of readdirSync(path.join(FIXTURES, 'terraform')).filter((x) => x.endsWith('.hcl')).sort()) {
-    for (const file of parseFixture(readFileSync(path.join(FIXTURES, 'terraform', f), 'utf8'), 'main.tf')) files.push([`file:///tf/${f}/${file.path}`, file.text]);
+  for (const f of fixtureSources()) {
+    for (const file of parseFixture(f.text, f.defaultPath)) files.push([`file:///${f.name}/${file.path}`, file.text]);
   }
   for (const [p, text] of generateWorkspace({ files: 300, seed: 7 })) files.push([`file:///gen/${p}`, text]);
   return files;

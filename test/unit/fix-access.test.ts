@@ -5,16 +5,14 @@
  * which computes every principal's access from scratch on both sides.
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../server/src/cli';
 import { ensureTerraform } from '../../server/src/node/terraform';
 import { codeFixes, DEFAULT_SETTINGS, finalDiagnostics, fixAll, Workspace, type CodeFix } from '../../server/src/service';
 import { applyChange } from '../support/fixcheck';
-import { parseFixture, workspaceOf } from '../support/fixture';
-
-const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
+import { FIXTURES, fixtureSources, parseFixture, workspaceOf } from '../support/fixture';
 
 async function cli(args: string[], cwd: string) {
   let stdout = '';
@@ -139,10 +137,7 @@ describe('fixes never grant access unasked', () => {
   // The property: over every fixture of every rule (YAML and Terraform), each fix offered for each
   // finding is titled "grants ..." and unsafe exactly when `diff` finds that someone gains by it, and
   // `check --fix` on the fixture leaves every principal without gains.
-  const fixtures = [
-    ...readdirSync(path.join(FIXTURES, 'rules')).map((f) => ({ file: path.join(FIXTURES, 'rules', f), tf: false })),
-    ...readdirSync(path.join(FIXTURES, 'terraform')).map((f) => ({ file: path.join(FIXTURES, 'terraform', f), tf: true })),
-  ];
+  const fixtures = fixtureSources().map((f) => ({ file: path.join(FIXTURES, f.name), tf: f.terraform }));
   it(`classifies every fix of ${fixtures.length} fixtures by what diff says it grants, and --fix grants nothing`, async () => {
     let fixes = 0;
     let granting = 0;

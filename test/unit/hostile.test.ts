@@ -1,24 +1,15 @@
+/**
+ * Inputs that have broken language servers before, made here at their full size, and the checker over the
+ * whole hostile corpus as a child process: the slow lane (npm test). Each input of the corpus alone is in
+ * hostile-corpus.test.ts, in the fast lane.
+ */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { readWorkspaceFile } from '../../server/src/node/files';
-import { DEFAULT_SETTINGS, Workspace } from '../../server/src/service';
-import {
-  boundsTable,
-  CHECKER_BOUND_MS,
-  HOSTILE,
-  HOSTILE_FIXTURES,
-  hostileFixtureNames,
-  LINKS_NOT_FOLLOWED,
-  PARSER_ERRORS,
-  SLACK,
-  WHOLE_SLACK,
-  writeCorpus,
-  type HostileInput,
-} from '../support/hostile-corpus';
+import { Workspace } from '../../server/src/service';
+import { CHECKER_BOUND_MS, LINKS_NOT_FOLLOWED, WHOLE_SLACK, writeCorpus, type HostileInput } from '../support/hostile-corpus';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -68,7 +59,7 @@ describe('hostile input', () => {
 /** Sorted distinct codes. */
 const codesOf = (ds: readonly { code: string }[]) => [...new Set(ds.map((d) => d.code))].sort();
 
-describe('the hostile corpus (hostile-corpus.ts; the table is in docs/security.md)', function () {
+describe('the hostile corpus, through the checker (each input alone: hostile-corpus.test.ts)', function () {
   this.timeout(120000);
   let dir: string;
   let outside: string;
@@ -84,40 +75,6 @@ describe('the hostile corpus (hostile-corpus.ts; the table is in docs/security.m
     if (existsSync(path.join(dir, 'locked.role.yaml'))) chmodSync(path.join(dir, 'locked.role.yaml'), 0o644);
     rmSync(path.dirname(dir), { recursive: true, force: true });
   });
-
-  it('has an input for every error the YAML parser reports', () => {
-    for (const [code, file] of Object.entries(PARSER_ERRORS)) {
-      if (!file) continue;
-      const input = HOSTILE.find((i) => i.name === file)!;
-      const text = input.make ? String(input.make()) : readFileSync(path.join(HOSTILE_FIXTURES, file), 'utf8');
-      const codes = parseAllDocuments(text, { uniqueKeys: true }).flatMap((d) => ('errors' in d ? d.errors.map((e) => e.code) : []));
-      assert.ok(codes.includes(code as never), `${file} should provoke ${code}, got ${codes.join(', ')}`);
-    }
-  });
-
-  it('lists every committed input in the table, and docs/security.md shows the table', () => {
-    assert.deepEqual(hostileFixtureNames().filter((f) => !HOSTILE.some((i) => i.name === f)), []);
-    const doc = readFileSync(path.join(ROOT, 'docs', 'security.md'), 'utf8');
-    const shown = /<!-- hostile:start -->\n([\s\S]*?)\n<!-- hostile:end -->/.exec(doc)?.[1];
-    assert.equal(shown, boundsTable(), 'docs/security.md is out of date: paste the table that boundsTable() makes');
-  });
-
-  // (a) The service, reading each file as the checker and the server do.
-  for (const input of HOSTILE) {
-    it(`service: ${input.what}: ${input.codes.join(', ') || 'no finding'} within ${input.boundMs} ms`, async function () {
-      if (!made.includes(input)) this.skip(); // a FIFO cannot be made here
-      const started = performance.now();
-      const read = await readWorkspaceFile(path.join(dir, input.name), DEFAULT_SETTINGS.maxFileSize);
-      const ws = new Workspace();
-      if ('text' in read) ws.setFile(input.name, read.text);
-      else ws.setProblem(input.name, read.problem);
-      const ds = ws.diagnostics(input.name);
-      const ms = performance.now() - started;
-      assert.deepEqual(codesOf(ds), input.codes);
-      if (input.message) assert.ok(ds.some((d) => input.message!.test(d.message)), `no message matches ${input.message}: ${ds[0]?.message}`);
-      assert.ok(ms < input.boundMs * SLACK, `${ms.toFixed(0)} ms, over ${SLACK} times the bound of ${input.boundMs} ms`);
-    });
-  }
 
   // (b) The checker, over the whole corpus at once.
   it(`checker: every input gets its codes, links out and loops are not followed, within ${CHECKER_BOUND_MS} ms`, () => {

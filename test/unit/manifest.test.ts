@@ -1,6 +1,7 @@
 /**
  * What package.json and schemas/ declare stays in step with the service (test/support/manifest.ts
- * generates both; `node scripts/gen-manifest.mjs` rewrites them), and the schemas accept every example
+ * generates both; `npm run gen:docs` rewrites the setting, `node scripts/gen-manifest.mjs` the schemas),
+ * and the schemas accept every example
  * and refuse documents that the checker reports as errors of shape or permission.
  */
 import * as assert from 'node:assert/strict';
@@ -27,7 +28,7 @@ const yamlFiles = (dir: string): string[] =>
 describe('the package manifest and schemas', () => {
   it('octopusRoles.rules lists every rule code with the severities it accepts, and nothing else', () => {
     const setting: { properties: Record<string, { enum: string[] }>; additionalProperties: unknown } = pkg.contributes.configuration.properties['octopusRoles.rules'];
-    assert.deepEqual<unknown>(setting, rulesSetting(), 'run `npm run gen:manifest`');
+    assert.deepEqual<unknown>(setting, rulesSetting(), 'run `npm run gen:docs`');
     assert.deepEqual(Object.keys(setting.properties), [...RULE_CODES]);
     for (const code of RULE_CODES) assert.deepEqual(setting.properties[code].enum, [...SEVERITY_SETTINGS]);
     // A misspelt code is refused by the settings editor.

@@ -14,6 +14,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
 import { fastDocuments } from '../../server/src/service/syntax/yaml/fast';
+import { SYNTAX_REPORTER } from '../../server/src/service/rules/registry';
 import { parseYaml, yamlKindOf } from '../../server/src/service/syntax/yaml/parse';
 import { generateWorkspace, mulberry32 } from '../support/generate';
 
@@ -44,7 +45,7 @@ function compare(text: string, what: string): boolean {
   assert.deepEqual(fast.map(root), docs.map((d) => root(d.contents)), `${what}: different nodes for\n${JSON.stringify(text)}`);
   const kind = yamlKindOf(what) ?? 'team';
   const uri = `file:///w/${kind}.${kind}.yaml`;
-  assert.deepEqual(parseYaml(uri, text, kind), parseYaml(uri, text, kind, { fast: false }), `${what}: different models for\n${JSON.stringify(text)}`);
+  assert.deepEqual(parseYaml(uri, text, kind, SYNTAX_REPORTER), parseYaml(uri, text, kind, SYNTAX_REPORTER, { fast: false }), `${what}: different models for\n${JSON.stringify(text)}`);
   return true;
 }
 
@@ -181,8 +182,8 @@ describe('YAML fast path', () => {
     ];
     for (const [text, what] of cases) {
       assert.equal(fastDocuments(text), undefined, what);
-      const slow = parseYaml('file:///w/x.role.yaml', text, 'role', { fast: false });
-      assert.deepEqual(parseYaml('file:///w/x.role.yaml', text, 'role'), slow, what);
+      const slow = parseYaml('file:///w/x.role.yaml', text, 'role', SYNTAX_REPORTER, { fast: false });
+      assert.deepEqual(parseYaml('file:///w/x.role.yaml', text, 'role', SYNTAX_REPORTER), slow, what);
     }
   });
 });

@@ -2,7 +2,7 @@
  * `octopus-roles check [PATH...]`: the command-line checker, on the same loader (server/src/node) and the
  * same service as the editor, so that both report the same findings on the same files.
  */
-import { uriToPath } from '../node/project';
+import { uriToPath, type Project } from '../node/project';
 import { finalDiagnostics, LineMap, type Diagnostic } from '../service';
 import { VERSION } from '../version';
 import { parseArgs, USAGE, UsageError, type Options } from './args';
@@ -65,19 +65,16 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
     io.stdout(VERSION + '\n');
     return 0;
   }
+  return runCheck(options, io);
+}
+
+/** `check`: loads the PATHs, fixes them with `--fix`, prints the findings. */
+async function runCheck(options: Options, io: CliIO): Promise<number> {
   const loaded = await loadPaths(options.paths, io, { config: options.config, maxFileSize: options.maxFileSize });
   if (loaded === 2) return 2;
   const { project, roots } = loaded;
-
-  const configFindings: Finding[] = [];
-  for (const config of project.configFiles()) {
-    if (options.config !== undefined && config.text === '' && config.diagnostics.some((d) => d.code === 'unreadable-file')) {
-      io.stderr(`octopus-roles: ${printable(options.config)}: cannot read the configuration file: ${printable(config.diagnostics[0].message)}\n`);
-      return 2;
-    }
-    const lines = new LineMap(config.text);
-    for (const d of config.diagnostics) configFindings.push({ file: display(config.path, io.cwd), diagnostic: d, range: lines.rangeOf(d.span), related: [] });
-  }
+  const configFindings = configFindingsOf(project, options, io);
+  if (configFindings === 2) return 2;
 
   const ws = project.ws;
   const pathOf = (uri: string) => uriToPath(uri) ?? uri;
@@ -86,50 +83,12 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
   const displayOf = (uri: string) => displayed.get(uri) ?? display(pathOf(uri), io.cwd);
   const files = [...displayed.keys()].sort((a, b) => compare(displayed.get(a)!, displayed.get(b)!));
   if (options.fix) {
-    // Text output goes to stdout with the findings; JSON and SARIF keep stdout for the document.
-    const report = options.format === 'text' ? io.stdout : io.stderr;
-    io.fixing?.(true);
-    const finished = await fixFiles(files, {
-      ws,
-      scope: { roots },
-      settingsFor: (uri) => project.settingsFor(uri),
-      pathOf,
-      fixed: (uri, applied, access) => {
-        if (io.stop?.()) return;
-        report(`${printable(displayOf(uri))}: fixed ${applied.length} problem${applied.length === 1 ? '' : 's'}\n${applied.map((t) => `  ${printable(t)}\n`).join('')}${accessLines(access)}`);
-      },
-      notFixed: (uri, why) => {
-        if (!io.stop?.()) io.stderr(`octopus-roles: ${printable(displayOf(uri))}: not fixed: ${printable(why)}\n`);
-      },
-      withheld: (uri, titles) => {
-        if (io.stop?.()) return;
-        const lines = titles.map((t) => `  ${printable(t)}\n`).join('');
-        report(`${printable(displayOf(uri))}: left ${titles.length} fix${titles.length === 1 ? '' : 'es'} for you to choose in the editor, since ${titles.length === 1 ? 'it grants' : 'they grant'} access:\n${lines}`);
-      },
-      stopped: () => io.stop?.() !== undefined,
-    }).finally(() => io.fixing?.(false));
+    const finished = await fixAndReport(project, files, roots, options, io, pathOf, displayOf);
     const stop = io.stop?.();
     if (!finished && stop) return STOPPED[stop];
   }
 
-  const findings: Finding[] = [...configFindings];
-  for (const uri of files) {
-    const diagnostics: readonly Diagnostic[] = finalDiagnostics(ws, uri, project.settingsFor(uri));
-    if (diagnostics.length === 0) continue;
-    const lines = ws.lines(uri)!;
-    for (const d of diagnostics) {
-      findings.push({
-        file: displayOf(uri),
-        diagnostic: d,
-        range: lines.rangeOf(d.span),
-        related: (d.related ?? []).map((r) => ({
-          file: displayOf(r.uri),
-          range: (ws.lines(r.uri) ?? lines).rangeOf(r.span),
-          message: r.message,
-        })),
-      });
-    }
-  }
+  const findings: Finding[] = [...configFindings, ...findingsOf(project, files, displayOf)];
   const stop = io.stop?.();
   if (stop) return STOPPED[stop];
   switch (options.format) {
@@ -151,6 +110,78 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
       }
   }
   return findings.some((f) => f.diagnostic.severity === 'error') ? 1 : 0;
+}
+
+/** The findings of the configuration files; 2 when the one `--config` names cannot be read. */
+function configFindingsOf(project: Project, options: Options, io: CliIO): Finding[] | 2 {
+  const findings: Finding[] = [];
+  for (const config of project.configFiles()) {
+    if (options.config !== undefined && config.text === '' && config.diagnostics.some((d) => d.code === 'unreadable-file')) {
+      io.stderr(`octopus-roles: ${printable(options.config)}: cannot read the configuration file: ${printable(config.diagnostics[0].message)}\n`);
+      return 2;
+    }
+    const lines = new LineMap(config.text);
+    for (const d of config.diagnostics) findings.push({ file: display(config.path, io.cwd), diagnostic: d, range: lines.rangeOf(d.span), related: [] });
+  }
+  return findings;
+}
+
+/** `--fix`: fixes the files one by one, reporting each; false when stopped before the end. */
+function fixAndReport(
+  project: Project,
+  files: readonly string[],
+  roots: readonly string[],
+  options: Options,
+  io: CliIO,
+  pathOf: (uri: string) => string,
+  displayOf: (uri: string) => string,
+): Promise<boolean> {
+  // Text output goes to stdout with the findings; JSON and SARIF keep stdout for the document.
+  const report = options.format === 'text' ? io.stdout : io.stderr;
+  io.fixing?.(true);
+  return fixFiles(files, {
+    ws: project.ws,
+    scope: { roots },
+    settingsFor: (uri) => project.settingsFor(uri),
+    pathOf,
+    fixed: (uri, applied, access) => {
+      if (io.stop?.()) return;
+      report(`${printable(displayOf(uri))}: fixed ${applied.length} problem${applied.length === 1 ? '' : 's'}\n${applied.map((t) => `  ${printable(t)}\n`).join('')}${accessLines(access)}`);
+    },
+    notFixed: (uri, why) => {
+      if (!io.stop?.()) io.stderr(`octopus-roles: ${printable(displayOf(uri))}: not fixed: ${printable(why)}\n`);
+    },
+    withheld: (uri, titles) => {
+      if (io.stop?.()) return;
+      const lines = titles.map((t) => `  ${printable(t)}\n`).join('');
+      report(`${printable(displayOf(uri))}: left ${titles.length} fix${titles.length === 1 ? '' : 'es'} for you to choose in the editor, since ${titles.length === 1 ? 'it grants' : 'they grant'} access:\n${lines}`);
+    },
+    stopped: () => io.stop?.() !== undefined,
+  }).finally(() => io.fixing?.(false));
+}
+
+/** Every file's final diagnostics, with display paths and ranges. */
+function findingsOf(project: Project, files: readonly string[], displayOf: (uri: string) => string): Finding[] {
+  const ws = project.ws;
+  const findings: Finding[] = [];
+  for (const uri of files) {
+    const diagnostics: readonly Diagnostic[] = finalDiagnostics(ws, uri, project.settingsFor(uri));
+    if (diagnostics.length === 0) continue;
+    const lines = ws.lines(uri)!;
+    for (const d of diagnostics) {
+      findings.push({
+        file: displayOf(uri),
+        diagnostic: d,
+        range: lines.rangeOf(d.span),
+        related: (d.related ?? []).map((r) => ({
+          file: displayOf(r.uri),
+          range: (ws.lines(r.uri) ?? lines).rangeOf(r.span),
+          message: r.message,
+        })),
+      });
+    }
+  }
+  return findings;
 }
 
 function compare(a: string, b: string): number {

@@ -97,28 +97,32 @@ export function editorCapabilities(): ServerCapabilities {
 
 /** Registers the handlers on `connection`; returns what the switchboard's own handlers call. */
 export function registerEditorFeatures(connection: Connection, host: EditorFeatureHost, docs = new RuleDocs()): EditorFeatures {
-  const { wrap } = host;
+  registerTextFeatures(connection, host);
   const canShow = () => Boolean(host.capabilities().window?.showDocument?.support);
+  return {
+    configCompletion: (params) => configCompletion(host, params),
+    configActions: (params) => configActions(host, docs, params),
+    decorateActions(params, actions) {
+      const shown = actions.map((a) => {
+        const created = a.edit?.documentChanges?.find((c): c is { kind: 'create'; uri: string } => 'kind' in c && c.kind === 'create');
+        if (!created || a.command || !canShow()) return a;
+        return { ...a, command: { title: 'Show the new file', command: SERVER_COMMANDS.showFile, arguments: [created.uri] } };
+      });
+      return [...shown, ...docsActions(docs, params, actions.flatMap((a) => a.diagnostics ?? []))];
+    },
+    docsHref: (code) => docs.href(code),
+    executeCommand(params) {
+      if (!(Object.values(SERVER_COMMANDS) as string[]).includes(params.command)) return undefined;
+      return execute(connection, host, docs, canShow(), params.command, params.arguments);
+    },
+  };
+}
 
+/** Semantic tokens, document highlights and Format Document. */
+function registerTextFeatures(connection: Connection, host: EditorFeatureHost): void {
+  const { wrap } = host;
   connection.languages.semanticTokens.on(
-    wrap('semanticTokens', { data: [] } as SemanticTokens, (params: { textDocument: { uri: string } }) => {
-      const uri = params.textDocument.uri;
-      const lines = host.ws().lines(uri);
-      if (!lines) return { data: [] };
-      const data: number[] = [];
-      let line = 0;
-      let character = 0;
-      for (const t of semanticTokens(host.ws(), uri)) {
-        const r = lines.rangeOf(t.span);
-        // A name spread over lines (a folded quoted scalar) is left uncoloured: tokens are one line each.
-        if (r.start.line !== r.end.line || r.end.character === r.start.character) continue;
-        const mods = t.modifiers.reduce((bits, m) => bits | (1 << SEMANTIC_TOKEN_MODIFIERS.indexOf(m)), 0);
-        data.push(r.start.line - line, r.start.line === line ? r.start.character - character : r.start.character, r.end.character - r.start.character, SEMANTIC_TOKEN_TYPES.indexOf(t.type), mods);
-        line = r.start.line;
-        character = r.start.character;
-      }
-      return { data };
-    }),
+    wrap('semanticTokens', { data: [] } as SemanticTokens, (params: { textDocument: { uri: string } }) => ({ data: semanticTokenData(host.ws(), params.textDocument.uri) })),
   );
 
   connection.onDocumentHighlight(
@@ -141,123 +145,135 @@ export function registerEditorFeatures(connection: Connection, host: EditorFeatu
       return formatFile(host.ws(), uri, { tabSize: params.options.tabSize }).map((e) => ({ range: lines.rangeOf(e.span), newText: e.newText }));
     }),
   );
+}
 
-  /** The safe fixes of every file, as one edit the client applies (and can undo) at once. */
-  const fixAllFiles = async (): Promise<FixAllFilesResult> => {
-    const ws = host.ws();
-    const changes: Record<string, LspTextEdit[]> = {};
-    let fixes = 0;
-    for (const uri of [...ws.uris()].sort()) {
-      const lines = ws.lines(uri);
-      const result = lines && fixAll(ws, uri, host.settingsFor(uri));
-      if (!lines || !result) continue;
-      changes[uri] = [{ range: lines.rangeOf({ start: 0, end: ws.text(uri)!.length }), newText: result.text }];
-      fixes += result.applied.length;
-    }
-    const files = Object.keys(changes);
-    if (files.length === 0) return { files, fixes, applied: true };
-    const answer = await connection.workspace.applyEdit({ label: 'Fix all safe Octopus Roles problems', edit: { changes } });
-    return { files, fixes, applied: answer.applied };
-  };
+/** A file's semantic tokens in LSP's relative encoding: five numbers a token, one line each. */
+function semanticTokenData(ws: Workspace, uri: string): number[] {
+  const lines = ws.lines(uri);
+  if (!lines) return [];
+  const data: number[] = [];
+  let line = 0;
+  let character = 0;
+  for (const t of semanticTokens(ws, uri)) {
+    const r = lines.rangeOf(t.span);
+    // A name spread over lines (a folded quoted scalar) is left uncoloured: tokens are one line each.
+    if (r.start.line !== r.end.line || r.end.character === r.start.character) continue;
+    const mods = t.modifiers.reduce((bits, m) => bits | (1 << SEMANTIC_TOKEN_MODIFIERS.indexOf(m)), 0);
+    data.push(r.start.line - line, r.start.line === line ? r.start.character - character : r.start.character, r.end.character - r.start.character, SEMANTIC_TOKEN_TYPES.indexOf(t.type), mods);
+    line = r.start.line;
+    character = r.start.character;
+  }
+  return data;
+}
 
-  const execute = async (command: string, args: readonly unknown[] | undefined): Promise<FixAllFilesResult | null> => {
-    if (command === SERVER_COMMANDS.fixAllFiles) return fixAllFiles();
-    if (command === SERVER_COMMANDS.checkWorkspace) {
-      await host.recheck();
-      return null;
-    }
-    const arg = args?.[0];
-    if (typeof arg !== 'string' || !canShow()) return null;
-    if (command === SERVER_COMMANDS.showFile) {
-      await connection.window.showDocument({ uri: arg, takeFocus: true });
-    } else {
-      const section = docs.section(arg);
-      if (docs.readmeUri && section) {
-        const at = { line: section.line, character: 0 };
-        await connection.window.showDocument({ uri: docs.readmeUri, takeFocus: true, selection: { start: at, end: at } });
-      } else await connection.window.showDocument({ uri: docs.href(arg), external: true });
-    }
+/** The safe fixes of every file, as one edit the client applies (and can undo) at once. */
+async function fixAllFiles(connection: Connection, host: EditorFeatureHost): Promise<FixAllFilesResult> {
+  const ws = host.ws();
+  const changes: Record<string, LspTextEdit[]> = {};
+  let fixes = 0;
+  for (const uri of [...ws.uris()].sort()) {
+    const lines = ws.lines(uri);
+    const result = lines && fixAll(ws, uri, host.settingsFor(uri));
+    if (!lines || !result) continue;
+    changes[uri] = [{ range: lines.rangeOf({ start: 0, end: ws.text(uri)!.length }), newText: result.text }];
+    fixes += result.applied.length;
+  }
+  const files = Object.keys(changes);
+  if (files.length === 0) return { files, fixes, applied: true };
+  const answer = await connection.workspace.applyEdit({ label: 'Fix all safe Octopus Roles problems', edit: { changes } });
+  return { files, fixes, applied: answer.applied };
+}
+
+/** Runs one of `SERVER_COMMANDS`; showing a file or a rule's documentation only where the client can (`canShow`). */
+async function execute(
+  connection: Connection,
+  host: EditorFeatureHost,
+  docs: RuleDocs,
+  canShow: boolean,
+  command: string,
+  args: readonly unknown[] | undefined,
+): Promise<FixAllFilesResult | null> {
+  if (command === SERVER_COMMANDS.fixAllFiles) return fixAllFiles(connection, host);
+  if (command === SERVER_COMMANDS.checkWorkspace) {
+    await host.recheck();
     return null;
-  };
+  }
+  const arg = args?.[0];
+  if (typeof arg !== 'string' || !canShow) return null;
+  if (command === SERVER_COMMANDS.showFile) {
+    await connection.window.showDocument({ uri: arg, takeFocus: true });
+  } else {
+    const section = docs.section(arg);
+    if (docs.readmeUri && section) {
+      const at = { line: section.line, character: 0 };
+      await connection.window.showDocument({ uri: docs.readmeUri, takeFocus: true, selection: { start: at, end: at } });
+    } else await connection.window.showDocument({ uri: docs.href(arg), external: true });
+  }
+  return null;
+}
 
-  const docsAction = (code: string, diagnostics: LspDiagnostic[]): CodeAction => ({
-    title: `Show documentation for ${code}`,
-    kind: CodeActionKind.QuickFix,
-    diagnostics,
-    command: { title: `Show documentation for ${code}`, command: SERVER_COMMANDS.showDocumentation, arguments: [code] },
-  });
+const docsAction = (code: string, diagnostics: LspDiagnostic[]): CodeAction => ({
+  title: `Show documentation for ${code}`,
+  kind: CodeActionKind.QuickFix,
+  diagnostics,
+  command: { title: `Show documentation for ${code}`, command: SERVER_COMMANDS.showDocumentation, arguments: [code] },
+});
 
-  /**
-   * One documentation action per code among `diagnostics`, after the fixes. For rule files these are the
-   * diagnostics the service's actions answer, so a diagnostic that an edit has since moved gets none.
-   */
-  const docsActions = (params: CodeActionParams, diagnostics: readonly LspDiagnostic[]): CodeAction[] => {
-    const only = params.context.only;
-    if (only && !only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty)) return [];
-    const byCode = new Map<string, LspDiagnostic[]>();
-    for (const d of new Set(diagnostics)) {
-      if (d.source !== 'octopus-roles' || typeof d.code !== 'string' || !docs.section(d.code)) continue;
-      byCode.set(d.code, [...(byCode.get(d.code) ?? []), d]);
-    }
-    return [...byCode].map(([code, ds]) => docsAction(code, ds));
-  };
+/**
+ * One documentation action per code among `diagnostics`, after the fixes. For rule files these are the
+ * diagnostics the service's actions answer, so a diagnostic that an edit has since moved gets none.
+ */
+function docsActions(docs: RuleDocs, params: CodeActionParams, diagnostics: readonly LspDiagnostic[]): CodeAction[] {
+  const only = params.context.only;
+  if (only && !only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty)) return [];
+  const byCode = new Map<string, LspDiagnostic[]>();
+  for (const d of new Set(diagnostics)) {
+    if (d.source !== 'octopus-roles' || typeof d.code !== 'string' || !docs.section(d.code)) continue;
+    byCode.set(d.code, [...(byCode.get(d.code) ?? []), d]);
+  }
+  return [...byCode].map(([code, ds]) => docsAction(code, ds));
+}
 
-  return {
-    configCompletion(params) {
-      const uri = params.textDocument.uri;
-      if (!CONFIG_FILE.test(uri)) return undefined;
-      const text = host.openText(uri);
-      if (text === undefined) return [];
-      const lines = new LineMap(text);
-      return completeConfig(text, lines.offsetAt(params.position), RULE_CODES.map((c) => RULES[c])).map((e) => ({
-        label: e.label,
-        kind: COMPLETION_KIND[e.kind],
-        detail: e.detail,
-        documentation: e.documentation ? { kind: MarkupKind.Markdown, value: e.documentation } : undefined,
-        sortText: e.sortText,
-        filterText: e.label,
-        textEdit: { range: lines.rangeOf(e.replace), newText: e.insertText ?? e.label },
-      }));
-    },
+/** Completion in `.octopus-roles.yaml`; undefined for any other file. */
+function configCompletion(host: EditorFeatureHost, params: CompletionParams): CompletionItem[] | undefined {
+  const uri = params.textDocument.uri;
+  if (!CONFIG_FILE.test(uri)) return undefined;
+  const text = host.openText(uri);
+  if (text === undefined) return [];
+  const lines = new LineMap(text);
+  return completeConfig(text, lines.offsetAt(params.position), RULE_CODES.map((c) => RULES[c])).map((e) => ({
+    label: e.label,
+    kind: COMPLETION_KIND[e.kind],
+    detail: e.detail,
+    documentation: e.documentation ? { kind: MarkupKind.Markdown, value: e.documentation } : undefined,
+    sortText: e.sortText,
+    filterText: e.label,
+    textEdit: { range: lines.rangeOf(e.replace), newText: e.insertText ?? e.label },
+  }));
+}
 
-    configActions(params) {
-      const uri = params.textDocument.uri;
-      if (!CONFIG_FILE.test(uri)) return undefined;
-      const text = host.openText(uri);
-      if (text === undefined) return [];
-      const lines = new LineMap(text);
-      const actions: CodeAction[] = [];
-      for (const d of params.context.diagnostics) {
-        if (d.source !== 'octopus-roles' || typeof d.code !== 'string') continue;
-        const span = { start: lines.offsetAt(d.range.start), end: lines.offsetAt(d.range.end) };
-        const candidates = (d.data as { candidates?: unknown } | undefined)?.candidates;
-        const finding = { code: d.code, span, candidates: Array.isArray(candidates) ? candidates.filter((c): c is string => typeof c === 'string') : undefined };
-        for (const fix of configFixes(text, finding)) {
-          actions.push({
-            title: fix.title,
-            kind: CodeActionKind.QuickFix,
-            diagnostics: [d],
-            isPreferred: fix.preferred || undefined,
-            edit: { changes: { [uri]: fix.edits.map((e) => ({ range: lines.rangeOf(e.span), newText: e.newText })) } },
-          });
-        }
-      }
-      return [...actions, ...docsActions(params, params.context.diagnostics)];
-    },
-
-    decorateActions(params, actions) {
-      const shown = actions.map((a) => {
-        const created = a.edit?.documentChanges?.find((c): c is { kind: 'create'; uri: string } => 'kind' in c && c.kind === 'create');
-        if (!created || a.command || !canShow()) return a;
-        return { ...a, command: { title: 'Show the new file', command: SERVER_COMMANDS.showFile, arguments: [created.uri] } };
+/** Quick fixes in `.octopus-roles.yaml`, then the documentation actions; undefined for any other file. */
+function configActions(host: EditorFeatureHost, docs: RuleDocs, params: CodeActionParams): CodeAction[] | undefined {
+  const uri = params.textDocument.uri;
+  if (!CONFIG_FILE.test(uri)) return undefined;
+  const text = host.openText(uri);
+  if (text === undefined) return [];
+  const lines = new LineMap(text);
+  const actions: CodeAction[] = [];
+  for (const d of params.context.diagnostics) {
+    if (d.source !== 'octopus-roles' || typeof d.code !== 'string') continue;
+    const span = { start: lines.offsetAt(d.range.start), end: lines.offsetAt(d.range.end) };
+    const candidates = (d.data as { candidates?: unknown } | undefined)?.candidates;
+    const finding = { code: d.code, span, candidates: Array.isArray(candidates) ? candidates.filter((c): c is string => typeof c === 'string') : undefined };
+    for (const fix of configFixes(text, finding)) {
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: fix.preferred || undefined,
+        edit: { changes: { [uri]: fix.edits.map((e) => ({ range: lines.rangeOf(e.span), newText: e.newText })) } },
       });
-      return [...shown, ...docsActions(params, actions.flatMap((a) => a.diagnostics ?? []))];
-    },
-
-    docsHref: (code) => docs.href(code),
-
-    executeCommand(params) {
-      return (Object.values(SERVER_COMMANDS) as string[]).includes(params.command) ? execute(params.command, params.arguments) : undefined;
-    },
-  };
+    }
+  }
+  return [...actions, ...docsActions(docs, params, params.context.diagnostics)];
 }

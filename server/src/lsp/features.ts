@@ -44,19 +44,28 @@ export interface FeatureContext {
   readonly editor?: EditorFeatures;
 }
 
+/** Registers the handlers of the requests that read the model. */
 export function registerFeatures(connection: Connection, ctx: FeatureContext): void {
-  const { lifecycle, project, documents } = ctx;
-  const { current, everything } = ctx.steps;
-  const linesOf = (uri: string) => project.ws.lines(uri);
+  registerReading(connection, ctx);
+  registerNavigation(connection, ctx);
+  registerSymbolsAndActions(connection, ctx);
+}
 
-  /** Answers from the model as it is, unless the answer points into a file whose newest text waits. */
-  const settledFor = <T>(compute: () => T, uris: (t: T) => Iterable<string>): T => {
-    const first = compute();
-    if (!documents.anyWaiting(uris(first))) return first;
-    documents.settleAll();
-    return compute();
-  };
-  const uriOfLocation = (ls: Location[]) => ls.map((l) => l.uri);
+/** Answers from the model as it is, unless the answer points into a file whose newest text waits. */
+function settledFor<T>(documents: OpenDocuments, compute: () => T, uris: (t: T) => Iterable<string>): T {
+  const first = compute();
+  if (!documents.anyWaiting(uris(first))) return first;
+  documents.settleAll();
+  return compute();
+}
+
+const uriOfLocation = (ls: Location[]) => ls.map((l) => l.uri);
+
+/** Completion, hover and go to definition: answers about one position of the file asked about. */
+function registerReading(connection: Connection, ctx: FeatureContext): void {
+  const { lifecycle, project, documents } = ctx;
+  const { current } = ctx.steps;
+  const linesOf = (uri: string) => project.ws.lines(uri);
 
   connection.onCompletion(
     lifecycle.request('completion', [] as CompletionItem[], (params, token) => {
@@ -86,10 +95,17 @@ export function registerFeatures(connection: Connection, ctx: FeatureContext): v
       const uri = params.textDocument.uri;
       return afterSteps([current(uri, token)], () => {
         const at = linesOf(uri)?.offsetAt(params.position);
-        return at === undefined ? [] : settledFor(() => toLocations(project.ws, definition(project.ws, uri, at)), uriOfLocation);
+        return at === undefined ? [] : settledFor(documents, () => toLocations(project.ws, definition(project.ws, uri, at)), uriOfLocation);
       });
     }),
   );
+}
+
+/** References and rename: answers that hold offsets anywhere, so every file is read first. */
+function registerNavigation(connection: Connection, ctx: FeatureContext): void {
+  const { lifecycle, project } = ctx;
+  const { current, everything } = ctx.steps;
+  const linesOf = (uri: string) => project.ws.lines(uri);
 
   connection.onReferences(
     lifecycle.request('references', [] as Location[], (params, token) => {
@@ -131,6 +147,13 @@ export function registerFeatures(connection: Connection, ctx: FeatureContext): v
       });
     }),
   );
+}
+
+/** Document and workspace symbols, and code actions. */
+function registerSymbolsAndActions(connection: Connection, ctx: FeatureContext): void {
+  const { lifecycle, project, documents } = ctx;
+  const { current, everything } = ctx.steps;
+  const linesOf = (uri: string) => project.ws.lines(uri);
 
   connection.onDocumentSymbol(
     lifecycle.request('documentSymbol', [] as DocumentSymbol[], (params, token) => {
@@ -159,6 +182,7 @@ export function registerFeatures(connection: Connection, ctx: FeatureContext): v
       if (config) return config;
       return afterSteps([current(uri, token)], () => {
         const actions = settledFor(
+          documents,
           () => codeActions(project.ws, params, project.settingsFor(uri), { createFiles: ctx.createFiles() }),
           (found) => found.flatMap((a) => (a.edit ? urisOfEdit(a.edit) : [])),
         );

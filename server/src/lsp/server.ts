@@ -44,25 +44,52 @@ export { STATUS_METHOD };
 
 /** Starts a server on `connection`. */
 export function startServer(connection: Connection): void {
+  new LanguageServer(connection).start();
+}
+
+type Step = () => Promise<unknown> | undefined;
+
+/**
+ * One server's state and its handlers. Each `register…` method wires one group of the protocol to the
+ * service; nothing here computes an answer itself.
+ */
+class LanguageServer {
   // Files read late (an open `.tf` file once the Terraform grammar has loaded) get their diagnostics too.
-  const project = new Project((m) => connection.console.log(m), { late: (affected) => scheduler.changed(affected) });
-  const sequencer = new Sequencer();
-  const lifecycle = new Lifecycle(sequencer, (m) => connection.console.error(m));
-  let scheduler = new DiagnosticsScheduler(hostFor(false), { pull: false, refreshSupport: false });
-  let configurationSupport = false;
-  let createFiles = false;
-  let ready: Promise<void> = Promise.resolve();
+  private readonly project = new Project((m) => this.connection.console.log(m), { late: (affected) => this.scheduler.changed(affected) });
+  private readonly sequencer = new Sequencer();
+  private readonly lifecycle = new Lifecycle(this.sequencer, (m) => this.connection.console.error(m));
+  /** Replaced on initialize, when the client says whether it pulls diagnostics. */
+  private scheduler: DiagnosticsScheduler;
+  private configurationSupport = false;
+  private createFiles = false;
+  private ready: Promise<void> = Promise.resolve();
   /** The workspace has been read (`ready` has settled). */
-  let indexed = false;
-  let initParams: InitializeParams | undefined;
+  private indexed = false;
+  private initParams: InitializeParams | undefined;
+  private readonly documents = new OpenDocuments((uri, text, opened) => this.analyse(uri, text, opened));
+  private editor: EditorFeatures | undefined;
+
+  constructor(private readonly connection: Connection) {
+    this.scheduler = new DiagnosticsScheduler(this.hostFor(false), { pull: false, refreshSupport: false });
+  }
+
+  start(): void {
+    this.registerLifecycle();
+    this.registerDocuments();
+    this.registerWorkspace();
+    this.registerDiagnostics();
+    this.registerFeatures();
+    this.connection.listen();
+  }
 
   /** The scheduler's view of this server: the model's diagnostics and the connection. */
-  function hostFor(pull: boolean): SchedulerHost {
+  private hostFor(pull: boolean): SchedulerHost {
+    const connection = this.connection;
     return {
-      diagnostics: (uri: string, localOnly: boolean) => diagnosticsOf(uri, localOnly),
-      files: () => project.ws.uris(),
-      has: (uri: string) => project.ws.has(uri),
-      isOpen: (uri: string) => project.isOpen(uri),
+      diagnostics: (uri: string, localOnly: boolean) => this.diagnosticsOf(uri, localOnly),
+      files: () => this.project.ws.uris(),
+      has: (uri: string) => this.project.ws.has(uri),
+      isOpen: (uri: string) => this.project.isOpen(uri),
       publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
       refresh: () => (pull ? void connection.languages.diagnostics.refresh().catch(() => undefined) : undefined),
       status: (s) => void connection.sendNotification(STATUS_METHOD, s),
@@ -70,246 +97,273 @@ export function startServer(connection: Connection): void {
   }
 
   /** A file's final diagnostics; while indexing, only those its own text decides (see SPEC section 5). */
-  const diagnosticsOf = (uri: string, localOnly: boolean) => {
+  private diagnosticsOf(uri: string, localOnly: boolean) {
+    const project = this.project;
     const lines = project.ws.lines(uri);
     if (!lines) return [];
     let ds = finalDiagnostics(project.ws, uri, project.settingsFor(uri));
-    if (localOnly) ds = ds.filter(isLocal(uri));
-    return ds.map((d) => toLspDiagnostic(project.ws, lines, d, editor.docsHref));
-  };
-  const isLocal = (uri: string) => {
-    const model = project.ws.model(uri);
+    if (localOnly) ds = ds.filter(this.isLocal(uri));
+    return ds.map((d) => toLspDiagnostic(project.ws, lines, d, this.editor?.docsHref));
+  }
+
+  private isLocal(uri: string): (d: Diagnostic) => boolean {
+    const model = this.project.ws.model(uri);
     // A file that is not analysed has only its own problem (too large, unreadable).
     if (!model) return () => true;
     const keys = new Set(model.local.map((d) => `${d.code}@${d.span.start}:${d.span.end}`));
     return (d: Diagnostic) => keys.has(`${d.code}@${d.span.start}:${d.span.end}`);
-  };
+  }
 
-  const documents = new OpenDocuments((uri, text, opened) => {
-    void sequencer
+  /** An open file's new text, analysed in turn. */
+  private analyse(uri: string, text: string, opened: boolean): void {
+    void this.sequencer
       .run(() => {
-        const affected = project.edited(uri, text);
-        if (opened) scheduler.opened(uri);
-        scheduler.changed(affected, uri);
+        const affected = this.project.edited(uri, text);
+        if (opened) this.scheduler.opened(uri);
+        this.scheduler.changed(affected, uri);
         // The file being typed in gets its diagnostics at once; the files that depend on it are batched.
-        if (!opened) scheduler.publishNow(uri);
+        if (!opened) this.scheduler.publishNow(uri);
       })
-      .catch((err) => connection.console.error(`analysis of ${uri} failed: ${describe(err)}`));
-  });
+      .catch((err) => this.connection.console.error(`analysis of ${uri} failed: ${describe(err)}`));
+  }
 
   /** A step before a request about `uri`: when its newest text waits for analysis, wait for that. */
-  const current = (uri: string, token: CancellationToken) => () =>
-    documents.isWaiting(uri) ? documents.current(uri, token).then(() => sequencer.idle()) : undefined;
+  private readonly current = (uri: string, token: CancellationToken): Step => () =>
+    this.documents.isWaiting(uri) ? this.documents.current(uri, token).then(() => this.sequencer.idle()) : undefined;
+
   /** Steps before a request that needs every file read and analysed (its answer holds offsets anywhere). */
-  const everything = [
-    () => (indexed ? undefined : ready),
+  private readonly everything: readonly Step[] = [
+    () => (this.indexed ? undefined : this.ready),
     () => {
-      documents.settleAll();
-      return sequencer.idle();
+      this.documents.settleAll();
+      return this.sequencer.idle();
     },
   ];
 
-  const pushConfigDiagnostics = () => {
-    for (const [uri, { text, diagnostics }] of project.configDiagnostics()) {
+  private pushConfigDiagnostics(): void {
+    for (const [uri, { text, diagnostics }] of this.project.configDiagnostics()) {
       const lines = new LineMap(text);
-      void connection.sendDiagnostics({ uri, diagnostics: diagnostics.map((d) => toLspDiagnostic(project.ws, lines, d, editor.docsHref)) });
+      void this.connection.sendDiagnostics({ uri, diagnostics: diagnostics.map((d) => toLspDiagnostic(this.project.ws, lines, d, this.editor?.docsHref)) });
     }
-  };
+  }
 
-  const fetchSettings = async () => {
-    if (!configurationSupport) return;
-    const uris = project.folderUris();
-    const values = await connection.workspace.getConfiguration(uris.map((scopeUri) => ({ scopeUri, section: 'octopusRoles' })));
-    uris.forEach((uri, i) => project.setEditorSettings(uri, normaliseEditorSettings(values[i])));
-  };
+  private async fetchSettings(): Promise<void> {
+    if (!this.configurationSupport) return;
+    const uris = this.project.folderUris();
+    const values = await this.connection.workspace.getConfiguration(uris.map((scopeUri) => ({ scopeUri, section: 'octopusRoles' })));
+    uris.forEach((uri, i) => this.project.setEditorSettings(uri, normaliseEditorSettings(values[i])));
+  }
 
-  const index = () =>
-    readWorkspace(project, scheduler, {
-      progress: () => connection.window.createWorkDoneProgress(),
-      log: (m) => connection.console.log(m),
-    }).then(pushConfigDiagnostics);
+  private index(): Promise<void> {
+    return readWorkspace(this.project, this.scheduler, {
+      progress: () => this.connection.window.createWorkDoneProgress(),
+      log: (m) => this.connection.console.log(m),
+    }).then(() => this.pushConfigDiagnostics());
+  }
 
-  connection.onInitialize((params): InitializeResult | Refusal => {
-    if (lifecycle.phase !== 'starting') return refuse(ErrorCodes.InvalidRequest, 'The server is already initialized.');
-    initParams = params;
+  /** Reads the workspace again after a change of settings, and re-checks every file. */
+  private async recheck(): Promise<void> {
+    await this.ready;
+    this.scheduler.changed(await this.project.scan());
+    this.scheduler.changed(this.project.ws.uris());
+  }
+
+  /** initialize, initialized, shutdown, and the refusal of methods this server does not serve. */
+  private registerLifecycle(): void {
+    const { connection, lifecycle } = this;
+    connection.onInitialize((params): InitializeResult | Refusal => {
+      if (lifecycle.phase !== 'starting') return refuse(ErrorCodes.InvalidRequest, 'The server is already initialized.');
+      return this.initialize(params);
+    });
+    connection.onInitialized(lifecycle.notification('initialized', () => this.initialized()));
+    connection.onShutdown(() => {
+      if (lifecycle.phase === 'shut down') return refuse(ErrorCodes.InvalidRequest, 'The server is already shutting down.');
+      lifecycle.phase = 'shut down';
+      this.documents.dispose();
+      this.scheduler.dispose();
+      return undefined;
+    });
+    // Requests for methods this server does not serve: the lifecycle's error, or MethodNotFound.
+    connection.onRequest((method) => lifecycle.refusal() ?? refuse(ErrorCodes.MethodNotFound, `Unhandled method ${method}`));
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    this.initParams = params;
     const caps = params.capabilities;
     const pull = Boolean(caps.textDocument?.diagnostic);
-    scheduler = new DiagnosticsScheduler(hostFor(pull), { pull, refreshSupport: Boolean(caps.workspace?.diagnostics?.refreshSupport) });
-    configurationSupport = Boolean(caps.workspace?.configuration);
+    this.scheduler = new DiagnosticsScheduler(this.hostFor(pull), { pull, refreshSupport: Boolean(caps.workspace?.diagnostics?.refreshSupport) });
+    this.configurationSupport = Boolean(caps.workspace?.configuration);
     const workspaceEdit = caps.workspace?.workspaceEdit;
-    createFiles = Boolean(workspaceEdit?.documentChanges && workspaceEdit.resourceOperations?.includes('create'));
+    this.createFiles = Boolean(workspaceEdit?.documentChanges && workspaceEdit.resourceOperations?.includes('create'));
     const initial = normaliseEditorSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
-    for (const f of folders) project.addFolder(f.uri, initial);
-    lifecycle.phase = 'running';
-    const editorCaps = editorCapabilities();
-    return {
-      capabilities: {
-        ...editorCaps,
-        ...accessCapabilities(),
-        executeCommandProvider: { commands: [...(editorCaps.executeCommandProvider?.commands ?? []), ...Object.values(ACCESS_COMMANDS)] },
-        textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: [' ', '-', '[', ',', ':'], resolveProvider: false },
-        hoverProvider: true,
-        definitionProvider: true,
-        referencesProvider: true,
-        renameProvider: { prepareProvider: true },
-        documentSymbolProvider: true,
-        workspaceSymbolProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
-        ...(pull ? { diagnosticProvider: { identifier: 'octopus-roles', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
-        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
-      },
-      serverInfo: { name: 'octopus-roles-language-server', version: VERSION },
-    };
-  });
+    for (const f of folders) this.project.addFolder(f.uri, initial);
+    this.lifecycle.phase = 'running';
+    return { capabilities: serverCapabilities(pull), serverInfo: { name: 'octopus-roles-language-server', version: VERSION } };
+  }
 
-  connection.onInitialized(
-    lifecycle.notification('initialized', () => {
-      const caps = initParams!.capabilities;
-      ready = (async () => {
-        // Dynamic registrations only where the client declares that it supports them (Eglot warns otherwise).
-        if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-          await connection.client.register(DidChangeWatchedFilesNotification.type, {
-            watchers: [{ globPattern: '**/*.{role,team,space}.{yaml,yml}' }, { globPattern: '**/*.tf' }, { globPattern: '**/.octopus-roles.yaml' }],
-          });
-        }
-        if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
-          await connection.client.register(DidChangeConfigurationNotification.type, { section: 'octopusRoles' }).catch(() => undefined);
-        }
-        if (caps.workspace?.workspaceFolders) {
-          connection.workspace.onDidChangeWorkspaceFolders(
-            lifecycle.notification('didChangeWorkspaceFolders', async (e: WorkspaceFoldersChangeEvent) => {
-              await ready;
-              for (const f of e.removed) scheduler.changed(project.removeFolder(f.uri));
-              for (const f of e.added) project.addFolder(f.uri, normaliseEditorSettings({}));
-              if (e.added.length) {
-                await fetchSettings();
-                ready = index();
-                await ready;
-              }
-            }),
-          );
-        }
-        await fetchSettings().catch((err) => connection.console.error(`settings: ${String(err)}`));
-        await index();
-      })()
-        .catch((err) => connection.console.error(`scan failed: ${describe(err)}`))
-        .finally(() => (indexed = true));
-    }),
-  );
+  private initialized(): void {
+    const { connection, lifecycle } = this;
+    const caps = this.initParams!.capabilities;
+    this.ready = (async () => {
+      // Dynamic registrations only where the client declares that it supports them (Eglot warns otherwise).
+      if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+        await connection.client.register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/*.{role,team,space}.{yaml,yml}' }, { globPattern: '**/*.tf' }, { globPattern: '**/.octopus-roles.yaml' }],
+        });
+      }
+      if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {
+        await connection.client.register(DidChangeConfigurationNotification.type, { section: 'octopusRoles' }).catch(() => undefined);
+      }
+      if (caps.workspace?.workspaceFolders) {
+        connection.workspace.onDidChangeWorkspaceFolders(lifecycle.notification('didChangeWorkspaceFolders', (e: WorkspaceFoldersChangeEvent) => this.foldersChanged(e)));
+      }
+      await this.fetchSettings().catch((err) => connection.console.error(`settings: ${String(err)}`));
+      await this.index();
+    })()
+      .catch((err) => connection.console.error(`scan failed: ${describe(err)}`))
+      .finally(() => (this.indexed = true));
+  }
 
-  connection.onShutdown(() => {
-    if (lifecycle.phase === 'shut down') return refuse(ErrorCodes.InvalidRequest, 'The server is already shutting down.');
-    lifecycle.phase = 'shut down';
-    documents.dispose();
-    scheduler.dispose();
-    return undefined;
-  });
+  private async foldersChanged(e: WorkspaceFoldersChangeEvent): Promise<void> {
+    await this.ready;
+    for (const f of e.removed) this.scheduler.changed(this.project.removeFolder(f.uri));
+    for (const f of e.added) this.project.addFolder(f.uri, normaliseEditorSettings({}));
+    if (e.added.length) {
+      await this.fetchSettings();
+      this.ready = this.index();
+      await this.ready;
+    }
+  }
 
-  // Requests for methods this server does not serve: the lifecycle's error, or MethodNotFound.
-  connection.onRequest((method) => lifecycle.refusal() ?? refuse(ErrorCodes.MethodNotFound, `Unhandled method ${method}`));
+  /** didOpen, didChange, didClose. */
+  private registerDocuments(): void {
+    const { connection, lifecycle, documents } = this;
+    connection.onNotification(
+      DidOpenTextDocumentNotification.type,
+      lifecycle.notification('didOpen', ({ textDocument: d }) => documents.open(d.uri, d.languageId, d.version, d.text)),
+    );
+    connection.onNotification(
+      DidChangeTextDocumentNotification.type,
+      lifecycle.notification('didChange', ({ textDocument: d, contentChanges }) => documents.change(d.uri, d.version, contentChanges)),
+    );
+    connection.onNotification(
+      DidCloseTextDocumentNotification.type,
+      lifecycle.notification('didClose', ({ textDocument: { uri } }) => {
+        documents.close(uri);
+        return this.sequencer.run(async () => {
+          const affected = await this.project.closed(uri);
+          affected.add(uri);
+          this.scheduler.changed(affected);
+        });
+      }),
+    );
+  }
 
-  connection.onNotification(
-    DidOpenTextDocumentNotification.type,
-    lifecycle.notification('didOpen', ({ textDocument: d }) => documents.open(d.uri, d.languageId, d.version, d.text)),
-  );
-  connection.onNotification(
-    DidChangeTextDocumentNotification.type,
-    lifecycle.notification('didChange', ({ textDocument: d, contentChanges }) => documents.change(d.uri, d.version, contentChanges)),
-  );
-  connection.onNotification(
-    DidCloseTextDocumentNotification.type,
-    lifecycle.notification('didClose', ({ textDocument: { uri } }) => {
-      documents.close(uri);
-      return sequencer.run(async () => {
-        const affected = await project.closed(uri);
-        affected.add(uri);
-        scheduler.changed(affected);
-      });
-    }),
-  );
-
-  connection.onDidChangeWatchedFiles(
-    lifecycle.notification('didChangeWatchedFiles', async (params) => {
-      await ready;
-      await sequencer.run(async () => {
-        let configChanged = false;
-        for (const change of params.changes) {
-          if (project.isConfig(change.uri)) {
-            configChanged = true;
-            continue;
+  /** Files changed on disk, and changed settings. */
+  private registerWorkspace(): void {
+    const { connection, lifecycle, project } = this;
+    connection.onDidChangeWatchedFiles(
+      lifecycle.notification('didChangeWatchedFiles', async (params) => {
+        await this.ready;
+        await this.sequencer.run(async () => {
+          let configChanged = false;
+          for (const change of params.changes) {
+            if (project.isConfig(change.uri)) {
+              configChanged = true;
+              continue;
+            }
+            if (change.type === FileChangeType.Deleted) this.scheduler.changed(project.deleted(change.uri).add(change.uri));
+            else this.scheduler.changed(await project.loadFromDisk(change.uri));
           }
-          if (change.type === FileChangeType.Deleted) scheduler.changed(project.deleted(change.uri).add(change.uri));
-          else scheduler.changed(await project.loadFromDisk(change.uri));
-        }
-        if (configChanged) {
-          scheduler.changed(await project.reloadConfig());
-          pushConfigDiagnostics();
-        }
-      });
-    }),
-  );
+          if (configChanged) {
+            this.scheduler.changed(await project.reloadConfig());
+            this.pushConfigDiagnostics();
+          }
+        });
+      }),
+    );
+    connection.onDidChangeConfiguration(
+      lifecycle.notification('didChangeConfiguration', async (params) => {
+        await this.ready;
+        if (!this.configurationSupport) {
+          const s = normaliseEditorSettings((params.settings as { octopusRoles?: unknown } | undefined)?.octopusRoles);
+          for (const uri of project.folderUris()) project.setEditorSettings(uri, s);
+        } else await this.fetchSettings();
+        this.scheduler.changed(await project.scan());
+        this.scheduler.changed(project.ws.uris());
+      }),
+    );
+  }
 
-  connection.onDidChangeConfiguration(
-    lifecycle.notification('didChangeConfiguration', async (params) => {
-      await ready;
-      if (!configurationSupport) {
-        const s = normaliseEditorSettings((params.settings as { octopusRoles?: unknown } | undefined)?.octopusRoles);
-        for (const uri of project.folderUris()) project.setEditorSettings(uri, s);
-      } else await fetchSettings();
-      scheduler.changed(await project.scan());
-      scheduler.changed(project.ws.uris());
-    }),
-  );
+  /** Pulled diagnostics, of a document and of the workspace. */
+  private registerDiagnostics(): void {
+    const { connection, lifecycle } = this;
+    connection.languages.diagnostics.on(
+      lifecycle.request('diagnostic', { kind: 'full', items: [] }, (params, token) =>
+        afterSteps([this.current(params.textDocument.uri, token)], () => this.scheduler.documentReport(params.textDocument.uri, params.previousResultId)),
+      ),
+    );
+    connection.languages.diagnostics.onWorkspace(
+      lifecycle.request('workspaceDiagnostic', { items: [] }, (params, token) => this.scheduler.workspaceReport(params.previousResultIds, token)),
+    );
+  }
 
-  connection.languages.diagnostics.on(
-    lifecycle.request('diagnostic', { kind: 'full', items: [] }, (params, token) =>
-      afterSteps([current(params.textDocument.uri, token)], () => scheduler.documentReport(params.textDocument.uri, params.previousResultId)),
-    ),
-  );
+  /** The requests that read the model (features.ts, editorFeatures.ts, access.ts), commands, status. */
+  private registerFeatures(): void {
+    const { connection, lifecycle, project } = this;
+    const editor = registerEditorFeatures(connection, {
+      ws: () => project.ws,
+      openText: (uri) => this.documents.get(uri)?.getText(),
+      capabilities: () => this.initParams?.capabilities ?? {},
+      wrap: (name, fallback, fn) => lifecycle.request(name, fallback, fn),
+      settingsFor: (uri) => project.settingsFor(uri),
+      recheck: () => this.recheck(),
+    });
+    this.editor = editor;
+    const featureContext = {
+      lifecycle,
+      project,
+      documents: this.documents,
+      steps: { current: this.current, everything: this.everything },
+      createFiles: () => this.createFiles,
+      editor,
+    };
+    registerFeatures(connection, featureContext);
+    const accessCommands: AccessCommands = registerAccess(connection, featureContext);
+    // One handler for every command: the editor features' first, then effective access's.
+    connection.onExecuteCommand(
+      lifecycle.request('executeCommand', null as unknown, (params) => (editor.executeCommand(params) ?? accessCommands(params) ?? null) as never),
+    );
+    connection.onRequest(STATUS_METHOD, lifecycle.request('status', null as Status | null, () => this.scheduler.status()));
+    // For benchmarks and bug reports: the server's memory, after a full collection when Node allows one.
+    connection.onRequest(
+      'octopusRoles/memoryUsage',
+      lifecycle.request('memoryUsage', null as NodeJS.MemoryUsage | null, () => {
+        (globalThis as { gc?: () => void }).gc?.();
+        return process.memoryUsage();
+      }),
+    );
+  }
+}
 
-  connection.languages.diagnostics.onWorkspace(
-    lifecycle.request('workspaceDiagnostic', { items: [] }, (params, token) => scheduler.workspaceReport(params.previousResultIds, token)),
-  );
-
-  const editor: EditorFeatures = registerEditorFeatures(connection, {
-    ws: () => project.ws,
-    openText: (uri) => documents.get(uri)?.getText(),
-    capabilities: () => initParams?.capabilities ?? {},
-    wrap: (name, fallback, fn) => lifecycle.request(name, fallback, fn),
-    settingsFor: (uri) => project.settingsFor(uri),
-    recheck: async () => {
-      await ready;
-      scheduler.changed(await project.scan());
-      scheduler.changed(project.ws.uris());
-    },
-  });
-  const featureContext = {
-    lifecycle,
-    project,
-    documents,
-    steps: { current, everything },
-    createFiles: () => createFiles,
-    editor,
+/** What this server offers, for a client that pulls diagnostics (`pull`) or has them pushed. */
+function serverCapabilities(pull: boolean): InitializeResult['capabilities'] {
+  const editorCaps = editorCapabilities();
+  return {
+    ...editorCaps,
+    ...accessCapabilities(),
+    executeCommandProvider: { commands: [...(editorCaps.executeCommandProvider?.commands ?? []), ...Object.values(ACCESS_COMMANDS)] },
+    textDocumentSync: TextDocumentSyncKind.Incremental,
+    completionProvider: { triggerCharacters: [' ', '-', '[', ',', ':'], resolveProvider: false },
+    hoverProvider: true,
+    definitionProvider: true,
+    referencesProvider: true,
+    renameProvider: { prepareProvider: true },
+    documentSymbolProvider: true,
+    workspaceSymbolProvider: true,
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+    ...(pull ? { diagnosticProvider: { identifier: 'octopus-roles', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
+    workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
   };
-  registerFeatures(connection, featureContext);
-  const accessCommands: AccessCommands = registerAccess(connection, featureContext);
-  // One handler for every command: the editor features' first, then effective access's.
-  connection.onExecuteCommand(
-    lifecycle.request('executeCommand', null as unknown, (params) => (editor.executeCommand(params) ?? accessCommands(params) ?? null) as never),
-  );
-
-  connection.onRequest(STATUS_METHOD, lifecycle.request('status', null as Status | null, () => scheduler.status()));
-
-  // For benchmarks and bug reports: the server's memory, after a full collection when Node allows one.
-  connection.onRequest(
-    'octopusRoles/memoryUsage',
-    lifecycle.request('memoryUsage', null as NodeJS.MemoryUsage | null, () => {
-      (globalThis as { gc?: () => void }).gc?.();
-      return process.memoryUsage();
-    }),
-  );
-
-  connection.listen();
 }

@@ -1,7 +1,7 @@
 /**
  * The one loader: turns folders (and files named on a command line) into a workspace, for the checker, the
  * language server and both sides of `diff` alike. It decides which files belong (kinds, skipped folders,
- * submodules, `exclude`, the Terraform switch), where their text comes from (the editor's for open files,
+ * submodules, `exclude`, a syntax turned off), where their text comes from (the editor's for open files,
  * its source's for the rest: the disk, or a git revision, see `source.ts`), the size limit and decoding,
  * which configuration applies to each, and it reads each real file once. Workspace keys are `file:` URIs
  * everywhere; only the checker turns them back into paths, to print them. Protocol-free, so that it can be
@@ -13,22 +13,22 @@ import {
   compileGlob,
   CONFIG_FILE_NAME,
   fileTooLarge,
-  isTerraformPath,
+  frontEndToLoad,
   kindOfPath,
   mergeSettings,
-  needsTerraformGrammar,
-  terraformReady,
+  syntaxEnabled,
   unreadableFile,
   Workspace,
   type Diagnostic,
   type EditorSettings,
+  type FrontEnd,
   type Glob,
   type Settings,
 } from '../service';
 import { ConfigSet, excludedBy, hasConfigEntry, readConfig, relativeSlashed, repositoryRoot, type LoadedConfig } from './configs';
 import { decodeRead, isInside, type ReadOutcome } from './files';
 import { diskSource, readOne, type ReadRequest, type Source } from './source';
-import { ensureTerraform } from './terraform';
+import { loadFrontEnd } from './assets';
 import { isSkippedFolder, Slicer, walkFolders } from './walk';
 
 interface Folder {
@@ -94,8 +94,8 @@ export class Project {
   private readonly holder = new Map<string, string>();
   private readonly settingsCache = new Map<string, Settings>();
   private readonly onSkip: (where: string, reason: string) => void;
-  /** Open `.tf` files whose text arrived before the Terraform grammar was loaded, latest text each. */
-  private readonly waitingForTerraform = new Map<string, string>();
+  /** Open files whose text arrived before their front-end had loaded (FrontEnd.loading), latest text each. */
+  private readonly waitingToLoad = new Map<FrontEnd, Map<string, string>>();
 
   constructor(
     private readonly log: (message: string) => void,
@@ -222,7 +222,7 @@ export class Project {
   private acceptsPath(uri: string, p: string | undefined): boolean {
     if (!kindOfPath(uri)) return false;
     // `terraform: false` (or `octopusRoles.terraform.enable`) turns Terraform files off (SPEC section 9).
-    if (isTerraformPath(uri) && this.settingsForPath(p).terraform === false) return false;
+    if (!syntaxEnabled(uri, this.settingsForPath(p))) return false;
     if (this.named.has(uri)) return true;
     const f = p === undefined ? undefined : this.folderOfPath(p);
     if (!p || !f) return true;
@@ -273,7 +273,8 @@ export class Project {
       const { uri } = wanted[i++];
       await slicer.maybeYield();
       const read = decodeRead(bytes);
-      if ('text' in read && needsTerraformGrammar(uri, read.text) && !(await this.terraform())) continue;
+      const toLoad = 'text' in read ? frontEndToLoad(uri, read.text) : undefined;
+      if (toLoad && !(await this.load(toLoad))) continue;
       if (!this.claim(uri, read)) continue;
       loaded.add(uri);
       for (const u of 'text' in read ? this.ws.setFile(uri, read.text) : this.ws.setProblem(uri, read.problem)) affected.add(u);
@@ -358,8 +359,9 @@ export class Project {
     if (!this.named.has(uri) && this.inSubmodule(p, f)) return this.forget(uri);
     const read: ReadOutcome = typeof real === 'string' ? decodeRead(readOne(this.source, { path: p, real, maxBytes: this.settingsFor(uri).maxFileSize })) : { problem: unreadableFile(real.reason) };
     if ('problem' in read && !this.source.exists(p)) return this.forget(uri);
-    // The grammar loads with the first file that uses the provider; without it such a file is not read.
-    if ('text' in read && needsTerraformGrammar(uri, read.text) && (!(await this.terraform()) || this.open.has(uri))) return new Set();
+    // A front-end's assets load with the first file that needs them; without them such a file is not read.
+    const toLoad = 'text' in read ? frontEndToLoad(uri, read.text) : undefined;
+    if (toLoad && (!(await this.load(toLoad)) || this.open.has(uri))) return new Set();
     if (!this.claim(uri, read)) return this.forget(uri);
     return 'text' in read ? this.ws.setFile(uri, read.text) : this.ws.setProblem(uri, read.problem);
   }
@@ -401,11 +403,9 @@ export class Project {
   /** The editor opened or changed a file: its text wins over the disk's. */
   edited(uri: string, text: string): Set<string> {
     this.open.add(uri);
-    if (!kindOfPath(uri)) return new Set();
-    if (isTerraformPath(uri)) {
-      if (this.settingsFor(uri).terraform === false) return new Set();
-      if (needsTerraformGrammar(uri, text)) return this.afterTerraform(uri, text);
-    }
+    if (!kindOfPath(uri) || !syntaxEnabled(uri, this.settingsFor(uri))) return new Set();
+    const toLoad = frontEndToLoad(uri, text);
+    if (toLoad) return this.afterLoading(toLoad, uri, text);
     const limit = this.settingsFor(uri).maxFileSize;
     // The limit is in bytes, as on disk; a string's UTF-8 size is between its length and three times that.
     if (text.length > limit || (text.length * 3 > limit && Buffer.byteLength(text) > limit)) {
@@ -414,26 +414,28 @@ export class Project {
     return this.ws.setFile(uri, text);
   }
 
-  /** Loads the Terraform grammar; false (and a log line) when it cannot be loaded. */
-  private async terraform(): Promise<boolean> {
-    if (terraformReady()) return true;
+  /** Loads a front-end's assets; false (and a log line) when they cannot be loaded. */
+  private async load(frontEnd: FrontEnd): Promise<boolean> {
+    const loading = frontEnd.loading;
+    if (!loading || loading.ready()) return true;
     try {
-      await ensureTerraform();
+      await loadFrontEnd(frontEnd);
       return true;
     } catch (err) {
-      this.onSkip('the .tf files', `the Terraform grammar cannot be loaded: ${err instanceof Error ? err.message : String(err)}`);
+      this.onSkip(loading.files, `${loading.what} cannot be loaded: ${err instanceof Error ? err.message : String(err)}`);
       return false;
     }
   }
 
-  /** Reads an open `.tf` file once the grammar has loaded; nothing is affected until then. */
-  private afterTerraform(uri: string, text: string): Set<string> {
-    const first = this.waitingForTerraform.size === 0;
-    this.waitingForTerraform.set(uri, text);
+  /** Reads an open file once its front-end has loaded; nothing is affected until then. */
+  private afterLoading(frontEnd: FrontEnd, uri: string, text: string): Set<string> {
+    let waiting = this.waitingToLoad.get(frontEnd);
+    const first = !waiting;
+    if (!waiting) this.waitingToLoad.set(frontEnd, (waiting = new Map()));
+    waiting.set(uri, text);
     if (first) {
-      void this.terraform().then((ok) => {
-        const waiting = [...this.waitingForTerraform];
-        this.waitingForTerraform.clear();
+      void this.load(frontEnd).then((ok) => {
+        this.waitingToLoad.delete(frontEnd);
         if (!ok) return;
         const affected = new Set<string>();
         for (const [u, t] of waiting) if (this.open.has(u)) for (const a of this.edited(u, t)) affected.add(a);

@@ -6,6 +6,7 @@
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { diagnosticOf as makeDiagnostic, isRuleCode, RULE_CODES, type RuleCode, type SeveritySetting } from './rules/registry';
 import { nearest } from './util/suggest';
+import { frontEndOf } from './syntax';
 import type { Diagnostic } from './model/types';
 
 export const CONFIG_FILE_NAME = '.octopus-roles.yaml';
@@ -25,6 +26,14 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = { rules: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE };
+
+/**
+ * False when the settings turn off the syntax the file at `path` is written in: `terraform: false` (or the
+ * editor's `octopusRoles.terraform.enable`) turns Terraform files off (SPEC section 9).
+ */
+export function syntaxEnabled(path: string, settings: Settings): boolean {
+  return !(frontEndOf(path)?.syntax === 'terraform' && settings.terraform === false);
+}
 
 /** Normalises a severity written by a user (`info` and `warn` are accepted as aliases). */
 export function parseSeverity(value: unknown): SeveritySetting | undefined {

@@ -2,11 +2,13 @@
  * The language service: everything the CLI, the language server and the tests share. It imports no
  * `vscode` and no `vscode-languageserver` runtime; test/unit/boundary.test.ts enforces that.
  *
- * Layers (docs/architecture.md): model/ (typed data and the index), syntax/ (front-ends that read files
- * into the model and edit them), rules/ (one module per family, one registry), features/ (completion,
- * hover, navigation), edits/ (text edits and the fix engine).
+ * Floors (docs/architecture.md, checked by test/unit/boundary.test.ts), bottom first: util/ (spans, text
+ * edits), catalog/, model/ (typed data, the FrontEnd contract, the index, effective access), syntax/
+ * (front-ends that read files into the model and edit them), rules/ (one module per family, one
+ * registry) and features/ (completion, hover, navigation), config.ts and final.ts, edits/ (the fix
+ * engine), workspace.ts (the composition root), this file.
  */
-import { FRONT_ENDS } from './syntax';
+import { FRONT_ENDS, frontEndOf } from './syntax';
 import { ANALYSER } from './rules/registry';
 import type { FileKind, FileModel } from './model/types';
 import { withLocal } from './model/workspace';
@@ -21,9 +23,9 @@ export { Workspace } from './workspace';
 export { RULES, RULE_CODES, isRuleCode, ruleOf, ruleDocsUrl, DOCS_URL, type RuleCode, type SeveritySetting } from './rules/registry';
 export { makeDiagnostic, type Rule, type AnyRule } from './rules/rule';
 export { fileTooLarge, unreadableFile, formatBytes } from './rules/files';
-export { finalDiagnostics, isSuppressed } from './rules/final';
+export { finalDiagnostics, isSuppressed } from './final';
 export * from './config';
-export { kindOfPath, FRONT_ENDS, initTerraform, terraformReady, isTerraformPath, needsTerraformGrammar, type TerraformWasm, type FrontEnd, type SyntaxEdits, type CompletionContext } from './syntax';
+export { kindOfPath, frontEndOf, frontEndToLoad, FRONT_ENDS, type FrontEnd, type FrontEndLoading, type SyntaxEdits, type CompletionContext } from './syntax';
 export { isPlainSafe, scalarText } from './syntax/yaml';
 export { hclString } from './syntax/terraform/quote';
 export { LineMap, type Position, type Range } from './util/text';
@@ -37,15 +39,16 @@ export { documentSymbols, workspaceSymbols, type OutlineKind, type OutlineSymbol
 export { completeConfig, configFixes, CONFIG_KEYS, CONFIG_SEVERITIES, type ConfigFix, type RuleInfo } from './features/config-completion';
 export { semanticTokens, documentHighlights, SEMANTIC_TOKEN_TYPES, SEMANTIC_TOKEN_MODIFIERS, type SemanticToken, type SemanticTokenType, type SemanticTokenModifier, type Highlight } from './features/highlight';
 export { formatFile, modelShape, type FormatOptions } from './features/format';
-export * from './edits/edit';
+export * from './util/edit';
 export { accessEffect, describeGains, grantsAccess, type AccessEffect, type PrincipalChange } from './edits/access-effect';
-export { codeFixes, fixAll, verify, type CodeFix, type FixOptions, type FixAllResult, type CancelToken } from './edits/fixes';
+export { codeFixes, fixAll, verify, type CodeFix, type FixOptions, type FixAllResult } from './edits/fixes';
+export type { CancelToken } from './util/cancel';
 
 /**
  * Reads one file with its front-end and runs the rules that need only that file. For tests and tools;
  * the workspace index does the same for every file it holds.
  */
 export function parseFile(uri: string, text: string, kind: FileKind): FileModel {
-  const frontEnd = FRONT_ENDS.find((f) => f.kindOf(uri) !== undefined) ?? FRONT_ENDS[0];
-  return withLocal(frontEnd.parse(uri, text, kind), ANALYSER.local, frontEnd.terms);
+  const frontEnd = frontEndOf(uri) ?? FRONT_ENDS[0];
+  return withLocal(frontEnd.parse(uri, text, kind, ANALYSER.reporter), ANALYSER.local, frontEnd.terms);
 }

@@ -11,11 +11,11 @@ import type { Settings } from '../config';
 import { docAt } from '../features/locate';
 import type { Diagnostic, DiagnosticData, Span } from '../model/types';
 import type { FileSnapshot, ModelIndex } from '../model/workspace';
-import { finalDiagnostics } from '../rules/final';
+import { finalDiagnostics } from '../final';
 import { ruleOf } from '../rules/registry';
 import { accessEffect, describeGains, grantsAccess, type AccessEffect } from './access-effect';
-import type { FixContext } from './context';
-import { applyEdits, eolOf, fileChange, indentOf, lineStartOf, overlaps, type TextEdit, type WorkspaceChange } from './edit';
+import type { FixContext } from '../rules/fix';
+import { applyEdits, eolOf, fileChange, indentOf, lineStartOf, overlaps, type TextEdit, type WorkspaceChange } from '../util/edit';
 
 /** One quick fix for one diagnostic. */
 export interface CodeFix {
@@ -39,11 +39,6 @@ export interface FixOptions {
   readonly verify?: boolean;
   /** False to leave out the suppression comment (fix-all never applies it). */
   readonly suppress?: boolean;
-}
-
-/** A cancellation signal: the LSP's CancellationToken has this shape. */
-export interface CancelToken {
-  readonly isCancellationRequested: boolean;
 }
 
 /** The quick fixes for diagnostic `d` of file `uri`, best first. */

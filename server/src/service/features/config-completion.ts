@@ -3,7 +3,7 @@
  * the rule codes under `rules:` and their severities. They read the text alone, line by line, since the
  * line being typed is rarely valid YAML yet; the reading of the file itself is config.ts's.
  */
-import { lineEndOf, lineStartOf, type TextEdit } from '../edits/edit';
+import { lineEndOf, lineStartOf, type TextEdit } from '../util/edit';
 import type { Span } from '../model/types';
 import type { Severity } from '../model/types';
 import type { CompletionEntry } from './completion';

@@ -4,7 +4,7 @@
  * same order, lists and findings of the front-end, spans aside. The edit covers only the part of the
  * file that changed, so that the editor keeps the cursor and folds elsewhere.
  */
-import type { TextEdit } from '../edits/edit';
+import type { TextEdit } from '../util/edit';
 import type { ModelIndex } from '../model/workspace';
 import type { ParsedFile } from '../model/types';
 
@@ -21,11 +21,12 @@ export interface FormatOptions {
 export function formatFile(ws: ModelIndex, uri: string, options: FormatOptions): TextEdit[] {
   const text = ws.text(uri);
   const frontEnd = ws.syntaxOf(uri);
-  const kind = frontEnd?.kindOf(uri);
-  if (text === undefined || !frontEnd?.format || !kind) return [];
+  if (text === undefined || !frontEnd?.format) return [];
   const formatted = frontEnd.format(text, options);
   if (formatted === undefined || formatted === text) return [];
-  if (modelShape(frontEnd.parse(uri, text, kind)) !== modelShape(frontEnd.parse(uri, formatted, kind))) return [];
+  const before = ws.parse(uri, text);
+  const after = ws.parse(uri, formatted);
+  if (!before || !after || modelShape(before) !== modelShape(after)) return [];
   return [minimalEdit(text, formatted)];
 }
 

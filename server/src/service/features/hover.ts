@@ -3,9 +3,9 @@
  * grants; what a team grants, per space and server-wide.
  */
 import { DIMENSIONS, getPermission, getRetiredPermission, getBuiltinRole, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension, type Level } from '../catalog';
-import { accessFrom, accessNotes, accessOf, notesFor, type Grant } from '../model/access';
-import { moduleUsername } from '../model/modules';
-import { entryOf, teamsOfFile } from './access';
+import { accessFrom, accessOf, type Grant, type TeamEntry } from '../model/access';
+import { accessScopeOf, type AccessScope } from '../model/access-scope';
+import { entryOf } from './access';
 import { targetAt } from './locate';
 import type { Span, TeamDoc } from '../model/types';
 import type { ResolvedRole } from '../model/roles';
@@ -180,47 +180,36 @@ function teamHover(ws: ModelIndex, uri: string, team: TeamDoc): string {
   const kind = team.space
     ? `Space team of **${team.space.value}**: its roles apply in that space only (system permissions of mixed roles excepted).`
     : 'System team ("accessible in all spaces"): system-only roles apply server-wide; each space role applies in the space its assignment names.';
-  const teams = teamsOfFile(ws, uri);
-  const entry = entryOf(teams, uri, team);
+  const scope = accessScopeOf(ws, uri);
+  const entry = entryOf(scope.teams(), uri, team);
   const lines = [`**${name}** · ${team.space ? 'space team' : 'system team'}`, '', kind, ''];
-  if (!entry) {
-    const why = ws.model(uri)?.module === undefined ? 'Another team of this name is defined first; its definition counts.' : 'Octopus refuses this team resource (a built-in team or an earlier resource has its name), so it grants nothing.';
-    return [...lines, why].join('\n');
-  }
-  const access = accessFrom({ kind: 'team', name: entry.name, ...(entry.space ? { space: entry.space } : {}), ...(entry.module !== undefined ? { module: entry.module } : {}) }, [entry]);
-  lines.push('Effective access (assignments Octopus refuses grant nothing):', '', ...accessLines(access.grants), ...notLines(ws, entry.module, access.teams));
+  if (!entry) return [...lines, scope.uncountedTeam].join('\n');
+  const access = accessFrom(scope.principal('team', entry.name, entry.space), [entry]);
+  lines.push('Effective access (assignments Octopus refuses grant nothing):', '', ...accessLines(access.grants), ...notLines(scope, access.teams));
   return lines.join('\n');
 }
 
-/** What a module's effective access could not count for a principal's teams (none in the YAML model). */
-function notLines(ws: ModelIndex, module: string | undefined, teams: Parameters<typeof notesFor>[1]): string[] {
-  if (module === undefined) return [];
-  const notes = notesFor(accessNotes(ws, module), teams);
+/** What the file's access model could not count for a principal reached through `teams`. */
+function notLines(scope: AccessScope, teams: readonly TeamEntry[]): string[] {
+  const notes = scope.notesFor(teams);
   if (!notes.length) return [];
   const shown = notes.slice(0, 5).map((n) => `- ${n.reason}${n.team ? '' : ' (this module)'}`);
   return ['', `Not counted, computed (${notes.length}):`, ...shown, ...(notes.length > 5 ? [`- and ${notes.length - 5} more`] : [])];
 }
 
-/** The principal a user or group name of a file is: in the file's module, if it has one. */
-function principalIn(ws: ModelIndex, uri: string, kind: 'user' | 'group', name: string) {
-  const module = ws.model(uri)?.module;
-  return { kind, name, ...(module !== undefined ? { module } : {}) };
-}
-
 /** The hover of a user name: the teams they are in and their effective access. */
 function memberHover(ws: ModelIndex, uri: string, member: string): string {
-  const module = ws.model(uri)?.module;
-  const user = module === undefined ? member : moduleUsername(ws, module, member);
-  const principal = principalIn(ws, uri, 'user', user);
-  const access = accessOf(teamsOfFile(ws, uri), principal);
+  const scope = accessScopeOf(ws, uri);
+  const user = scope.username(member);
+  const access = accessOf(scope.teams(), scope.principal('user', user));
   const through = access.teams.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name)).join(', ');
-  return [`**${user}** · user`, '', `Member of: ${through}.`, '', ...accessLines(access.grants), ...notLines(ws, principal.module, access.teams)].join('\n');
+  return [`**${user}** · user`, '', `Member of: ${through}.`, '', ...accessLines(access.grants), ...notLines(scope, access.teams)].join('\n');
 }
 
 /** The hover of an external group: the teams that list it and what it grants. */
 function groupHover(ws: ModelIndex, uri: string, group: string): string {
-  const principal = principalIn(ws, uri, 'group', group);
-  const access = accessOf(teamsOfFile(ws, uri), principal);
+  const scope = accessScopeOf(ws, uri);
+  const access = accessOf(scope.teams(), scope.principal('group', group));
   const through = access.teams.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name)).join(', ');
-  return [`**${group}** · external group`, '', `Listed by: ${through}.`, '', ...accessLines(access.grants), ...notLines(ws, principal.module, access.teams)].join('\n');
+  return [`**${group}** · external group`, '', `Listed by: ${through}.`, '', ...accessLines(access.grants), ...notLines(scope, access.teams)].join('\n');
 }

@@ -17,8 +17,8 @@
  *   for a quick fix to correct), and new names that collide with another role, space or team.
  */
 import { getBuiltinRole, getBuiltinRoleIgnoreCase } from '../catalog';
-import type { TextEdit, WorkspaceChange } from '../edits/edit';
-import type { CancelToken } from '../edits/fixes';
+import type { TextEdit, WorkspaceChange } from '../util/edit';
+import type { CancelToken } from '../util/cancel';
 import { targetAt } from './locate';
 import type { FileModel, Name, RoleDoc, SpaceDoc, Span, TeamDoc } from '../model/types';
 import type { Located } from '../model/roles';

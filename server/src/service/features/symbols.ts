@@ -3,7 +3,7 @@
  * symbols (every named role, team and space), for the editor's outline view and symbol search.
  */
 import { getPermission, type Dimension, type Level } from '../catalog';
-import type { CancelToken } from '../edits/fixes';
+import type { CancelToken } from '../util/cancel';
 import { shapeOf } from '../model/roles';
 import type { Doc, FileModel, Name, NameList, RoleDoc, SpaceDoc, Span, TeamDoc } from '../model/types';
 import type { ModelIndex } from '../model/workspace';

@@ -16,7 +16,7 @@ export const MANAGER_KEYS: readonly string[] = ['members', 'teams'];
 
 /**
  * How a syntax words what rule messages name: its fields and the advice that depends on how a file is
- * written. Each front-end has one (syntax/frontend.ts); the rules get the one of the file they check, so
+ * written. Each front-end has one (model/frontend.ts); the rules get the one of the file they check, so
  * that a Terraform file is told about `granted_space_permissions`, not `spacePermissions`.
  */
 export interface Terms {

@@ -10,6 +10,9 @@
  * added here must be carried over there too; the compiler points to the place.
  */
 import type { Dimension } from '../catalog';
+import type { Span } from '../util/text';
+
+export type { Span };
 
 /** The kind of a document: what it defines. (A role's own classification is its `RoleShape`.) */
 export type DocKind = 'role' | 'team' | 'space';
@@ -20,13 +23,11 @@ export type DocKind = 'role' | 'team' | 'space';
  */
 export type FileKind = DocKind | 'mixed';
 
-/** The front-end that read a file. */
-export type SyntaxId = 'yaml' | 'terraform';
-
-export interface Span {
-  readonly start: number;
-  readonly end: number;
-}
+/**
+ * The front-end that read a file, by the name it gives itself (`yaml`, `terraform`): a new syntax names
+ * itself in its own folder, and nothing here lists them.
+ */
+export type SyntaxId = string;
 
 /** A place in some file: a URI and a span of its text. */
 export interface Source {

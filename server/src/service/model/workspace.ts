@@ -11,7 +11,7 @@
  * file's scope; the root index is the YAML scope's view.
  */
 import { allBuiltinRoles, EVERYONE, getBuiltinRole, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS, SYSTEM_ADMINISTRATOR } from '../catalog';
-import type { FrontEnd } from '../syntax/frontend';
+import type { FrontEnd, SyntaxReporter } from './frontend';
 import { Suggester } from '../util/suggest';
 import { compactParsed, fileModel, listOf } from './compact';
 import { LineMap } from '../util/text';
@@ -24,6 +24,8 @@ import { MODEL_TERMS, type Terms } from './fields';
 
 /** What turns a file's model into its diagnostics: the rules (rules/registry.ts). */
 export interface Analyser {
+  /** What the front-ends report their own findings through. */
+  readonly reporter: SyntaxReporter;
   /** The findings of a freshly read file that depend on it alone. */
   local(file: ParsedFile, terms: Terms): Diagnostic[];
   /**
@@ -153,11 +155,20 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     return this.frontEndOf(uri) !== undefined;
   }
 
+  /**
+   * Reads `text` as the front-end of `uri` does, keeping nothing: the model with the front-end's own
+   * findings; undefined for a file no front-end reads.
+   */
+  parse(uri: string, text: string): ParsedFile | undefined {
+    const found = this.frontEndOf(uri);
+    return found && found.frontEnd.parse(uri, text, found.kind, this.analyser.reporter);
+  }
+
   /** Reads a file as its front-end does, with its local findings; undefined for a file no front-end reads. */
   read(uri: string, text: string): FileModel | undefined {
     const found = this.frontEndOf(uri);
     if (!found) return undefined;
-    const parsed = compactParsed(found.frontEnd.parse(uri, text, found.kind));
+    const parsed = compactParsed(found.frontEnd.parse(uri, text, found.kind, this.analyser.reporter));
     return fileModel(parsed, this.analyser.local(parsed, found.frontEnd.terms));
   }
 

@@ -4,7 +4,7 @@
  * server-wide. Each reads the assignment's placement (model/roles.ts), as effective access does.
  */
 import { getPermission, SYSTEM_TEAM_ONLY_PERMISSIONS } from '../catalog';
-import { assignmentByRole, makeSystemTeam, q as quote, removeAssignment, same, teamOf, type FixContext } from '../edits/context';
+import { assignmentByRole, makeSystemTeam, q as quote, removeAssignment, same, teamOf, type FixContext } from './fix';
 import { place, type ResolvedRole } from '../model/roles';
 import type { Assignment, Related, TeamDoc } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
@@ -15,7 +15,7 @@ import { q, roleRelated, rule } from './rule';
 const MAX_SPACE_FIXES = 20;
 
 
-const teamName = (team: TeamDoc): string => team.name?.value ?? 'this team';
+export const teamName = (team: TeamDoc): string => team.name?.value ?? 'this team';
 
 /** Each assignment of a team with its resolved role (assignments of unknown roles are left out). */
 function* resolved(ws: ModelIndex, team: TeamDoc): Generator<{ a: Assignment; role: ResolvedRole }> {
@@ -165,28 +165,6 @@ export function assignmentKey(role: string, space: string | undefined, restricti
   return [role, space ?? '', ...dims].join('\u0000');
 }
 
-export const duplicateAssignment = rule({
-  code: 'duplicate-assignment',
-  severity: 'warning',
-  summary: 'The same role, space and restrictions twice in one team.',
-  message: (a: { role: string; team: string }) => `Team ${q(a.team)} already assigns ${q(a.role)} with the same space and restrictions; remove this duplicate.`,
-  local(doc, ctx) {
-    if (doc.kind !== 'team') return;
-    const seen = new Map<string, number>();
-    doc.assignments.forEach((a, i) => {
-      const key = assignmentKey(a.role.value, a.space?.value ?? doc.space?.value, a.restrictions);
-      const first = seen.get(key);
-      if (first === undefined) seen.set(key, i);
-      else ctx.report(a.role.span, { role: a.role.value, team: teamName(doc) }, undefined, [{ uri: doc.uri, span: doc.assignments[first].span, message: 'first assigned here' }]);
-    });
-  },
-  fixes(ctx) {
-    const a = assignmentByRole(teamOf(ctx), ctx.diagnostic.span);
-    if (a) ctx.add(`Remove the duplicate assignment of ${quote(a.role.value)}`, [ctx.syntax.removeItem(ctx.text, a.span)], true);
-  },
-  safe: true,
-});
-
 /** Spaces a system team's assignment could name: those the team already uses first, then the rest. */
 function likelySpaces(ws: ModelIndex, team: TeamDoc): string[] {
   const result: string[] = [];
@@ -199,4 +177,4 @@ function likelySpaces(ws: ModelIndex, team: TeamDoc): string[] {
   return result;
 }
 
-export const ASSIGNMENT_RULES = [systemRoleInSpaceTeam, spaceRequired, spaceNotAllowed, implicitSystemGrant, systemTeamOnlyPermission, duplicateAssignment] as const;
+export const ASSIGNMENT_RULES = [systemRoleInSpaceTeam, spaceRequired, spaceNotAllowed, implicitSystemGrant, systemTeamOnlyPermission] as const;

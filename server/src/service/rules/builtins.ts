@@ -1,14 +1,14 @@
 /**
  * Rules about what every Octopus server has built in (SPEC section 1, rule 6; section 3): the teams
- * Everyone, Octopus Administrators and Space Managers, and the one built-in role no server lets anyone
- * edit, System Administrator.
+ * Everyone, Octopus Administrators and Space Managers, the teams a space's managers name (defined or
+ * built in), and the one built-in role no server lets anyone edit, System Administrator.
  */
 import { EVERYONE, getBuiltinRole, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS, SYSTEM_ADMINISTRATOR } from '../catalog';
-import { assignmentByRole, q as quote, same, teamOf, type FixContext } from '../edits/context';
+import { assignmentByRole, q as quote, replaceWithCandidates, same, teamOf, type FixContext } from './fix';
 import { isBuiltinVersion } from '../model/workspace';
 import type { KeyRef } from '../model/types';
 import { andList } from '../util/suggest';
-import { q, rule } from './rule';
+import { didYouMean, q, rule } from './rule';
 
 type BuiltinTeamProblem =
   | { readonly reason: 'everyone-members'; readonly field: string }
@@ -95,6 +95,24 @@ function moveToManagers(ctx: FixContext, spaceName: string): void {
   });
 }
 
+export const unknownTeam = rule({
+  code: 'unknown-team',
+  severity: 'error',
+  summary: "A space's `managers.teams` names a team that is neither defined nor built in.",
+  message: (a: { name: string; space: string; candidates: readonly string[] }) =>
+    `No team named ${q(a.name)} is defined in the workspace (as a system team or a team of ${q(a.space)}) or built into Octopus.${didYouMean(a.candidates)}`,
+  nameDependent: true,
+  workspace(doc, ctx) {
+    if (doc.kind !== 'space' || !doc.name) return;
+    for (const t of doc.managers?.teams?.items ?? []) {
+      if (ctx.ws.hasTeam(t.value, doc.name.value)) continue;
+      const candidates = ctx.ws.suggestTeams(t.value);
+      ctx.report(t.span, { name: t.value, space: doc.name.value, candidates }, { candidates });
+    }
+  },
+  fixes: replaceWithCandidates,
+});
+
 export const builtinRole = rule({
   code: 'builtin-role',
   severity: 'error',
@@ -116,4 +134,4 @@ export const builtinRole = rule({
   },
 });
 
-export const BUILTIN_RULES = [builtinTeam, builtinRole] as const;
+export const BUILTIN_RULES = [builtinTeam, unknownTeam, builtinRole] as const;

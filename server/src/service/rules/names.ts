@@ -2,7 +2,7 @@
  * Rules about names: unique definitions, built-in names, and references to roles and spaces that exist.
  */
 import { getBuiltinRoleIgnoreCase } from '../catalog';
-import { assignmentByRole, createFile, q as quote, removeAssignment, replaceWithCandidates, teamOf, type FixContext } from '../edits/context';
+import { assignmentByRole, createFile, q as quote, removeAssignment, replaceWithCandidates, teamOf, type FixContext } from './fix';
 import type { Located } from '../model/roles';
 import type { Doc, Related, Span } from '../model/types';
 import { didYouMean, q, rule } from './rule';
@@ -111,22 +111,4 @@ export const unknownSpace = rule({
   },
 });
 
-export const unknownTeam = rule({
-  code: 'unknown-team',
-  severity: 'error',
-  summary: "A space's `managers.teams` names a team that is neither defined nor built in.",
-  message: (a: { name: string; space: string; candidates: readonly string[] }) =>
-    `No team named ${q(a.name)} is defined in the workspace (as a system team or a team of ${q(a.space)}) or built into Octopus.${didYouMean(a.candidates)}`,
-  nameDependent: true,
-  workspace(doc, ctx) {
-    if (doc.kind !== 'space' || !doc.name) return;
-    for (const t of doc.managers?.teams?.items ?? []) {
-      if (ctx.ws.hasTeam(t.value, doc.name.value)) continue;
-      const candidates = ctx.ws.suggestTeams(t.value);
-      ctx.report(t.span, { name: t.value, space: doc.name.value, candidates }, { candidates });
-    }
-  },
-  fixes: replaceWithCandidates,
-});
-
-export const NAME_RULES = [duplicateName, shadowsBuiltin, unknownRole, unknownSpace, unknownTeam] as const;
+export const NAME_RULES = [duplicateName, shadowsBuiltin, unknownRole, unknownSpace] as const;

@@ -3,7 +3,7 @@
  * duplicates and empty roles.
  */
 import { allPermissions, getPermission, getRetiredPermission } from '../catalog';
-import { permissionAt, q as quote, replaceWithCandidates, type FixContext } from '../edits/context';
+import { permissionAt, q as quote, replaceWithCandidates, type FixContext } from './fix';
 import type { Name, NameList, PermissionListKey, RoleDoc } from '../model/types';
 import { Suggester } from '../util/suggest';
 import { didYouMean, q, rule } from './rule';

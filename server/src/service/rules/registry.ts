@@ -1,9 +1,14 @@
 /**
- * The one registry of rules: every family's entries, in the order of SPEC section 4, and the analyser
- * that runs their checks for the workspace index. Features never match on message text; quick fixes are
+ * The one registry of rules. A rule is registered by its entry in its family's list (`STRUCTURE_RULES` in
+ * structure.ts, ...): that list's order, in the order of `FAMILIES`, is the order the rules run in and
+ * the order README's table, the settings schema in package.json, SARIF and the documentation index
+ * follow (generated: `npm run gen:docs`); it is the order of SPEC section 4. Nothing else lists codes.
+ * This module also holds the analyser that runs their checks for the workspace index and the reporter
+ * front-ends report their findings through. Features never match on message text; quick fixes are
  * chosen by code and read `Diagnostic.data`.
  */
 import type { Analyser, ModelIndex } from '../model/workspace';
+import type { SyntaxReporter } from '../model/frontend';
 import type { Terms } from '../model/fields';
 import type { Diagnostic, DiagnosticData, FileModel, ParsedFile, Related, Severity, Span } from '../model/types';
 import { ASSIGNMENT_RULES } from './assignments';
@@ -16,30 +21,31 @@ import { makeDiagnostic, type AnyRule, type CheckContext } from './rule';
 import { STRUCTURE_RULES } from './structure';
 import { TERRAFORM_RULES } from './terraform';
 
-const FAMILIES = [...STRUCTURE_RULES, ...PERMISSION_RULES, ...NAME_RULES, ...ASSIGNMENT_RULES, ...RESTRICTION_RULES, ...BUILTIN_RULES, ...FILE_RULES, ...TERRAFORM_RULES] as const;
+/** The families of rules, by the module (rules/NAME.ts) that defines them, in order. */
+export const FAMILIES = {
+  structure: STRUCTURE_RULES,
+  permissions: PERMISSION_RULES,
+  names: NAME_RULES,
+  assignments: ASSIGNMENT_RULES,
+  builtins: BUILTIN_RULES,
+  restrictions: RESTRICTION_RULES,
+  files: FILE_RULES,
+  terraform: TERRAFORM_RULES,
+} as const;
 
-export type RuleCode = (typeof FAMILIES)[number]['code'];
+const ALL = Object.values(FAMILIES).flat() as readonly (typeof FAMILIES)[keyof typeof FAMILIES][number][];
+
+export type RuleCode = (typeof ALL)[number]['code'];
 
 /** A configured severity: a real one, or `off` to drop the rule. */
 export type SeveritySetting = Severity | 'off';
 export type { Severity };
 
-/** The order of SPEC section 4's table, which README and SARIF follow. */
-const SPEC_ORDER: readonly RuleCode[] = [
-  'yaml-syntax', 'unknown-key', 'invalid-value', 'missing-name', 'kind-mismatch', 'unknown-permission', 'retired-permission',
-  'wrong-level', 'duplicate-permission', 'empty-role', 'duplicate-name', 'shadows-builtin', 'unknown-role', 'unknown-space',
-  'system-role-in-space-team', 'space-required', 'space-not-allowed', 'implicit-system-grant', 'system-team-only-permission',
-  'builtin-team', 'unknown-team', 'builtin-role', 'restriction-not-supported',
-  'restriction-at-system-level', 'unrestrictable-role', 'unknown-scope-value', 'duplicate-assignment', 'file-too-large', 'unreadable-file',
-  // SPEC section 9: Terraform files.
-  'tf-inline-and-scoped-assignments', 'tf-builtin-team-resource', 'tf-readonly-attribute',
-];
-
 /** The rules, keyed by their stable code. */
-export const RULES: Readonly<Record<RuleCode, AnyRule>> = Object.fromEntries(FAMILIES.map((r) => [r.code, r])) as Record<RuleCode, AnyRule>;
+export const RULES: Readonly<Record<RuleCode, AnyRule>> = Object.fromEntries(ALL.map((r) => [r.code, r])) as Record<RuleCode, AnyRule>;
 
-/** Every code, in the order of SPEC section 4. */
-export const RULE_CODES: readonly RuleCode[] = SPEC_ORDER.filter((c) => c in RULES);
+/** Every code, in the registry's order. */
+export const RULE_CODES: readonly RuleCode[] = ALL.map((r) => r.code);
 
 export function isRuleCode(code: string): code is RuleCode {
   return Object.prototype.hasOwnProperty.call(RULES, code);
@@ -66,8 +72,8 @@ export function diagnosticOf<C extends RuleCode>(code: C, span: Span, args: Para
   return makeDiagnostic(RULES[code], span, args as never, data, related);
 }
 
-const LOCAL = FAMILIES.filter((r) => (r as AnyRule).local) as readonly AnyRule[];
-const CROSS = FAMILIES.filter((r) => (r as AnyRule).workspace) as readonly AnyRule[];
+const LOCAL = ALL.filter((r) => (r as AnyRule).local) as readonly AnyRule[];
+const CROSS = ALL.filter((r) => (r as AnyRule).workspace) as readonly AnyRule[];
 
 function reporter(r: AnyRule, out: Diagnostic[], keep?: (span: Span) => boolean): CheckContext<unknown, DiagnosticData>['report'] {
   return (span: Span, args: unknown, data?: DiagnosticData, related?: readonly Related[]) => {
@@ -75,8 +81,17 @@ function reporter(r: AnyRule, out: Diagnostic[], keep?: (span: Span) => boolean)
   };
 }
 
+/**
+ * What front-ends report their findings through: each finding a diagnostic of the rule of its code
+ * (rules/structure.ts), whose message takes the arguments the front-end gives.
+ */
+export const SYNTAX_REPORTER: SyntaxReporter = {
+  finding: (code, span, args, data) => makeDiagnostic(RULES[code], span, args, data),
+};
+
 /** The rules as the workspace index runs them. */
 export const ANALYSER: Analyser = {
+  reporter: SYNTAX_REPORTER,
   local(file: ParsedFile, terms: Terms): Diagnostic[] {
     const out: Diagnostic[] = [];
     for (const d of file.syntaxFindings) out.push(d);

@@ -1,9 +1,11 @@
 /**
  * Rules about an assignment's restrictions (SPEC section 1, rule 4): what each permission supports,
- * what cannot be restricted at all, and values the space does not declare.
+ * what cannot be restricted at all, values the space does not declare, and one role, space and set of
+ * restrictions assigned twice.
  */
 import { getPermission, SPACE_MANAGER, supportedDimensions, type Dimension } from '../catalog';
-import { replaceWithCandidates, same, teamOf, type FixContext } from '../edits/context';
+import { assignmentKey, teamName } from './assignments';
+import { assignmentByRole, q as quote, replaceWithCandidates, same, teamOf, type FixContext } from './fix';
 import { place, type Placement, type ResolvedRole } from '../model/roles';
 import type { Assignment, Doc, Restriction, TeamDoc } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
@@ -147,5 +149,27 @@ export const unknownScopeValue = rule({
   fixes: replaceWithCandidates,
 });
 
-export const RESTRICTION_RULES = [restrictionNotSupported, restrictionAtSystemLevel, unrestrictableRole, unknownScopeValue] as const;
+export const duplicateAssignment = rule({
+  code: 'duplicate-assignment',
+  severity: 'warning',
+  summary: 'The same role, space and restrictions twice in one team.',
+  message: (a: { role: string; team: string }) => `Team ${q(a.team)} already assigns ${q(a.role)} with the same space and restrictions; remove this duplicate.`,
+  local(doc, ctx) {
+    if (doc.kind !== 'team') return;
+    const seen = new Map<string, number>();
+    doc.assignments.forEach((a, i) => {
+      const key = assignmentKey(a.role.value, a.space?.value ?? doc.space?.value, a.restrictions);
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, i);
+      else ctx.report(a.role.span, { role: a.role.value, team: teamName(doc) }, undefined, [{ uri: doc.uri, span: doc.assignments[first].span, message: 'first assigned here' }]);
+    });
+  },
+  fixes(ctx) {
+    const a = assignmentByRole(teamOf(ctx), ctx.diagnostic.span);
+    if (a) ctx.add(`Remove the duplicate assignment of ${quote(a.role.value)}`, [ctx.syntax.removeItem(ctx.text, a.span)], true);
+  },
+  safe: true,
+});
+
+export const RESTRICTION_RULES = [restrictionNotSupported, restrictionAtSystemLevel, unrestrictableRole, unknownScopeValue, duplicateAssignment] as const;
 

@@ -7,7 +7,7 @@
 import type { Doc, Diagnostic, DiagnosticData, FileModel, ParsedFile, Related, Severity, Span } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
 import type { Terms } from '../model/fields';
-import type { FixContext } from '../edits/context';
+import type { FixContext } from './fix';
 import { definitionOf, type ResolvedRole } from '../model/roles';
 import { orList } from '../util/suggest';
 

@@ -1,9 +1,12 @@
 /**
  * Rules about a document's shape. Front-ends report these while they read a file (the syntax decides what
- * a key or a wrong type is), so none of them has a check here; they all have their messages and fixes.
+ * a key or a wrong type is), through the `SyntaxReporter` they are handed (model/frontend.ts; the
+ * registry makes it from these entries), so none of them has a check here but `invalid-value`'s one
+ * for `builtIn`; they all have their messages and fixes. Their messages take `SyntaxFindingArgs`.
  */
 import { getBuiltinRole, getBuiltinRoleIgnoreCase } from '../catalog';
-import { q as quote } from '../edits/context';
+import { q as quote } from './fix';
+import type { SyntaxFindingArgs } from '../model/frontend';
 import { andList } from '../util/suggest';
 import { q, rule } from './rule';
 
@@ -11,7 +14,7 @@ export const yamlSyntax = rule({
   code: 'yaml-syntax',
   severity: 'error',
   summary: 'The YAML does not parse.',
-  message: (a: { detail: string }) => `YAML syntax error: ${a.detail}`,
+  message: (a: SyntaxFindingArgs['yaml-syntax']) => `YAML syntax error: ${a.detail}`,
   // What the parser guessed is no basis for an edit: the fix is the user's.
 });
 
@@ -19,9 +22,9 @@ export const unknownKey = rule({
   code: 'unknown-key',
   severity: 'warning',
   summary: 'A key that this kind of document does not have.',
-  message: (a: { key: string; where: string; suggestion?: string; allowed: readonly string[] }) =>
+  message: (a: SyntaxFindingArgs['unknown-key']) =>
     `Unknown key ${q(a.key)} in ${a.where}; it is ignored.` + (a.suggestion ? ` Did you mean ${q(a.suggestion)}?` : ` Known keys: ${andList(a.allowed)}.`),
-  fixes(ctx: import('../edits/context').FixContext<{ candidates?: string[] }>) {
+  fixes(ctx: import('./fix').FixContext<{ candidates?: string[] }>) {
     const c = ctx.data.candidates?.[0];
     if (c) ctx.add(`Change the key to ${quote(c)}`, [{ span: ctx.diagnostic.span, newText: c }], true);
   },
@@ -31,7 +34,7 @@ export const invalidValue = rule({
   code: 'invalid-value',
   severity: 'error',
   summary: 'A value of the wrong type or shape.',
-  message: (a: { what: string; expected: string }) => `${a.what} must be ${a.expected}.`,
+  message: (a: SyntaxFindingArgs['invalid-value']) => `${a.what} must be ${a.expected}.`,
   // Front-ends report values of the wrong type; this check reports `builtIn: true` on a role that is not built in.
   local(doc, ctx) {
     if (doc.kind !== 'role' || doc.builtIn?.value !== true || !doc.name || getBuiltinRole(doc.name.value)) return;
@@ -47,7 +50,7 @@ export const missingName = rule({
   code: 'missing-name',
   severity: 'error',
   summary: 'A document without a name.',
-  message: (a: { kind: string }) => `This ${a.kind} has no ${q('name')}; add ${q('name: ...')} so that it can be referred to.`,
+  message: (a: SyntaxFindingArgs['missing-name']) => `This ${a.kind} has no ${q('name')}; add ${q('name: ...')} so that it can be referred to.`,
   fixes(ctx) {
     const { doc, uri } = ctx;
     if (!doc) return;
@@ -64,10 +67,10 @@ export const kindMismatch = rule({
   code: 'kind-mismatch',
   severity: 'error',
   summary: 'The document says a kind that disagrees with the file suffix.',
-  message: (a: { kind: string; suffixKind: string; suffix: string }) =>
+  message: (a: SyntaxFindingArgs['kind-mismatch']) =>
     `${q('kind: ' + a.kind)} disagrees with the file suffix ${q(a.suffix)}, which holds ${a.suffixKind} documents. ` +
     `Move this document to a ${q('*.' + a.kind.toLowerCase() + '.yaml')} file or change ${q('kind')} to ${q(capital(a.suffixKind))}.`,
-  fixes(ctx: import('../edits/context').FixContext<{ candidates?: string[] }>) {
+  fixes(ctx: import('./fix').FixContext<{ candidates?: string[] }>) {
     const c = ctx.data.candidates?.[0];
     if (c) ctx.add(`Change ${quote('kind')} to ${quote(c)}`, ctx.syntax.replaceNames(ctx.text, [ctx.diagnostic.span], c), true);
   },

@@ -1,14 +1,14 @@
 /**
  * Rules that only Terraform files need (SPEC section 9): how the Octopus provider writes a team's role
  * assignments, the built-in teams a module must look up rather than create, and attributes the server
- * computes. They read the model's addresses and fields; YAML documents have no address, so these rules
- * never judge them.
+ * computes. They read the model's addresses and fields, not the provider's resource types: a team
+ * document with an address and no `target` is a team a module defines (a scoped user role adds
+ * assignments to another), and its own assignments are the field `ctx.terms.field('roles')` names. YAML
+ * documents have no address, so these rules never judge them. Their messages speak Terraform.
  */
-import { q as quote, same, type FixContext } from '../edits/context';
+import { q as quote, same, type FixContext } from './fix';
 import type { KeyRef, Related } from '../model/types';
 import { q, rule } from './rule';
-
-const TEAM_RESOURCE = 'octopusdeploy_team.';
 
 export const tfInlineAndScopedAssignments = rule({
   code: 'tf-inline-and-scoped-assignments',
@@ -19,8 +19,8 @@ export const tfInlineAndScopedAssignments = rule({
     `${a.count === 1 ? 'resource targets' : 'resources target'} it too: the provider overwrites one with the other on every apply. ` +
     `Keep one way of assigning its roles.`,
   workspace(doc, ctx) {
-    if (doc.kind !== 'team' || doc.target || !doc.address?.startsWith(TEAM_RESOURCE) || !doc.name) return;
-    const inline = doc.keys.get('user_role');
+    if (doc.kind !== 'team' || doc.target || doc.address === undefined || !doc.name) return;
+    const inline = doc.keys.get(ctx.terms.field('roles'));
     if (!inline) return;
     const related: Related[] = [];
     for (const uri of ctx.ws.addressReferrers(doc.address)) {
@@ -48,7 +48,7 @@ export const tfBuiltinTeamResource = rule({
     `${q(a.name)} is a built-in team that Octopus already has; this resource would create a second team of that name. ` +
     `Look it up instead (${q('data "octopusdeploy_teams"')}) or refer to its id ${q(a.id)}, and give it roles with ${q('octopusdeploy_scoped_user_role')}.`,
   local(doc, ctx) {
-    if (doc.kind !== 'team' || doc.target || !doc.address?.startsWith(TEAM_RESOURCE) || !doc.name || doc.name.computed) return;
+    if (doc.kind !== 'team' || doc.target || doc.address === undefined || !doc.name || doc.name.computed) return;
     const builtin = BUILTIN_TEAMS.get(doc.name.value.trim().toLowerCase());
     // Everyone and Octopus Administrators are system teams: a space team of that name is a team of its own;
     // a second Space Managers team in a space is `builtin-team`'s finding already.
@@ -66,7 +66,7 @@ export const tfReadonlyAttribute = rule({
   summary: 'An attribute the Octopus server computes (`can_be_deleted`, the permission descriptions, `supported_restrictions`).',
   message: (a: { attribute: string }) => `${q(a.attribute)} is computed by the Octopus server; what the module sets here is not applied. Remove it.`,
   local(doc, ctx) {
-    if (!doc.address?.startsWith('octopusdeploy_')) return;
+    if (doc.address === undefined) return;
     for (const [name, key] of doc.keys) if (READ_ONLY.has(name)) ctx.report(key.keySpan, { attribute: name });
   },
   fixes(ctx: FixContext) {

@@ -1,6 +1,6 @@
 /** The front-ends, one per syntax the product reads. A new syntax is one more entry here. */
 import type { FileKind } from '../model/types';
-import type { FrontEnd } from './frontend';
+import type { FrontEnd } from '../model/frontend';
 import { TERRAFORM_FRONT_END } from './terraform';
 import { YAML_FRONT_END } from './yaml';
 
@@ -15,5 +15,15 @@ export function kindOfPath(path: string): FileKind | undefined {
   return undefined;
 }
 
-export type { FrontEnd, SyntaxEdits, CompletionContext, NewField } from './frontend';
-export { initTerraform, terraformReady, isTerraformPath, needsTerraformGrammar, type TerraformWasm } from './terraform';
+/** The front-end that reads the file at `path`, if any. */
+export function frontEndOf(path: string): FrontEnd | undefined {
+  return FRONT_ENDS.find((f) => f.kindOf(path) !== undefined);
+}
+
+/** The front-end that must load its assets before it can read `text` of `uri` (FrontEnd.loading), if one must. */
+export function frontEndToLoad(uri: string, text: string): FrontEnd | undefined {
+  const f = frontEndOf(uri);
+  return f?.loading?.needed(uri, text) ? f : undefined;
+}
+
+export type { FrontEnd, FrontEndLoading, SyntaxEdits, CompletionContext, NewField } from '../model/frontend';

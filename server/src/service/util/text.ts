@@ -1,5 +1,11 @@
 /** Offsets to LSP-style positions (zero-based line, UTF-16 character) and back. */
 
+/** A stretch of a file's text: UTF-16 code unit offsets, `end` exclusive. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
 export interface Position {
   readonly line: number;
   readonly character: number;

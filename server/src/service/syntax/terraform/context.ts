@@ -3,7 +3,7 @@
  * `granted_space_permissions` or `granted_system_permissions`. Read from the text before the cursor,
  * because the list being typed is often not valid HCL yet.
  */
-import type { CompletionContext } from '../frontend';
+import type { CompletionContext } from '../../model/frontend';
 
 const LIST = /\b(granted_space_permissions|granted_system_permissions)\s*=\s*\[/g;
 const KEYS = { granted_space_permissions: 'spacePermissions', granted_system_permissions: 'systemPermissions' } as const;

@@ -4,9 +4,9 @@
  * string keeping its quotes, add an attribute to a `user_role` block. Model keys are mapped to the
  * provider's attribute names; anything else returns undefined, so no fix is offered.
  */
-import { eolOf, indentOf, lineEndOf, lineStartOf, nextLineStart, type TextEdit } from '../../edits/edit';
+import { eolOf, indentOf, lineEndOf, lineStartOf, nextLineStart, type TextEdit } from '../../util/edit';
 import type { Assignment, DocKind, KeyRef, NameList, Span } from '../../model/types';
-import type { NewField, SyntaxEdits } from '../frontend';
+import type { NewField, SyntaxEdits } from '../../model/frontend';
 import { hclString } from './quote';
 import { ASSIGNMENT_ATTRIBUTES, LIST_ATTRIBUTES } from './read';
 

@@ -6,8 +6,8 @@
  */
 import type { Doc, FileKind, ParsedFile, Span } from '../../model/types';
 import type { Terms } from '../../model/fields';
-import type { FrontEnd } from '../frontend';
-import { readSuppressions } from '../yaml/suppress';
+import type { FrontEnd } from '../../model/frontend';
+import { readSuppressions } from '../suppress';
 import { completionContext } from './context';
 import { TERRAFORM_EDITS } from './edits';
 import { initTerraform, parseTree, terraformReady, type SyntaxNode, type TerraformWasm } from './parser';
@@ -82,11 +82,24 @@ function collect(n: SyntaxNode, text: string, blocks: Block[], guessed: Span[]):
   }
 }
 
+const RUNTIME = 'web-tree-sitter.wasm';
+const GRAMMAR = 'tree-sitter-terraform.wasm';
+
 export const TERRAFORM_FRONT_END: FrontEnd = {
   syntax: 'terraform',
   kindOf: (uri) => (isTerraformPath(uri) ? 'mixed' : undefined),
   parse: parseTerraform,
-  ready: terraformReady,
+  loading: {
+    assets: [
+      { file: RUNTIME, package: 'web-tree-sitter/web-tree-sitter.wasm' },
+      { file: GRAMMAR, package: '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm' },
+    ],
+    needed: needsTerraformGrammar,
+    ready: terraformReady,
+    load: (bytes) => initTerraform(async () => ({ runtime: await bytes(RUNTIME), grammar: await bytes(GRAMMAR) })),
+    what: 'the Terraform grammar',
+    files: 'the .tf files',
+  },
   completionContext,
   edits: TERRAFORM_EDITS,
   terms: TERRAFORM_TERMS,

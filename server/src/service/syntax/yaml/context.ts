@@ -3,7 +3,7 @@
  * line, because the line being typed is usually not valid YAML yet.
  */
 import type { Span } from '../../model/types';
-import type { CompletionContext } from '../frontend';
+import type { CompletionContext } from '../../model/frontend';
 
 interface Line {
   readonly start: number;

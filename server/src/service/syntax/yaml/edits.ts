@@ -8,9 +8,9 @@
  * (they describe it; left behind they would describe the next item). Other comment lines stay.
  */
 import { isCollection, parseAllDocuments, visit } from 'yaml';
-import { eolOf, indentOf, lineEndOf, lineStartOf, nextLineStart, type TextEdit } from '../../edits/edit';
+import { eolOf, indentOf, lineEndOf, lineStartOf, nextLineStart, type TextEdit } from '../../util/edit';
 import type { Assignment, DocKind, KeyRef, NameList, Span } from '../../model/types';
-import type { NewField, SyntaxEdits } from '../frontend';
+import type { NewField, SyntaxEdits } from '../../model/frontend';
 
 const BLANK = /^[ \t]*$/;
 const DASH = /^[ \t]*-[ \t]+$/;

@@ -136,52 +136,9 @@ class FastReader {
       const top = stack[stack.length - 1];
       const opensValue = !!line && !!top.pending && (k > top.indent || (k === top.indent && this.isSeqItem(line)));
 
-      // What the gap does to the ranges (see the file comment): `group` is the deepest indentation of a
-      // comment in the group waiting for the collections being closed, or -1.
-      let group = -1;
-      if (top.pending) {
-        // Lines between `key:` and a value below belong to the pair; before a null value they are left to the full parser.
-        if (this.i > gapStart && !opensValue) throw BAIL;
-      } else if (leaf) {
-        let onlyBlank = true;
-        for (let g = gapStart; g < this.i; g++) {
-          const gl = this.lines[g];
-          if (!this.isComment(gl)) continue;
-          const c = gl.content - gl.start;
-          if (c > top.indent && onlyBlank) {
-            leaf[2] = gl.next;
-          } else {
-            onlyBlank = false;
-            if (c > group) group = c;
-          }
-        }
-      }
-
-      // Close the collections the next line (or the end) closes, innermost first.
-      while (stack.length > 0) {
-        const f = stack[stack.length - 1];
-        if (line) {
-          if (f.node instanceof YAMLMap) {
-            if (f === top && opensValue) break;
-            if (f.pending) this.settleNull(f);
-            if (k > f.indent) throw BAIL;
-            if (k === f.indent) break;
-          } else {
-            if (k > f.indent) throw BAIL;
-            if (k === f.indent && this.isSeqItem(line)) break;
-          }
-        }
-        stack.pop();
-        this.close(f);
-        if (group >= 0 && f.indent > 0 && group >= f.indent) {
-          // The group stays with this collection: its range runs to where the next token starts.
-          f.node.range[2] = closeAt;
-          group = -1;
-        }
-        const parent = stack[stack.length - 1];
-        if (parent) parent.lastRange = f.node.range as Range;
-        else root = f.node;
-      }
+      const group = this.gapGroup(top, leaf, gapStart, opensValue);
+      const closed = this.closeFor(stack, line, top, opensValue, group, closeAt);
+      if (closed) root = closed;
       if (!line) return root;
       if (stack.length === 0) throw BAIL;
 
@@ -197,6 +154,67 @@ class FastReader {
       }
       leaf = this.readItem(stack, line, line.content);
     }
+  }
+
+  /**
+   * What the gap before the next line does to the ranges (see the file comment): comment lines indented
+   * under the last value extend it; returns the deepest indentation of a comment in the group waiting for
+   * the collections being closed, or -1.
+   */
+  private gapGroup(top: Frame, leaf: Range | undefined, gapStart: number, opensValue: boolean): number {
+    let group = -1;
+    if (top.pending) {
+      // Lines between `key:` and a value below belong to the pair; before a null value they are left to the full parser.
+      if (this.i > gapStart && !opensValue) throw BAIL;
+    } else if (leaf) {
+      let onlyBlank = true;
+      for (let g = gapStart; g < this.i; g++) {
+        const gl = this.lines[g];
+        if (!this.isComment(gl)) continue;
+        const c = gl.content - gl.start;
+        if (c > top.indent && onlyBlank) {
+          leaf[2] = gl.next;
+        } else {
+          onlyBlank = false;
+          if (c > group) group = c;
+        }
+      }
+    }
+    return group;
+  }
+
+  /**
+   * Closes the collections that `line` (or the end, when it is undefined) closes, innermost first; returns
+   * the root when the outermost one closes.
+   */
+  private closeFor(stack: Frame[], line: Line | undefined, top: Frame, opensValue: boolean, group: number, closeAt: number): FastNode | undefined {
+    const k = line ? line.content - line.start : -1;
+    let root: FastNode | undefined;
+    while (stack.length > 0) {
+      const f = stack[stack.length - 1];
+      if (line) {
+        if (f.node instanceof YAMLMap) {
+          if (f === top && opensValue) break;
+          if (f.pending) this.settleNull(f);
+          if (k > f.indent) throw BAIL;
+          if (k === f.indent) break;
+        } else {
+          if (k > f.indent) throw BAIL;
+          if (k === f.indent && this.isSeqItem(line)) break;
+        }
+      }
+      stack.pop();
+      this.close(f);
+      if (group >= 0 && f.indent > 0 && group >= f.indent) {
+        // The group stays with this collection: its range runs to where the next token starts.
+        f.node.range[2] = closeAt;
+        group = -1;
+      }
+      const parent = stack[stack.length - 1];
+      if (parent) parent.lastRange = f.node.range as Range;
+      else root = f.node;
+    }
+    return root;
   }
 
   private isSeqItem(line: Line): boolean {

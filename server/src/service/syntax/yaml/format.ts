@@ -11,7 +11,7 @@
  * and after (features/format.ts).
  */
 import { isCollection, isScalar, Lexer, parseAllDocuments, type Document } from 'yaml';
-import { eolOf } from '../../edits/edit';
+import { eolOf } from '../../util/edit';
 
 /** What the editor asks for; YAML indents with spaces only, so `insertSpaces` has no say. */
 export interface YamlFormatOptions {

@@ -2,7 +2,7 @@
  * The YAML front-end: `*.role.yaml`, `*.team.yaml` and `*.space.yaml` files (also `.yml`), SPEC section 3.
  */
 import { MODEL_TERMS } from '../../model/fields';
-import type { FrontEnd } from '../frontend';
+import type { FrontEnd } from '../../model/frontend';
 import { completionContext } from './context';
 import { YAML_EDITS } from './edits';
 import { formatYaml } from './format';

@@ -6,13 +6,12 @@
  * `yaml-syntax` diagnostic and whatever parsed is still read. Each document is read by reader.ts.
  */
 import { parseAllDocuments, type Document } from 'yaml';
-import { makeDiagnostic } from '../../rules/rule';
-import { yamlSyntax } from '../../rules/structure';
 import { conflictMarkers, lineRange, parserText, unclosedQuotes, visibleSpan } from './recovery';
 import { fastDocuments } from './fast';
 import { DocReader } from './reader';
-import { readSuppressions } from './suppress';
+import { readSuppressions } from '../suppress';
 import type { Diagnostic, Doc, DocKind, ParsedFile, Span } from '../../model/types';
+import type { SyntaxReporter } from '../../model/frontend';
 
 /** The kind of documents a path holds, from its suffix; undefined for files that are not YAML role, team or space files. */
 export function yamlKindOf(path: string): DocKind | undefined {
@@ -27,14 +26,14 @@ export function yamlKindOf(path: string): DocKind | undefined {
  * one, so 30,000 keys took seconds; this one is linear. `fast: false` skips the fast path (fast.ts), for
  * the tests that compare the two.
  */
-export function parseYaml(uri: string, text: string, kind: DocKind, options: { readonly fast?: boolean } = {}): ParsedFile {
+export function parseYaml(uri: string, text: string, kind: DocKind, report: SyntaxReporter, options: { readonly fast?: boolean } = {}): ParsedFile {
   const findings: Diagnostic[] = [];
   const guessed: Span[] = [];
   const docs: Doc[] = [];
   let parsed: Document.Parsed[] = [];
   const markers = conflictMarkers(text);
   for (const m of markers) {
-    findings.push(makeDiagnostic(yamlSyntax, m, { detail: `merge conflict marker \`${text.slice(m.start, m.start + 7)}\`; resolve the conflict: keep the lines you want and delete the marker lines` }));
+    findings.push(report.finding('yaml-syntax', m, { detail: `merge conflict marker \`${text.slice(m.start, m.start + 7)}\`; resolve the conflict: keep the lines you want and delete the marker lines` }));
   }
   const source = parserText(text, markers);
   const suffix = suffixOf(uri);
@@ -44,7 +43,7 @@ export function parseYaml(uri: string, text: string, kind: DocKind, options: { r
   if (fast) {
     fast.forEach((root, index) => {
       const found: Diagnostic[] = [];
-      const doc = new DocReader(uri, text, root, undefined, kind, index, suffix, found, findings, guessed).read();
+      const doc = new DocReader(uri, text, root, undefined, kind, index, suffix, report, found, findings, guessed).read();
       if (doc) docs.push(doc);
       keepUnguessed(found, guessed, findings);
     });
@@ -54,7 +53,7 @@ export function parseYaml(uri: string, text: string, kind: DocKind, options: { r
     parsed = Array.from(parseAllDocuments(source, { prettyErrors: false, uniqueKeys: false }) as Iterable<Document.Parsed>);
   } catch (err) {
     // The parser recurses on nesting depth; absurd nesting can exhaust the stack.
-    findings.push(makeDiagnostic(yamlSyntax, { start: 0, end: 0 }, { detail: `the file could not be parsed (${errorText(err)})` }));
+    findings.push(report.finding('yaml-syntax', { start: 0, end: 0 }, { detail: `the file could not be parsed (${errorText(err)})` }));
   }
   let unclosed: Map<number, string> | undefined;
   parsed.forEach((yamlDoc, index) => {
@@ -67,15 +66,15 @@ export function parseYaml(uri: string, text: string, kind: DocKind, options: { r
         if (open !== undefined) {
           const quote = unclosed.get(open)!;
           const detail = `the string opened by this ${quote} is never closed, so it runs on to the end of the file; add the closing ${quote}`;
-          d = makeDiagnostic(yamlSyntax, lineRange(text, { start: open, end: open }, open), { detail });
+          d = report.finding('yaml-syntax', lineRange(text, { start: open, end: open }, open), { detail });
         }
       }
-      d ??= makeDiagnostic(yamlSyntax, visibleSpan(text, e.pos[0], e.pos[1]), { detail: e.code === 'RESOURCE_EXHAUSTION' ? 'the document is nested too deeply to analyse' : firstLine(e.message) });
+      d ??= report.finding('yaml-syntax', visibleSpan(text, e.pos[0], e.pos[1]), { detail: e.code === 'RESOURCE_EXHAUSTION' ? 'the document is nested too deeply to analyse' : firstLine(e.message) });
       findings.push(d);
       guessed.push(lineRange(text, d.span));
     }
     const found: Diagnostic[] = [];
-    const reader = new DocReader(uri, text, yamlDoc.contents, yamlDoc, kind, index, suffix, found, findings, guessed);
+    const reader = new DocReader(uri, text, yamlDoc.contents, yamlDoc, kind, index, suffix, report, found, findings, guessed);
     const doc = reader.read();
     if (doc) docs.push(doc);
     keepUnguessed(found, guessed, findings);

@@ -7,12 +7,11 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import { DIMENSIONS, type Dimension } from '../../catalog';
 import { ASSIGNMENT_KEYS, DOC_KEYS, MANAGER_KEYS } from '../../model/fields';
-import { makeDiagnostic } from '../../rules/rule';
-import { invalidValue, kindMismatch, missingName, unknownKey, yamlSyntax } from '../../rules/structure';
 import { nearest } from '../../util/suggest';
 import { LineMap } from '../../util/text';
 import { lineRange } from './recovery';
 import type { Assignment, Diagnostic, Doc, DocKind, Flag, KeyRef, Managers, Name, NameList, Restriction, Span } from '../../model/types';
+import type { SyntaxReporter } from '../../model/frontend';
 
 const KIND_WORD: Record<DocKind, string> = { role: 'Role', team: 'Team', space: 'Space' };
 const MAX_NAME_LENGTH = 200;
@@ -35,6 +34,8 @@ export class DocReader {
     private readonly kind: DocKind,
     private readonly index: number,
     private readonly suffix: string,
+    /** Makes the findings' diagnostics (the rules' entries, through the front-end's caller). */
+    private readonly report: SyntaxReporter,
     private readonly out: Diagnostic[],
     private readonly errors: Diagnostic[],
     private readonly guessed: Span[],
@@ -63,7 +64,7 @@ export class DocReader {
       }
       if (!first) continue;
       const line = (this.lineMap ??= new LineMap(this.text)).lineAt(first.start) + 1;
-      const d = makeDiagnostic(yamlSyntax, span, { detail: `the key \`${name}\` is already set on line ${line} of this mapping; keep one of the two` });
+      const d = this.report.finding('yaml-syntax', span, { detail: `the key \`${name}\` is already set on line ${line} of this mapping; keep one of the two` });
       this.errors.push(d);
       this.guessed.push(lineRange(this.text, span));
     }
@@ -231,8 +232,8 @@ export class DocReader {
   private unknownKey(ref: KeyRef, where: string, allowed: readonly string[]): void {
     const suggestion = nearest(ref.key, allowed, 1)[0];
     this.out.push(
-      makeDiagnostic(
-        unknownKey,
+      this.report.finding(
+        'unknown-key',
         ref.keySpan,
         { key: ref.key, where, suggestion, allowed },
         { candidates: suggestion ? [suggestion] : [] },
@@ -241,7 +242,7 @@ export class DocReader {
   }
 
   private invalid(span: Span, what: string, expected: string): void {
-    this.out.push(makeDiagnostic(invalidValue, span, { what, expected }));
+    this.out.push(this.report.finding('invalid-value', span, { what, expected }));
   }
 
   private checkKind(pair: Pair | undefined): void {
@@ -257,8 +258,8 @@ export class DocReader {
       this.invalid(span, '`kind`', '`Role`, `Team` or `Space`');
     } else if (said[0] !== this.kind) {
       this.out.push(
-        makeDiagnostic(
-          kindMismatch,
+        this.report.finding(
+          'kind-mismatch',
           span,
           { kind: said[1], suffixKind: this.kind, suffix: this.suffix || `.${this.kind}.yaml` },
           { candidates: [KIND_WORD[this.kind]] },
@@ -278,7 +279,7 @@ export class DocReader {
     }
     if (pair && (isAlias(pair.value) || !isNullScalar(this.deref(pair.value as YNode)))) return undefined;
     const anchor = keys.get('name')?.keySpan ?? keys.values().next().value?.keySpan ?? docSpan;
-    this.out.push(makeDiagnostic(missingName, anchor, { kind: this.kind }));
+    this.out.push(this.report.finding('missing-name', anchor, { kind: this.kind }));
     return undefined;
   }
 

@@ -1,9 +1,9 @@
 /**
  * Text edits, as quick fixes and renames produce them: offsets into the file's current text, applied
  * by the client (or by `octopus-roles check --fix`), and the line helpers that keep the user's line
- * endings and indentation. Nothing here knows a syntax: the front-ends build on it (syntax/yaml/edits.ts).
+ * endings and indentation. Nothing here knows a syntax or the model: the front-ends build on it (syntax/yaml/edits.ts).
  */
-import type { Span } from '../model/types';
+import type { Span } from './text';
 
 /** Replace `span` of a file's text with `newText` (an insertion when the span is empty). */
 export interface TextEdit {

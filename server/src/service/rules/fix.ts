@@ -1,11 +1,12 @@
 /**
- * What a rule's fix builder gets (rules/*.ts `fixes`), and the small helpers several of them share.
+ * The fix API rules use: what a rule's fix builder gets (rules/*.ts `fixes`), and the small helpers
+ * several of them share. The engine that offers, verifies and applies fixes is edits/fixes.ts.
  */
 import type { ModelIndex } from '../model/workspace';
 import type { Assignment, Diagnostic, DiagnosticData, Doc, FileModel, Name, NameList, PermissionListKey, RoleDoc, Span, TeamDoc } from '../model/types';
 import type { Terms } from '../model/fields';
-import type { SyntaxEdits } from '../syntax/frontend';
-import type { TextEdit, WorkspaceChange } from './edit';
+import type { SyntaxEdits } from '../model/frontend';
+import type { TextEdit, WorkspaceChange } from '../util/edit';
 
 export interface FixContext<D extends DiagnosticData = DiagnosticData> {
   readonly ws: ModelIndex;

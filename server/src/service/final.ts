@@ -1,10 +1,10 @@
 /** The diagnostics a user sees: configuration and suppression comments applied. */
-import type { Settings } from '../config';
-import type { Diagnostic } from '../model/types';
-import type { ModelIndex } from '../model/workspace';
-import type { Suppressions } from '../model/types';
-import type { LineMap } from '../util/text';
-import { isRuleCode } from './registry';
+import type { Settings } from './config';
+import type { Diagnostic } from './model/types';
+import type { ModelIndex } from './model/workspace';
+import type { Suppressions } from './model/types';
+import type { LineMap } from './util/text';
+import { isRuleCode } from './rules/registry';
 
 /**
  * The diagnostics to show for a file: suppression comments applied, severities as configured, rules

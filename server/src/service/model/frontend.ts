@@ -1,26 +1,26 @@
 /**
- * A front-end turns the text of one file into the model (model/types.ts) and owns everything about its
- * syntax that features need: where the cursor stands for completion, and edits that keep the file's
- * formatting. Rules and features reach a syntax only through the front-end of the file they work on,
- * so adding a syntax means adding a folder here and one line to `FRONT_ENDS` (syntax/index.ts).
+ * What a syntax provides. A front-end turns the text of one file into the model (model/types.ts) and
+ * owns everything about its syntax that features need: where the cursor stands for completion, and
+ * edits that keep the file's formatting. Rules and features reach a syntax only through the front-end of
+ * the file they work on, so adding a syntax means adding a folder in syntax/ and one line to
+ * `FRONT_ENDS` (syntax/index.ts). This contract sits in the model, below the front-ends that fulfil it
+ * and the index that calls them, so that neither imports upward.
  */
-import type { Assignment, DocKind, FileKind, KeyRef, NameList, ParsedFile, Span, SyntaxId } from '../model/types';
-import type { TextEdit } from '../edits/edit';
-import type { Terms } from '../model/fields';
+import type { Assignment, Diagnostic, DiagnosticData, DocKind, FileKind, KeyRef, NameList, ParsedFile, Span, SyntaxId } from './types';
+import type { TextEdit } from '../util/edit';
+import type { Terms } from './fields';
 
 export interface FrontEnd {
   readonly syntax: SyntaxId;
   /** The kind of documents the file at `uri` holds, or undefined when this front-end does not read it. */
   kindOf(uri: string): FileKind | undefined;
   /**
-   * Reads a file. Never throws, whatever the text: problems become `syntaxFindings`. Synchronous; a
-   * front-end that must load something first says so with `ready` and `init`.
+   * Reads a file. Never throws, whatever the text: problems become `syntaxFindings`, each made by
+   * `report`. Synchronous; a front-end that must load something first says so with `loading`.
    */
-  parse(uri: string, text: string, kind: FileKind): ParsedFile;
-  /** False until `init` has finished; absent for a front-end that is always ready. */
-  readonly ready?: () => boolean;
-  /** Loads what `parse` needs, once; callers await it before handing the front-end its first file. */
-  readonly init?: () => Promise<void>;
+  parse(uri: string, text: string, kind: FileKind, report: SyntaxReporter): ParsedFile;
+  /** What it must load before it can read some files; absent for a front-end that is always ready. */
+  readonly loading?: FrontEndLoading;
   /** Where the cursor stands, for completion; undefined where nothing can be completed. */
   completionContext(text: string, offset: number): CompletionContext | undefined;
   readonly edits: SyntaxEdits;
@@ -28,6 +28,47 @@ export interface FrontEnd {
   readonly terms: Terms;
   /** The whole file re-indented (`tabSize` spaces a level), or undefined when it cannot be done safely. */
   format?(text: string, options: { readonly tabSize: number }): string | undefined;
+}
+
+/**
+ * What the findings of front-ends carry, by rule code: the arguments of that rule's message
+ * (rules/structure.ts types its messages with these, so the two agree). These rules have no check of
+ * their own: a front-end finds them while it reads.
+ */
+export interface SyntaxFindingArgs {
+  readonly 'yaml-syntax': { readonly detail: string };
+  readonly 'unknown-key': { readonly key: string; readonly where: string; readonly suggestion?: string; readonly allowed: readonly string[] };
+  readonly 'invalid-value': { readonly what: string; readonly expected: string };
+  readonly 'missing-name': { readonly kind: string };
+  readonly 'kind-mismatch': { readonly kind: string; readonly suffixKind: string; readonly suffix: string };
+}
+
+/**
+ * How a front-end reports what it finds: handed to `parse` by whoever reads the file (the index passes
+ * the one the rules' registry builds from their entries), so that a front-end never imports a rule.
+ */
+export interface SyntaxReporter {
+  /** The diagnostic of rule `code` at `span`, with the default severity and message of its entry. */
+  finding<C extends keyof SyntaxFindingArgs>(code: C, span: Span, args: SyntaxFindingArgs[C], data?: DiagnosticData): Diagnostic;
+}
+
+/**
+ * What a front-end loads before it reads some files (WebAssembly: a parser and its grammar), and when. The
+ * host (server/src/node/assets.ts) reads the files, since the service reads none, and hands their bytes
+ * to `load` before it hands the front-end a file that `needed` says needs them.
+ */
+export interface FrontEndLoading {
+  /** The files to read, by name: beside the bundle (scripts/bundle.mjs copies them), or from the package path given. */
+  readonly assets: readonly { readonly file: string; readonly package: string }[];
+  /** True when reading `text` of `uri` needs the assets and they are not loaded yet. */
+  needed(uri: string, text: string): boolean;
+  /** True once `load` has finished. */
+  ready(): boolean;
+  /** Loads them, once: later calls share the first; a failure can be retried. */
+  load(bytes: (file: string) => Promise<Uint8Array>): Promise<void>;
+  /** How messages name what failed to load (`the Terraform grammar`) and the files left unread (`the .tf files`). */
+  readonly what: string;
+  readonly files: string;
 }
 
 /** Where the cursor stands, structurally. */

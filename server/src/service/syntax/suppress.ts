@@ -1,11 +1,11 @@
 /**
- * Suppression comments.
+ * Suppression comments, the same in every syntax whose comments start with `#` (YAML and HCL).
  *
  * `# octopus-roles-disable-next-line CODE[, CODE]` silences those codes on the line after the comment.
  * `# octopus-roles-disable CODE[, CODE]` as the first comment of a document silences them in that document.
  * Without codes, either form silences every code (a decision of this project; the spec names codes).
  */
-import type { Span, Suppressions } from '../../model/types';
+import type { Span, Suppressions } from '../model/types';
 
 const NEXT_LINE = /^\s*#\s*octopus-roles-disable-next-line\b(.*)$/;
 const DOCUMENT = /^\s*#\s*octopus-roles-disable\b(?!-)(.*)$/;
