@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { loadPaths } from '../../server/src/cli/load';
 import { GitRevision } from '../../server/src/node/git';
 import { pathToUri, Project } from '../../server/src/node/project';
-import type { Source } from '../../server/src/node/source';
+import { memorySource, type Source } from '../../server/src/node/source';
 import { finalDiagnostics, normaliseEditorSettings } from '../../server/src/service';
 import { check, tree } from '../support/folders';
 
@@ -166,6 +166,18 @@ describe('the loader reads a folder and a git revision of it alike', () => {
       const fromRevision = await load(dir, paths, new GitRevision(dir, 'HEAD'));
       assert.deepEqual(fromFolder, { findings: row.findings, docs: row.docs }, 'the folder');
       assert.deepEqual(fromRevision, { findings: row.findings, docs: row.docs }, 'the revision');
+    });
+  }
+});
+
+describe('the loader reads the same files held in memory alike (the source diff --live loads a dump through)', () => {
+  for (const row of ROWS.filter((r) => !r.links)) {
+    it(row.rule, async () => {
+      // A folder that does not exist on disk: everything comes from the memory source.
+      const root = path.join(tmpdir(), `octopus-roles-memory-${process.pid}`);
+      const source = memorySource(root, new Map(Object.entries(row.files).map(([rel, content]) => [rel, typeof content === 'string' ? content : new Uint8Array(content)])));
+      const got = await load(root, row.paths ?? ['.'], source);
+      assert.deepEqual(got, { findings: [...row.findings].sort(), docs: [...row.docs].sort() });
     });
   }
 });

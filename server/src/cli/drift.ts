@@ -10,8 +10,9 @@ import { readDump } from '../bridge/api';
 import { convertDump } from '../bridge/convert';
 import type { ImportedAssignment, ImportedTeam, Restrictions } from '../bridge/model';
 import { modelFiles } from '../bridge/yaml';
-import { pathToUri, uriToPath } from '../node/project';
-import { DEFAULT_SETTINGS, Workspace, type ModelIndex, type TeamDoc } from '../service';
+import { uriToPath } from '../node/project';
+import { memorySource } from '../node/source';
+import { type ModelIndex, type TeamDoc } from '../service';
 import { parseAccessArgs } from './access';
 import { optionsOr, UsageError } from './args';
 import { printDiff, type DiffIO, type Side } from './diff';
@@ -98,15 +99,16 @@ export async function runDrift(args: readonly string[], io: DiffIO): Promise<num
     if (mine?.assignments.length) team.roles = assignmentsOf(mine);
     io.stderr(`octopus-roles: team ${printable(JSON.stringify(team.space ? `${team.space}/${team.name}` : team.name))}: roles unknown (the dump has no scoped user roles for it); compared as the workspace has them\n`);
   }
-  const liveWs = new Workspace();
+  // The live side is loaded as the workspace is, by the one loader, from the files the import would write.
   const root = path.join(dumpDir, '.live');
-  for (const [rel, text] of modelFiles(imported)) liveWs.setFile(pathToUri(path.join(root, rel)), text);
+  const live2 = await loadPaths([root], io, { source: memorySource(root, modelFiles(imported), `live (${live!})`) });
+  if (live2 === 2) return 2;
   const relative = (uri: string, base: string) => {
     const file = uriToPath(uri) ?? uri;
     const rel = path.relative(base, file);
     return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file).split(path.sep).join('/');
   };
-  const base: Side = { label: `live (${live!})`, ws: liveWs, settingsFor: () => DEFAULT_SETTINGS, display: (uri) => `live:${relative(uri, root)}` };
+  const base: Side = { label: `live (${live!})`, ws: live2.project.ws, settingsFor: (uri) => live2.project.settingsFor(uri), display: (uri) => `live:${relative(uri, root)}` };
   const head: Side = { label: 'workspace', ws: project.ws, settingsFor: (uri) => project.settingsFor(uri), display: (uri) => relative(uri, io.cwd), modules: false };
   return printDiff(base, head, options.format, io);
 }

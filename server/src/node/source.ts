@@ -4,14 +4,15 @@
  * the Terraform grammar; a source only answers what a read-only file system would: a folder's entries
  * and their kinds, where links lead, and a file's bytes up to a limit. So the checker, the language server
  * and both sides of `diff` apply the same rules by construction, as rust-analyzer's load-cargo gives every
- * tool one loader. Two sources exist: the disk (`diskSource`, here) and a git revision (`git.ts`).
+ * tool one loader. Three sources exist: the disk (`diskSource`, here), a git revision (`git.ts`), and files
+ * held in memory (`memorySource`, here: a server's dump as the bridge turns it into files).
  *
  * Paths are absolute, in the form the loader reached them (a revision's files sit at the paths they would
  * have in the working tree, so the two sides of a comparison meet).
  */
 import { lstatSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
-import { unreadableFile } from '../service';
+import { fileTooLarge, unreadableFile } from '../service';
 import { readBytesSafely, realPath, type BytesOutcome } from './files';
 
 /** What an entry of a folder is. A submodule is a folder of another repository (a git revision's gitlink). */
@@ -97,4 +98,42 @@ export const diskSource: Source = {
 export function readOne(source: Source, request: ReadRequest): BytesOutcome {
   for (const read of source.read([request])) return read;
   throw new SourceError(`${request.path}: the source gave nothing for it`);
+}
+
+/**
+ * Files held in memory under `root`, as a folder of them would be on disk: the third source, for a
+ * server's dump once the bridge has turned it into role, team and space files (`diff --live`), so that the
+ * live side is loaded by the same loader as the workspace it is compared with. `root` is the repository
+ * root as far as configuration goes: nothing above it is looked at.
+ */
+export function memorySource(root: string, files: ReadonlyMap<string, string | Uint8Array>, label?: string): Source {
+  const texts = new Map<string, Uint8Array>();
+  const folders = new Set<string>([root]);
+  for (const [rel, text] of files) {
+    const file = path.join(root, rel);
+    texts.set(file, typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
+    for (let dir = path.dirname(file); dir.startsWith(root) && !folders.has(dir); dir = path.dirname(dir)) folders.add(dir);
+  }
+  const kindOf = (p: string): EntryKind | undefined => (folders.has(p) ? 'folder' : texts.has(p) ? 'file' : undefined);
+  return {
+    label,
+    list(dir) {
+      if (!folders.has(dir)) throw new Error(`${dir}: no such folder`);
+      const out = new Map<string, EntryKind>();
+      for (const p of [...folders, ...texts.keys()]) if (path.dirname(p) === dir && p !== dir) out.set(path.basename(p), kindOf(p)!);
+      return [...out].map(([name, kind]) => ({ name, kind }));
+    },
+    realPath: (p) => (kindOf(p) ? p : { reason: 'it does not exist' }),
+    kindOf,
+    exists: (p) => kindOf(p) !== undefined,
+    repositoryOf: (folder) => (folder.startsWith(root) ? root : undefined),
+    *read(requests) {
+      for (const r of requests) {
+        const bytes = texts.get(r.path);
+        if (!bytes) yield { problem: unreadableFile('it does not exist') };
+        else if (bytes.length > r.maxBytes) yield { problem: fileTooLarge(bytes.length, r.maxBytes) };
+        else yield { bytes };
+      }
+    },
+  };
 }
