@@ -167,9 +167,9 @@ describe('effective access in Terraform modules', () => {
     assert.match(hover(ws, uri, ws.text(uri)!.indexOf('"Everyone"') + 1)!.markdown, /Octopus refuses this team resource/);
   });
 
-  it('counts a group of an external_security_group block', () => {
+  it("counts a group of an external_security_group block, which holds Everyone's grants too (every member is a user)", () => {
     const group = accessOf(accessTeams(workspace()), inModule({ kind: 'group', name: 'CN=Release' }));
-    assert.deepEqual(group.teams.map((t) => t.name), ['Release']);
+    assert.deepEqual(group.teams.map((t) => t.name), ['Release', 'Everyone']);
   });
 
   it('grants nothing from what is computed, and notes each such part where it is', () => {

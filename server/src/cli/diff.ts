@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { ConfigSet, configOf, excludedBy, MAX_CONFIG_SIZE, readConfig } from '../node/configs';
 import { pathToUri, uriToPath } from '../node/project';
 import { ensureTerraform } from '../node/terraform';
-import { CONFIG_FILE_NAME, isTerraformPath, kindOfPath, mergeGrants, mergeSettings, sortGrants, needsTerraformGrammar, Workspace, accessChange, accessFrom, accessNotes, accessTeams, grantKey, principalKey, reachOf, teamsOf, type Grant, type ModelIndex, type Principal, type Settings, type TeamEntry } from '../service';
+import { CONFIG_FILE_NAME, isTerraformPath, kindOfPath, mergeSettings, needsTerraformGrammar, Workspace, accessChange, accessFrom, accessNotes, accessTeams, grantKey, principalKey, reachOf, teamsOf, type Grant, type ModelIndex, type Principal, type Settings, type TeamEntry } from '../service';
 import { errorCount, parseAccessArgs } from './access';
 import { grantJson, noteJson, type Places } from './access-output';
 import { UsageError } from './args';
@@ -355,7 +355,7 @@ export function compare(base: Side, head: Side): DiffResult {
     if (!keys) return accessFrom(reach.principal, reach.teams).grants as Grant[];
     const picked: Grant[] = [];
     for (const t of reach.teams) for (const g of (baseOf.get(t) ?? t).grants) if (keys.has(grantKey(g))) picked.push(g);
-    return sortGrants(mergeGrants(picked, grantKey));
+    return picked;
   };
   /** The keys that the changed teams among `teams` grant. */
   const touched = (teams: readonly TeamEntry[]): Set<string> => {

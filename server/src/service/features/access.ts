@@ -4,7 +4,7 @@
  * "who can ...". All of it reads the access engine (model/access.ts) over the model.
  */
 import { DIMENSIONS, getPermission, SYSTEM_TEAM_ONLY_PERMISSIONS } from '../catalog';
-import { accessFrom, accessNotes, accessTeams, CAPABILITIES, getCapability, grantKey, matches, mergeGrants, moduleAccess, principalKey, reachOf, sortGrants, teamsOf, type AccessQuery, type Grant, type Principal, type TeamEntry } from '../model/access';
+import { accessFrom, accessNotes, accessTeams, CAPABILITIES, getCapability, grantKey, matches, moduleAccess, principalKey, reachOf, recordsOf, sortGrants, teamsOf, type AccessQuery, type Grant, type Principal, type TeamEntry } from '../model/access';
 import { moduleLabel, notesFor } from '../model/modules';
 import { place } from '../model/roles';
 import type { Assignment, Source, Span, TeamDoc } from '../model/types';
@@ -193,9 +193,9 @@ export interface WhoCanEntry {
 
 /**
  * Everyone holding a permission or capability, where the query says, in principal order (teams, then
- * users, then groups). Each team's matching grants are picked once, before anything is merged, so a
- * principal's answer lists only the grants that match and the cost follows the answer, not every grant of
- * every principal.
+ * users, then groups), each with its restriction records that answer the query (SPEC rule 5). Each team's
+ * matching grants are picked once, before records are gathered, so the cost follows the answer, not every
+ * grant of every principal.
  */
 export function whoCan(ws: ModelIndex, subject: string, query: AccessQuery = {}): WhoCanEntry[] | undefined {
   const capability = getCapability(subject);
@@ -205,7 +205,7 @@ export function whoCan(ws: ModelIndex, subject: string, query: AccessQuery = {})
     let found = picked.get(t);
     if (!found) {
       found = capability
-        ? t.holdings.filter((h) => h.role === capability.role && h.scope === 'space' && matches(h, query)).map((h) => ({ ...h, permission: capability.id }))
+        ? t.holdings.filter((h) => h.role === capability.role && h.scope === 'space' && matches(h, query)).map((h): Grant => ({ permission: capability.id, scope: h.scope, space: h.space, restrictions: h.restrictions, via: h.via }))
         : t.grants.filter((g) => g.permission === subject && matches(g, query));
       picked.set(t, found);
     }
@@ -215,7 +215,7 @@ export function whoCan(ws: ModelIndex, subject: string, query: AccessQuery = {})
   for (const [key, { principal, teams }] of reachOf(accessTeams(ws))) {
     const found = teams.flatMap(pick);
     if (!found.length) continue;
-    const grants = sortGrants(mergeGrants(found, grantKey));
+    const grants = sortGrants(recordsOf(found, grantKey));
     const sources = grants[0].via.filter((v) => v.uri && v.span).map((v) => ({ uri: v.uri!, span: v.span! }));
     out.push({ principal, key, grants, sources });
   }
