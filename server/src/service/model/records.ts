@@ -233,7 +233,8 @@ function byKey(grants: readonly Grant[]): Map<string, Grant[]> {
 
 /** The parts of `records` that no record of `others` admits, each with its record's sources. */
 function uncovered(records: readonly Grant[], others: readonly Grant[] | undefined): Grant[] {
-  if (!others?.length) return [...records];
+  // A record that admits nothing (project groups its space maps to none of its projects) gains nothing.
+  if (!others?.length) return records.filter((r) => boxOf(r) !== undefined).map((r) => bare(r, undefined));
   const otherBoxes = others.map(boxOf).filter((x): x is Box => x !== undefined);
   const ids = new Set(others.map(identity));
   const out: Grant[] = [];

@@ -4,7 +4,7 @@
  * grants are computed when first read and kept with its file in the index.
  */
 import { EVERYONE, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGER, SPACE_MANAGERS, SYSTEM_ADMINISTRATOR, DIMENSIONS } from '../catalog';
-import { restrictionsOf, roleGrants, type Grant, type Holding, type TeamEntry } from './grants';
+import { restrictionsOf, roleGrants, type Grant, type Holding, type Restrictions, type TeamEntry } from './grants';
 import { place, type Located, type ResolvedRole } from './roles';
 import type { Assignment, SpaceDoc, TeamDoc } from './types';
 import type { ModelIndex } from './workspace';
@@ -44,6 +44,20 @@ function roleSignature(r: ResolvedRole): string {
   return sig;
 }
 
+/**
+ * The projects a project-group restriction admits in `space` when the space maps groups to projects (SPEC
+ * section 3): those of the groups listed (a group the map lacks holds none); undefined without a map.
+ */
+export function projectsOfGroups(ws: ModelIndex, space: string | undefined, restrictions: Restrictions): string[] | undefined {
+  const groups = restrictions.projectGroups;
+  if (space === undefined || !groups?.length) return undefined;
+  const map = ws.resolveSpace(space)?.doc.groupProjects;
+  if (!map) return undefined;
+  const out = new Set<string>();
+  for (const g of map) if (groups.includes(g.name.value)) for (const p of g.projects.items) out.add(p.value);
+  return [...out].sort();
+}
+
 /** The signature of a team's own assignments (see `TeamEntry.signature`). */
 function ownSignature(ws: ModelIndex, team: TeamDoc): string {
   const name = team.name?.value.trim() ?? '';
@@ -55,7 +69,9 @@ function ownSignature(ws: ModelIndex, team: TeamDoc): string {
     if (!role || !level) continue;
     const r = restrictionsOf(a);
     const limits = DIMENSIONS.map((d) => (r[d] ? [...r[d]!].sort().join('\u0002') : '*')).join('\u0001');
-    parts.push(`${level}\u0001${space ?? ''}\u0001${roleSignature(role)}\u0001${limits}`);
+    // A project group stands for the projects its space maps it to: the map is part of what is granted.
+    const mapped = projectsOfGroups(ws, space, r)?.join('\u0002') ?? '';
+    parts.push(`${level}\u0001${space ?? ''}\u0001${roleSignature(role)}\u0001${limits}\u0001${mapped}`);
   }
   return parts.sort().join('\n');
 }
@@ -86,7 +102,7 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc>): TeamOwn {
     if (!role || !level) continue;
     const restrictions = restrictionsOf(a);
     const via = { team: name, teamSpace: team.space?.value, role: role.name, uri: located.uri, span: a.role.span };
-    grants.push(...roleGrants(role, level, space, restrictions, via));
+    grants.push(...roleGrants(role, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined));
     holdings.push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [{ ...via, implicit: false }] });
   }
   return { grants, holdings };
