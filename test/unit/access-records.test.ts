@@ -7,7 +7,10 @@
 import * as assert from 'node:assert/strict';
 import { runCli } from '../../server/src/cli';
 import { ensureTerraform } from '../../server/src/node/terraform';
-import { accessOf, accessTeams, Workspace, type Grant, type Principal } from '../../server/src/service';
+import { readDump } from '../../server/src/bridge/api';
+import { convertDump } from '../../server/src/bridge/convert';
+import { modelFiles } from '../../server/src/bridge/yaml';
+import { accessOf, accessTeams, getBuiltinRole, hover, Workspace, type Grant, type Principal } from '../../server/src/service';
 import { tree } from '../support/folders';
 
 async function run(args: string[], cwd: string) {
@@ -185,5 +188,172 @@ describe('restriction records in Terraform modules', () => {
       ].join('\n'),
     );
     assert.deepEqual(records(w, { kind: 'team', name: 'A' }), ['projects=Projects-1 environments=Environments-1', 'environments=Environments-2']);
+  });
+});
+
+describe('Octopus Managers, a built-in system team', () => {
+  const MANAGERS = { 'managers.team.yaml': 'name: Octopus Managers\nmembers: [mia]\n', 'finance.space.yaml': 'name: Finance\nmanagers:\n  teams: [Octopus Managers]\n' };
+
+  it('gives the members a workspace lists System Manager, and counts the team where the workspace does not define it', async () => {
+    const dir = tree(MANAGERS);
+    const check = await run(['check', '--format', 'json'], dir);
+    assert.deepEqual(JSON.parse(check.stdout), [], 'a space managed by Octopus Managers names a team that exists');
+    const mia = JSON.parse((await run(['explain', 'user:mia', '--format', 'json'], dir)).stdout) as { teams: { name: string }[]; grants: GrantJson[] };
+    assert.ok(mia.teams.some((t) => t.name === 'Octopus Managers'));
+    const spaceCreate = mia.grants.find((g) => g.permission === 'SpaceCreate')!;
+    assert.deepEqual(spaceCreate.via.map((v) => [v.team, v.role, v.file]), [['Octopus Managers', 'System Manager', 'managers.team.yaml']]);
+    // Managing Finance, the team holds Space Manager there too.
+    assert.ok(mia.grants.some((g) => g.permission === 'ProjectEdit' && g.space === 'Finance'));
+    const who = JSON.parse((await run(['who-can', 'SpaceCreate', '--format', 'json'], tree({ 'x.team.yaml': 'name: X\nroles: []\n' }))).stdout);
+    assert.deepEqual(who.principals.map((p: { kind: string; name: string }) => `${p.kind}:${p.name}`), ['team:Octopus Administrators', 'team:Octopus Managers']);
+  });
+
+  it('reports what a new member of Octopus Managers gains, with exit status 3', async () => {
+    const before = tree({ 'managers.team.yaml': 'name: Octopus Managers\nmembers: []\n' });
+    const after = tree(MANAGERS);
+    const r = await run(['diff', before, after, '--format', 'json'], before);
+    assert.equal(r.code, 3, r.stderr);
+    const mia = (JSON.parse(r.stdout) as { access: { principal: { name: string }; gains: GrantJson[] }[] }).access.find((a) => a.principal.name === 'mia')!;
+    assert.ok(mia.gains.some((g) => g.permission === 'SpaceCreate' && g.scope === 'system'));
+  });
+
+  it("is the team of the id teams-managers in Terraform, and holds System Manager there too", async () => {
+    await ensureTerraform();
+    const w = new Workspace();
+    w.setFile('file:///repo/infra/main.tf', 'resource "octopusdeploy_scoped_user_role" "viewers" {\n  team_id      = "teams-managers"\n  user_role_id = "userroles-projectviewer"\n  space_id     = "Spaces-1"\n}\n');
+    const team = accessOf(accessTeams(w), { kind: 'team', name: 'Octopus Managers', module: 'file:///repo/infra/' });
+    assert.ok(team.grants.some((g) => g.permission === 'ProjectView' && g.space === 'Spaces-1'));
+    assert.ok(team.grants.some((g) => g.permission === 'SpaceCreate' && g.scope === 'system'));
+  });
+
+  it('is imported from a dump as the system team Octopus Managers, with its members', () => {
+    const { dump } = readDump([
+      {
+        name: 'all.json',
+        text: JSON.stringify([
+          { Id: 'Users-1', Username: 'mia' },
+          { Id: 'userroles-systemmanager', Name: 'System Manager', GrantedSpacePermissions: [], GrantedSystemPermissions: [...getBuiltinRole('System Manager')!.systemPermissions], CanBeDeleted: false },
+          { Id: 'teams-managers', Name: 'Octopus Managers', SpaceId: null, MemberUserIds: ['Users-1'], ExternalSecurityGroups: [], CanBeDeleted: false },
+          { Id: 'ScopedUserRoles-1', UserRoleId: 'userroles-systemmanager', TeamId: 'teams-managers', SpaceId: null, EnvironmentIds: [], ProjectIds: [], ProjectGroupIds: [], TenantIds: [] },
+        ]),
+      },
+    ]);
+    const imported = convertDump(dump);
+    assert.deepEqual(imported.report, []);
+    assert.equal(modelFiles(imported).get('teams/_system/octopus-managers.team.yaml'), 'name: Octopus Managers\nmembers:\n  - mia\nroles:\n  - System Manager\n');
+  });
+
+  it('is a built-in system team in the hover of its definition', () => {
+    const w = new Workspace();
+    w.setFile('file:///w/m.team.yaml', MANAGERS['managers.team.yaml']);
+    const text = hover(w, 'file:///w/m.team.yaml', 8)!.markdown;
+    assert.match(text, /built-in system team/);
+    assert.match(text, /System Manager/);
+  });
+});
+
+describe('external groups and the limits of a user answer', () => {
+  const FILES = {
+    'everyone.team.yaml': 'name: Everyone\nroles:\n  - role: Project Viewer\n    space: Finance\n',
+    'ops.team.yaml': 'name: Ops\nspace: Finance\nmembers: [alice]\nexternalGroups: ["CN=Ops"]\nroles: [Deployment Creator]\n',
+  };
+
+  it("gives an external group Everyone's grants: every member of a group is a user", async () => {
+    const json = JSON.parse((await run(['explain', 'group:CN=Ops', '--format', 'json'], tree(FILES))).stdout) as { teams: { name: string }[]; grants: GrantJson[] };
+    assert.deepEqual(json.teams.map((t) => t.name).sort(), ['Everyone', 'Ops']);
+    assert.ok(json.grants.some((g) => g.permission === 'ProjectView' && g.via.some((v) => v.team === 'Everyone')));
+  });
+
+  it('says in text and JSON that a user answer leaves out access through external groups', async () => {
+    const dir = tree(FILES);
+    const json = JSON.parse((await run(['explain', 'user:alice', '--format', 'json'], dir)).stdout) as { notIncluded?: string };
+    assert.match(json.notIncluded ?? '', /external groups is not included/);
+    assert.match((await run(['explain', 'user:alice'], dir)).stdout, /^user alice\n {2}through .*\n {2}\(access through external groups is not included: the workspace does not say who is in a group\)/);
+    assert.doesNotMatch((await run(['explain', 'team:Ops'], dir)).stdout, /not included/);
+    assert.match((await run(['who-can', 'DeploymentCreate'], dir)).stdout, /For users, access through external groups is not included/);
+  });
+});
+
+describe('who-can --untenanted', () => {
+  it('lists only records unrestricted in tenants: a record restricted to tenants does not admit untenanted work', async () => {
+    const dir = tree({
+      'deployer.role.yaml': DEPLOYER,
+      'a.team.yaml': team('A', 'alice', '    tenants: [Acme]'),
+      'b.team.yaml': team('B', 'bob', restricted(['Production'], [])),
+    });
+    const r = await run(['who-can', 'DeploymentCreate', '--untenanted', '--format', 'json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout);
+    assert.deepEqual(json.query, { permission: 'DeploymentCreate', untenanted: true });
+    assert.deepEqual(json.principals.map((p: { kind: string; name: string }) => `${p.kind}:${p.name}`), ['team:B', 'user:bob']);
+    assert.equal((await run(['who-can', 'DeploymentCreate', '--untenanted', '--tenant', 'Acme'], dir)).code, 2);
+  });
+});
+
+describe('a space that maps project groups to projects', () => {
+  const SPACE = 'name: Finance\nenvironments: [Test, Production]\nprojectGroups: { Back office: [Billing, Payroll], Web: [Shop] }\n';
+  const FILES = {
+    'finance.space.yaml': SPACE,
+    'deployer.role.yaml': DEPLOYER,
+    'back.team.yaml': 'name: Back\nspace: Finance\nmembers: [alice]\nroles:\n  - role: Deployer\n    projectGroups: [Back office]\n',
+  };
+
+  it('admits exactly the projects of the group in who-can and explain', async () => {
+    const dir = tree(FILES);
+    assert.deepEqual(JSON.parse((await run(['check', '--format', 'json'], dir)).stdout), []);
+    const shop = JSON.parse((await run(['who-can', 'DeploymentCreate', '--project', 'Shop', '--format', 'json'], dir)).stdout);
+    const names = (o: { principals: { name: string }[] }) => o.principals.map((p) => p.name);
+    // The space's own Space Managers hold it everywhere in Finance; Back and alice only in Back office.
+    assert.deepEqual(names(shop), ['Space Managers'], 'Shop is not in Back office');
+    const billing = JSON.parse((await run(['who-can', 'DeploymentCreate', '--project', 'Billing', '--format', 'json'], dir)).stdout);
+    assert.deepEqual(names(billing), ['Back', 'Space Managers', 'alice']);
+    const json = JSON.parse((await run(['explain', 'user:alice', '--format', 'json'], dir)).stdout) as { grants: (GrantJson & { groupProjects?: string[] })[] };
+    assert.deepEqual(json.grants.find((g) => g.permission === 'DeploymentCreate')!.groupProjects, ['Billing', 'Payroll']);
+    assert.match((await run(['explain', 'user:alice'], dir)).stdout, /DeploymentCreate \(only project groups: Back office \(projects Billing, Payroll\)\)/);
+  });
+
+  it('compares a group with its projects by what they admit in diff: the same projects are no change, a project moved into the group is a gain', async () => {
+    const before = tree(FILES);
+    const same = tree({ ...FILES, 'back.team.yaml': FILES['back.team.yaml'].replace('projectGroups: [Back office]', 'projects: [Billing, Payroll]') });
+    const r = JSON.parse((await run(['diff', before, same, '--format', 'json'], before)).stdout) as { access: { principal: { kind: string } }[] };
+    assert.ok(!r.access.some((a) => a.principal.kind === 'user'), JSON.stringify(r.access));
+    const moved = tree({ ...FILES, 'finance.space.yaml': SPACE.replace('Back office: [Billing, Payroll], Web: [Shop]', 'Back office: [Billing, Payroll, Shop], Web: []') });
+    const m = await run(['diff', before, moved, '--format', 'json'], before);
+    assert.equal(m.code, 3, m.stderr);
+    const alice = (JSON.parse(m.stdout) as { access: { principal: { name: string }; gains: GrantJson[] }[] }).access.find((a) => a.principal.name === 'alice')!;
+    assert.deepEqual(alice.gains.map((g) => [g.permission, g.restrictions]), [['DeploymentCreate', { projects: ['Shop'] }]]);
+  });
+
+  it('reports a project in two groups as invalid-value', async () => {
+    const dir = tree({ 'finance.space.yaml': 'name: Finance\nprojectGroups:\n  Back office: [Billing]\n  Web: [Shop, Billing]\n' });
+    const findings = JSON.parse((await run(['check', '--format', 'json'], dir)).stdout) as { code: string; message: string; range: { start: { line: number; character: number } } }[];
+    assert.deepEqual(findings.map((f) => [f.code, f.range.start.line, f.range.start.character]), [['invalid-value', 3, 14]]);
+    assert.match(findings[0].message, /already in `Back office`/);
+  });
+
+  it('is written by import from the projects of the dump (ProjectGroupId)', () => {
+    const { dump } = readDump([
+      {
+        name: 'all.json',
+        text: JSON.stringify([
+          { Id: 'Spaces-1', Name: 'Finance', SpaceManagersTeams: [], SpaceManagersTeamMembers: [] },
+          { Id: 'ProjectGroups-1', Name: 'Back office', SpaceId: 'Spaces-1' },
+          { Id: 'ProjectGroups-2', Name: 'Web', SpaceId: 'Spaces-1' },
+          { Id: 'Projects-1', Name: 'Billing', SpaceId: 'Spaces-1', ProjectGroupId: 'ProjectGroups-1' },
+          { Id: 'Projects-2', Name: 'Payroll', SpaceId: 'Spaces-1', ProjectGroupId: 'ProjectGroups-1' },
+          { Id: 'Projects-3', Name: 'Shop', SpaceId: 'Spaces-1', ProjectGroupId: 'projectgroups-2' },
+        ]),
+      },
+    ]);
+    const imported = convertDump(dump);
+    assert.deepEqual(imported.report, []);
+    const text = modelFiles(imported).get('spaces/finance.space.yaml')!;
+    assert.equal(text, 'name: Finance\nprojectGroups:\n  Back office: [Billing, Payroll]\n  Web: [Shop]\n');
+    // What import writes, the product reads as the same map.
+    const w = new Workspace();
+    w.setFile('file:///w/finance.space.yaml', text);
+    const space = w.resolveSpace('Finance')!.doc;
+    assert.deepEqual(space.groupProjects?.map((g) => [g.name.value, g.projects.items.map((i) => i.value)]), [['Back office', ['Billing', 'Payroll']], ['Web', ['Shop']]]);
+    assert.deepEqual(space.scopes.projects?.items.map((i) => i.value), ['Billing', 'Payroll', 'Shop']);
   });
 });

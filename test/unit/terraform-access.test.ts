@@ -206,8 +206,9 @@ describe('effective access in Terraform modules', () => {
       'resource "octopusdeploy_team" "each" {\n  for_each = var.teams\n  name     = each.key\n}\n\nresource "octopusdeploy_scoped_user_role" "r" {\n  team_id      = octopusdeploy_team.each.id\n  user_role_id = "userroles-systemmanager"\n}\n',
     );
     assert.deepEqual(accessNotes(ws).map((n) => n.reason.split(':')[0]), ['`octopusdeploy_team.each`', '`octopusdeploy_scoped_user_role.r`']);
-    // System Manager (SpaceCreate among its permissions) reaches no team: only the administrators hold SpaceCreate.
-    assert.deepEqual(accessTeams(ws).filter((t) => t.grants.some((g) => g.permission === 'SpaceCreate')).map((t) => t.name), ['Octopus Administrators']);
+    // System Manager (SpaceCreate among its permissions) reaches no team: only the built-in Octopus
+    // Administrators and Octopus Managers hold SpaceCreate.
+    assert.deepEqual(accessTeams(ws).filter((t) => t.grants.some((g) => g.permission === 'SpaceCreate')).map((t) => t.name), ['Octopus Administrators', 'Octopus Managers']);
   });
 
   it('lists module principals in who-can, each with its module', () => {

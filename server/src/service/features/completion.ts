@@ -2,7 +2,7 @@
  * Completion. Where the cursor stands comes from the file's front-end (the line being typed is usually
  * not valid syntax yet); names already present come from the model.
  */
-import { allBuiltinRoles, allPermissions, DIMENSIONS, EVERYONE, OCTOPUS_ADMINISTRATORS, type Dimension, type Level } from '../catalog';
+import { allBuiltinRoles, allPermissions, BUILTIN_SYSTEM_TEAMS, DIMENSIONS, type Dimension, type Level } from '../catalog';
 import { ASSIGNMENT_KEYS, DOC_KEYS } from '../model/fields';
 import type { RoleShape } from '../model/roles';
 import type { Doc, DocKind, RoleDoc, Span, TeamDoc } from '../model/types';
@@ -161,12 +161,13 @@ function userEntries(ws: ModelIndex, doc: Doc | undefined, replace: Span): Compl
 function teamEntries(ws: ModelIndex, doc: Doc | undefined, replace: Span): CompletionEntry[] {
   const space = doc?.kind === 'space' ? doc : undefined;
   const present = new Set(space?.managers?.teams?.items.map((i) => i.value) ?? []);
-  const names = new Set<string>([EVERYONE, OCTOPUS_ADMINISTRATORS]);
+  const builtin = new Set<string>(BUILTIN_SYSTEM_TEAMS.map((t) => t.name));
+  const names = new Set<string>(builtin);
   for (const name of ws.teamNames()) if (ws.hasTeam(name, space?.name?.value)) names.add(name);
   return [...names]
     .filter((n) => !present.has(n))
     .sort()
-    .map((name) => ({ label: name, kind: 'value' as const, group: name === EVERYONE || name === OCTOPUS_ADMINISTRATORS ? 'built-in team' : 'team', sortText: name, replace }));
+    .map((name) => ({ label: name, kind: 'value' as const, group: builtin.has(name) ? 'built-in team' : 'team', sortText: name, replace }));
 }
 
 /** The assignment being edited: the last one that starts before the cursor. */

@@ -2,7 +2,7 @@
  * Hovers: where a permission applies and what it allows; what kind a role is and what it really
  * grants; what a team grants, per space and server-wide.
  */
-import { DIMENSIONS, getPermission, getRetiredPermission, getBuiltinRole, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension, type Level } from '../catalog';
+import { builtinSystemTeam, DIMENSIONS, getPermission, getRetiredPermission, getBuiltinRole, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension, type Level } from '../catalog';
 import { accessFrom, accessNotes, accessOf, notesFor, type Grant } from '../model/access';
 import { moduleUsername } from '../model/modules';
 import { entryOf, teamsOfFile } from './access';
@@ -182,7 +182,9 @@ function teamHover(ws: ModelIndex, uri: string, team: TeamDoc): string {
     : 'System team ("accessible in all spaces"): system-only roles apply server-wide; each space role applies in the space its assignment names.';
   const teams = teamsOfFile(ws, uri);
   const entry = entryOf(teams, uri, team);
-  const lines = [`**${name}** · ${team.space ? 'space team' : 'system team'}`, '', kind, ''];
+  const builtin = team.space ? undefined : builtinSystemTeam(name);
+  const lines = [`**${name}** · ${team.space ? 'space team' : builtin ? 'built-in system team' : 'system team'}`, '', kind, ''];
+  if (builtin) lines.push(`Every server has this team. ${builtin.description}`, '');
   if (!entry) {
     const why = ws.model(uri)?.module === undefined ? 'Another team of this name is defined first; its definition counts.' : 'Octopus refuses this team resource (a built-in team or an earlier resource has its name), so it grants nothing.';
     return [...lines, why].join('\n');
