@@ -10,7 +10,7 @@ import { ensureTerraform } from '../../server/src/node/terraform';
 import { readDump } from '../../server/src/bridge/api';
 import { convertDump } from '../../server/src/bridge/convert';
 import { modelFiles } from '../../server/src/bridge/yaml';
-import { accessOf, accessTeams, getBuiltinRole, hover, Workspace, type Grant, type Principal } from '../../server/src/service';
+import { accessDocument, accessLenses, accessOf, accessTeams, complete, getBuiltinRole, hover, Workspace, type Grant, type Principal } from '../../server/src/service';
 import { tree } from '../support/folders';
 
 async function run(args: string[], cwd: string) {
@@ -355,5 +355,46 @@ describe('a space that maps project groups to projects', () => {
     const space = w.resolveSpace('Finance')!.doc;
     assert.deepEqual(space.groupProjects?.map((g) => [g.name.value, g.projects.items.map((i) => i.value)]), [['Back office', ['Billing', 'Payroll']], ['Web', ['Shop']]]);
     assert.deepEqual(space.scopes.projects?.items.map((i) => i.value), ['Billing', 'Payroll', 'Shop']);
+  });
+});
+
+describe('restriction records in the editor', () => {
+  function twoTeams(): Workspace {
+    const w = new Workspace();
+    for (const [file, text] of Object.entries(TWO_TEAMS)) w.setFile(`file:///w/${file}`, text);
+    w.setFile('file:///w/c.team.yaml', team('C', 'alice', restricted(['Production', 'Test'], ['Billing'])));
+    return w;
+  }
+
+  it("writes the access document one row per record, a covered record under the record that admits it, and a user's caveat", () => {
+    const doc = accessDocument(twoTeams(), 'user:alice')!;
+    assert.match(doc, /\| DeploymentCreate \| projects: Billing; environments: Production, Test \| Deployer in C \|\n\| ↳ covered \| projects: Billing; environments: Production \| Deployer in A \|\n\| DeploymentCreate \| projects: Payroll; environments: Test \| Deployer in B \|/);
+    assert.match(doc, /Note: access through external groups is not included/);
+    assert.doesNotMatch(accessDocument(twoTeams(), 'team:Finance/C')!, /external groups/);
+  });
+
+  it('counts a permission of several records once in lenses and hovers, and lists each record in the hover', () => {
+    const w = new Workspace();
+    w.setFile('file:///w/deployer.role.yaml', DEPLOYER);
+    w.setFile('file:///w/t.team.yaml', team('T', 'alice', restricted(['Production'], ['Billing']), restricted(['Test'], ['Payroll'])));
+    assert.deepEqual(accessLenses(w, 'file:///w/t.team.yaml').map((l) => l.title), ['0 system permissions · 1 space permission — effective access']);
+    const text = w.text('file:///w/t.team.yaml')!;
+    const h = hover(w, 'file:///w/t.team.yaml', text.indexOf('alice') + 1)!.markdown;
+    assert.match(h, /In space Finance \(1\): `DeploymentCreate` \(only projects: Billing; environments: Production\), `DeploymentCreate` \(only projects: Payroll; environments: Test\)/);
+    assert.match(h, /external groups is not included/);
+  });
+
+  it("completes a group of a space's projectGroups map with the space's projects that no group holds yet", () => {
+    const w = new Workspace();
+    const text = 'name: Finance\nprojects: [Billing, Payroll, Shop]\nprojectGroups:\n  Back office: [Billing, ]\n  Web: []\n';
+    w.setFile('file:///w/f.space.yaml', text);
+    const at = text.indexOf('Billing, ]') + 'Billing, '.length;
+    assert.deepEqual(complete(w, 'file:///w/f.space.yaml', at).map((e) => e.label), ['Payroll', 'Shop']);
+    const web = text.indexOf('Web: [') + 'Web: ['.length;
+    assert.deepEqual(complete(w, 'file:///w/f.space.yaml', web).map((e) => e.label), ['Payroll', 'Shop']);
+    // Restrictions in the space's teams complete the groups of the map.
+    w.setFile('file:///w/t.team.yaml', 'name: T\nspace: Finance\nroles:\n  - role: Project Viewer\n    projectGroups: []\n');
+    const t = w.text('file:///w/t.team.yaml')!;
+    assert.deepEqual(complete(w, 'file:///w/t.team.yaml', t.indexOf('[]') + 1).map((e) => e.label), ['Back office', 'Web']);
   });
 });

@@ -3,7 +3,7 @@
  * grants; what a team grants, per space and server-wide.
  */
 import { builtinSystemTeam, DIMENSIONS, getPermission, getRetiredPermission, getBuiltinRole, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension, type Level } from '../catalog';
-import { accessFrom, accessNotes, accessOf, notesFor, type Grant } from '../model/access';
+import { accessFrom, accessNotes, accessOf, GROUPS_NOT_INCLUDED, notesFor, type Grant } from '../model/access';
 import { moduleUsername } from '../model/modules';
 import { entryOf, teamsOfFile } from './access';
 import { targetAt } from './locate';
@@ -154,7 +154,8 @@ function builtinVersionText(role: ResolvedRole, defaults: { spacePermissions: re
 /** A grant as a hover shows it: the name, and its restrictions when it has any. */
 function grantWords(g: Grant): string {
   const limits = DIMENSIONS.filter((d) => g.restrictions[d]).map((d) => `${DIMENSION_TEXT[d]}: ${g.restrictions[d]!.join(', ')}`);
-  return `\`${g.permission}\`${limits.length ? ` (only ${limits.join('; ')})` : ''}`;
+  const covered = g.covers?.length ? `, covering ${g.covers.length} narrower` : '';
+  return `\`${g.permission}\`${limits.length ? ` (only ${limits.join('; ')}${covered})` : covered ? ` (${covered.slice(2)})` : ''}`;
 }
 
 function grantList(grants: readonly Grant[]): string {
@@ -163,14 +164,18 @@ function grantList(grants: readonly Grant[]): string {
   return grants.length > MAX_LISTED ? `${shown} and ${grants.length - MAX_LISTED} more` : shown;
 }
 
-/** A principal's effective access, server-wide and per space, with restrictions (SPEC section 8). */
+/**
+ * A principal's effective access, server-wide and per space, with restrictions (SPEC section 8): each
+ * restriction record listed, a permission held through several records counted once.
+ */
 function accessLines(grants: readonly Grant[]): string[] {
+  const count = (list: readonly Grant[]) => new Set(list.map((g) => g.permission)).size;
   const system = grants.filter((g) => g.scope === 'system');
-  const lines = [`Server-wide (${system.length}): ${grantList(system)}`];
+  const lines = [`Server-wide (${count(system)}): ${grantList(system)}`];
   const spaces = [...new Set(grants.filter((g) => g.scope === 'space').map((g) => g.space!))].sort((a, b) => a.localeCompare(b));
   for (const space of spaces) {
     const inSpace = grants.filter((g) => g.scope === 'space' && g.space === space);
-    lines.push('', `In space ${space} (${inSpace.length}): ${grantList(inSpace)}`);
+    lines.push('', `In space ${space} (${count(inSpace)}): ${grantList(inSpace)}`);
   }
   return lines;
 }
@@ -216,7 +221,7 @@ function memberHover(ws: ModelIndex, uri: string, member: string): string {
   const principal = principalIn(ws, uri, 'user', user);
   const access = accessOf(teamsOfFile(ws, uri), principal);
   const through = access.teams.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name)).join(', ');
-  return [`**${user}** · user`, '', `Member of: ${through}.`, '', ...accessLines(access.grants), ...notLines(ws, principal.module, access.teams)].join('\n');
+  return [`**${user}** · user`, '', `Member of: ${through}.`, '', ...accessLines(access.grants), ...notLines(ws, principal.module, access.teams), '', `_Note: ${GROUPS_NOT_INCLUDED}._`].join('\n');
 }
 
 /** The hover of an external group: the teams that list it and what it grants. */

@@ -182,12 +182,15 @@ function nest<G extends Grant | Holding>(records: readonly G[]): G[] {
     if (!records.some((_, j) => covered(i, j) && !(covered(j, i) && j > i))) top.push(i);
   }
   const under = new Map<number, G[]>(top.map((t) => [t, []]));
+  // A record with what it covers takes the place of the first of them.
+  const place = new Map<number, number>(top.map((t) => [t, t]));
   for (let i = 0; i < records.length; i++) {
     if (under.has(i)) continue;
     const t = open >= 0 ? open : top.find((j) => covered(i, j))!;
     under.get(t)!.push(records[i]);
+    place.set(t, Math.min(place.get(t)!, i));
   }
-  return top.map((t) => (under.get(t)!.length ? { ...records[t], covers: under.get(t)! } : records[t]));
+  return top.sort((a, b) => place.get(a)! - place.get(b)!).map((t) => (under.get(t)!.length ? { ...records[t], covers: under.get(t)! } : records[t]));
 }
 
 /** Every record of a list, covered ones included, without their `covers`. */
