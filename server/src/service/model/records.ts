@@ -27,11 +27,27 @@ type RecordLike = Pick<Grant, 'restrictions' | 'groupProjects' | 'except'>;
 const finite = (values: Iterable<string>): ValueSet => ({ all: false, values: new Set(values) });
 
 /**
+ * Boxes and identities of plain records (no `except`, no mapped project groups) by their restrictions
+ * object: a role's grants share one per assignment, and every principal a team reaches reads the same
+ * grants, so each is worked out once.
+ */
+const boxes = new WeakMap<Restrictions, Box | null>();
+const identities = new WeakMap<Restrictions, string>();
+const plain = (r: RecordLike) => r.except === undefined && r.groupProjects === undefined;
+
+/**
  * The box of a record, or undefined when it admits nothing (a project-group restriction whose groups the
  * space maps to no project). A record whose project groups the space maps (`groupProjects`) admits exactly
  * their projects: its projects dimension is those (within its own project list, if any).
  */
 function boxOf(r: RecordLike): Box | undefined {
+  if (!plain(r)) return computeBox(r);
+  let box = boxes.get(r.restrictions);
+  if (box === undefined) boxes.set(r.restrictions, (box = computeBox(r) ?? null));
+  return box ?? undefined;
+}
+
+function computeBox(r: RecordLike): Box | undefined {
   const box: { [K in Dimension]?: ValueSet } = {};
   for (const d of DIMENSIONS) {
     const listed = r.restrictions[d];
@@ -117,6 +133,13 @@ export function admitsAll(wide: RecordLike, narrow: RecordLike): boolean {
 
 /** A record's identity among records of one permission at one scope: its lists, each sorted. */
 function identity(r: RecordLike): string {
+  if (!plain(r)) return computeIdentity(r);
+  let id = identities.get(r.restrictions);
+  if (id === undefined) identities.set(r.restrictions, (id = computeIdentity(r)));
+  return id;
+}
+
+function computeIdentity(r: RecordLike): string {
   let key = '';
   for (const d of DIMENSIONS) {
     const listed = r.restrictions[d];
@@ -238,12 +261,17 @@ function byKey(grants: readonly Grant[]): Map<string, Grant[]> {
 function uncovered(records: readonly Grant[], others: readonly Grant[] | undefined): Grant[] {
   // A record that admits nothing (project groups its space maps to none of its projects) gains nothing.
   if (!others?.length) return records.filter((r) => boxOf(r) !== undefined).map((r) => bare(r, undefined));
-  const otherBoxes = others.map(boxOf).filter((x): x is Box => x !== undefined);
-  const ids = new Set(others.map(identity));
+  // The same grant on both sides (a team unchanged between them) admits nothing new: the common case
+  // costs a set lookup, and no box arithmetic.
+  const same = new Set(others);
+  let ids: Set<string> | undefined;
+  let otherBoxes: Box[] | undefined;
   const out: Grant[] = [];
   for (const r of records) {
-    // The same record on both sides admits nothing new: the common case costs no box arithmetic.
+    if (same.has(r)) continue;
+    ids ??= new Set(others.map(identity));
     if (ids.has(identity(r))) continue;
+    otherBoxes ??= others.map(boxOf).filter((x): x is Box => x !== undefined);
     const box = boxOf(r);
     if (!box || otherBoxes.some((o) => boxCovers(o, box))) continue;
     let pieces = [box];
