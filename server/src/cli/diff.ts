@@ -27,7 +27,9 @@ export interface DiffIO {
 export const DIFF_USAGE = `Usage: octopus-roles diff BASE [HEAD] [PATH...] [options]
 
 Compares two versions of the access model: what changed in roles, teams and spaces, and for every team,
-user and external group the permissions gained and lost (a widened restriction is a gain).
+user and external group what it gained and lost, by contexts: a gain is an environment, project, tenant...
+that some restriction record admits after and none admitted before (a widened restriction gains the new
+values); records split differently over the same contexts are no change.
 BASE and HEAD are git revisions of the repository the current folder is in (read with git, nothing is
 checked out), or folders; HEAD defaults to the working tree. After a revision BASE, a second argument is
 HEAD when it is a revision, and a PATH otherwise; PATHs limit both sides to those files and folders.

@@ -290,6 +290,15 @@ export function accessChanges(base: DiffSide, head: DiffSide): AccessDelta[] {
   return out;
 }
 
+/**
+ * Two indexes of the same files (the editor's workspace before and after a change), compared: files meet
+ * by their URIs.
+ */
+export function compareIndexes(base: ModelIndex, head: ModelIndex): DiffResult {
+  const display = (uri: string) => uri;
+  return compareModels({ ws: base, display }, { ws: head, display });
+}
+
 /** The objects that changed between two versions and every principal's gains and losses. */
 export function compareModels(base: DiffSide, head: DiffSide): DiffResult {
   // A side without modules shows none: `undefined` leaves a module's documents out.
