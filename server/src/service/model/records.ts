@@ -187,10 +187,24 @@ function bare<G extends Grant | Holding>(g: G, via: Via[] | undefined): G {
 }
 
 /**
+ * Past this many records of one permission at one scope (only a hostile file has them), records are
+ * listed without nesting: which admits which is shown for readers and costs a comparison of every pair,
+ * while the records admit the same contexts either way.
+ */
+const MAX_NESTED = 500;
+
+/**
+ * Past this many pieces of one record (a record cut by hundreds of others restricted in every dimension),
+ * the rest of it is reported whole: a gain or loss may then say more than changed, never less.
+ */
+const MAX_PIECES = 4096;
+
+/**
  * Records of one permission at one scope, each covered one under the first record that covers it and is
  * itself covered by none (covering is transitive, so there always is one).
  */
 function nest<G extends Grant | Holding>(records: readonly G[]): G[] {
+  if (records.length > MAX_NESTED) return [...records];
   const boxes = records.map(boxOf);
   // An unrestricted record admits every other: the common case costs one pass.
   const open = boxes.findIndex((b) => b !== undefined && DIMENSIONS.every((d) => !b[d]));
@@ -257,6 +271,50 @@ function byKey(grants: readonly Grant[]): Map<string, Grant[]> {
   return m;
 }
 
+/**
+ * Boxes found by the values they list, so that a record meets only the boxes that share a context with
+ * it: for each dimension, the boxes that list each value, and those open in it (unrestricted, or all but
+ * some values). A record finite in some dimension meets only the boxes open there or listing one of its
+ * values; the smallest such set is read. Large record sets then cost about linear time, not a pass over
+ * every other record for each.
+ */
+class BoxIndex {
+  private readonly open = new Map<Dimension, number[]>();
+  private readonly byValue = new Map<Dimension, Map<string, number[]>>();
+
+  constructor(readonly boxes: readonly Box[]) {
+    for (const d of DIMENSIONS) {
+      const open: number[] = [];
+      const byValue = new Map<string, number[]>();
+      boxes.forEach((b, i) => {
+        const s = b[d];
+        if (!s || s.all) open.push(i);
+        else for (const v of s.values) (byValue.get(v) ?? byValue.set(v, []).get(v)!).push(i);
+      });
+      this.open.set(d, open);
+      this.byValue.set(d, byValue);
+    }
+  }
+
+  /** The boxes that may share a context with `r`, in their order. */
+  meeting(r: Box): readonly Box[] {
+    // The dimension with the fewest candidates, counted before any is gathered.
+    let best: Dimension | undefined;
+    let fewest = Infinity;
+    for (const d of DIMENSIONS) {
+      const s = r[d];
+      if (!s || s.all) continue;
+      let count = this.open.get(d)!.length;
+      for (const v of s.values) count += this.byValue.get(d)!.get(v)?.length ?? 0;
+      if (count < fewest) [best, fewest] = [d, count];
+    }
+    if (best === undefined) return this.boxes;
+    const found = new Set(this.open.get(best));
+    for (const v of r[best]!.values) for (const i of this.byValue.get(best)!.get(v) ?? []) found.add(i);
+    return [...found].sort((a, b) => a - b).map((i) => this.boxes[i]);
+  }
+}
+
 /** The parts of `records` that no record of `others` admits, each with its record's sources. */
 function uncovered(records: readonly Grant[], others: readonly Grant[] | undefined): Grant[] {
   // A record that admits nothing (project groups its space maps to none of its projects) gains nothing.
@@ -265,17 +323,22 @@ function uncovered(records: readonly Grant[], others: readonly Grant[] | undefin
   // costs a set lookup, and no box arithmetic.
   const same = new Set(others);
   let ids: Set<string> | undefined;
-  let otherBoxes: Box[] | undefined;
+  let index: BoxIndex | undefined;
   const out: Grant[] = [];
   for (const r of records) {
     if (same.has(r)) continue;
     ids ??= new Set(others.map(identity));
     if (ids.has(identity(r))) continue;
-    otherBoxes ??= others.map(boxOf).filter((x): x is Box => x !== undefined);
+    index ??= new BoxIndex(others.map(boxOf).filter((x): x is Box => x !== undefined));
     const box = boxOf(r);
-    if (!box || otherBoxes.some((o) => boxCovers(o, box))) continue;
+    if (!box) continue;
+    const otherBoxes = index.meeting(box);
+    if (otherBoxes.some((o) => boxCovers(o, box))) continue;
     let pieces = [box];
-    for (const o of otherBoxes) pieces = pieces.flatMap((p) => subtract(p, o));
+    for (const o of otherBoxes) {
+      if (pieces.length > MAX_PIECES) break;
+      pieces = pieces.flatMap((p) => subtract(p, o));
+    }
     // A record that shares no context with the others is new as a whole: shown as written.
     if (pieces.length === 1 && pieces[0] === box) {
       out.push(bare(r, undefined));

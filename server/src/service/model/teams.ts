@@ -53,8 +53,9 @@ export function projectsOfGroups(ws: ModelIndex, space: string | undefined, rest
   if (space === undefined || !groups?.length) return undefined;
   const map = ws.resolveSpace(space)?.doc.groupProjects;
   if (!map) return undefined;
+  const listed = new Set(groups);
   const out = new Set<string>();
-  for (const g of map) if (groups.includes(g.name.value)) for (const p of g.projects.items) out.add(p.value);
+  for (const g of map) if (listed.has(g.name.value)) for (const p of g.projects.items) out.add(p.value);
   return [...out].sort();
 }
 
