@@ -1,7 +1,7 @@
 // Regenerates server/src/service/catalog/facts.ts from the repository's copy of the Octopus facts
 // (facts/octopus/*.json).
 // Usage: node scripts/gen-catalog.mjs [--refresh [DIR]]
-//   --refresh [DIR]  first copies the three JSON files verbatim from DIR (default ../shared/octopus)
+//   --refresh [DIR]  first copies the four JSON files verbatim from DIR (default ../shared/octopus)
 //                    into facts/octopus/, then generates from them.
 // test/unit/catalog.test.ts fails when the catalog drifts from facts/octopus (and from ../shared/octopus
 // where that folder exists).
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const factsDir = join(root, 'facts', 'octopus');
-const FILES = ['permissions.json', 'builtin-roles.json', 'retired-permissions.json'];
+const FILES = ['permissions.json', 'builtin-roles.json', 'retired-permissions.json', 'builtin-teams.json'];
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--refresh');

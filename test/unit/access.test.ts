@@ -90,7 +90,7 @@ describe('effective access', () => {
     assert.deepEqual(lines(of(w, { kind: 'team', name: 'Also Refused' })), []);
   });
 
-  it("merges a user's grants from several teams: unrestricted in either is unrestricted, else the lists join (rule 5)", () => {
+  it("keeps one restriction record per assignment for a user of several teams, never one merged list (rule 5)", () => {
     const w = ws({
       't.team.yaml': [
         'name: Testers',
@@ -111,8 +111,10 @@ describe('effective access', () => {
       ].join('\n'),
     });
     const alice = of(w, { kind: 'user', name: 'alice' });
-    assert.deepEqual(lines(alice, (p) => p === 'DeploymentCreate'), ['space/Finance DeploymentCreate {environments=Production|Test}']);
-    assert.deepEqual(alice.grants.find((g) => g.permission === 'DeploymentCreate')!.via.map((v) => v.team), ['Testers', 'Releasers']);
+    // Octopus allows Production only for Acme: a merged [Production, Test] x [Acme] would also lose Test
+    // for other tenants, and an unrestricted tenant list would invent Production for every tenant.
+    assert.deepEqual(lines(alice, (p) => p === 'DeploymentCreate'), ['space/Finance DeploymentCreate {environments=Test}', 'space/Finance DeploymentCreate {environments=Production tenants=Acme}']);
+    assert.deepEqual(alice.grants.filter((g) => g.permission === 'DeploymentCreate').map((g) => g.via.map((v) => v.team)), [['Testers'], ['Releasers']]);
     const bob = of(w, { kind: 'user', name: 'bob' });
     assert.deepEqual(lines(bob, (p) => p === 'DeploymentCreate'), ['space/Finance DeploymentCreate {environments=Production tenants=Acme}']);
   });

@@ -111,9 +111,10 @@ describe('octopus-roles export --format terraform', () => {
     assert.doesNotMatch(r.text, /user_role\s*\{/);
     for (const f of readdirSync(r.tf)) assertWellFormed(readFileSync(path.join(r.tf, f), 'utf8'));
     assert.doesNotMatch(r.text, /can_be_deleted|supported_restrictions|permission_descriptions/);
-    // One scoped user role per assignment of examples/acme (every team's roles, built-in Octopus Administrators aside).
+    // One scoped user role per assignment of examples/acme (every team's roles, the fixed roles of the
+    // built-in Octopus Administrators, Octopus Managers and Space Managers aside).
     const assignments = all.filter((b) => b.type === 'octopusdeploy_scoped_user_role');
-    const expected = toApi(workspaceOf(EXAMPLES)).scopedUserRoles.filter((s) => !/^teams-(administrators|spacemanagers-)/.test(s.TeamId)).length;
+    const expected = toApi(workspaceOf(EXAMPLES)).scopedUserRoles.filter((s) => !/^teams-(administrators|managers|spacemanagers-)/.test(s.TeamId)).length;
     assert.equal(assignments.length, expected);
   });
 

@@ -11,8 +11,7 @@ import { readDump } from '../../server/src/bridge/api';
 import { convertDump } from '../../server/src/bridge/convert';
 import { toApi, builtinRoleId } from '../../server/src/bridge/to-api';
 import { importFiles, modelFiles } from '../../server/src/bridge/yaml';
-import { compare } from '../../server/src/cli/diff';
-import { allAccess, DEFAULT_SETTINGS, teamsOf, type ModelIndex } from '../../server/src/service';
+import { allAccess, compareModels, DEFAULT_SETTINGS, teamsOf, type ModelIndex } from '../../server/src/service';
 import { BUILTIN_ROLES_FACTS_IDS } from '../support/builtin-ids';
 import { workspaceFromFiles, workspaceOf } from '../support/bridge';
 import { DUMP, dumpFiles } from '../support/dump';
@@ -143,7 +142,7 @@ describe('octopus-roles import', () => {
     const imported = convertDump(read);
     assert.deepEqual(imported.report, []);
     const back = workspaceFromFiles(modelFiles(imported));
-    const result = compare(side('acme', original), side('imported', back));
+    const result = compareModels(side('acme', original), side('imported', back));
     assert.deepEqual(result.objects.filter((o) => o.change !== 'changed' || o.details.some((d) => !/description/i.test(d))), [], JSON.stringify(result.objects, null, 1));
     assert.deepEqual(result.access, []);
     const key = (ws: ModelIndex) => [...allAccess(teamsOf(ws)).entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, a]) => [k, a.grants.map((g) => [g.permission, g.scope, g.space, JSON.stringify(Object.entries(g.restrictions).map(([d, v]) => [d, [...v!].sort()]).sort())])]);

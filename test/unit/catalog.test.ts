@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { allBuiltinRoles, allPermissions, getPermission } from '../../server/src/service/catalog';
+import { allBuiltinRoles, allPermissions, BUILTIN_TEAMS, builtinTeamId, getPermission } from '../../server/src/service/catalog';
 import { PERMISSION_DESCRIPTIONS, BUILTIN_ROLE_DESCRIPTIONS } from '../../server/src/service/catalog/descriptions';
 import { RETIRED_PERMISSION_FACTS } from '../../server/src/service/catalog/facts';
 
@@ -49,6 +49,23 @@ describe('the permission catalog', () => {
       const facts = read<SharedRole[]>(dir, 'builtin-roles.json').map((r) => ({ name: r.name, system: r.grantedSystemPermissions, space: r.grantedSpacePermissions }));
       const ours = Array.from(allBuiltinRoles(), (r) => ({ name: r.name, system: [...r.systemPermissions], space: [...r.spacePermissions] }));
       assert.deepEqual(ours, facts, HOW_TO_FIX);
+    });
+
+    it(`matches ${label}/builtin-teams.json: every built-in team, its id, level, fixed role and whether its members and roles change`, () => {
+      interface SharedTeam {
+        name: string;
+        id: string;
+        level: string;
+        holds: { role: string }[];
+        canChangeMembers: boolean | null;
+        canChangeRoles: boolean | null;
+      }
+      const roleIds = new Map(read<{ name: string; id: string }[]>(dir, 'builtin-roles.json').map((r) => [r.id, r.name]));
+      const facts = read<{ teams: SharedTeam[] }>(dir, 'builtin-teams.json').teams.map((t) => ({ name: t.name, id: t.id, level: t.level, holds: t.holds.map((h) => roleIds.get(h.role))[0], membersChange: t.canChangeMembers }));
+      const ours = BUILTIN_TEAMS.map((t) => ({ name: t.name, id: t.level === 'space' ? builtinTeamId(t, 'SPACEID') : t.id, level: t.level, holds: t.holds, membersChange: t.membersChange }));
+      assert.deepEqual(ours, facts, HOW_TO_FIX);
+      // Where the facts know it: the one team whose roles Octopus fixes is Octopus Administrators.
+      for (const t of read<{ teams: SharedTeam[] }>(dir, 'builtin-teams.json').teams) if (t.canChangeRoles !== null) assert.equal(BUILTIN_TEAMS.find((b) => b.name === t.name)!.rolesChange, t.canChangeRoles, t.name);
     });
 
     it(`matches ${label}/retired-permissions.json: names, replacements and reasons`, () => {

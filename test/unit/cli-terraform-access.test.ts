@@ -118,7 +118,8 @@ describe('diff over Terraform modules', () => {
     assert.deepEqual(who, ['team:Everyone:infra/octopus', 'team:Release:infra/octopus', 'user:alice:infra/octopus']);
     const release = out.access[1];
     const deploy = release.gains.find((g) => g.permission === 'DeploymentCreate')!;
-    assert.deepEqual(deploy.restrictions, { environments: ['Environments-1', 'Environments-2'] });
+    // The gain is the context that is new: Environments-2 (Environments-1 was admitted before).
+    assert.deepEqual(deploy.restrictions, { environments: ['Environments-2'] });
     assert.deepEqual(release.losses, []);
     assert.ok(out.access[2].gains.some((g) => g.permission === 'ProjectView' && g.space === 'Spaces-2'), 'alice gains what Everyone gains');
     assert.equal(out.notes.head.length, 1);
@@ -126,7 +127,7 @@ describe('diff over Terraform modules', () => {
     assert.ok(!who.some((w) => w.endsWith(':')));
 
     const text = await run(['diff', 'HEAD~1', 'HEAD'], dir);
-    assert.match(text.stdout, /^team Release \(module infra\/octopus\):\n( {2}.*\n)*? {2}\+ DeploymentCreate in space Spaces-1 \(only environments: Environments-1, Environments-2\)/m);
+    assert.match(text.stdout, /^team Release \(module infra\/octopus\):\n( {2}.*\n)*? {2}\+ DeploymentCreate in space Spaces-1 \(only environments: Environments-2\)/m);
     assert.match(text.stdout, /Not counted in HEAD \(computed in Terraform modules/);
   });
 

@@ -110,7 +110,7 @@ managers:
   members: [carol, $0]
 `;
     checkCompletion(src, { includes: ['dave'], excludes: ['carol'] });
-    checkCompletion(src.replace('members: [carol, $0]', 'teams: [$0]'), { exactly: ['Everyone', 'Leads', 'Octopus Administrators'] });
+    checkCompletion(src.replace('members: [carol, $0]', 'teams: [$0]'), { exactly: ['Everyone', 'Leads', 'Octopus Administrators', 'Octopus Managers'] });
   });
 });
 

@@ -167,9 +167,9 @@ describe('effective access in Terraform modules', () => {
     assert.match(hover(ws, uri, ws.text(uri)!.indexOf('"Everyone"') + 1)!.markdown, /Octopus refuses this team resource/);
   });
 
-  it('counts a group of an external_security_group block', () => {
+  it("counts a group of an external_security_group block, which holds Everyone's grants too (every member is a user)", () => {
     const group = accessOf(accessTeams(workspace()), inModule({ kind: 'group', name: 'CN=Release' }));
-    assert.deepEqual(group.teams.map((t) => t.name), ['Release']);
+    assert.deepEqual(group.teams.map((t) => t.name), ['Release', 'Everyone']);
   });
 
   it('grants nothing from what is computed, and notes each such part where it is', () => {
@@ -206,8 +206,9 @@ describe('effective access in Terraform modules', () => {
       'resource "octopusdeploy_team" "each" {\n  for_each = var.teams\n  name     = each.key\n}\n\nresource "octopusdeploy_scoped_user_role" "r" {\n  team_id      = octopusdeploy_team.each.id\n  user_role_id = "userroles-systemmanager"\n}\n',
     );
     assert.deepEqual(accessNotes(ws).map((n) => n.reason.split(':')[0]), ['`octopusdeploy_team.each`', '`octopusdeploy_scoped_user_role.r`']);
-    // System Manager (SpaceCreate among its permissions) reaches no team: only the administrators hold SpaceCreate.
-    assert.deepEqual(accessTeams(ws).filter((t) => t.grants.some((g) => g.permission === 'SpaceCreate')).map((t) => t.name), ['Octopus Administrators']);
+    // System Manager (SpaceCreate among its permissions) reaches no team: only the built-in Octopus
+    // Administrators and Octopus Managers hold SpaceCreate.
+    assert.deepEqual(accessTeams(ws).filter((t) => t.grants.some((g) => g.permission === 'SpaceCreate')).map((t) => t.name), ['Octopus Administrators', 'Octopus Managers']);
   });
 
   it('lists module principals in who-can, each with its module', () => {

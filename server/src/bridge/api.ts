@@ -71,6 +71,11 @@ export interface ApiNamed {
   readonly SpaceId?: string | null;
 }
 
+/** A project: a name that restrictions name, in the project group `ProjectGroupId`. */
+export interface ApiProject extends ApiNamed {
+  readonly ProjectGroupId?: string | null;
+}
+
 export type ScopeKind = 'environments' | 'projects' | 'projectGroups' | 'tenants';
 
 /** Everything a dump holds, each list without duplicate ids (the first occurrence wins). */
@@ -81,7 +86,7 @@ export interface Dump {
   readonly spaces: ApiSpace[];
   readonly users: ApiUser[];
   readonly environments: ApiNamed[];
-  readonly projects: ApiNamed[];
+  readonly projects: ApiProject[];
   readonly projectGroups: ApiNamed[];
   readonly tenants: ApiNamed[];
 }
@@ -173,6 +178,9 @@ function typed(kind: keyof Dump, o: JsonObject): Resource | undefined {
       return { Id, Name, Description: optStr(o.Description), SpaceManagersTeams: strings(o.SpaceManagersTeams), SpaceManagersTeamMembers: strings(o.SpaceManagersTeamMembers) };
     case 'users':
       return { Id, Username: str(o.Username)! };
+    case 'projects':
+      if (Name === undefined) return undefined;
+      return { Id, Name, SpaceId: optStr(o.SpaceId), ProjectGroupId: optStr(o.ProjectGroupId) };
     default:
       if (Name === undefined) return undefined;
       return { Id, Name, SpaceId: optStr(o.SpaceId) };

@@ -4,15 +4,13 @@
  * that cannot be carried over reported, never guessed. An id that resolves to nothing stays in the output
  * only where dropping it would widen access (a restriction value); elsewhere it is left out and reported.
  */
-import { getBuiltinRole, SPACE_MANAGER, SYSTEM_ADMINISTRATOR, type Dimension } from '../service/catalog';
+import { BUILTIN_TEAMS, builtinSystemTeam, builtinTeamOfId, getBuiltinRole, isBuiltinTeamName, OCTOPUS_MANAGERS, SPACE_MANAGER, SPACE_MANAGERS, type BuiltinTeam, type Dimension } from '../service/catalog';
 import { idKey, isSystem, type ApiNamed, type ApiScopedUserRole, type ApiTeam, type Dump } from './api';
 import { byName, sortedUnique, type Imported, type ImportedAssignment, type ImportedRole, type ImportedSpace, type ImportedTeam, type ImportMap, type MapEntry, type Restrictions } from './model';
 
-const EVERYONE_ID = 'teams-everyone';
-const ADMINISTRATORS_ID = 'teams-administrators';
-/** The Default space's Space Managers team keeps the id of the pre-spaces Octopus Managers team. */
-const MANAGERS_ID = 'teams-managers';
-const SPACE_MANAGERS_PREFIX = 'teams-spacemanagers-';
+const teamNamed = (name: string) => BUILTIN_TEAMS.find((t) => t.name === name)!;
+/** The system team Octopus Managers; on servers that predate spaces, its id is the Default space's Space Managers team's. */
+const OCTOPUS_MANAGERS_TEAM = teamNamed(OCTOPUS_MANAGERS);
 
 const DIMENSION_FIELDS: readonly [Dimension, keyof ApiScopedUserRole, string][] = [
   ['environments', 'EnvironmentIds', 'environment'],
@@ -25,15 +23,22 @@ const text = (s: string | null | undefined): string | undefined => (s === null |
 const q = (s: string) => JSON.stringify(s);
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && new Set([...a, ...b]).size === new Set(a).size;
 
-/** Which built-in team a team of the dump is, by its id (or name and `CanBeDeleted: false`). */
-function builtinTeam(t: ApiTeam): { kind: 'everyone' | 'administrators' } | { kind: 'managers'; spaceId: string | undefined } | undefined {
-  const id = idKey(t.Id);
-  const name = t.Name.trim().toLowerCase();
+type BuiltinKind = { kind: 'system'; team: BuiltinTeam } | { kind: 'managers'; spaceId: string | undefined };
+
+/**
+ * Which built-in team a team of the dump is, by its id (or name and `CanBeDeleted: false`): a built-in
+ * system team, or a space's Space Managers team. `teams-managers` in a space is that space's Space
+ * Managers (servers that predate spaces kept the id for the Default space's).
+ */
+function builtinTeam(t: ApiTeam): BuiltinKind | undefined {
   const fixed = t.CanBeDeleted === false;
-  if (id === EVERYONE_ID || (fixed && isSystem(t.SpaceId) && name === 'everyone')) return { kind: 'everyone' };
-  if (id === ADMINISTRATORS_ID || (fixed && isSystem(t.SpaceId) && name === 'octopus administrators')) return { kind: 'administrators' };
-  if (id.startsWith(SPACE_MANAGERS_PREFIX)) return { kind: 'managers', spaceId: text(t.SpaceId) ?? t.Id.trim().slice(SPACE_MANAGERS_PREFIX.length) };
-  if (id === MANAGERS_ID || (fixed && !isSystem(t.SpaceId) && name === 'space managers')) return { kind: 'managers', spaceId: text(t.SpaceId) };
+  const byId = builtinTeamOfId(t.Id);
+  if (byId?.team === OCTOPUS_MANAGERS_TEAM && !isSystem(t.SpaceId)) return { kind: 'managers', spaceId: text(t.SpaceId) };
+  if (byId?.spaceId !== undefined) return { kind: 'managers', spaceId: text(t.SpaceId) ?? byId.spaceId };
+  if (byId) return { kind: 'system', team: byId.team };
+  const named = fixed && isSystem(t.SpaceId) ? builtinSystemTeam(t.Name) : undefined;
+  if (named) return { kind: 'system', team: named };
+  if (fixed && !isSystem(t.SpaceId) && isBuiltinTeamName(t.Name, SPACE_MANAGERS)) return { kind: 'managers', spaceId: text(t.SpaceId) };
   return undefined;
 }
 
@@ -88,8 +93,7 @@ export function convertDump(dump: Dump): Imported {
     const t = teams.get(idKey(id));
     if (!t) return undefined;
     const b = builtinTeam(t);
-    if (b?.kind === 'everyone') return { name: 'Everyone' };
-    if (b?.kind === 'administrators') return { name: 'Octopus Administrators' };
+    if (b?.kind === 'system') return { name: b.team.name };
     return { name: t.Name, space: isSystem(t.SpaceId) ? undefined : (spaceName(t.SpaceId!) ?? t.SpaceId!) };
   };
 
@@ -165,25 +169,34 @@ export function convertDump(dump: Dump): Imported {
       });
       continue;
     }
-    const members = b?.kind === 'everyone' ? [] : t.MemberUserIds.map((id) => userName(id, label)).filter((u): u is string => u !== undefined);
+    const system = b?.kind === 'system' ? b.team : undefined;
+    // Everyone holds every user: its members and groups are not the dump's to say.
+    const fixedMembers = system !== undefined && !system.membersChange;
+    const members = fixedMembers ? [] : t.MemberUserIds.map((id) => userName(id, label)).filter((u): u is string => u !== undefined);
     const groups: string[] = [];
-    for (const g of b?.kind === 'everyone' ? [] : t.ExternalSecurityGroups) {
+    for (const g of fixedMembers ? [] : t.ExternalSecurityGroups) {
       if (text(g.Id)) groups.push(g.Id!.trim());
       else report.push(`${label}: an external security group without an id (an empty entry); left out`);
     }
     const hasAssignments = (assignmentsOf.get(idKey(t.Id)) ?? []).length > 0;
     let roleList: ImportedAssignment[];
-    if (b?.kind === 'administrators') {
-      roleList = [{ id: '', role: SYSTEM_ADMINISTRATOR, restrictions: {} }];
+    const held = system?.holds;
+    if (system && !system.rolesChange && held !== undefined) {
+      roleList = [{ id: '', role: held, restrictions: {} }];
       assignments(t, label, (role) => {
-        if (role !== SYSTEM_ADMINISTRATOR) report.push(`${label}: role ${q(role)} given to Octopus Administrators cannot be written (its roles are fixed); left out`);
+        if (role !== held) report.push(`${label}: role ${q(role)} given to ${system.name} cannot be written (its roles are fixed); left out`);
         return false;
       });
     } else roleList = assignments(t, label, () => true);
-    const rolesUnknown = !hasAssignments && b?.kind !== 'administrators';
-    if (rolesUnknown && b?.kind !== 'everyone') report.push(`${label}: the dump has no scoped user roles for this team; its roles are unknown`);
+    // A built-in team holds its fixed role whether or not the dump lists it as a scoped user role.
+    if (held !== undefined && !roleList.some((a) => a.role === held && a.space === undefined)) roleList.unshift({ id: '', role: held, restrictions: {} });
+    const rolesUnknown = !hasAssignments && held === undefined;
+    if (rolesUnknown && !system) report.push(`${label}: the dump has no scoped user roles for this team; its roles are unknown`);
     const named = teamName(t.Id)!;
-    if (b?.kind === 'everyone' && roleList.length === 0) continue;
+    // A built-in team with nothing but what Octopus fixes for it needs no file (Everyone without roles,
+    // Octopus Managers without members); Octopus Administrators is written as before.
+    const onlyFixed = roleList.every((a) => a.role === held && a.space === undefined && Object.keys(a.restrictions).length === 0);
+    if (system && system.rolesChange && onlyFixed && !members.length && !groups.length) continue;
     if (named.space !== undefined && !spaces.has(idKey(t.SpaceId!))) report.push(`${label}: space ${q(t.SpaceId!)} is not in the dump; kept as the id`);
     outTeams.push({
       id: t.Id,
@@ -196,6 +209,33 @@ export function convertDump(dump: Dump): Imported {
       rolesUnknown,
     });
   }
+
+  /**
+   * A space's project groups with their projects (SPEC section 3), from each project's `ProjectGroupId`,
+   * when the dump says that of any project of the space; the grouped projects leave `lists.projects`.
+   */
+  const groupMap = (s: { Id: string }, label: string, lists: Restrictions): Record<string, string[]> | undefined => {
+    const inSpace = (r: { SpaceId?: string | null }) => !isSystem(r.SpaceId) && idKey(r.SpaceId!) === idKey(s.Id);
+    const map: Record<string, string[]> = {};
+    const ungrouped: string[] = [];
+    let grouped = false;
+    for (const g of scopes.projectGroups.values()) if (inSpace(g)) map[g.Name] ??= [];
+    for (const p of dump.projects.filter(inSpace)) {
+      const group = p.ProjectGroupId ? scopes.projectGroups.get(idKey(p.ProjectGroupId)) : undefined;
+      if (p.ProjectGroupId && !group) report.push(`${label}: project group ${q(p.ProjectGroupId)} of project ${q(p.Name)} is not in the dump; the project is left out of the map of groups`);
+      if (!group) ungrouped.push(p.Name);
+      else {
+        grouped = true;
+        (map[group.Name] ??= []).push(p.Name);
+      }
+    }
+    if (!grouped) return undefined;
+    for (const g of Object.keys(map)) map[g] = sortedUnique(map[g]);
+    if (ungrouped.length) lists.projects = sortedUnique(ungrouped);
+    else delete lists.projects;
+    delete lists.projectGroups;
+    return map;
+  };
 
   const outSpaces: ImportedSpace[] = [];
   for (const s of dump.spaces) {
@@ -218,11 +258,13 @@ export function convertDump(dump: Dump): Imported {
       const names = [...scopes[dimension].values()].filter((r) => !isSystem(r.SpaceId) && idKey(r.SpaceId!) === idKey(s.Id)).map((r) => r.Name);
       if (names.length) scopeLists[dimension] = sortedUnique(names);
     }
+    const groupProjects = groupMap(s, label, scopeLists);
     outSpaces.push({
       id: s.Id,
       name: s.Name,
       description: text(s.Description),
       scopes: scopeLists,
+      ...(groupProjects ? { groupProjects } : {}),
       managers: { members: sortedUnique(members.filter((m): m is string => m !== undefined)), teams: sortedUnique(managerTeams) },
     });
   }

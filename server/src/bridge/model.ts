@@ -44,6 +44,11 @@ export interface ImportedSpace {
   readonly description?: string;
   /** The names the dump has per dimension (a dimension is present only when the dump has any of it). */
   readonly scopes: Restrictions;
+  /**
+   * Each project group with its projects (the projects' `ProjectGroupId`), when the dump says which group
+   * any project of the space is in; `scopes.projects` then holds only the projects of no group.
+   */
+  readonly groupProjects?: Readonly<Record<string, readonly string[]>>;
   readonly managers: { readonly members: string[]; readonly teams: string[] };
 }
 

@@ -14,7 +14,7 @@
  * variables (with the import map's ids as defaults).
  */
 import { DIMENSIONS, hclString, type Dimension, type ModelIndex, type RoleDoc, type SpaceDoc, type TeamDoc } from '../service';
-import { EVERYONE, getBuiltinRole, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS } from '../service/catalog';
+import { builtinSystemTeam, builtinTeamId, getBuiltinRole, isBuiltinTeamName, SPACE_MANAGERS } from '../service/catalog';
 import type { ImportMap } from './model';
 import { byName } from './model';
 
@@ -234,10 +234,14 @@ export function toTerraform(ws: ModelIndex, provider: Provider, map?: ImportMap)
     const name = t.name!.value;
     const space = t.space?.value;
     let teamId: string;
-    if (!space && isBuiltinTeamName(name, EVERYONE)) teamId = q('teams-everyone');
-    else if (!space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS)) {
+    // A built-in system team is referred to by its id, never created; its fixed role is not written again.
+    const system = space ? undefined : builtinSystemTeam(name);
+    let assignments = t.assignments;
+    if (system) {
       if (values(t.members).length || values(t.externalGroups).length) notes.push(`team ${JSON.stringify(name)}: the members of a built-in team are not exported (it is referred to by its id, never created)`);
-      continue; // its roles are fixed
+      if (!system.rolesChange) continue; // its roles are fixed
+      teamId = hclString(builtinTeamId(system));
+      assignments = assignments.filter((a) => !(a.role.value === system.holds && !a.space && !a.restrictions.length));
     } else if (space && isBuiltinTeamName(name, SPACE_MANAGERS)) continue;
     else {
       const l = labels.take('octopusdeploy_team', label(...(space ? [space] : []), name));
@@ -250,7 +254,7 @@ export function toTerraform(ws: ModelIndex, provider: Provider, map?: ImportMap)
       teamId = `octopusdeploy_team.${l}.id`;
       importBlock(`octopusdeploy_team.${l}`, fromMap('teams', name, space));
     }
-    for (const a of t.assignments) {
+    for (const a of assignments) {
       const role = a.role.value;
       const where = space ?? a.space?.value;
       const l = labels.take('octopusdeploy_scoped_user_role', label(...(space ? [space] : []), name, role, ...(a.space ? [a.space.value] : [])));

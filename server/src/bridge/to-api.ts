@@ -5,8 +5,8 @@
  * of the pull tests serve it; ids are numbered in name order, so the same model gives the same dump.
  */
 import { allBuiltinRoles, type Dimension, type ModelIndex, type RoleDoc, type SpaceDoc, type TeamDoc } from '../service';
-import { isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGER, SYSTEM_ADMINISTRATOR, EVERYONE } from '../service/catalog';
-import type { ApiNamed, ApiScopedUserRole, ApiSpace, ApiTeam, ApiUser, ApiUserRole, Dump } from './api';
+import { BUILTIN_SYSTEM_TEAMS, BUILTIN_TEAMS, builtinTeamId, isBuiltinTeamName, SPACE_MANAGER, SPACE_MANAGERS, type BuiltinTeam } from '../service/catalog';
+import type { ApiProject, ApiScopedUserRole, ApiSpace, ApiTeam, ApiUser, ApiUserRole, Dump } from './api';
 import { byName } from './model';
 
 /** The id a current server gives a built-in role: `userroles-` and its name's letters, lower case. */
@@ -51,13 +51,13 @@ export function toApi(ws: ModelIndex): Dump {
   [...spaces].sort((a, b) => byName(a.name!.value, b.name!.value)).forEach((s, i) => spaceIds.set(lower(s.name!.value), `Spaces-${i + 1}`));
 
   const userNames = new Set<string>();
-  for (const t of teams) if (!(isBuiltinTeamName(t.name!.value, EVERYONE) && !t.space)) names(t.members).forEach((u) => userNames.add(u));
+  for (const t of teams) if (!(t.space === undefined && BUILTIN_SYSTEM_TEAMS.some((b) => !b.membersChange && isBuiltinTeamName(t.name!.value, b.name)))) names(t.members).forEach((u) => userNames.add(u));
   for (const s of spaces) names(s.managers?.members).forEach((u) => userNames.add(u));
   const users: ApiUser[] = [...userNames].sort(byName).map((u, i) => ({ Id: `Users-${i + 1}`, Username: u }));
   const userId = new Map(users.map((u) => [u.Username, u.Id]));
 
   // Restriction values: the spaces' lists, and any value an assignment names that a list lacks.
-  const scoped: Record<Dimension, ApiNamed[]> = { environments: [], projects: [], projectGroups: [], tenants: [] };
+  const scoped: Record<Dimension, ApiProject[]> = { environments: [], projects: [], projectGroups: [], tenants: [] };
   const scopeId = (d: Dimension, spaceId: string | undefined, name: string): string => {
     const found = scoped[d].find((r) => (r.SpaceId ?? '') === (spaceId ?? '') && r.Name === name);
     if (found) return found.Id;
@@ -66,7 +66,17 @@ export function toApi(ws: ModelIndex): Dump {
     return r.Id;
   };
   for (const s of [...spaces].sort((a, b) => byName(a.name!.value, b.name!.value))) {
-    for (const d of Object.keys(FIELD) as Dimension[]) for (const n of names(s.scopes[d])) scopeId(d, spaceIds.get(lower(s.name!.value)), n);
+    const spaceId = spaceIds.get(lower(s.name!.value));
+    for (const d of Object.keys(FIELD) as Dimension[]) for (const n of names(s.scopes[d])) scopeId(d, spaceId, n);
+    // A space that maps groups to projects: each project says its group, as the API's ProjectResource does.
+    for (const g of s.groupProjects ?? []) {
+      const groupId = scopeId('projectGroups', spaceId, g.name.value);
+      for (const p of names(g.projects)) {
+        const id = scopeId('projects', spaceId, p);
+        const project = scoped.projects.find((r) => r.Id === id)!;
+        scoped.projects[scoped.projects.indexOf(project)] = { ...project, ProjectGroupId: groupId };
+      }
+    }
   }
 
   const userRoles: ApiUserRole[] = [];
@@ -106,20 +116,30 @@ export function toApi(ws: ModelIndex): Dump {
     for (const d of Object.keys(FIELD) as Dimension[]) sur[FIELD[d]] = (restrictions[d] ?? []).map((n) => scopeId(d, spaceId, n));
     assignments.push(sur);
   };
-  const everyone = teams.find((t) => !t.space && isBuiltinTeamName(t.name!.value, EVERYONE));
-  const admins = teams.find((t) => !t.space && isBuiltinTeamName(t.name!.value, OCTOPUS_ADMINISTRATORS));
-  apiTeams.push({ Id: 'teams-everyone', Name: EVERYONE, SpaceId: null, MemberUserIds: [], ExternalSecurityGroups: [], CanBeDeleted: false });
-  apiTeams.push({ Id: 'teams-administrators', Name: OCTOPUS_ADMINISTRATORS, SpaceId: null, MemberUserIds: names(admins?.members).map((u) => userId.get(u)!), ExternalSecurityGroups: names(admins?.externalGroups).map((g) => ({ Id: g, DisplayName: g })), CanBeDeleted: false });
-  assign('teams-administrators', SYSTEM_ADMINISTRATOR, undefined, {});
-  const ordinary = teams.filter((t) => t !== everyone && t !== admins).sort((a, b) => byName(a.space?.value ?? '', b.space?.value ?? '') || byName(a.name!.value, b.name!.value));
+  // The built-in system teams: each with its fixed id and role (System Administrator's team nothing else).
+  const builtinOf = new Map<TeamDoc, BuiltinTeam>();
+  for (const system of BUILTIN_SYSTEM_TEAMS) {
+    const doc = teams.find((t) => !t.space && isBuiltinTeamName(t.name!.value, system.name));
+    if (doc) builtinOf.set(doc, system);
+    const members = system.membersChange ? names(doc?.members).map((u) => userId.get(u)!) : [];
+    const groups = system.membersChange ? names(doc?.externalGroups).map((g) => ({ Id: g, DisplayName: g })) : [];
+    apiTeams.push({ Id: system.id, Name: system.name, SpaceId: null, MemberUserIds: members, ExternalSecurityGroups: groups, CanBeDeleted: false });
+    if (system.holds !== undefined) assign(system.id, system.holds, undefined, {});
+  }
+  const ordinary = teams.filter((t) => !builtinOf.has(t)).sort((a, b) => byName(a.space?.value ?? '', b.space?.value ?? '') || byName(a.name!.value, b.name!.value));
   const teamId = new Map<TeamDoc, string>(ordinary.map((t, i) => [t, `Teams-${i + 1}`]));
-  for (const t of [...(everyone ? [everyone] : []), ...ordinary]) {
-    const id = t === everyone ? 'teams-everyone' : teamId.get(t)!;
+  for (const [t, system] of builtinOf) teamId.set(t, system.id);
+  for (const t of [...builtinOf.keys(), ...ordinary]) {
+    const system = builtinOf.get(t);
+    if (system && !system.rolesChange) continue; // its roles are fixed
+    const id = teamId.get(t)!;
     const ownSpace = t.space ? (spaceIds.get(lower(t.space.value)) ?? t.space.value) : undefined;
-    if (t !== everyone) {
+    if (!system) {
       apiTeams.push({ Id: id, Name: t.name!.value, SpaceId: ownSpace ?? null, MemberUserIds: names(t.members).map((u) => userId.get(u)!), ExternalSecurityGroups: names(t.externalGroups).map((g) => ({ Id: g, DisplayName: g })), CanBeDeleted: true });
     }
     for (const a of t.assignments) {
+      // The fixed role was given above.
+      if (system && a.role.value === system.holds && !a.space && !a.restrictions.length) continue;
       const spaceId = ownSpace ?? (a.space ? (spaceIds.get(lower(a.space.value)) ?? a.space.value) : undefined);
       const restrictions: Partial<Record<Dimension, string[]>> = {};
       for (const r of a.restrictions) restrictions[r.dimension] = names(r.list);
@@ -128,13 +148,13 @@ export function toApi(ws: ModelIndex): Dump {
   }
   for (const s of [...spaces].sort((a, b) => byName(a.name!.value, b.name!.value))) {
     const id = spaceIds.get(lower(s.name!.value))!;
-    const managers = `teams-spacemanagers-${id}`;
+    const managers = builtinTeamId(BUILTIN_TEAMS.find((t) => t.name === SPACE_MANAGERS)!, id);
     const members = names(s.managers?.members).map((u) => userId.get(u)!);
-    apiTeams.push({ Id: managers, Name: 'Space Managers', SpaceId: id, MemberUserIds: members, ExternalSecurityGroups: [], CanBeDeleted: false });
+    apiTeams.push({ Id: managers, Name: SPACE_MANAGERS, SpaceId: id, MemberUserIds: members, ExternalSecurityGroups: [], CanBeDeleted: false });
     assign(managers, SPACE_MANAGER, id, {});
     const managing = names(s.managers?.teams).map((n) => {
       const t = teams.find((x) => lower(x.name!.value) === lower(n) && (!x.space || lower(x.space.value) === lower(s.name!.value)));
-      return t === admins ? 'teams-administrators' : t === everyone ? 'teams-everyone' : t ? teamId.get(t)! : n;
+      return t ? teamId.get(t)! : n;
     });
     apiSpaces.push({ Id: id, Name: s.name!.value, Description: null, SpaceManagersTeams: [managers, ...managing], SpaceManagersTeamMembers: members });
   }

@@ -88,7 +88,11 @@ function teamText(t: ImportedTeam): string {
 function spaceText(s: ImportedSpace): string {
   const lines = [`name: ${scalar(s.name)}`];
   if (s.description !== undefined) lines.push(`description: ${scalar(s.description)}`);
-  for (const d of DIMENSIONS) if (s.scopes[d]) lines.push(`${d}: ${flowList(s.scopes[d]!)}`);
+  for (const d of DIMENSIONS) {
+    if (d === 'projectGroups' && s.groupProjects) {
+      lines.push('projectGroups:', ...Object.keys(s.groupProjects).sort(byName).map((g) => `  ${scalar(g)}: ${flowList(s.groupProjects![g])}`));
+    } else if (s.scopes[d]) lines.push(`${d}: ${flowList(s.scopes[d]!)}`);
+  }
   if (s.managers.members.length || s.managers.teams.length) {
     lines.push('managers:');
     if (s.managers.members.length) lines.push(...list('members', s.managers.members, '  '));

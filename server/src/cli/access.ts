@@ -23,6 +23,7 @@ import {
   type Principal,
   type Settings,
   type TeamEntry,
+  GROUPS_NOT_INCLUDED,
 } from '../service';
 import { grantJson, grantText, noteJson, noteText, principalJson, principalText, type Places } from './access-output';
 import { loadPaths } from './load';
@@ -37,7 +38,10 @@ export interface AccessIO {
 
 export const EXPLAIN_USAGE = `Usage: octopus-roles explain PRINCIPAL [PATH...] [options]
 
-Prints what PRINCIPAL can do, where, and which team, role and file each right comes from.
+Prints what PRINCIPAL can do, where, and which team, role and file each right comes from: one
+restriction record per assignment, as Octopus keeps them (a record that another admits entirely is shown
+under it, after "covers"). A user's answer leaves out access through external groups: the workspace does
+not say who is in a group.
 PRINCIPAL is team:NAME (team:SPACE/NAME for a space team when names repeat), user:NAME or group:ID.
 The YAML files are one model and each Terraform module another: a principal named in several is shown
 in each.
@@ -53,13 +57,16 @@ Exit status: 0 done, 2 bad usage, a PATH that does not exist, or a principal the
 export const WHO_CAN_USAGE = `Usage: octopus-roles who-can PERMISSION|CAPABILITY [PATH...] [options]
 
 Prints every team, user and external group that holds PERMISSION (such as DeploymentCreate) or
-CAPABILITY (${CAPABILITIES.map((c) => c.id).join(', ')}), with the grant's restrictions and sources.
+CAPABILITY (${CAPABILITIES.map((c) => c.id).join(', ')}), with each record's restrictions and sources.
 
 Options:
   --space NAME               where: grants in this space (and server-wide ones)
   --environment E, --project P, --project-group G, --tenant T
-                             narrow to grants unrestricted in that dimension or listing the value;
-                             a dimension not given keeps restricted grants, with their restrictions shown
+                             narrow to records unrestricted in that dimension or listing the value (a
+                             project also matches records restricted to its group where the space maps
+                             groups to projects); a dimension not given keeps restricted records, with
+                             their restrictions shown
+  --untenanted               untenanted work: only records unrestricted in tenants
   --format text|json         output format (default: text)
   --config FILE              use this configuration file instead of the .octopus-roles.yaml files found
   -h, --help                 show this help
@@ -71,6 +78,7 @@ interface AccessOptions {
   positionals: string[];
   space?: string;
   values: Partial<Record<Dimension, string>>;
+  untenanted: boolean;
   config?: string;
   help: boolean;
 }
@@ -79,7 +87,7 @@ const DIMENSION_FLAGS: Record<string, Dimension> = { '--environment': 'environme
 
 /** Parses the options shared by explain, who-can and diff. */
 export function parseAccessArgs(args: readonly string[], formats: readonly string[], dimensions: boolean): AccessOptions {
-  const options: AccessOptions = { format: 'text', positionals: [], values: {}, help: false };
+  const options: AccessOptions = { format: 'text', positionals: [], values: {}, untenanted: false, help: false };
   walkArgs(
     args,
     (flag, value) => {
@@ -91,6 +99,7 @@ export function parseAccessArgs(args: readonly string[], formats: readonly strin
       } else if (flag === '--space') options.space = value();
       else if (flag === '--config') options.config = value();
       else if (dimensions && flag in DIMENSION_FLAGS) options.values[DIMENSION_FLAGS[flag]] = value();
+      else if (dimensions && flag === '--untenanted') options.untenanted = true;
       else return false;
       return true;
     },
@@ -178,6 +187,7 @@ export async function runAccess(command: 'explain' | 'who-can', args: readonly s
     () => {
       const o: AccessOptions = parseAccessArgs(args, ['text', 'json'], command === 'who-can');
       if (!o.help && o.positionals.length === 0) throw new UsageError(command === 'explain' ? 'missing PRINCIPAL' : 'missing PERMISSION or CAPABILITY');
+      if (o.untenanted && o.values.tenants !== undefined) throw new UsageError('--untenanted and --tenant ask about different work; give one of them');
       return o;
     },
     usage,
@@ -215,6 +225,7 @@ function explain(subject: string, ws: ModelIndex, teams: readonly TeamEntry[], o
     const json = answers.map(({ principal, access, grants, notes }) => ({
       principal: principalJson(principal, places),
       teams: access.teams.map((t) => ({ name: t.name, ...(t.space ? { space: t.space } : {}) })),
+      ...(principal.kind === 'user' ? { notIncluded: GROUPS_NOT_INCLUDED } : {}),
       grants: grants.map((g) => grantJson(g, places)),
       ...(notes.length ? { notes: notes.map((n) => noteJson(n, places)) } : {}),
     }));
@@ -228,6 +239,7 @@ function explain(subject: string, ws: ModelIndex, teams: readonly TeamEntry[], o
     out.push(principalText(principal, places));
     const teamNames = access.teams.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name));
     out.push(`  through ${teamNames.length ? teamNames.join(', ') : 'no team'}`);
+    if (principal.kind === 'user') out.push(`  (${GROUPS_NOT_INCLUDED})`);
     if (!grants.length) out.push('  no permissions' + (options.space ? ` in space ${options.space}` : ''));
     let heading = '';
     for (const g of grants) {
@@ -248,7 +260,7 @@ function notesText(notes: readonly AccessNote[], places: Places): string[] {
 
 function whoCan(subject: string, ws: ModelIndex, options: AccessOptions, io: AccessIO, places: Places): void {
   const capability = getCapability(subject);
-  const results = whoCanIn(ws, subject, { space: options.space, values: options.values });
+  const results = whoCanIn(ws, subject, { space: options.space, values: options.values, untenanted: options.untenanted });
   if (!results) {
     const near = nearest(subject, [...Array.from(allPermissions(), (p) => p.name), ...CAPABILITIES.map((c) => c.id)]);
     throw new UsageError(`\`${subject}\` is neither a permission of current Octopus nor a capability (${CAPABILITIES.map((c) => c.id).join(', ')})${near.length ? `; did you mean ${near.join(' or ')}?` : ''}`);
@@ -259,20 +271,23 @@ function whoCan(subject: string, ws: ModelIndex, options: AccessOptions, io: Acc
     [capability ? 'capability' : 'permission']: subject,
     ...(options.space ? { space: options.space } : {}),
     ...(Object.keys(options.values).length ? { restrictions: options.values } : {}),
+    ...(options.untenanted ? { untenanted: true } : {}),
   };
   if (options.format === 'json') {
     const principals = results.map((r) => ({ ...principalJson(r.principal, places), grants: r.grants.map((g) => grantJson(g, places)) }));
-    io.stdout(jsonText({ query: queryJson, principals, ...(notes.length ? { notes: notes.map((n) => noteJson(n, places)) } : {}) }, 2) + '\n');
+    io.stdout(jsonText({ query: queryJson, principals, notIncluded: `for users, ${GROUPS_NOT_INCLUDED}`, ...(notes.length ? { notes: notes.map((n) => noteJson(n, places)) } : {}) }, 2) + '\n');
     return;
   }
   const out: string[] = [];
-  const scope = options.space ? ` in space ${options.space}` : '';
+  const scope = (options.space ? ` in space ${options.space}` : '') + (options.untenanted ? ' (untenanted)' : '');
   out.push(capability ? `Who can ${capability.description}${scope}: holders of ${capability.role}` : `Who holds ${subject}${scope}`);
   if (!results.length) out.push('  nobody');
   for (const r of results) {
     out.push('', `  ${principalText(r.principal, places)}`);
     for (const g of r.grants) out.push(...grantText(g, places.where, '    ', true));
   }
+  // A user listed, or not, may also hold it through an external group.
+  out.push('', `For users, ${GROUPS_NOT_INCLUDED}.`);
   out.push(...notesText(notes, places));
   io.stdout(out.map(printable).join('\n') + '\n');
 }

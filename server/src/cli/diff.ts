@@ -4,11 +4,11 @@
  * revision of the repository the current folder is in (read with git itself: nothing is checked out) or a
  * folder; HEAD defaults to the working tree.
  */
-import { kindOfPath, mergeGrants, sortGrants, accessChange, accessFrom, accessNotes, accessTeams, grantKey, principalKey, reachOf, teamsOf, type Grant, type ModelIndex, type Principal, type Settings, type TeamEntry } from '../service';
+import { accessNotes, compareModels, type DiffSide, type Settings } from '../service';
 import { errorCount, parseAccessArgs } from './access';
 import { grantJson, noteJson, type Places } from './access-output';
 import { UsageError } from './args';
-import { diffText, diffMarkdown, objectChanges, type AccessDelta, type DiffResult } from './diff-output';
+import { diffText, diffMarkdown } from './diff-output';
 import { loadSides } from './diff-sides';
 import { jsonText, printable } from './output';
 
@@ -21,7 +21,9 @@ export interface DiffIO {
 export const DIFF_USAGE = `Usage: octopus-roles diff BASE [HEAD] [PATH...] [options]
 
 Compares two versions of the access model: what changed in roles, teams and spaces, and for every team,
-user and external group the permissions gained and lost (a widened restriction is a gain).
+user and external group what it gained and lost, by contexts: a gain is an environment, project, tenant...
+that some restriction record admits after and none admitted before (a widened restriction gains the new
+values); records split differently over the same contexts are no change.
 BASE and HEAD are git revisions of the repository the current folder is in (read with git, nothing is
 checked out or fetched), or folders; HEAD defaults to the working tree. After a revision BASE, a second
 argument is HEAD when it is a revision, and a PATH otherwise; PATHs limit both sides to those files and
@@ -35,18 +37,10 @@ Options:
 
 Exit status: 0 nobody's access changed, 3 someone's did, 1 either side has errors, 2 bad usage.`;
 
-/** One side of the comparison, loaded. */
-export interface Side {
+/** One side of the comparison, loaded: what the service compares (`DiffSide`), and how to show and check it. */
+export interface Side extends DiffSide {
   readonly label: string;
-  readonly ws: ModelIndex;
   readonly settingsFor: (uri: string) => Settings;
-  /** The path to show for a file of this side. */
-  readonly display: (uri: string) => string;
-  /**
-   * False to compare only the YAML model (`diff --live`: a server's dump is one model of names, which a
-   * module's ids cannot be matched with); every model by default.
-   */
-  readonly modules?: boolean;
 }
 
 /** Runs `diff`; returns the exit status. */
@@ -80,7 +74,7 @@ export async function runDiff(args: readonly string[], io: DiffIO): Promise<numb
  * 1 when either side has errors, 3 when someone's access changed, 0 otherwise. `diff --live` shares it.
  */
 export function printDiff(base: Side, head: Side, format: string, io: DiffIO): number {
-  const result = compare(base, head);
+  const result = compareModels(base, head);
   const baseAt = sidePlaces(base);
   const headAt = sidePlaces(head);
   const notesOf = (side: Side) => (side.modules === false ? [] : accessNotes(side.ws));
@@ -118,101 +112,4 @@ function sidePlaces(side: Side): Places {
     where: (uri) => (uri ? { file: side.display(uri), lines: side.ws.lines(uri) } : {}),
     module: (module) => side.display(module).replace(/\/+$/, '') || '.',
   };
-}
-
-/**
- * Every principal of a side with the teams that reach it, keyed so that the two sides meet: a module's
- * principals by the module's path relative to the side's root (two folders compared hold the same
- * modules at different places).
- */
-function reachBy(side: Side): Map<string, { principal: Principal; teams: TeamEntry[] }> {
-  const places = sidePlaces(side);
-  const out = new Map<string, { principal: Principal; teams: TeamEntry[] }>();
-  for (const [key, reach] of reachOf(side.modules === false ? teamsOf(side.ws) : accessTeams(side.ws))) {
-    const m = reach.principal.module;
-    out.set(m === undefined ? key : principalKey({ ...reach.principal, module: places.module(m) }), reach);
-  }
-  return out;
-}
-
-/**
- * The objects that changed and every principal's gains and losses. Only principals reached by a team whose
- * grants changed, or whose teams changed, are merged and compared: on a large workspace most are not.
- */
-export function compare(base: Side, head: Side): DiffResult {
-  const before = reachBy(base);
-  const after = reachBy(head);
-  // A team's key is its principal's on its own side (a module's team is keyed by its module's path).
-  const keyOfTeam = new Map<TeamEntry, string>();
-  for (const side of [before, after]) for (const [key, r] of side) if (r.principal.kind === 'team') keyOfTeam.set(r.teams[0], key);
-  const teamKey = (t: TeamEntry) => keyOfTeam.get(t) ?? '';
-  // When no role or space file changed, a team whose file is the same on both sides grants the same: its
-  // signature need not be computed. Otherwise signatures decide.
-  // Each side's display path of each file, made once (a path per team would be made again and again).
-  const shown = (side: Side) => new Map([...side.ws.uris()].map((u) => [u, side.display(u)]));
-  const shownBefore = shown(base);
-  const shownAfter = shown(head);
-  const texts = (side: Side, paths: Map<string, string>) => new Map([...paths].map(([u, p]) => [p, side.ws.text(u)]));
-  const textsBefore = texts(base, shownBefore);
-  const textsAfter = texts(head, shownAfter);
-  const changedFiles = new Set([...textsBefore.keys(), ...textsAfter.keys()].filter((f) => textsBefore.get(f) !== textsAfter.get(f)));
-  const definitionsChanged = [...changedFiles].some((f) => kindOfPath(f) !== 'team');
-  const sameFile = (b: TeamEntry, a: TeamEntry) =>
-    !definitionsChanged &&
-    (b.definition === undefined) === (a.definition === undefined) &&
-    (!b.definition || (shownBefore.get(b.definition.uri) === shownAfter.get(a.definition!.uri) && !changedFiles.has(shownBefore.get(b.definition.uri)!)));
-  const changedTeams = new Set<string>();
-  for (const key of new Set([...before.keys(), ...after.keys()])) {
-    if (!key.startsWith('team:')) continue;
-    const b = before.get(key)?.teams[0];
-    const a = after.get(key)?.teams[0];
-    if (!b || !a || (!sameFile(b, a) && b.signature !== a.signature)) changedTeams.add(key);
-  }
-  // The permissions at scopes each changed team grants on either side: for a principal whose teams are
-  // the same on both sides, only those its changed teams grant can differ, so only those are merged.
-  const touchedBy = new Map<string, Set<string>>();
-  for (const key of changedTeams) {
-    const keys = new Set<string>();
-    for (const side of [before, after]) for (const g of side.get(key)?.teams[0].grants ?? []) keys.add(grantKey(g));
-    touchedBy.set(key, keys);
-  }
-  // A team whose file is the same on both sides, at the same place (revisions of one repository), grants
-  // the same, sources included: its grants are computed once, on the base side.
-  const baseOf = new Map<TeamEntry, TeamEntry>();
-  for (const [key, r] of after) {
-    const b = r.principal.kind === 'team' ? before.get(key)?.teams[0] : undefined;
-    const a = r.teams[0];
-    if (b && sameFile(b, a) && b.definition?.uri === a.definition?.uri) baseOf.set(a, b);
-  }
-  const teamKeys = (teams: readonly TeamEntry[] | undefined) => (teams ?? []).map(teamKey).sort().join('\n');
-  const grantsOf = (reach: { principal: Principal; teams: TeamEntry[] } | undefined, keys: ReadonlySet<string> | undefined): Grant[] => {
-    if (!reach) return [];
-    if (!keys) return accessFrom(reach.principal, reach.teams).grants as Grant[];
-    const picked: Grant[] = [];
-    for (const t of reach.teams) for (const g of (baseOf.get(t) ?? t).grants) if (keys.has(grantKey(g))) picked.push(g);
-    return sortGrants(mergeGrants(picked, grantKey));
-  };
-  /** The keys that the changed teams among `teams` grant. */
-  const touched = (teams: readonly TeamEntry[]): Set<string> => {
-    const keys = new Set<string>();
-    for (const t of teams) for (const k of touchedBy.get(teamKey(t)) ?? []) keys.add(k);
-    return keys;
-  };
-  const access: AccessDelta[] = [];
-  for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
-    const b = before.get(key);
-    const a = after.get(key);
-    const sameTeams = teamKeys(b?.teams) === teamKeys(a?.teams);
-    if (sameTeams && !(a?.teams ?? []).some((t) => changedTeams.has(teamKey(t)))) continue;
-    const p = (a ?? b)!.principal;
-    const keys = sameTeams ? touched(a?.teams ?? []) : undefined;
-    const { gains, losses } = accessChange(grantsOf(b, keys), grantsOf(a, keys));
-    if (gains.length || losses.length) {
-      const module = p.module === undefined ? {} : { module: sidePlaces(a ? head : base).module(p.module) };
-      access.push({ principal: { kind: p.kind, name: p.kind === 'team' && p.space ? `${p.space}/${p.name}` : p.name, ...module }, gains, losses });
-    }
-  }
-  // A side without modules shows none: `undefined` leaves a module's documents out.
-  const modulesOf = (side: Side) => (side.modules === false ? () => undefined : sidePlaces(side).module);
-  return { objects: objectChanges(base.ws, head.ws, { base: modulesOf(base), head: modulesOf(head) }), access };
 }

@@ -29,17 +29,90 @@ export const SPACE_MANAGER = 'Space Manager';
 /** The built-in role that Octopus Administrators holds; it is the one built-in role that cannot be edited. */
 export const SYSTEM_ADMINISTRATOR = 'System Administrator';
 
+/** The built-in role that Octopus Managers holds. */
+export const SYSTEM_MANAGER = 'System Manager';
+
 /**
- * The built-in teams (SPEC section 3): the system teams Everyone (every user, always) and Octopus
- * Administrators (System Administrator, always), and each space's Space Managers team.
+ * The built-in teams (SPEC section 3; facts/octopus/builtin-teams.json): the system teams Everyone (every
+ * user, always), Octopus Administrators (System Administrator, always) and Octopus Managers (System Manager,
+ * always), and each space's Space Managers team. Every part of the product that names, recognises or writes
+ * a built-in team reads it here.
  */
 export const EVERYONE = 'Everyone';
 export const OCTOPUS_ADMINISTRATORS = 'Octopus Administrators';
+export const OCTOPUS_MANAGERS = 'Octopus Managers';
 export const SPACE_MANAGERS = 'Space Managers';
 
+export type BuiltinTeamName = typeof EVERYONE | typeof OCTOPUS_ADMINISTRATORS | typeof OCTOPUS_MANAGERS | typeof SPACE_MANAGERS;
+
+/** A team every server has. */
+export interface BuiltinTeam {
+  readonly name: BuiltinTeamName;
+  /** Its id; a Space Managers team's is `SPACE_MANAGERS_ID_PREFIX` followed by its space's id. */
+  readonly id: string;
+  readonly level: 'system' | 'space';
+  /** The built-in role it always holds: at the system level, or in its space. None for Everyone. */
+  readonly holds?: string;
+  /** False where Octopus does not let its members or groups be set (Everyone holds every user). */
+  readonly membersChange: boolean;
+  /** False where Octopus does not let its roles be changed (Octopus Administrators). */
+  readonly rolesChange: boolean;
+  /** What it is, in a sentence for hovers. */
+  readonly description: string;
+}
+
+export const SPACE_MANAGERS_ID_PREFIX = 'teams-spacemanagers-';
+
+export const BUILTIN_TEAMS: readonly BuiltinTeam[] = [
+  { name: EVERYONE, id: 'teams-everyone', level: 'system', membersChange: false, rolesChange: true, description: 'Holds every user, always: its members and external groups cannot be set, but roles may be given to it.' },
+  {
+    name: OCTOPUS_ADMINISTRATORS,
+    id: 'teams-administrators',
+    level: 'system',
+    holds: SYSTEM_ADMINISTRATOR,
+    membersChange: true,
+    rolesChange: false,
+    description: `Holds ${SYSTEM_ADMINISTRATOR} and nothing else: its roles cannot be changed; its members may.`,
+  },
+  { name: OCTOPUS_MANAGERS, id: 'teams-managers', level: 'system', holds: SYSTEM_MANAGER, membersChange: true, rolesChange: true, description: `Holds ${SYSTEM_MANAGER} at the system level, always; its members may change.` },
+  {
+    name: SPACE_MANAGERS,
+    id: SPACE_MANAGERS_ID_PREFIX,
+    level: 'space',
+    holds: SPACE_MANAGER,
+    membersChange: true,
+    rolesChange: false,
+    description: `Each space's own team: holds ${SPACE_MANAGER} in its space; its members are the space's managers.`,
+  },
+];
+
+/** The built-in system teams: Everyone, Octopus Administrators, Octopus Managers. */
+export const BUILTIN_SYSTEM_TEAMS: readonly BuiltinTeam[] = BUILTIN_TEAMS.filter((t) => t.level === 'system');
+
 /** True when `name` names a built-in team as Octopus compares team names (trimmed, without case). */
-export function isBuiltinTeamName(name: string, which: typeof EVERYONE | typeof OCTOPUS_ADMINISTRATORS | typeof SPACE_MANAGERS): boolean {
+export function isBuiltinTeamName(name: string, which: BuiltinTeamName): boolean {
   return name.trim().toLowerCase() === which.toLowerCase();
+}
+
+/** The built-in system team a system team's name names (trimmed, without case), if any. */
+export function builtinSystemTeam(name: string): BuiltinTeam | undefined {
+  return BUILTIN_SYSTEM_TEAMS.find((t) => isBuiltinTeamName(name, t.name));
+}
+
+/** The built-in team an id names (ids compare without case), with the space id of a Space Managers team. */
+export function builtinTeamOfId(id: string): { team: BuiltinTeam; spaceId?: string } | undefined {
+  const lower = id.trim().toLowerCase();
+  const system = BUILTIN_SYSTEM_TEAMS.find((t) => t.id === lower);
+  if (system) return { team: system };
+  if (lower.startsWith(SPACE_MANAGERS_ID_PREFIX) && lower.length > SPACE_MANAGERS_ID_PREFIX.length) {
+    return { team: BUILTIN_TEAMS.find((t) => t.name === SPACE_MANAGERS)!, spaceId: id.trim().slice(SPACE_MANAGERS_ID_PREFIX.length) };
+  }
+  return undefined;
+}
+
+/** The id of a built-in team: a system team's, or the Space Managers team of the space `spaceId`. */
+export function builtinTeamId(team: BuiltinTeam, spaceId?: string): string {
+  return team.level === 'space' ? `${SPACE_MANAGERS_ID_PREFIX}${spaceId ?? 'SPACE_ID'}` : team.id;
 }
 
 /**

@@ -4,7 +4,7 @@
  * "who can ...". All of it reads the access engine (model/access.ts) over the model.
  */
 import { DIMENSIONS, getPermission, SYSTEM_TEAM_ONLY_PERMISSIONS } from '../catalog';
-import { accessFrom, accessNotes, accessTeams, CAPABILITIES, getCapability, grantKey, matches, mergeGrants, moduleAccess, principalKey, reachOf, sortGrants, teamsOf, type AccessQuery, type Grant, type Principal, type TeamEntry } from '../model/access';
+import { accessFrom, accessNotes, accessTeams, CAPABILITIES, getCapability, grantKey, GROUPS_NOT_INCLUDED, matches, moduleAccess, principalKey, reachOf, recordsOf, sortGrants, teamsOf, type AccessQuery, type Grant, type Principal, type TeamEntry } from '../model/access';
 import { moduleLabel, notesFor } from '../model/modules';
 import { place } from '../model/roles';
 import type { Assignment, Source, Span, TeamDoc } from '../model/types';
@@ -44,11 +44,12 @@ export function accessLenses(ws: ModelIndex, uri: string): AccessLens[] {
       const entry = entryOf(teams, uri, doc);
       if (!entry) continue;
       const principal: Principal = { kind: 'team', name: entry.name, ...(entry.space ? { space: entry.space } : {}), ...(entry.module !== undefined ? { module: entry.module } : {}) };
-      // A team's access is its own grants: no need to look for other teams reaching it.
+      // A team's access is its own grants: no need to look for other teams reaching it. A permission held
+      // through several records (restricted differently) counts once.
       const { grants } = accessFrom(principal, [entry]);
-      const system = grants.filter((g) => g.scope === 'system').length;
+      const system = new Set(grants.filter((g) => g.scope === 'system').map((g) => g.permission)).size;
       const spaces = new Set(grants.filter((g) => g.scope === 'space').map((g) => g.space));
-      const space = grants.length - system;
+      const space = new Set(grants.filter((g) => g.scope === 'space').map((g) => `${g.space}\u0000${g.permission}`)).size;
       const title = `${plural(system, 'system permission')} · ${plural(space, 'space permission')}${spaces.size > 1 ? ` in ${plural(spaces.size, 'space')}` : ''} — effective access`;
       out.push({ span: doc.name.span, title, target: { kind: 'principal', principal: principalKey(principal) } });
     } else if (doc.kind === 'role') {
@@ -153,6 +154,7 @@ export function accessDocument(ws: ModelIndex, principal: string): string | unde
   lines.push(`Through: ${access.teams.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name)).join(', ') || 'no team'}.`, '');
   const members = p.kind === 'team' ? access.teams[0]?.members ?? [] : [];
   if (members.length) lines.push(`Members: ${members.join(', ')}.`, '');
+  if (p.kind === 'user') lines.push(`Note: ${GROUPS_NOT_INCLUDED}.`, '');
   const capabilities = CAPABILITIES.filter((c) => access.holdings.some((h) => h.role === c.role && h.scope === 'space'));
   for (const c of capabilities) {
     const spaces = access.holdings.filter((h) => h.role === c.role && h.scope === 'space').map((h) => h.space);
@@ -165,6 +167,7 @@ export function accessDocument(ws: ModelIndex, principal: string): string | unde
     lines.push('');
   }
   if (!access.grants.length) lines.push('No permissions.');
+  else lines.push('One row per restriction record, as Octopus keeps them: a permission is allowed where any of its rows admits it; a row marked "covered" is admitted entirely by the row above it.', '');
   let heading = '';
   for (const g of access.grants) {
     const h = g.scope === 'system' ? '## Server-wide (system)' : `## In space ${g.space}`;
@@ -172,13 +175,22 @@ export function accessDocument(ws: ModelIndex, principal: string): string | unde
       lines.push(h, '', '| permission | restricted to | via |', '| --- | --- | --- |');
       heading = h;
     }
-    lines.push(`| ${g.permission} | ${restrictionText(g)} | ${[...new Set(g.via.map((v) => `${v.role} in ${v.team}${v.implicit ? ' (server-wide from a space)' : ''}`))].join('; ')} |`);
+    lines.push(recordRow(g, g.permission));
+    for (const c of g.covers ?? []) lines.push(recordRow(c, '↳ covered'));
   }
   return lines.join('\n') + '\n';
 }
 
+/** A record as a row of the access document's table. */
+function recordRow(g: Grant, label: string): string {
+  return `| ${label} | ${restrictionText(g)} | ${[...new Set(g.via.map((v) => `${v.role} in ${v.team}${v.implicit ? ' (server-wide from a space)' : ''}`))].join('; ')} |`;
+}
+
 function restrictionText(g: Grant): string {
-  const parts = DIMENSIONS.filter((d) => g.restrictions[d]).map((d) => `${d}: ${g.restrictions[d]!.join(', ')}`);
+  const parts = DIMENSIONS.filter((d) => g.restrictions[d]).map((d) => {
+    const groups = d === 'projectGroups' && g.groupProjects ? ` (projects ${g.groupProjects.join(', ') || 'none'})` : '';
+    return `${d}: ${g.restrictions[d]!.join(', ')}${groups}`;
+  });
   return parts.length ? parts.join('; ') : 'everything';
 }
 
@@ -193,9 +205,9 @@ export interface WhoCanEntry {
 
 /**
  * Everyone holding a permission or capability, where the query says, in principal order (teams, then
- * users, then groups). Each team's matching grants are picked once, before anything is merged, so a
- * principal's answer lists only the grants that match and the cost follows the answer, not every grant of
- * every principal.
+ * users, then groups), each with its restriction records that answer the query (SPEC rule 5). Each team's
+ * matching grants are picked once, before records are gathered, so the cost follows the answer, not every
+ * grant of every principal.
  */
 export function whoCan(ws: ModelIndex, subject: string, query: AccessQuery = {}): WhoCanEntry[] | undefined {
   const capability = getCapability(subject);
@@ -205,7 +217,7 @@ export function whoCan(ws: ModelIndex, subject: string, query: AccessQuery = {})
     let found = picked.get(t);
     if (!found) {
       found = capability
-        ? t.holdings.filter((h) => h.role === capability.role && h.scope === 'space' && matches(h, query)).map((h) => ({ ...h, permission: capability.id }))
+        ? t.holdings.filter((h) => h.role === capability.role && h.scope === 'space' && matches(h, query)).map((h): Grant => ({ permission: capability.id, scope: h.scope, space: h.space, restrictions: h.restrictions, via: h.via }))
         : t.grants.filter((g) => g.permission === subject && matches(g, query));
       picked.set(t, found);
     }
@@ -215,7 +227,7 @@ export function whoCan(ws: ModelIndex, subject: string, query: AccessQuery = {})
   for (const [key, { principal, teams }] of reachOf(accessTeams(ws))) {
     const found = teams.flatMap(pick);
     if (!found.length) continue;
-    const grants = sortGrants(mergeGrants(found, grantKey));
+    const grants = sortGrants(recordsOf(found, grantKey));
     const sources = grants[0].via.filter((v) => v.uri && v.span).map((v) => ({ uri: v.uri!, span: v.span! }));
     out.push({ principal, key, grants, sources });
   }

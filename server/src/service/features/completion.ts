@@ -2,10 +2,10 @@
  * Completion. Where the cursor stands comes from the file's front-end (the line being typed is usually
  * not valid syntax yet); names already present come from the model.
  */
-import { allBuiltinRoles, allPermissions, DIMENSIONS, EVERYONE, OCTOPUS_ADMINISTRATORS, type Dimension, type Level } from '../catalog';
+import { allBuiltinRoles, allPermissions, BUILTIN_SYSTEM_TEAMS, DIMENSIONS, type Dimension, type Level } from '../catalog';
 import { ASSIGNMENT_KEYS, DOC_KEYS } from '../model/fields';
 import type { RoleShape } from '../model/roles';
-import type { Doc, DocKind, RoleDoc, Span, TeamDoc } from '../model/types';
+import type { Doc, DocKind, RoleDoc, SpaceDoc, Span, TeamDoc } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
 import { permissionHover } from './hover';
 import { docAt } from './locate';
@@ -134,6 +134,7 @@ export function complete(ws: ModelIndex, uri: string, offset: number): Completio
       }
       if (ctx.type === 'item' && key === 'members' && model.kind !== 'role') return userEntries(ws, doc, ctx.replace);
       if (ctx.type === 'item' && key === 'teams' && model.kind === 'space') return teamEntries(ws, doc, ctx.replace);
+      if (ctx.type === 'item' && doc?.kind === 'space' && doc.groupProjects?.some((g) => g.name.value === key)) return groupProjectEntries(doc, ctx.replace);
       if (model.kind !== 'team') return [];
       const team = doc?.kind === 'team' ? doc : undefined;
       if ((key === 'roles' && ctx.type === 'item') || (key === 'role' && ctx.type === 'value')) return roleEntries(ws, team, ctx.replace);
@@ -142,6 +143,16 @@ export function complete(ws: ModelIndex, uri: string, offset: number): Completio
       return [];
     }
   }
+}
+
+/**
+ * The projects a group of a space's `projectGroups` map may take: the space's projects that no group holds
+ * yet (a project is in one group only).
+ */
+function groupProjectEntries(space: SpaceDoc, replace: Span): CompletionEntry[] {
+  const grouped = new Set((space.groupProjects ?? []).flatMap((g) => g.projects.items.map((i) => i.value)));
+  const names = [...new Set(space.scopes.projects?.items.map((i) => i.value) ?? [])].filter((p) => !grouped.has(p));
+  return names.sort().map((name) => ({ label: name, kind: 'value' as const, group: 'project', sortText: name, replace }));
 }
 
 /** User names known anywhere in the workspace (teams' members, spaces' managers), leaving out those listed here. */
@@ -161,12 +172,13 @@ function userEntries(ws: ModelIndex, doc: Doc | undefined, replace: Span): Compl
 function teamEntries(ws: ModelIndex, doc: Doc | undefined, replace: Span): CompletionEntry[] {
   const space = doc?.kind === 'space' ? doc : undefined;
   const present = new Set(space?.managers?.teams?.items.map((i) => i.value) ?? []);
-  const names = new Set<string>([EVERYONE, OCTOPUS_ADMINISTRATORS]);
+  const builtin = new Set<string>(BUILTIN_SYSTEM_TEAMS.map((t) => t.name));
+  const names = new Set<string>(builtin);
   for (const name of ws.teamNames()) if (ws.hasTeam(name, space?.name?.value)) names.add(name);
   return [...names]
     .filter((n) => !present.has(n))
     .sort()
-    .map((name) => ({ label: name, kind: 'value' as const, group: name === EVERYONE || name === OCTOPUS_ADMINISTRATORS ? 'built-in team' : 'team', sortText: name, replace }));
+    .map((name) => ({ label: name, kind: 'value' as const, group: builtin.has(name) ? 'built-in team' : 'team', sortText: name, replace }));
 }
 
 /** The assignment being edited: the last one that starts before the cursor. */

@@ -2,8 +2,8 @@
  * Hovers: where a permission applies and what it allows; what kind a role is and what it really
  * grants; what a team grants, per space and server-wide.
  */
-import { DIMENSIONS, getPermission, getRetiredPermission, getBuiltinRole, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension, type Level } from '../catalog';
-import { accessFrom, accessOf, type Grant, type TeamEntry } from '../model/access';
+import { builtinSystemTeam, DIMENSIONS, getPermission, getRetiredPermission, getBuiltinRole, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension, type Level } from '../catalog';
+import { accessFrom, accessOf, GROUPS_NOT_INCLUDED, type Grant, type TeamEntry } from '../model/access';
 import { accessScopeOf, type AccessScope } from '../model/access-scope';
 import { entryOf } from './access';
 import { targetAt } from './locate';
@@ -154,7 +154,8 @@ function builtinVersionText(role: ResolvedRole, defaults: { spacePermissions: re
 /** A grant as a hover shows it: the name, and its restrictions when it has any. */
 function grantWords(g: Grant): string {
   const limits = DIMENSIONS.filter((d) => g.restrictions[d]).map((d) => `${DIMENSION_TEXT[d]}: ${g.restrictions[d]!.join(', ')}`);
-  return `\`${g.permission}\`${limits.length ? ` (only ${limits.join('; ')})` : ''}`;
+  const covered = g.covers?.length ? `, covering ${g.covers.length} narrower` : '';
+  return `\`${g.permission}\`${limits.length ? ` (only ${limits.join('; ')}${covered})` : covered ? ` (${covered.slice(2)})` : ''}`;
 }
 
 function grantList(grants: readonly Grant[]): string {
@@ -163,14 +164,18 @@ function grantList(grants: readonly Grant[]): string {
   return grants.length > MAX_LISTED ? `${shown} and ${grants.length - MAX_LISTED} more` : shown;
 }
 
-/** A principal's effective access, server-wide and per space, with restrictions (SPEC section 8). */
+/**
+ * A principal's effective access, server-wide and per space, with restrictions (SPEC section 8): each
+ * restriction record listed, a permission held through several records counted once.
+ */
 function accessLines(grants: readonly Grant[]): string[] {
+  const count = (list: readonly Grant[]) => new Set(list.map((g) => g.permission)).size;
   const system = grants.filter((g) => g.scope === 'system');
-  const lines = [`Server-wide (${system.length}): ${grantList(system)}`];
+  const lines = [`Server-wide (${count(system)}): ${grantList(system)}`];
   const spaces = [...new Set(grants.filter((g) => g.scope === 'space').map((g) => g.space!))].sort((a, b) => a.localeCompare(b));
   for (const space of spaces) {
     const inSpace = grants.filter((g) => g.scope === 'space' && g.space === space);
-    lines.push('', `In space ${space} (${inSpace.length}): ${grantList(inSpace)}`);
+    lines.push('', `In space ${space} (${count(inSpace)}): ${grantList(inSpace)}`);
   }
   return lines;
 }
@@ -182,7 +187,9 @@ function teamHover(ws: ModelIndex, uri: string, team: TeamDoc): string {
     : 'System team ("accessible in all spaces"): system-only roles apply server-wide; each space role applies in the space its assignment names.';
   const scope = accessScopeOf(ws, uri);
   const entry = entryOf(scope.teams(), uri, team);
-  const lines = [`**${name}** · ${team.space ? 'space team' : 'system team'}`, '', kind, ''];
+  const builtin = team.space ? undefined : builtinSystemTeam(name);
+  const lines = [`**${name}** · ${team.space ? 'space team' : builtin ? 'built-in system team' : 'system team'}`, '', kind, ''];
+  if (builtin) lines.push(`Every server has this team. ${builtin.description}`, '');
   if (!entry) return [...lines, scope.uncountedTeam].join('\n');
   const access = accessFrom(scope.principal('team', entry.name, entry.space), [entry]);
   lines.push('Effective access (assignments Octopus refuses grant nothing):', '', ...accessLines(access.grants), ...notLines(scope, access.teams));
@@ -203,7 +210,7 @@ function memberHover(ws: ModelIndex, uri: string, member: string): string {
   const user = scope.username(member);
   const access = accessOf(scope.teams(), scope.principal('user', user));
   const through = access.teams.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name)).join(', ');
-  return [`**${user}** · user`, '', `Member of: ${through}.`, '', ...accessLines(access.grants), ...notLines(scope, access.teams)].join('\n');
+  return [`**${user}** · user`, '', `Member of: ${through}.`, '', ...accessLines(access.grants), ...notLines(scope, access.teams), '', `_Note: ${GROUPS_NOT_INCLUDED}._`].join('\n');
 }
 
 /** The hover of an external group: the teams that list it and what it grants. */

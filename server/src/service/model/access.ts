@@ -4,15 +4,26 @@
  * (model/grants.ts).
  */
 import { EVERYONE } from '../catalog';
-import { grantKey, holdingKey, mergeGrants, sortGrants, type Grant, type Holding, type Principal, type TeamEntry } from './grants';
+import { grantKey, holdingKey, sortGrants, type Grant, type Holding, type Principal, type TeamEntry } from './grants';
+import { recordsOf } from './records';
 
 export * from './grants';
+export { accessChange, admitsAll, recordsOf } from './records';
 export { teamsOf } from './teams';
 export { accessTeams, accessNotes, moduleAccess, moduleLabel, moduleSpaces, modulesOf, notesFor, type AccessNote, type ModuleAccess } from './modules';
 
 const lower = (s: string) => s.trim().toLowerCase();
 
-/** What a principal holds: its grants and roles, merged, and the teams they come through. */
+/**
+ * What every answer about a user leaves out (SPEC rule 5): a user may also hold what the teams of their
+ * external groups hold, but the workspace does not say who is in a group.
+ */
+export const GROUPS_NOT_INCLUDED = 'access through external groups is not included: the workspace does not say who is in a group';
+
+/**
+ * What a principal holds: its restriction records (SPEC rule 5) of permissions and of roles, and the teams
+ * they come through.
+ */
 export interface Access {
   readonly principal: Principal;
   readonly teams: readonly TeamEntry[];
@@ -28,9 +39,10 @@ export function teamsReaching(all: readonly TeamEntry[], principal: Principal): 
     case 'team':
       return teams.filter((t) => lower(t.name) === lower(principal.name) && (t.space ?? '') === (principal.space ?? ''));
     case 'user':
-      return teams.filter((t) => t.name === EVERYONE && t.space === undefined || t.members.includes(principal.name));
+      return teams.filter((t) => (t.name === EVERYONE && t.space === undefined) || t.members.includes(principal.name));
     case 'group':
-      return teams.filter((t) => t.groups.includes(principal.name));
+      // Every member of a group is a user: Everyone's roles reach the group too.
+      return teams.filter((t) => (t.name === EVERYONE && t.space === undefined) || t.groups.includes(principal.name));
   }
 }
 
@@ -54,7 +66,7 @@ export function principalKey(p: Principal): string {
 }
 
 /**
- * Every principal with the teams whose grants reach it (SPEC rule 5), without merging anything yet: the
+ * Every principal with the teams whose grants reach it (SPEC rule 5), before any record is gathered: the
  * YAML model's first, then each module's, each model on its own.
  */
 export function reachOf(teams: readonly TeamEntry[]): Map<string, { principal: Principal; teams: TeamEntry[] }> {
@@ -82,7 +94,7 @@ function reachIn(teams: readonly TeamEntry[], module: string | undefined, out: M
     }
     for (const g of t.groups) {
       let list = groups.get(g);
-      if (!list) groups.set(g, (list = []));
+      if (!list) groups.set(g, (list = [...everyone]));
       if (!list.includes(t)) list.push(t);
     }
   }
@@ -98,13 +110,13 @@ function reachIn(teams: readonly TeamEntry[], module: string | undefined, out: M
   }
 }
 
-/** The access of a principal from the teams that reach it. */
+/** The access of a principal from the teams that reach it: its records, never merged into one (rule 5). */
 export function accessFrom(principal: Principal, reaching: readonly TeamEntry[]): Access {
   return {
     principal,
     teams: reaching,
-    grants: sortGrants(mergeGrants(reaching.flatMap((t) => t.grants), grantKey)),
-    holdings: sortGrants(mergeGrants(reaching.flatMap((t) => t.holdings), holdingKey)),
+    grants: sortGrants(recordsOf(reaching.flatMap((t) => t.grants), grantKey)),
+    holdings: sortGrants(recordsOf(reaching.flatMap((t) => t.holdings), holdingKey)),
   };
 }
 

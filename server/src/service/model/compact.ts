@@ -332,6 +332,7 @@ function doc(d: Doc): Doc {
       for (const dim of DIMENSIONS) if (d.scopes[dim]) scopes[dim] = c.nameList(d.scopes[dim]);
       const m = d.managers;
       const managers = m && { key: c.key(m.key), members: c.nameList(m.members), teams: c.nameList(m.teams) };
+      const groupProjects = d.groupProjects && mapList(d.groupProjects, (g) => ({ name: c.name(g.name), projects: c.nameList(g.projects) }));
       const space: Every<SpaceDoc> = {
         kind: 'space',
         uri: d.uri,
@@ -342,6 +343,7 @@ function doc(d: Doc): Doc {
         address: d.address,
         unknown: d.unknown,
         scopes,
+        groupProjects,
         managers,
       };
       return space;

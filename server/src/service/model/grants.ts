@@ -1,6 +1,7 @@
 /**
  * Grants (SPEC section 8): a permission at a scope, with restrictions per dimension and the assignments it
- * comes from; what one role grants where it is applied; merging, ordering and comparing grants.
+ * comes from; what one role grants where it is applied; ordering grants and matching them to a question.
+ * How grants gather into restriction records and compare is model/records.ts.
  */
 import { DIMENSIONS, getPermission, SPACE_MANAGER, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension } from '../catalog';
 import type { Located, ResolvedRole } from './roles';
@@ -23,13 +24,28 @@ export interface Via {
   readonly module?: string;
 }
 
-/** A permission at a scope, with its restrictions and where it comes from. */
+/**
+ * A permission at a scope, with its restrictions and where it comes from: one restriction record (SPEC
+ * section 8, rule 5) once gathered by `recordsOf`.
+ */
 export interface Grant {
   readonly permission: string;
   readonly scope: 'system' | 'space';
   readonly space?: string;
   readonly restrictions: Restrictions;
   readonly via: readonly Via[];
+  /**
+   * The projects that the record's project groups hold, when its space maps groups to projects and the
+   * permission is about projects: the record then admits exactly those projects (SPEC section 3).
+   */
+  readonly groupProjects?: readonly string[];
+  /** Records of the same permission at the same scope that this one admits entirely, each with its sources. */
+  readonly covers?: readonly Grant[];
+  /**
+   * In a gain or loss of `diff` only: dimensions open but for these values (a widened restriction gains
+   * every value but the ones it had).
+   */
+  readonly except?: Restrictions;
 }
 
 /** A role held at a scope: what capabilities (export and import of projects) are decided by. */
@@ -39,6 +55,9 @@ export interface Holding {
   readonly space?: string;
   readonly restrictions: Restrictions;
   readonly via: readonly Via[];
+  readonly groupProjects?: readonly string[];
+  readonly covers?: readonly Holding[];
+  readonly except?: Restrictions;
 }
 
 /** Someone or something that holds grants. */
@@ -107,7 +126,7 @@ export function kept(permission: string, restrictions: Restrictions): Restrictio
  * What one role grants when applied at `level` (in `space`), per SPEC rules 2 and 3: only names Octopus
  * knows at a level the list allows (anything else is reported on the role and would not be saved).
  */
-export function roleGrants(role: ResolvedRole, level: 'system' | 'space', space: string | undefined, restrictions: Restrictions, via: Omit<Via, 'implicit'>): Grant[] {
+export function roleGrants(role: ResolvedRole, level: 'system' | 'space', space: string | undefined, restrictions: Restrictions, via: Omit<Via, 'implicit'>, groupProjects?: readonly string[]): Grant[] {
   const out: Grant[] = [];
   // One source list per kind for all the grants of this assignment (nothing changes a grant's sources;
   // merging copies them), and one kept-restrictions object per set of supported dimensions.
@@ -128,7 +147,10 @@ export function roleGrants(role: ResolvedRole, level: 'system' | 'space', space:
       const dims = supportedKey(p.restrictions);
       let r = keptBy.get(dims);
       if (!r) keptBy.set(dims, (r = kept(name, restrictions)));
-      out.push({ permission: name, scope: 'space', space, restrictions: r, via: spaceVia });
+      // Only a permission about projects reads a project group as its projects; one about project groups
+      // themselves (ProjectGroupView, ProjectCreate) is restricted to the groups.
+      const mapped = groupProjects && r.projectGroups && p.restrictions.includes('projects');
+      out.push(mapped ? { permission: name, scope: 'space', space, restrictions: r, via: spaceVia, groupProjects } : { permission: name, scope: 'space', space, restrictions: r, via: spaceVia });
     }
   }
   return out;
@@ -148,53 +170,6 @@ export function restrictionsOf(a: Assignment): Restrictions {
   return out;
 }
 
-/**
- * Grants of one permission at one scope merge: unrestricted in either is unrestricted, else lists join;
- * every source is kept. Accumulates in place, so merging many grants of one key costs linear time.
- */
-export function mergeGrants<G extends Grant | Holding>(grants: readonly G[], keyOf: (g: G) => string): G[] {
-  interface Acc {
-    first: G;
-    merged: boolean;
-    restrictions: Map<Dimension, Set<string>>;
-    via: Via[];
-  }
-  const byKey = new Map<string, Acc>();
-  for (const g of grants) {
-    const key = keyOf(g);
-    const acc = byKey.get(key);
-    if (!acc) {
-      byKey.set(key, { first: g, merged: false, restrictions: new Map(), via: [] });
-      continue;
-    }
-    if (!acc.merged) {
-      acc.merged = true;
-      for (const d of DIMENSIONS) if (acc.first.restrictions[d]) acc.restrictions.set(d, new Set(acc.first.restrictions[d]));
-      acc.via.push(...acc.first.via);
-    }
-    for (const [d, values] of [...acc.restrictions]) {
-      const other = g.restrictions[d];
-      if (!other) acc.restrictions.delete(d);
-      else for (const v of other) values.add(v);
-    }
-    for (const v of g.via) acc.via.push(v);
-  }
-  const out: G[] = [];
-  for (const acc of byKey.values()) {
-    if (!acc.merged) {
-      out.push(acc.first);
-      continue;
-    }
-    const restrictions: { -readonly [K in Dimension]?: readonly string[] } = {};
-    for (const d of DIMENSIONS) {
-      const values = acc.restrictions.get(d);
-      if (values) restrictions[d] = [...values].sort();
-    }
-    out.push({ ...acc.first, restrictions, via: acc.via });
-  }
-  return out;
-}
-
 export const grantKey = (g: Grant) => `${g.scope}\u0000${g.space ?? ''}\u0000${g.permission}`;
 export const holdingKey = (h: Holding) => `${h.scope}\u0000${h.space ?? ''}\u0000${h.role}`;
 
@@ -209,13 +184,20 @@ export function sortGrants<G extends { scope: string; space?: string; permission
   );
 }
 
-/** Where a query looks: a space, and values that restricted grants must list (or be unrestricted in). */
+/**
+ * Where a query looks: a space, values that restricted grants must list (or be unrestricted in), and
+ * whether the work is untenanted (only records unrestricted in tenants admit it).
+ */
 export interface AccessQuery {
   readonly space?: string;
   readonly values?: Partial<Record<Dimension, string>>;
+  readonly untenanted?: boolean;
 }
 
-/** True when a grant or holding answers the query: in the space asked, and restricted compatibly. */
+/**
+ * True when a grant or holding answers the query: in the space asked, and restricted compatibly; a record
+ * whose project groups its space maps answers a project only when one of its groups holds it.
+ */
 export function matches(g: Grant | Holding, query: AccessQuery): boolean {
   if (query.space !== undefined && g.scope === 'space' && g.space !== query.space) return false;
   for (const d of DIMENSIONS) {
@@ -223,34 +205,8 @@ export function matches(g: Grant | Holding, query: AccessQuery): boolean {
     const listed = g.restrictions[d];
     if (value !== undefined && listed && !listed.includes(value)) return false;
   }
+  if (query.untenanted && g.restrictions.tenants?.length) return false;
+  const project = query.values?.projects;
+  if (project !== undefined && g.groupProjects && g.restrictions.projectGroups?.length && !g.groupProjects.includes(project)) return false;
   return true;
-}
-
-/**
- * True when `wide` grants at least what `narrow` does: the same permission at the same scope, and in every
- * dimension either unrestricted or listing every value `narrow` lists.
- */
-export function covers(wide: Grant, narrow: Grant): boolean {
-  if (wide.permission !== narrow.permission || wide.scope !== narrow.scope || (wide.space ?? '') !== (narrow.space ?? '')) return false;
-  for (const d of DIMENSIONS) {
-    const w = wide.restrictions[d];
-    if (!w) continue;
-    const n = narrow.restrictions[d];
-    if (!n || n.some((v) => !w.includes(v))) return false;
-  }
-  return true;
-}
-
-/** What a principal gains and loses between two versions: grants of one side that the other does not cover. */
-export function accessChange(before: readonly Grant[], after: readonly Grant[]): { gains: Grant[]; losses: Grant[] } {
-  const index = (grants: readonly Grant[]) => {
-    const m = new Map<string, Grant>();
-    for (const g of grants) m.set(grantKey(g), g);
-    return m;
-  };
-  const b = index(before);
-  const a = index(after);
-  const gains = after.filter((g) => !(b.has(grantKey(g)) && covers(b.get(grantKey(g))!, g)));
-  const losses = before.filter((g) => !(a.has(grantKey(g)) && covers(a.get(grantKey(g))!, g)));
-  return { gains, losses };
 }

@@ -9,7 +9,7 @@
  * reaches nothing here, and becomes an `AccessNote`, so that output can say what it did not count
  * instead of leaving it out silently.
  */
-import { EVERYONE, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS, SYSTEM_ADMINISTRATOR } from '../catalog';
+import { BUILTIN_SYSTEM_TEAMS, builtinSystemTeam, isBuiltinTeamName, SPACE_MANAGERS } from '../catalog';
 import { grantKey, holdingKey, restrictionsOf, roleGrants, type Grant, type Holding, type TeamEntry } from './grants';
 import { place } from './roles';
 import { lazyTeam, teamsOf, type TeamOwn } from './teams';
@@ -168,7 +168,7 @@ export function moduleAccess(ws: ModelIndex, module: string): ModuleAccess {
       }
     }
   }
-  for (const name of [EVERYONE, OCTOPUS_ADMINISTRATORS]) {
+  for (const { name } of BUILTIN_SYSTEM_TEAMS) {
     const key = `\u0000${lower(name)}`;
     if (!byKey.has(key)) byKey.set(key, { name, builtin: true, members: [], groups: [], parts: [] });
   }
@@ -190,14 +190,14 @@ function computedSpace(teamSpace: Name | undefined, a: Assignment): Name | undef
 function gather(byKey: Map<string, Gathered>, copy: TeamDoc, uri: string, doc: TeamDoc, usernames: ReadonlyMap<string, string>): Gathered | undefined {
   const name = copy.name!.value.trim();
   const space = copy.space;
-  const builtinName = space ? isBuiltinTeamName(name, SPACE_MANAGERS) : isBuiltinTeamName(name, EVERYONE) || isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS);
+  const system = space ? undefined : builtinSystemTeam(name);
+  const builtinName = space ? isBuiltinTeamName(name, SPACE_MANAGERS) : system !== undefined;
   if (builtinName && !doc.target) return undefined;
   // A computed space is kept apart by its text: two teams in `var.space_id` may well be one space.
   const key = `${space ? (space.computed ? `?${space.value}` : lower(space.value)) : ''}\u0000${lower(name)}`;
   let team = byKey.get(key);
   if (!team) {
-    const shown = !space && isBuiltinTeamName(name, EVERYONE) ? EVERYONE : !space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS) ? OCTOPUS_ADMINISTRATORS : name;
-    byKey.set(key, (team = { name: shown, ...(space ? { space: space.value } : {}), builtin: builtinName, members: [], groups: [], parts: [] }));
+    byKey.set(key, (team = { name: system?.name ?? name, ...(space ? { space: space.value } : {}), builtin: builtinName, members: [], groups: [], parts: [] }));
   }
   if (!doc.target) {
     // A second resource of the same name and space is a duplicate-name error: the first one counts, as in YAML.
@@ -205,7 +205,7 @@ function gather(byKey: Map<string, Gathered>, copy: TeamDoc, uri: string, doc: T
     team.definition = { uri, doc };
     // Everyone always holds every user: its members and groups cannot be set.
     // Sets, not `includes`: a team of 100,000 users costs linear time.
-    if (!(team.builtin && team.name === EVERYONE)) {
+    if (!(system && !system.membersChange)) {
       team.members = [...new Set(doc.members?.items.map((i) => usernames.get(i.value) ?? i.value) ?? [])];
       team.groups = [...new Set(doc.externalGroups?.items.map((i) => i.value) ?? [])];
     }
@@ -215,25 +215,25 @@ function gather(byKey: Map<string, Gathered>, copy: TeamDoc, uri: string, doc: T
 
 /** The entry of a gathered team, its grants computed when first read. */
 function entryOf(view: ModelIndex, module: string, g: Gathered): TeamEntry {
+  // A built-in system team (Octopus Administrators, Octopus Managers) holds its fixed role whatever the
+  // module says; Octopus Administrators nothing else (SPEC rule 4; builtin-team).
+  const system = g.builtin && g.space === undefined ? builtinSystemTeam(g.name) : undefined;
   const own = (): TeamOwn => {
     const grants: Grant[] = [];
     const holdings: Holding[] = [];
-    const administrators = g.builtin && g.space === undefined && g.name === OCTOPUS_ADMINISTRATORS;
-    if (administrators) {
-      // Octopus Administrators holds System Administrator and nothing else (SPEC rule 4; builtin-team).
-      const role = view.resolveRole(SYSTEM_ADMINISTRATOR)!;
-      const via = { team: g.name, role: role.name, uri: g.definition?.uri, span: g.definition?.doc.name?.span, module };
-      grants.push(...roleGrants(role, 'system', undefined, {}, via));
-      holdings.push({ role: role.name, scope: 'system', restrictions: {}, via: [{ ...via, implicit: false }] });
-      return { grants, holdings };
-    }
-    for (const { uri, team, a } of g.parts) {
+    for (const { uri, team, a } of system && !system.rolesChange ? [] : g.parts) {
       const p = place(view, team, a);
       if (p.refusals.length || !p.role || !p.level) continue;
       const restrictions = restrictionsOf(a);
       const via = { team: g.name, ...(g.space !== undefined ? { teamSpace: g.space } : {}), role: p.role.name, uri, span: a.role.span, module };
       grants.push(...roleGrants(p.role, p.level, p.space, restrictions, via));
       holdings.push({ role: p.role.name, scope: p.level, space: p.space, restrictions: p.level === 'space' ? restrictions : {}, via: [{ ...via, implicit: false }] });
+    }
+    if (system?.holds !== undefined && !holdings.some((h) => h.role === system.holds && h.scope === 'system')) {
+      const role = view.resolveRole(system.holds)!;
+      const via = { team: g.name, role: role.name, uri: g.definition?.uri, span: g.definition?.doc.name?.span, module };
+      grants.push(...roleGrants(role, 'system', undefined, {}, via));
+      holdings.push({ role: role.name, scope: 'system', restrictions: {}, via: [{ ...via, implicit: false }] });
     }
     return { grants, holdings };
   };

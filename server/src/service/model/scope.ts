@@ -6,6 +6,7 @@
  * address resolved, assignments whose role is not known left out, and documents that add assignments to a
  * team elsewhere given that team's name and space.
  */
+import { builtinTeamOfId } from '../catalog';
 import type { Located } from './roles';
 import type { Assignment, Doc, FileModel, Name, RoleDoc, SpaceDoc, Span, TeamDoc } from './types';
 import type { Suggester } from '../util/suggest';
@@ -199,13 +200,6 @@ export class NameTables {
   }
 }
 
-/** The ids of Octopus's built-in system teams, as Terraform modules write them. */
-const BUILTIN_TEAM_IDS: ReadonlyMap<string, string> = new Map([
-  ['teams-everyone', 'Everyone'],
-  ['teams-administrators', 'Octopus Administrators'],
-]);
-const SPACE_MANAGERS_ID = /^teams-spacemanagers-(.+)$/i;
-
 /** A team as a scoped assignment's target: its name and space (undefined: a system team). */
 interface TeamFacts {
   readonly name: string;
@@ -226,11 +220,10 @@ function targetTeam(ws: AddressResolver, target: Name): TeamFacts | undefined {
     if (found.doc.name.computed) return undefined;
     return { name: found.doc.name.value, space: found.doc.space };
   }
-  const builtin = BUILTIN_TEAM_IDS.get(target.value.toLowerCase());
-  if (builtin) return { name: builtin };
-  const managers = SPACE_MANAGERS_ID.exec(target.value);
-  if (managers) return { name: 'Space Managers', space: { value: managers[1], span: target.span } };
-  return undefined;
+  // A built-in team's id, as Terraform modules write it (`teams-everyone`, `teams-spacemanagers-Spaces-1`).
+  const builtin = builtinTeamOfId(target.value);
+  if (!builtin) return undefined;
+  return builtin.spaceId === undefined ? { name: builtin.team.name } : { name: builtin.team.name, space: { value: builtin.spaceId, span: target.span } };
 }
 
 /**

@@ -3,8 +3,8 @@
  * Octopus would refuse left out, and the built-in ones whether or not the workspace defines them. A team's
  * grants are computed when first read and kept with its file in the index.
  */
-import { EVERYONE, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGER, SPACE_MANAGERS, SYSTEM_ADMINISTRATOR, DIMENSIONS } from '../catalog';
-import { restrictionsOf, roleGrants, type Grant, type Holding, type TeamEntry } from './grants';
+import { BUILTIN_SYSTEM_TEAMS, builtinSystemTeam, DIMENSIONS, isBuiltinTeamName, SPACE_MANAGER, SPACE_MANAGERS, type BuiltinTeam } from '../catalog';
+import { restrictionsOf, roleGrants, type Grant, type Holding, type Restrictions, type TeamEntry } from './grants';
 import { place, type Located, type ResolvedRole } from './roles';
 import type { Assignment, SpaceDoc, TeamDoc } from './types';
 import type { ModelIndex } from './workspace';
@@ -45,22 +45,50 @@ function roleSignature(r: ResolvedRole): string {
   return sig;
 }
 
-/** The signature of a team's own assignments (see `TeamEntry.signature`). */
-function ownSignature(ws: ModelIndex, team: TeamDoc): string {
-  const name = team.name?.value.trim() ?? '';
-  if (team.space && isBuiltinTeamName(name, SPACE_MANAGERS)) return '';
-  if (!team.space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS)) return `admin\u0001${roleSignature(ws.resolveRole(SYSTEM_ADMINISTRATOR)!)}`;
+/**
+ * The projects a project-group restriction admits in `space` when the space maps groups to projects (SPEC
+ * section 3): those of the groups listed (a group the map lacks holds none); undefined without a map.
+ */
+export function projectsOfGroups(ws: ModelIndex, space: string | undefined, restrictions: Restrictions): string[] | undefined {
+  const groups = restrictions.projectGroups;
+  if (space === undefined || !groups?.length) return undefined;
+  const map = ws.resolveSpace(space)?.doc.groupProjects;
+  if (!map) return undefined;
+  const listed = new Set(groups);
+  const out = new Set<string>();
+  for (const g of map) if (listed.has(g.name.value)) for (const p of g.projects.items) out.add(p.value);
+  return [...out].sort();
+}
+
+/** An assignment's part of a signature. */
+function assignmentSignature(level: 'system' | 'space', space: string | undefined, role: ResolvedRole, limits: string, mapped: string): string {
+  return `${level}\u0001${space ?? ''}\u0001${roleSignature(role)}\u0001${limits}\u0001${mapped}`;
+}
+
+const UNRESTRICTED = DIMENSIONS.map(() => '*').join('\u0001');
+
+/**
+ * The signature of a team's own assignments (see `TeamEntry.signature`); `system` is the built-in system
+ * team it is, whose fixed role counts whatever the file lists.
+ */
+function ownSignature(ws: ModelIndex, team: TeamDoc | undefined, system: BuiltinTeam | undefined): string {
+  const name = team?.name?.value.trim() ?? '';
+  if (team?.space && isBuiltinTeamName(name, SPACE_MANAGERS)) return '';
   const parts: string[] = [];
-  for (const a of team.assignments) {
-    const { role, level, space } = refused(ws, team, a);
+  for (const a of team?.assignments ?? []) {
+    if (system && !system.rolesChange && a.role.value !== system.holds) continue;
+    const { role, level, space } = refused(ws, team!, a);
     if (!role || !level) continue;
     const r = restrictionsOf(a);
     const limits = DIMENSIONS.map((d) => (r[d] ? [...r[d]!].sort().join('\u0002') : '*')).join('\u0001');
-    parts.push(`${level}\u0001${space ?? ''}\u0001${roleSignature(role)}\u0001${limits}`);
+    // A project group stands for the projects its space maps it to: the map is part of what is granted.
+    const mapped = projectsOfGroups(ws, space, r)?.join('\u0002') ?? '';
+    parts.push(assignmentSignature(level, space, role, limits, mapped));
   }
+  const held = system?.holds === undefined ? undefined : assignmentSignature('system', undefined, ws.resolveRole(system.holds)!, UNRESTRICTED, '');
+  if (held !== undefined && !parts.includes(held)) parts.push(held);
   return parts.sort().join('\n');
 }
-
 
 const lower = (s: string) => s.trim().toLowerCase();
 
@@ -71,31 +99,40 @@ function refused(ws: ModelIndex, team: TeamDoc, a: Assignment): { role?: Resolve
   return { role: p.role, level: p.level, space: p.space };
 }
 
-/** A team's own grants and role holdings, from its assignments. */
-function ownGrants(ws: ModelIndex, located: Located<TeamDoc>): TeamOwn {
-  const team = located.doc;
+/**
+ * A team's own grants and role holdings, from its assignments; `system` is the built-in system team it is
+ * (or undefined): Octopus Administrators holds System Administrator whatever else the file lists
+ * (builtin-team), and a built-in team holds its fixed role whether or not the file lists it.
+ */
+function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined): TeamOwn {
+  const team = located?.doc;
   const grants: Grant[] = [];
   const holdings: Holding[] = [];
-  const name = team.name?.value.trim() ?? '';
-  // Octopus keeps the built-in teams fixed: a second Space Managers team cannot exist, and Octopus
-  // Administrators holds System Administrator whatever else the file lists (builtin-team).
-  if (team.space && isBuiltinTeamName(name, SPACE_MANAGERS)) return { grants, holdings };
-  const administrators = !team.space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS);
-  for (const a of team.assignments) {
-    if (administrators && a.role.value !== SYSTEM_ADMINISTRATOR) continue;
-    const { role, level, space } = refused(ws, team, a);
+  const name = system?.name ?? team?.name?.value.trim() ?? '';
+  // A second Space Managers team cannot exist.
+  if (team?.space && isBuiltinTeamName(name, SPACE_MANAGERS)) return { grants, holdings };
+  for (const a of team?.assignments ?? []) {
+    if (system && !system.rolesChange && a.role.value !== system.holds) continue;
+    const { role, level, space } = refused(ws, team!, a);
     if (!role || !level) continue;
     const restrictions = restrictionsOf(a);
-    const via = { team: name, teamSpace: team.space?.value, role: role.name, uri: located.uri, span: a.role.span };
-    grants.push(...roleGrants(role, level, space, restrictions, via));
+    const via = { team: name, teamSpace: team!.space?.value, role: role.name, uri: located!.uri, span: a.role.span };
+    grants.push(...roleGrants(role, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined));
     holdings.push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [{ ...via, implicit: false }] });
+  }
+  if (system?.holds !== undefined && !holdings.some((h) => h.role === system.holds && h.scope === 'system')) {
+    const role = ws.resolveRole(system.holds)!;
+    const via = { team: name, role: role.name, uri: located?.uri, span: team?.name?.span };
+    grants.push(...roleGrants(role, 'system', undefined, {}, via));
+    holdings.push({ role: role.name, scope: 'system', restrictions: {}, via: [{ ...via, implicit: false }] });
   }
   return { grants, holdings };
 }
 
 /**
- * Every team of the workspace as effective access counts it, built-in teams included: Everyone and
- * Octopus Administrators always, and each declared space's Space Managers (its `managers.members`).
+ * Every team of the workspace as effective access counts it, built-in teams included: Everyone, Octopus
+ * Administrators and Octopus Managers always, and each declared space's Space Managers (its
+ * `managers.members`).
  * With `only`, just the teams defined in the files it names, and the built-in ones (what a change to
  * those files can alter; the fix engine asks that of every fix, and a scan of every file costs too much).
  */
@@ -112,41 +149,31 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
       seen.add(key);
       const located = { uri, doc };
       const name = doc.name.value.trim();
-      const everyone = !doc.space && isBuiltinTeamName(name, EVERYONE);
-      const secondManagers = doc.space !== undefined && isBuiltinTeamName(name, SPACE_MANAGERS);
-      const administrators = !doc.space && isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS);
-      const own = () => ws.derived(uri, `access:${doc.index}`, () => (administrators ? administratorGrants(ws, located) : ownGrants(ws, located)));
+      const system = doc.space ? undefined : builtinSystemTeam(name);
+      // Everyone's members and groups cannot be set; a second Space Managers team does not exist.
+      const noMembers = (system && !system.membersChange) || (doc.space !== undefined && isBuiltinTeamName(name, SPACE_MANAGERS));
       teams.push(
         lazyTeam(
           {
-            name: everyone ? EVERYONE : administrators ? OCTOPUS_ADMINISTRATORS : name,
+            name: system?.name ?? name,
             space: doc.space?.value,
             definition: located,
-            // Everyone's members and groups cannot be set; a second Space Managers team does not exist.
-            members: everyone || secondManagers ? [] : (doc.members?.items.map((i) => i.value) ?? []),
-            groups: everyone || secondManagers ? [] : (doc.externalGroups?.items.map((i) => i.value) ?? []),
-            builtin: everyone || administrators,
+            members: noMembers ? [] : (doc.members?.items.map((i) => i.value) ?? []),
+            groups: noMembers ? [] : (doc.externalGroups?.items.map((i) => i.value) ?? []),
+            builtin: system !== undefined,
           },
-          own,
-          () => ws.derived(uri, `signature:${doc.index}`, () => ownSignature(ws, doc)),
+          () => ws.derived(uri, `access:${doc.index}`, () => ownGrants(ws, located, system)),
+          () => ws.derived(uri, `signature:${doc.index}`, () => ownSignature(ws, doc, system)),
         ),
       );
     }
   }
-  if (!seen.has(`\u0000${lower(EVERYONE)}`)) teams.push(lazyTeam({ name: EVERYONE, members: [], groups: [], builtin: true }, () => ({ grants: [], holdings: [] }), () => ''));
-  if (!seen.has(`\u0000${lower(OCTOPUS_ADMINISTRATORS)}`)) {
-    teams.push(lazyTeam({ name: OCTOPUS_ADMINISTRATORS, members: [], groups: [], builtin: true }, () => administratorGrants(ws, undefined), () => `admin\u0001${roleSignature(ws.resolveRole(SYSTEM_ADMINISTRATOR)!)}`));
+  for (const system of BUILTIN_SYSTEM_TEAMS) {
+    if (seen.has(`\u0000${lower(system.name)}`)) continue;
+    teams.push(lazyTeam({ name: system.name, members: [], groups: [], builtin: true }, () => ownGrants(ws, undefined, system), () => ownSignature(ws, undefined, system)));
   }
   for (const space of spacesOf(ws)) teams.push(spaceManagers(ws, space, teams));
   return teams;
-}
-
-/** Octopus Administrators: System Administrator at the system level, whatever else a file says. */
-function administratorGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined): TeamOwn {
-  const role = ws.resolveRole(SYSTEM_ADMINISTRATOR)!;
-  const span = located?.doc.assignments.find((a) => a.role.value === SYSTEM_ADMINISTRATOR)?.role.span ?? located?.doc.name?.span;
-  const via = { team: OCTOPUS_ADMINISTRATORS, role: SYSTEM_ADMINISTRATOR, uri: located?.uri, span };
-  return { grants: roleGrants(role, 'system', undefined, {}, via), holdings: [{ role: SYSTEM_ADMINISTRATOR, scope: 'system', restrictions: {}, via: [{ ...via, implicit: false }] }] };
 }
 
 function spacesOf(ws: ModelIndex): Located<SpaceDoc>[] {

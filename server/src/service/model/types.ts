@@ -155,13 +155,27 @@ export interface ComputedPart {
 
 export interface SpaceDoc extends DocBase {
   readonly kind: 'space';
-  /** The declared lists; a dimension absent here is not checked. */
+  /**
+   * The declared lists; a dimension absent here is not checked. Where `projectGroups` maps groups to
+   * projects, its list is the groups, and the projects list holds the map's projects too.
+   */
   readonly scopes: Partial<Record<Dimension, NameList>>;
+  /**
+   * `projectGroups` written as a map from each group to its projects (SPEC section 3): a project-group
+   * restriction in this space then admits exactly the projects of its groups. Absent for a plain list.
+   */
+  readonly groupProjects?: readonly ProjectGroup[];
   /**
    * Who manages the space (Octopus's SpaceManagersTeamMembers and SpaceManagersTeams): the members of its
    * built-in Space Managers team, and other teams that hold Space Manager in it.
    */
   readonly managers?: Managers;
+}
+
+/** A project group of a space's map, with its projects (the list's key is the group's name). */
+export interface ProjectGroup {
+  readonly name: Name;
+  readonly projects: NameList;
 }
 
 export interface Managers {

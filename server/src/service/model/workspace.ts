@@ -10,7 +10,7 @@
  * file's rules and features see the index through `forFile(uri)`, a view whose lookups answer within the
  * file's scope; the root index is the YAML scope's view.
  */
-import { allBuiltinRoles, EVERYONE, getBuiltinRole, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS, SYSTEM_ADMINISTRATOR } from '../catalog';
+import { allBuiltinRoles, BUILTIN_SYSTEM_TEAMS, BUILTIN_TEAMS, getBuiltinRole, isBuiltinTeamName, SYSTEM_ADMINISTRATOR } from '../catalog';
 import type { FrontEnd, SyntaxReporter } from './frontend';
 import { Suggester } from '../util/suggest';
 import { compactParsed, fileModel, listOf } from './compact';
@@ -307,7 +307,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
    * space, or a built-in team.
    */
   hasTeam(name: string, space: string | undefined): boolean {
-    if (([EVERYONE, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS] as const).some((b) => isBuiltinTeamName(name, b))) return true;
+    if (BUILTIN_TEAMS.some((b) => isBuiltinTeamName(name, b.name))) return true;
     return this.teamDefinitions(name, undefined).length > 0 || (space !== undefined && this.teamDefinitions(name, space).length > 0);
   }
 
@@ -337,7 +337,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
   /** Did-you-mean over every team name, built-in teams included. */
   suggestTeams(name: string): string[] {
     const names = this.names;
-    names.teamSuggester ??= new Suggester([...new Set([...this.teamNames(), EVERYONE, OCTOPUS_ADMINISTRATORS])]);
+    names.teamSuggester ??= new Suggester([...new Set([...this.teamNames(), ...BUILTIN_SYSTEM_TEAMS.map((t) => t.name)])]);
     return names.teamSuggester.nearest(name);
   }
 

@@ -6,6 +6,7 @@
  * assignments to another), and its own assignments are the field `ctx.terms.field('roles')` names. YAML
  * documents have no address, so these rules never judge them. Their messages speak Terraform.
  */
+import { BUILTIN_TEAMS, builtinTeamId, isBuiltinTeamName } from '../catalog';
 import { q as quote, same, type FixContext } from './fix';
 import type { KeyRef, Related } from '../model/types';
 import { q, rule } from './rule';
@@ -33,13 +34,6 @@ export const tfInlineAndScopedAssignments = rule({
   // Which of the two ways to keep is the user's decision.
 });
 
-/** The built-in teams by lower-cased name, with their ids. */
-const BUILTIN_TEAMS: ReadonlyMap<string, { name: string; id: string }> = new Map([
-  ['everyone', { name: 'Everyone', id: 'teams-everyone' }],
-  ['octopus administrators', { name: 'Octopus Administrators', id: 'teams-administrators' }],
-  ['space managers', { name: 'Space Managers', id: 'teams-spacemanagers-SPACE_ID' }],
-]);
-
 export const tfBuiltinTeamResource = rule({
   code: 'tf-builtin-team-resource',
   severity: 'error',
@@ -49,11 +43,11 @@ export const tfBuiltinTeamResource = rule({
     `Look it up instead (${q('data "octopusdeploy_teams"')}) or refer to its id ${q(a.id)}, and give it roles with ${q('octopusdeploy_scoped_user_role')}.`,
   local(doc, ctx) {
     if (doc.kind !== 'team' || doc.target || doc.address === undefined || !doc.name || doc.name.computed) return;
-    const builtin = BUILTIN_TEAMS.get(doc.name.value.trim().toLowerCase());
-    // Everyone and Octopus Administrators are system teams: a space team of that name is a team of its own;
-    // a second Space Managers team in a space is `builtin-team`'s finding already.
+    // A space team named like a built-in system team is a team of its own; a second Space Managers team
+    // in a space is `builtin-team`'s finding already.
+    const builtin = BUILTIN_TEAMS.find((t) => isBuiltinTeamName(doc.name!.value, t.name));
     if (!builtin || doc.space) return;
-    ctx.report(doc.name.span, { name: builtin.name, id: builtin.id });
+    ctx.report(doc.name.span, { name: builtin.name, id: builtinTeamId(builtin) });
   },
 });
 

@@ -12,7 +12,8 @@ interface Line {
 }
 
 
-const KEY_LINE = /^(\s*)(-\s+)?([A-Za-z][\w-]*)\s*:(\s*)(.*)$/;
+// A key may hold spaces: the groups of a space's `projectGroups` map are named like `Back office`.
+const KEY_LINE = /^(\s*)(-\s+)?([A-Za-z](?:[\w-]| (?=[\w-]))*)\s*:(\s*)(.*)$/;
 const ITEM_LINE = /^(\s*)-(\s+)(.*)$/;
 
 function lineAround(text: string, offset: number): Line & { end: number } {

@@ -10,7 +10,7 @@ import { ASSIGNMENT_KEYS, DOC_KEYS, MANAGER_KEYS } from '../../model/fields';
 import { nearest } from '../../util/suggest';
 import { LineMap } from '../../util/text';
 import { lineRange } from './recovery';
-import type { Assignment, Diagnostic, Doc, DocKind, Flag, KeyRef, Managers, Name, NameList, Restriction, Span } from '../../model/types';
+import type { Assignment, Diagnostic, Doc, DocKind, Flag, KeyRef, Managers, Name, NameList, ProjectGroup, Restriction, Span } from '../../model/types';
 import type { SyntaxReporter } from '../../model/frontend';
 
 const KIND_WORD: Record<DocKind, string> = { role: 'Role', team: 'Team', space: 'Space' };
@@ -109,11 +109,13 @@ export class DocReader {
       }
       case 'space': {
         const scopes: Partial<Record<Dimension, NameList>> = {};
+        const map = this.readGroupMap(pairs.get('projectGroups'));
         for (const dim of DIMENSIONS) {
-          const list = this.readNameList(pairs.get(dim), 'a name');
+          const list = map && dim === 'projectGroups' ? map.groups : this.readNameList(pairs.get(dim), 'a name');
           if (list) scopes[dim] = list;
         }
-        return { uri, index, span: docSpan, name, keys, kind: 'space', scopes, managers: this.readManagers(pairs.get('managers')) };
+        if (map) scopes.projects = withMapped(scopes.projects, map);
+        return { uri, index, span: docSpan, name, keys, kind: 'space', scopes, groupProjects: map?.entries, managers: this.readManagers(pairs.get('managers')) };
       }
       case 'team': {
         const spacePair = pairs.get('space');
@@ -327,6 +329,35 @@ export class DocReader {
     return { key, members: this.readNameList(byKey.get('members'), 'a user name'), teams: this.readNameList(byKey.get('teams'), "a team's name") };
   }
 
+  /**
+   * A space's `projectGroups` written as a map from each group to its projects (SPEC section 3); undefined
+   * for any other value, which is read as a list. A project in two groups is reported where it is repeated.
+   */
+  private readGroupMap(pair: Pair | undefined): { groups: NameList; entries: ProjectGroup[] } | undefined {
+    const key = pair && this.keyOf(pair);
+    const node = pair && this.deref(pair.value as YNode);
+    if (!key || !isMap(node)) return undefined;
+    this.checkUniqueKeys(node.items);
+    const entries: ProjectGroup[] = [];
+    const groupOf = new Map<string, string>();
+    for (const p of this.pairsOf(node.items)) {
+      const group = this.keyOf(p);
+      if (!group) continue;
+      if (group.key.length === 0) {
+        this.invalid(group.keySpan, 'A project group', 'a name, not empty');
+        continue;
+      }
+      const projects = this.readNameList(p, "a project's name") ?? { key: group, items: [] };
+      for (const project of projects.items) {
+        const first = groupOf.get(project.value);
+        if (first === undefined) groupOf.set(project.value, group.key);
+        else this.invalid(project.span, `Project \`${project.value}\``, `in one project group only; it is already in \`${first}\``);
+      }
+      entries.push({ name: { value: group.key, span: group.keySpan }, projects });
+    }
+    return { groups: { key, items: entries.map((e) => e.name), valueSpan: spanOf(node) }, entries };
+  }
+
   private readOptionalString(pair: Pair | undefined, what: string): void {
     if (!pair) return;
     const node = this.deref(pair.value as YNode);
@@ -424,6 +455,23 @@ export class DocReader {
       restrictions,
     };
   }
+}
+
+/**
+ * A space's projects where `projectGroups` maps groups to projects: the declared list (absent: none) and
+ * every project of the map that it does not hold.
+ */
+function withMapped(declared: NameList | undefined, map: { groups: NameList; entries: readonly ProjectGroup[] }): NameList {
+  const known = new Set(declared?.items.map((i) => i.value));
+  const items = [...(declared?.items ?? [])];
+  for (const e of map.entries) {
+    for (const p of e.projects.items) {
+      if (known.has(p.value)) continue;
+      known.add(p.value);
+      items.push(p);
+    }
+  }
+  return declared ? { ...declared, items } : { key: map.groups.key, items };
 }
 
 /** A pair's key as the duplicate check compares it: text or a number, not a merge key, null or a collection. */
