@@ -105,6 +105,19 @@ describe('restriction records (SPEC rule 5)', () => {
     assert.match(text, /user alice\n\s+DeploymentCreate in space Finance \(only projects: Billing; environments: Production\)\n\s+via Deployer in team A[^\n]*\n\s+via Deployer in team C[^\n]*\n\s+DeploymentCreate in space Finance \(only projects: Payroll; environments: Test\)/);
   });
 
+  it("prints a record another admits entirely under it: after `covers` in text, in the record's `covers` in JSON", async () => {
+    const dir = tree({ ...TWO_TEAMS, 'c.team.yaml': team('C', 'alice', restricted(['Production', 'Test'], ['Billing'])) });
+    const json = JSON.parse((await run(['explain', 'user:alice', '--format', 'json'], dir)).stdout) as { grants: GrantJson[] };
+    const deploy = json.grants.filter((g) => g.permission === 'DeploymentCreate');
+    assert.deepEqual(deploy.map((g) => [shape(g), (g.covers ?? []).map(shape), g.via.map((v) => v.team)]), [
+      ['projects=Billing environments=Production|Test', ['projects=Billing environments=Production'], ['C']],
+      ['projects=Payroll environments=Test', [], ['B']],
+    ]);
+    assert.deepEqual(deploy[0].covers![0].via.map((v) => [v.team, v.file, v.line]), [['A', 'a.team.yaml', 5]]);
+    const text = (await run(['explain', 'user:alice'], dir)).stdout;
+    assert.match(text, /DeploymentCreate \(only projects: Billing; environments: Production, Test\)\n {6}via Deployer in team C \(space Finance\): c\.team\.yaml:5\n {6}covers \(only projects: Billing; environments: Production\)\n {8}via Deployer in team A \(space Finance\): a\.team\.yaml:5\n/);
+  });
+
   it("reports the gains of one team [Production, Test] x [Billing, Payroll] replacing the two, with exit status 3", async () => {
     const before = tree(TWO_TEAMS);
     const after = tree({ 'deployer.role.yaml': DEPLOYER, 'c.team.yaml': team('C', 'alice', restricted(['Production', 'Test'], ['Billing', 'Payroll'])) });
