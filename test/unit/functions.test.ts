@@ -10,8 +10,8 @@ import { functionLengths, longFunctions, MAX_FUNCTION_LINES } from '../support/f
 
 /** Long functions left as they are, by `file:name`, with why. */
 const LEFT: Readonly<Record<string, string>> = {
-  'server/src/bridge/terraform.ts:toTerraform': 'the bridge is being reworked on its own branch (issue 26: HCL quoting)',
-  'server/src/bridge/to-api.ts:toApi': 'the bridge is being reworked on its own branch (issue 26: the access diff and object comparison)',
+  'server/src/bridge/terraform.ts:toTerraform': 'not yet split: the export writes every resource kind in one pass (issue 26 stays open for it)',
+  'server/src/bridge/to-api.ts:toApi': 'not yet split: the model as the API would return it, in one pass (issue 26 stays open for it)',
 };
 
 describe(`functions of at most ${MAX_FUNCTION_LINES} lines`, () => {
