@@ -122,175 +122,207 @@ function named<T extends RoleDoc | TeamDoc | SpaceDoc>(ws: ModelIndex, kind: T['
   return out;
 }
 
-/** Writes the configuration. The caller has checked that the workspace has no errors. */
-export function toTerraform(ws: ModelIndex, provider: Provider, map?: ImportMap): TerraformResult {
-  const notes: string[] = [];
-  // A name Terraform would not hold as it is: said once, in the notes.
-  const changed = new Map<string, string>();
-  const q = (s: string) => {
-    const why = changed.has(s) ? undefined : notHeld(s);
-    if (why) changed.set(s, why);
+/** The values of a list, as written. */
+const values = (list: { items: readonly { value: string }[] } | undefined) => list?.items.map((i) => i.value) ?? [];
+
+/** One export: the labels given, the blocks written, and what could not be exported as it is. */
+class TerraformExport {
+  readonly notes: string[] = [];
+  /** A name Terraform would not hold as it is: said once, in the notes. */
+  private readonly changed = new Map<string, string>();
+  private readonly labels = new Labels();
+  private readonly lookups: string[] = [];
+  private readonly variables: string[] = [];
+  private readonly imports: string[] = [];
+  private readonly spaceRef = new Map<string, string>();
+  private readonly roleRef = new Map<string, string>();
+  private readonly roleBlocks: string[] = [];
+  private readonly userRef = new Map<string, string>();
+  private readonly scopeRef = new Map<string, string>();
+  private readonly teamBlocks: string[] = [];
+  private readonly assignmentBlocks: string[] = [];
+  private readonly usedSurIds = new Set<string>();
+
+  constructor(
+    private readonly ws: ModelIndex,
+    private readonly provider: Provider,
+    private readonly map: ImportMap | undefined,
+  ) {}
+
+  private readonly q = (s: string) => {
+    const why = this.changed.has(s) ? undefined : notHeld(s);
+    if (why) this.changed.set(s, why);
     return hclString(s);
   };
-  const labels = new Labels();
-  const lookups: string[] = [];
-  const variables: string[] = [];
-  const imports: string[] = [];
-  const values = (list: { items: readonly { value: string }[] } | undefined) => list?.items.map((i) => i.value) ?? [];
-  const importBlock = (address: string, id: string | undefined) => {
-    if (id) imports.push(`import {\n  to = ${address}\n  id = ${q(id)}\n}\n`);
+  private readonly importBlock = (address: string, id: string | undefined) => {
+    if (id) this.imports.push(`import {\n  to = ${address}\n  id = ${this.q(id)}\n}\n`);
   };
-  const fromMap = (list: keyof Omit<ImportMap, 'version' | 'scopedUserRoles'>, name: string, space?: string) =>
-    map?.[list].find((e) => lower(e.name) === lower(name) && lower(e.space ?? '') === lower(space ?? ''))?.id;
+  private readonly fromMap = (list: keyof Omit<ImportMap, 'version' | 'scopedUserRoles'>, name: string, space?: string) =>
+    this.map?.[list].find((e) => lower(e.name) === lower(name) && lower(e.space ?? '') === lower(space ?? ''))?.id;
 
   // Spaces: looked up by name.
-  const spaceRef = new Map<string, string>();
-  const spaceOf = (name: string): string => {
+  private readonly spaceOf = (name: string): string => {
     const key = lower(name);
-    let ref = spaceRef.get(key);
+    let ref = this.spaceRef.get(key);
     if (!ref) {
-      const l = labels.take('space', label(name));
-      lookups.push(`data "octopusdeploy_space" "${l}" {\n  name = ${q(name)}\n}\n`);
+      const l = this.labels.take('space', label(name));
+      this.lookups.push(`data "octopusdeploy_space" "${l}" {\n  name = ${this.q(name)}\n}\n`);
       ref = `data.octopusdeploy_space.${l}.id`;
-      spaceRef.set(key, ref);
+      this.spaceRef.set(key, ref);
     }
     return ref;
   };
-  const listLookup = (type: string, attribute: string, l: string, filter: string[], name: string, what: string) => {
-    lookups.push(
+  private readonly listLookup = (type: string, attribute: string, l: string, filter: string[], name: string, what: string) => {
+    this.lookups.push(
       `data "${type}" "${l}" {\n${filter.map((f) => `  ${f}\n`).join('')}  lifecycle {\n    postcondition {\n` +
-        `      condition     = length([for x in self.${attribute} : x.id if x.${what === 'user' ? 'username' : 'name'} == ${q(name)}]) == 1\n` +
+        `      condition     = length([for x in self.${attribute} : x.id if x.${what === 'user' ? 'username' : 'name'} == ${this.q(name)}]) == 1\n` +
         `      error_message = ${hclString(`Expected exactly one ${what} named ${JSON.stringify(name)}.`)}\n    }\n  }\n}\n`,
     );
-    return `one([for x in data.${type}.${l}.${attribute} : x.id if x.${what === 'user' ? 'username' : 'name'} == ${q(name)}])`;
+    return `one([for x in data.${type}.${l}.${attribute} : x.id if x.${what === 'user' ? 'username' : 'name'} == ${this.q(name)}])`;
   };
 
-  // Roles: custom ones are resources; built-in ones are looked up.
-  const roleRef = new Map<string, string>();
-  const roleBlocks: string[] = [];
-  for (const r of named<RoleDoc>(ws, 'role').sort((a, b) => byName(a.name!.value, b.name!.value))) {
-    const name = r.name!.value;
-    if (r.builtIn?.value === true || getBuiltinRole(name)) {
-      if (r.builtIn?.value === true) notes.push(`role ${JSON.stringify(name)}: this server's version of a built-in role is not exported (the provider would create a new role); it is looked up by name`);
-      continue;
-    }
-    const l = labels.take('octopusdeploy_user_role', label(name));
-    const space = values(r.spacePermissions);
-    const system = values(r.systemPermissions);
-    roleBlocks.push(
-      `resource "octopusdeploy_user_role" "${l}" {\n  name                       = ${q(name)}\n` +
-        `  granted_space_permissions  = ${hclList(space.map(q))}\n  granted_system_permissions = ${hclList(system.map(q))}\n}\n`,
-    );
-    roleRef.set(name, `octopusdeploy_user_role.${l}.id`);
-    importBlock(`octopusdeploy_user_role.${l}`, fromMap('roles', name));
-  }
-  const roleOf = (name: string): string => {
-    let ref = roleRef.get(name);
+  private readonly roleOf = (name: string): string => {
+    let ref = this.roleRef.get(name);
     if (!ref) {
-      const l = labels.take('octopusdeploy_user_roles', label(name));
-      ref = listLookup('octopusdeploy_user_roles', 'user_roles', l, [`partial_name = ${q(name)}`], name, 'user role');
-      roleRef.set(name, ref);
+      const l = this.labels.take('octopusdeploy_user_roles', label(name));
+      ref = this.listLookup('octopusdeploy_user_roles', 'user_roles', l, [`partial_name = ${this.q(name)}`], name, 'user role');
+      this.roleRef.set(name, ref);
     }
     return ref;
   };
 
-  const userRef = new Map<string, string>();
-  const userOf = (name: string): string => {
-    let ref = userRef.get(name);
+  private readonly userOf = (name: string): string => {
+    let ref = this.userRef.get(name);
     if (!ref) {
-      const l = labels.take('octopusdeploy_users', label(name));
-      ref = listLookup('octopusdeploy_users', 'users', l, [`filter = ${q(name)}`], name, 'user');
-      userRef.set(name, ref);
+      const l = this.labels.take('octopusdeploy_users', label(name));
+      ref = this.listLookup('octopusdeploy_users', 'users', l, [`filter = ${this.q(name)}`], name, 'user');
+      this.userRef.set(name, ref);
     }
     return ref;
   };
 
-  const scopeRef = new Map<string, string>();
-  const scopeOf = (d: Dimension, space: string, name: string): string => {
+  private readonly scopeOf = (d: Dimension, space: string, name: string): string => {
     const key = `${d}\u0000${lower(space)}\u0000${name}`;
-    let ref = scopeRef.get(key);
+    let ref = this.scopeRef.get(key);
     if (ref) return ref;
-    const spaceId = spaceOf(space);
+    const spaceId = this.spaceOf(space);
     if (d === 'tenants') {
-      const l = labels.take('variable', label('tenant', space, name));
-      const id = fromMap('tenants', name, space);
-      variables.push(`variable "${l}" {\n  type        = string\n  description = ${hclString(`The id of tenant ${JSON.stringify(name)} in space ${JSON.stringify(space)} (the provider has no tenant data source).`)}\n${id ? `  default     = ${q(id)}\n` : ''}}\n`);
+      const l = this.labels.take('variable', label('tenant', space, name));
+      const id = this.fromMap('tenants', name, space);
+      this.variables.push(`variable "${l}" {\n  type        = string\n  description = ${hclString(`The id of tenant ${JSON.stringify(name)} in space ${JSON.stringify(space)} (the provider has no tenant data source).`)}\n${id ? `  default     = ${this.q(id)}\n` : ''}}\n`);
       ref = `var.${l}`;
     } else {
       const type = { environments: 'octopusdeploy_environments', projects: 'octopusdeploy_projects', projectGroups: 'octopusdeploy_project_groups' }[d];
       const attribute = { environments: 'environments', projects: 'projects', projectGroups: 'project_groups' }[d];
-      const filter = d === 'projectGroups' ? `partial_name = ${q(name)}` : `name = ${q(name)}`;
-      const l = labels.take(type, label(space, name));
-      ref = listLookup(type, attribute, l, [filter, `space_id = ${spaceId}`], name, { environments: 'environment', projects: 'project', projectGroups: 'project group' }[d]);
+      const filter = d === 'projectGroups' ? `partial_name = ${this.q(name)}` : `name = ${this.q(name)}`;
+      const l = this.labels.take(type, label(space, name));
+      ref = this.listLookup(type, attribute, l, [filter, `space_id = ${spaceId}`], name, { environments: 'environment', projects: 'project', projectGroups: 'project group' }[d]);
     }
-    scopeRef.set(key, ref);
+    this.scopeRef.set(key, ref);
     return ref;
   };
 
-  const teamBlocks: string[] = [];
-  const assignmentBlocks: string[] = [];
-  const usedSurIds = new Set<string>();
-  for (const t of named<TeamDoc>(ws, 'team').sort((a, b) => byName(a.space?.value ?? '', b.space?.value ?? '') || byName(a.name!.value, b.name!.value))) {
-    const name = t.name!.value;
-    const space = t.space?.value;
-    let teamId: string;
-    // A built-in system team is referred to by its id, never created; its fixed role is not written again.
-    const system = space ? undefined : builtinSystemTeam(name);
-    let assignments = t.assignments;
-    if (system) {
-      if (values(t.members).length || values(t.externalGroups).length) notes.push(`team ${JSON.stringify(name)}: the members of a built-in team are not exported (it is referred to by its id, never created)`);
-      if (!system.rolesChange) continue; // its roles are fixed
-      teamId = hclString(builtinTeamId(system));
-      assignments = assignments.filter((a) => !(a.role.value === system.holds && !a.space && !a.restrictions.length));
-    } else if (space && isBuiltinTeamName(name, SPACE_MANAGERS)) continue;
-    else {
-      const l = labels.take('octopusdeploy_team', label(...(space ? [space] : []), name));
-      const lines = [`  name     = ${q(name)}`];
-      if (space) lines.push(`  space_id = ${spaceOf(space)}`);
-      const members = values(t.members);
-      if (members.length) lines.push(`  users    = ${hclList(members.map(userOf))}`);
-      for (const g of values(t.externalGroups)) lines.push(`\n  external_security_group {\n    id = ${q(g)}\n  }`);
-      teamBlocks.push(`resource "octopusdeploy_team" "${l}" {\n${lines.join('\n')}\n}\n`);
-      teamId = `octopusdeploy_team.${l}.id`;
-      importBlock(`octopusdeploy_team.${l}`, fromMap('teams', name, space));
-    }
-    for (const a of assignments) {
-      const role = a.role.value;
-      const where = space ?? a.space?.value;
-      const l = labels.take('octopusdeploy_scoped_user_role', label(...(space ? [space] : []), name, role, ...(a.space ? [a.space.value] : [])));
-      const lines = [`  team_id      = ${teamId}`, `  user_role_id = ${roleOf(role)}`];
-      if (where) lines.push(`  space_id     = ${spaceOf(where)}`);
-      else if (provider === 'labs') lines.push('  space_id     = ""');
-      for (const d of DIMENSIONS) {
-        const list = values(a.restrictions.find((r) => r.dimension === d)?.list);
-        if (list.length && where) lines.push(`  ${{ environments: 'environment_ids', projects: 'project_ids', projectGroups: 'project_group_ids', tenants: 'tenant_ids' }[d]} = ${hclList(list.map((v) => scopeOf(d, where, v)))}`);
+  /** Roles: custom ones are resources; built-in ones are looked up. */
+  roles(): void {
+    for (const r of named<RoleDoc>(this.ws, 'role').sort((a, b) => byName(a.name!.value, b.name!.value))) {
+      const name = r.name!.value;
+      if (r.builtIn?.value === true || getBuiltinRole(name)) {
+        if (r.builtIn?.value === true) this.notes.push(`role ${JSON.stringify(name)}: this server's version of a built-in role is not exported (the provider would create a new role); it is looked up by name`);
+        continue;
       }
-      assignmentBlocks.push(`resource "octopusdeploy_scoped_user_role" "${l}" {\n${lines.join('\n')}\n}\n`);
-      const sur = map?.scopedUserRoles.find(
-        (s) => !usedSurIds.has(s.id) && lower(s.team) === lower(name) && lower(s.teamSpace ?? '') === lower(space ?? '') && s.role === role && lower(s.space ?? '') === lower(where ?? ''),
+      const l = this.labels.take('octopusdeploy_user_role', label(name));
+      const space = values(r.spacePermissions);
+      const system = values(r.systemPermissions);
+      this.roleBlocks.push(
+        `resource "octopusdeploy_user_role" "${l}" {\n  name                       = ${this.q(name)}\n` +
+          `  granted_space_permissions  = ${hclList(space.map(this.q))}\n  granted_system_permissions = ${hclList(system.map(this.q))}\n}\n`,
       );
-      if (sur) {
-        usedSurIds.add(sur.id);
-        importBlock(`octopusdeploy_scoped_user_role.${l}`, sur.id);
-      }
+      this.roleRef.set(name, `octopusdeploy_user_role.${l}.id`);
+      this.importBlock(`octopusdeploy_user_role.${l}`, this.fromMap('roles', name));
     }
-  }
-  for (const s of named<SpaceDoc>(ws, 'space')) {
-    if (values(s.managers?.members).length || values(s.managers?.teams).length) notes.push(`space ${JSON.stringify(s.name!.value)}: its managers are not exported (spaces are looked up, not managed)`);
   }
 
-  for (const [s, why] of changed) notes.push(`name ${JSON.stringify(s)} ${why}, so it names another object than the server's`);
-  const { source, version } = PROVIDERS[provider];
-  const files = new Map<string, string>();
-  const put = (name: string, blocks: string[]) => {
-    if (blocks.length) files.set(name, fmt(blocks.join('\n')));
-  };
-  put('versions.tf', [`terraform {\n  required_version = ">= 1.5"\n  required_providers {\n    octopusdeploy = {\n      source = ${q(source)}\n      version = ${q(version)}\n    }\n  }\n}\n`]);
-  put('lookups.tf', lookups);
-  put('variables.tf', variables);
-  put('roles.tf', roleBlocks);
-  put('teams.tf', teamBlocks);
-  put('assignments.tf', assignmentBlocks);
-  put('imports.tf', imports);
-  return { files, notes };
+  /** Teams: built-in ones by id, the others as resources; every assignment a scoped user role. */
+  teams(): void {
+    for (const t of named<TeamDoc>(this.ws, 'team').sort((a, b) => byName(a.space?.value ?? '', b.space?.value ?? '') || byName(a.name!.value, b.name!.value))) {
+      const name = t.name!.value;
+      const space = t.space?.value;
+      let teamId: string;
+      // A built-in system team is referred to by its id, never created; its fixed role is not written again.
+      const system = space ? undefined : builtinSystemTeam(name);
+      let assignments = t.assignments;
+      if (system) {
+        if (values(t.members).length || values(t.externalGroups).length) this.notes.push(`team ${JSON.stringify(name)}: the members of a built-in team are not exported (it is referred to by its id, never created)`);
+        if (!system.rolesChange) continue; // its roles are fixed
+        teamId = hclString(builtinTeamId(system));
+        assignments = assignments.filter((a) => !(a.role.value === system.holds && !a.space && !a.restrictions.length));
+      } else if (space && isBuiltinTeamName(name, SPACE_MANAGERS)) continue;
+      else {
+        const l = this.labels.take('octopusdeploy_team', label(...(space ? [space] : []), name));
+        const lines = [`  name     = ${this.q(name)}`];
+        if (space) lines.push(`  space_id = ${this.spaceOf(space)}`);
+        const members = values(t.members);
+        if (members.length) lines.push(`  users    = ${hclList(members.map(this.userOf))}`);
+        for (const g of values(t.externalGroups)) lines.push(`\n  external_security_group {\n    id = ${this.q(g)}\n  }`);
+        this.teamBlocks.push(`resource "octopusdeploy_team" "${l}" {\n${lines.join('\n')}\n}\n`);
+        teamId = `octopusdeploy_team.${l}.id`;
+        this.importBlock(`octopusdeploy_team.${l}`, this.fromMap('teams', name, space));
+      }
+      for (const a of assignments) {
+        const role = a.role.value;
+        const where = space ?? a.space?.value;
+        const l = this.labels.take('octopusdeploy_scoped_user_role', label(...(space ? [space] : []), name, role, ...(a.space ? [a.space.value] : [])));
+        const lines = [`  team_id      = ${teamId}`, `  user_role_id = ${this.roleOf(role)}`];
+        if (where) lines.push(`  space_id     = ${this.spaceOf(where)}`);
+        else if (this.provider === 'labs') lines.push('  space_id     = ""');
+        for (const d of DIMENSIONS) {
+          const list = values(a.restrictions.find((r) => r.dimension === d)?.list);
+          if (list.length && where) lines.push(`  ${{ environments: 'environment_ids', projects: 'project_ids', projectGroups: 'project_group_ids', tenants: 'tenant_ids' }[d]} = ${hclList(list.map((v) => this.scopeOf(d, where, v)))}`);
+        }
+        this.assignmentBlocks.push(`resource "octopusdeploy_scoped_user_role" "${l}" {\n${lines.join('\n')}\n}\n`);
+        const sur = this.map?.scopedUserRoles.find(
+          (s) => !this.usedSurIds.has(s.id) && lower(s.team) === lower(name) && lower(s.teamSpace ?? '') === lower(space ?? '') && s.role === role && lower(s.space ?? '') === lower(where ?? ''),
+        );
+        if (sur) {
+          this.usedSurIds.add(sur.id);
+          this.importBlock(`octopusdeploy_scoped_user_role.${l}`, sur.id);
+        }
+      }
+    }
+  }
+
+  /** Spaces are looked up, so their managers are not exported: said in the notes. */
+  spaces(): void {
+    for (const s of named<SpaceDoc>(this.ws, 'space')) {
+      if (values(s.managers?.members).length || values(s.managers?.teams).length) this.notes.push(`space ${JSON.stringify(s.name!.value)}: its managers are not exported (spaces are looked up, not managed)`);
+    }
+
+  }
+
+  /** The files, each laid out as terraform fmt would. */
+  result(): TerraformResult {
+    for (const [s, why] of this.changed) this.notes.push(`name ${JSON.stringify(s)} ${why}, so it names another object than the server's`);
+    const { source, version } = PROVIDERS[this.provider];
+    const files = new Map<string, string>();
+    const put = (name: string, blocks: string[]) => {
+      if (blocks.length) files.set(name, fmt(blocks.join('\n')));
+    };
+    put('versions.tf', [`terraform {\n  required_version = ">= 1.5"\n  required_providers {\n    octopusdeploy = {\n      source = ${this.q(source)}\n      version = ${this.q(version)}\n    }\n  }\n}\n`]);
+    put('lookups.tf', this.lookups);
+    put('variables.tf', this.variables);
+    put('roles.tf', this.roleBlocks);
+    put('teams.tf', this.teamBlocks);
+    put('assignments.tf', this.assignmentBlocks);
+    put('imports.tf', this.imports);
+    return { files, notes: this.notes };
+  }
+}
+
+/** Writes the configuration. The caller has checked that the workspace has no errors. */
+export function toTerraform(ws: ModelIndex, provider: Provider, map?: ImportMap): TerraformResult {
+  const e = new TerraformExport(ws, provider, map);
+  e.roles();
+  e.teams();
+  e.spaces();
+  return e.result();
 }
