@@ -31,6 +31,8 @@ const SPEC_ORDER: readonly RuleCode[] = [
   'system-role-in-space-team', 'space-required', 'space-not-allowed', 'implicit-system-grant', 'system-team-only-permission',
   'builtin-team', 'unknown-team', 'builtin-role', 'restriction-not-supported',
   'restriction-at-system-level', 'unrestrictable-role', 'unknown-scope-value', 'duplicate-assignment', 'file-too-large', 'unreadable-file',
+  // The Terraform front-end's syntax errors (SPEC section 4's table; the command line reports them).
+  'tf-syntax',
   // SPEC section 9: Terraform files.
   'tf-inline-and-scoped-assignments', 'tf-builtin-team-resource', 'tf-readonly-attribute',
 ];
