@@ -5,7 +5,7 @@
  * folder; HEAD defaults to the working tree.
  */
 import { kindOfPath, mergeGrants, sortGrants, accessChange, accessFrom, accessNotes, accessTeams, grantKey, principalKey, reachOf, teamsOf, type Grant, type ModelIndex, type Principal, type Settings, type TeamEntry } from '../service';
-import { errorCount, parseAccessArgs } from './access';
+import { errorCount, modelOfFile, parseAccessArgs } from './access';
 import { grantJson, noteJson, type Places } from './access-output';
 import { UsageError } from './args';
 import { diffText, diffMarkdown, objectChanges, type AccessDelta, type DiffResult } from './diff-output';
@@ -47,6 +47,11 @@ export interface Side {
    * module's ids cannot be matched with); every model by default.
    */
   readonly modules?: boolean;
+  /**
+   * The models the PATHs select (undefined: the YAML model; a module's folder URI): the side is loaded
+   * whole, and only these are reported. Every model when absent.
+   */
+  readonly models?: ReadonlySet<string | undefined>;
 }
 
 /** Runs `diff`; returns the exit status. */
@@ -80,10 +85,10 @@ export async function runDiff(args: readonly string[], io: DiffIO): Promise<numb
  * 1 when either side has errors, 3 when someone's access changed, 0 otherwise. `diff --live` shares it.
  */
 export function printDiff(base: Side, head: Side, format: string, io: DiffIO): number {
-  const result = compare(base, head);
+  const result = selected(compare(base, head), base, head);
   const baseAt = sidePlaces(base);
   const headAt = sidePlaces(head);
-  const notesOf = (side: Side) => (side.modules === false ? [] : accessNotes(side.ws));
+  const notesOf = (side: Side) => (side.modules === false ? [] : accessNotes(side.ws).filter((n) => side.models?.has(n.module) ?? true));
   const notes = { base: notesOf(base), head: notesOf(head) };
   if (format === 'json') {
     io.stdout(
@@ -105,12 +110,23 @@ export function printDiff(base: Side, head: Side, format: string, io: DiffIO): n
     const sides = { base: { label: base.label, places: baseAt, notes: notes.base }, head: { label: head.label, places: headAt, notes: notes.head } };
     io.stdout(format === 'markdown' ? diffMarkdown(result, sides) : diffText(result, sides));
   }
-  const errors = [base, head].map((s) => errorCount(s.ws, s.settingsFor));
+  const errors = [base, head].map((s) => errorCount(s.ws, s.settingsFor, (uri) => s.models?.has(modelOfFile(s.ws, uri)) ?? true));
   if (errors.some((n) => n > 0)) {
     io.stderr(`octopus-roles: ${errors[0]} error${errors[0] === 1 ? '' : 's'} in ${printable(base.label)}, ${errors[1]} in ${printable(head.label)} (see octopus-roles check)\n`);
     return 1;
   }
   return result.access.length ? 3 : 0;
+}
+
+/**
+ * The objects and principals of the models the PATHs select on either side (a module by its path
+ * relative to its side's root, as `compare` names it); all of them when the sides say nothing.
+ */
+function selected(result: DiffResult, base: Side, head: Side): DiffResult {
+  if (!base.models && !head.models) return result;
+  const shown = new Set<string | undefined>();
+  for (const side of [base, head]) for (const m of side.models ?? []) shown.add(m === undefined ? undefined : sidePlaces(side).module(m));
+  return { ...result, objects: result.objects.filter((o) => shown.has(o.module)), access: result.access.filter((a) => shown.has(a.principal.module)) };
 }
 
 /** How a side shows its files and modules: paths relative to its root. */

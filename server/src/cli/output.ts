@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RULE_CODES, RULES, ruleDocsUrl, type Diagnostic, type Range } from '../service';
 import { VERSION } from '../version';
+import { PLAIN, type Paint } from './colour';
 
 /** One diagnostic with the file it belongs to (a display path), ready for output. */
 export interface Finding {
@@ -60,12 +61,18 @@ export function writeJsonArray<T>(items: readonly T[], toJson: (item: T) => unkn
   write(']\n');
 }
 
-export function toText(f: Finding): string {
+/** A finding as a line of text: `file:line:col: severity code: message`, coloured by `paint`. */
+export function toText(f: Finding, paint: Paint = PLAIN): string {
   const { line, character } = f.range.start;
-  return `${printable(f.file)}:${line + 1}:${character + 1}: ${f.diagnostic.severity} ${f.diagnostic.code}: ${printable(f.diagnostic.message)}\n`;
+  const severity = f.diagnostic.severity;
+  const style = severity === 'error' || severity === 'warning' ? severity : 'note';
+  return `${paint('path', printable(f.file))}:${line + 1}:${character + 1}: ${paint(style, severity)} ${paint('code', f.diagnostic.code)}: ${printable(f.diagnostic.message)}\n`;
 }
 
+/** The last line of text output: the count of each severity and of files, or that there are no problems. */
 export function summary(findings: readonly Finding[], fileCount: number): string {
+  const files = `${fileCount} file${fileCount === 1 ? '' : 's'} checked`;
+  if (findings.length === 0) return `${files}, no problems`;
   const count = (s: string) => findings.filter((f) => f.diagnostic.severity === s).length;
   const parts = [
     [count('error'), 'error'],
@@ -74,7 +81,7 @@ export function summary(findings: readonly Finding[], fileCount: number): string
   ]
     .filter(([n]) => (n as number) > 0)
     .map(([n, w]) => `${n} ${w}${n === 1 ? '' : 's'}`);
-  return `${parts.join(', ')} in ${fileCount} file${fileCount === 1 ? '' : 's'} checked`;
+  return `${parts.join(', ')} in ${files}`;
 }
 
 export function toJson(f: Finding) {
