@@ -78,13 +78,15 @@ function stringOf(n: Node, text: string): Value | undefined {
 
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
 
-/** HCL's string escapes (`\n`, `\"`, `\uXXXX`, `$${`, `%%{`). */
+/** HCL's string escapes (`\n`, `\"`, `\uXXXX`, `$${`, `%%{`); one past Unicode's last code point is U+FFFD. */
 function unescape(raw: string): string {
   if (!raw.includes('\\') && !raw.includes('$${') && !raw.includes('%%{')) return raw;
+  const codePoint = (hex: string) => {
+    const n = parseInt(hex, 16);
+    return n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd';
+  };
   return raw
-    .replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (_, e: string) =>
-      e.length > 1 ? String.fromCodePoint(parseInt(e.slice(1), 16)) : (ESCAPES[e] ?? e),
-    )
+    .replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (_, e: string) => (e.length > 1 ? codePoint(e.slice(1)) : (ESCAPES[e] ?? e)))
     .replace(/\$\$\{/g, '${')
     .replace(/%%\{/g, '%{');
 }
