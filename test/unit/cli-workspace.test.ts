@@ -110,6 +110,20 @@ describe('PATHs select what is reported; the model is the whole workspace (issue
     ]);
   });
 
+  it('outside git, the workspace is the current folder, never the whole file system when that is `/`', async () => {
+    const files: Record<string, string> = { ...WORKSPACE };
+    delete files['.git/'];
+    const dir = ws(files);
+    const inside = await check(['check', '--format', 'json', 'teams'], dir);
+    assert.deepEqual(findingsOf(inside.stdout), ['teams/operations.team.yaml:4:27 error system-role-in-space-team', 'teams/payments.team.yaml:8:5 error unknown-role']);
+    // A container's working folder is often `/`: the workspace is then the PATH's folder.
+    const started = Date.now();
+    const fromRoot = await check(['check', '--format', 'json', dir], '/');
+    assert.equal(fromRoot.stderr, '');
+    assert.equal((JSON.parse(fromRoot.stdout) as unknown[]).length, findingsOf((await check(['check', '--format', 'json'], dir)).stdout).length);
+    assert.ok(Date.now() - started < 10000);
+  });
+
   it('a folder whose configuration sets `root: true` is a workspace of its own, checked as one model', async () => {
     const dir = ws({
       '.git/': '',

@@ -40,9 +40,10 @@ export interface AccessIO {
 export const EXPLAIN_USAGE = `Usage: octopus-roles explain PRINCIPAL [PATH...] [options]
 
 Prints what PRINCIPAL can do, where, and which team, role and file each right comes from.
-PRINCIPAL is team:NAME (team:SPACE/NAME for a space team when names repeat), user:NAME or group:ID.
-The YAML files are one model and each Terraform module another: a principal named in several is shown
-in each.
+PRINCIPAL is team:NAME (team:SPACE/NAME for a space team when names repeat), user:NAME or group:ID, or a
+bare NAME when only one kind of principal has it. The model is the whole workspace the PATHs are in; the
+PATHs choose the models answered for: the YAML files are one model and each Terraform module another, and
+a principal named in several is shown in each.
 
 Options:
   --space NAME               only grants in this space (system grants are always shown)
@@ -50,12 +51,14 @@ Options:
   --config FILE              use this configuration file instead of the .octopus-roles.yaml files found
   -h, --help                 show this help
 
-Exit status: 0 done, 2 bad usage, a PATH that does not exist, or a principal the workspace does not have.`;
+Exit status: 0 done, 2 bad usage, a PATH that does not exist or holds nothing to answer from, or a
+principal or space the workspace does not have.`;
 
 export const WHO_CAN_USAGE = `Usage: octopus-roles who-can PERMISSION|CAPABILITY [PATH...] [options]
 
 Prints every team, user and external group that holds PERMISSION (such as DeploymentCreate) or
 CAPABILITY (${CAPABILITIES.map((c) => c.id).join(', ')}), with the grant's restrictions and sources.
+The model is the whole workspace the PATHs are in; the PATHs choose the models answered for.
 
 Options:
   --space NAME               where: grants in this space (and server-wide ones)
@@ -66,7 +69,8 @@ Options:
   --config FILE              use this configuration file instead of the .octopus-roles.yaml files found
   -h, --help                 show this help
 
-Exit status: 0 done, 2 bad usage, a PATH that does not exist, or an unknown permission or capability.`;
+Exit status: 0 done, 2 bad usage, a PATH that does not exist or holds nothing to answer from, an unknown
+permission or capability, or a space or value the workspace does not have (the spaces' declared lists).`;
 
 interface AccessOptions {
   format: 'text' | 'json';

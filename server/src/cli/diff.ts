@@ -24,16 +24,18 @@ Compares two versions of the access model: what changed in roles, teams and spac
 user and external group the permissions gained and lost (a widened restriction is a gain).
 BASE and HEAD are git revisions of the repository the current folder is in (read with git, nothing is
 checked out or fetched), or folders; HEAD defaults to the working tree. After a revision BASE, a second
-argument is HEAD when it is a revision, and a PATH otherwise; PATHs limit both sides to those files and
-folders (a PATH may exist on one side only). Both sides are read as check reads a folder: the same
-configuration files, exclude, maxFileSize, and no submodules.
+argument is HEAD when it is a revision, and a PATH otherwise. Each side is the whole workspace (a folder
+BASE or HEAD is one); PATHs choose the models compared (the YAML model, a Terraform module), each whole,
+and may exist on one side only. Both sides are read as check reads a workspace: the same configuration
+files, exclude, maxFileSize, and no submodules.
 
 Options:
   --format text|json|markdown   output format (default: text; markdown for a pull-request comment)
   --config FILE                 configuration for both sides, instead of the configuration files each has
   -h, --help                    show this help
 
-Exit status: 0 nobody's access changed, 3 someone's did, 1 either side has errors, 2 bad usage.`;
+Exit status: 0 nobody's access changed, 3 someone's did, 1 either side has errors, 2 bad usage or PATHs
+with nothing to compare.`;
 
 /** One side of the comparison, loaded. */
 export interface Side {

@@ -91,10 +91,12 @@ export function isWorkspaceRoot(dir: string, bound: string | undefined, source: 
  * The workspace `folder` belongs to, whose files all form the model that commands read: the nearest
  * folder at or above it, up to the repository root, whose configuration file sets `root: true`; else the
  * repository root; else, outside a repository, `fallback` (the current folder) when `folder` is inside it,
- * and `folder` itself when it is not.
+ * and `folder` itself when it is not, or when the current folder is the file system's root (a container's
+ * working folder is often `/`, and a workspace there would be every file of the machine).
  */
 export function workspaceRoot(folder: string, fallback?: string, source: Source = diskSource): string {
-  const top = repositoryRoot(folder, fallback, source);
+  const found = repositoryRoot(folder, fallback, source);
+  const top = source.repositoryOf(folder) === undefined && path.parse(found).root === found ? path.resolve(folder) : found;
   const real = source.realPath(top);
   const bound = typeof real === 'string' ? real : top;
   for (let dir = path.resolve(folder); isInside(dir, top); dir = path.dirname(dir)) {
