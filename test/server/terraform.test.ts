@@ -52,6 +52,17 @@ describe('language server on Terraform modules (languageId terraform)', function
     await client.waitFor('the team to be clean again', () => client.codes(teams)?.length === 0);
   });
 
+  it("leaves a .tf file's HCL syntax errors to HashiCorp's server (tf-syntax is the checker's), and still reports the rest", async () => {
+    dir = tempWorkspace({ 'README.md': 'no Terraform here\n' });
+    client = new TestClient();
+    await client.initialize(dir, PUSH_CAPABILITIES);
+    const uri = uriOf(dir, 'main.tf');
+    const broken = 'resource "octopusdeploy_user_role" "broken" {\n  name = "Broken"\n  granted_space_permissions = ["ProjectView" "ReleaseView"]\n}\n\n';
+    await client.open(uri, broken + NEW_ROLE, 1, 'terraform');
+    await client.waitFor('diagnostics of the file', () => client.codes(uri)?.includes('wrong-level') === true);
+    assert.deepEqual(client.codes(uri)!.sort(), ['unknown-permission', 'wrong-level']);
+  });
+
   it('reads a .tf file opened before the grammar was loaded, completes permissions in the granted lists and hovers them', async () => {
     dir = tempWorkspace({ 'README.md': 'no Terraform here\n' });
     client = new TestClient();

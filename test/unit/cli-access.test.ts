@@ -78,7 +78,9 @@ describe('octopus-roles explain', () => {
     const r = await run(['explain', 'user:alcie'], dir);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /no user `alcie`.*did you mean user:alice/);
-    assert.equal((await run(['explain', 'alice'], dir)).code, 2);
+    const bare = await run(['explain', 'alcie'], dir);
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /no team, user or group `alcie`.*did you mean user:alice/);
   });
 });
 

@@ -7,7 +7,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../server/src/cli';
-import { githubEscape, toGithub, type Finding } from '../../server/src/cli/output';
+import { escapeData, escapeProperty, toGithub as toGithubAt } from '../../server/src/cli/github';
+import type { Finding } from '../../server/src/cli/output';
+
+const githubEscape = (text: string, property: boolean) => (property ? escapeProperty(text) : escapeData(text));
+const toGithub = (f: Finding) => toGithubAt(f, f.file);
 import type { Diagnostic } from '../../server/src/service';
 
 /** What the runner does with a property value or message: GitHub's unescaping. */

@@ -21,7 +21,7 @@ function at(source: string) {
 describe('.octopus-roles.yaml completion and fixes', () => {
   it('completes the keys not yet written, at the top level', () => {
     const c = at('rules:\n  empty-role: off\nma$0\n');
-    assert.deepEqual(c.labels, ['maxFileSize', 'exclude']);
+    assert.deepEqual(c.labels, ['maxFileSize', 'exclude', 'root']);
     assert.equal(c.take('maxFileSize'), 'rules:\n  empty-role: off\nmaxFileSize:\n');
   });
 

@@ -8,6 +8,7 @@ import {
   accessOf,
   accessTeams,
   CAPABILITIES,
+  DIMENSIONS,
   getCapability,
   allPermissions,
   finalDiagnostics,
@@ -26,7 +27,7 @@ import {
   GROUPS_NOT_INCLUDED,
 } from '../service';
 import { grantJson, grantText, noteJson, noteText, principalJson, principalText, type Places } from './access-output';
-import { loadPaths } from './load';
+import { loadWorkspace } from './load';
 import { display, jsonText, printable } from './output';
 import { optionsOr, UsageError, walkArgs } from './args';
 
@@ -42,9 +43,10 @@ Prints what PRINCIPAL can do, where, and which team, role and file each right co
 restriction record per assignment, as Octopus keeps them (a record that another admits entirely is shown
 under it, after "covers"). A user's answer leaves out access through external groups: the workspace does
 not say who is in a group.
-PRINCIPAL is team:NAME (team:SPACE/NAME for a space team when names repeat), user:NAME or group:ID.
-The YAML files are one model and each Terraform module another: a principal named in several is shown
-in each.
+PRINCIPAL is team:NAME (team:SPACE/NAME for a space team when names repeat), user:NAME or group:ID, or a
+bare NAME when only one kind of principal has it. The model is the whole workspace the PATHs are in; the
+PATHs choose the models answered for: the YAML files are one model and each Terraform module another, and
+a principal named in several is shown in each.
 
 Options:
   --space NAME               only grants in this space (system grants are always shown)
@@ -52,12 +54,14 @@ Options:
   --config FILE              use this configuration file instead of the .octopus-roles.yaml files found
   -h, --help                 show this help
 
-Exit status: 0 done, 2 bad usage, a PATH that does not exist, or a principal the workspace does not have.`;
+Exit status: 0 done, 2 bad usage, a PATH that does not exist or holds nothing to answer from, or a
+principal or space the workspace does not have.`;
 
 export const WHO_CAN_USAGE = `Usage: octopus-roles who-can PERMISSION|CAPABILITY [PATH...] [options]
 
 Prints every team, user and external group that holds PERMISSION (such as DeploymentCreate) or
 CAPABILITY (${CAPABILITIES.map((c) => c.id).join(', ')}), with each record's restrictions and sources.
+The model is the whole workspace the PATHs are in; the PATHs choose the models answered for.
 
 Options:
   --space NAME               where: grants in this space (and server-wide ones)
@@ -71,7 +75,8 @@ Options:
   --config FILE              use this configuration file instead of the .octopus-roles.yaml files found
   -h, --help                 show this help
 
-Exit status: 0 done, 2 bad usage, a PATH that does not exist, or an unknown permission or capability.`;
+Exit status: 0 done, 2 bad usage, a PATH that does not exist or holds nothing to answer from, an unknown
+permission or capability, or a space or value the workspace does not have (the spaces' declared lists).`;
 
 interface AccessOptions {
   format: 'text' | 'json';
@@ -110,12 +115,39 @@ export function parseAccessArgs(args: readonly string[], formats: readonly strin
 
 /**
  * Finds the principals a PRINCIPAL argument names, one per model that has it (the YAML model, then each
- * module), or says why none.
+ * module), or says why none. A name without `team:`, `user:` or `group:` is taken when only one kind of
+ * principal has it (`alice`, when alice is a user and no team or group is named so).
  */
 export function resolvePrincipals(arg: string, teams: readonly TeamEntry[]): Principal[] {
   const m = /^(team|user|group):(.+)$/.exec(arg);
-  if (!m) throw new UsageError(`\`${arg}\` is not a principal; write team:NAME, team:SPACE/NAME, user:NAME or group:ID`);
-  const [, kind, rest] = m;
+  if (m) return principalsNamed(m[1] as Principal['kind'], m[2], teams);
+  const found = (['team', 'user', 'group'] as const).map((kind) => {
+    try {
+      return principalsNamed(kind, arg, teams);
+    } catch (err) {
+      if (err instanceof UsageError) return [];
+      throw err;
+    }
+  });
+  const kinds = found.filter((f) => f.length);
+  if (kinds.length === 1) return kinds[0];
+  if (kinds.length > 1) {
+    const names = kinds.map((f) => `${f[0].kind}:${f[0].kind === 'team' && f[0].space ? `${f[0].space}/` : ''}${f[0].name}`);
+    throw new UsageError(`\`${arg}\` names ${orList(names, 'and')}; write one of them`);
+  }
+  const all = principalsOf(teams);
+  const near = nearest(arg, [...new Set(all.map((p) => p.name))]);
+  const shown = near.flatMap((n) => [...new Set(all.filter((p) => p.name === n).map((p) => `${p.kind}:${n}`))]);
+  throw new UsageError(`no team, user or group \`${arg}\` in the workspace${shown.length ? `; did you mean ${orList(shown, 'or')}?` : ''} (write team:NAME, team:SPACE/NAME, user:NAME or group:ID)`);
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function orList(items: readonly string[], word: string): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} ${word} ${items[items.length - 1]}`;
+}
+
+/** The principals of one kind named `rest`, one per model; throws UsageError when there are none. */
+function principalsNamed(kind: Principal['kind'], rest: string, teams: readonly TeamEntry[]): Principal[] {
   if (kind === 'user' || kind === 'group') {
     const known = principalsOf(teams);
     const found = known.filter((p) => p.kind === kind && p.name === rest);
@@ -167,17 +199,34 @@ export function placesOf(ws: ModelIndex, cwd: string, show: (uri: string) => str
   };
 }
 
-/** The number of errors in a workspace, with the settings that apply to each file. */
-export function errorCount(ws: ModelIndex, settingsFor: (uri: string) => Settings): number {
+/** The number of errors in a workspace (or in its files `within` accepts), with each file's settings. */
+export function errorCount(ws: ModelIndex, settingsFor: (uri: string) => Settings, within: (uri: string) => boolean = () => true): number {
   let errors = 0;
-  for (const uri of ws.uris()) errors += finalDiagnostics(ws, uri, settingsFor(uri)).filter((d) => d.severity === 'error').length;
+  for (const uri of ws.uris()) if (within(uri)) errors += finalDiagnostics(ws, uri, settingsFor(uri)).filter((d) => d.severity === 'error').length;
   return errors;
 }
 
 /** Says that the workspace has errors, which make Octopus refuse some assignments. */
-function warnAboutErrors(ws: ModelIndex, io: AccessIO, settingsFor: (uri: string) => Settings): void {
-  const errors = errorCount(ws, settingsFor);
+function warnAboutErrors(ws: ModelIndex, io: AccessIO, settingsFor: (uri: string) => Settings, within: (uri: string) => boolean): void {
+  const errors = errorCount(ws, settingsFor, within);
   if (errors) io.stderr(`octopus-roles: the workspace has ${errors} error${errors === 1 ? '' : 's'} (see octopus-roles check); assignments Octopus would refuse grant nothing here\n`);
+}
+
+/** The model a file belongs to: a Terraform module's folder URI, or undefined for the YAML model. */
+export function modelOfFile(ws: ModelIndex, uri: string): string | undefined {
+  return ws.syntaxOf(uri)?.syntax === 'terraform' ? (ws.model(uri)?.module ?? moduleOfUri(uri)) : undefined;
+}
+
+/** A `.tf` file's module when the file was not analysed (too large, unreadable): its folder's URI. */
+function moduleOfUri(uri: string): string {
+  return uri.slice(0, uri.lastIndexOf('/') + 1);
+}
+
+/** The models that files belong to: PATHs select models, which are answered for whole. */
+export function modelsOf(ws: ModelIndex, uris: Iterable<string>): Set<string | undefined> {
+  const models = new Set<string | undefined>();
+  for (const uri of uris) models.add(modelOfFile(ws, uri));
+  return models;
 }
 
 /** Runs `explain` or `who-can`; returns the exit status. */
@@ -195,22 +244,79 @@ export async function runAccess(command: 'explain' | 'who-can', args: readonly s
   );
   if (typeof options === 'number') return options;
   const [subject, ...paths] = options.positionals;
-  const loaded = await loadPaths(paths, io, { config: options.config });
+  const loaded = await loadWorkspace(paths, io, { config: options.config });
   if (loaded === 2) return 2;
-  const { project } = loaded;
+  const { project, selected } = loaded;
   const ws = project.ws;
-  warnAboutErrors(ws, io, (uri) => project.settingsFor(uri));
-  const teams = accessTeams(ws);
+  const models = modelsOf(ws, selected);
+  if (models.size === 0) {
+    const nested = loaded.nested.map((n) => printable(display(n, io.cwd)));
+    io.stderr(`octopus-roles: no role, team, space or Terraform files to answer from in ${paths.length ? paths.map(printable).join(', ') : '.'}${nested.length ? `; it holds the workspaces ${nested.join(', ')}: name one of them` : ''}\n`);
+    return 2;
+  }
+  warnAboutErrors(ws, io, (uri) => project.settingsFor(uri), (uri) => models.has(modelOfFile(ws, uri)));
+  const teams = accessTeams(ws).filter((t) => models.has(t.module));
   const places = placesOf(ws, io.cwd);
   try {
+    checkFilters(options, ws, teams, models.has(undefined), io);
     if (command === 'explain') explain(subject, ws, teams, options, io, places);
-    else whoCan(subject, ws, options, io, places);
+    else whoCan(subject, ws, models, options, io, places);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.stderr(`octopus-roles: ${printable(err.message)}\n`);
     return 2;
   }
   return 0;
+}
+
+const SINGULAR: Record<Dimension, string> = { environments: 'environment', projects: 'project', projectGroups: 'project group', tenants: 'tenant' };
+
+/** The spaces the models know: the YAML model's declared spaces, and every space a team is in or grants in. */
+function knownSpaces(ws: ModelIndex, teams: readonly TeamEntry[], yaml: boolean): Set<string> {
+  const spaces = new Set<string>(yaml ? ws.spaceNames() : []);
+  for (const t of teams) {
+    if (t.space !== undefined) spaces.add(t.space);
+    for (const g of [...t.grants, ...t.holdings]) if (g.space !== undefined) spaces.add(g.space);
+  }
+  return spaces;
+}
+
+/**
+ * Checks `--space` and the restriction values against what the workspace declares, so that a typo is
+ * an error with a suggestion rather than a shorter answer: a space must be known (declared, or one a team
+ * is in or grants in). A value must be declared where every space asked about declares that dimension;
+ * where some does not, a value that no grant's restriction names is accepted (only unrestricted grants
+ * admit it, which stderr says) unless it looks like a typo of one that is. Throws UsageError.
+ */
+function checkFilters(options: AccessOptions, ws: ModelIndex, teams: readonly TeamEntry[], yaml: boolean, io: AccessIO): void {
+  const spaces = knownSpaces(ws, teams, yaml);
+  if (options.space !== undefined && !spaces.has(options.space)) {
+    const near = nearest(options.space, [...spaces]);
+    const known = spaces.size ? `; did you mean ${near.length ? orList(near, 'or') : `one of ${[...spaces].sort().join(', ')}`}?` : ' (it has no spaces)';
+    throw new UsageError(`no space \`${options.space}\` in the workspace${known}`);
+  }
+  const asked = options.space !== undefined ? [options.space] : [...spaces];
+  for (const d of DIMENSIONS) {
+    const value = options.values[d];
+    if (value === undefined) continue;
+    const lists = asked.map((space) => (yaml ? ws.resolveSpace(space)?.doc.scopes[d]?.items.map((i) => i.value) : undefined));
+    const declared = new Set(lists.flatMap((l) => l ?? []));
+    const named = new Set<string>();
+    for (const t of teams) for (const g of [...t.grants, ...t.holdings]) if (g.space !== undefined && asked.includes(g.space)) for (const v of g.restrictions[d] ?? []) named.add(v);
+    if (declared.has(value) || named.has(value)) continue;
+    const near = nearest(value, [...new Set([...declared, ...named])]);
+    const where = options.space !== undefined ? `space ${options.space}` : 'any space';
+    const strict = asked.length > 0 && lists.every((l) => l !== undefined);
+    if (strict || near.length) {
+      const what = !strict
+        ? `${SINGULAR[d]} \`${value}\` is neither declared nor restricted to in ${where}`
+        : options.space !== undefined
+          ? `space ${options.space} declares no ${SINGULAR[d]} \`${value}\``
+          : `no space declares ${SINGULAR[d]} \`${value}\``;
+      throw new UsageError(`${what}${near.length ? `; did you mean ${orList(near, 'or')}?` : ` (declared: ${[...declared].sort().join(', ') || 'none'})`}`);
+    }
+    io.stderr(`octopus-roles: ${SINGULAR[d]} ${printable(value)} is neither declared nor restricted to in ${where}: only grants unrestricted in ${d} admit it\n`);
+  }
 }
 
 function explain(subject: string, ws: ModelIndex, teams: readonly TeamEntry[], options: AccessOptions, io: AccessIO, places: Places): void {
@@ -236,7 +342,8 @@ function explain(subject: string, ws: ModelIndex, teams: readonly TeamEntry[], o
   const out: string[] = [];
   for (const { principal, access, grants, notes } of answers) {
     if (out.length) out.push('');
-    out.push(principalText(principal, places));
+    // The question, as asked: a principal's grants, in one space (and server-wide) when --space says so.
+    out.push(principalText(principal, places) + (options.space ? `: in space ${options.space} and server-wide` : ''));
     const teamNames = access.teams.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name));
     out.push(`  through ${teamNames.length ? teamNames.join(', ') : 'no team'}`);
     if (principal.kind === 'user') out.push(`  (${GROUPS_NOT_INCLUDED})`);
@@ -258,15 +365,24 @@ function notesText(notes: readonly AccessNote[], places: Places): string[] {
   return ['', '  not counted (computed, known only when Terraform runs):', ...notes.map((n) => noteText(n, places, '    '))];
 }
 
-function whoCan(subject: string, ws: ModelIndex, options: AccessOptions, io: AccessIO, places: Places): void {
+/** The question who-can answers, as its first line says it: the subject, the space and each value asked. */
+function question(subject: string, options: AccessOptions): string {
   const capability = getCapability(subject);
-  const results = whoCanIn(ws, subject, { space: options.space, values: options.values, untenanted: options.untenanted });
+  const scope = (options.space ? ` in space ${options.space}` : '') + (options.untenanted ? ' (untenanted)' : '');
+  const values = DIMENSIONS.filter((d) => options.values[d] !== undefined).map((d) => `${SINGULAR[d]} ${options.values[d]}`);
+  const context = scope + (values.length ? `, for ${orList(values, 'and')}` : '');
+  return capability ? `Who can ${capability.description}${context}: holders of ${capability.role}` : `Who holds ${subject}${context}`;
+}
+
+function whoCan(subject: string, ws: ModelIndex, models: ReadonlySet<string | undefined>, options: AccessOptions, io: AccessIO, places: Places): void {
+  const capability = getCapability(subject);
+  const results = whoCanIn(ws, subject, { space: options.space, values: options.values, untenanted: options.untenanted })?.filter((r) => models.has(r.principal.module));
   if (!results) {
     const near = nearest(subject, [...Array.from(allPermissions(), (p) => p.name), ...CAPABILITIES.map((c) => c.id)]);
     throw new UsageError(`\`${subject}\` is neither a permission of current Octopus nor a capability (${CAPABILITIES.map((c) => c.id).join(', ')})${near.length ? `; did you mean ${near.join(' or ')}?` : ''}`);
   }
   // Any computed assignment of a module might grant it: say what was not counted.
-  const notes = accessNotes(ws);
+  const notes = accessNotes(ws).filter((n) => models.has(n.module));
   const queryJson = {
     [capability ? 'capability' : 'permission']: subject,
     ...(options.space ? { space: options.space } : {}),
@@ -278,9 +394,7 @@ function whoCan(subject: string, ws: ModelIndex, options: AccessOptions, io: Acc
     io.stdout(jsonText({ query: queryJson, principals, notIncluded: `for users, ${GROUPS_NOT_INCLUDED}`, ...(notes.length ? { notes: notes.map((n) => noteJson(n, places)) } : {}) }, 2) + '\n');
     return;
   }
-  const out: string[] = [];
-  const scope = (options.space ? ` in space ${options.space}` : '') + (options.untenanted ? ' (untenanted)' : '');
-  out.push(capability ? `Who can ${capability.description}${scope}: holders of ${capability.role}` : `Who holds ${subject}${scope}`);
+  const out: string[] = [question(subject, options)];
   if (!results.length) out.push('  nobody');
   for (const r of results) {
     out.push('', `  ${principalText(r.principal, places)}`);

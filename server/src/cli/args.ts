@@ -12,6 +12,14 @@ export interface Options {
   config?: string;
   maxFileSize?: number;
   fix: boolean;
+  /** Report errors only. */
+  quiet: boolean;
+  /** Exit 1 when there are more warnings than this. */
+  maxWarnings?: number;
+  /** Exit 0 when the PATHs hold no files, instead of 2. */
+  allowEmpty: boolean;
+  /** Colour in text output: forced on or off; undefined decides from the terminal and the environment. */
+  color?: boolean;
 }
 
 export class UsageError extends Error {}
@@ -83,11 +91,18 @@ export const USAGE = `Usage: octopus-roles check [PATH...] [options]
 
 Checks the Octopus Deploy role, team and space files (*.role.yaml, *.team.yaml, *.space.yaml) of a
 workspace, and the Terraform files (*.tf, each folder a module) that use the Octopus provider. PATH is a
-folder or a file; the default is the current folder. All PATHs form one workspace.
+folder or a file; the default is the current folder. PATHs choose which files are reported; the model is
+always the whole workspace they are in: the git repository (or the folder below it whose ${CONFIG_FILE_NAME}
+sets root: true), or the current folder outside git.
 
 Options:
   --format text|json|sarif|github
                              output format (default: text; github: GitHub Actions annotations)
+  --quiet                    report errors only
+  --max-warnings N           exit 1 when there are more than N warnings
+  --allow-empty              exit 0 when the PATHs hold no files to check (default: exit 2)
+  --color, --no-color        colour the text output, or not (default: on a terminal, unless NO_COLOR is
+                             set; FORCE_COLOR turns it on)
   --config FILE              use this configuration file for every file instead of the ${CONFIG_FILE_NAME}
                              files found from each PATH up to the repository root
   --max-file-size SIZE       skip files larger than SIZE (such as 2MB, 512KB); overrides the configuration
@@ -95,8 +110,9 @@ Options:
   -h, --help                 show this help
   -v, --version              show the version
 
-Exit status: 0 no errors, 1 errors found, 2 bad usage or a PATH that does not exist; 130 when interrupted
-and 141 when the reader of the output went away (| head), each after finishing the file being fixed.`;
+Exit status: 0 no errors, 1 errors found (or more warnings than --max-warnings), 2 bad usage, a PATH that
+does not exist, or PATHs with no files to check; 130 when interrupted and 141 when the reader of the
+output went away (| head), each after finishing the file being fixed.`;
 
 /** Parses the arguments after the program's name; throws UsageError for bad usage. */
 export function parseArgs(args: readonly string[]): Options | 'help' | 'version' {
@@ -105,7 +121,7 @@ export function parseArgs(args: readonly string[]): Options | 'help' | 'version'
   if (command === '-h' || command === '--help' || command === 'help') return 'help';
   if (command === '-v' || command === '--version') return 'version';
   if (command !== 'check') throw new UsageError(`unknown command \`${command}\`; the commands are check, explain, who-can, diff, import, pull, export and init`);
-  const options: Options = { format: 'text', paths: [], fix: false };
+  const options: Options = { format: 'text', paths: [], fix: false, quiet: false, allowEmpty: false };
   let asked: 'help' | 'version' | undefined;
   walkArgs(
     rest,
@@ -124,6 +140,27 @@ export function parseArgs(args: readonly string[]): Options | 'help' | 'version'
           const f = value();
           if (f !== 'text' && f !== 'json' && f !== 'sarif' && f !== 'github') throw new UsageError(`unknown format \`${f}\`; use text, json, sarif or github`);
           options.format = f;
+          return true;
+        }
+        case '-q':
+        case '--quiet':
+          options.quiet = true;
+          return true;
+        case '--allow-empty':
+          options.allowEmpty = true;
+          return true;
+        case '--color':
+        case '--colour':
+          options.color = true;
+          return true;
+        case '--no-color':
+        case '--no-colour':
+          options.color = false;
+          return true;
+        case '--max-warnings': {
+          const raw = value();
+          if (!/^\d{1,9}$/.test(raw)) throw new UsageError(`--max-warnings: \`${raw}\` is not a number of warnings such as 0 or 10`);
+          options.maxWarnings = Number(raw);
           return true;
         }
         case '--config':

@@ -11,14 +11,19 @@ import { uriToPath } from '../node/project';
 import type { ModelIndex } from '../service';
 import { UsageError } from './args';
 import type { DiffIO, Side } from './diff';
-import { loadPaths } from './load';
+import { modelsOf } from './access';
+import { loadWorkspace } from './load';
 import { display, printable } from './output';
 
-/** One side as the arguments name it: a folder (PATHs relative to it) or a revision (PATHs relative to cwd). */
+/**
+ * One side as the arguments name it: a folder (PATHs relative to it; the folder is the whole workspace of
+ * that side), a revision or the working tree (PATHs relative to cwd; the workspace is the one they are in).
+ */
 interface SideSpec {
   readonly label: string;
   readonly root: string;
   readonly revision?: string;
+  readonly folder?: boolean;
 }
 
 function isFolder(p: string): boolean {
@@ -36,8 +41,8 @@ function specsOf(positionals: readonly string[], cwd: string): { base: SideSpec;
   const second = rest[0];
   const workingTree: SideSpec = { label: 'working tree', root: cwd };
   if (isFolder(path.resolve(cwd, first))) {
-    const base = { label: first, root: path.resolve(cwd, first) };
-    if (second !== undefined && isFolder(path.resolve(cwd, second))) return { base, head: { label: second, root: path.resolve(cwd, second) }, paths: rest.slice(1) };
+    const base = { label: first, root: path.resolve(cwd, first), folder: true };
+    if (second !== undefined && isFolder(path.resolve(cwd, second))) return { base, head: { label: second, root: path.resolve(cwd, second), folder: true }, paths: rest.slice(1) };
     return { base, head: workingTree, paths: rest };
   }
   if (isRevision(cwd, first)) {
@@ -48,14 +53,29 @@ function specsOf(positionals: readonly string[], cwd: string): { base: SideSpec;
   throw new UsageError(`\`${first}\` is neither a folder nor a revision of the git repository here`);
 }
 
-/** Loads one side; `reuse` shares the other side's models of identical files. */
+/**
+ * Loads one side: the whole workspace, and the models the PATHs select in it (see `modelsOf`); `reuse`
+ * shares the other side's models of identical files.
+ */
 async function loadSide(spec: SideSpec, paths: readonly string[], io: DiffIO, config: string | undefined, reuse?: ModelIndex) {
   const source = spec.revision === undefined ? undefined : new GitRevision(io.cwd, spec.revision);
   const given = (paths.length ? paths : ['.']).map((p) => path.resolve(spec.root, p));
-  const loaded = await loadPaths(given, io, { config, source, allowMissing: true, prepare: reuse ? (p) => p.ws.reuseModels(reuse) : undefined });
+  const loaded = await loadWorkspace(given, io, {
+    config,
+    source,
+    allowMissing: true,
+    prepare: reuse ? (p) => p.ws.reuseModels(reuse) : undefined,
+    root: spec.folder ? spec.root : undefined,
+  });
   if (loaded === 2) return 2;
   const { project, missing } = loaded;
-  const side: Side = { label: spec.label, ws: project.ws, settingsFor: (uri) => project.settingsFor(uri), display: (uri) => display(uriToPath(uri) ?? uri, spec.root) };
+  const side: Side = {
+    label: spec.label,
+    ws: project.ws,
+    settingsFor: (uri) => project.settingsFor(uri),
+    display: (uri) => display(uriToPath(uri) ?? uri, spec.root),
+    models: modelsOf(project.ws, loaded.selected),
+  };
   return { side, missing };
 }
 
@@ -74,6 +94,11 @@ export async function loadSides(positionals: readonly string[], io: DiffIO, conf
   const nowhere = (paths.length ? paths : ['.']).filter((_, i) => before.missing.includes(i) && after.missing.includes(i));
   if (nowhere.length) {
     io.stderr(`octopus-roles: ${nowhere.map((p) => printable(p)).join(', ')}: no such file or folder in ${printable(base.label)} or ${printable(head.label)}\n`);
+    return 2;
+  }
+  if (!before.side.models?.size && !after.side.models?.size) {
+    const where = (paths.length ? paths : ['.']).map((p) => printable(p)).join(', ');
+    io.stderr(`octopus-roles: ${where}: no role, team, space or Terraform files to compare in ${printable(base.label)} or ${printable(head.label)}\n`);
     return 2;
   }
   return { base: before.side, head: after.side };

@@ -4,8 +4,8 @@
  * revision of the repository the current folder is in (read with git itself: nothing is checked out) or a
  * folder; HEAD defaults to the working tree.
  */
-import { accessNotes, compareModels, type DiffSide, type Settings } from '../service';
-import { errorCount, parseAccessArgs } from './access';
+import { accessNotes, compareModels, type DiffResult, type DiffSide, type Settings } from '../service';
+import { errorCount, modelOfFile, parseAccessArgs } from './access';
 import { grantJson, noteJson, type Places } from './access-output';
 import { UsageError } from './args';
 import { diffText, diffMarkdown } from './diff-output';
@@ -26,21 +26,28 @@ that some restriction record admits after and none admitted before (a widened re
 values); records split differently over the same contexts are no change.
 BASE and HEAD are git revisions of the repository the current folder is in (read with git, nothing is
 checked out or fetched), or folders; HEAD defaults to the working tree. After a revision BASE, a second
-argument is HEAD when it is a revision, and a PATH otherwise; PATHs limit both sides to those files and
-folders (a PATH may exist on one side only). Both sides are read as check reads a folder: the same
-configuration files, exclude, maxFileSize, and no submodules.
+argument is HEAD when it is a revision, and a PATH otherwise. Each side is the whole workspace (a folder
+BASE or HEAD is one); PATHs choose the models compared (the YAML model, a Terraform module), each whole,
+and may exist on one side only. Both sides are read as check reads a workspace: the same configuration
+files, exclude, maxFileSize, and no submodules.
 
 Options:
   --format text|json|markdown   output format (default: text; markdown for a pull-request comment)
   --config FILE                 configuration for both sides, instead of the configuration files each has
   -h, --help                    show this help
 
-Exit status: 0 nobody's access changed, 3 someone's did, 1 either side has errors, 2 bad usage.`;
+Exit status: 0 nobody's access changed, 3 someone's did, 1 either side has errors, 2 bad usage or PATHs
+with nothing to compare.`;
 
 /** One side of the comparison, loaded: what the service compares (`DiffSide`), and how to show and check it. */
 export interface Side extends DiffSide {
   readonly label: string;
   readonly settingsFor: (uri: string) => Settings;
+  /**
+   * The models the PATHs select (undefined: the YAML model; a module's folder URI): the side is loaded
+   * whole, and only these are reported. Every model when absent.
+   */
+  readonly models?: ReadonlySet<string | undefined>;
 }
 
 /** Runs `diff`; returns the exit status. */
@@ -74,10 +81,10 @@ export async function runDiff(args: readonly string[], io: DiffIO): Promise<numb
  * 1 when either side has errors, 3 when someone's access changed, 0 otherwise. `diff --live` shares it.
  */
 export function printDiff(base: Side, head: Side, format: string, io: DiffIO): number {
-  const result = compareModels(base, head);
+  const result = selected(compareModels(base, head), base, head);
   const baseAt = sidePlaces(base);
   const headAt = sidePlaces(head);
-  const notesOf = (side: Side) => (side.modules === false ? [] : accessNotes(side.ws));
+  const notesOf = (side: Side) => (side.modules === false ? [] : accessNotes(side.ws).filter((n) => side.models?.has(n.module) ?? true));
   const notes = { base: notesOf(base), head: notesOf(head) };
   if (format === 'json') {
     io.stdout(
@@ -98,12 +105,23 @@ export function printDiff(base: Side, head: Side, format: string, io: DiffIO): n
     const sides = { base: { label: base.label, places: baseAt, notes: notes.base }, head: { label: head.label, places: headAt, notes: notes.head } };
     io.stdout(format === 'markdown' ? diffMarkdown(result, sides) : diffText(result, sides));
   }
-  const errors = [base, head].map((s) => errorCount(s.ws, s.settingsFor));
+  const errors = [base, head].map((s) => errorCount(s.ws, s.settingsFor, (uri) => s.models?.has(modelOfFile(s.ws, uri)) ?? true));
   if (errors.some((n) => n > 0)) {
     io.stderr(`octopus-roles: ${errors[0]} error${errors[0] === 1 ? '' : 's'} in ${printable(base.label)}, ${errors[1]} in ${printable(head.label)} (see octopus-roles check)\n`);
     return 1;
   }
   return result.access.length ? 3 : 0;
+}
+
+/**
+ * The objects and principals of the models the PATHs select on either side (a module by its path
+ * relative to its side's root, as `compare` names it); all of them when the sides say nothing.
+ */
+function selected(result: DiffResult, base: Side, head: Side): DiffResult {
+  if (!base.models && !head.models) return result;
+  const shown = new Set<string | undefined>();
+  for (const side of [base, head]) for (const m of side.models ?? []) shown.add(m === undefined ? undefined : sidePlaces(side).module(m));
+  return { ...result, objects: result.objects.filter((o) => shown.has(o.module)), access: result.access.filter((a) => shown.has(a.principal.module)) };
 }
 
 /** How a side shows its files and modules: paths relative to its root. */

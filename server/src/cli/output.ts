@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RULE_CODES, RULES, ruleDocsUrl, type Diagnostic, type Range } from '../service';
 import { VERSION } from '../version';
+import { PLAIN, type Paint } from './colour';
 
 /** One diagnostic with the file it belongs to (a display path), ready for output. */
 export interface Finding {
@@ -80,41 +81,18 @@ export function writeJsonArray<T>(items: readonly T[], toJson: (item: T) => unkn
   write(']\n');
 }
 
-export function toText(f: Finding): string {
+/** A finding as a line of text: `file:line:col: severity code: message`, coloured by `paint`. */
+export function toText(f: Finding, paint: Paint = PLAIN): string {
   const { line, character } = f.range.start;
-  return `${printable(f.file)}:${line + 1}:${character + 1}: ${f.diagnostic.severity} ${f.diagnostic.code}: ${printable(f.diagnostic.message)}\n`;
+  const severity = f.diagnostic.severity;
+  const style = severity === 'error' || severity === 'warning' ? severity : 'note';
+  return `${paint('path', printable(f.file))}:${line + 1}:${character + 1}: ${paint(style, severity)} ${paint('code', f.diagnostic.code)}: ${printable(f.diagnostic.message)}\n`;
 }
 
-/** The characters that `printable` escapes, but for the backslash and the line breaks that GitHub escapes itself. */
-const UNPRINTABLE_FOR_GITHUB = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * Text for a GitHub Actions workflow command, escaped as the runner unescapes it (`%`, CR and LF; in a
- * property also `:` and `,`, which end a property): a message or file name cannot end the command early,
- * start another one on a new line, or add properties. Other control characters are written as `\xNN`, as
- * `printable` writes them for a terminal.
- */
-export function githubEscape(text: string, property: boolean): string {
-  let out = text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  if (property) out = out.replace(/:/g, '%3A').replace(/,/g, '%2C');
-  return out.replace(UNPRINTABLE_FOR_GITHUB, (c) => printable(c));
-}
-
-/**
- * One finding as a GitHub Actions annotation (`::error file=...,line=...::message`): errors as errors,
- * warnings as warnings, information and hints as notices, titled with the rule code. GitHub shows the first
- * ten of each kind per step on the pull request's files, and the rest in the job's log only.
- */
-export function toGithub(f: Finding): string {
-  const command = f.diagnostic.severity === 'error' ? 'error' : f.diagnostic.severity === 'warning' ? 'warning' : 'notice';
-  const { start, end } = f.range;
-  // Columns are one-based and the end column inclusive; GitHub takes them only on a one-line range.
-  const columns = start.line === end.line ? [`col=${start.character + 1}`, `endColumn=${Math.max(end.character, start.character + 1)}`] : [];
-  const props = [`file=${githubEscape(f.file, true)}`, `line=${start.line + 1}`, `endLine=${end.line + 1}`, ...columns, `title=${githubEscape(`octopus-roles ${f.diagnostic.code}`, true)}`];
-  return `::${command} ${props.join(',')}::${githubEscape(f.diagnostic.message, false)}\n`;
-}
-
+/** The last line of text output: the count of each severity and of files, or that there are no problems. */
 export function summary(findings: readonly Finding[], fileCount: number): string {
+  const files = `${fileCount} file${fileCount === 1 ? '' : 's'} checked`;
+  if (findings.length === 0) return `${files}, no problems`;
   const count = (s: string) => findings.filter((f) => f.diagnostic.severity === s).length;
   const parts = [
     [count('error'), 'error'],
@@ -123,7 +101,7 @@ export function summary(findings: readonly Finding[], fileCount: number): string
   ]
     .filter(([n]) => (n as number) > 0)
     .map(([n, w]) => `${n} ${w}${n === 1 ? '' : 's'}`);
-  return `${parts.join(', ')} in ${fileCount} file${fileCount === 1 ? '' : 's'} checked`;
+  return `${parts.join(', ')} in ${files}`;
 }
 
 export function toJson(f: Finding) {

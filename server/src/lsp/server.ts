@@ -101,7 +101,8 @@ class LanguageServer {
     const project = this.project;
     const lines = project.ws.lines(uri);
     if (!lines) return [];
-    let ds = finalDiagnostics(project.ws, uri, project.settingsFor(uri));
+    // HashiCorp's Terraform server reports a `.tf` file's syntax errors in the editor already (SPEC section 4).
+    let ds = finalDiagnostics(project.ws, uri, project.settingsFor(uri)).filter((d) => d.code !== 'tf-syntax');
     if (localOnly) ds = ds.filter(this.isLocal(uri));
     return ds.map((d) => toLspDiagnostic(project.ws, lines, d, this.editor?.docsHref));
   }

@@ -79,6 +79,33 @@ export function repositoryRoot(folder: string, fallback?: string, source: Source
   return f && isInside(path.resolve(folder), f) ? f : path.resolve(folder);
 }
 
+/**
+ * True when `dir` holds a configuration file that sets `root: true`: the folder is a workspace of its own
+ * (read through `source`; `bound` as for `readConfig`).
+ */
+export function isWorkspaceRoot(dir: string, bound: string | undefined, source: Source = diskSource): boolean {
+  return hasConfigEntry(dir, source) && readConfig(path.join(dir, CONFIG_FILE_NAME), bound, source).keys.root === true;
+}
+
+/**
+ * The workspace `folder` belongs to, whose files all form the model that commands read: the nearest
+ * folder at or above it, up to the repository root, whose configuration file sets `root: true`; else the
+ * repository root; else, outside a repository, `fallback` (the current folder) when `folder` is inside it,
+ * and `folder` itself when it is not, or when the current folder is the file system's root (a container's
+ * working folder is often `/`, and a workspace there would be every file of the machine).
+ */
+export function workspaceRoot(folder: string, fallback?: string, source: Source = diskSource): string {
+  const found = repositoryRoot(folder, fallback, source);
+  const top = source.repositoryOf(folder) === undefined && path.parse(found).root === found ? path.resolve(folder) : found;
+  const real = source.realPath(top);
+  const bound = typeof real === 'string' ? real : top;
+  for (let dir = path.resolve(folder); isInside(dir, top); dir = path.dirname(dir)) {
+    if (isWorkspaceRoot(dir, bound, source)) return dir;
+    if (dir === top || path.dirname(dir) === dir) break;
+  }
+  return top;
+}
+
 /** The configuration files of a workspace by folder, and the settings they give each file. */
 export class ConfigSet {
   private readonly byDir = new Map<string, LoadedConfig>();
@@ -110,13 +137,16 @@ export class ConfigSet {
     return [...this.byDir.values()];
   }
 
-  /** The configuration files that apply in `dir`, from `top` down to `dir`. */
+  /**
+   * The configuration files that apply in `dir`, from `top` (or the nearest workspace root, whose
+   * file sets `root: true`, below it) down to `dir`.
+   */
   chain(dir: string, top: string): LoadedConfig[] {
     const found: LoadedConfig[] = [];
     for (let d = path.resolve(dir); isInside(d, top); d = path.dirname(d)) {
       const config = this.byDir.get(d);
       if (config) found.push(config);
-      if (d === top || path.dirname(d) === d) break;
+      if (d === top || path.dirname(d) === d || config?.keys.root) break;
     }
     return found.reverse();
   }

@@ -25,7 +25,7 @@ import {
   type Glob,
   type Settings,
 } from '../service';
-import { ConfigSet, excludedBy, hasConfigEntry, readConfig, relativeSlashed, repositoryRoot, type LoadedConfig } from './configs';
+import { ConfigSet, excludedBy, hasConfigEntry, isWorkspaceRoot, readConfig, relativeSlashed, repositoryRoot, type LoadedConfig } from './configs';
 import { decodeRead, isInside, type ReadOutcome } from './files';
 import { diskSource, readOne, type ReadRequest, type Source } from './source';
 import { loadFrontEnd } from './assets';
@@ -65,6 +65,12 @@ export interface ProjectOptions {
    * file is read once the Terraform grammar has loaded.
    */
   readonly late?: (affected: Set<string>) => void;
+  /**
+   * Leave out the folders below a workspace folder that are workspaces of their own (their configuration
+   * file sets `root: true`; see `nestedWorkspaceFolders`): the command line reads each workspace as one
+   * model. The language server reads what the editor opened.
+   */
+  readonly skipNestedWorkspaces?: boolean;
 }
 
 export function uriToPath(uri: string): string | undefined {
@@ -96,6 +102,7 @@ export class Project {
   private readonly onSkip: (where: string, reason: string) => void;
   /** Open files whose text arrived before their front-end had loaded (FrontEnd.loading), latest text each. */
   private readonly waitingToLoad = new Map<FrontEnd, Map<string, string>>();
+  private nested: readonly string[] = [];
 
   constructor(
     private readonly log: (message: string) => void,
@@ -114,11 +121,14 @@ export class Project {
     this.settingsCache.clear();
   }
 
-  /** Adds one file by path (a command-line argument): it is read whatever `exclude` says. Call `scan`. */
+  /**
+   * Adds one file by path (a command-line argument): it is read whatever `exclude` says, with the
+   * folder that holds it when one does. Call `scan`.
+   */
   addFile(file: string): void {
     const p = path.resolve(file);
     const dir = path.dirname(p);
-    if (!this.folders.some((f) => f.path === dir)) this.folders.push(this.makeFolder(pathToUri(dir), dir, { rules: {}, maxFileSize: mergeSettings().maxFileSize, exclude: [] }, true));
+    if (!this.folderOfPath(p)) this.folders.push(this.makeFolder(pathToUri(dir), dir, { rules: {}, maxFileSize: mergeSettings().maxFileSize, exclude: [] }, true));
     this.named.set(pathToUri(p), p);
     this.settingsCache.clear();
   }
@@ -249,8 +259,10 @@ export class Project {
       this.source,
     );
     this.loadConfigs(configFolders);
+    const nested = (this.nested = this.nestedWorkspaces(walked, configFolders));
+    const own = nested.length ? files.filter((f) => !nested.some((dir) => isInside(f.path, dir))) : files;
     // Files reached without a link first, so that a file also reached through a link keeps its own name.
-    const ordered = [...files.filter((f) => !f.linked), ...files.filter((f) => f.linked)];
+    const ordered = [...own.filter((f) => !f.linked), ...own.filter((f) => f.linked)];
     for (const p of this.named.values()) ordered.push({ path: p, real: p, linked: true });
     // Which files belong is decided before any is read, so that a source reads them all in one go.
     const wanted: { uri: string; request: ReadRequest }[] = [];
@@ -286,6 +298,25 @@ export class Project {
       affected.add(uri);
     }
     return affected;
+  }
+
+  /** The folders below the walked ones that are workspaces of their own, when they are left out. */
+  private nestedWorkspaces(walked: readonly Folder[], configFolders: readonly string[]): string[] {
+    if (!this.options.skipNestedWorkspaces) return [];
+    const nested: string[] = [];
+    for (const dir of configFolders) {
+      const f = walked.find((w) => dir !== w.path && isInside(dir, w.path));
+      if (f && !nested.some((n) => isInside(dir, n)) && isWorkspaceRoot(dir, f.bound, this.source)) nested.push(dir);
+    }
+    return nested;
+  }
+
+  /**
+   * The folders the last scan left out as workspaces of their own (with `skipNestedWorkspaces`), as
+   * reached: the command line loads them on their own when a PATH covers them.
+   */
+  nestedWorkspaceFolders(): readonly string[] {
+    return this.nested;
   }
 
   private loadConfigs(configFolders: readonly string[]): void {
@@ -455,6 +486,13 @@ export class Project {
 
   isOpen(uri: string): boolean {
     return this.open.has(uri);
+  }
+
+  /** The configuration files that apply to a file, outermost first (the `--config` file when given). */
+  configsFor(uri: string): readonly LoadedConfig[] {
+    const p = uriToPath(uri);
+    const f = p === undefined ? undefined : this.folderOfPath(p);
+    return p === undefined || !f ? [] : this.chainOf(p, f);
   }
 
   /** The configuration files read, for tools that list them (the checker prints their findings). */

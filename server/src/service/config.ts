@@ -13,7 +13,7 @@ export const CONFIG_FILE_NAME = '.octopus-roles.yaml';
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 
 const SEVERITIES: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
-const CONFIG_KEYS = ['rules', 'maxFileSize', 'exclude', 'terraform'];
+const CONFIG_KEYS = ['rules', 'maxFileSize', 'exclude', 'terraform', 'root'];
 
 /** The settings the service needs, already validated. */
 export interface Settings {
@@ -66,6 +66,11 @@ export interface ConfigKeys {
   /** Globs relative to the configuration file's folder. */
   readonly exclude?: readonly string[];
   readonly terraform?: boolean;
+  /**
+   * True: this folder is a workspace root. Its files and the folders below form one model, which a
+   * workspace around it does not read, and configuration files above it do not apply here.
+   */
+  readonly root?: boolean;
 }
 
 const MAX_SUGGESTED_CODES = 200;
@@ -82,7 +87,7 @@ export const MAX_GLOB_LENGTH = 1000;
  */
 export function parseConfig(text: string): { settings: Settings; keys: ConfigKeys; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const keys: { rules?: Partial<Record<RuleCode, SeveritySetting>>; maxFileSize?: number; exclude?: string[]; terraform?: boolean } = {};
+  const keys: { rules?: Partial<Record<RuleCode, SeveritySetting>>; maxFileSize?: number; exclude?: string[]; terraform?: boolean; root?: boolean } = {};
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   for (const e of doc.errors) {
     diagnostics.push(makeDiagnostic('yaml-syntax', { start: e.pos[0], end: e.pos[1] }, { detail: e.message.split('\n')[0] }));
@@ -145,9 +150,9 @@ export function parseConfig(text: string): { settings: Settings; keys: ConfigKey
         } else if (keyName === 'exclude') {
           const exclude = parseExclude(value, key, span, diagnostics);
           if (exclude) keys.exclude = exclude;
-        } else if (keyName === 'terraform') {
-          if (isScalar(value) && typeof value.value === 'boolean') keys.terraform = value.value;
-          else diagnostics.push(makeDiagnostic('invalid-value', span(value ?? key), { what: '`terraform`', expected: '`true` or `false`' }));
+        } else if (keyName === 'terraform' || keyName === 'root') {
+          if (isScalar(value) && typeof value.value === 'boolean') keys[keyName] = value.value;
+          else diagnostics.push(makeDiagnostic('invalid-value', span(value ?? key), { what: `\`${keyName}\``, expected: '`true` or `false`' }));
         } else {
           const suggestion = nearest(keyName, CONFIG_KEYS, 1)[0];
           diagnostics.push(makeDiagnostic('unknown-key', span(key), { key: keyName, where: 'the configuration', suggestion, allowed: CONFIG_KEYS }, { candidates: suggestion ? [suggestion] : [] }));

@@ -20,6 +20,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
   rules: 'Severity per rule code: `error`, `warning`, `information`, `hint` or `off`.',
   maxFileSize: 'Files larger than this are not analysed (`file-too-large`): a number of bytes or a size such as `2MB`.',
   exclude: 'Glob patterns, relative to this folder, of files not to analyse (for example `generated/**`).',
+  root: '`true`: this folder is a workspace of its own; configuration files above it do not apply, and the checker reads it as one model.',
 };
 
 /** The severities a rule can be given. */

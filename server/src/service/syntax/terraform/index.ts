@@ -1,12 +1,16 @@
 /**
  * The Terraform front-end: `*.tf` files of modules that use the Octopus provider (SPEC section 9). Each
  * folder is one module and one scope of names and addresses (model/scope.ts); a file holds roles and
- * teams side by side, so its kind is `mixed`. Syntax errors are left to HashiCorp's Terraform language
- * server; where the grammar had to recover, rule findings are dropped (`guessed`).
+ * teams side by side, so its kind is `mixed`. Where the grammar fails, the file gets a `tf-syntax` finding
+ * (which the language server leaves to HashiCorp's Terraform server) and rule findings in what the grammar
+ * recovered are dropped (`guessed`).
  */
-import type { Doc, FileKind, ParsedFile, Span } from '../../model/types';
+import type { Diagnostic, Doc, FileKind, ParsedFile, Span } from '../../model/types';
+import { makeDiagnostic } from '../../rules/rule';
+import { tfSyntax } from '../../rules/structure';
 import type { Terms } from '../../model/fields';
 import type { FrontEnd } from '../../model/frontend';
+import { conflictMarkers } from '../conflicts';
 import { readSuppressions } from '../suppress';
 import { completionContext } from './context';
 import { TERRAFORM_EDITS } from './edits';
@@ -52,7 +56,7 @@ export const TERRAFORM_TERMS: Terms = {
 };
 
 function parseTerraform(uri: string, text: string, kind: FileKind): ParsedFile {
-  const base = { uri, syntax: 'terraform' as const, kind, module: moduleOf(uri), syntaxFindings: [], suppressions: readSuppressions(text) };
+  const base = { uri, syntax: 'terraform' as const, kind, module: moduleOf(uri), syntaxFindings: [] as Diagnostic[], suppressions: readSuppressions(text) };
   if (!text.includes(PROVIDER)) return { ...base, docs: [], guessed: [] };
   const root = parseTree(text);
   if (!root) return { ...base, docs: [] as Doc[], guessed: [] };
@@ -60,7 +64,36 @@ function parseTerraform(uri: string, text: string, kind: FileKind): ParsedFile {
   const guessed: Span[] = [];
   collect(root, text, blocks, guessed);
   const read = readBlocks(blocks, uri);
-  return { ...base, docs: read.docs, lookups: read.lookups, users: read.users, guessed };
+  return { ...base, syntaxFindings: root.hasError ? syntaxErrors(root, text) : [], docs: read.docs, lookups: read.lookups, users: read.users, guessed };
+}
+
+/** The most `tf-syntax` findings of one file: the first few errors say what to fix; the rest follow from them. */
+const MAX_SYNTAX_FINDINGS = 20;
+
+/**
+ * Where the grammar failed, as `tf-syntax` findings: each merge conflict marker line when there are any
+ * (the errors around them follow from them), else each token the grammar had to make up (`}` missing)
+ * and each innermost piece of text it could not place, on that text's first line.
+ */
+function syntaxErrors(root: SyntaxNode, text: string): Diagnostic[] {
+  const markers = conflictMarkers(text);
+  if (markers.length) {
+    return markers.slice(0, MAX_SYNTAX_FINDINGS).map((m) => makeDiagnostic(tfSyntax, m, { detail: `merge conflict marker \`${text.slice(m.start, m.start + 7)}\`; resolve the conflict: keep the lines you want and delete the marker lines` }));
+  }
+  const out: Diagnostic[] = [];
+  const stack: SyntaxNode[] = [root];
+  while (stack.length && out.length < MAX_SYNTAX_FINDINGS) {
+    const n = stack.pop()!;
+    const inner = n.children.filter((c) => c.hasError);
+    if (n.error && n.start === n.end) {
+      out.push(makeDiagnostic(tfSyntax, { start: n.start, end: n.end }, { detail: n.type === 'ERROR' ? 'something is missing here' : `\`${n.type}\` is missing here` }));
+    } else if (n.error && !inner.some((c) => c.error || c.children.length)) {
+      const line = text.slice(n.start, n.end).split(/\r?\n|\r/)[0].trimEnd();
+      const shown = line.length > 40 ? `${line.slice(0, 40)}...` : line;
+      out.push(makeDiagnostic(tfSyntax, { start: n.start, end: n.start + line.length }, { detail: `unexpected \`${shown}\` (a comma, an equals sign or a closing bracket may be missing next to it)` }));
+    } else for (let i = inner.length - 1; i >= 0; i--) stack.push(inner[i]);
+  }
+  return out.sort((a, b) => a.span.start - b.span.start);
 }
 
 /**

@@ -6,7 +6,8 @@
  * `yaml-syntax` diagnostic and whatever parsed is still read. Each document is read by reader.ts.
  */
 import { parseAllDocuments, type Document } from 'yaml';
-import { conflictMarkers, lineRange, parserText, unclosedQuotes, visibleSpan } from './recovery';
+import { conflictMarkers } from '../conflicts';
+import { lineRange, parserText, unclosedQuotes, visibleSpan } from './recovery';
 import { fastDocuments } from './fast';
 import { DocReader } from './reader';
 import { readSuppressions } from '../suppress';
