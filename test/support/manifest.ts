@@ -109,7 +109,7 @@ function caseless(words: readonly string[]): string {
 /**
  * The JSON Schema of `.octopus-roles.yaml` (service/config.ts reads it): each rule code as the
  * `octopusRoles.rules` setting declares it, or a severity as the checker also accepts it (any case, the
- * aliases `info`, `warn`, `none` and `ignore`, or a boolean); `maxFileSize`; `exclude`; `terraform`.
+ * aliases `info`, `warn`, `none` and `ignore`, or a boolean); `maxFileSize`; `exclude`; `terraform`; `root`.
  */
 export function configSchema(): Record<string, unknown> {
   const setting = rulesSetting() as { properties: Record<string, Record<string, unknown>>; additionalProperties: unknown };
@@ -136,6 +136,7 @@ export function configSchema(): Record<string, unknown> {
       },
       exclude: { description: 'Globs, relative to this folder, of files not to analyse.', anyOf: [glob, { type: 'array', items: glob }, { type: 'null' }] },
       terraform: { type: 'boolean', description: 'Read the *.tf files that use the Octopus provider (default true).' },
+      root: { type: 'boolean', description: 'This folder is a workspace of its own: configuration above it does not apply, and the workspace above does not read it (default false).' },
     },
   };
 }

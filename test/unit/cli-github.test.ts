@@ -47,8 +47,8 @@ describe('check --format github', () => {
     assert.match(lines[2], /^::error file=finance\.team\.yaml,line=3,endLine=3,col=19,endColumn=25,title=octopus-roles unknown-role::No role named `Deployr`/);
   });
 
-  it('prints nothing for a clean workspace', async () => {
-    assert.deepEqual(await check({ 'deployer.role.yaml': 'name: Deployer\nspacePermissions: [ProjectView]\n' }), { code: 0, stdout: '' });
+  it('prints no annotation for a clean workspace, only the line that says so (issue 28: no silent passes)', async () => {
+    assert.deepEqual(await check({ 'deployer.role.yaml': 'name: Deployer\nspacePermissions: [ProjectView]\n' }), { code: 0, stdout: '1 file checked, no problems\n' });
   });
 
   it('keeps a hostile file name inside its property: one line, no forged command, the name given back whole', async () => {
@@ -65,7 +65,10 @@ describe('check --format github', () => {
   it('escapes `%`, line breaks and property separators, and writes other control characters visibly', () => {
     assert.equal(githubEscape('50% a:b,c\r\nd', false), '50%25 a:b,c%0D%0Ad');
     assert.equal(githubEscape('50% a:b,c\r\nd', true), '50%25 a%3Ab%2Cc%0D%0Ad');
-    assert.equal(githubEscape('bell\u0007 esc\u001b[31m rtl\u202e', false), 'bell\\x07 esc\\x1b[31m rtl\\u202e');
+    // A message goes through printable first: control characters are written visibly.
+    const diagnostic = { code: 'unknown-key', severity: 'warning', message: 'bell\u0007 esc\u001b[31m rtl\u202e', span: { start: 0, end: 1 } } as unknown as Diagnostic;
+    const f: Finding = { file: 'a.role.yaml', diagnostic, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, related: [] };
+    assert.match(toGithub(f), /::bell\\x07 esc\\x1b\[31m rtl\\u202e\n$/);
     for (const s of ['%0A', '%%25', 'a,b:c\n']) assert.equal(unescape(githubEscape(s, true)), s);
   });
 

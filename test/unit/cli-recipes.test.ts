@@ -126,7 +126,7 @@ describe("README's CI recipes, run as written (issue 28)", () => {
       if (run.status !== 0) failed = true;
     }
     assert.ok(failed, 'the check fails on an unknown role');
-    assert.match(outputs[0], /^::error file=teams\/operations\.team\.yaml,line=3,col=9,endLine=3,endColumn=22,title=unknown-role::No role named `Project Viewr`/);
+    assert.match(outputs[0], /^::error file=teams\/operations\.team\.yaml,line=3,endLine=3,col=9,endColumn=21,title=octopus-roles unknown-role::No role named `Project Viewr`/);
     assert.ok(uploaded, 'the upload step ran after the failure');
     const log = JSON.parse(uploaded) as { runs: { results: { ruleId: string; level: string }[] }[] };
     const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });

@@ -35,16 +35,14 @@ export function githubFile(file: string, cwd: string, workspace: string | undefi
   return outside ? file : rel.split(path.sep).join('/');
 }
 
-/** One finding as a workflow command line; `file` is the path GitHub should annotate. */
+/**
+ * One finding as a workflow command line; `file` is the path GitHub should annotate. Errors are errors,
+ * warnings warnings, information and hints notices, titled with the rule code. Columns are one-based and
+ * the end column inclusive, and GitHub takes them only on a one-line range.
+ */
 export function toGithub(f: Finding, file: string): string {
   const { start, end } = f.range;
-  const properties = [
-    `file=${escapeProperty(file)}`,
-    `line=${start.line + 1}`,
-    `col=${start.character + 1}`,
-    `endLine=${end.line + 1}`,
-    `endColumn=${end.character + 1}`,
-    `title=${escapeProperty(f.diagnostic.code)}`,
-  ];
+  const columns = start.line === end.line ? [`col=${start.character + 1}`, `endColumn=${Math.max(end.character, start.character + 1)}`] : [];
+  const properties = [`file=${escapeProperty(file)}`, `line=${start.line + 1}`, `endLine=${end.line + 1}`, ...columns, `title=${escapeProperty(`octopus-roles ${f.diagnostic.code}`)}`];
   return `::${COMMAND[f.diagnostic.severity] ?? 'notice'} ${properties.join(',')}::${escapeData(printable(f.diagnostic.message))}\n`;
 }

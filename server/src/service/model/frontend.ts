@@ -41,6 +41,7 @@ export interface SyntaxFindingArgs {
   readonly 'invalid-value': { readonly what: string; readonly expected: string };
   readonly 'missing-name': { readonly kind: string };
   readonly 'kind-mismatch': { readonly kind: string; readonly suffixKind: string; readonly suffix: string };
+  readonly 'tf-syntax': { readonly detail: string };
 }
 
 /**

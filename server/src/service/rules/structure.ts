@@ -18,18 +18,6 @@ export const yamlSyntax = rule({
   // What the parser guessed is no basis for an edit: the fix is the user's.
 });
 
-/**
- * A `.tf` file that is not HCL (SPEC sections 4 and 9). The Terraform front-end reports it where its
- * grammar failed; the command line shows it, and the language server leaves it to HashiCorp's Terraform
- * server, which reports syntax errors in the editor already.
- */
-export const tfSyntax = rule({
-  code: 'tf-syntax',
-  severity: 'error',
-  summary: 'A `.tf` file does not parse as HCL.',
-  message: (a: { detail: string }) => `This file is not valid HCL, so Terraform cannot read it: ${a.detail}.`,
-  // Where the grammar failed is not always where the mistake is: the fix is the user's.
-});
 
 export const unknownKey = rule({
   code: 'unknown-key',
@@ -89,7 +77,7 @@ export const kindMismatch = rule({
   },
 });
 
-export const STRUCTURE_RULES = [yamlSyntax, unknownKey, invalidValue, missingName, kindMismatch, tfSyntax] as const;
+export const STRUCTURE_RULES = [yamlSyntax, unknownKey, invalidValue, missingName, kindMismatch] as const;
 
 function capital(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);

@@ -72,4 +72,17 @@ export const tfReadonlyAttribute = rule({
   safe: true,
 });
 
-export const TERRAFORM_RULES = [tfInlineAndScopedAssignments, tfBuiltinTeamResource, tfReadonlyAttribute] as const;
+/**
+ * A `.tf` file that is not HCL (SPEC sections 4 and 9). The Terraform front-end reports it where its
+ * grammar failed; the command line shows it, and the language server leaves it to HashiCorp's Terraform
+ * server, which reports syntax errors in the editor already.
+ */
+export const tfSyntax = rule({
+  code: 'tf-syntax',
+  severity: 'error',
+  summary: 'A `.tf` file does not parse as HCL.',
+  message: (a: { detail: string }) => `This file is not valid HCL, so Terraform cannot read it: ${a.detail}.`,
+  // Where the grammar failed is not always where the mistake is: the fix is the user's.
+});
+
+export const TERRAFORM_RULES = [tfSyntax, tfInlineAndScopedAssignments, tfBuiltinTeamResource, tfReadonlyAttribute] as const;

@@ -6,10 +6,8 @@
  * recovered are dropped (`guessed`).
  */
 import type { Diagnostic, Doc, FileKind, ParsedFile, Span } from '../../model/types';
-import { makeDiagnostic } from '../../rules/rule';
-import { tfSyntax } from '../../rules/structure';
 import type { Terms } from '../../model/fields';
-import type { FrontEnd } from '../../model/frontend';
+import type { FrontEnd, SyntaxReporter } from '../../model/frontend';
 import { conflictMarkers } from '../conflicts';
 import { readSuppressions } from '../suppress';
 import { completionContext } from './context';
@@ -55,7 +53,7 @@ export const TERRAFORM_TERMS: Terms = {
   naming: '`name = "..."`',
 };
 
-function parseTerraform(uri: string, text: string, kind: FileKind): ParsedFile {
+function parseTerraform(uri: string, text: string, kind: FileKind, report: SyntaxReporter): ParsedFile {
   const base = { uri, syntax: 'terraform' as const, kind, module: moduleOf(uri), syntaxFindings: [] as Diagnostic[], suppressions: readSuppressions(text) };
   if (!text.includes(PROVIDER)) return { ...base, docs: [], guessed: [] };
   const root = parseTree(text);
@@ -64,7 +62,7 @@ function parseTerraform(uri: string, text: string, kind: FileKind): ParsedFile {
   const guessed: Span[] = [];
   collect(root, text, blocks, guessed);
   const read = readBlocks(blocks, uri);
-  return { ...base, syntaxFindings: root.hasError ? syntaxErrors(root, text) : [], docs: read.docs, lookups: read.lookups, users: read.users, guessed };
+  return { ...base, syntaxFindings: root.hasError ? syntaxErrors(root, text, report) : [], docs: read.docs, lookups: read.lookups, users: read.users, guessed };
 }
 
 /** The most `tf-syntax` findings of one file: the first few errors say what to fix; the rest follow from them. */
@@ -75,10 +73,10 @@ const MAX_SYNTAX_FINDINGS = 20;
  * (the errors around them follow from them), else each token the grammar had to make up (`}` missing)
  * and each innermost piece of text it could not place, on that text's first line.
  */
-function syntaxErrors(root: SyntaxNode, text: string): Diagnostic[] {
+function syntaxErrors(root: SyntaxNode, text: string, report: SyntaxReporter): Diagnostic[] {
   const markers = conflictMarkers(text);
   if (markers.length) {
-    return markers.slice(0, MAX_SYNTAX_FINDINGS).map((m) => makeDiagnostic(tfSyntax, m, { detail: `merge conflict marker \`${text.slice(m.start, m.start + 7)}\`; resolve the conflict: keep the lines you want and delete the marker lines` }));
+    return markers.slice(0, MAX_SYNTAX_FINDINGS).map((m) => report.finding('tf-syntax', m, { detail: `merge conflict marker \`${text.slice(m.start, m.start + 7)}\`; resolve the conflict: keep the lines you want and delete the marker lines` }));
   }
   const out: Diagnostic[] = [];
   const stack: SyntaxNode[] = [root];
@@ -86,11 +84,11 @@ function syntaxErrors(root: SyntaxNode, text: string): Diagnostic[] {
     const n = stack.pop()!;
     const inner = n.children.filter((c) => c.hasError);
     if (n.error && n.start === n.end) {
-      out.push(makeDiagnostic(tfSyntax, { start: n.start, end: n.end }, { detail: n.type === 'ERROR' ? 'something is missing here' : `\`${n.type}\` is missing here` }));
+      out.push(report.finding('tf-syntax', { start: n.start, end: n.end }, { detail: n.type === 'ERROR' ? 'something is missing here' : `\`${n.type}\` is missing here` }));
     } else if (n.error && !inner.some((c) => c.error || c.children.length)) {
       const line = text.slice(n.start, n.end).split(/\r?\n|\r/)[0].trimEnd();
       const shown = line.length > 40 ? `${line.slice(0, 40)}...` : line;
-      out.push(makeDiagnostic(tfSyntax, { start: n.start, end: n.start + line.length }, { detail: `unexpected \`${shown}\` (a comma, an equals sign or a closing bracket may be missing next to it)` }));
+      out.push(report.finding('tf-syntax', { start: n.start, end: n.start + line.length }, { detail: `unexpected \`${shown}\` (a comma, an equals sign or a closing bracket may be missing next to it)` }));
     } else for (let i = inner.length - 1; i >= 0; i--) stack.push(inner[i]);
   }
   return out.sort((a, b) => a.span.start - b.span.start);
