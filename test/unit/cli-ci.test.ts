@@ -87,10 +87,10 @@ describe('no silent passes (issue 28)', () => {
   it('agrees with HashiCorp\'s HCL parser on every Terraform fixture: tf-syntax exactly where it rejects a file', async () => {
     // @cdktf/hcl2json is HashiCorp's own parser (hashicorp/hcl in WebAssembly); the checker uses tree-sitter's grammar.
     const { parse } = (await import('@cdktf/hcl2json')) as { parse: (name: string, text: string) => Promise<unknown> };
-    const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'terraform');
+    const fixtures = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures');
     const files: Record<string, string> = { '.git/': '' };
-    for (const name of ['tf-syntax', 'teams', 'assignments', 'lookups', 'silent', 'permissions', 'restrictions']) {
-      for (const f of parseFixture(readFileSync(path.join(fixtures, `${name}.hcl`), 'utf8'), 'main.tf')) files[`${name}/${f.path}`] = f.text;
+    for (const name of ['rules/tf-syntax', 'terraform/teams', 'terraform/assignments', 'terraform/lookups', 'terraform/silent', 'terraform/permissions', 'terraform/restrictions']) {
+      for (const f of parseFixture(readFileSync(path.join(fixtures, `${name}.hcl`), 'utf8'), 'main.tf')) files[`${path.basename(name)}/${f.path}`] = f.text;
     }
     const dir = ws(files);
     const run = await check(['check', '--format', 'json'], dir);
@@ -154,15 +154,16 @@ describe('CI formats and flags (issue 28)', () => {
     writeFileSync(path.join(dir, '50%, a:b\r\n::error title=forged::x.team.yaml'), 'name: F\nroles: [Nope]\n');
     const run = await cli(['check', '--format', 'github'], dir);
     assert.equal(run.code, 1);
-    // The messages are JSON's; GitHub's command is `error`, `warning` or `notice`, columns are one-based.
+    // The messages are JSON's; GitHub's command is `error`, `warning` or `notice`, columns one-based and the
+    // end column inclusive, and each title the product's name and the rule code.
     const json = JSON.parse((await cli(['check', '--format', 'json'], dir)).stdout) as { file: string; severity: string; code: string; message: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }[];
     const files = ['50%25%2C a%3Ab%0D%0A%3A%3Aerror title=forged%3A%3Ax.team.yaml', 'dup.role.yaml', 'empty.role.yaml', 'team.team.yaml'];
     assert.deepEqual(json.map((f) => f.code), ['unknown-role', 'duplicate-permission', 'empty-role', 'unknown-role']);
     const expected = json.map(({ severity, code, message, range: { start, end } }, i) =>
-      `::${severity} file=${files[i]},line=${start.line + 1},col=${start.character + 1},endLine=${end.line + 1},endColumn=${end.character + 1},title=${code}::${message}\n`,
+      `::${severity} file=${files[i]},line=${start.line + 1},endLine=${end.line + 1},col=${start.character + 1},endColumn=${Math.max(end.character, start.character + 1)},title=octopus-roles ${code}::${message}\n`,
     );
     assert.equal(run.stdout, expected.join('') + '2 errors, 2 warnings in 4 files checked\n');
-    assert.match(expected[1], /^::warning file=dup\.role\.yaml,line=2,col=33,endLine=2,endColumn=44,title=duplicate-permission::`ProjectView`/);
+    assert.match(expected[1], /^::warning file=dup\.role\.yaml,line=2,endLine=2,col=33,endColumn=43,title=octopus-roles duplicate-permission::`ProjectView`/);
     // In a job whose step runs in a subfolder, paths are the repository's, as GitHub matches them.
     const sub = await cli(['check', '--format', 'github', 'dup.role.yaml'], dir, { GITHUB_WORKSPACE: path.dirname(dir) });
     assert.match(sub.stdout, new RegExp(`^::warning file=${path.basename(dir)}/dup\\.role\\.yaml,line=2,`));
