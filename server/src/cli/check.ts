@@ -20,11 +20,16 @@ export interface CheckIO {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly cwd: string;
-  /** The environment (`NO_COLOR`, `FORCE_COLOR`, `GITHUB_WORKSPACE`); none when absent. */
+  /** The environment (`NO_COLOR`, `FORCE_COLOR`, `GITHUB_WORKSPACE`; `pull`'s key); none when absent. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** True when stdout is a terminal: text output is coloured there. */
   readonly isTTY?: boolean;
+  /**
+   * Why the run must stop, once it must: `interrupted` (a signal) or `closed` (the reader of an output went
+   * away). Fixing stops at the next file boundary; nothing more is printed.
+   */
   readonly stop?: () => 'interrupted' | 'closed' | undefined;
+  /** Told when fixing starts and ends: only then does an interruption wait for the file being written. */
   readonly fixing?: (active: boolean) => void;
 }
 

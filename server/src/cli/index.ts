@@ -6,7 +6,7 @@
 import { VERSION } from '../version';
 import { parseArgs, USAGE, UsageError, type Options } from './args';
 import { runAccess } from './access';
-import { runCheck, STOPPED } from './check';
+import { runCheck, STOPPED, type CheckIO } from './check';
 import { runDiff } from './diff';
 import { runDrift } from './drift';
 import { runImport } from './import';
@@ -17,26 +17,11 @@ import { printable } from './output';
 
 export { VERSION };
 
-/** Where the checker writes; tests pass their own. */
-export interface CliIO {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly cwd: string;
-  /**
-   * The environment: `pull` reads its API key from it (the process's when absent); `check` reads
-   * `NO_COLOR`, `FORCE_COLOR` and `GITHUB_WORKSPACE` (none when absent).
-   */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** True when stdout is a terminal: `check`'s text output is coloured there. */
-  readonly isTTY?: boolean;
-  /**
-   * Why the run must stop, once it must: `interrupted` (a signal) or `closed` (the reader of stdout went
-   * away). Fixing stops at the next file boundary; nothing more is printed.
-   */
-  readonly stop?: () => 'interrupted' | 'closed' | undefined;
-  /** Told when fixing starts and ends: only then does an interruption wait for the file being written. */
-  readonly fixing?: (active: boolean) => void;
-}
+/**
+ * Where the commands write and what they know of their surroundings (tests pass their own): the
+ * checker's (`check.ts`), whose environment `pull` also reads its API key from (the process's when absent).
+ */
+export type CliIO = CheckIO;
 
 /** Runs the checker. Returns the exit status; never throws for bad input. */
 export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
