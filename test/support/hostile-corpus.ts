@@ -8,7 +8,8 @@
  * same table, and a test checks that every input is listed there.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ErrorCode } from 'yaml';
 /** test/fixtures/hostile, from out/test/support or test/support alike. */
@@ -314,4 +315,31 @@ export function boundsTable(): string {
     `| a symbolic link to a folder above it (a loop) | — | nothing: every folder is visited once |`,
     `| a symbolic link to a file or folder outside the workspace | — | not followed; the checker prints \`skipped PATH: a symbolic link to TARGET, outside the workspace: not followed\` and the server logs it |`,
   ].join('\n');
+}
+
+/** The corpus written to a fresh temporary folder, with a folder outside it for the links that lead out. */
+export interface CorpusOnDisk {
+  readonly dir: string;
+  readonly outside: string;
+  readonly made: HostileInput[];
+  /** Removes both folders (the unreadable file made readable first). */
+  remove(): void;
+}
+
+/** Writes the corpus into a new temporary workspace (`writeCorpus`): what the corpus tests share. */
+export function corpusOnDisk(): CorpusOnDisk {
+  const base = mkdtempSync(path.join(tmpdir(), 'octopus-roles-hostile-'));
+  const dir = path.join(base, 'workspace');
+  const outside = path.join(base, 'outside');
+  mkdirSync(outside);
+  const made = writeCorpus(dir, outside);
+  return {
+    dir,
+    outside,
+    made,
+    remove() {
+      if (existsSync(path.join(dir, 'locked.role.yaml'))) chmodSync(path.join(dir, 'locked.role.yaml'), 0o644);
+      rmSync(base, { recursive: true, force: true });
+    },
+  };
 }

@@ -4,13 +4,12 @@
  * checker's run over the whole corpus, as a child process, is in hostile.test.ts.
  */
 import * as assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { readWorkspaceFile } from '../../server/src/node/files';
 import { DEFAULT_SETTINGS, Workspace } from '../../server/src/service';
-import { boundsTable, HOSTILE, HOSTILE_FIXTURES, hostileFixtureNames, PARSER_ERRORS, SLACK, writeCorpus, type HostileInput } from '../support/hostile-corpus';
+import { boundsTable, HOSTILE, HOSTILE_FIXTURES, hostileFixtureNames, PARSER_ERRORS, SLACK, corpusOnDisk, type CorpusOnDisk, type HostileInput } from '../support/hostile-corpus';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -19,20 +18,14 @@ const codesOf = (ds: readonly { code: string }[]) => [...new Set(ds.map((d) => d
 
 describe('the hostile corpus (hostile-corpus.ts; the table is in docs/security.md)', function () {
   this.timeout(120000);
+  let corpus: CorpusOnDisk;
   let dir: string;
-  let outside: string;
   let made: HostileInput[] = [];
   before(() => {
-    const base = mkdtempSync(path.join(tmpdir(), 'octopus-roles-hostile-'));
-    dir = path.join(base, 'workspace');
-    outside = path.join(base, 'outside');
-    mkdirSync(outside);
-    made = writeCorpus(dir, outside);
+    corpus = corpusOnDisk();
+    ({ dir, made } = corpus);
   });
-  after(() => {
-    if (existsSync(path.join(dir, 'locked.role.yaml'))) chmodSync(path.join(dir, 'locked.role.yaml'), 0o644);
-    rmSync(path.dirname(dir), { recursive: true, force: true });
-  });
+  after(() => corpus.remove());
 
   it('has an input for every error the YAML parser reports', () => {
     for (const [code, file] of Object.entries(PARSER_ERRORS)) {

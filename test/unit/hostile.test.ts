@@ -5,11 +5,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Workspace } from '../../server/src/service';
-import { CHECKER_BOUND_MS, LINKS_NOT_FOLLOWED, WHOLE_SLACK, writeCorpus, type HostileInput } from '../support/hostile-corpus';
+import { CHECKER_BOUND_MS, LINKS_NOT_FOLLOWED, WHOLE_SLACK, corpusOnDisk, type CorpusOnDisk, type HostileInput } from '../support/hostile-corpus';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -61,20 +59,14 @@ const codesOf = (ds: readonly { code: string }[]) => [...new Set(ds.map((d) => d
 
 describe('the hostile corpus, through the checker (each input alone: hostile-corpus.test.ts)', function () {
   this.timeout(120000);
+  let corpus: CorpusOnDisk;
   let dir: string;
-  let outside: string;
   let made: HostileInput[] = [];
   before(() => {
-    const base = mkdtempSync(path.join(tmpdir(), 'octopus-roles-hostile-'));
-    dir = path.join(base, 'workspace');
-    outside = path.join(base, 'outside');
-    mkdirSync(outside);
-    made = writeCorpus(dir, outside);
+    corpus = corpusOnDisk();
+    ({ dir, made } = corpus);
   });
-  after(() => {
-    if (existsSync(path.join(dir, 'locked.role.yaml'))) chmodSync(path.join(dir, 'locked.role.yaml'), 0o644);
-    rmSync(path.dirname(dir), { recursive: true, force: true });
-  });
+  after(() => corpus.remove());
 
   // (b) The checker, over the whole corpus at once.
   it(`checker: every input gets its codes, links out and loops are not followed, within ${CHECKER_BOUND_MS} ms`, () => {
