@@ -40,14 +40,7 @@ function uniquePaths<T>(items: readonly T[], folder: (i: T) => string, name: (i:
   return out;
 }
 
-/**
- * YAML floats that start with a dot (`.5`, `+.5e3`): `isPlainSafe` lets them through unquoted, and they
- * would read back as numbers, not names (test/unit/import-hostile.test.ts finds them). Quoted here until
- * the service's check knows them.
- */
-const DOT_FLOAT = /^\+?\.[0-9]+(?:[eE][-+]?[0-9]+)?$/;
-
-const scalar = (s: string, flow = false) => (DOT_FLOAT.test(s) ? JSON.stringify(s) : scalarText(s, undefined, flow));
+const scalar = (s: string, flow = false) => scalarText(s, undefined, flow);
 
 function list(key: string, items: readonly string[], indent = ''): string[] {
   if (!items.length) return [`${indent}${key}: []`];

@@ -197,7 +197,7 @@ export function appendToList(
   return { span: { start: at, end: at }, newText: lines.join(eol) + eol };
 }
 
-const RESERVED = /^(?:true|false|yes|no|on|off|null|~|y|n|[-+]?(?:\.inf|\.nan)|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o[0-7_]+|[0-9]+(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$/i;
+const RESERVED = /^(?:true|false|yes|no|on|off|null|~|y|n|[-+]?(?:\.inf|\.nan)|[-+]?(?:\.[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9]+(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$/i;
 
 /**
  * True when `value` reads back as the same string written as a plain (unquoted) scalar, in block
