@@ -14,8 +14,8 @@ import {
   finalDiagnostics,
   matches,
   nearest,
-  notesFor,
   principalsOf,
+  scopeWithId,
   whoCan as whoCanIn,
   type AccessNote,
   type AccessQuery,
@@ -324,7 +324,7 @@ function explain(subject: string, ws: ModelIndex, teams: readonly TeamEntry[], o
   const query: AccessQuery = { space: options.space };
   const answers = principals.map((principal) => {
     const access = accessOf(teams, principal);
-    const notes = principal.module === undefined ? [] : notesFor(accessNotes(ws, principal.module), access.teams);
+    const notes = scopeWithId(ws, principal.module).notesFor(access.teams);
     return { principal, access, grants: access.grants.filter((g) => matches(g, query)), notes };
   });
   if (options.format === 'json') {

@@ -18,6 +18,7 @@ export { DOC_KEYS, ASSIGNMENT_KEYS } from './model/fields';
 export { shapeOf, place, type Located, type ResolvedRole, type RoleShape, type Placement, type PlacementRefusal } from './model/roles';
 export { ModelIndex, type Analyser } from './model/workspace';
 export * from './model/access';
+export { accessScopeOf, accessScopes, scopeWithId, type AccessScope } from './model/access-scope';
 export { DIMENSIONS, getPermission, allPermissions, getBuiltinRole, allBuiltinRoles, type Dimension, type Level } from './catalog';
 export { Workspace } from './workspace';
 export { RULES, RULE_CODES, isRuleCode, ruleOf, ruleDocsUrl, DOCS_URL, type RuleCode, type SeveritySetting } from './rules/registry';

@@ -4,8 +4,8 @@
  * "who can ...". All of it reads the access engine (model/access.ts) over the model.
  */
 import { DIMENSIONS, getPermission, SYSTEM_TEAM_ONLY_PERMISSIONS } from '../catalog';
-import { accessFrom, accessNotes, accessTeams, CAPABILITIES, getCapability, grantKey, GROUPS_NOT_INCLUDED, matches, moduleAccess, principalKey, reachOf, recordsOf, sortGrants, teamsOf, type AccessQuery, type Grant, type Principal, type TeamEntry } from '../model/access';
-import { moduleLabel, notesFor } from '../model/modules';
+import { accessFrom, accessTeams, CAPABILITIES, getCapability, grantKey, GROUPS_NOT_INCLUDED, matches, principalKey, reachOf, recordsOf, sortGrants, type AccessQuery, type Grant, type Principal, type TeamEntry } from '../model/access';
+import { accessScopeOf, scopeWithId } from '../model/access-scope';
 import { place } from '../model/roles';
 import type { Assignment, Source, Span, TeamDoc } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
@@ -25,10 +25,9 @@ export function entryOf(teams: readonly TeamEntry[], uri: string, doc: TeamDoc):
   return teams.find((t) => t.definition?.uri === uri && t.definition.doc === doc);
 }
 
-/** The teams of the model a file belongs to: its module's, or the YAML model's. */
+/** The teams of the model a file belongs to. */
 export function teamsOfFile(ws: ModelIndex, uri: string): TeamEntry[] {
-  const module = ws.model(uri)?.module;
-  return module === undefined ? teamsOf(ws) : moduleAccess(ws, module).teams;
+  return accessScopeOf(ws, uri).teams();
 }
 
 /** Lenses for a file: on each team, its permission counts; on each role, the teams that use it. */
@@ -36,14 +35,14 @@ export function accessLenses(ws: ModelIndex, uri: string): AccessLens[] {
   const model = ws.model(uri);
   if (!model) return [];
   const out: AccessLens[] = [];
-  const hasTeams = model.docs.some((d) => d.kind === 'team');
-  const teams = hasTeams ? teamsOfFile(ws, uri) : [];
+  const scope = accessScopeOf(ws, uri);
+  const teams = model.docs.some((d) => d.kind === 'team') ? scope.teams() : [];
   for (const doc of model.docs) {
     if (!doc.name) continue;
     if (doc.kind === 'team') {
       const entry = entryOf(teams, uri, doc);
       if (!entry) continue;
-      const principal: Principal = { kind: 'team', name: entry.name, ...(entry.space ? { space: entry.space } : {}), ...(entry.module !== undefined ? { module: entry.module } : {}) };
+      const principal = scope.principal('team', entry.name, entry.space);
       // A team's access is its own grants: no need to look for other teams reaching it. A permission held
       // through several records (restricted differently) counts once.
       const { grants } = accessFrom(principal, [entry]);
@@ -53,49 +52,11 @@ export function accessLenses(ws: ModelIndex, uri: string): AccessLens[] {
       const title = `${plural(system, 'system permission')} · ${plural(space, 'space permission')}${spaces.size > 1 ? ` in ${plural(spaces.size, 'space')}` : ''} — effective access`;
       out.push({ span: doc.name.span, title, target: { kind: 'principal', principal: principalKey(principal) } });
     } else if (doc.kind === 'role') {
-      const { users, teams: teamCount } = model.module === undefined ? roleUsers(ws, doc.name.value) : roleUsersInModule(ws.forFile(uri), doc.address);
+      const { users, teams: teamCount } = scope.roleUsers(uri, doc);
       out.push({ span: doc.name.span, title: teamCount ? `used by ${plural(teamCount, 'team')}` : 'used by no team', target: { kind: 'role', role: doc.name.value, users } });
     }
   }
   return out;
-}
-
-/** Where the YAML model's teams assign a role, and how many teams do. */
-function roleUsers(ws: ModelIndex, role: string): { users: Source[]; teams: number } {
-  const users: Source[] = [];
-  const teamNames = new Set<string>();
-  for (const ref of [...ws.roleReferrers(role)].sort()) {
-    for (const d of ws.model(ref)?.docs ?? []) {
-      if (d.kind !== 'team') continue;
-      for (const a of d.assignments) {
-        if (a.role.value !== role) continue;
-        users.push({ uri: ref, span: a.role.span });
-        teamNames.add(`${d.space?.value ?? ''}/${d.name?.value ?? ''}`);
-      }
-    }
-  }
-  return { users, teams: teamNames.size };
-}
-
-/**
- * Where a module's teams assign a role (by its address), and how many teams do: a team resource and the
- * scoped user roles that target it are one team.
- */
-function roleUsersInModule(view: ModelIndex, address: string | undefined): { users: Source[]; teams: number } {
-  const users: Source[] = [];
-  const teams = new Set<string>();
-  if (!address) return { users, teams: 0 };
-  for (const ref of [...view.addressReferrers(address)].sort()) {
-    for (const d of view.model(ref)?.docs ?? []) {
-      if (d.kind !== 'team') continue;
-      for (const a of d.assignments) {
-        if (a.role.value !== address) continue;
-        users.push({ uri: ref, span: a.role.span });
-        teams.add(d.target?.value ?? d.address ?? `${ref}#${d.index}`);
-      }
-    }
-  }
-  return { users, teams: teams.size };
 }
 
 /** An inlay hint after a role reference. */
@@ -150,7 +111,8 @@ export function accessDocument(ws: ModelIndex, principal: string): string | unde
   const p = access.principal;
   const title = p.kind === 'team' ? `Team ${p.name}${p.space ? ` (space ${p.space})` : ' (system team)'}` : `${p.kind === 'user' ? 'User' : 'External group'} ${p.name}`;
   const lines = [`# ${title}: effective access`, ''];
-  if (p.module !== undefined) lines.push(`In the Terraform module \`${moduleLabel(p.module)}\`.`, '');
+  const scope = scopeWithId(ws, p.module);
+  if (scope.heading) lines.push(scope.heading, '');
   lines.push(`Through: ${access.teams.map((t) => (t.space ? `${t.name} (space ${t.space})` : t.name)).join(', ') || 'no team'}.`, '');
   const members = p.kind === 'team' ? access.teams[0]?.members ?? [] : [];
   if (members.length) lines.push(`Members: ${members.join(', ')}.`, '');
@@ -160,7 +122,7 @@ export function accessDocument(ws: ModelIndex, principal: string): string | unde
     const spaces = access.holdings.filter((h) => h.role === c.role && h.scope === 'space').map((h) => h.space);
     lines.push(`Can ${c.description.replace(/ \(.*\)$/, '')}: ${spaces.join(', ')}.`, '');
   }
-  const notes = p.module === undefined ? [] : notesFor(accessNotes(ws, p.module), access.teams);
+  const notes = scope.notesFor(access.teams);
   if (notes.length) {
     lines.push('Not counted (computed: known only when Terraform runs):', '');
     for (const n of notes) lines.push(`- ${n.reason}${n.team ? ` (team ${n.team.name})` : ''}`);

@@ -6,6 +6,7 @@
  */
 import { DIMENSIONS } from '../catalog';
 import { accessChange, accessTeams, grantKey, principalKey, reachOf, teamsOf, type Grant, type Principal, type TeamEntry } from '../model/access';
+import { accessScopes } from '../model/access-scope';
 import type { Doc, NameList, RoleDoc, SpaceDoc, TeamDoc } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
 
@@ -51,48 +52,25 @@ const lower = (s: string) => s.trim().toLowerCase();
 
 /**
  * Every named document of a workspace, by model, kind and identity (a team's identity includes its
- * space); a module's documents carry the module's path, shown as `moduleOf` says.
+ * space); a document of a model other than the YAML files' carries the model's path, shown as `moduleOf`
+ * says (undefined: the model's documents are left out).
  */
 function docsOf(ws: ModelIndex, moduleOf: (module: string) => string | undefined): Map<string, { doc: Doc; module?: string }> {
   const out = new Map<string, { doc: Doc; module?: string }>();
-  for (const uri of [...ws.uris()].sort()) {
-    const model = ws.model(uri);
-    if (!model) continue;
-    const module = model.module === undefined ? undefined : moduleOf(model.module);
-    if (model.module !== undefined && module === undefined) continue;
-    const docs = module === undefined ? model.docs : moduleDocs(ws, uri);
-    for (const doc of docs) {
+  for (const scope of accessScopes(ws)) {
+    const module = scope.id === undefined ? undefined : moduleOf(scope.id);
+    if (scope.id !== undefined && module === undefined) continue;
+    for (const doc of scope.objects()) {
       if (!doc.name) continue;
       const key = `${module ?? ''}\u0000${doc.kind}\u0000${doc.kind === 'team' && doc.space ? lower(doc.space.value) + '/' : ''}${lower(doc.name.value)}`;
       const known = out.get(key);
       if (!known) out.set(key, { doc, ...(module !== undefined ? { module } : {}) });
-      // A module's team is its resource and the scoped user roles that target it: their assignments join.
-      else if (module !== undefined && known.doc.kind === 'team' && doc.kind === 'team') {
-        out.set(key, { doc: { ...known.doc, assignments: [...known.doc.assignments, ...doc.assignments], members: known.doc.members ?? doc.members, externalGroups: known.doc.externalGroups ?? doc.externalGroups }, module });
+      else if (scope.partsJoin && known.doc.kind === 'team' && doc.kind === 'team') {
+        out.set(key, { doc: { ...known.doc, assignments: [...known.doc.assignments, ...doc.assignments], members: known.doc.members ?? doc.members, externalGroups: known.doc.externalGroups ?? doc.externalGroups }, ...(module !== undefined ? { module } : {}) });
       }
     }
   }
   return out;
-}
-
-/**
- * A module file's documents as its rules read them (a scoped user role as an assignment of the team it
- * targets), with each assignment's role by name rather than by address.
- */
-function moduleDocs(ws: ModelIndex, uri: string): Doc[] {
-  const view = ws.forFile(uri);
-  return (view.analysed(uri)?.docs ?? []).map((doc) => {
-    if (doc.kind !== 'team') return doc;
-    // Field by field, not by spreads: the workspace's model objects make their spans when read (model/compact.ts).
-    const assignments = doc.assignments.map((a) => ({
-      role: { value: view.resolveRole(a.role.value)?.name ?? a.role.value, span: a.role.span, computed: a.role.computed },
-      span: a.span,
-      space: a.space,
-      spaceKey: a.spaceKey,
-      restrictions: a.restrictions,
-    }));
-    return Object.assign(Object.create(Object.getPrototypeOf(doc) as object) as TeamDoc, doc, { assignments });
-  });
 }
 
 const values = (list: NameList | undefined): string[] => list?.items.map((i) => i.value) ?? [];
