@@ -33,6 +33,13 @@ const SLOW = new Map([
   ['bridge-export.test.ts', 'Terraform written to disk and read back'],
   ['bridge-drift.test.ts', 'dumps on disk and the diff command'],
   ['yaml-fast.test.ts', 'compares the two YAML readers over 3,000 generated and mutated files'],
+  ['cli-pipe.test.ts', 'the shipped checker as child processes writing into real pipes'],
+  ['cli-recipes.test.ts', "README's CI recipes run as written: git repositories and the checker as child processes"],
+  ['action.test.ts', 'the action\'s steps run in bash with the checker as child processes'],
+  ['pre-commit.test.ts', 'git repositories on disk and the hook run as a child process'],
+  ['cli-write-safety.test.ts', 'folders, links and permissions on disk'],
+  ['client-commands.test.ts', 'git repositories on disk for Access Diff with Branch'],
+  ['access-property.test.ts', 'property-based runs: explain and who-can against a direct reading of Octopus on random models'],
 ]);
 
 const files = readdirSync(join(root, 'test', 'unit'))
