@@ -5,14 +5,12 @@
  * of the pull tests serve it; ids are numbered in name order, so the same model gives the same dump.
  */
 import { allBuiltinRoles, type Dimension, type ModelIndex, type RoleDoc, type SpaceDoc, type TeamDoc } from '../service';
-import { BUILTIN_SYSTEM_TEAMS, BUILTIN_TEAMS, builtinTeamId, isBuiltinTeamName, SPACE_MANAGER, SPACE_MANAGERS, type BuiltinTeam } from '../service/catalog';
+import { BUILTIN_SYSTEM_TEAMS, BUILTIN_TEAMS, builtinRoleId, builtinTeamId, isBuiltinTeamName, SPACE_MANAGER, SPACE_MANAGERS, type BuiltinTeam } from '../service/catalog';
 import type { ApiProject, ApiScopedUserRole, ApiSpace, ApiTeam, ApiUser, ApiUserRole, Dump } from './api';
 import { byName } from './model';
 
-/** The id a current server gives a built-in role: `userroles-` and its name's letters, lower case. */
-export function builtinRoleId(name: string): string {
-  return `userroles-${name.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
-}
+/** The id a current server gives a built-in role (the catalog's one derivation). */
+export { builtinRoleId };
 
 const DIMENSION_PREFIX: Record<Dimension, string> = { environments: 'Environments', projects: 'Projects', projectGroups: 'ProjectGroups', tenants: 'Tenants' };
 const FIELD: Record<Dimension, 'EnvironmentIds' | 'ProjectIds' | 'ProjectGroupIds' | 'TenantIds'> = {

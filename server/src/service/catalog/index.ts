@@ -183,6 +183,21 @@ export function getBuiltinRoleIgnoreCase(name: string): BuiltinRole | undefined 
   return builtinRolesLower.get(name.toLowerCase());
 }
 
+/** The start of every built-in role's id. */
+export const BUILTIN_ROLE_ID_PREFIX = 'userroles-';
+
+/** The id a current server gives a built-in role: `userroles-` and its name's letters, lower case (`userroles-projectviewer`). */
+export function builtinRoleId(name: string): string {
+  return `${BUILTIN_ROLE_ID_PREFIX}${name.toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+}
+
+let rolesById: Map<string, BuiltinRole> | undefined;
+/** The built-in role an id names (ids compare without case, as Octopus compares them). */
+export function builtinRoleOfId(id: string): BuiltinRole | undefined {
+  rolesById ??= new Map(Array.from(builtinRoles.values(), (r) => [builtinRoleId(r.name), r]));
+  return rolesById.get(id.toLowerCase());
+}
+
 /** All built-in roles in catalog order. */
 export function allBuiltinRoles(): Iterable<BuiltinRole> {
   return builtinRoles.values();

@@ -2,7 +2,8 @@
  * Completion. Where the cursor stands comes from the file's front-end (the line being typed is usually
  * not valid syntax yet); names already present come from the model.
  */
-import { allBuiltinRoles, allPermissions, BUILTIN_SYSTEM_TEAMS, DIMENSIONS, type Dimension, type Level } from '../catalog';
+import { allBuiltinRoles, allPermissions, BUILTIN_SYSTEM_TEAMS, BUILTIN_TEAMS, builtinRoleId, builtinTeamId, DIMENSIONS, SPACE_MANAGERS, type Dimension, type Level } from '../catalog';
+import { shapeOf } from '../model/roles';
 import { ASSIGNMENT_KEYS, DOC_KEYS } from '../model/fields';
 import type { RoleShape } from '../model/roles';
 import type { Doc, DocKind, RoleDoc, SpaceDoc, Span, TeamDoc } from '../model/types';
@@ -126,6 +127,8 @@ export function complete(ws: ModelIndex, uri: string, offset: number): Completio
       }
       return keyEntries(model.kind, present, ASSIGNMENT_KEYS, ctx.replace);
     }
+    case 'id':
+      return ctx.of === 'role' ? builtinRoleIdEntries(ctx.replace) : builtinTeamIdEntries(ws, model.module, ctx.replace);
     case 'item':
     case 'value': {
       const key = ctx.key;
@@ -179,6 +182,37 @@ function teamEntries(ws: ModelIndex, doc: Doc | undefined, replace: Span): Compl
     .filter((n) => !present.has(n))
     .sort()
     .map((name) => ({ label: name, kind: 'value' as const, group: builtin.has(name) ? 'built-in team' : 'team', sortText: name, replace }));
+}
+
+/** Every built-in role's id, labelled with the role's name and kind. */
+function builtinRoleIdEntries(replace: Span): CompletionEntry[] {
+  return Array.from(allBuiltinRoles(), (r) => {
+    const shape = ROLE_SHAPE_TEXT[shapeOf(r.spacePermissions, r.systemPermissions)];
+    return { label: builtinRoleId(r.name), kind: 'role' as const, group: r.name, detail: `built-in ${shape} role ${r.name}`, documentation: r.description, sortText: builtinRoleId(r.name), replace };
+  });
+}
+
+/**
+ * The built-in teams' ids, labelled with their names: the system teams, and the Space Managers team of
+ * each literal space id the model of the file (its module) names.
+ */
+function builtinTeamIdEntries(ws: ModelIndex, module: string | undefined, replace: Span): CompletionEntry[] {
+  const entries: CompletionEntry[] = BUILTIN_SYSTEM_TEAMS.map((t) => ({ label: t.id, kind: 'value', group: t.name, detail: `built-in team ${t.name}`, documentation: t.description, sortText: `0${t.id}`, replace }));
+  const spaceManagers = BUILTIN_TEAMS.find((t) => t.name === SPACE_MANAGERS)!;
+  const spaces = new Set<string>();
+  for (const uri of ws.uris()) {
+    const m = ws.model(uri);
+    if (m?.module !== module) continue;
+    for (const d of m?.docs ?? []) {
+      if (d.kind !== 'team') continue;
+      for (const s of [d.space, ...d.assignments.map((a) => a.space)]) if (s && !s.computed && s.value.trim()) spaces.add(s.value);
+    }
+  }
+  for (const space of [...spaces].sort()) {
+    const id = builtinTeamId(spaceManagers, space);
+    entries.push({ label: id, kind: 'value', group: `${SPACE_MANAGERS} of ${space}`, detail: `built-in team ${SPACE_MANAGERS} of space ${space}`, documentation: spaceManagers.description, sortText: `1${id}`, replace });
+  }
+  return entries;
 }
 
 /** The assignment being edited: the last one that starts before the cursor. */

@@ -78,6 +78,11 @@ export type CompletionContext =
   | { readonly type: 'item'; readonly key: string; readonly replace: Span }
   /** The value of field `key`. */
   | { readonly type: 'value'; readonly key: string; readonly replace: Span }
+  /**
+   * A literal id of a built-in role or team, in syntaxes that name objects by id (Terraform `user_role_id`,
+   * `team_id`, an item of `space_managers_teams`).
+   */
+  | { readonly type: 'id'; readonly of: 'role' | 'team'; readonly replace: Span }
   /** A field name, of a document or of a role assignment. */
   | { readonly type: 'key'; readonly level: 'doc' | 'assignment'; readonly replace: Span };
 

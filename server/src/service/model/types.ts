@@ -224,6 +224,13 @@ export interface Suppressions {
   readonly docs: readonly { readonly span: Span; readonly codes: ReadonlySet<string> }[];
 }
 
+/** A literal id where a file names a built-in role or team (see `ParsedFile.builtinIds`). */
+export interface BuiltinIdRef {
+  readonly kind: 'role' | 'team';
+  /** The id as written, with the span of the literal. */
+  readonly id: Name;
+}
+
 /** What a front-end read from one file. */
 export interface ParsedFile {
   readonly uri: string;
@@ -245,6 +252,12 @@ export interface ParsedFile {
    * `alice`): teams list their users by address, effective access names them.
    */
   readonly users?: ReadonlyMap<string, string>;
+  /**
+   * Literal ids of built-in roles and teams, as written where the file names a role or a team (Terraform
+   * `user_role_id = "userroles-projectviewer"`, `team_id`, `space_managers_teams`), known to the catalog or
+   * not: `unknown-builtin-id` judges them. Absent in syntaxes that name objects by name.
+   */
+  readonly builtinIds?: readonly BuiltinIdRef[];
   readonly docs: readonly Doc[];
   /** The front-end's findings: syntax errors and fields of the wrong shape. */
   readonly syntaxFindings: readonly Diagnostic[];

@@ -12,6 +12,7 @@ import type { SyntaxReporter } from '../model/frontend';
 import type { Terms } from '../model/fields';
 import type { Diagnostic, DiagnosticData, FileModel, ParsedFile, Related, Severity, Span } from '../model/types';
 import { ASSIGNMENT_RULES } from './assignments';
+import { BUILTIN_ID_RULES } from './builtin-ids';
 import { BUILTIN_RULES } from './builtins';
 import { FILE_RULES } from './files';
 import { NAME_RULES } from './names';
@@ -31,6 +32,7 @@ export const FAMILIES = {
   restrictions: RESTRICTION_RULES,
   files: FILE_RULES,
   terraform: TERRAFORM_RULES,
+  'builtin-ids': BUILTIN_ID_RULES,
 } as const;
 
 const ALL = Object.values(FAMILIES).flat() as readonly (typeof FAMILIES)[keyof typeof FAMILIES][number][];
@@ -73,6 +75,7 @@ export function diagnosticOf<C extends RuleCode>(code: C, span: Span, args: Para
 }
 
 const LOCAL = ALL.filter((r) => (r as AnyRule).local) as readonly AnyRule[];
+const FILE_CHECKS = ALL.filter((r) => (r as AnyRule).file) as readonly AnyRule[];
 const CROSS = ALL.filter((r) => (r as AnyRule).workspace) as readonly AnyRule[];
 
 function reporter(r: AnyRule, out: Diagnostic[], keep?: (span: Span) => boolean): CheckContext<unknown, DiagnosticData>['report'] {
@@ -101,6 +104,7 @@ export const ANALYSER: Analyser = {
       const ctx = { file, terms, report: reporter(r, found) };
       for (const doc of file.docs) r.local!(doc, ctx);
     }
+    for (const r of FILE_CHECKS) r.file!({ file, terms, report: reporter(r, found) });
     const guessed = file.guessed;
     for (const d of found) if (!guessed.some((g) => d.span.start <= g.end && d.span.end >= g.start)) out.push(d);
     return out;

@@ -27,6 +27,11 @@ export interface Rule<C extends string = string, A = never, D extends Diagnostic
    * Rules without a check are reported by the front-ends (syntax) or the loader (files).
    */
   readonly local?: (doc: Doc, ctx: CheckContext<A, D>) => void;
+  /**
+   * Checks what a file holds beside its documents (`ParsedFile.builtinIds`, ...), once per version of the
+   * file, like `local`.
+   */
+  readonly file?: (ctx: CheckContext<A, D>) => void;
   /** Checks one document against the rest of the workspace. */
   readonly workspace?: (doc: Doc, ctx: WorkspaceCheckContext<A, D>) => void;
   /**

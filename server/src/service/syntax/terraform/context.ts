@@ -1,12 +1,22 @@
 /**
  * Where the cursor stands in a Terraform file, for completion: inside a string item of
- * `granted_space_permissions` or `granted_system_permissions`. Read from the text before the cursor,
- * because the list being typed is often not valid HCL yet.
+ * `granted_space_permissions` or `granted_system_permissions`, or inside a string where a built-in role or
+ * team may be named by id (`user_role_id`, `team_id`, an item of `space_managers_teams`). Read from the text
+ * before the cursor, because the list being typed is often not valid HCL yet.
  */
 import type { CompletionContext } from '../../model/frontend';
 
-const LIST = /\b(granted_space_permissions|granted_system_permissions)\s*=\s*\[/g;
-const KEYS = { granted_space_permissions: 'spacePermissions', granted_system_permissions: 'systemPermissions' } as const;
+const LIST = /\b(granted_space_permissions|granted_system_permissions|space_managers_teams)\s*=\s*\[/g;
+const KEYS = { granted_space_permissions: 'spacePermissions', granted_system_permissions: 'systemPermissions', space_managers_teams: 'teams' } as const;
+/** A string value being typed after an attribute that takes a built-in role's or team's id. */
+const ID_VALUE = /\b(user_role_id|team_id)\s*=\s*"([^"\\\r\n]*)$/;
+
+/** The end of the name or id the cursor is in: the span a proposal replaces ends there. */
+function wordEnd(text: string, offset: number): number {
+  let end = offset;
+  while (end < text.length && /[A-Za-z0-9_-]/.test(text[end])) end++;
+  return end;
+}
 
 /** How far back the opening `[` of a list may be; a longer list is completed without context. */
 const WINDOW = 20_000;
@@ -14,6 +24,8 @@ const WINDOW = 20_000;
 export function completionContext(text: string, offset: number): CompletionContext | undefined {
   const from = Math.max(0, offset - WINDOW);
   const before = text.slice(from, offset);
+  const id = ID_VALUE.exec(before);
+  if (id) return { type: 'id', of: id[1] === 'team_id' ? 'team' : 'role', replace: { start: offset - id[2].length, end: wordEnd(text, offset) } };
   let open: { key: keyof typeof KEYS; end: number } | undefined;
   for (const m of before.matchAll(LIST)) open = { key: m[1] as keyof typeof KEYS, end: m.index + m[0].length };
   if (!open) return undefined;
@@ -39,8 +51,6 @@ export function completionContext(text: string, offset: number): CompletionConte
     }
   }
   if (!inString) return undefined;
-  const start = from + stringStart;
-  let end = offset;
-  while (end < text.length && /[A-Za-z0-9_]/.test(text[end])) end++;
-  return { type: 'item', key: KEYS[open.key], replace: { start, end } };
+  const replace = { start: from + stringStart, end: wordEnd(text, offset) };
+  return open.key === 'space_managers_teams' ? { type: 'id', of: 'team', replace } : { type: 'item', key: KEYS[open.key], replace };
 }

@@ -11,6 +11,7 @@ import type { FrontEnd, SyntaxReporter } from '../../model/frontend';
 import { conflictMarkers } from '../conflicts';
 import { readSuppressions } from '../suppress';
 import { completionContext } from './context';
+import { builtinIdsOf } from './ids';
 import { TERRAFORM_EDITS } from './edits';
 import { initTerraform, parseTree, terraformReady, type SyntaxNode, type TerraformWasm } from './parser';
 import { ASSIGNMENT_ATTRIBUTES, LIST_ATTRIBUTES, readBlocks } from './read';
@@ -62,7 +63,7 @@ function parseTerraform(uri: string, text: string, kind: FileKind, report: Synta
   const guessed: Span[] = [];
   collect(root, text, blocks, guessed);
   const read = readBlocks(blocks, uri);
-  return { ...base, syntaxFindings: root.hasError ? syntaxErrors(root, text, report) : [], docs: read.docs, lookups: read.lookups, users: read.users, guessed };
+  return { ...base, syntaxFindings: root.hasError ? syntaxErrors(root, text, report) : [], docs: read.docs, lookups: read.lookups, users: read.users, builtinIds: builtinIdsOf(blocks), guessed };
 }
 
 /** The most `tf-syntax` findings of one file: the first few errors say what to fix; the rest follow from them. */

@@ -7,7 +7,7 @@
  * Only what is written as a literal (or as a reference to a resource of the module) becomes a fact;
  * anything computed leaves the fact out, so no rule judges it.
  */
-import { allBuiltinRoles, type Dimension } from '../../catalog';
+import { allBuiltinRoles, builtinRoleOfId as builtinRoleOfIdInCatalog, type Dimension } from '../../catalog';
 import type { Assignment, ComputedPart, Doc, KeyRef, Name, NameList, Restriction, RoleDoc, Span, TeamDoc } from '../../model/types';
 import type { Block, Body, Value } from './values';
 
@@ -34,11 +34,9 @@ export const ASSIGNMENT_ATTRIBUTES: Readonly<Record<string, string>> = {
 /** Model list keys and the provider's attributes. */
 export const LIST_ATTRIBUTES = { spacePermissions: 'granted_space_permissions', systemPermissions: 'granted_system_permissions' } as const;
 
-let builtinIds: Map<string, string> | undefined;
-/** A built-in role's id is `userroles-` and its name in lower case without spaces (`userroles-projectviewer`). */
+/** A built-in role's name from its literal id (`userroles-projectviewer`), by the catalog. */
 export function builtinRoleOfId(id: string): string | undefined {
-  builtinIds ??= new Map(Array.from(allBuiltinRoles(), (r) => [`userroles-${r.name.toLowerCase().replace(/\s+/g, '')}`, r.name]));
-  return builtinIds.get(id.toLowerCase());
+  return builtinRoleOfIdInCatalog(id)?.name;
 }
 
 /** What the reader makes of a file's top-level blocks. */

@@ -1,0 +1,53 @@
+import * as assert from 'node:assert/strict';
+import { ensureTerraform } from '../../server/src/node/terraform';
+import { completionsAt, replacedText } from '../support/features';
+
+describe('completion of built-in ids in Terraform', () => {
+  before(async () => {
+    await ensureTerraform();
+  });
+
+  const TEAM = `#= main.tf
+resource "octopusdeploy_team" "finance" {
+  name     = "Finance"
+  space_id = "Spaces-2"
+  user_role {
+    user_role_id = "userroles-project$0"
+    space_id     = "Spaces-2"
+  }
+}
+`;
+
+  it("offers every built-in role's id in user_role_id (and nowhere else), labelled with the role's name, replacing the id typed", () => {
+    const entries = completionsAt(TEAM);
+    const viewer = entries.find((e) => e.label === 'userroles-projectviewer');
+    assert.ok(viewer, entries.map((e) => e.label).join(', '));
+    assert.equal(viewer.group, 'Project Viewer');
+    assert.ok(entries.some((e) => e.label === 'userroles-systemadministrator' && e.group === 'System Administrator'));
+    assert.equal(entries.filter((e) => e.label.startsWith('userroles-')).length, entries.length);
+    assert.equal(replacedText(TEAM, viewer), 'userroles-project');
+    const inName = TEAM.replace('"Finance"', '"Fin$0ance"').replace('$0"\n    space_id', '"\n    space_id');
+    assert.deepEqual(completionsAt(inName), [], 'no ids in other strings');
+  });
+
+  it('offers the built-in teams in team_id and space_managers_teams, with the Space Managers of the spaces the module names', () => {
+    const scoped = `${TEAM.replace('$0', 'viewer')}
+resource "octopusdeploy_scoped_user_role" "s" {
+  team_id      = "teams-$0"
+  user_role_id = "userroles-projectviewer"
+  space_id     = "Spaces-1"
+}
+`;
+    const labels = (src: string) => completionsAt(src).map((e) => `${e.label} (${e.group})`);
+    const expected = [
+      'teams-administrators (Octopus Administrators)',
+      'teams-everyone (Everyone)',
+      'teams-managers (Octopus Managers)',
+      'teams-spacemanagers-Spaces-1 (Space Managers of Spaces-1)',
+      'teams-spacemanagers-Spaces-2 (Space Managers of Spaces-2)',
+    ];
+    assert.deepEqual(labels(scoped).sort(), expected);
+    const space = `${TEAM.replace('$0', 'viewer')}\nresource "octopusdeploy_space" "finance" {\n  name                 = "Finance"\n  space_managers_teams = ["teams-everyone", "$0"]\n}\n`;
+    assert.deepEqual(labels(space).sort(), expected.filter((e) => !e.includes('Spaces-1')));
+  });
+});
