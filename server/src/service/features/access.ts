@@ -4,7 +4,7 @@
  * "who can ...". All of it reads the access engine (model/access.ts) over the model.
  */
 import { DIMENSIONS, getPermission, SYSTEM_TEAM_ONLY_PERMISSIONS } from '../catalog';
-import { accessFrom, accessNotes, accessTeams, CAPABILITIES, getCapability, grantKey, GROUPS_NOT_INCLUDED, matches, moduleAccess, principalKey, reachOf, recordsOf, sortGrants, teamsOf, type AccessQuery, type Grant, type Principal, type TeamEntry } from '../model/access';
+import { accessFrom, accessNotes, accessTeams, CAPABILITIES, getCapability, grantKey, GROUPS_NOT_INCLUDED, isEmptyBuiltinTeam, matches, moduleAccess, principalKey, reachOf, recordsOf, sortGrants, teamsOf, type AccessQuery, type Grant, type Principal, type TeamEntry } from '../model/access';
 import { moduleLabel, notesFor } from '../model/modules';
 import { place } from '../model/roles';
 import type { Assignment, Source, Span, TeamDoc } from '../model/types';
@@ -225,6 +225,7 @@ export function whoCan(ws: ModelIndex, subject: string, query: AccessQuery = {})
   };
   const out: WhoCanEntry[] = [];
   for (const [key, { principal, teams }] of reachOf(accessTeams(ws))) {
+    if (isEmptyBuiltinTeam(principal, teams)) continue;
     const found = teams.flatMap(pick);
     if (!found.length) continue;
     const grants = sortGrants(recordsOf(found, grantKey));
