@@ -61,9 +61,23 @@ export function ruleIndex(): string {
   return ['| code | entry | fixture | documentation |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+/**
+ * The options of a rule (its entry's `options`), for its README section: how to set them, what each leaves
+ * out, its default.
+ */
+export function ruleOptionsText(code: string): string {
+  const options = Object.entries(RULES[code as keyof typeof RULES].options ?? {});
+  const example = `${code}: { severity: ${RULES[code as keyof typeof RULES].severity}, ${options.map(([name]) => `${name}: off`).join(', ')} }`;
+  return [
+    `**Options** (in \`.octopus-roles.yaml\`, a map in place of the severity: \`${example}\`; each \`on\` or \`off\`):`,
+    ...options.map(([name, o]) => `- \`${name}\` (default \`on\`): \`off\` leaves out ${o.description.charAt(0).toLowerCase()}${o.description.slice(1)}`),
+  ].join('\n');
+}
+
 /** Every generated part of a markdown file. */
 export const MARKDOWN_PARTS: readonly MarkdownPart[] = [
   { file: 'README.md', marker: 'rules', content: readmeRulesTable },
+  ...RULE_CODES.filter((code) => RULES[code].options).map((code) => ({ file: 'README.md', marker: `options-${code}`, content: () => ruleOptionsText(code) })),
   { file: 'docs/architecture.md', marker: 'layers', content: layersTable },
   { file: 'docs/architecture.md', marker: 'rule-index', content: ruleIndex },
   { file: 'docs/security.md', marker: 'hostile', content: boundsTable },

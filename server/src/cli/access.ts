@@ -14,6 +14,7 @@ import {
   finalDiagnostics,
   matches,
   nearest,
+  notesThatMatter,
   principalsOf,
   scopeWithId,
   whoCan as whoCanIn,
@@ -382,7 +383,7 @@ function whoCan(subject: string, ws: ModelIndex, models: ReadonlySet<string | un
     throw new UsageError(`\`${subject}\` is neither a permission of current Octopus nor a capability (${CAPABILITIES.map((c) => c.id).join(', ')})${near.length ? `; did you mean ${near.join(' or ')}?` : ''}`);
   }
   // Any computed assignment of a module might grant it: say what was not counted.
-  const notes = accessNotes(ws).filter((n) => models.has(n.module));
+  const notes = notesThatMatter(ws, accessNotes(ws).filter((n) => models.has(n.module)), subject);
   const queryJson = {
     [capability ? 'capability' : 'permission']: subject,
     ...(options.space ? { space: options.space } : {}),

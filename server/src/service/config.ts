@@ -3,8 +3,8 @@
  * into one typed object. Settings are untrusted input: anything malformed is reported and replaced by
  * its default, never thrown.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import { diagnosticOf as makeDiagnostic, isRuleCode, RULE_CODES, type RuleCode, type SeveritySetting } from './rules/registry';
+import { isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
+import { diagnosticOf as makeDiagnostic, isRuleCode, RULE_CODES, RULES, type RuleCode, type SeveritySetting } from './rules/registry';
 import { nearest } from './util/suggest';
 import { frontEndOf } from './syntax';
 import type { Diagnostic } from './model/types';
@@ -19,10 +19,23 @@ const CONFIG_KEYS = ['rules', 'maxFileSize', 'exclude', 'terraform', 'root'];
 export interface Settings {
   /** Severity overrides by rule code. */
   readonly rules: Readonly<Partial<Record<RuleCode, SeveritySetting>>>;
+  /** Rule options by rule code (`implicit-system-grant: { builtInRoles: off }`): false turns one off. Absent: all on. */
+  readonly ruleOptions?: RuleOptionSettings;
   /** Files larger than this many bytes are not analysed. */
   readonly maxFileSize: number;
   /** False: `.tf` files are not read (SPEC section 9). Absent means true. */
   readonly terraform?: boolean;
+}
+
+/** Rule options as configured: by rule code, each option's name to on (true) or off (false). */
+export type RuleOptionSettings = Readonly<Partial<Record<RuleCode, Readonly<Record<string, boolean>>>>>;
+
+/** True when a rule option turned off in `settings` leaves `d` out (rules/rule.ts, `RuleOption`). */
+export function droppedByOption(d: Diagnostic, settings: Settings): boolean {
+  const set = isRuleCode(d.code) ? settings.ruleOptions?.[d.code] : undefined;
+  if (!set) return false;
+  const options = RULES[d.code as RuleCode].options ?? {};
+  return Object.entries(set).some(([name, on]) => !on && options[name]?.drops(d) === true);
 }
 
 export const DEFAULT_SETTINGS: Settings = { rules: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE };
@@ -62,6 +75,7 @@ export function parseSize(value: unknown): number | undefined {
 /** The keys a configuration file sets, each only when it is present and valid. */
 export interface ConfigKeys {
   readonly rules?: Readonly<Partial<Record<RuleCode, SeveritySetting>>>;
+  readonly ruleOptions?: RuleOptionSettings;
   readonly maxFileSize?: number;
   /** Globs relative to the configuration file's folder. */
   readonly exclude?: readonly string[];
@@ -87,7 +101,7 @@ export const MAX_GLOB_LENGTH = 1000;
  */
 export function parseConfig(text: string): { settings: Settings; keys: ConfigKeys; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const keys: { rules?: Partial<Record<RuleCode, SeveritySetting>>; maxFileSize?: number; exclude?: string[]; terraform?: boolean; root?: boolean } = {};
+  const keys: { rules?: Partial<Record<RuleCode, SeveritySetting>>; ruleOptions?: RuleOptionSettings; maxFileSize?: number; exclude?: string[]; terraform?: boolean; root?: boolean } = {};
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   for (const e of doc.errors) {
     diagnostics.push(makeDiagnostic('yaml-syntax', { start: e.pos[0], end: e.pos[1] }, { detail: e.message.split('\n')[0] }));
@@ -107,7 +121,6 @@ export function parseConfig(text: string): { settings: Settings; keys: ConfigKey
       diagnostics.push(makeDiagnostic('invalid-value', span(root), { what: 'The configuration', expected: 'a mapping with `rules:`, `maxFileSize:` and `exclude:`' }));
     } else {
       const seenKeys = new Set<string>();
-      let unknownCodes = 0;
       for (const pair of root.items) {
         const key = pair.key as Node;
         const keyName = isScalar(key) ? String(key.value) : '';
@@ -119,29 +132,9 @@ export function parseConfig(text: string): { settings: Settings; keys: ConfigKey
             diagnostics.push(makeDiagnostic('invalid-value', span(value ?? key), { what: '`rules`', expected: 'a mapping of rule codes to severities' }));
             continue;
           }
-          const rules: Partial<Record<RuleCode, SeveritySetting>> = {};
-          const seenCodes = new Set<string>();
-          for (const rp of value.items) {
-            const rk = rp.key as Node;
-            const code = isScalar(rk) ? String(rk.value) : '';
-            if (duplicate(seenCodes, code, rk)) continue;
-            if (!isRuleCode(code)) {
-              // Did-you-mean for the first unknown codes only, as for permission lists: the rest cost time, not help.
-              const suggestion = unknownCodes++ < MAX_SUGGESTED_CODES ? nearest(code, RULE_CODES, 1)[0] : undefined;
-              diagnostics.push(
-                makeDiagnostic('unknown-key', span(rk), { key: code, where: '`rules`', suggestion, allowed: RULE_CODES }, { candidates: suggestion ? [suggestion] : [] }),
-              );
-              continue;
-            }
-            const rv = rp.value as Node | null;
-            const severity = isScalar(rv) ? parseSeverity(rv.value) : undefined;
-            if (!severity) {
-              diagnostics.push(makeDiagnostic('invalid-value', span(rv ?? rk), { what: `The severity of \`${code}\``, expected: '`error`, `warning`, `information`, `hint` or `off`' }));
-              continue;
-            }
-            rules[code] = severity;
-          }
-          keys.rules = rules;
+          const read = parseRules(value, span, duplicate, diagnostics);
+          keys.rules = read.rules;
+          if (Object.keys(read.options).length) keys.ruleOptions = read.options;
         } else if (keyName === 'maxFileSize') {
           const size = isScalar(value) ? parseSize(value.value) : undefined;
           if (size === undefined) {
@@ -161,6 +154,79 @@ export function parseConfig(text: string): { settings: Settings; keys: ConfigKey
     }
   }
   return { settings: mergeSettings(keys), keys, diagnostics };
+}
+
+type SpanOf = (n: Node | null | undefined) => { start: number; end: number };
+type Duplicate = (seen: Set<string>, name: string, key: Node) => boolean;
+
+/** `rules:`: each code's severity, or a map of its `severity` and its options. */
+function parseRules(value: YAMLMap, span: SpanOf, duplicate: Duplicate, diagnostics: Diagnostic[]): { rules: Partial<Record<RuleCode, SeveritySetting>>; options: Partial<Record<RuleCode, Record<string, boolean>>> } {
+  const rules: Partial<Record<RuleCode, SeveritySetting>> = {};
+  const options: Partial<Record<RuleCode, Record<string, boolean>>> = {};
+  const seenCodes = new Set<string>();
+  let unknownCodes = 0;
+  for (const rp of value.items) {
+    const rk = rp.key as Node;
+    const code = isScalar(rk) ? String(rk.value) : '';
+    if (duplicate(seenCodes, code, rk)) continue;
+    if (!isRuleCode(code)) {
+      // Did-you-mean for the first unknown codes only, as for permission lists: the rest cost time, not help.
+      const suggestion = unknownCodes++ < MAX_SUGGESTED_CODES ? nearest(code, RULE_CODES, 1)[0] : undefined;
+      diagnostics.push(makeDiagnostic('unknown-key', span(rk), { key: code, where: '`rules`', suggestion, allowed: RULE_CODES }, { candidates: suggestion ? [suggestion] : [] }));
+      continue;
+    }
+    const rv = rp.value as Node | null;
+    if (isMap(rv)) {
+      const read = parseRuleMap(code, rv, span, duplicate, diagnostics);
+      if (read.severity) rules[code] = read.severity;
+      if (Object.keys(read.options).length) options[code] = read.options;
+      continue;
+    }
+    const severity = isScalar(rv) ? parseSeverity(rv.value) : undefined;
+    if (!severity) {
+      const expected = RULES[code].options ? `\`error\`, \`warning\`, \`information\`, \`hint\` or \`off\`, or a map of \`severity\` and the rule's options (${Object.keys(RULES[code].options!).map((o) => `\`${o}\``).join(', ')})` : '`error`, `warning`, `information`, `hint` or `off`';
+      diagnostics.push(makeDiagnostic('invalid-value', span(rv ?? rk), { what: `The severity of \`${code}\``, expected }));
+      continue;
+    }
+    rules[code] = severity;
+  }
+  return { rules, options };
+}
+
+/** An option's value: `on` or `off` (or `true`, `false`). */
+function parseSwitch(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim().toLowerCase();
+  return v === 'on' ? true : v === 'off' ? false : undefined;
+}
+
+/** A rule's map in `rules:`: `{ severity: ..., OPTION: on | off }`, each key checked against the rule's entry. */
+function parseRuleMap(code: RuleCode, map: YAMLMap, span: SpanOf, duplicate: Duplicate, diagnostics: Diagnostic[]): { severity?: SeveritySetting; options: Record<string, boolean> } {
+  const declared = RULES[code].options ?? {};
+  const allowed = ['severity', ...Object.keys(declared)];
+  const out: { severity?: SeveritySetting; options: Record<string, boolean> } = { options: {} };
+  const seen = new Set<string>();
+  for (const p of map.items) {
+    const k = p.key as Node;
+    const name = isScalar(k) ? String(k.value) : '';
+    const v = p.value as Node | null;
+    if (duplicate(seen, name, k)) continue;
+    if (name === 'severity') {
+      const severity = isScalar(v) ? parseSeverity(v.value) : undefined;
+      if (severity) out.severity = severity;
+      else diagnostics.push(makeDiagnostic('invalid-value', span(v ?? k), { what: `The severity of \`${code}\``, expected: '`error`, `warning`, `information`, `hint` or `off`' }));
+    } else if (Object.prototype.hasOwnProperty.call(declared, name)) {
+      const on = isScalar(v) ? parseSwitch(v.value) : undefined;
+      if (on === undefined) diagnostics.push(makeDiagnostic('invalid-value', span(v ?? k), { what: `The option \`${name}\` of \`${code}\``, expected: '`on` or `off`' }));
+      else out.options[name] = on;
+    } else {
+      const suggestion = nearest(name, allowed, 1)[0];
+      const where = allowed.length > 1 ? `\`${code}\` (its severity and options)` : `\`${code}\` (it has no options, only \`severity\`)`;
+      diagnostics.push(makeDiagnostic('unknown-key', span(k), { key: name, where, suggestion, allowed }, { candidates: suggestion ? [suggestion] : [] }));
+    }
+  }
+  return out;
 }
 
 /** `exclude:` is one glob or a list of them; an empty value sets an empty list (nothing excluded). */
@@ -185,14 +251,17 @@ function parseExclude(value: Node | null, key: Node, span: (n: Node | null | und
 /** Settings from several sources; later ones win rule by rule. */
 export function mergeSettings(...layers: readonly Partial<Settings>[]): Settings {
   let rules: Partial<Record<RuleCode, SeveritySetting>> = {};
+  const ruleOptions: Partial<Record<RuleCode, Record<string, boolean>>> = {};
   let maxFileSize = DEFAULT_MAX_FILE_SIZE;
   let terraform: boolean | undefined;
   for (const layer of layers) {
     if (layer.rules) rules = { ...rules, ...layer.rules };
+    // Key by key, as severities: a deeper file's option overrides the same option above it, and no other.
+    for (const [code, set] of Object.entries(layer.ruleOptions ?? {}) as [RuleCode, Record<string, boolean>][]) ruleOptions[code] = { ...ruleOptions[code], ...set };
     if (layer.maxFileSize !== undefined) maxFileSize = layer.maxFileSize;
     if (layer.terraform !== undefined) terraform = layer.terraform;
   }
-  return { rules, maxFileSize, ...(terraform === undefined ? {} : { terraform }) };
+  return { rules, maxFileSize, ...(Object.keys(ruleOptions).length ? { ruleOptions } : {}), ...(terraform === undefined ? {} : { terraform }) };
 }
 
 /** Editor settings (`octopusRoles.*`), normalised. */

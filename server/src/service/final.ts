@@ -1,5 +1,5 @@
 /** The diagnostics a user sees: configuration and suppression comments applied. */
-import type { Settings } from './config';
+import { droppedByOption, type Settings } from './config';
 import type { Diagnostic } from './model/types';
 import type { ModelIndex } from './model/workspace';
 import type { Suppressions } from './model/types';
@@ -8,7 +8,7 @@ import { isRuleCode } from './rules/registry';
 
 /**
  * The diagnostics to show for a file: suppression comments applied, severities as configured, rules
- * set to `off` dropped.
+ * set to `off` dropped, and the findings that a rule option turned off leaves out.
  */
 export function finalDiagnostics(ws: ModelIndex, uri: string, settings: Settings): Diagnostic[] {
   const raw = ws.diagnostics(uri);
@@ -17,7 +17,7 @@ export function finalDiagnostics(ws: ModelIndex, uri: string, settings: Settings
   const result: Diagnostic[] = [];
   for (const d of raw) {
     const setting = isRuleCode(d.code) ? settings.rules[d.code] : undefined;
-    if (setting === 'off') continue;
+    if (setting === 'off' || droppedByOption(d, settings)) continue;
     if (lines && isSuppressed(d, model!.suppressions, lines)) continue;
     result.push(setting && setting !== d.severity ? { ...d, severity: setting } : d);
   }

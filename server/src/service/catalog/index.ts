@@ -121,6 +121,16 @@ export function builtinTeamId(team: BuiltinTeam, spaceId?: string): string {
  */
 export const SYSTEM_TEAM_ONLY_PERMISSIONS: ReadonlySet<string> = new Set(['PlatformHubView', 'PlatformHubEdit']);
 
+/**
+ * True for a permission that only lets its holder see or download things (`ProjectView`,
+ * `VariableViewUnscoped`, `BuiltInFeedDownload`): the viewer roles (Project Viewer, Space Viewer, Read Only,
+ * Environment Viewer) hold nothing else. Everything else changes something (`*Create`, `*Edit`, `*Delete`,
+ * `Administer*`, `*Push`, `*Submit*`, `ConfigureServer`, ...).
+ */
+export function isViewingPermission(name: string): boolean {
+  return /(View|ViewUnscoped|Download)$/.test(name);
+}
+
 const permissions = new Map<string, Permission>();
 const permissionsLower = new Map<string, Permission>();
 const builtinRoles = new Map<string, BuiltinRole>();

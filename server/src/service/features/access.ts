@@ -4,7 +4,7 @@
  * "who can ...". All of it reads the access engine (model/access.ts) over the model.
  */
 import { DIMENSIONS, getPermission, SYSTEM_TEAM_ONLY_PERMISSIONS } from '../catalog';
-import { accessFrom, accessTeams, CAPABILITIES, getCapability, grantKey, GROUPS_NOT_INCLUDED, matches, principalKey, reachOf, recordsOf, sortGrants, type AccessQuery, type Grant, type Principal, type TeamEntry } from '../model/access';
+import { accessFrom, accessTeams, CAPABILITIES, getCapability, grantKey, GROUPS_NOT_INCLUDED, isEmptyBuiltinTeam, matches, principalKey, reachOf, recordsOf, sortGrants, type AccessQuery, type Grant, type Principal, type TeamEntry } from '../model/access';
 import { accessScopeOf, scopeWithId } from '../model/access-scope';
 import { place } from '../model/roles';
 import type { Assignment, Source, Span, TeamDoc } from '../model/types';
@@ -187,6 +187,7 @@ export function whoCan(ws: ModelIndex, subject: string, query: AccessQuery = {})
   };
   const out: WhoCanEntry[] = [];
   for (const [key, { principal, teams }] of reachOf(accessTeams(ws))) {
+    if (isEmptyBuiltinTeam(principal, teams)) continue;
     const found = teams.flatMap(pick);
     if (!found.length) continue;
     const grants = sortGrants(recordsOf(found, grantKey));

@@ -10,6 +10,7 @@ import { recordsOf } from './records';
 export * from './grants';
 export { accessChange, admitsAll, recordsOf } from './records';
 export { teamsOf } from './teams';
+export { isEmptyBuiltinTeam, notesThatMatter } from './relevance';
 export { accessTeams, accessNotes, moduleAccess, moduleLabel, moduleSpaces, modulesOf, notesFor, type AccessNote, type ModuleAccess } from './modules';
 
 const lower = (s: string) => s.trim().toLowerCase();

@@ -26,6 +26,8 @@ export interface AccessNote {
   readonly team?: { readonly name: string; readonly space?: string };
   /** Why it is not counted, in a sentence without a final period. */
   readonly reason: string;
+  /** The role (as the module refers to it) of the assignment it concerns, when that is known. */
+  readonly role?: string;
 }
 
 /** A module's teams as effective access counts them, and what it could not count. */
@@ -133,8 +135,8 @@ export function moduleAccess(ws: ModelIndex, module: string): ModuleAccess {
   const byKey = new Map<string, Gathered>();
   if (!uris.length) return { module, teams: [], notes };
   const view = ws.forFile(uris[0]);
-  const note = (uri: string, span: Span, reason: string, team?: Gathered) =>
-    notes.push({ module, uri, span, reason, ...(team ? { team: { name: team.name, ...(team.space !== undefined ? { space: team.space } : {}) } } : {}) });
+  const note = (uri: string, span: Span, reason: string, team?: Gathered, role?: string) =>
+    notes.push({ module, uri, span, reason, ...(team ? { team: { name: team.name, ...(team.space !== undefined ? { space: team.space } : {}) } } : {}), ...(role !== undefined ? { role } : {}) });
   // A team lists its users by id or by address; a user the module declares is named by its username.
   const usernames = usernamesOf(view, uris);
   for (const uri of uris) {
@@ -163,7 +165,7 @@ export function moduleAccess(ws: ModelIndex, module: string): ModuleAccess {
       for (const a of doc.assignments) if (!view.hasRole(a.role.value)) note(uri, a.role.span, `its role \`${a.role.value}\` is computed or not a role of this module: what it grants is not known`, team);
       for (const a of copy.assignments) {
         const space = computedSpace(copy.space, a);
-        if (space) note(uri, space.span, `an assignment of \`${a.role.value}\` in the computed space \`${space.value}\`: where it applies is not known`, team);
+        if (space) note(uri, space.span, `an assignment of \`${a.role.value}\` in the computed space \`${space.value}\`: where it applies is not known`, team, a.role.value);
         else team.parts.push({ uri, team: copy, a });
       }
     }

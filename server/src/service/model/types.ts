@@ -192,8 +192,8 @@ export interface Related extends Source {
 }
 
 /**
- * What quick fixes need, stored with a diagnostic so that no fix reads a message. Each rule says which
- * of these fields it writes (rules/rule.ts); nothing is written that no fix reads.
+ * What quick fixes and rule options need, stored with a diagnostic so that neither reads a message. Each
+ * rule says which of these fields it writes (rules/rule.ts); nothing is written that nothing reads.
  */
 export interface DiagnosticData {
   /** Replacement candidates, best first (did-you-mean, replacement of a retired name). */
@@ -202,6 +202,8 @@ export interface DiagnosticData {
   spaces?: string[];
   /** The list a permission should move to. */
   targetList?: PermissionListKey;
+  /** True when the role the finding is about is built in (rule options filter by it: `builtInRoles`). */
+  builtinRole?: boolean;
 }
 
 /** A diagnostic as the service produces it: offsets, not positions. */

@@ -133,8 +133,14 @@ export const implicitSystemGrant = rule({
       if (!serverWide.length) continue;
       const list = role.definition?.doc.systemPermissions;
       const related: Related[] = list ? [{ uri: role.definition!.uri, span: list.key.keySpan, message: `the system permissions of ${role.name}` }] : [];
-      ctx.report(a.role.span, { role: role.name, space: p.space!, permissions: serverWide }, undefined, related);
+      ctx.report(a.role.span, { role: role.name, space: p.space!, permissions: serverWide }, role.builtin ? { builtinRole: true } : undefined, related);
     }
+  },
+  options: {
+    builtInRoles: {
+      description: 'Built-in roles (Project Viewer, Space Manager, ...), whose server-wide grants are Octopus\'s own design.',
+      drops: (d) => d.data?.builtinRole === true,
+    },
   },
   // Information: whether the server-wide grant is wanted is the user's call.
 });

@@ -14,6 +14,7 @@ import type { Diagnostic, DiagnosticData, FileModel, ParsedFile, Related, Severi
 import { ASSIGNMENT_RULES } from './assignments';
 import { BUILTIN_ID_RULES } from './builtin-ids';
 import { BUILTIN_RULES } from './builtins';
+import { BROAD_GRANT_RULES } from './broad-grant';
 import { FILE_RULES } from './files';
 import { NAME_RULES } from './names';
 import { PERMISSION_RULES } from './permissions';
@@ -31,6 +32,7 @@ export const FAMILIES = {
   builtins: BUILTIN_RULES,
   restrictions: RESTRICTION_RULES,
   files: FILE_RULES,
+  'broad-grant': BROAD_GRANT_RULES,
   terraform: TERRAFORM_RULES,
   'builtin-ids': BUILTIN_ID_RULES,
 } as const;

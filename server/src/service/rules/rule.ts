@@ -39,6 +39,8 @@ export interface Rule<C extends string = string, A = never, D extends Diagnostic
    * that the file is checked again whenever a name appears or disappears anywhere.
    */
   readonly nameDependent?: boolean;
+  /** Its options, by the name a configuration sets them by (one place: this entry). */
+  readonly options?: Readonly<Record<string, RuleOption>>;
   /** Offers the quick fixes for one of its diagnostics, best first. */
   readonly fixes?: (ctx: FixContext<D>) => void;
   /**
@@ -46,6 +48,19 @@ export interface Rule<C extends string = string, A = never, D extends Diagnostic
    * fix involves no choice and widens nobody's access. A function decides per diagnostic.
    */
   readonly safe?: boolean | ((ctx: FixContext<D>) => boolean);
+}
+
+/**
+ * An option of a rule, set in `.octopus-roles.yaml` beside its severity (`implicit-system-grant: {
+ * builtInRoles: off }`): a switch, on unless a configuration turns it off. Turned off, it leaves out the
+ * rule's findings that `drops` picks; it never adds findings, so options apply, like severities, to the
+ * findings the checks keep, whatever the settings.
+ */
+export interface RuleOption {
+  /** What turning it off leaves out, in a sentence (README, schema, completion). */
+  readonly description: string;
+  /** True for a finding of the rule that the option, turned off, leaves out (read from its `data`). */
+  readonly drops: (d: Diagnostic) => boolean;
 }
 
 /** Any rule, whatever its message arguments. */
