@@ -145,7 +145,7 @@ describe('octopus-roles diff', () => {
     const r = await run(['diff', 'HEAD~1', 'HEAD'], dir);
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stdout, /changed team Finance\/Releasers\n\s+member removed: bob/);
-    assert.match(r.stdout, /user bob:\n  - UserView server-wide\n[\s\S]*\n  - DeploymentCreate in space Finance\n/);
+    assert.match(r.stdout, /user bob:\n  via Deployer in team Releasers \(space Finance\), server-wide from a space assignment: teams\.team\.yaml:13\n    - UserView server-wide\n  via Deployer in team Releasers \(space Finance\): teams\.team\.yaml:13\n    - DeploymentCreate, ProjectView in space Finance\n/);
   });
 
   it("reads each revision's own configuration files, as check reads them from disk, unless --config is given", async () => {
@@ -178,7 +178,7 @@ describe('octopus-roles diff', () => {
     assert.equal(md.code, 3);
     assert.match(md.stdout, /^### Octopus access: /);
     assert.match(md.stdout, /\| ✏️ \| role \| Deployer \| space permission added: ReleaseCreate \|/);
-    assert.match(md.stdout, /```diff\n\+ ReleaseCreate in space Finance/);
+    assert.match(md.stdout, /```diff\nvia Deployer in team Releasers \(space Finance\): [^\n]*\n\+ ReleaseCreate in space Finance\n```/);
     const broken = tree({ ...FILES, 'teams.team.yaml': 'name: X\nspace: Finance\nroles: [Nope]\n' });
     assert.equal((await run(['diff', before, broken], before)).code, 1);
     assert.equal((await run(['diff', 'no-such-rev'], before)).code, 2);

@@ -68,7 +68,7 @@ describe('names in text output: escaped, each on its own line', () => {
     assertPrintable(r.stdout, 'diff');
     assert.ok(r.stdout.startsWith(`Changes from ${printable(base)} to head\n`));
     assert.ok(r.stdout.includes(`  changed role ${printable(ROLE)}\n`), r.stdout);
-    assert.ok(r.stdout.includes(`user ${printable(USER)}:\n`), r.stdout);
+    assert.ok(r.stdout.includes(`gains the same: ${printable(USER)}\n`), r.stdout);
     assert.ok(r.stdout.includes(`team ${printable(`${SPACE}/${TEAM}`)}:\n`), r.stdout);
     const bad = await check(['diff', 'no\x1b[2Jsuch\u202e'], root);
     assert.equal(bad.code, 2);

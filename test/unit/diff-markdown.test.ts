@@ -123,26 +123,32 @@ describe('diff --format markdown: names cannot take over the pull-request commen
     assert.equal(b.rows.length, 2 + json.objects.length);
     for (const row of b.rows) assert.equal(row.length, 4, row.join('|'));
 
-    // The only HTML is the writer's: a <details><summary><b> line per principal, and </details>.
+    // The only HTML is the writer's: a <details><summary><b> line per block of principals that change
+    // alike, and </details>. Each team gains ReleaseCreate with the member and group it had (one block, the
+    // team first); each new member gains ProjectView too (a block of its own).
     const tags = b.html.flatMap((l) => [...l.matchAll(/<(\/?[A-Za-z][A-Za-z0-9-]*)|<!--|<\?|<!\[/g)].map((m) => m[1] ?? m[0]));
     assert.deepEqual([...new Set(tags)].sort(), ['/b', '/details', '/summary', 'b', 'details', 'summary']);
     const count = (t: string) => tags.filter((x) => x === t).length;
-    assert.equal(count('details'), json.access.length);
-    assert.equal(count('/details'), json.access.length);
-    const summaries = b.html.filter((l) => l.startsWith('<details>'));
-    assert.deepEqual(
-      summaries.map((l) => shownHtml(/<b>(.*)<\/b>/.exec(l)![1])).sort(),
+    const leads = json.access.filter((a) => a.principal.kind === 'team' || a.principal.name.startsWith('V '));
+    assert.equal(count('details'), leads.length);
+    assert.equal(count('/details'), leads.length);
+    const shownName = (a: { principal: { kind: string; name: string } }, kind = true) =>
       // JSON carries the corpus's one lone surrogate (U+D800) as U+FFFD; the comment shows its escape.
-      json.access.map((a) => printable(`${a.principal.kind} ${a.principal.name}`).replace(BROKEN, '$&\u200b').replace(/\ufffd/g, '\\ud800')).sort(),
-      'each summary shows its principal, escaped and no more',
-    );
+      printable(`${kind ? `${a.principal.kind} ` : ''}${a.principal.name}`).replace(BROKEN, '$&\u200b').replace(/\ufffd/g, '\\ud800');
+    const summaries = b.html.filter((l) => l.startsWith('<details>'));
+    assert.deepEqual(summaries.map((l) => shownHtml(/<b>(.*)<\/b>/.exec(l)![1])).sort(), leads.map((a) => shownName(a)).sort(), 'each summary shows its principal, escaped and no more');
+    // The members of each team that gain the same are named in one paragraph under its summary.
+    const members = b.paragraphs.filter((p) => / gain the same: /.test(p)).map(shownInline);
+    assert.equal(members.length, json.access.filter((a) => a.principal.kind === 'team').length);
+    for (const a of json.access.filter((a) => a.principal.name.startsWith('U ') || a.principal.name.startsWith('G ')))
+      assert.equal(members.filter((p) => p.includes(shownName(a, a.principal.kind !== 'user'))).length, 1, shownName(a));
 
-    // One ```diff block per principal, each closed by its own fence, then a blank line and </details>.
-    assert.equal(b.fences.length, json.access.length);
+    // One ```diff block per block of principals, each closed by its own fence, then a blank line and </details>.
+    assert.equal(b.fences.length, leads.length);
     for (const f of b.fences) {
       assert.equal(f.info, 'diff');
       assert.deepEqual(f.after, ['', '</details>']);
-      for (const line of f.body) assert.match(line, /^[+-] /, 'every line of a block is the writer\'s');
+      for (const line of f.body) assert.match(line, /^(?:[+-] |via )/, 'every line of a block is the writer\'s');
     }
 
     // Text a reader sees: no mention, reference or link, nothing invisible; code lines the same.
@@ -152,7 +158,7 @@ describe('diff --format markdown: names cannot take over the pull-request commen
       assert.doesNotMatch(text.replace(BREAKS, ''), INVISIBLE, text);
     }
     // Names in inline text open no raw HTML (6.6), code span, emphasis, link or entity (but &#8203;).
-    const named = [b.heading[0].slice('### '.length), ...b.rows.slice(2).flatMap((row) => row.slice(2))];
+    const named = [b.heading[0].slice('### '.length), ...b.rows.slice(2).flatMap((row) => row.slice(2)), ...b.paragraphs.filter((p) => / gain the same: /.test(p))];
     for (const text of named) {
       const bare = text.replace(/\\./g, '').replace(/<br>/g, '').replace(/&#8203;/g, '');
       assert.doesNotMatch(bare, /[<>`*_[\]&~|$]/, text);
@@ -183,9 +189,11 @@ describe('diff --format markdown: names cannot take over the pull-request commen
     };
     walk(parseFragment(html));
     for (const name of elements.keys()) assert.ok(['h3', 'p', 'strong', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'br', 'details', 'summary', 'b', 'pre', 'code'].includes(name), `<${name}> from a name`);
-    const access = JSON.parse((await check(['diff', BASE, HEAD, '--format', 'json'], root)).stdout).access.length as number;
-    assert.equal(elements.get('details'), access);
-    assert.equal(elements.get('pre'), access);
+    const json = JSON.parse((await check(['diff', BASE, HEAD, '--format', 'json'], root)).stdout) as { access: { principal: { kind: string; name: string } }[] };
+    // A block per team (with its member and group, which gain the same) and one per new member.
+    const blocks = json.access.filter((a) => a.principal.kind === 'team' || a.principal.name.startsWith('V ')).length;
+    assert.equal(elements.get('details'), blocks);
+    assert.equal(elements.get('pre'), blocks);
     for (const t of texts) assert.doesNotMatch(t, LINKING, t);
   });
 });

@@ -99,12 +99,15 @@ export function grantText(g: Grant, where: (uri: string | undefined) => Located,
 }
 
 function viaText(g: Grant, where: (uri: string | undefined) => Located, indent: string): string[] {
-  return g.via.map((v) => {
-    const at = where(v.uri);
-    const place = at.file ? ` ${at.file}${at.lines && v.span ? `:${at.lines.lineAt(v.span.start) + 1}` : ''}` : ' (built in)';
-    const team = v.teamSpace ? `${v.team} (space ${v.teamSpace})` : v.team;
-    return `${indent}via ${v.role} in team ${team}${v.implicit ? ', server-wide from a space assignment' : ''}:${place}`;
-  });
+  return g.via.map((v) => `${indent}${viaLine(v, where)}`);
+}
+
+/** A source of a grant as a line: the role, the team, whether it is server-wide from a space, and where it is written. */
+export function viaLine(v: Via, where: (uri: string | undefined) => Located): string {
+  const at = where(v.uri);
+  const place = at.file ? ` ${at.file}${at.lines && v.span ? `:${at.lines.lineAt(v.span.start) + 1}` : ''}` : ' (built in)';
+  const team = v.teamSpace ? `${v.team} (space ${v.teamSpace})` : v.team;
+  return `via ${v.role} in team ${team}${v.implicit ? ', server-wide from a space assignment' : ''}:${place}`;
 }
 
 /** A principal as people read it; one of a Terraform module says which (`user alice (module infra)`). */

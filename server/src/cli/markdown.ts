@@ -65,3 +65,24 @@ export function codeFence(lines: readonly string[], info: string): string[] {
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return [`${fence}${info}`, ...body, fence];
 }
+
+/**
+ * GitHub's limit on the length of a pull-request comment, in characters. A comment is kept below it
+ * counted in UTF-16 code units (JavaScript's length), which are never fewer than characters.
+ */
+export const COMMENT_LIMIT = 65_536;
+
+/**
+ * `parts` joined, or as many of them from the first as fit below `limit` together with `cut(n)`, the note
+ * on the parts from the `n`th on that are left out. Each part is whole markdown blocks ending with a line
+ * break, so a comment is cut only between blocks; the note should start with a blank line, which ends a
+ * table or paragraph the last part kept may leave open.
+ */
+export function fitComment(parts: readonly string[], cut: (n: number) => string, limit = COMMENT_LIMIT): string {
+  const whole = parts.join('');
+  if (whole.length < limit) return whole;
+  let kept = '';
+  let n = 0;
+  while (n < parts.length && kept.length + parts[n].length + cut(n + 1).length < limit) kept += parts[n++];
+  return kept + cut(n);
+}

@@ -7,7 +7,7 @@
 import { DIMENSIONS } from '../catalog';
 import { accessChange, accessTeams, grantKey, principalKey, reachOf, teamsOf, type Grant, type Principal, type TeamEntry } from '../model/access';
 import { accessScopes } from '../model/access-scope';
-import type { Doc, NameList, RoleDoc, SpaceDoc, TeamDoc } from '../model/types';
+import type { Assignment, Doc, NameList, RoleDoc, SpaceDoc, TeamDoc } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
 
 /** One version of the model, as `compareModels` reads it. */
@@ -88,13 +88,59 @@ function listDelta(what: string, before: readonly string[], after: readonly stri
   }
 }
 
-function assignmentsOf(team: TeamDoc): string[] {
-  return team.assignments.map((a) => {
+function assignmentsOf(assignments: readonly Assignment[]): string[] {
+  return assignments.map((a) => {
     const parts = [a.role.value];
     if (a.space) parts.push(`in space ${a.space.value}`);
     for (const r of [...a.restrictions].sort((x, y) => x.dimension.localeCompare(y.dimension))) parts.push(`${r.dimension}: ${[...new Set(values(r.list))].sort().join(', ')}`);
     return parts.join('; ');
   });
+}
+
+/** An assignment's restriction lists by dimension, each deduplicated and sorted. */
+function listsOf(a: Assignment): Map<string, string[]> {
+  return new Map(a.restrictions.map((r) => [r.dimension, [...new Set(values(r.list))].sort()]));
+}
+
+/**
+ * How one assignment's restrictions changed, per dimension: values added and removed as deltas
+ * (`environments: +Production, -Staging`), a restriction that appears as `only ...` and one that goes as
+ * `any`, each with what it was.
+ */
+function restrictionDelta(before: Assignment, after: Assignment): string {
+  const b = listsOf(before);
+  const a = listsOf(after);
+  const parts: string[] = [];
+  for (const d of [...new Set([...b.keys(), ...a.keys()])].sort()) {
+    const was = b.get(d) ?? [];
+    const now = a.get(d) ?? [];
+    if (!was.length) parts.push(`${d}: only ${now.join(', ')} (was any)`);
+    else if (!now.length) parts.push(`${d}: any (was ${was.join(', ')})`);
+    else {
+      const delta = [...now.filter((v) => !was.includes(v)).map((v) => `+${v}`), ...was.filter((v) => !now.includes(v)).map((v) => `-${v}`)];
+      if (delta.length) parts.push(`${d}: ${delta.join(', ')}`);
+    }
+  }
+  return parts.join('; ');
+}
+
+/**
+ * A team's role assignments added, removed and changed: an assignment of a role (in a space) that the team
+ * has exactly once on each side is one assignment whose restrictions changed, shown as their delta.
+ */
+function assignmentChanges(before: TeamDoc, after: TeamDoc, out: string[]): void {
+  const keyOf = (a: Assignment) => `${lower(a.role.value)}\u0000${a.space ? lower(a.space.value) : ''}`;
+  const count = (list: readonly Assignment[]) => list.reduce((m, a) => m.set(keyOf(a), (m.get(keyOf(a)) ?? 0) + 1), new Map<string, number>());
+  const b = count(before.assignments);
+  const a = count(after.assignments);
+  const paired = (x: Assignment) => b.get(keyOf(x)) === 1 && a.get(keyOf(x)) === 1;
+  const rest = (team: TeamDoc) => assignmentsOf(team.assignments.filter((x) => !paired(x)));
+  listDelta('role assignment', rest(before), rest(after), out, true);
+  for (const now of after.assignments.filter(paired)) {
+    const was = before.assignments.find((x) => keyOf(x) === keyOf(now))!;
+    const delta = restrictionDelta(was, now);
+    if (delta) out.push(`role assignment changed: ${[now.role.value, ...(now.space ? [`in space ${now.space.value}`] : []), delta].join('; ')}`);
+  }
 }
 
 function details(before: Doc, after: Doc): string[] {
@@ -108,7 +154,7 @@ function details(before: Doc, after: Doc): string[] {
   } else if (before.kind === 'team' && after.kind === 'team') {
     listDelta('member', values(before.members), values(after.members), out);
     listDelta('external group', values(before.externalGroups), values(after.externalGroups), out);
-    listDelta('role assignment', assignmentsOf(before), assignmentsOf(after), out, true);
+    assignmentChanges(before, after, out);
   } else if (before.kind === 'space' && after.kind === 'space') {
     const b = before as SpaceDoc;
     const a = after as SpaceDoc;
