@@ -16,6 +16,7 @@ import { BUILTIN_RULES } from './builtins';
 import { FILE_RULES } from './files';
 import { NAME_RULES } from './names';
 import { PERMISSION_RULES } from './permissions';
+import { POLICY_RULES } from './policies';
 import { RESTRICTION_RULES } from './restrictions';
 import { makeDiagnostic, type AnyRule, type CheckContext } from './rule';
 import { STRUCTURE_RULES } from './structure';
@@ -31,6 +32,7 @@ export const FAMILIES = {
   restrictions: RESTRICTION_RULES,
   files: FILE_RULES,
   terraform: TERRAFORM_RULES,
+  policies: POLICY_RULES,
 } as const;
 
 const ALL = Object.values(FAMILIES).flat() as readonly (typeof FAMILIES)[keyof typeof FAMILIES][number][];
