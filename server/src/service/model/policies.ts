@@ -282,9 +282,19 @@ export interface PolicyResults {
   principals(): string[];
 }
 
-/** Every policy of the file at `uri`, proved on every model it applies to. */
+/**
+ * Every policy of the file at `uri`, proved on every model it applies to; kept with the file until a
+ * change to any other file (the index re-proves policies after every change that is not to a policy file).
+ */
 export function provePolicies(ws: ModelIndex, uri: string): PolicyResults {
-  const policies = (ws.model(uri)?.docs ?? []).filter((d): d is PolicyDoc => d.kind === 'policy');
+  return ws.derived(uri, 'policies', () => proveOn(ws, uri, (ws.model(uri)?.docs ?? []).filter((d): d is PolicyDoc => d.kind === 'policy')));
+}
+
+/**
+ * Policies proved on the models of `ws` that a policy file at `uri` applies to, wherever the policies
+ * were read (`diff --live` proves the workspace's policies on a server's model).
+ */
+export function proveOn(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[]): PolicyResults {
   const proofs = new Map<number, PolicyProof[]>();
   const unknown = new Set<string>();
   const models = policies.length ? policyModels(ws, uri) : [];

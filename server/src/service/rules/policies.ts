@@ -23,9 +23,7 @@ const NAMED = 10;
 const RELATED = 50;
 
 /** The results of the file's policies, proved once per version of the workspace that can change them. */
-function resultsOf(ws: ModelIndex, uri: string): PolicyResults {
-  return ws.derived(uri, 'policies', () => provePolicies(ws, uri));
-}
+const resultsOf = (ws: ModelIndex, uri: string): PolicyResults => provePolicies(ws.forFile(uri), uri);
 
 /** A principal as a policy writes it. */
 export function writtenPrincipal(p: Principal): string {
