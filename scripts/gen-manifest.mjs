@@ -12,6 +12,6 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { schemaOf, configSchema } = createRequire(import.meta.url)(join(root, 'out/test/support/manifest.js'));
 
 mkdirSync(join(root, 'schemas'), { recursive: true });
-for (const kind of ['role', 'team', 'space']) writeFileSync(join(root, 'schemas', `${kind}.json`), JSON.stringify(schemaOf(kind), null, 2) + '\n');
+for (const kind of ['role', 'team', 'space', 'policy']) writeFileSync(join(root, 'schemas', `${kind}.json`), JSON.stringify(schemaOf(kind), null, 2) + '\n');
 writeFileSync(join(root, 'schemas', 'config.json'), JSON.stringify(configSchema(), null, 2) + '\n');
-console.log('wrote schemas/{role,team,space,config}.json');
+console.log('wrote schemas/{role,team,space,policy,config}.json');

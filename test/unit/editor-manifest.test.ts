@@ -28,7 +28,7 @@ describe('what the extension contributes for other YAML tools and editors', () =
     const covered = (name: string) => entries.filter((e) => [e.fileMatch].flat().some((g) => matches(g, name)));
     for (const pattern of languagePatterns) {
       const name = pattern.replace('*', 'finance');
-      const kind = /\.(role|team|space)\./.exec(name)![1];
+      const kind = /\.(role|team|space|policy)\./.exec(name)![1];
       assert.deepEqual(covered(name).map((e) => e.url), [`./schemas/${kind}.json`], name);
     }
     assert.deepEqual(covered('.octopus-roles.yaml').map((e) => e.url), ['./schemas/config.json']);

@@ -14,7 +14,7 @@ import { rulesSetting, schemaOf, SEVERITY_SETTINGS } from '../support/manifest';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const KINDS = ['role', 'team', 'space'] as const;
+const KINDS = ['role', 'team', 'space', 'policy'] as const;
 const readSchema = (kind: string) => JSON.parse(readFileSync(path.join(ROOT, 'schemas', `${kind}.json`), 'utf8'));
 
 function validator(kind: (typeof KINDS)[number]) {
@@ -23,7 +23,7 @@ function validator(kind: (typeof KINDS)[number]) {
 }
 
 const yamlFiles = (dir: string): string[] =>
-  readdirSync(dir).flatMap((n) => (statSync(path.join(dir, n)).isDirectory() ? yamlFiles(path.join(dir, n)) : /\.(role|team|space)\.yaml$/.test(n) ? [path.join(dir, n)] : []));
+  readdirSync(dir).flatMap((n) => (statSync(path.join(dir, n)).isDirectory() ? yamlFiles(path.join(dir, n)) : /\.(role|team|space|policy)\.yaml$/.test(n) ? [path.join(dir, n)] : []));
 
 describe('the package manifest and schemas', () => {
   it('octopusRoles.rules lists every rule code with the severities it accepts, and nothing else', () => {
@@ -54,7 +54,7 @@ describe('the package manifest and schemas', () => {
     const files = yamlFiles(path.join(ROOT, 'examples', 'acme'));
     assert.ok(files.length >= 10);
     for (const file of files) {
-      const kind = /\.(role|team|space)\.yaml$/.exec(file)![1] as (typeof KINDS)[number];
+      const kind = /\.(role|team|space|policy)\.yaml$/.exec(file)![1] as (typeof KINDS)[number];
       const validate = validator(kind);
       for (const doc of parseAllDocuments(readFileSync(file, 'utf8')) as ReturnType<typeof parseAllDocuments> & unknown[]) {
         assert.ok(validate(doc.toJS()), `${path.relative(ROOT, file)}: ${JSON.stringify(validate.errors)}`);
@@ -79,6 +79,13 @@ describe('the package manifest and schemas', () => {
     assert.ok(!team({ name: 'T', roles: 'Project Viewer' }), 'roles must be a list');
     assert.ok(space({ name: 'Finance', environments: ['Test'], tenants: [] }));
     assert.ok(!space({ name: 'Finance', environments: 'Test' }));
+    const policy = validator('policy');
+    assert.ok(policy({ policies: [{ name: 'P', permission: 'DeploymentCreate', space: 'Finance', only: ['team:Deployers', 'Everyone'] }, { name: 'Q', capability: 'export-projects', unrestricted: 'none' }] }));
+    assert.ok(!policy({ policies: [{ permission: 'DeploymentCreate', only: [] }] }), 'missing-name');
+    assert.ok(!policy({ policies: [{ name: 'P', permission: 'DeploymentCreate', capability: 'export-projects', only: [] }] }), 'two subjects');
+    assert.ok(!policy({ policies: [{ name: 'P', permission: 'DeploymentCreat', only: [] }] }), 'unknown-permission');
+    assert.ok(!policy({ policies: [{ name: 'P', permission: 'DeploymentCreate', unrestricted: 'some' }] }), 'unrestricted: none only');
+    assert.ok(!policy({ name: 'P' }), 'a policy file holds `policies`');
   });
 
   it('refuses the showcase role file, which holds unknown, retired and misplaced permissions', () => {

@@ -33,7 +33,7 @@ function docs(ws: ModelIndex): { roles: RoleDoc[]; teams: TeamDoc[]; spaces: Spa
       seen.add(key);
       if (doc.kind === 'role') out.roles.push(doc);
       else if (doc.kind === 'team') out.teams.push(doc);
-      else out.spaces.push(doc);
+      else if (doc.kind === 'space') out.spaces.push(doc);
     }
   }
   return out;

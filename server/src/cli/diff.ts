@@ -11,6 +11,8 @@ import { UsageError } from './args';
 import { diffText, diffMarkdown } from './diff-output';
 import { loadSides } from './diff-sides';
 import { jsonText, printable } from './output';
+import { breaksPolicy, comparePolicies } from '../service';
+import { policyMarkdown, policyText } from './policy-diff-output';
 
 export interface DiffIO {
   readonly stdout: (text: string) => void;
@@ -36,8 +38,9 @@ Options:
   --config FILE                 configuration for both sides, instead of the configuration files each has
   -h, --help                    show this help
 
-Exit status: 0 nobody's access changed, 3 someone's did, 1 either side has errors, 2 bad usage or PATHs
-with nothing to compare.`;
+Exit status: 0 nobody's access changed, 3 someone's did, 1 either side has errors or HEAD breaks an access
+policy that BASE held, 2 bad usage or PATHs with nothing to compare. Policies whose result changes
+(*.policy.yaml) come first in every format.`;
 
 /** One side of the comparison, loaded: what the service compares (`DiffSide`), and how to show and check it. */
 export interface Side extends DiffSide {
@@ -86,10 +89,13 @@ export function printDiff(base: Side, head: Side, format: string, io: DiffIO): n
   const headAt = sidePlaces(head);
   const notesOf = (side: Side) => (side.modules === false ? [] : accessNotes(side.ws).filter((n) => side.models?.has(n.module) ?? true));
   const notes = { base: notesOf(base), head: notesOf(head) };
+  const policies = comparePolicies(base.ws, head.ws);
   if (format === 'json') {
     io.stdout(
       jsonText(
         {
+          // Present when either side has policies (SPEC section 11), so that output without them is as before.
+          ...(policies.present ? { policies: policies.changes } : {}),
           objects: result.objects,
           access: result.access.map((a) => ({
             principal: a.principal,
@@ -103,11 +109,15 @@ export function printDiff(base: Side, head: Side, format: string, io: DiffIO): n
     );
   } else {
     const sides = { base: { label: base.label, places: baseAt, notes: notes.base }, head: { label: head.label, places: headAt, notes: notes.head } };
-    io.stdout(format === 'markdown' ? diffMarkdown(result, sides) : diffText(result, sides));
+    io.stdout(format === 'markdown' ? policyMarkdown(policies.changes) + diffMarkdown(result, sides) : policyText(policies.changes) + diffText(result, sides));
   }
   const errors = [base, head].map((s) => errorCount(s.ws, s.settingsFor, (uri) => s.models?.has(modelOfFile(s.ws, uri)) ?? true));
   if (errors.some((n) => n > 0)) {
     io.stderr(`octopus-roles: ${errors[0]} error${errors[0] === 1 ? '' : 's'} in ${printable(base.label)}, ${errors[1]} in ${printable(head.label)} (see octopus-roles check)\n`);
+    return 1;
+  }
+  if (breaksPolicy(policies.changes)) {
+    io.stderr('octopus-roles: the change breaks an access policy that held before\n');
     return 1;
   }
   return result.access.length ? 3 : 0;

@@ -57,6 +57,7 @@ const SYMBOL_KIND: Record<OutlineKind, SymbolKind> = {
   permission: SymbolKind.EnumMember,
   assignment: SymbolKind.Field,
   value: SymbolKind.Constant,
+  policy: SymbolKind.Interface,
 };
 
 /**

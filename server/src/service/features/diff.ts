@@ -61,7 +61,7 @@ function docsOf(ws: ModelIndex, moduleOf: (module: string) => string | undefined
     const module = scope.id === undefined ? undefined : moduleOf(scope.id);
     if (scope.id !== undefined && module === undefined) continue;
     for (const doc of scope.objects()) {
-      if (!doc.name) continue;
+      if (!doc.name || doc.kind === 'policy') continue;
       const key = `${module ?? ''}\u0000${doc.kind}\u0000${doc.kind === 'team' && doc.space ? lower(doc.space.value) + '/' : ''}${lower(doc.name.value)}`;
       const known = out.get(key);
       if (!known) out.set(key, { doc, ...(module !== undefined ? { module } : {}) });
@@ -175,6 +175,8 @@ function blank(doc: Doc): Doc {
       return { ...base, kind: 'team', space: doc.space, assignments: [] };
     case 'space':
       return { ...base, kind: 'space', scopes: {} };
+    case 'policy':
+      return { ...base, kind: 'policy', context: {} };
   }
 }
 
@@ -196,6 +198,7 @@ export function objectChanges(
     const before = b.get(key);
     const after = a.get(key);
     const { doc, module } = (after ?? before)!;
+    if (doc.kind === 'policy') continue;
     const where = { kind: doc.kind, name: nameOf(doc), ...(module !== undefined ? { module } : {}) };
     if (!before) out.push({ ...where, change: 'added', details: details(blank(doc), doc) });
     else if (!after) out.push({ ...where, change: 'removed', details: [] });

@@ -57,5 +57,7 @@ export function targetAt(model: FileModel, offset: number): Target | undefined {
       const group = doc.externalGroups?.items.find((i) => inside(i, offset));
       return group ? { type: 'group', name: group, doc } : undefined;
     }
+    case 'policy':
+      return undefined;
   }
 }

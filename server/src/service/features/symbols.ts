@@ -5,14 +5,14 @@
 import { getPermission, type Dimension, type Level } from '../catalog';
 import type { CancelToken } from '../util/cancel';
 import { shapeOf } from '../model/roles';
-import type { Doc, FileModel, Name, NameList, RoleDoc, SpaceDoc, Span, TeamDoc } from '../model/types';
+import type { Doc, FileModel, Name, NameList, PolicyDoc, RoleDoc, SpaceDoc, Span, TeamDoc } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
 import { MAX_WORKSPACE_SYMBOLS } from './navigation';
 
 const lower = (s: string): string => s.toLowerCase();
 
 /** What an outline entry stands for; the server maps it to an LSP symbol kind. */
-export type OutlineKind = 'role' | 'team' | 'space' | 'list' | 'permission' | 'assignment' | 'value';
+export type OutlineKind = 'role' | 'team' | 'space' | 'list' | 'permission' | 'assignment' | 'value' | 'policy';
 
 /** An entry of the document outline, with its children. */
 export interface OutlineSymbol {
@@ -79,13 +79,21 @@ function spaceOutline(doc: SpaceDoc): OutlineSymbol {
   );
 }
 
+/** A policy: what it is about, and the principals it lists. */
+function policyOutline(doc: PolicyDoc): OutlineSymbol {
+  const subject = doc.permission ?? doc.capability;
+  const lists = [doc.only, doc.includes].filter((l): l is NameList => l !== undefined);
+  const children = lists.map((l) => listSymbol(l, 'value', ['principal', 'principals'], () => undefined));
+  return symbol(doc.name?.value ?? '(unnamed policy)', 'policy', doc.span, doc.name?.span, subject ? `policy on ${subject.value}` : 'policy', children);
+}
+
 /**
  * The outline of a file, one entry per document: a role with its permission lists and their
  * permissions (labelled by level); a team (its space, or "system team") with its role assignments
  * (their space and restrictions); a space with the lists of names it declares.
  */
 export function documentSymbols(model: FileModel): OutlineSymbol[] {
-  return model.docs.map((doc: Doc) => (doc.kind === 'role' ? roleOutline(doc) : doc.kind === 'team' ? teamOutline(doc) : spaceOutline(doc)));
+  return model.docs.map((doc: Doc) => (doc.kind === 'role' ? roleOutline(doc) : doc.kind === 'team' ? teamOutline(doc) : doc.kind === 'space' ? spaceOutline(doc) : policyOutline(doc)));
 }
 
 /** A role, team or space anywhere in the workspace. */
@@ -124,7 +132,7 @@ export function workspaceSymbols(ws: ModelIndex, query: string, limit = MAX_WORK
     if (!model) continue;
     const file = uri.slice(uri.lastIndexOf('/') + 1);
     for (const doc of model.docs) {
-      if (!doc.name) continue;
+      if (!doc.name || doc.kind === 'policy') continue;
       const key = lower(doc.name.value);
       const score = matchScore(key, q);
       if (score === undefined) continue;

@@ -22,7 +22,7 @@
  */
 import { allBuiltinRoles, allPermissions, DIMENSIONS, type Dimension } from '../catalog';
 import { ASSIGNMENT_KEYS, DOC_KEYS, MANAGER_KEYS } from './fields';
-import type { Assignment, Diagnostic, Doc, FileModel, KeyRef, Name, NameList, ParsedFile, Restriction, RoleDoc, SpaceDoc, Span, Suppressions, TeamDoc } from './types';
+import type { Assignment, Diagnostic, Doc, FileModel, KeyRef, Name, NameList, ParsedFile, PolicyContext, PolicyDoc, Restriction, RoleDoc, SpaceDoc, Span, Suppressions, TeamDoc } from './types';
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
@@ -348,7 +348,39 @@ function doc(d: Doc): Doc {
       };
       return space;
     }
+    case 'policy':
+      return policyDoc(d, c, keys);
   }
+}
+
+/** A policy in the kept form (policy files are few and small: only names and lists are compacted). */
+function policyDoc(d: PolicyDoc, c: Compactor, keys: KeyTable): PolicyDoc {
+  const x = d.context;
+  const context: Every<PolicyContext> = {
+    space: c.name(x.space),
+    environment: c.name(x.environment),
+    project: c.name(x.project),
+    projectGroup: c.name(x.projectGroup),
+    tenant: c.name(x.tenant),
+    untenanted: x.untenanted,
+  };
+  const policy: Every<PolicyDoc> = {
+    kind: 'policy',
+    uri: d.uri,
+    index: d.index,
+    span: d.span,
+    name: c.name(d.name),
+    keys,
+    address: d.address,
+    unknown: d.unknown,
+    permission: c.name(d.permission),
+    capability: c.name(d.capability),
+    context,
+    only: c.nameList(d.only),
+    includes: c.nameList(d.includes),
+    unrestricted: c.name(d.unrestricted),
+  };
+  return policy;
 }
 
 /** A front-end's reading of a file in the workspace's form. */

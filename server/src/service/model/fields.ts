@@ -6,7 +6,14 @@ export const DOC_KEYS: Readonly<Record<DocKind, readonly string[]>> = {
   role: ['name', 'description', 'spacePermissions', 'systemPermissions', 'builtIn', 'kind'],
   team: ['name', 'description', 'space', 'members', 'externalGroups', 'roles', 'kind'],
   space: ['name', 'description', 'environments', 'projects', 'projectGroups', 'tenants', 'managers', 'kind'],
+  policy: ['name', 'description', 'permission', 'capability', 'space', 'environment', 'project', 'projectGroup', 'tenant', 'untenanted', 'only', 'includes', 'unrestricted'],
 };
+
+/** The fields of a policy file's documents, around the policies (SPEC section 11). */
+export const POLICY_FILE_KEYS: readonly string[] = ['policies', 'kind'];
+
+/** A policy's context fields, each with the dimension whose value it names (`untenanted` names none). */
+export const POLICY_CONTEXT_KEYS = { environment: 'environments', project: 'projects', projectGroup: 'projectGroups', tenant: 'tenants' } as const;
 
 /** The fields of a role assignment. */
 export const ASSIGNMENT_KEYS: readonly string[] = ['role', 'space', ...DIMENSIONS];

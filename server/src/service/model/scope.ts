@@ -104,6 +104,10 @@ export function namesOf(uri: string, model: FileModel | undefined): IndexedNames
       if (doc.target?.computed) addressRefs.add(doc.target.value);
       for (const a of doc.assignments) if (a.role.computed) addressRefs.add(a.role.value);
     }
+    if (doc.kind === 'policy') {
+      if (doc.context.space) spaceRefs.add(lower(doc.context.space.value));
+      continue;
+    }
     if (!doc.name && doc.kind !== 'team') continue;
     if (doc.kind === 'role') roles.push(lower(doc.name!.value));
     else if (doc.kind === 'space') {
@@ -153,7 +157,7 @@ export class NameTables {
       if (!doc.name) continue;
       if (doc.kind === 'role') addTo(this.roleDefs, lower(doc.name.value), { uri: e.uri, doc });
       else if (doc.kind === 'space') addTo(this.spaceDefs, lower(doc.name.value), { uri: e.uri, doc });
-      else if (!doc.target) addTo(this.teamDefs, teamKey(doc), { uri: e.uri, doc });
+      else if (doc.kind === 'team' && !doc.target) addTo(this.teamDefs, teamKey(doc), { uri: e.uri, doc });
     }
     for (const [address, builtinRole] of model.lookups ?? []) addAddress(this.addressDefs, address, { uri: e.uri, builtinRole });
     for (const r of e.roleRefs) refAdd(this.roleRefs, r, e.uri);

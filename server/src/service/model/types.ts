@@ -14,8 +14,11 @@ import type { Span } from '../util/text';
 
 export type { Span };
 
-/** The kind of a document: what it defines. (A role's own classification is its `RoleShape`.) */
-export type DocKind = 'role' | 'team' | 'space';
+/**
+ * The kind of a document: what it defines. (A role's own classification is its `RoleShape`.) A policy
+ * (SPEC section 11) is one entry of a policy file's `policies` list: it defines no name others refer to.
+ */
+export type DocKind = 'role' | 'team' | 'space' | 'policy';
 
 /**
  * The kind of a file: the kind of all its documents, or `mixed` for a file whose documents are of several
@@ -184,7 +187,34 @@ export interface Managers {
   readonly teams?: NameList;
 }
 
-export type Doc = RoleDoc | TeamDoc | SpaceDoc;
+/** The context a policy speaks of (SPEC section 11): who-can's options. */
+export interface PolicyContext {
+  readonly space?: Name;
+  readonly environment?: Name;
+  readonly project?: Name;
+  readonly projectGroup?: Name;
+  readonly tenant?: Name;
+  readonly untenanted?: Flag;
+}
+
+/**
+ * One access policy of a `*.policy.yaml` file (SPEC section 11): a permission or capability in a context,
+ * and what must hold of its holders there: `only` these, `includes` these, or `unrestricted: none`.
+ * Principals are written as explain and who-can take them (`team:NAME`, `team:SPACE/NAME`, `user:NAME`,
+ * `group:ID`, and `Everyone`).
+ */
+export interface PolicyDoc extends DocBase {
+  readonly kind: 'policy';
+  readonly permission?: Name;
+  readonly capability?: Name;
+  readonly context: PolicyContext;
+  readonly only?: NameList;
+  readonly includes?: NameList;
+  /** `unrestricted: none`, its value as written (the reader reports any other value). */
+  readonly unrestricted?: Name;
+}
+
+export type Doc = RoleDoc | TeamDoc | SpaceDoc | PolicyDoc;
 
 /** A place in another (or the same) file, for `relatedInformation`. */
 export interface Related extends Source {

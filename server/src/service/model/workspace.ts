@@ -80,6 +80,11 @@ export class ModelIndex implements RoleResolver, AddressResolver {
    * spaces a role could be applied in): they are re-checked whenever a name appears or disappears.
    */
   private readonly nameDependent = new Set<string>();
+  /**
+   * Policy files (SPEC section 11): what their policies come to depends on every other file, so a change
+   * to any other file is a change to them.
+   */
+  private readonly policyFiles = new Set<string>();
 
   constructor(
     private readonly frontEnds: readonly FrontEnd[],
@@ -498,6 +503,10 @@ export class ModelIndex implements RoleResolver, AddressResolver {
       this.nameDependent.delete(uri);
     }
     touchNames(next);
+    const isPolicy = (e: Entry | undefined) => e?.model?.kind === 'policy';
+    if (isPolicy(nextEntry)) this.root.policyFiles.add(uri);
+    else this.root.policyFiles.delete(uri);
+    if (!isPolicy(nextEntry) && !isPolicy(prevEntry)) touch(this.root.policyFiles);
     if (hadSpaces !== names.spaceDefs.size > 0) touch(names.teamFiles);
     if (roleNamesBefore !== names.roleDefs.size || spaceNamesBefore !== names.spaceDefs.size || teamNamesBefore !== names.teamDefs.size || namesMoved(prev, next)) {
       touch(this.nameDependent);

@@ -93,12 +93,16 @@ export const unknownSpace = rule({
   message: (a: { name: string; candidates: readonly string[] }) => `No space named ${q(a.name)} is declared in the workspace.${didYouMean(a.candidates)}`,
   nameDependent: true,
   workspace(doc, ctx) {
-    if (doc.kind !== 'team' || !ctx.ws.declaresSpaces) return;
+    if ((doc.kind !== 'team' && doc.kind !== 'policy') || !ctx.ws.declaresSpaces) return;
     const check = (name: string, span: Span) => {
       if (ctx.ws.resolveSpace(name)) return;
       const candidates = ctx.ws.suggestSpaces(name);
       ctx.report(span, { name, candidates }, { candidates });
     };
+    if (doc.kind === 'policy') {
+      if (doc.context.space) check(doc.context.space.value, doc.context.space.span);
+      return;
+    }
     if (doc.space) check(doc.space.value, doc.space.span);
     for (const a of doc.assignments) if (a.space) check(a.space.value, a.space.span);
   },

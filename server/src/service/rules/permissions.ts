@@ -64,6 +64,14 @@ export const unknownPermission = rule({
         `Only the built-in ${q('Space Manager')} role can export and import projects; assign that role instead.`
       : `${q(a.name)} is not a permission of current Octopus.${didYouMean(a.candidates)}`,
   local(doc, ctx) {
+    if (doc.kind === 'policy') {
+      const p = doc.permission;
+      if (!p || getPermission(p.value)) return;
+      const exportImport = EXPORT_IMPORT.test(p.value);
+      const candidates = exportImport ? [] : suggestPermissions(p.value);
+      ctx.report(p.span, { name: p.value, candidates, exportImport }, { candidates });
+      return;
+    }
     if (doc.kind !== 'role') return;
     let suggested = 0;
     for (const { item, index, first } of itemsOf(doc)) {

@@ -18,6 +18,7 @@ import { BROAD_GRANT_RULES } from './broad-grant';
 import { FILE_RULES } from './files';
 import { NAME_RULES } from './names';
 import { PERMISSION_RULES } from './permissions';
+import { POLICY_RULES } from './policies';
 import { RESTRICTION_RULES } from './restrictions';
 import { makeDiagnostic, type AnyRule, type CheckContext } from './rule';
 import { STRUCTURE_RULES } from './structure';
@@ -33,6 +34,7 @@ export const FAMILIES = {
   restrictions: RESTRICTION_RULES,
   files: FILE_RULES,
   'broad-grant': BROAD_GRANT_RULES,
+  policies: POLICY_RULES,
   terraform: TERRAFORM_RULES,
   'builtin-ids': BUILTIN_ID_RULES,
 } as const;

@@ -5,6 +5,7 @@
  */
 import { getPermission, SPACE_MANAGER, supportedDimensions, type Dimension } from '../catalog';
 import { assignmentKey, teamName } from './assignments';
+import { policyScopeValues } from './policies';
 import { assignmentByRole, q as quote, replaceWithCandidates, same, teamOf, type FixContext } from './fix';
 import { place, type Placement, type ResolvedRole } from '../model/roles';
 import type { Assignment, Doc, Restriction, TeamDoc } from '../model/types';
@@ -126,6 +127,10 @@ export const unknownScopeValue = rule({
   message: (a: { dimension: Dimension; value: string; space: string; candidates: readonly string[] }) =>
     `Space ${q(a.space)} declares no ${singular[a.dimension]} named ${q(a.value)}.${didYouMean(a.candidates)}`,
   workspace(doc, ctx) {
+    if (doc.kind === 'policy') {
+      for (const f of policyScopeValues(ctx.ws, doc)) ctx.report(f.name.span, { dimension: f.dimension, value: f.name.value, space: f.space, candidates: f.candidates }, { candidates: f.candidates }, [f.related]);
+      return;
+    }
     for (const { a, p, role } of restricted(ctx.ws, doc)) {
       if (!spaceLevel(role) || isSpaceManager(role) || p.space === undefined) continue;
       const space = ctx.ws.resolveSpace(p.space);

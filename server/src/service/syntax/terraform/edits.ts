@@ -96,7 +96,7 @@ function replaceNames(text: string, spans: readonly Span[], value: string): Text
   return spans.map((span) => ({ span, newText: text[span.start] === '"' ? hclString(value) : value }));
 }
 
-const RESOURCE_TYPES: Readonly<Record<DocKind, string | undefined>> = { role: 'octopusdeploy_user_role', team: 'octopusdeploy_team', space: undefined };
+const RESOURCE_TYPES: Readonly<Record<DocKind, string | undefined>> = { role: 'octopusdeploy_user_role', team: 'octopusdeploy_team', space: undefined, policy: undefined };
 
 /** A module file holding one resource; list fields are written with the provider's attribute names. */
 function newDocument(name: string, fields: readonly NewField[]): string {

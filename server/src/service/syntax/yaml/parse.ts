@@ -14,9 +14,9 @@ import { readSuppressions } from '../suppress';
 import type { Diagnostic, Doc, DocKind, ParsedFile, Span } from '../../model/types';
 import type { SyntaxReporter } from '../../model/frontend';
 
-/** The kind of documents a path holds, from its suffix; undefined for files that are not YAML role, team or space files. */
+/** The kind of documents a path holds, from its suffix; undefined for files that are not YAML role, team, space or policy files. */
 export function yamlKindOf(path: string): DocKind | undefined {
-  const m = /\.(role|team|space)\.ya?ml$/i.exec(path);
+  const m = /\.(role|team|space|policy)\.ya?ml$/i.exec(path);
   return m ? (m[1].toLowerCase() as DocKind) : undefined;
 }
 
@@ -44,8 +44,7 @@ export function parseYaml(uri: string, text: string, kind: DocKind, report: Synt
   if (fast) {
     fast.forEach((root, index) => {
       const found: Diagnostic[] = [];
-      const doc = new DocReader(uri, text, root, undefined, kind, index, suffix, report, found, findings, guessed).read();
-      if (doc) docs.push(doc);
+      readDocs(new DocReader(uri, text, root, undefined, kind, index, suffix, report, found, findings, guessed), kind, docs);
       keepUnguessed(found, guessed, findings);
     });
     return { uri, syntax: 'yaml', kind, docs, syntaxFindings: findings, guessed, suppressions: readSuppressions(text) };
@@ -76,11 +75,22 @@ export function parseYaml(uri: string, text: string, kind: DocKind, report: Synt
     }
     const found: Diagnostic[] = [];
     const reader = new DocReader(uri, text, yamlDoc.contents, yamlDoc, kind, index, suffix, report, found, findings, guessed);
-    const doc = reader.read();
-    if (doc) docs.push(doc);
+    readDocs(reader, kind, docs);
     keepUnguessed(found, guessed, findings);
   });
   return { uri, syntax: 'yaml', kind, docs, syntaxFindings: findings, guessed, suppressions: readSuppressions(text) };
+}
+
+/**
+ * Reads one YAML document into `docs`: the document itself, or for a policy file each policy of its
+ * `policies` list (numbered on from the policies of earlier documents).
+ */
+function readDocs(reader: DocReader, kind: DocKind, docs: Doc[]): void {
+  if (kind === 'policy') docs.push(...reader.readPolicies(docs.length));
+  else {
+    const doc = reader.read();
+    if (doc) docs.push(doc);
+  }
 }
 
 /**
@@ -92,7 +102,7 @@ function keepUnguessed(found: readonly Diagnostic[], guessed: readonly Span[], f
 }
 
 function suffixOf(uri: string): string {
-  const m = /\.(role|team|space)\.ya?ml$/i.exec(uri);
+  const m = /\.(role|team|space|policy)\.ya?ml$/i.exec(uri);
   return m ? m[0] : '';
 }
 

@@ -7,13 +7,14 @@
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import { DIMENSIONS, type Dimension } from '../../catalog';
 import { ASSIGNMENT_KEYS, DOC_KEYS, MANAGER_KEYS } from '../../model/fields';
+import { readPolicy, type PolicyFields } from './policy';
 import { nearest } from '../../util/suggest';
 import { LineMap } from '../../util/text';
 import { lineRange } from './recovery';
-import type { Assignment, Diagnostic, Doc, DocKind, Flag, KeyRef, Managers, Name, NameList, ProjectGroup, Restriction, Span } from '../../model/types';
+import type { Assignment, Diagnostic, Doc, DocKind, Flag, KeyRef, Managers, Name, NameList, PolicyDoc, ProjectGroup, Restriction, Span } from '../../model/types';
 import type { SyntaxReporter } from '../../model/frontend';
 
-const KIND_WORD: Record<DocKind, string> = { role: 'Role', team: 'Team', space: 'Space' };
+const KIND_WORD: Record<DocKind, string> = { role: 'Role', team: 'Team', space: 'Space', policy: 'Policy' };
 const MAX_NAME_LENGTH = 200;
 
 type YNode = Node | null | undefined;
@@ -94,7 +95,7 @@ export class DocReader {
     for (const [name, ref] of keys) {
       if (!allowed.includes(name)) this.unknownKey(ref, `a ${this.kind}`, allowed);
     }
-    this.checkKind(pairs.get('kind'));
+    if (this.kind !== 'policy') this.checkKind(pairs.get('kind'));
     const name = this.readName(pairs.get('name'), keys, docSpan);
     this.readOptionalString(pairs.get('description'), '`description`');
     // Each kind's documents are built with the same fields in the same order (absent ones undefined), so
@@ -129,7 +130,65 @@ export class DocReader {
         const assignments = this.readAssignments(pairs.get('roles'));
         return { uri, index, span: docSpan, name, keys, kind: 'team', space, assignments, roles: keys.get('roles'), members, externalGroups };
       }
+      case 'policy':
+        return readPolicy(this.policyFields(pairs, keys, docSpan), { uri, index, span: docSpan, name, keys });
     }
+  }
+
+  /**
+   * The documents of a policy file's YAML document (SPEC section 11): a mapping with a `policies` list,
+   * each item one policy, numbered from `first` in the file.
+   */
+  readPolicies(first: number): PolicyDoc[] {
+    const root = this.deref(this.contents);
+    if (isNullScalar(root)) return [];
+    if (!isMap(root)) {
+      this.invalid(this.shown(root) ?? { start: 0, end: 0 }, 'A policy file', 'a mapping with a `policies:` list');
+      return [];
+    }
+    this.checkUniqueKeys(root.items);
+    let list: Pair | undefined;
+    for (const pair of this.pairsOf(root.items)) {
+      const key = this.keyOf(pair);
+      if (!key) continue;
+      if (key.key === 'kind') this.checkKind(pair);
+      else if (key.key !== 'policies') this.unknownKey(key, 'a policy file', ['policies', 'kind']);
+      else list ??= pair;
+    }
+    const node = list && this.deref(list.value as YNode);
+    if (!list || isNullScalar(node)) return [];
+    if (!isSeq(node)) {
+      this.invalid(this.shown(node) ?? spanOf(list.key as YNode)!, '`policies`', 'a list of policies (`- name: ...` entries)');
+      return [];
+    }
+    const out: PolicyDoc[] = [];
+    for (const item of node.items) {
+      const reader = new DocReader(this.uri, this.text, item as YNode, this.yamlDoc, 'policy', first + out.length, this.suffix, this.report, this.out, this.errors, this.guessed);
+      const doc = reader.read();
+      if (doc?.kind === 'policy') out.push(doc);
+    }
+    return out;
+  }
+
+  /** What a policy's fields hold, read as the kinds of value they take (policy.ts judges them). */
+  private policyFields(pairs: ReadonlyMap<string, Pair>, keys: ReadonlyMap<string, KeyRef>, docSpan: Span): PolicyFields {
+    const s = (key: string) => this.readString(pairs.get(key), `\`${key}\``);
+    return {
+      keys,
+      docSpan,
+      permission: s('permission'),
+      capability: s('capability'),
+      space: s('space'),
+      environment: s('environment'),
+      project: s('project'),
+      projectGroup: s('projectGroup'),
+      tenant: s('tenant'),
+      untenanted: this.readFlag(pairs.get('untenanted'), '`untenanted`'),
+      only: this.readNameList(pairs.get('only'), 'a principal'),
+      includes: this.readNameList(pairs.get('includes'), 'a principal'),
+      unrestricted: s('unrestricted'),
+      invalid: (span, what, expected) => this.invalid(span, what, expected),
+    };
   }
 
   /**
@@ -252,12 +311,12 @@ export class DocReader {
     const node = this.deref(pair.value as YNode);
     const span = this.shown(node) ?? spanOf(pair.key as YNode) ?? { start: 0, end: 0 };
     if (!node || !isScalar(node) || typeof node.value !== 'string') {
-      this.invalid(span, '`kind`', '`Role`, `Team` or `Space`');
+      this.invalid(span, '`kind`', '`Role`, `Team`, `Space` or `Policy`');
       return;
     }
     const said = Object.entries(KIND_WORD).find(([, w]) => w.toLowerCase() === String(node.value).toLowerCase());
     if (!said) {
-      this.invalid(span, '`kind`', '`Role`, `Team` or `Space`');
+      this.invalid(span, '`kind`', '`Role`, `Team`, `Space` or `Policy`');
     } else if (said[0] !== this.kind) {
       this.out.push(
         this.report.finding(

@@ -1,0 +1,330 @@
+/**
+ * Proving access policies (SPEC section 11) on the records model (section 8, rule 5): who holds a
+ * permission or capability in a policy's context is who-can's answer for that context, each principal
+ * with its own restriction records, never merged lists. A policy file holds the YAML model to its
+ * policies, and each Terraform module in its folder or below (a module is held to the policies of its
+ * folder and its parents).
+ *
+ * - `only`: every holder is listed, or is a user or group that holds it only through listed teams;
+ *   holding it through Everyone is a breach unless Everyone is listed.
+ * - `includes`: every listed principal holds it in the whole context: a record that who-can's query for
+ *   the context admits, and that is unrestricted in every dimension the context does not name; without a
+ *   `space`, a space permission in every space the model knows.
+ * - `unrestricted: none`: no team holds a record of it, in the context, unrestricted in every dimension
+ *   the permission supports (users and groups hold only what their teams do).
+ */
+import { DIMENSIONS, EVERYONE, getPermission, supportedDimensions, type Dimension } from '../catalog';
+import { CAPABILITIES, grantKey, matches, type AccessQuery, type Grant, type Principal, type TeamEntry, type Via } from './grants';
+import { principalKey, reachOf } from './access';
+import { recordsOf } from './records';
+import { modulesOf, moduleAccess } from './modules';
+import { teamsOf } from './teams';
+import { parsePrincipal } from './policy-terms';
+import { POLICY_CONTEXT_KEYS } from './fields';
+import type { Name, PolicyDoc } from './types';
+import type { ModelIndex } from './workspace';
+
+/** A principal that breaks a policy, with the assignments that give it access (none for `includes`). */
+export interface PolicyBreach {
+  /** The assertion it breaks. */
+  readonly kind: 'only' | 'includes' | 'unrestricted';
+  readonly principal: Principal;
+  readonly via: readonly Via[];
+}
+
+/** What a policy comes to in one model: the YAML model (`module` absent) or a Terraform module. */
+export interface PolicyProof {
+  readonly module?: string;
+  readonly breaches: readonly PolicyBreach[];
+}
+
+/** One model a policy file holds to its policies: its teams, and the spaces it knows. */
+export interface PolicyModel {
+  readonly module?: string;
+  readonly teams: readonly TeamEntry[];
+  readonly spaces: readonly string[];
+}
+
+const lower = (s: string) => s.trim().toLowerCase();
+
+/** The folder of a file's URI, with its trailing slash. */
+const folderOf = (uri: string) => uri.slice(0, uri.lastIndexOf('/') + 1);
+
+/**
+ * The models the policies of the file at `uri` apply to: the YAML model (when the workspace has YAML
+ * files besides policies, or no module at all), and each module in the file's folder or below it.
+ */
+export function policyModels(ws: ModelIndex, uri: string): PolicyModel[] {
+  const out: PolicyModel[] = [];
+  const modules = modulesOf(ws);
+  const yaml = modules.length === 0 || [...ws.uris()].some((u) => { const m = ws.model(u); return m !== undefined && m.module === undefined && m.kind !== 'policy'; });
+  if (yaml) out.push({ teams: teamsOf(ws), spaces: ws.spaceNames().sort() });
+  const folder = folderOf(uri);
+  for (const module of modules) {
+    if (!module.startsWith(folder)) continue;
+    const teams = moduleAccess(ws, module).teams;
+    const spaces = new Set<string>();
+    for (const t of teams) for (const g of t.grants) if (g.space !== undefined) spaces.add(g.space);
+    out.push({ module, teams, spaces: [...spaces].sort() });
+  }
+  return out;
+}
+
+/** The query who-can asks for a policy's context. */
+export function policyQuery(policy: PolicyDoc): AccessQuery {
+  const c = policy.context;
+  const values: { -readonly [K in Dimension]?: string } = {};
+  for (const [key, dim] of Object.entries(POLICY_CONTEXT_KEYS) as [keyof typeof POLICY_CONTEXT_KEYS, Dimension][]) {
+    const v = c[key];
+    if (v) values[dim] = v.value;
+  }
+  return { space: c.space?.value, values, untenanted: c.untenanted?.value === true };
+}
+
+/** A model prepared for proving many policies: who each team reaches, and each subject's grants by team. */
+class Prover {
+  private readonly reach: Map<string, { principal: Principal; teams: TeamEntry[] }>;
+  /** Team → the principals it reaches (itself, its members, its groups; Everyone reaches every one). */
+  private readonly reachedBy = new Map<TeamEntry, string[]>();
+  private readonly bySubject = new Map<string, Map<TeamEntry, Grant[]>>();
+
+  constructor(readonly model: PolicyModel) {
+    this.reach = reachOf(model.teams);
+    for (const [key, { teams }] of this.reach) {
+      for (const t of teams) {
+        let list = this.reachedBy.get(t);
+        if (!list) this.reachedBy.set(t, (list = []));
+        list.push(key);
+      }
+    }
+  }
+
+  /** Each team's grants of a permission, or of a capability (as grants of its id), in one pass. */
+  private grantsOf(subject: string): Map<TeamEntry, Grant[]> {
+    let found = this.bySubject.get(subject);
+    if (found) return found;
+    found = new Map();
+    const capability = CAPABILITIES.find((c) => c.id === subject);
+    for (const t of this.model.teams) {
+      const grants = capability
+        ? t.holdings.filter((h) => h.role === capability.role && h.scope === 'space').map((h): Grant => ({ permission: capability.id, scope: h.scope, space: h.space, restrictions: h.restrictions, via: h.via }))
+        : t.grants.filter((g) => g.permission === subject);
+      if (grants.length) found.set(t, grants);
+    }
+    this.bySubject.set(subject, found);
+    return found;
+  }
+
+  /** Every principal holding `subject` where `query` says, with its records (who-can's answer). */
+  holders(subject: string, query: AccessQuery): Map<string, { principal: Principal; records: Grant[] }> {
+    const grants = this.grantsOf(subject);
+    const keys = new Set<string>();
+    for (const [t, list] of grants) if (list.some((g) => matches(g, query))) for (const k of this.reachedBy.get(t) ?? []) keys.add(k);
+    const out = new Map<string, { principal: Principal; records: Grant[] }>();
+    for (const key of keys) {
+      const { principal, teams } = this.reach.get(key)!;
+      const found = teams.flatMap((t) => (grants.get(t) ?? []).filter((g) => matches(g, query)));
+      if (found.length) out.set(key, { principal, records: recordsOf(found, grantKey) });
+    }
+    return out;
+  }
+
+  /** The principal a written principal names in this model, or undefined when the model has none. */
+  resolve(written: string): Principal | undefined {
+    const p = parsePrincipal(written);
+    if (!p) return undefined;
+    const module = this.model.module;
+    const inModel = (x: Principal): Principal => (module === undefined ? x : { ...x, module });
+    if (p.kind !== 'team') {
+      const key = principalKey(inModel({ kind: p.kind, name: p.rest }));
+      return this.reach.get(key)?.principal;
+    }
+    const team = resolveTeam(this.model.teams, p.rest);
+    return team && inModel({ kind: 'team', name: team.name, ...(team.space ? { space: team.space } : {}) });
+  }
+}
+
+/**
+ * The team `written` names among a model's teams, as who-can resolves `team:NAME` (the system team when
+ * names repeat across spaces) and `team:SPACE/NAME`; undefined when none or several space teams match.
+ */
+export function resolveTeam(teams: readonly TeamEntry[], written: string): TeamEntry | undefined {
+  const named = teams.filter((t) => lower(t.name) === lower(written));
+  if (named.length === 1) return named[0];
+  if (named.length > 1) return named.find((t) => t.space === undefined);
+  const slash = written.indexOf('/');
+  if (slash <= 0) return undefined;
+  const space = lower(written.slice(0, slash));
+  const name = lower(written.slice(slash + 1));
+  return teams.find((t) => t.space !== undefined && lower(t.space) === space && lower(t.name) === name);
+}
+
+/** Every source of a record and of the records it covers. */
+function sourcesOf(records: readonly Grant[]): Via[] {
+  const out: Via[] = [];
+  const walk = (g: Grant) => {
+    out.push(...g.via);
+    for (const c of g.covers ?? []) walk(c);
+  };
+  for (const r of records) walk(r);
+  return out;
+}
+
+const sameTeam = (v: Via, t: TeamEntry) => lower(v.team) === lower(t.name) && (v.teamSpace ?? '') === (t.space ?? '');
+
+/** The breaches of an `only` policy in one model. */
+function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query: AccessQuery): PolicyBreach[] {
+  const listed = new Set<string>();
+  const listedTeams: TeamEntry[] = [];
+  for (const item of policy.only?.items ?? []) {
+    const p = prover.resolve(item.value);
+    if (!p) continue;
+    listed.add(principalKey(p));
+    if (p.kind === 'team') {
+      const t = prover.model.teams.find((x) => x.name === p.name && (x.space ?? '') === (p.space ?? ''));
+      if (t) listedTeams.push(t);
+    }
+  }
+  const out: PolicyBreach[] = [];
+  for (const [key, { principal, records }] of prover.holders(subject, query)) {
+    if (listed.has(key)) continue;
+    const sources = sourcesOf(records);
+    // A user or group is fine when every team it holds it through is listed (Everyone only if listed).
+    const unlisted = principal.kind === 'team' ? sources : sources.filter((v) => !listedTeams.some((t) => sameTeam(v, t)));
+    if (unlisted.length) out.push({ kind: 'only', principal, via: unique(unlisted) });
+  }
+  return out;
+}
+
+/** The breaches of `unrestricted: none` in one model: teams with a record open in every supported dimension. */
+function unrestrictedBreaches(prover: Prover, subject: string, query: AccessQuery): PolicyBreach[] {
+  const out: PolicyBreach[] = [];
+  for (const { principal, records } of prover.holders(subject, query).values()) {
+    if (principal.kind !== 'team') continue;
+    const open = records.filter((r) => DIMENSIONS.every((d) => !r.restrictions[d]?.length));
+    if (open.length) out.push({ kind: 'unrestricted', principal, via: unique(open.flatMap((r) => r.via)) });
+  }
+  return out;
+}
+
+/**
+ * The breaches of an `includes` policy in one model: each listed principal that the model lacks or that
+ * holds no record admitting the whole context (in each space it must hold it in).
+ */
+function includesBreaches(prover: Prover, policy: PolicyDoc, subject: string, query: AccessQuery): PolicyBreach[] {
+  const permission = getPermission(subject);
+  const supported = permission ? supportedDimensions(permission.restrictions) : [];
+  const spaces = query.space !== undefined || permission?.level === 'system' || !prover.model.spaces.length ? [query.space] : prover.model.spaces;
+  const out: PolicyBreach[] = [];
+  for (const item of policy.includes?.items ?? []) {
+    const principal = prover.resolve(item.value);
+    const holds =
+      principal !== undefined &&
+      spaces.every((space) => {
+        const q: AccessQuery = { ...query, space };
+        const mine = prover.holders(subject, q).get(principalKey(principal))?.records ?? [];
+        return flat(mine).some((r) => (space === undefined || r.scope === 'system' || r.space === space) && supported.every((d) => query.values?.[d] !== undefined || !r.restrictions[d]?.length));
+      });
+    if (!holds) out.push({ kind: 'includes', principal: principal ?? writtenPrincipal(item, prover.model.module), via: [] });
+  }
+  return out;
+}
+
+/** A principal as written, for a breach by a principal the model lacks. */
+function writtenPrincipal(item: Name, module: string | undefined): Principal {
+  const p = parsePrincipal(item.value)!;
+  return { kind: p.kind, name: p.rest, ...(module !== undefined ? { module } : {}) };
+}
+
+function flat(records: readonly Grant[]): Grant[] {
+  return records.flatMap((r) => [r, ...flat(r.covers ?? [])]);
+}
+
+function unique(via: readonly Via[]): Via[] {
+  const seen = new Set<string>();
+  return via.filter((v) => {
+    const key = `${v.uri ?? ''}\u0000${v.span?.start ?? -1}\u0000${v.team}\u0000${v.teamSpace ?? ''}\u0000${v.role}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The subject of a policy: its permission or capability, when it names one that exists. */
+export function policySubject(policy: PolicyDoc): string | undefined {
+  const subject = policy.permission?.value ?? policy.capability?.value;
+  if (subject === undefined) return undefined;
+  return getPermission(subject) || CAPABILITIES.some((c) => c.id === subject) ? subject : undefined;
+}
+
+/** What one policy comes to in one prepared model. */
+function prove(prover: Prover, policy: PolicyDoc): PolicyProof {
+  const subject = policySubject(policy);
+  const module = prover.model.module;
+  const where = module === undefined ? {} : { module };
+  if (!subject) return { ...where, breaches: [] };
+  const query = policyQuery(policy);
+  const breaches = [
+    ...(policy.only ? onlyBreaches(prover, policy, subject, query) : []),
+    ...(policy.includes ? includesBreaches(prover, policy, subject, query) : []),
+    ...(policy.unrestricted ? unrestrictedBreaches(prover, subject, query) : []),
+  ];
+  return { ...where, breaches };
+}
+
+/** What a policy file's policies come to: each policy's proofs, and the principals no model has. */
+export interface PolicyResults {
+  /** By the policy's index in its file: one proof per model the file applies to. */
+  readonly proofs: ReadonlyMap<number, readonly PolicyProof[]>;
+  /** Principals (as written, by the policy's index and the item's offset) that no model of the file has. */
+  readonly unknown: ReadonlySet<string>;
+  /** Every principal the models have, written as a policy writes them (for suggestions). */
+  principals(): string[];
+}
+
+/**
+ * Every policy of the file at `uri`, proved on every model it applies to; kept with the file until a
+ * change to any other file (the index re-proves policies after every change that is not to a policy file).
+ */
+export function provePolicies(ws: ModelIndex, uri: string): PolicyResults {
+  return ws.derived(uri, 'policies', () => proveOn(ws, uri, (ws.model(uri)?.docs ?? []).filter((d): d is PolicyDoc => d.kind === 'policy')));
+}
+
+/**
+ * Policies proved on the models of `ws` that a policy file at `uri` applies to, wherever the policies
+ * were read (`diff --live` proves the workspace's policies on a server's model).
+ */
+export function proveOn(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[]): PolicyResults {
+  const proofs = new Map<number, PolicyProof[]>();
+  const unknown = new Set<string>();
+  const models = policies.length ? policyModels(ws, uri) : [];
+  const provers = models.map((m) => new Prover(m));
+  for (const p of policies) {
+    proofs.set(p.index, provers.map((prover) => prove(prover, p)));
+    for (const item of [...(p.only?.items ?? []), ...(p.includes?.items ?? [])]) {
+      if (!provers.some((prover) => prover.resolve(item.value))) unknown.add(unknownKey(p, item));
+    }
+  }
+  let names: string[] | undefined;
+  return { proofs, unknown, principals: () => (names ??= knownPrincipals(models)) };
+}
+
+/** The key of a principal item in `PolicyResults.unknown`. */
+export const unknownKey = (policy: PolicyDoc, item: Name): string => `${policy.index}\u0000${item.span.start}`;
+
+/** Every principal the models have, written as a policy writes them. */
+function knownPrincipals(models: readonly PolicyModel[]): string[] {
+  const out = new Set<string>();
+  for (const m of models) {
+    for (const { principal: p } of reachOf(m.teams).values()) {
+      if (p.kind !== 'team') out.add(`${p.kind}:${p.name}`);
+      else if (p.name === EVERYONE && !p.space) out.add(EVERYONE);
+      else {
+        // A space team may be written by its name alone (who-can's `team:NAME`), or with its space.
+        out.add(`team:${p.name}`);
+        if (p.space) out.add(`team:${p.space}/${p.name}`);
+      }
+    }
+  }
+  return [...out];
+}

@@ -1,0 +1,206 @@
+/**
+ * Rules about access policies (SPEC section 11): a policy of a `*.policy.yaml` file that does not hold on
+ * some model it applies to, and a principal that no such model has. The proof itself is the model's
+ * (model/policies.ts, on the records model); here it becomes diagnostics at the policy, with the
+ * assignments that give each breaching principal its access as related information.
+ */
+import { EVERYONE } from '../catalog';
+import { moduleLabel } from '../model/modules';
+import { POLICY_CONTEXT_KEYS } from '../model/fields';
+import { parsePrincipal } from '../model/policy-terms';
+import { provePolicies, unknownKey, type PolicyBreach, type PolicyResults } from '../model/policies';
+import type { Dimension } from '../catalog';
+import type { Principal } from '../model/grants';
+import type { Name, PolicyDoc, Related, Span } from '../model/types';
+import type { ModelIndex } from '../model/workspace';
+import { nearest } from '../util/suggest';
+import { q as quote, type FixContext } from './fix';
+import { didYouMean, q, rule } from './rule';
+
+/** Breaching principals a message names; the rest are counted. */
+const NAMED = 10;
+/** Assignments a diagnostic points at. */
+const RELATED = 50;
+
+/** The results of the file's policies, proved once per version of the workspace that can change them. */
+const resultsOf = (ws: ModelIndex, uri: string): PolicyResults => provePolicies(ws.forFile(uri), uri);
+
+/** A principal as a policy writes it. */
+export function writtenPrincipal(p: Principal): string {
+  if (p.kind !== 'team') return `${p.kind}:${p.name}`;
+  if (p.name === EVERYONE && !p.space) return EVERYONE;
+  return `team:${p.space ? `${p.space}/` : ''}${p.name}`;
+}
+
+/** A principal as a message names it: `team Finance/Deployers`, `user alice`, `group CN=...`. */
+const shown = (p: Principal) => `${p.kind} ${q(p.kind === 'team' && p.space ? `${p.space}/${p.name}` : p.name)}`;
+
+/** The context of a policy in words: ` in space Finance (environment Production, untenanted)`. */
+function contextText(policy: PolicyDoc): string {
+  const c = policy.context;
+  const values = [
+    c.environment && `environment ${q(c.environment.value)}`,
+    c.project && `project ${q(c.project.value)}`,
+    c.projectGroup && `project group ${q(c.projectGroup.value)}`,
+    c.tenant && `tenant ${q(c.tenant.value)}`,
+    c.untenanted?.value && 'untenanted',
+  ].filter(Boolean);
+  return (c.space ? ` in space ${q(c.space.value)}` : '') + (values.length ? ` (${values.join(', ')})` : '');
+}
+
+type BreachKind = 'only' | 'includes' | 'unrestricted';
+
+interface BreachArgs {
+  readonly policy: string;
+  readonly kind: BreachKind;
+  readonly subject: string;
+  readonly context: string;
+  readonly principals: readonly string[];
+  readonly more: number;
+  readonly module?: string;
+}
+
+function breachMessage(a: BreachArgs): string {
+  const names = a.principals.join(', ') + (a.more ? ` and ${a.more} more` : '');
+  const where = a.module !== undefined ? ` in the Terraform module ${q(a.module)}` : '';
+  const what =
+    a.kind === 'only'
+      ? `${names} ${a.principals.length + a.more === 1 ? 'holds' : 'hold'} ${q(a.subject)}${a.context} without being listed in ${q('only')}`
+      : a.kind === 'includes'
+        ? `${names} ${a.principals.length + a.more === 1 ? 'does' : 'do'} not hold ${q(a.subject)} everywhere${a.context || ' it applies'}`
+        : `${names} ${a.principals.length + a.more === 1 ? 'holds' : 'hold'} ${q(a.subject)}${a.context} unrestricted in every dimension it supports`;
+  return `Policy ${q(a.policy)} does not hold${where}: ${what}. Change the access, or the policy if the access is intended.`;
+}
+
+/**
+ * Where a breach comes from, for related information: each assignment that gives access, once, with the
+ * breaching principals it reaches; for `includes`, the principal's item in the policy.
+ */
+function relatedOf(breaches: readonly PolicyBreach[], policy: PolicyDoc): Related[] {
+  const out: Related[] = [];
+  const byPlace = new Map<string, { uri: string; span: Span; what: string; who: string[] }>();
+  for (const b of breaches) {
+    if (b.via.length === 0) {
+      const item = policy.includes?.items.find((i) => sameWritten(i.value, b.principal));
+      if (item) out.push({ uri: policy.uri, span: item.span, message: `${shown(b.principal)} is listed here` });
+    }
+    for (const v of b.via) {
+      if (!v.uri || !v.span) continue;
+      const key = `${v.uri}\u0000${v.span.start}\u0000${v.span.end}`;
+      let place = byPlace.get(key);
+      if (!place) {
+        const team = v.teamSpace ? `${v.teamSpace}/${v.team}` : v.team;
+        byPlace.set(key, (place = { uri: v.uri, span: v.span, what: `role ${q(v.role)} of team ${q(team)}${v.implicit ? ' (server-wide from a space)' : ''}`, who: [] }));
+      }
+      if (place.who.length < NAMED) place.who.push(shown(b.principal));
+    }
+  }
+  for (const p of byPlace.values()) out.push({ uri: p.uri, span: p.span, message: `${p.what} gives it to ${p.who.join(', ')}` });
+  return out.slice(0, RELATED);
+}
+
+function sameWritten(written: string, p: Principal): boolean {
+  const w = parsePrincipal(written);
+  if (!w || w.kind !== p.kind) return false;
+  const lower = (s: string) => s.trim().toLowerCase();
+  return lower(w.rest) === lower(p.name) || (p.space !== undefined && lower(w.rest) === lower(`${p.space}/${p.name}`));
+}
+
+/** The span a policy's findings stand at: its name, else its first field. */
+function policySpan(policy: PolicyDoc): Span {
+  return policy.name?.span ?? policy.keys.values().next().value?.keySpan ?? policy.span;
+}
+
+export const policyBreach = rule({
+  code: 'policy-breach',
+  severity: 'error',
+  summary: 'A policy of a `*.policy.yaml` file does not hold (SPEC section 11).',
+  message: breachMessage,
+  workspace(doc, ctx) {
+    if (doc.kind !== 'policy') return;
+    const proofs = resultsOf(ctx.ws, ctx.file.uri).proofs.get(doc.index) ?? [];
+    const subject = doc.permission?.value ?? doc.capability?.value ?? '';
+    for (const proof of proofs) {
+      const module = proof.module !== undefined ? moduleLabel(proof.module) : undefined;
+      for (const kind of ['only', 'includes', 'unrestricted'] as const) {
+        const breaches = proof.breaches.filter((b) => b.kind === kind);
+        if (!breaches.length) continue;
+        const principals = breaches.slice(0, NAMED).map((b) => shown(b.principal));
+        const args: BreachArgs = { policy: doc.name?.value ?? '(unnamed)', kind, subject, context: contextText(doc), principals, more: breaches.length - principals.length, ...(module !== undefined ? { module } : {}) };
+        const candidates = kind === 'only' ? [...new Set(breaches.map((b) => writtenPrincipal(b.principal)))] : undefined;
+        ctx.report(policySpan(doc), args, candidates ? { candidates } : undefined, relatedOf(breaches, doc));
+      }
+    }
+  },
+  fixes: addToOnly,
+  // Listing a principal changes what the policy allows, never anybody's access: fix-all leaves it to the user.
+  safe: false,
+});
+
+/** Offers to list the breaching principals in the policy's `only` (all of them, then each one). */
+function addToOnly(ctx: FixContext<{ candidates?: string[] }>): void {
+  const doc = ctx.doc;
+  const candidates = ctx.data.candidates ?? [];
+  if (doc?.kind !== 'policy' || !doc.only || !candidates.length || candidates.length > NAMED) return;
+  const only = doc.only;
+  const append = (names: readonly string[]) => {
+    let list = only;
+    const edits = [];
+    for (const name of names) {
+      const edit = ctx.syntax.appendToList(ctx.text, list, 'only', name, only.key, only);
+      edits.push(edit);
+      // Later names go after the first one's insertion, at the same offset, in order.
+      list = { key: list.key, items: [...list.items], valueSpan: list.valueSpan };
+    }
+    return edits;
+  };
+  if (candidates.length > 1) ctx.add(`List ${candidates.map(quote).join(', ')} in 'only' (the policy then allows them)`, append(candidates));
+  for (const c of candidates) ctx.add(`List ${quote(c)} in 'only' (the policy then allows it)`, append([c]));
+}
+
+export const unknownPrincipal = rule({
+  code: 'unknown-principal',
+  severity: 'error',
+  summary: 'A policy names a team, user or group the workspace does not have.',
+  message: (a: { name: string; candidates: readonly string[] }) =>
+    `No model this policy applies to has ${q(a.name)}: no team of that name, no user in a team's members or a space's managers, no external group a team lists.${didYouMean(a.candidates)}`,
+  nameDependent: true,
+  workspace(doc, ctx) {
+    if (doc.kind !== 'policy') return;
+    const results = resultsOf(ctx.ws, ctx.file.uri);
+    for (const item of [...(doc.only?.items ?? []), ...(doc.includes?.items ?? [])]) {
+      if (!results.unknown.has(unknownKey(doc, item))) continue;
+      const kind = parsePrincipal(item.value)?.kind;
+      const candidates = nearest(item.value, results.principals().filter((p) => parsePrincipal(p)?.kind === kind));
+      ctx.report(item.span, { name: item.value, candidates }, { candidates });
+    }
+  },
+  fixes(ctx: FixContext<{ candidates?: string[] }>) {
+    (ctx.data.candidates ?? []).forEach((c, i) => ctx.add(`Change to ${quote(c)}`, ctx.syntax.replaceNames(ctx.text, [ctx.diagnostic.span], c), i === 0));
+  },
+  // Naming another principal changes what the policy says, not access: left to the user.
+  safe: false,
+});
+
+export const POLICY_RULES = [policyBreach, unknownPrincipal] as const;
+
+
+/**
+ * The context values of a policy that its space declares a list for and does not hold (the rule
+ * `unknown-scope-value` reports them as it does an assignment's restrictions).
+ */
+export function policyScopeValues(ws: ModelIndex, policy: PolicyDoc): { name: Name; dimension: Dimension; space: string; candidates: string[]; related: Related }[] {
+  const space = policy.context.space && ws.resolveSpace(policy.context.space.value);
+  if (!space) return [];
+  const out: { name: Name; dimension: Dimension; space: string; candidates: string[]; related: Related }[] = [];
+  for (const [key, dimension] of Object.entries(POLICY_CONTEXT_KEYS) as [keyof typeof POLICY_CONTEXT_KEYS, Dimension][]) {
+    const name = policy.context[key];
+    const declared = space.doc.scopes[dimension];
+    if (!name || !declared) continue;
+    const names = declared.items.map((i) => i.value);
+    if (names.includes(name.value)) continue;
+    const spaceName = space.doc.name!.value;
+    out.push({ name, dimension, space: spaceName, candidates: nearest(name.value, names), related: { uri: space.uri, span: declared.key.keySpan, message: `the ${dimension} of space ${spaceName}` } });
+  }
+  return out;
+}

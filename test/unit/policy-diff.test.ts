@@ -1,0 +1,71 @@
+/**
+ * `diff` and `diff --live` report the access policies whose result changes (SPEC section 11): JSON
+ * `"policies": [{ name, before, after }]`, first in the text and in the markdown comment, and exit status 1
+ * when HEAD breaks a policy that BASE held. A server's dump is held to the workspace's policies.
+ */
+import * as assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { dumpFiles } from '../support/dump';
+import { check, tree } from '../support/folders';
+
+const ROLE = 'name: Deployer\nspacePermissions: [DeploymentCreate]\n';
+const SPACE = 'name: Finance\nenvironments: [Test, Production]\n';
+const ops = (env: string) => `name: Ops\nspace: Finance\nmembers: [bob]\nroles:\n  - role: Deployer\n    environments: [${env}]\n`;
+const policy = (name: string) =>
+  `policies:\n  - name: ${JSON.stringify(name)}\n    permission: DeploymentCreate\n    space: Finance\n    environment: Production\n    only: ["team:Finance/Space Managers"]\n`;
+
+/** BASE and HEAD folders of one workspace each, differing in Ops's environments. */
+function sides(baseEnv: string, headEnv: string, name = 'Only space managers deploy to production'): string {
+  const side = (env: string) => ({ 'deployer.role.yaml': ROLE, 'finance.space.yaml': SPACE, 'ops.team.yaml': ops(env), 'access.policy.yaml': policy(name) });
+  const files: Record<string, string> = { '.git/': '' };
+  for (const [label, env] of [['base', baseEnv], ['head', headEnv]]) for (const [file, text] of Object.entries(side(env))) files[`${label}/${file}`] = text;
+  return tree(files);
+}
+
+describe('octopus-roles diff: access policies', () => {
+  it('lists a policy that HEAD breaks and BASE held, and exits 1', async () => {
+    const dir = sides('Test', 'Production');
+    const r = await check(['diff', 'base', 'head', '--format', 'json'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).policies, [{ name: 'Only space managers deploy to production', before: 'holds', after: 'breached' }]);
+    const text = await check(['diff', 'base', 'head'], dir);
+    assert.equal(text.code, 1);
+    assert.ok(text.stdout.startsWith('Policies whose result changes:\n  Only space managers deploy to production: holds -> breached\n'), text.stdout);
+  });
+
+  it('puts the policies first in the markdown comment', async () => {
+    const r = await check(['diff', 'base', 'head', '--format', 'markdown'], sides('Test', 'Production'));
+    assert.ok(r.stdout.startsWith('### Octopus access policies\n'), r.stdout);
+    assert.ok(r.stdout.includes('| ❌ | Only space managers deploy to production | holds | **breached** |'), r.stdout);
+    assert.ok(r.stdout.indexOf('### Octopus access:') > r.stdout.indexOf('Only space managers'), r.stdout);
+  });
+
+  it('says nothing of policies whose result is unchanged, and leaves the exit status to access', async () => {
+    const r = await check(['diff', 'base', 'head', '--format', 'json'], sides('Test', 'Test'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).policies, []);
+    const fixed = await check(['diff', 'base', 'head', '--format', 'json'], sides('Production', 'Test'));
+    assert.deepEqual(JSON.parse(fixed.stdout).policies, [{ name: 'Only space managers deploy to production', before: 'breached', after: 'holds' }]);
+  });
+
+  it('escapes a hostile policy name in markdown and on the terminal', async () => {
+    const name = '<img src=x onerror=alert(1)> | **x** \u001b[31mred';
+    const md = await check(['diff', 'base', 'head', '--format', 'markdown'], sides('Test', 'Production', name));
+    const row = md.stdout.split('\n').find((l) => l.startsWith('| ❌'))!;
+    assert.ok(!/(^|[^\\])<img/.test(row) && !row.includes('\u001b') && row.split(/(?<!\\)\|/).length === 6, row);
+    const text = await check(['diff', 'base', 'head'], sides('Test', 'Production', name));
+    assert.ok(!text.stdout.includes('\u001b'), text.stdout);
+  });
+
+  it('diff --live holds the server to the workspace\'s policies', async () => {
+    const dir = tree(Object.fromEntries(Object.entries(dumpFiles()).map(([k, v]) => [`dump/${k}`, v])));
+    assert.equal((await check(['import', '--from', 'dump', '--out', 'model'], dir)).code, 0);
+    writeFileSync(path.join(dir, 'model/access.policy.yaml'), 'policies:\n  - name: Finance deployers deploy to test\n    permission: DeploymentCreate\n    space: Finance\n    environment: Test\n    includes: [team:Finance Deployers]\n');
+    const file = path.join(dir, 'model/teams/finance/finance-deployers.team.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('environments: [Production]', 'environments: [Production, Test]'));
+    const r = await check(['diff', '--live', 'dump', 'model', '--format', 'json'], dir);
+    assert.equal(r.code, 3, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).policies, [{ name: 'Finance deployers deploy to test', before: 'breached', after: 'holds' }]);
+  });
+});
