@@ -4,7 +4,7 @@
  */
 import { allBuiltinRoles, allPermissions, BUILTIN_SYSTEM_TEAMS, BUILTIN_TEAMS, builtinRoleId, builtinTeamId, DIMENSIONS, SPACE_MANAGERS, type Dimension, type Level } from '../catalog';
 import { shapeOf } from '../model/roles';
-import { ASSIGNMENT_KEYS, DOC_KEYS } from '../model/fields';
+import { ASSIGNMENT_KEYS, DOC_KEYS, MODEL_TERMS, type Terms } from '../model/fields';
 import type { RoleShape } from '../model/roles';
 import type { Doc, DocKind, RoleDoc, SpaceDoc, Span, TeamDoc } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
@@ -29,7 +29,7 @@ export interface CompletionEntry {
 
 const LEVEL_GROUP: Record<Level, string> = { system: 'System', space: 'Space', both: 'Both' };
 
-function permissionEntries(role: RoleDoc | undefined, list: 'spacePermissions' | 'systemPermissions', replace: Span): CompletionEntry[] {
+function permissionEntries(role: RoleDoc | undefined, list: 'spacePermissions' | 'systemPermissions', replace: Span, terms: Terms): CompletionEntry[] {
   const present = new Set(role?.[list]?.items.map((i) => i.value) ?? []);
   const other = list === 'spacePermissions' ? role?.systemPermissions : role?.spacePermissions;
   const inOther = new Set(other?.items.map((i) => i.value) ?? []);
@@ -43,7 +43,7 @@ function permissionEntries(role: RoleDoc | undefined, list: 'spacePermissions' |
       kind: 'permission',
       group: LEVEL_GROUP[p.level],
       detail: `${LEVEL_GROUP[p.level]} permission`,
-      documentation: permissionHover(p.name),
+      documentation: permissionHover(p.name, terms),
       sortText: `${p.level === 'both' ? 1 : 0}${p.name}`,
       replace,
     });
@@ -133,7 +133,7 @@ export function complete(ws: ModelIndex, uri: string, offset: number): Completio
     case 'value': {
       const key = ctx.key;
       if ((model.kind === 'role' || model.kind === 'mixed') && (key === 'spacePermissions' || key === 'systemPermissions') && ctx.type === 'item') {
-        return permissionEntries(doc?.kind === 'role' ? doc : undefined, key, ctx.replace);
+        return permissionEntries(doc?.kind === 'role' ? doc : undefined, key, ctx.replace, ws.syntaxOf(uri)?.terms ?? MODEL_TERMS);
       }
       if (ctx.type === 'item' && key === 'members' && model.kind !== 'role') return userEntries(ws, doc, ctx.replace);
       if (ctx.type === 'item' && key === 'teams' && model.kind === 'space') return teamEntries(ws, doc, ctx.replace);

@@ -10,6 +10,7 @@ import { targetAt } from './locate';
 import type { Span, TeamDoc } from '../model/types';
 import type { ResolvedRole } from '../model/roles';
 import type { ModelIndex } from '../model/workspace';
+import { MODEL_TERMS, type Terms } from '../model/fields';
 
 /** Hover content as Markdown, with the span it describes. */
 export interface HoverResult {
@@ -17,14 +18,19 @@ export interface HoverResult {
   readonly span: Span;
 }
 
-const LEVEL_TEXT: Record<Level, string> = {
-  system:
-    'System permission: it applies to the whole Octopus server. Grant it in `systemPermissions`; a role that has only system permissions can be used by system teams only.',
-  space:
-    'Space permission: it applies inside the space where the role is applied. Grant it in `spacePermissions`; a space team applies it in its own space, a system team must name the space.',
-  both:
-    'System and space permission: granted in `systemPermissions` it applies server-wide, granted in `spacePermissions` it applies in the space where the role is applied.',
-};
+/** Where a permission of `level` applies, naming the lists in the file's words. */
+function levelText(level: Level, terms: Terms): string {
+  const space = `\`${terms.field('spacePermissions')}\``;
+  const system = `\`${terms.field('systemPermissions')}\``;
+  switch (level) {
+    case 'system':
+      return `System permission: it applies to the whole Octopus server. Grant it in ${system}; a role that has only system permissions can be used by system teams only.`;
+    case 'space':
+      return `Space permission: it applies inside the space where the role is applied. Grant it in ${space}; a space team applies it in its own space, a system team must name the space.`;
+    case 'both':
+      return `System and space permission: granted in ${system} it applies server-wide, granted in ${space} it applies in the space where the role is applied.`;
+  }
+}
 
 const DIMENSION_TEXT: Record<Dimension, string> = {
   projects: 'projects',
@@ -50,14 +56,15 @@ export function hover(index: ModelIndex, uri: string, offset: number): HoverResu
   const target = targetAt(model, offset);
   if (!target) return undefined;
   const span = target.name.span;
+  const terms = ws.syntaxOf(uri)?.terms ?? MODEL_TERMS;
   switch (target.type) {
     case 'permission':
-      return { markdown: permissionHover(target.name.value), span };
+      return { markdown: permissionHover(target.name.value, terms), span };
     case 'role-definition':
     case 'role-reference': {
       const role = ws.resolveRole(target.name.value);
       if (!role) return { markdown: `**${target.name.value}**\n\nNo role of this name is defined in the workspace or built into Octopus.`, span };
-      return { markdown: roleHover(role), span };
+      return { markdown: roleHover(role, terms), span };
     }
     case 'team':
       return { markdown: teamHover(ws, uri, target.doc), span };
@@ -82,8 +89,8 @@ export function hover(index: ModelIndex, uri: string, offset: number): HoverResu
   }
 }
 
-/** The hover text of a permission name (also used as completion documentation). */
-export function permissionHover(name: string): string {
+/** The hover text of a permission name (also used as completion documentation), in the words of `terms`. */
+export function permissionHover(name: string, terms: Terms = MODEL_TERMS): string {
   const p = getPermission(name);
   if (!p) {
     const retired = getRetiredPermission(name);
@@ -103,27 +110,27 @@ export function permissionHover(name: string): string {
         : 'Cannot be restricted: restrictions on a role do not narrow this permission.';
   const roles = p.builtinRoles.length ? `Built-in roles that grant it: ${p.builtinRoles.join(', ')}.` : 'No built-in role grants it.';
   const hub = SYSTEM_TEAM_ONLY_PERMISSIONS.has(p.name) ? ['', 'Only system teams can be given it: a role applied in a space does not grant it.'] : [];
-  return [`**${p.name}** · ${level} permission`, '', p.description, '', LEVEL_TEXT[p.level], ...hub, '', restrict, '', roles].join('\n');
+  return [`**${p.name}** · ${level} permission`, '', p.description, '', levelText(p.level, terms), ...hub, '', restrict, '', roles].join('\n');
 }
 
-function roleKindText(role: ResolvedRole): string {
+function roleKindText(role: ResolvedRole, terms: Terms): string {
   switch (role.shape) {
     case 'system-only':
       return 'System-only role: it has no space permissions, so it is applied at the system level and only system teams can use it. It cannot be restricted.';
     case 'space':
-      return 'Space role: it is applied in a space. A space team applies it in its own space; a system team must name the space with `space:`.';
+      return `Space role: it is applied in a space. A space team applies it in its own space; a system team must name the space (to do so, ${terms.inSpace}).`;
     case 'mixed':
       return 'Mixed role: it is applied in a space like a space role, but its system permissions are then granted server-wide, not only in that space.';
   }
 }
 
-function roleHover(role: ResolvedRole): string {
+function roleHover(role: ResolvedRole, terms: Terms): string {
   const title = `**${role.name}** · ${role.builtin ? 'built-in role' : 'custom role'}`;
   const builtin = role.builtin ? getBuiltinRole(role.name) : undefined;
   const lines = [title, ''];
   if (builtin?.description) lines.push(builtin.description, '');
-  if (builtin) lines.push(...builtinVersionText(role, builtin), '');
-  lines.push(roleKindText(role), '');
+  if (builtin) lines.push(...builtinVersionText(role, builtin, terms), '');
+  lines.push(roleKindText(role, terms), '');
   lines.push(`Space permissions (${role.spacePermissions.length}): ${listNames(role.spacePermissions)}`, '');
   lines.push(`System permissions (${role.systemPermissions.length}): ${listNames(role.systemPermissions)}`);
   const serverWide = role.systemPermissions.filter((p) => !SYSTEM_TEAM_ONLY_PERMISSIONS.has(p));
@@ -138,8 +145,8 @@ function roleHover(role: ResolvedRole): string {
 }
 
 /** Whether a built-in role has its default permissions here or the workspace's version, and what differs. */
-function builtinVersionText(role: ResolvedRole, defaults: { spacePermissions: readonly string[]; systemPermissions: readonly string[] }): string[] {
-  if (!role.definition) return ['Permissions: the defaults of a current Octopus install. If your server\'s version differs, describe it with a role document that says `builtIn: true`.'];
+function builtinVersionText(role: ResolvedRole, defaults: { spacePermissions: readonly string[]; systemPermissions: readonly string[] }, terms: Terms): string[] {
+  if (!role.definition) return [`Permissions: the defaults of a current Octopus install.${terms.builtinVersion ? ` If your server's version differs, ${terms.builtinVersion}.` : ''}`];
   const listed = new Set([...role.spacePermissions, ...role.systemPermissions]);
   const usual = new Set([...defaults.spacePermissions, ...defaults.systemPermissions]);
   const added = [...listed].filter((p) => !usual.has(p));

@@ -33,6 +33,13 @@ export interface Terms {
   readonly inSpace: string;
   /** How to give a document a name, as code: `` `name: ...` ``. */
   readonly naming: string;
+  /**
+   * How to describe the server's own version of a built-in role, as an instruction (`describe it with a
+   * role document that says `builtIn: true``); absent in a syntax that cannot.
+   */
+  readonly builtinVersion?: string;
+  /** Where a space's managers are listed, as code (`` `managers.members` of space `Finance` ``). */
+  managersOf?(space: string): string;
 }
 
 /** The model's own words, which are the YAML front-end's. */
@@ -40,4 +47,11 @@ export const MODEL_TERMS: Terms = {
   field: (name) => name,
   inSpace: 'use the long form with `space: ...`',
   naming: '`name: ...`',
+  builtinVersion: 'describe it with a role document that says `builtIn: true`',
+  managersOf: (space) => `\`managers: { members: [...] }\` in space \`${space}\``,
 };
+
+/** Where a space's managers are listed, in `terms`' words (its field for `managers` where it says no more). */
+export function managersWhere(terms: Terms, space: string): string {
+  return terms.managersOf?.(space) ?? `\`${terms.field('managers')}\` of space \`${space}\``;
+}

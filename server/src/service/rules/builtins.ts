@@ -7,13 +7,14 @@ import { EVERYONE, getBuiltinRole, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SP
 import { assignmentByRole, q as quote, replaceWithCandidates, same, teamOf, type FixContext } from './fix';
 import { isBuiltinVersion } from '../model/workspace';
 import type { KeyRef } from '../model/types';
+import { managersWhere } from '../model/fields';
 import { andList } from '../util/suggest';
 import { didYouMean, q, rule } from './rule';
 
 type BuiltinTeamProblem =
   | { readonly reason: 'everyone-members'; readonly field: string }
   | { readonly reason: 'administrators-role'; readonly role: string }
-  | { readonly reason: 'second-space-managers'; readonly space: string };
+  | { readonly reason: 'second-space-managers'; readonly space: string; readonly managers: string };
 
 export const builtinTeam = rule({
   code: 'builtin-team',
@@ -26,14 +27,14 @@ export const builtinTeam = rule({
       case 'administrators-role':
         return `${q(OCTOPUS_ADMINISTRATORS)} always holds ${q(SYSTEM_ADMINISTRATOR)} and nothing else: Octopus does not let its roles be changed. Remove ${q(a.role)} here and give it to another team.`;
       case 'second-space-managers':
-        return `Space ${q(a.space)} already has its own ${q(SPACE_MANAGERS)} team, and Octopus does not let a space have a second one. List these members under ${q('managers: { members: [...] }')} in space ${q(a.space)} instead.`;
+        return `Space ${q(a.space)} already has its own ${q(SPACE_MANAGERS)} team, and Octopus does not let a space have a second one. List these members in ${a.managers} instead.`;
     }
   },
   local(doc, ctx) {
     if (doc.kind !== 'team' || !doc.name) return;
     const name = doc.name.value;
     if (doc.space) {
-      if (isBuiltinTeamName(name, SPACE_MANAGERS)) ctx.report(doc.name.span, { reason: 'second-space-managers', space: doc.space.value });
+      if (isBuiltinTeamName(name, SPACE_MANAGERS)) ctx.report(doc.name.span, { reason: 'second-space-managers', space: doc.space.value, managers: managersWhere(ctx.terms, doc.space.value) });
       return;
     }
     if (isBuiltinTeamName(name, EVERYONE)) {

@@ -52,6 +52,7 @@ export const TERRAFORM_TERMS: Terms = {
   field: (name) => FIELD_ATTRIBUTES[name] ?? name,
   inSpace: 'set its `space_id`',
   naming: '`name = "..."`',
+  managersOf: (space) => `\`space_managers_team_members\` of the \`octopusdeploy_space\` of space \`${space}\``,
 };
 
 function parseTerraform(uri: string, text: string, kind: FileKind, report: SyntaxReporter): ParsedFile {
