@@ -4,6 +4,8 @@
  * limit that still states every gain (or counts what it leaves out, pointing at the JSON).
  */
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { markdownText } from '../../server/src/cli/markdown';
 import { check, tree } from '../support/folders';
 
@@ -36,6 +38,12 @@ async function diff(a: Record<string, string>, b: Record<string, string>) {
   const markdown = await check(['diff', 'a', 'b', '--format', 'markdown'], root);
   const json = JSON.parse((await check(['diff', 'a', 'b', '--format', 'json'], root)).stdout) as DiffJson;
   return { text, markdown, json };
+}
+
+/** The GitHub Action's comment writer, which cuts a report that is too long at any line. */
+async function commentWriter() {
+  const script = path.resolve(__dirname, '..', '..', '..', 'scripts', 'pr-comment.mjs');
+  return (await import(pathToFileURL(script).href)) as { commentBody: (report: string) => string; MARKER: string };
 }
 
 /** A gain's scope and restrictions as the text writes them after its permissions. */
@@ -136,6 +144,23 @@ describe('diff sized for a pull request (issue 28)', () => {
     assert.equal(principals + Number(cut[2]), json.access.length);
     assert.equal(gains + Number(cut[3]), json.access.reduce((n, a) => n + a.gains.length, 0));
     assert.equal(Number(cut[4]), 0);
+    // The Action posts it as it is, after its marker: it has nothing more to cut.
+    const { commentBody, MARKER } = await commentWriter();
+    assert.equal(commentBody(md), `${MARKER}\n${md}`);
+  });
+
+  it('keeps a change to a team of a thousand members one block, naming 200 and counting the rest', async () => {
+    const members = Array.from({ length: 1000 }, (_, i) => `${'member-with-a-long-directory-name-'.repeat(2)}${i}`);
+    const files = (extra: string) => ({ 'payments.space.yaml': SPACE, 'r.role.yaml': `name: R\nspacePermissions: [ProjectView${extra}]\n`, 't.team.yaml': team('T', members, ['R']) });
+    const { markdown, json } = await diff(files(''), files(', ReleaseCreate'));
+    assert.equal(json.access.length, 1001);
+    const md = markdown.stdout;
+    assert.ok(md.length < 65_536, `${md.length} characters`);
+    assert.doesNotMatch(md, /Cut to fit/);
+    const sorted = [...members].sort();
+    const line = md.split('\n').find((l) => l.startsWith('1000 members of'))!;
+    assert.equal(line.replace(/\\([!-/:-@[-`{-~])/g, '$1'), `1000 members of Payments/T gain the same: ${sorted.slice(0, 200).join(', ')} and 800 more`);
+    assert.match(md, /```diff\nvia R in team T \(space Payments\): t\.team\.yaml:5\n\+ ReleaseCreate in space Payments\n```/);
   });
 
   it('escapes names in the line of members, as every name in the comment', async () => {

@@ -56,18 +56,27 @@ function notesLines(sides: ShownSides, indent: string): string[] {
 /** A principal as a block's heading names it. */
 const principalName = (a: AccessDelta) => `${a.principal.kind} ${a.principal.name}${inModule(a.principal.module)}`;
 
-/** "3 members of Payments/Release Managers gain the same: alice, bob, carol", for a team's block. */
-function membersLine(block: ChangeBlock): string {
+/**
+ * "3 members of Payments/Release Managers gain the same: alice, bob, carol", for a team's block; past
+ * `most` names, how many more.
+ */
+function membersLine(block: ChangeBlock, most = Infinity): string {
   const n = block.others.length;
-  return `${n} member${n === 1 ? '' : 's'} of ${block.team!.principal.name} ${changeVerb(block, n)} the same: ${namesOf(block.others)}`;
+  return `${n} member${n === 1 ? '' : 's'} of ${block.team!.principal.name} ${changeVerb(block, n)} the same: ${namesOf(block.others, most)}`;
 }
 
-/** A block's heading: its team, its one principal, or how many principals change alike and who. */
-function blockHeading(block: ChangeBlock): string {
+/** A block's heading: its team, its one principal, or how many principals change alike and who (`most` names). */
+function blockHeading(block: ChangeBlock, most = Infinity): string {
   if (block.team) return `${principalName(block.team)}:`;
   if (block.others.length === 1) return `${principalName(block.others[0])}:`;
-  return `${countOf(block.others)}${inModule(block.others[0].principal.module)} ${changeVerb(block, block.others.length)} the same: ${namesOf(block.others)}`;
+  return `${countOf(block.others)}${inModule(block.others[0].principal.module)} ${changeVerb(block, block.others.length)} the same: ${namesOf(block.others, most)}`;
 }
+
+/**
+ * The most names a block of the markdown lists: a change to a team of thousands stays one block that fits
+ * in a comment, saying how many more gain the same (the JSON names them all).
+ */
+const MOST_NAMES = 200;
 
 /**
  * A block's records as lines: each group of sources, then its records under it, indented as given (in a
@@ -114,8 +123,8 @@ function blockMarkdown(block: ChangeBlock, sides: ShownSides): string[] {
   const who = block.team || block.others.length === 1 ? principalName(lead) : `${countOf(block.others)}${inModule(lead.principal.module)}`;
   const members = block.team && block.others.length ? ` and ${block.others.length} member${block.others.length === 1 ? '' : 's'}` : '';
   const out = [`<details><summary><b>${html(who)}</b>${html(members)}: ${counts}</summary>`, ''];
-  if (block.team && block.others.length) out.push(md(membersLine(block)), '');
-  else if (!block.team && block.others.length > 1) out.push(md(blockHeading(block)), '');
+  if (block.team && block.others.length) out.push(md(membersLine(block, MOST_NAMES)), '');
+  else if (!block.team && block.others.length > 1) out.push(md(blockHeading(block, MOST_NAMES)), '');
   out.push(...codeFence(blockLines(block, sides, { sources: '', records: '' }), 'diff'), '', '</details>');
   return out;
 }
