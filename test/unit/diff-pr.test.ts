@@ -6,7 +6,9 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { diffText, type ShownSide } from '../../server/src/cli/diff-output';
 import { markdownText } from '../../server/src/cli/markdown';
+import type { AccessNote } from '../../server/src/service';
 import { check, tree } from '../support/folders';
 
 interface GainJson {
@@ -170,5 +172,27 @@ describe('diff sized for a pull request (issue 28)', () => {
     const line = markdown.stdout.split('\n').find((l) => l.startsWith('3 members of'))!;
     assert.equal(line, `3 members of Payments/T gain the same: ${[...names].sort().map((n) => markdownText(n, 'inline')).join(', ')}`);
     assert.doesNotMatch(markdown.stdout, /(?<!\\)<img/);
+  });
+
+  it('prints the notes both sides have once, then the notes of each side alone', () => {
+    const note = (line: number, reason: string): AccessNote => ({ module: 'file:///r/infra/', uri: 'file:///r/infra/teams.tf', span: { start: line, end: line + 1 }, reason });
+    const side = (label: string, notes: AccessNote[]): ShownSide => ({ label, notes, places: { where: (uri) => ({ file: uri?.slice('file:///r/'.length) }), module: () => 'infra' } });
+    const shared = note(1, 'a computed team');
+    const text = diffText({ objects: [], access: [] }, { base: side('main', [shared, note(2, 'a dynamic block')]), head: side('HEAD', [shared, note(3, 'a computed role')]) });
+    assert.equal(
+      text.slice(text.indexOf('\nNot counted')),
+      [
+        '',
+        'Not counted in main and HEAD (computed in Terraform modules, known only when Terraform runs):',
+        '  infra/teams.tf: a computed team',
+        '',
+        'Not counted in main (computed in Terraform modules, known only when Terraform runs):',
+        '  infra/teams.tf: a dynamic block',
+        '',
+        'Not counted in HEAD (computed in Terraform modules, known only when Terraform runs):',
+        '  infra/teams.tf: a computed role',
+        '',
+      ].join('\n'),
+    );
   });
 });
