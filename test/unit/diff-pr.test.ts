@@ -4,6 +4,8 @@
  * limit that still states every gain (or counts what it leaves out, pointing at the JSON).
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { diffText, type ShownSide } from '../../server/src/cli/diff-output';
@@ -194,5 +196,23 @@ describe('diff sized for a pull request (issue 28)', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it("README's example is what diff prints for the change it describes", async () => {
+    const readme = readFileSync(path.resolve(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const start = readme.indexOf('  $ octopus-roles diff HEAD~1 HEAD\n');
+    assert.ok(start > 0, 'the example is in README');
+    const example = readme.slice(start, readme.indexOf('  ```', start)).split('\n').slice(1, -1).map((l) => l.slice(2));
+    const release = (members: string, environments: string) => `name: Release Managers\nspace: Payments\nmembers: [${members}]\nroles:\n  - role: Deployer\n    environments: [${environments}]\n`;
+    const dir = tree({ 'payments.space.yaml': SPACE, 'deployer.role.yaml': 'name: Deployer\nspacePermissions: [DeploymentCreate, ProjectView, TaskCreate]\n', 'teams/release.team.yaml': release('alice, bob, carol', 'Staging') });
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'ignore' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    writeFileSync(path.join(dir, 'teams', 'release.team.yaml'), release('alice, bob, carol, dave', 'Staging, Production'));
+    git('commit', '-qam', 'head');
+    const r = await check(['diff', 'HEAD~1', 'HEAD'], dir);
+    assert.equal(r.code, 3, r.stderr);
+    assert.deepEqual(r.stdout.split('\n').slice(0, -1), example);
   });
 });
