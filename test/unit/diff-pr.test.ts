@@ -153,6 +153,23 @@ describe('diff sized for a pull request (issue 28)', () => {
     assert.equal(commentBody(md), `${MARKER}\n${md}`);
   });
 
+  it('keeps the table of changes within half the comment, so that access changes still show', async () => {
+    const at = (environments: string) => {
+      const files: Record<string, string> = { 'payments.space.yaml': SPACE };
+      for (let i = 0; i < 800; i++) files[`t${i}.team.yaml`] = team(`Team ${i}`, [`user${i}`], [`role: Project Deployer\n    environments: ${environments}`]);
+      return files;
+    };
+    const { markdown, json } = await diff(at('[Staging]'), at('[Staging, Production]'));
+    const md = markdown.stdout;
+    assert.ok(md.length < 65_536, `${md.length} characters`);
+    const rows = md.split('\n').filter((l) => l.startsWith('| ✏️ |')).length;
+    const more = /\n\n\*(\d+) more role, team or space changes are left out here: `--format json` has every change\.\*\n\n<details>/.exec(md);
+    assert.ok(more, md.slice(0, 300));
+    assert.equal(rows + Number(more[1]), json.objects.length);
+    assert.ok(md.slice(0, more.index).length <= 65_536 / 2, 'the table takes at most half the comment');
+    assert.ok((md.match(/<details>/g)?.length ?? 0) >= 10);
+  });
+
   it('keeps a change to a team of a thousand members one block, naming 200 and counting the rest', async () => {
     const members = Array.from({ length: 1000 }, (_, i) => `${'member-with-a-long-directory-name-'.repeat(2)}${i}`);
     const files = (extra: string) => ({ 'payments.space.yaml': SPACE, 'r.role.yaml': `name: R\nspacePermissions: [ProjectView${extra}]\n`, 't.team.yaml': team('T', members, ['R']) });
