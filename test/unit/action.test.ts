@@ -166,7 +166,7 @@ describe('the GitHub Action (action.yml)', function () {
     assert.doesNotMatch(r.stdout, /^::(error|warning|notice)/m);
     // The base commit was fetched: the checkout had only the pull request's.
     assert.equal(git(ws, 'cat-file', '-t', baseSha), 'commit');
-    assert.match(r.summary, /user alice/);
+    assert.match(r.summary, /1 member of Finance\/Testers gains the same: alice/);
     assert.match(r.summary, /DeploymentCreate/);
     assert.deepEqual(api.requests.map((q) => q.method), ['GET', 'POST']);
     assert.equal(api.requests[1].authorization, 'Bearer ghs_token-for-test');

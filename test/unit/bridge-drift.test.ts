@@ -68,7 +68,8 @@ describe('octopus-roles diff --live', () => {
     assert.deepEqual(bob.gains.map((g) => [g.permission, g.space, g.restrictions.environments]), [['DeploymentCreate', 'Finance', ['Test']]]);
     assert.equal(bob.losses.length, 0, 'a widened restriction is a gain only');
     const text = await check(['diff', '--live', 'dump', 'model'], dir);
-    assert.match(text.stdout, /user bob:\n {2}\+ DeploymentCreate in space Finance \(only environments: Test\)/);
+    assert.match(text.stdout, /\n {4}role assignment changed: Deployer; environments: \+Test\n/);
+    assert.match(text.stdout, /\n {4}\+ DeploymentCreate in space Finance \(only environments: Test\)\n {2}1 member of Finance\/Finance Deployers gains the same: bob\n/);
   });
 
   it('reports the roles of a team without scoped user roles in the dump as unknown, not removed', async () => {

@@ -4,7 +4,13 @@
  * limit that still states every gain (or counts what it leaves out, pointing at the JSON).
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { diffText, type ShownSide } from '../../server/src/cli/diff-output';
 import { markdownText } from '../../server/src/cli/markdown';
+import type { AccessNote } from '../../server/src/service';
 import { check, tree } from '../support/folders';
 
 interface GainJson {
@@ -36,6 +42,12 @@ async function diff(a: Record<string, string>, b: Record<string, string>) {
   const markdown = await check(['diff', 'a', 'b', '--format', 'markdown'], root);
   const json = JSON.parse((await check(['diff', 'a', 'b', '--format', 'json'], root)).stdout) as DiffJson;
   return { text, markdown, json };
+}
+
+/** The GitHub Action's comment writer, which cuts a report that is too long at any line. */
+async function commentWriter() {
+  const script = path.resolve(__dirname, '..', '..', '..', 'scripts', 'pr-comment.mjs');
+  return (await import(pathToFileURL(script).href)) as { commentBody: (report: string) => string; MARKER: string };
 }
 
 /** A gain's scope and restrictions as the text writes them after its permissions. */
@@ -136,6 +148,40 @@ describe('diff sized for a pull request (issue 28)', () => {
     assert.equal(principals + Number(cut[2]), json.access.length);
     assert.equal(gains + Number(cut[3]), json.access.reduce((n, a) => n + a.gains.length, 0));
     assert.equal(Number(cut[4]), 0);
+    // The Action posts it as it is, after its marker: it has nothing more to cut.
+    const { commentBody, MARKER } = await commentWriter();
+    assert.equal(commentBody(md), `${MARKER}\n${md}`);
+  });
+
+  it('keeps the table of changes within half the comment, so that access changes still show', async () => {
+    const at = (environments: string) => {
+      const files: Record<string, string> = { 'payments.space.yaml': SPACE };
+      for (let i = 0; i < 800; i++) files[`t${i}.team.yaml`] = team(`Team ${i}`, [`user${i}`], [`role: Project Deployer\n    environments: ${environments}`]);
+      return files;
+    };
+    const { markdown, json } = await diff(at('[Staging]'), at('[Staging, Production]'));
+    const md = markdown.stdout;
+    assert.ok(md.length < 65_536, `${md.length} characters`);
+    const rows = md.split('\n').filter((l) => l.startsWith('| ✏️ |')).length;
+    const more = /\n\n\*(\d+) more role, team or space changes are left out here: `--format json` has every change\.\*\n\n<details>/.exec(md);
+    assert.ok(more, md.slice(0, 300));
+    assert.equal(rows + Number(more[1]), json.objects.length);
+    assert.ok(md.slice(0, more.index).length <= 65_536 / 2, 'the table takes at most half the comment');
+    assert.ok((md.match(/<details>/g)?.length ?? 0) >= 10);
+  });
+
+  it('keeps a change to a team of a thousand members one block, naming 200 and counting the rest', async () => {
+    const members = Array.from({ length: 1000 }, (_, i) => `${'member-with-a-long-directory-name-'.repeat(2)}${i}`);
+    const files = (extra: string) => ({ 'payments.space.yaml': SPACE, 'r.role.yaml': `name: R\nspacePermissions: [ProjectView${extra}]\n`, 't.team.yaml': team('T', members, ['R']) });
+    const { markdown, json } = await diff(files(''), files(', ReleaseCreate'));
+    assert.equal(json.access.length, 1001);
+    const md = markdown.stdout;
+    assert.ok(md.length < 65_536, `${md.length} characters`);
+    assert.doesNotMatch(md, /Cut to fit/);
+    const sorted = [...members].sort();
+    const line = md.split('\n').find((l) => l.startsWith('1000 members of'))!;
+    assert.equal(line.replace(/\\([!-/:-@[-`{-~])/g, '$1'), `1000 members of Payments/T gain the same: ${sorted.slice(0, 200).join(', ')} and 800 more`);
+    assert.match(md, /```diff\nvia R in team T \(space Payments\): t\.team\.yaml:5\n\+ ReleaseCreate in space Payments\n```/);
   });
 
   it('escapes names in the line of members, as every name in the comment', async () => {
@@ -145,5 +191,45 @@ describe('diff sized for a pull request (issue 28)', () => {
     const line = markdown.stdout.split('\n').find((l) => l.startsWith('3 members of'))!;
     assert.equal(line, `3 members of Payments/T gain the same: ${[...names].sort().map((n) => markdownText(n, 'inline')).join(', ')}`);
     assert.doesNotMatch(markdown.stdout, /(?<!\\)<img/);
+  });
+
+  it('prints the notes both sides have once, then the notes of each side alone', () => {
+    const note = (line: number, reason: string): AccessNote => ({ module: 'file:///r/infra/', uri: 'file:///r/infra/teams.tf', span: { start: line, end: line + 1 }, reason });
+    const side = (label: string, notes: AccessNote[]): ShownSide => ({ label, notes, places: { where: (uri) => ({ file: uri?.slice('file:///r/'.length) }), module: () => 'infra' } });
+    const shared = note(1, 'a computed team');
+    const text = diffText({ objects: [], access: [] }, { base: side('main', [shared, note(2, 'a dynamic block')]), head: side('HEAD', [shared, note(3, 'a computed role')]) });
+    assert.equal(
+      text.slice(text.indexOf('\nNot counted')),
+      [
+        '',
+        'Not counted in main and HEAD (computed in Terraform modules, known only when Terraform runs):',
+        '  infra/teams.tf: a computed team',
+        '',
+        'Not counted in main (computed in Terraform modules, known only when Terraform runs):',
+        '  infra/teams.tf: a dynamic block',
+        '',
+        'Not counted in HEAD (computed in Terraform modules, known only when Terraform runs):',
+        '  infra/teams.tf: a computed role',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it("README's example is what diff prints for the change it describes", async () => {
+    const readme = readFileSync(path.resolve(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const start = readme.indexOf('  $ octopus-roles diff HEAD~1 HEAD\n');
+    assert.ok(start > 0, 'the example is in README');
+    const example = readme.slice(start, readme.indexOf('  ```', start)).split('\n').slice(1, -1).map((l) => l.slice(2));
+    const release = (members: string, environments: string) => `name: Release Managers\nspace: Payments\nmembers: [${members}]\nroles:\n  - role: Deployer\n    environments: [${environments}]\n`;
+    const dir = tree({ 'payments.space.yaml': SPACE, 'deployer.role.yaml': 'name: Deployer\nspacePermissions: [DeploymentCreate, ProjectView, TaskCreate]\n', 'teams/release.team.yaml': release('alice, bob, carol', 'Staging') });
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir, stdio: 'ignore' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    writeFileSync(path.join(dir, 'teams', 'release.team.yaml'), release('alice, bob, carol, dave', 'Staging, Production'));
+    git('commit', '-qam', 'head');
+    const r = await check(['diff', 'HEAD~1', 'HEAD'], dir);
+    assert.equal(r.code, 3, r.stderr);
+    assert.deepEqual(r.stdout.split('\n').slice(0, -1), example);
   });
 });

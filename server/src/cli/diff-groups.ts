@@ -48,10 +48,14 @@ export function changeVerb(block: ChangeBlock, count: number): string {
   return block.gains.length && block.losses.length ? `gain${s} and lose${s}` : block.losses.length ? `lose${s}` : `gain${s}`;
 }
 
-/** Principals named as a list: bare names when all are users, each with its kind otherwise. */
-export function namesOf(principals: readonly AccessDelta[]): string {
+/**
+ * Principals named as a list: bare names when all are users, each with its kind otherwise; past `most`
+ * names, how many more.
+ */
+export function namesOf(principals: readonly AccessDelta[], most = Infinity): string {
   const users = principals.every((p) => p.principal.kind === 'user');
-  return principals.map((p) => (users ? p.principal.name : `${p.principal.kind} ${p.principal.name}`)).join(', ');
+  const names = principals.slice(0, most).map((p) => (users ? p.principal.name : `${p.principal.kind} ${p.principal.name}`));
+  return principals.length > most ? `${names.join(', ')} and ${principals.length - most} more` : names.join(', ');
 }
 
 /** "3 users", "2 groups", "4 principals": a block's principals counted. */

@@ -8,7 +8,7 @@
 import type { AccessDelta, AccessNote, DiffResult, ObjectChange } from '../service';
 import { noteText, type Located, type Places } from './access-output';
 import { changeBlocks, changeVerb, countOf, namesOf, sourceGroups, type ChangeBlock } from './diff-groups';
-import { codeFence, fitComment, markdownText } from './markdown';
+import { codeFence, COMMENT_LIMIT, fitComment, markdownText } from './markdown';
 import { printable } from './output';
 
 const KIND_ORDER = { role: 0, team: 1, space: 2 } as const;
@@ -56,18 +56,27 @@ function notesLines(sides: ShownSides, indent: string): string[] {
 /** A principal as a block's heading names it. */
 const principalName = (a: AccessDelta) => `${a.principal.kind} ${a.principal.name}${inModule(a.principal.module)}`;
 
-/** "3 members of Payments/Release Managers gain the same: alice, bob, carol", for a team's block. */
-function membersLine(block: ChangeBlock): string {
+/**
+ * "3 members of Payments/Release Managers gain the same: alice, bob, carol", for a team's block; past
+ * `most` names, how many more.
+ */
+function membersLine(block: ChangeBlock, most = Infinity): string {
   const n = block.others.length;
-  return `${n} member${n === 1 ? '' : 's'} of ${block.team!.principal.name} ${changeVerb(block, n)} the same: ${namesOf(block.others)}`;
+  return `${n} member${n === 1 ? '' : 's'} of ${block.team!.principal.name} ${changeVerb(block, n)} the same: ${namesOf(block.others, most)}`;
 }
 
-/** A block's heading: its team, its one principal, or how many principals change alike and who. */
-function blockHeading(block: ChangeBlock): string {
+/** A block's heading: its team, its one principal, or how many principals change alike and who (`most` names). */
+function blockHeading(block: ChangeBlock, most = Infinity): string {
   if (block.team) return `${principalName(block.team)}:`;
   if (block.others.length === 1) return `${principalName(block.others[0])}:`;
-  return `${countOf(block.others)}${inModule(block.others[0].principal.module)} ${changeVerb(block, block.others.length)} the same: ${namesOf(block.others)}`;
+  return `${countOf(block.others)}${inModule(block.others[0].principal.module)} ${changeVerb(block, block.others.length)} the same: ${namesOf(block.others, most)}`;
 }
+
+/**
+ * The most names a block of the markdown lists: a change to a team of thousands stays one block that fits
+ * in a comment, saying how many more gain the same (the JSON names them all).
+ */
+const MOST_NAMES = 200;
 
 /**
  * A block's records as lines: each group of sources, then its records under it, indented as given (in a
@@ -114,8 +123,8 @@ function blockMarkdown(block: ChangeBlock, sides: ShownSides): string[] {
   const who = block.team || block.others.length === 1 ? principalName(lead) : `${countOf(block.others)}${inModule(lead.principal.module)}`;
   const members = block.team && block.others.length ? ` and ${block.others.length} member${block.others.length === 1 ? '' : 's'}` : '';
   const out = [`<details><summary><b>${html(who)}</b>${html(members)}: ${counts}</summary>`, ''];
-  if (block.team && block.others.length) out.push(md(membersLine(block)), '');
-  else if (!block.team && block.others.length > 1) out.push(md(blockHeading(block)), '');
+  if (block.team && block.others.length) out.push(md(membersLine(block, MOST_NAMES)), '');
+  else if (!block.team && block.others.length > 1) out.push(md(blockHeading(block, MOST_NAMES)), '');
   out.push(...codeFence(blockLines(block, sides, { sources: '', records: '' }), 'diff'), '', '</details>');
   return out;
 }
@@ -143,6 +152,29 @@ function cutNote(left: readonly PartHolds[]): string {
 }
 
 /**
+ * The table of changed roles, teams and spaces, a part per row, within half a comment: the access changes
+ * after it are what a reviewer most needs. Rows past that are counted in a line under the table.
+ */
+function tableParts(objects: readonly ObjectChange[]): { text: string[]; holds: PartHolds }[] {
+  const sign = { added: '➕', removed: '➖', changed: '✏️' } as const;
+  const parts: { text: string[]; holds: PartHolds }[] = [];
+  let size = 0;
+  const rows = sortedObjects(objects);
+  for (const [i, o] of rows.entries()) {
+    const row = `| ${sign[o.change]} | ${o.kind} | ${md(o.name + inModule(o.module))} | ${o.details.map(md).join('<br>')} |`;
+    size += row.length + 1;
+    if (size > COMMENT_LIMIT / 2 && i > 0) {
+      const n = rows.length - i;
+      parts.push({ text: ['', `*${n} more role, team or space change${n === 1 ? ' is' : 's are'} left out here: \`--format json\` has every change.*`], holds: NOTHING });
+      break;
+    }
+    parts.push({ text: [...(i === 0 ? ['| | kind | name | details |', '| --- | --- | --- | --- |'] : []), row], holds: { ...NOTHING, objects: 1 } });
+  }
+  if (parts.length) parts[parts.length - 1].text.push('');
+  return parts;
+}
+
+/**
  * The diff as markdown, for a pull-request comment, below GitHub's limit on a comment's length. `lead` is
  * markdown lines placed first, after the heading (a section such as policy results, ending with an empty
  * line), counted within the limit;
@@ -155,12 +187,7 @@ export function diffMarkdown(r: DiffResult, sides: ShownSides, lead: readonly st
   const count = (n: number, verb: string) => `**${n}** principal${n === 1 ? ` ${verb}s` : `s ${verb}`}`;
   head.push(r.access.length ? `${count(gained, 'gain')} access, ${count(lost, 'lose')} access.` : "Nobody's access changes.", '');
   const parts: { text: string[]; holds: PartHolds }[] = [{ text: head, holds: NOTHING }];
-  const sign = { added: '➕', removed: '➖', changed: '✏️' } as const;
-  sortedObjects(r.objects).forEach((o, i, all) => {
-    const row = `| ${sign[o.change]} | ${o.kind} | ${md(o.name + inModule(o.module))} | ${o.details.map(md).join('<br>')} |`;
-    const text = [...(i === 0 ? ['| | kind | name | details |', '| --- | --- | --- | --- |'] : []), row, ...(i === all.length - 1 ? [''] : [])];
-    parts.push({ text, holds: { ...NOTHING, objects: 1 } });
-  });
+  parts.push(...tableParts(r.objects));
   for (const block of changeBlocks(r.access)) {
     const principals = (block.team ? 1 : 0) + block.others.length;
     parts.push({ text: blockMarkdown(block, sides), holds: { ...NOTHING, principals, gains: principals * block.gains.length, losses: principals * block.losses.length } });

@@ -25,7 +25,10 @@ export const DIFF_USAGE = `Usage: octopus-roles diff BASE [HEAD] [PATH...] [opti
 Compares two versions of the access model: what changed in roles, teams and spaces, and for every team,
 user and external group what it gained and lost, by contexts: a gain is an environment, project, tenant...
 that some restriction record admits after and none admitted before (a widened restriction gains the new
-values); records split differently over the same contexts are no change.
+values); records split differently over the same contexts are no change. Text and markdown show changes
+by their sources, principals that change alike once (a team's members that gain what it gains in one
+line), and a changed restriction as its delta (environments: +Production); markdown stays below GitHub's
+comment limit, saying what it leaves out. --format json has every record.
 BASE and HEAD are git revisions of the repository the current folder is in (read with git, nothing is
 checked out or fetched), or folders; HEAD defaults to the working tree. After a revision BASE, a second
 argument is HEAD when it is a revision, and a PATH otherwise. Each side is the whole workspace (a folder

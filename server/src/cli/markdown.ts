@@ -67,10 +67,11 @@ export function codeFence(lines: readonly string[], info: string): string[] {
 }
 
 /**
- * GitHub's limit on the length of a pull-request comment, in characters. A comment is kept below it
- * counted in UTF-16 code units (JavaScript's length), which are never fewer than characters.
+ * What a pull-request comment is kept below: GitHub refuses one over 65,536 characters, and the GitHub
+ * Action (scripts/pr-comment.mjs) puts a marker line before the report and cuts anything over 65,000 at a
+ * line, wherever that is. Counted in UTF-16 code units (JavaScript's length), never fewer than characters.
  */
-export const COMMENT_LIMIT = 65_536;
+export const COMMENT_LIMIT = 64_900;
 
 /**
  * `parts` joined, or as many of them from the first as fit below `limit` together with `cut(n)`, the note
