@@ -7,11 +7,12 @@
 import { allPermissions, type Dimension } from '../catalog';
 import { DOC_KEYS, POLICY_CONTEXT_KEYS, POLICY_FILE_KEYS } from '../model/fields';
 import { moduleLabel } from '../model/modules';
-import { CAPABILITY_IDS } from '../model/policy-terms';
+import { CAPABILITY_IDS, parsePrincipal } from '../model/policy-terms';
 import { provePolicies, type PolicyBreach } from '../model/policies';
 import type { CompletionContext } from '../model/frontend';
 import type { PolicyDoc, Source, Span } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
+import type { TextEdit } from '../util/edit';
 import type { CompletionEntry } from './completion';
 import { permissionHover, type HoverResult } from './hover';
 
@@ -106,4 +107,76 @@ export function completePolicy(ws: ModelIndex, uri: string, text: string, offset
       .map((p) => entry(p, p.slice(0, Math.max(0, p.indexOf(':'))) || 'team', ctx.replace));
   }
   return [];
+}
+
+/** A place in a file (definition answers). */
+type Place = { readonly uri: string; readonly span: Span };
+
+/**
+ * Go to definition in a policy file: a team principal goes to the team's name, a user or group to the
+ * teams (and spaces' managers) that list it, a context `space` to the space's name. Undefined when the
+ * cursor is on none of these.
+ */
+export function policyDefinition(ws: ModelIndex, uri: string, offset: number): Place[] | undefined {
+  const inside = (s: Span | undefined): s is Span => s !== undefined && offset >= s.start && offset <= s.end;
+  for (const policy of policiesOf(ws, uri)) {
+    if (!inside(policy.span)) continue;
+    const space = policy.context.space;
+    if (inside(space?.span)) return ws.spaceDefinitions(space!.value).filter((d) => d.doc.name!.value === space!.value).map((d) => ({ uri: d.uri, span: d.doc.name!.span }));
+    const item = [...(policy.only?.items ?? []), ...(policy.includes?.items ?? [])].find((i) => inside(i.span));
+    const p = item && parsePrincipal(item.value);
+    if (!p) return undefined;
+    if (p.kind === 'team') {
+      const slash = p.rest.indexOf('/');
+      const direct = [...ws.teamDefinitions(p.rest, undefined), ...ws.spaceNames().flatMap((s) => ws.teamDefinitions(p.rest, s))];
+      const spaced = direct.length || slash <= 0 ? [] : ws.teamDefinitions(p.rest.slice(slash + 1), p.rest.slice(0, slash));
+      return [...direct, ...spaced].map((d) => ({ uri: d.uri, span: d.doc.name!.span }));
+    }
+    return listings(ws, p.kind, p.rest);
+  }
+  return undefined;
+}
+
+/** Where a user or group is listed: teams' `members` or `externalGroups`, spaces' `managers.members`. */
+function listings(ws: ModelIndex, kind: 'user' | 'group', name: string): Place[] {
+  const out: Place[] = [];
+  for (const uri of [...ws.uris()].sort()) {
+    for (const d of ws.model(uri)?.docs ?? []) {
+      const list = d.kind === 'team' ? (kind === 'user' ? d.members : d.externalGroups) : d.kind === 'space' && kind === 'user' ? d.managers?.members : undefined;
+      for (const i of list?.items ?? []) if (i.value === name) out.push({ uri, span: i.span });
+    }
+  }
+  return out;
+}
+
+/**
+ * The edits that keep policy files true to a renamed team or space: `team:NAME` and `team:SPACE/NAME`
+ * principals of the team, and a space's name in principals and in a policy's `space`.
+ */
+export function policyRenames(ws: ModelIndex, subject: { kind: 'team'; name: string; space?: string } | { kind: 'space'; name: string }, newName: string): Map<string, TextEdit[]> {
+  const lower = (s: string) => s.trim().toLowerCase();
+  const out = new Map<string, TextEdit[]>();
+  for (const uri of [...ws.uris()].sort()) {
+    const text = ws.text(uri);
+    const syntax = ws.syntaxOf(uri)?.edits;
+    if (text === undefined || !syntax) continue;
+    const edits: TextEdit[] = [];
+    for (const policy of policiesOf(ws, uri)) {
+      if (subject.kind === 'space' && policy.context.space?.value === subject.name) edits.push(...syntax.replaceNames(text, [policy.context.space.span], newName));
+      for (const item of [...(policy.only?.items ?? []), ...(policy.includes?.items ?? [])]) {
+        const p = parsePrincipal(item.value);
+        if (p?.kind !== 'team') continue;
+        const slash = p.rest.indexOf('/');
+        const [space, name] = slash > 0 ? [p.rest.slice(0, slash), p.rest.slice(slash + 1)] : [undefined, p.rest];
+        let renamed: string | undefined;
+        if (subject.kind === 'team' && lower(name) === lower(subject.name) && (space === undefined || lower(space) === lower(subject.space ?? ''))) renamed = `team:${space !== undefined ? `${space}/` : ''}${newName}`;
+        if (subject.kind === 'space' && space !== undefined && space === subject.name) renamed = `team:${newName}/${name}`;
+        // A whole-name team whose name has a slash is the team itself, not SPACE/NAME.
+        if (subject.kind === 'team' && lower(p.rest) === lower(subject.name)) renamed = `team:${newName}`;
+        if (renamed) edits.push(...syntax.replaceNames(text, [item.span], renamed));
+      }
+    }
+    if (edits.length) out.set(uri, edits);
+  }
+  return out;
 }
