@@ -126,7 +126,7 @@ describe("README's install and quick start, run verbatim on a clean clone", func
     assert.ok(existsSync(path.join(prefix, 'bin', 'octopus-roles-language-server')));
     // The example check is the block's last line: it printed nothing and passed (bash -e).
     const example = execFileSync('octopus-roles', ['check', 'examples/acme'], { cwd: clone, env, encoding: 'utf8' });
-    assert.equal(example, '10 files checked, no problems\n');
+    assert.equal(example, '11 files checked, no problems\n');
 
     const vsix = path.join(clone, 'octopus-roles.vsix');
     const entries = zipEntries(vsix);

@@ -186,7 +186,7 @@ describe('octopus-roles check', () => {
       [['check', '--frobnicate'], /unknown option `--frobnicate`/],
       [['lint'], /unknown command `lint`/],
       [[], /missing command/],
-      [['check', 'package.json'], /not a role, team, space or Terraform file/],
+      [['check', 'package.json'], /not a role, team, space, policy or Terraform file/],
       [['check', '--max-file-size', 'huge'], /not a size/],
       [['check', '--config', 'missing.yaml'], /missing\.yaml: no such configuration file/],
     ];

@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { ensureTerraform } from '../../server/src/node/terraform';
-import { applyEdits, codeFixes, DEFAULT_SETTINGS, fixAll, Workspace, type Diagnostic } from '../../server/src/service';
+import { applyEdits, codeFixes, complete, DEFAULT_SETTINGS, definition, fixAll, rename, Workspace, type Diagnostic } from '../../server/src/service';
 import { provePolicies } from '../../server/src/service/model/policies';
 
 const ROLE = 'name: Deployer\nspacePermissions: [DeploymentCreate, ProjectView]\n';
@@ -155,6 +155,47 @@ describe('access policies: proof on the records model (SPEC section 11)', () => 
     const before = workspace({ ops: team('Ops', ['bob'], ['environments: [Production]']) }, `${prod}\nonly: [team:Opps, ${managers}]`);
     const result = fixAll(before, POLICY, DEFAULT_SETTINGS);
     assert.deepEqual(result?.applied ?? [], []);
+  });
+
+  it('renaming a team or a space updates the policies that name them, and the policies still hold', () => {
+    const ws = workspace({ rm: team('Release Managers', ['alice'], ['environments: [Production]']) }, `${prod}\nonly: [team:Release Managers, ${managers}]\nincludes: ["team:Finance/Release Managers"]`);
+    assert.deepEqual(errors(ws), []);
+    const teamFile = 'file:///w/rm.team.yaml';
+    const change = rename(ws, teamFile, ws.text(teamFile)!.indexOf('Release'), 'Deployers');
+    assert.ok(!('error' in change));
+    const policyEdits = change.edits.get(POLICY)!;
+    ws.setFile(teamFile, applyEdits(ws.text(teamFile)!, change.edits.get(teamFile)!));
+    ws.setFile(POLICY, applyEdits(ws.text(POLICY)!, policyEdits));
+    assert.match(ws.text(POLICY)!, /only: \["?team:Deployers"?, "team:Finance\/Space Managers"/);
+    assert.match(ws.text(POLICY)!, /includes: \["team:Finance\/Deployers"\]/);
+    assert.deepEqual(errors(ws), []);
+    const spaceFile = 'file:///w/finance.space.yaml';
+    const moved = rename(ws, spaceFile, ws.text(spaceFile)!.indexOf('Finance'), 'Money');
+    assert.ok(!('error' in moved));
+    for (const [uri, edits] of moved.edits) ws.setFile(uri, applyEdits(ws.text(uri)!, edits));
+    assert.match(ws.text(POLICY)!, /space: Money/);
+    assert.match(ws.text(POLICY)!, /team:Money\/Space Managers/);
+    assert.deepEqual(errors(ws), []);
+  });
+
+  it('goes to the definition of a principal: a team to its name, a user to the teams listing it', () => {
+    const ws = workspace({ rm: team('Release Managers', ['alice'], ['']) }, `${prod}\nonly: [team:Release Managers, user:alice, ${managers}]`);
+    const text = ws.text(POLICY)!;
+    assert.deepEqual(definition(ws, POLICY, text.indexOf('team:Release') + 6), [{ uri: 'file:///w/rm.team.yaml', span: { start: 6, end: 22 } }]);
+    const alice = definition(ws, POLICY, text.indexOf('user:alice') + 6);
+    assert.deepEqual(alice.map((l) => [l.uri, ws.text(l.uri)!.slice(l.span.start, l.span.end)]), [['file:///w/rm.team.yaml', 'alice']]);
+    assert.deepEqual(definition(ws, POLICY, text.indexOf('Finance') + 1).map((l) => l.uri), ['file:///w/finance.space.yaml']);
+  });
+
+  it('completes fields, permissions and context values in a policy file', () => {
+    const ws = new Workspace();
+    ws.setFile('file:///w/finance.space.yaml', SPACE);
+    const text = 'policies:\n  - name: P\n    permission: Deploy\n    space: Finance\n    environment: Pro\n    unr\n';
+    ws.setFile(POLICY, text);
+    const labels = (needle: string, after: number) => complete(ws, POLICY, text.indexOf(needle) + after).map((e) => e.label);
+    assert.ok(labels('Deploy', 6).includes('DeploymentCreate'));
+    assert.deepEqual(labels('Pro', 3), ['Production', 'Test']);
+    assert.ok(labels('unr', 3).includes('unrestricted') && !labels('unr', 3).includes('permission'));
   });
 
   describe('in Terraform modules: held to the policies of their folder and its parents', () => {

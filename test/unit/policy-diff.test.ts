@@ -4,7 +4,7 @@
  * when HEAD breaks a policy that BASE held. A server's dump is held to the workspace's policies.
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { dumpFiles } from '../support/dump';
 import { check, tree } from '../support/folders';
@@ -56,6 +56,24 @@ describe('octopus-roles diff: access policies', () => {
     assert.ok(!/(^|[^\\])<img/.test(row) && !row.includes('\u001b') && row.split(/(?<!\\)\|/).length === 6, row);
     const text = await check(['diff', 'base', 'head'], sides('Test', 'Production', name));
     assert.ok(!text.stdout.includes('\u001b'), text.stdout);
+  });
+
+  it('README\'s worked example: a pull request letting Finance Developers deploy to production breaks an acme policy', async () => {
+    const dir = tree({ '.git/': '' });
+    const acme = path.resolve(__dirname, '../../../examples/acme');
+    cpSync(acme, path.join(dir, 'base'), { recursive: true });
+    cpSync(acme, path.join(dir, 'head'), { recursive: true });
+    const file = path.join(dir, 'head/teams/finance.team.yaml');
+    const before = readFileSync(file, 'utf8');
+    writeFileSync(file, before.replace('environments: [Development, Test]\n  - role: Variable Editor', 'environments: [Development, Test, Production]\n  - role: Variable Editor'));
+    assert.equal((await check(['check', 'base'], dir)).code, 0);
+    const checked = await check(['check', 'head'], dir);
+    assert.equal(checked.code, 1);
+    assert.match(checked.stdout, /access\.policy\.yaml:4:11: error policy-breach: Policy `Only release managers deploy to Finance production` does not hold: team `Finance\/Finance Developers`, user `alice`, user `bob`, user `carol` hold `DeploymentCreate`/);
+    const md = await check(['diff', 'base', 'head', '--format', 'markdown'], dir);
+    assert.equal(md.code, 1, md.stderr);
+    assert.ok(md.stdout.startsWith('### Octopus access policies\n\n**1** policy is breached by this change.\n'), md.stdout);
+    assert.ok(md.stdout.includes('| ❌ | Only release managers deploy to Finance production | holds | **breached** |'), md.stdout);
   });
 
   it('diff --live holds the server to the workspace\'s policies', async () => {

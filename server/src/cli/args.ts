@@ -90,10 +90,10 @@ export const USAGE = `Usage: octopus-roles check [PATH...] [options]
        octopus-roles init [FOLDER]                    (see octopus-roles init --help)
 
 Checks the Octopus Deploy role, team and space files (*.role.yaml, *.team.yaml, *.space.yaml) of a
-workspace, and the Terraform files (*.tf, each folder a module) that use the Octopus provider. PATH is a
-folder or a file; the default is the current folder. PATHs choose which files are reported; the model is
-always the whole workspace they are in: the git repository (or the folder below it whose ${CONFIG_FILE_NAME}
-sets root: true), or the current folder outside git.
+workspace, and the Terraform files (*.tf, each folder a module) that use the Octopus provider, and proves
+its access policies (*.policy.yaml). PATH is a folder or a file; the default is the current folder. PATHs
+choose which files are reported; the model is always the whole workspace they are in: the git repository
+(or the folder below it whose ${CONFIG_FILE_NAME} sets root: true), or the current folder outside git.
 
 Options:
   --format text|json|sarif|github

@@ -97,7 +97,7 @@ function checkTargets(given: readonly string[], io: LoadIO, options: LoadOptions
     }
     const folder = kind === 'folder';
     if (!folder && !kindOfPath(input)) {
-      io.stderr(`octopus-roles: ${label}${printable(arg)}: not a role, team, space or Terraform file (*.role.yaml, *.team.yaml, *.space.yaml, *.tf)\n`);
+      io.stderr(`octopus-roles: ${label}${printable(arg)}: not a role, team, space, policy or Terraform file (*.role.yaml, *.team.yaml, *.space.yaml, *.policy.yaml, *.tf)\n`);
       return 2;
     }
     const real = source.realPath(input);

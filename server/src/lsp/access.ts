@@ -11,7 +11,7 @@
  *   shows them in a peek).
  */
 import type { CodeLens, Connection, InlayHint, Location, ServerCapabilities } from 'vscode-languageserver/node';
-import { accessDocument, accessHints, accessLenses, accessTeams, allPermissions, CAPABILITIES, moduleSpaces, reachOf, whoCan, type ModelIndex } from '../service';
+import { accessDocument, accessHints, accessLenses, accessTeams, allPermissions, CAPABILITIES, moduleSpaces, policyLenses, reachOf, whoCan, type ModelIndex } from '../service';
 import type { FeatureContext } from './features';
 import { afterSteps } from './lifecycle';
 import { ACCESS_COMMANDS, type SubjectPrincipal } from './protocol';
@@ -23,6 +23,17 @@ export function accessCapabilities(): ServerCapabilities {
 
 /** Runs an access command; undefined for any other command. */
 export type AccessCommands = (params: { command: string; arguments?: unknown[] }) => Promise<unknown> | unknown | undefined;
+
+/** A lens per policy with its result; a click on breaches shows the assignments that give the access (SPEC section 11). */
+function policyCodeLenses(ws: ModelIndex, uri: string, location: (uri: string, span: { start: number; end: number }) => Location | undefined): CodeLens[] {
+  const lines = ws.lines(uri);
+  if (!lines) return [];
+  return policyLenses(ws, uri).map((l): CodeLens => {
+    const range = lines.rangeOf(l.span);
+    const sources = l.sources.map((s) => location(s.uri, s.span)).filter((x): x is Location => x !== undefined);
+    return { range, command: { title: l.title, command: sources.length ? ACCESS_COMMANDS.showRoleUsers : '', arguments: sources.length ? [uri, range.start, sources] : [] } };
+  });
+}
 
 export function registerAccess(connection: Connection, ctx: FeatureContext): AccessCommands {
   const { lifecycle, project } = ctx;
@@ -44,7 +55,7 @@ export function registerAccess(connection: Connection, ctx: FeatureContext): Acc
           if (l.target.kind === 'principal') return { range, command: { title: l.title, command: ACCESS_COMMANDS.showAccess, arguments: [l.target.principal] } };
           const users = l.target.users.map((s) => location(s.uri, s.span)).filter((x): x is Location => x !== undefined);
           return { range, command: { title: l.title, command: ACCESS_COMMANDS.showRoleUsers, arguments: [uri, range.start, users] } };
-        });
+        }).concat(policyCodeLenses(ws(), uri, location));
       });
     }),
   );

@@ -36,6 +36,7 @@ export { hover, permissionHover, type HoverResult } from './features/hover';
 export { accessLenses, accessHints, accessDocument, whoCan, type AccessLens, type AccessHint, type WhoCanEntry } from './features/access';
 export { accessChanges, compareIndexes, compareModels, objectChanges, type AccessDelta, type DiffResult, type DiffSide, type ObjectChange } from './features/diff';
 export { comparePolicies, breaksPolicy, policyStates, type PolicyChange, type PolicyComparison, type PolicyState } from './features/policy-diff';
+export { policyLenses, type PolicyLens } from './features/policy';
 export { targetAt, docAt, type Target } from './features/locate';
 export { definition, references, prepareRename, rename, MAX_WORKSPACE_SYMBOLS, type SourceLocation, type RenamePreparation, type RenameRefusal } from './features/navigation';
 export { documentSymbols, workspaceSymbols, type OutlineKind, type OutlineSymbol, type WorkspaceSymbolEntry } from './features/symbols';

@@ -10,6 +10,7 @@ import type { Doc, DocKind, RoleDoc, SpaceDoc, Span, TeamDoc } from '../model/ty
 import type { ModelIndex } from '../model/workspace';
 import { permissionHover } from './hover';
 import { docAt } from './locate';
+import { completePolicy } from './policy';
 
 export type CompletionKind = 'permission' | 'key' | 'role' | 'space' | 'value';
 
@@ -111,6 +112,7 @@ export function complete(ws: ModelIndex, uri: string, offset: number): Completio
   if (!model || text === undefined) return [];
   const ctx = ws.syntaxOf(uri)?.completionContext(text, offset);
   if (!ctx) return [];
+  if (model.kind === 'policy') return completePolicy(ws, uri, text, offset, ctx);
   const doc = docAt(model, offset) ?? nearestDocBefore(model.docs, offset);
   switch (ctx.type) {
     case 'key': {

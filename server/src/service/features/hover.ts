@@ -7,6 +7,7 @@ import { accessFrom, accessOf, GROUPS_NOT_INCLUDED, type Grant, type TeamEntry }
 import { accessScopeOf, type AccessScope } from '../model/access-scope';
 import { entryOf } from './access';
 import { targetAt } from './locate';
+import { policyHover } from './policy';
 import type { Span, TeamDoc } from '../model/types';
 import type { ResolvedRole } from '../model/roles';
 import type { ModelIndex } from '../model/workspace';
@@ -53,6 +54,7 @@ export function hover(index: ModelIndex, uri: string, offset: number): HoverResu
   const ws = index.forFile(uri);
   const model = ws.model(uri);
   if (!model) return undefined;
+  if (model.kind === 'policy') return policyHover(ws, uri, offset);
   const target = targetAt(model, offset);
   if (!target) return undefined;
   const span = target.name.span;

@@ -20,6 +20,7 @@ import { getBuiltinRole, getBuiltinRoleIgnoreCase } from '../catalog';
 import type { TextEdit, WorkspaceChange } from '../util/edit';
 import type { CancelToken } from '../util/cancel';
 import { targetAt } from './locate';
+import { policyDefinition, policyRenames } from './policy';
 import type { FileModel, Name, RoleDoc, SpaceDoc, Span, TeamDoc } from '../model/types';
 import type { Located } from '../model/roles';
 import type { ModelIndex } from '../model/workspace';
@@ -170,6 +171,7 @@ function unique(locations: readonly SourceLocation[]): SourceLocation[] {
  * results when a name is defined more than once.
  */
 export function definition(ws: ModelIndex, uri: string, offset: number): SourceLocation[] {
+  if (ws.model(uri)?.kind === 'policy') return unique(policyDefinition(ws, uri, offset) ?? []);
   const found = subjectAt(ws, uri, offset);
   if (!found) return [];
   const { subject } = found;
@@ -307,6 +309,9 @@ export function rename(ws: ModelIndex, uri: string, offset: number, newName: str
     if (text === undefined || !syntax) continue;
     edits.set(file, syntax.replaceNames(text, spans, name));
   }
+  // Policy files name teams and spaces in principals and contexts (SPEC section 11).
+  const policySubject = subject.kind === 'team' ? { kind: 'team' as const, name: subject.name, space: subject.team.doc.space?.value } : subject.kind === 'space' ? { kind: 'space' as const, name: subject.name } : undefined;
+  if (policySubject) for (const [file, more] of policyRenames(ws, policySubject, name)) edits.set(file, [...(edits.get(file) ?? []), ...more]);
   return { edits, creates: new Map() };
 }
 

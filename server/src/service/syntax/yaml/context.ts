@@ -119,16 +119,22 @@ export function completionContext(text: string, offset: number): CompletionConte
     // Inside a long-form role assignment: a key after `- ` under `roles`, or on a continuation line.
     if (dash) {
       const owner = ownerOf(text, line.start, line.indent, true);
-      return owner?.key === 'roles' ? { type: 'key', level: 'assignment', replace } : undefined;
+      return levelOf(owner?.key, replace);
     }
     for (const above of linesAbove(text, line.start)) {
       if (above.indent >= line.indent) continue;
       const m = ITEM_LINE.exec(above.text);
       if (!m) return undefined;
       const owner = ownerOf(text, above.start, above.indent, true);
-      return owner?.key === 'roles' ? { type: 'key', level: 'assignment', replace } : undefined;
+      return levelOf(owner?.key, replace);
     }
   }
   return undefined;
 }
 
+
+/** A field name inside an item of a list: a role assignment under `roles`, a policy under `policies`. */
+function levelOf(owner: string | undefined, replace: Span): CompletionContext | undefined {
+  if (owner === 'roles') return { type: 'key', level: 'assignment', replace };
+  return owner === 'policies' ? { type: 'key', level: 'doc', replace } : undefined;
+}
