@@ -72,7 +72,7 @@ const WARNING = 2;
  * messages (ms), once it has done at least SLICE_MIN files.
  */
 const SLICE_MS = 8;
-const SLICE_MIN = 64;
+const SLICE_MIN = 16;
 
 export class DiagnosticsScheduler {
   private readonly timers: Timers;
