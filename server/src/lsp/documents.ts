@@ -3,7 +3,8 @@
  *
  * A small file is analysed as each change arrives, so that a request right behind an edit answers from
  * the edited text. Parsing a large file takes long (about a second for 2 MB), so its changes wait until
- * typing pauses, and a newer change drops the older text before any work was spent on it. Meanwhile
+ * typing pauses, and a newer change drops the older text before any work was spent on it. A smaller file
+ * whose last analysis was slow waits too, for a pause in proportion to that analysis's cost. Meanwhile
  * answers about other files come from the large file's last analysed text; a request about the large file
  * itself waits for its analysis, and is answered with ContentModified when the text moved on under it, or
  * RequestCancelled when the client gave up. Requests whose answers point into other files (edits,
@@ -21,6 +22,12 @@ export interface DocumentsOptions {
   readonly timers?: Timers;
 }
 
+/**
+ * From how long an analysis on (ms) a small file's next changes also wait for a pause in typing: a pause of
+ * twice that, up to the large files' pause.
+ */
+const SLOW_MS = 50;
+
 /** Analyses a text: brings it into the model. `opened` is true for the text of `didOpen`. */
 export type Analyse = (uri: string, text: string, opened: boolean) => void;
 
@@ -29,6 +36,8 @@ export class OpenDocuments {
   /** Large files whose newest text is not analysed yet, with their timers. */
   private readonly waiting = new Map<string, unknown>();
   private readonly listeners = new Map<string, (() => void)[]>();
+  /** Per open file, how long its last analysis took (ms). */
+  private readonly costs = new Map<string, number>();
   private readonly largeFile: number;
   private readonly delayMs: number;
   private readonly timers: Timers;
@@ -46,7 +55,7 @@ export class OpenDocuments {
   open(uri: string, languageId: string, version: number, text: string): void {
     this.cancelWait(uri);
     this.docs.set(uri, TextDocument.create(uri, languageId, version, text));
-    this.analyse(uri, text, true);
+    this.run(uri, text, true);
     this.notify(uri);
   }
 
@@ -55,21 +64,39 @@ export class OpenDocuments {
     const doc = this.docs.get(uri);
     if (!doc) return;
     TextDocument.update(doc, changes, version);
-    if (doc.getText().length < this.largeFile) {
+    const delay = this.delayFor(uri, doc.getText().length);
+    if (delay === 0) {
       this.settle(uri, true);
       return;
     }
     this.cancelWait(uri);
     this.waiting.set(
       uri,
-      this.timers.set(() => this.settle(uri), this.delayMs),
+      this.timers.set(() => this.settle(uri), delay),
     );
+  }
+
+  /**
+   * How long a change waits for a pause in typing: a large file the whole pause; a small one not at all,
+   * unless its last analysis was slow (many findings, a long list), then in proportion to that cost.
+   */
+  private delayFor(uri: string, length: number): number {
+    if (length >= this.largeFile) return this.delayMs;
+    const cost = this.costs.get(uri) ?? 0;
+    return cost < SLOW_MS ? 0 : Math.min(this.delayMs, Math.ceil(2 * cost));
+  }
+
+  private run(uri: string, text: string, opened: boolean): void {
+    const started = performance.now();
+    this.analyse(uri, text, opened);
+    this.costs.set(uri, performance.now() - started);
   }
 
   /** `textDocument/didClose`: the pending text, if any, is dropped. */
   close(uri: string): void {
     this.cancelWait(uri);
     this.docs.delete(uri);
+    this.costs.delete(uri);
     this.notify(uri);
   }
 
@@ -87,7 +114,7 @@ export class OpenDocuments {
     const doc = this.docs.get(uri);
     const wasWaiting = this.cancelWait(uri);
     if (!doc || (!wasWaiting && !always)) return;
-    this.analyse(uri, doc.getText(), false);
+    this.run(uri, doc.getText(), false);
     this.notify(uri);
   }
 

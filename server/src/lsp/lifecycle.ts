@@ -11,33 +11,61 @@ import { ErrorCodes, ResponseError, type CancellationToken } from 'vscode-langua
  * Model updates that wait for the disk (a file closed in the editor, changes that watchers report) and the
  * updates queued behind them. Each handler first waits for those begun before it, so that no answer comes
  * from a state older than the messages the client sent before its request.
+ *
+ * Background work (re-reading the workspace after a configuration change) is queued like the rest, so that
+ * the disk work after it waits for it, but requests and the analysis of the user's edits do not: they
+ * answer from the model as it is, as they do while the workspace is first read.
  */
 export class Sequencer {
   private tail: Promise<unknown> = Promise.resolve();
   private busy = 0;
+  /** The last work that is not background work, and how many such pieces are unfinished. */
+  private foregroundTail: Promise<unknown> = Promise.resolve();
+  private foregroundBusy = 0;
 
   /** Runs `work` after every piece of work begun before it: at once, synchronously, when there is none. */
   run(work: () => void | Promise<void>): Promise<void> {
     if (this.busy === 0) {
       const result = work();
-      return result instanceof Promise ? this.track(result) : Promise.resolve();
+      return result instanceof Promise ? this.track(result, false) : Promise.resolve();
     }
-    return this.track(this.tail.then(work));
+    return this.track(this.tail.then(work), false);
+  }
+
+  /** Runs `work` after every piece of work begun before it; requests and edits do not wait for it. */
+  background(work: () => Promise<void>): Promise<void> {
+    return this.track(this.busy === 0 ? work() : this.tail.then(work), true);
   }
 
   /**
-   * The work begun so far, to wait for; undefined when there is none. Await the promise itself (no
-   * `.then` chain in between): its reactions run in the order they were registered, so a request that
-   * arrived before an edit resumes before that edit's analysis, and answers from the text it was sent for.
+   * Runs the analysis of an edit: at once, synchronously, unless work other than background work is
+   * pending, and then behind everything begun before it.
    */
-  idle(): Promise<unknown> | undefined {
-    return this.busy > 0 ? this.tail : undefined;
+  edit(work: () => void): Promise<void> {
+    if (this.foregroundBusy > 0) return this.run(work);
+    work();
+    return Promise.resolve();
   }
 
-  private track(p: Promise<void>): Promise<void> {
+  /**
+   * The work begun so far that requests wait for, or undefined when there is none. Await the promise
+   * itself (no `.then` chain in between): its reactions run in the order they were registered, so a
+   * request that arrived before an edit resumes before that edit's analysis, and answers from the text it
+   * was sent for.
+   */
+  idle(): Promise<unknown> | undefined {
+    return this.foregroundBusy > 0 ? this.foregroundTail : undefined;
+  }
+
+  private track(p: Promise<void>, background: boolean): Promise<void> {
     this.busy++;
-    const done = p.finally(() => this.busy--);
+    if (!background) this.foregroundBusy++;
+    const done = p.finally(() => {
+      this.busy--;
+      if (!background) this.foregroundBusy--;
+    });
     this.tail = done.catch(() => undefined);
+    if (!background) this.foregroundTail = this.tail;
     return done;
   }
 }

@@ -72,7 +72,7 @@ const WARNING = 2;
  * messages (ms), once it has done at least SLICE_MIN files.
  */
 const SLICE_MS = 8;
-const SLICE_MIN = 64;
+const SLICE_MIN = 16;
 
 export class DiagnosticsScheduler {
   private readonly timers: Timers;
@@ -348,5 +348,62 @@ export class DiagnosticsScheduler {
     const waiting = this.waiters;
     this.waiters = [];
     for (const w of waiting) w();
+  }
+}
+
+/**
+ * Work that many events ask for and one run answers: re-reading the configuration, which a branch switch
+ * or a formatter run asks for hundreds of times in a burst. A request starts (or restarts) a short wait,
+ * and the work runs once the requests stop for `quietMs`, or `maxWaitMs` after the first of them when
+ * they keep coming. Requests made while the work runs lead to one more run after it.
+ */
+export class Coalescer {
+  private timer: unknown;
+  private firstAt = 0;
+  private running = false;
+  private again = false;
+  private disposed = false;
+  /** How many times the work has run: for tests and the log. */
+  runs = 0;
+
+  constructor(
+    private readonly work: () => Promise<void>,
+    private readonly timers: Timers = realTimers,
+    private readonly quietMs = 150,
+    private readonly maxWaitMs = 1000,
+  ) {}
+
+  request(): void {
+    if (this.disposed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    const now = performance.now();
+    if (this.timer === undefined) this.firstAt = now;
+    else this.timers.clear(this.timer);
+    const wait = Math.max(0, Math.min(this.quietMs, this.firstAt + this.maxWaitMs - now));
+    this.timer = this.timers.set(() => void this.fire(), wait);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer !== undefined) this.timers.clear(this.timer);
+    this.timer = undefined;
+  }
+
+  private async fire(): Promise<void> {
+    this.timer = undefined;
+    this.running = true;
+    this.runs++;
+    try {
+      await this.work();
+    } finally {
+      this.running = false;
+      if (this.again) {
+        this.again = false;
+        this.request();
+      }
+    }
   }
 }

@@ -27,7 +27,7 @@ import {
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { Project } from '../node/project';
-import { finalDiagnostics, LineMap, normaliseEditorSettings, type Diagnostic } from '../service';
+import { finalDiagnostics, LineMap, normaliseEditorSettings, type Diagnostic, type EditorSettings } from '../service';
 import { VERSION } from '../version';
 import { FIX_ALL_KIND } from './codeActions';
 import { toLspDiagnostic } from './convert';
@@ -35,7 +35,7 @@ import { OpenDocuments } from './documents';
 import { registerFeatures } from './features';
 import { readWorkspace } from './indexing';
 import { afterSteps, Lifecycle, Sequencer, describe, refuse, type Refusal } from './lifecycle';
-import { DiagnosticsScheduler, type SchedulerHost, type Status } from './scheduler';
+import { Coalescer, DiagnosticsScheduler, type SchedulerHost, type Status } from './scheduler';
 import { accessCapabilities, registerAccess, type AccessCommands } from './access';
 import { editorCapabilities, registerEditorFeatures, type EditorFeatures } from './editorFeatures';
 import { ACCESS_COMMANDS, STATUS_METHOD } from './protocol';
@@ -50,12 +50,26 @@ export function startServer(connection: Connection): void {
 type Step = () => Promise<unknown> | undefined;
 
 /**
+ * The configuration changes a re-evaluation takes in: the newest settings a client without
+ * `workspace/configuration` sent, whether to ask a client with it, and whether a configuration file changed.
+ */
+interface PendingConfig {
+  settings?: EditorSettings;
+  askClient: boolean;
+  files: boolean;
+}
+
+/** Findings in the order of a file's full diagnostics (`ModelIndex.diagnostics`). */
+const bySpan = (a: Diagnostic, b: Diagnostic) => a.span.start - b.span.start || a.span.end - b.span.end;
+
+/**
  * One server's state and its handlers. Each `register…` method wires one group of the protocol to the
  * service; nothing here computes an answer itself.
  */
 class LanguageServer {
   // Files read late (an open `.tf` file once the Terraform grammar has loaded) get their diagnostics too.
-  private readonly project = new Project((m) => this.connection.console.log(m), { late: (affected) => this.scheduler.changed(affected) });
+  // The workspace is read in slices of 2 ms, so that a file opened meanwhile waits little for its diagnostics.
+  private readonly project = new Project((m) => this.connection.console.log(m), { late: (affected) => this.scheduler.changed(affected), sliceMs: 2 });
   private readonly sequencer = new Sequencer();
   private readonly lifecycle = new Lifecycle(this.sequencer, (m) => this.connection.console.error(m));
   /** Replaced on initialize, when the client says whether it pulls diagnostics. */
@@ -68,6 +82,14 @@ class LanguageServer {
   private initParams: InitializeParams | undefined;
   private readonly documents = new OpenDocuments((uri, text, opened) => this.analyse(uri, text, opened));
   private editor: EditorFeatures | undefined;
+  /** Per open file, the number of its newest text's analysis: an older one still queued is skipped. */
+  private readonly newest = new Map<string, number>();
+  private analyses = 0;
+  /** Opened files whose opening text was skipped for a newer one: that one's analysis counts as the opening. */
+  private readonly openedUnanalysed = new Set<string>();
+  /** What the next re-evaluation of the configuration takes in (see `reevaluate`). */
+  private pendingConfig: PendingConfig = { askClient: false, files: false };
+  private readonly reevaluation = new Coalescer(() => this.reevaluate());
 
   constructor(private readonly connection: Connection) {
     this.scheduler = new DiagnosticsScheduler(this.hostFor(false), { pull: false, refreshSupport: false });
@@ -96,34 +118,39 @@ class LanguageServer {
     };
   }
 
-  /** A file's final diagnostics; while indexing, only those its own text decides (see SPEC section 5). */
+  /**
+   * A file's final diagnostics; while indexing, only those its own text decides (see SPEC section 5),
+   * without working out the others: a file opened while the workspace is read gets them at once.
+   */
   private diagnosticsOf(uri: string, localOnly: boolean) {
-    const project = this.project;
-    const lines = project.ws.lines(uri);
+    const { ws } = this.project;
+    const lines = ws.lines(uri);
     if (!lines) return [];
-    // HashiCorp's Terraform server reports a `.tf` file's syntax errors in the editor already (SPEC section 4).
-    let ds = finalDiagnostics(project.ws, uri, project.settingsFor(uri)).filter((d) => d.code !== 'tf-syntax');
-    if (localOnly) ds = ds.filter(this.isLocal(uri));
-    return ds.map((d) => toLspDiagnostic(project.ws, lines, d, this.editor?.docsHref));
-  }
-
-  private isLocal(uri: string): (d: Diagnostic) => boolean {
-    const model = this.project.ws.model(uri);
+    const model = ws.model(uri);
     // A file that is not analysed has only its own problem (too large, unreadable).
-    if (!model) return () => true;
-    const keys = new Set(model.local.map((d) => `${d.code}@${d.span.start}:${d.span.end}`));
-    return (d: Diagnostic) => keys.has(`${d.code}@${d.span.start}:${d.span.end}`);
+    const raw = localOnly && model ? [...model.local].sort(bySpan) : ws.diagnostics(uri);
+    // HashiCorp's Terraform server reports a `.tf` file's syntax errors in the editor already (SPEC section 4).
+    const ds = finalDiagnostics(ws, uri, this.project.settingsFor(uri), raw).filter((d) => d.code !== 'tf-syntax');
+    return ds.map((d) => toLspDiagnostic(ws, lines, d, this.editor?.docsHref));
   }
 
-  /** An open file's new text, analysed in turn. */
+  /**
+   * An open file's new text, analysed at once, before any background work, or in turn behind the disk
+   * work begun before it. A text that a newer one replaced while it waited is skipped, so its diagnostics
+   * never go out.
+   */
   private analyse(uri: string, text: string, opened: boolean): void {
+    const n = ++this.analyses;
+    this.newest.set(uri, n);
+    if (opened) this.openedUnanalysed.add(uri);
     void this.sequencer
-      .run(() => {
+      .edit(() => {
+        if (this.newest.get(uri) !== n) return;
         const affected = this.project.edited(uri, text);
-        if (opened) this.scheduler.opened(uri);
+        if (this.openedUnanalysed.delete(uri)) this.scheduler.opened(uri);
         this.scheduler.changed(affected, uri);
-        // The file being typed in gets its diagnostics at once; the files that depend on it are batched.
-        if (!opened) this.scheduler.publishNow(uri);
+        // The file opened or typed in gets its diagnostics at once; the files that depend on it are batched.
+        this.scheduler.publishNow(uri);
       })
       .catch((err) => this.connection.console.error(`analysis of ${uri} failed: ${describe(err)}`));
   }
@@ -162,6 +189,26 @@ class LanguageServer {
     }).then(() => this.pushConfigDiagnostics());
   }
 
+  /**
+   * Takes in every configuration change since the last time, in one go: a burst of them costs one reading
+   * of the workspace. It runs as background work, so requests and edits are answered meanwhile.
+   */
+  private async reevaluate(): Promise<void> {
+    const { project } = this;
+    await this.ready;
+    await this.sequencer
+      .background(async () => {
+        const pending = this.pendingConfig;
+        this.pendingConfig = { askClient: false, files: false };
+        if (pending.settings) for (const uri of project.folderUris()) project.setEditorSettings(uri, pending.settings);
+        if (pending.askClient) await this.fetchSettings();
+        this.scheduler.changed(await project.scan());
+        this.scheduler.changed(project.ws.uris());
+        if (pending.files) this.pushConfigDiagnostics();
+      })
+      .catch((err) => this.connection.console.error(`configuration change failed: ${describe(err)}`));
+  }
+
   /** Reads the workspace again after a change of settings, and re-checks every file. */
   private async recheck(): Promise<void> {
     await this.ready;
@@ -182,6 +229,7 @@ class LanguageServer {
       lifecycle.phase = 'shut down';
       this.documents.dispose();
       this.scheduler.dispose();
+      this.reevaluation.dispose();
       return undefined;
     });
     // Requests for methods this server does not serve: the lifecycle's error, or MethodNotFound.
@@ -252,6 +300,8 @@ class LanguageServer {
       DidCloseTextDocumentNotification.type,
       lifecycle.notification('didClose', ({ textDocument: { uri } }) => {
         documents.close(uri);
+        this.newest.delete(uri);
+        this.openedUnanalysed.delete(uri);
         return this.sequencer.run(async () => {
           const affected = await this.project.closed(uri);
           affected.add(uri);
@@ -278,21 +328,17 @@ class LanguageServer {
             else this.scheduler.changed(await project.loadFromDisk(change.uri));
           }
           if (configChanged) {
-            this.scheduler.changed(await project.reloadConfig());
-            this.pushConfigDiagnostics();
+            this.pendingConfig.files = true;
+            this.reevaluation.request();
           }
         });
       }),
     );
     connection.onDidChangeConfiguration(
-      lifecycle.notification('didChangeConfiguration', async (params) => {
-        await this.ready;
-        if (!this.configurationSupport) {
-          const s = normaliseEditorSettings((params.settings as { octopusRoles?: unknown } | undefined)?.octopusRoles);
-          for (const uri of project.folderUris()) project.setEditorSettings(uri, s);
-        } else await this.fetchSettings();
-        this.scheduler.changed(await project.scan());
-        this.scheduler.changed(project.ws.uris());
+      lifecycle.notification('didChangeConfiguration', (params) => {
+        if (!this.configurationSupport) this.pendingConfig.settings = normaliseEditorSettings((params.settings as { octopusRoles?: unknown } | undefined)?.octopusRoles);
+        else this.pendingConfig.askClient = true;
+        this.reevaluation.request();
       }),
     );
   }

@@ -65,6 +65,8 @@ export interface ProjectOptions {
    * file is read once the Terraform grammar has loaded.
    */
   readonly late?: (affected: Set<string>) => void;
+  /** How long a scan works before it yields to other events (ms; 8 by default): short in the server, so a request waits little. */
+  readonly sliceMs?: number;
   /**
    * Leave out the folders below a workspace folder that are workspaces of their own (their configuration
    * file sets `root: true`; see `nestedWorkspaceFolders`): the command line reads each workspace as one
@@ -249,7 +251,7 @@ export class Project {
    */
   async scan(): Promise<Set<string>> {
     const affected = new Set<string>();
-    const slicer = new Slicer();
+    const slicer = new Slicer(this.options.sliceMs);
     const walked = this.folders.filter((f) => !f.only);
     const { files, configFolders } = await walkFolders(
       walked.map((f) => f.path),

@@ -8,10 +8,10 @@ import { isRuleCode } from './rules/registry';
 
 /**
  * The diagnostics to show for a file: suppression comments applied, severities as configured, rules
- * set to `off` dropped, and the findings that a rule option turned off leaves out.
+ * set to `off` dropped, and the findings that a rule option turned off leaves out. `raw` is the file's
+ * findings, by default all of them.
  */
-export function finalDiagnostics(ws: ModelIndex, uri: string, settings: Settings): Diagnostic[] {
-  const raw = ws.diagnostics(uri);
+export function finalDiagnostics(ws: ModelIndex, uri: string, settings: Settings, raw: readonly Diagnostic[] = ws.diagnostics(uri)): Diagnostic[] {
   const model = ws.model(uri);
   const lines = model && (model.suppressions.lines.size > 0 || model.suppressions.docs.length > 0) ? ws.lines(uri) : undefined;
   const result: Diagnostic[] = [];
