@@ -85,6 +85,8 @@ export function completePolicy(ws: ModelIndex, uri: string, text: string, offset
     const present = ctx.replace.start === lineStart ? new Set<string>() : new Set(policy && policy.span.end >= offset ? policy.keys.keys() : []);
     return keys.filter((k) => !present.has(k)).map((k, i) => ({ label: k, kind: 'key' as const, group: 'policy', sortText: String(i).padStart(2, '0'), insertText: `${k}: `, replace: ctx.replace }));
   }
+  // Built-in ids are completed in Terraform files only.
+  if (ctx.type === 'id') return [];
   const key = ctx.key;
   if (key === 'permission' && ctx.type === 'value') return [...allPermissions()].map((p) => ({ ...entry(p.name, `${p.level} permission`, ctx.replace, 'permission'), documentation: permissionHover(p.name) }));
   if (key === 'capability' && ctx.type === 'value') return CAPABILITY_IDS.map((c) => entry(c, 'capability', ctx.replace));
