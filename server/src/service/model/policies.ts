@@ -88,6 +88,8 @@ class Prover {
   private readonly reachedBy = new Map<TeamEntry, string[]>();
   private readonly bySubject = new Map<string, Map<TeamEntry, Grant[]>>();
   private readonly holdingCache = new Map<string, Map<TeamEntry, Grant[]>>();
+  /** Each subject's grants by team, per space (`\u0000system` for the server-wide ones). */
+  private readonly bySpace = new Map<string, Map<string, Map<TeamEntry, Grant[]>>>();
   /** Each principal's place in the model's order (teams, then users, then groups). */
   private readonly order = new Map<string, number>();
 
@@ -128,6 +130,33 @@ class Prover {
     return found;
   }
 
+  /**
+   * The teams with grants of `subject` that a query of `space` can match, each with those grants: in a
+   * space, its grants there and the server-wide ones (a model has many spaces, a policy names one).
+   */
+  private candidates(subject: string, space: string | undefined): Map<TeamEntry, Grant[]> {
+    const all = this.grantsOf(subject);
+    if (space === undefined) return all;
+    let bySpace = this.bySpace.get(subject);
+    if (!bySpace) {
+      bySpace = new Map();
+      this.bySpace.set(subject, bySpace);
+      for (const [t, list] of all) {
+        for (const g of list) {
+          const at = g.scope === 'system' ? '\u0000system' : (g.space ?? '');
+          let teams = bySpace.get(at);
+          if (!teams) bySpace.set(at, (teams = new Map()));
+          const grants = teams.get(t);
+          if (grants) grants.push(g);
+          else teams.set(t, [g]);
+        }
+      }
+    }
+    const out = new Map(bySpace.get('\u0000system') ?? []);
+    for (const [t, list] of bySpace.get(space) ?? []) out.set(t, [...(out.get(t) ?? []), ...list]);
+    return out;
+  }
+
   /** The teams holding `subject` where `query` says, each with its grants that answer the query. */
   holding(subject: string, query: AccessQuery): Map<TeamEntry, Grant[]> {
     // Policies often share a subject and context (one per assertion): each pair is read once.
@@ -136,7 +165,7 @@ class Prover {
     if (known) return known;
     const out = new Map<TeamEntry, Grant[]>();
     this.holdingCache.set(key, out);
-    for (const [t, list] of this.grantsOf(subject)) {
+    for (const [t, list] of this.candidates(subject, query.space)) {
       const found = list.filter((g) => matches(g, query));
       if (found.length) out.set(t, found);
     }
