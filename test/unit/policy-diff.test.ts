@@ -76,6 +76,20 @@ describe('octopus-roles diff: access policies', () => {
     assert.ok(md.stdout.includes('| ❌ | Only release managers deploy to Finance production | holds | **breached** |'), md.stdout);
   });
 
+  it('check escapes a hostile policy name and principal on the terminal, and reports them as diagnostics', async () => {
+    const name = 'evil \u001b]8;;http://x\u0007link\u001b[2J';
+    const dir = tree({
+      'deployer.role.yaml': ROLE,
+      'finance.space.yaml': SPACE,
+      'ops.team.yaml': ops('Production'),
+      'access.policy.yaml': `policies:\n  - name: ${JSON.stringify(name)}\n    permission: DeploymentCreate\n    space: Finance\n    only: [${JSON.stringify('user:\u001b[31mmallory')}, 7, {a: 1}]\n`,
+    });
+    const r = await check(['check', '.'], dir);
+    assert.equal(r.code, 1);
+    assert.ok(!r.stdout.includes('\u001b') && !r.stdout.includes('\u0007'), r.stdout);
+    for (const code of ['policy-breach', 'unknown-principal', 'invalid-value']) assert.ok(r.stdout.includes(code), `${code}: ${r.stdout}`);
+  });
+
   it('diff --live holds the server to the workspace\'s policies', async () => {
     const dir = tree(Object.fromEntries(Object.entries(dumpFiles()).map(([k, v]) => [`dump/${k}`, v])));
     assert.equal((await check(['import', '--from', 'dump', '--out', 'model'], dir)).code, 0);

@@ -87,10 +87,25 @@ class Prover {
   /** Team → the principals it reaches (itself, its members, its groups; Everyone reaches every one). */
   private readonly reachedBy = new Map<TeamEntry, string[]>();
   private readonly bySubject = new Map<string, Map<TeamEntry, Grant[]>>();
+  private readonly holdingCache = new Map<string, Map<TeamEntry, Grant[]>>();
+  /** Each subject's grants by team, per space (`\u0000system` for the server-wide ones). */
+  private readonly bySpace = new Map<string, Map<string, Map<TeamEntry, Grant[]>>>();
+  /** Each principal's place in the model's order (teams, then users, then groups). */
+  private readonly order = new Map<string, number>();
+
+  /** The model's teams by lower-cased name, for resolving written principals. */
+  private readonly teamsByName = new Map<string, TeamEntry[]>();
 
   constructor(readonly model: PolicyModel) {
+    for (const t of model.teams) {
+      const key = lower(t.name);
+      const list = this.teamsByName.get(key);
+      if (list) list.push(t);
+      else this.teamsByName.set(key, [t]);
+    }
     this.reach = reachOf(model.teams);
     for (const [key, { teams }] of this.reach) {
+      this.order.set(key, this.order.size);
       for (const t of teams) {
         let list = this.reachedBy.get(t);
         if (!list) this.reachedBy.set(t, (list = []));
@@ -115,18 +130,72 @@ class Prover {
     return found;
   }
 
-  /** Every principal holding `subject` where `query` says, with its records (who-can's answer). */
-  holders(subject: string, query: AccessQuery): Map<string, { principal: Principal; records: Grant[] }> {
-    const grants = this.grantsOf(subject);
-    const keys = new Set<string>();
-    for (const [t, list] of grants) if (list.some((g) => matches(g, query))) for (const k of this.reachedBy.get(t) ?? []) keys.add(k);
-    const out = new Map<string, { principal: Principal; records: Grant[] }>();
-    for (const key of keys) {
-      const { principal, teams } = this.reach.get(key)!;
-      const found = teams.flatMap((t) => (grants.get(t) ?? []).filter((g) => matches(g, query)));
-      if (found.length) out.set(key, { principal, records: recordsOf(found, grantKey) });
+  /**
+   * The teams with grants of `subject` that a query of `space` can match, each with those grants: in a
+   * space, its grants there and the server-wide ones (a model has many spaces, a policy names one).
+   */
+  private candidates(subject: string, space: string | undefined): Map<TeamEntry, Grant[]> {
+    const all = this.grantsOf(subject);
+    if (space === undefined) return all;
+    let bySpace = this.bySpace.get(subject);
+    if (!bySpace) {
+      bySpace = new Map();
+      this.bySpace.set(subject, bySpace);
+      for (const [t, list] of all) {
+        for (const g of list) {
+          const at = g.scope === 'system' ? '\u0000system' : (g.space ?? '');
+          let teams = bySpace.get(at);
+          if (!teams) bySpace.set(at, (teams = new Map()));
+          const grants = teams.get(t);
+          if (grants) grants.push(g);
+          else teams.set(t, [g]);
+        }
+      }
+    }
+    const out = new Map(bySpace.get('\u0000system') ?? []);
+    for (const [t, list] of bySpace.get(space) ?? []) out.set(t, [...(out.get(t) ?? []), ...list]);
+    return out;
+  }
+
+  /** The teams holding `subject` where `query` says, each with its grants that answer the query. */
+  holding(subject: string, query: AccessQuery): Map<TeamEntry, Grant[]> {
+    // Policies often share a subject and context (one per assertion): each pair is read once.
+    const key = JSON.stringify([subject, query.space ?? null, query.values ?? {}, query.untenanted === true]);
+    const known = this.holdingCache.get(key);
+    if (known) return known;
+    const out = new Map<TeamEntry, Grant[]>();
+    this.holdingCache.set(key, out);
+    for (const [t, list] of this.candidates(subject, query.space)) {
+      const found = list.filter((g) => matches(g, query));
+      if (found.length) out.set(t, found);
     }
     return out;
+  }
+
+  /**
+   * The principals that `teams` reach (SPEC rule 5: each team itself, its members and groups; Everyone
+   * every user and group), each with the teams of `teams` that reach it, in the model's principal order.
+   */
+  reachedFrom(teams: Iterable<TeamEntry>): { principal: Principal; teams: TeamEntry[] }[] {
+    const found = new Map<string, TeamEntry[]>();
+    for (const t of teams) {
+      for (const key of this.reachedBy.get(t) ?? []) {
+        const list = found.get(key);
+        if (list) list.push(t);
+        else found.set(key, [t]);
+      }
+    }
+    return [...found]
+      .sort(([a], [b]) => this.order.get(a)! - this.order.get(b)!)
+      .map(([key, reaching]) => ({ principal: this.reach.get(key)!.principal, teams: reaching }));
+  }
+
+  /** One principal's records of `subject` that answer `query` (SPEC rule 5: never merged). */
+  recordsOf(principal: Principal, subject: string, query: AccessQuery): Grant[] {
+    const reach = this.reach.get(principalKey(principal));
+    if (!reach) return [];
+    const grants = this.grantsOf(subject);
+    return recordsOf(reach.teams.flatMap((t) => (grants.get(t) ?? []).filter((g) => matches(g, query))), grantKey);
   }
 
   /** The principal a written principal names in this model, or undefined when the model has none. */
@@ -139,69 +208,69 @@ class Prover {
       const key = principalKey(inModel({ kind: p.kind, name: p.rest }));
       return this.reach.get(key)?.principal;
     }
-    const team = resolveTeam(this.model.teams, p.rest);
+    const team = this.team(p.rest);
     return team && inModel({ kind: 'team', name: team.name, ...(team.space ? { space: team.space } : {}) });
+  }
+
+  /**
+   * The team `written` names, as who-can resolves `team:NAME` (the system team when names repeat across
+   * spaces) and `team:SPACE/NAME`; undefined when none or several space teams match.
+   */
+  team(written: string): TeamEntry | undefined {
+    const named = this.teamsByName.get(lower(written)) ?? [];
+    if (named.length === 1) return named[0];
+    if (named.length > 1) return named.find((t) => t.space === undefined);
+    const slash = written.indexOf('/');
+    if (slash <= 0) return undefined;
+    const space = lower(written.slice(0, slash));
+    return (this.teamsByName.get(lower(written.slice(slash + 1))) ?? []).find((t) => t.space !== undefined && lower(t.space) === space);
   }
 }
 
 /**
- * The team `written` names among a model's teams, as who-can resolves `team:NAME` (the system team when
- * names repeat across spaces) and `team:SPACE/NAME`; undefined when none or several space teams match.
+ * The breaches of an `only` policy in one model. A principal holds the permission through the teams that
+ * reach it and hold it there; it breaches when it is not listed and one of those teams is not listed
+ * (Everyone included, unless listed): so the teams to read are the unlisted holders, and the principals
+ * they reach.
  */
-export function resolveTeam(teams: readonly TeamEntry[], written: string): TeamEntry | undefined {
-  const named = teams.filter((t) => lower(t.name) === lower(written));
-  if (named.length === 1) return named[0];
-  if (named.length > 1) return named.find((t) => t.space === undefined);
-  const slash = written.indexOf('/');
-  if (slash <= 0) return undefined;
-  const space = lower(written.slice(0, slash));
-  const name = lower(written.slice(slash + 1));
-  return teams.find((t) => t.space !== undefined && lower(t.space) === space && lower(t.name) === name);
-}
-
-/** Every source of a record and of the records it covers. */
-function sourcesOf(records: readonly Grant[]): Via[] {
-  const out: Via[] = [];
-  const walk = (g: Grant) => {
-    out.push(...g.via);
-    for (const c of g.covers ?? []) walk(c);
-  };
-  for (const r of records) walk(r);
-  return out;
-}
-
-const sameTeam = (v: Via, t: TeamEntry) => lower(v.team) === lower(t.name) && (v.teamSpace ?? '') === (t.space ?? '');
-
-/** The breaches of an `only` policy in one model. */
 function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query: AccessQuery): PolicyBreach[] {
   const listed = new Set<string>();
-  const listedTeams: TeamEntry[] = [];
+  const listedTeams = new Set<TeamEntry>();
   for (const item of policy.only?.items ?? []) {
     const p = prover.resolve(item.value);
     if (!p) continue;
     listed.add(principalKey(p));
-    if (p.kind === 'team') {
-      const t = prover.model.teams.find((x) => x.name === p.name && (x.space ?? '') === (p.space ?? ''));
-      if (t) listedTeams.push(t);
-    }
+    const t = p.kind === 'team' ? prover.team(parsePrincipal(item.value)!.rest) : undefined;
+    if (t) listedTeams.add(t);
   }
+  const holding = prover.holding(subject, query);
+  const unlisted = [...holding.keys()].filter((t) => !listedTeams.has(t));
   const out: PolicyBreach[] = [];
-  for (const [key, { principal, records }] of prover.holders(subject, query)) {
-    if (listed.has(key)) continue;
-    const sources = sourcesOf(records);
-    // A user or group is fine when every team it holds it through is listed (Everyone only if listed).
-    const unlisted = principal.kind === 'team' ? sources : sources.filter((v) => !listedTeams.some((t) => sameTeam(v, t)));
-    if (unlisted.length) out.push({ kind: 'only', principal, via: unique(unlisted) });
+  // Most principals hold it through one team (Everyone reaches every user): its sources are read once.
+  const sources = new Map<TeamEntry, Via[]>();
+  const viaOf = (t: TeamEntry) => sources.get(t) ?? sources.set(t, unique(holding.get(t)!.flatMap((g) => g.via))).get(t)!;
+  for (const { principal, teams } of prover.reachedFrom(unlisted)) {
+    if (listed.has(principalKey(principal))) continue;
+    out.push({ kind: 'only', principal, via: teams.length === 1 ? viaOf(teams[0]) : unique(teams.flatMap(viaOf)) });
   }
   return out;
 }
 
+const openHolders = new WeakMap<Map<TeamEntry, Grant[]>, PolicyBreach[]>();
+
 /** The breaches of `unrestricted: none` in one model: teams with a record open in every supported dimension. */
 function unrestrictedBreaches(prover: Prover, subject: string, query: AccessQuery): PolicyBreach[] {
+  const holding = prover.holding(subject, query);
+  // The answer depends on the holders alone: policies of one subject and context share it.
+  const known = openHolders.get(holding);
+  if (known) return known;
   const out: PolicyBreach[] = [];
-  for (const { principal, records } of prover.holders(subject, query).values()) {
-    if (principal.kind !== 'team') continue;
-    const open = records.filter((r) => DIMENSIONS.every((d) => !r.restrictions[d]?.length));
+  openHolders.set(holding, out);
+  for (const [t, grants] of holding) {
+    // A record is open in every dimension exactly when a grant of it is (records join equal restrictions).
+    const open = grants.filter((g) => DIMENSIONS.every((d) => !g.restrictions[d]?.length));
+    const module = prover.model.module;
+    const principal: Principal = { kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}), ...(module !== undefined ? { module } : {}) };
     if (open.length) out.push({ kind: 'unrestricted', principal, via: unique(open.flatMap((r) => r.via)) });
   }
   return out;
@@ -222,7 +291,7 @@ function includesBreaches(prover: Prover, policy: PolicyDoc, subject: string, qu
       principal !== undefined &&
       spaces.every((space) => {
         const q: AccessQuery = { ...query, space };
-        const mine = prover.holders(subject, q).get(principalKey(principal))?.records ?? [];
+        const mine = prover.recordsOf(principal, subject, q);
         return flat(mine).some((r) => (space === undefined || r.scope === 'system' || r.space === space) && supported.every((d) => query.values?.[d] !== undefined || !r.restrictions[d]?.length));
       });
     if (!holds) out.push({ kind: 'includes', principal: principal ?? writtenPrincipal(item, prover.model.module), via: [] });
@@ -240,14 +309,10 @@ function flat(records: readonly Grant[]): Grant[] {
   return records.flatMap((r) => [r, ...flat(r.covers ?? [])]);
 }
 
+/** Sources without repeats: the grants of one assignment share their source objects. */
 function unique(via: readonly Via[]): Via[] {
-  const seen = new Set<string>();
-  return via.filter((v) => {
-    const key = `${v.uri ?? ''}\u0000${v.span?.start ?? -1}\u0000${v.team}\u0000${v.teamSpace ?? ''}\u0000${v.role}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const seen = new Set<Via>();
+  return via.filter((v) => !seen.has(v) && seen.add(v) !== undefined);
 }
 
 /** The subject of a policy: its permission or capability, when it names one that exists. */

@@ -79,7 +79,13 @@ function breachMessage(a: BreachArgs): string {
 function relatedOf(breaches: readonly PolicyBreach[], policy: PolicyDoc): Related[] {
   const out: Related[] = [];
   const byPlace = new Map<string, { uri: string; span: Span; what: string; who: string[] }>();
-  for (const b of breaches) {
+  // A user or group breaches only through a team that breaches too (an unlisted holder), so the teams'
+  // breaches name every place; the first others say whom each reaches. Thousands of users breaching
+  // through Everyone share its few places.
+  const others = breaches.filter((b) => b.principal.kind !== 'team');
+  const read = [...breaches.filter((b) => b.principal.kind === 'team'), ...others.filter((b, i) => i < NAMED || b.via.length === 0)];
+  for (const b of read) {
+    if (byPlace.size >= RELATED && b.via.length > 0) break;
     if (b.via.length === 0) {
       const item = policy.includes?.items.find((i) => sameWritten(i.value, b.principal));
       if (item) out.push({ uri: policy.uri, span: item.span, message: `${shown(b.principal)} is listed here` });
@@ -127,7 +133,7 @@ export const policyBreach = rule({
         if (!breaches.length) continue;
         const principals = breaches.slice(0, NAMED).map((b) => shown(b.principal));
         const args: BreachArgs = { policy: doc.name?.value ?? '(unnamed)', kind, subject, context: contextText(doc), principals, more: breaches.length - principals.length, ...(module !== undefined ? { module } : {}) };
-        const candidates = kind === 'only' ? [...new Set(breaches.map((b) => writtenPrincipal(b.principal)))] : undefined;
+        const candidates = kind === 'only' ? [...new Set(breaches.slice(0, NAMED + 1).map((b) => writtenPrincipal(b.principal)))] : undefined;
         ctx.report(policySpan(doc), args, candidates ? { candidates } : undefined, relatedOf(breaches, doc));
       }
     }
