@@ -231,9 +231,9 @@ function explainAll(ws: Parameters<typeof accessTeams>[0]): Record<string, strin
 }
 
 describe('the export read back through the Terraform reader (round trip)', () => {
-  it('gives the same custom roles and teams, with every assignment, and no finding', async () => {
+  for (const provider of ['octopusdeploy', 'labs']) it(`gives the same custom roles and teams, the same access, and no finding (${provider})`, async () => {
     const out = tree({});
-    const run = await check(['export', '--format', 'terraform', '--out', out, EXAMPLES], out);
+    const run = await check(['export', '--format', 'terraform', '--provider', provider, '--out', out, EXAMPLES], out);
     assert.equal(run.code, 0, run.stderr);
     const loaded = await loadPaths([out], { stderr: () => undefined, cwd: out });
     assert.notEqual(loaded, 2);

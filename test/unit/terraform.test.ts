@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ensureTerraform } from '../../server/src/node/terraform';
 import { applyEdits, codeFixes, DEFAULT_SETTINGS, fixAll, Workspace } from '../../server/src/service';
+import { parseHcl } from '../support/hcl';
 
 // The fixtures of test/fixtures/terraform and the Terraform rules' own run with every other fixture
 // (rules.test.ts, in the fast lane).
@@ -121,7 +122,7 @@ describe('Terraform quick fixes', () => {
     );
   });
 
-  it('moves a scoped user role into the team resource it targets, keeping every line of it as written', () => {
+  it('moves a scoped user role into the team resource it targets, keeping every line of it as written', async () => {
     const team = 'resource "octopusdeploy_team" "ops" {\n  name = "Ops"\n\n  user_role {\n    user_role_id = "userroles-systemmanager"\n  }\n}\n';
     const scoped =
       'resource "octopusdeploy_scoped_user_role" "viewer" {\n  # read-only, for the audit\n  team_id      = octopusdeploy_team.ops.id\n  user_role_id = "userroles-projectviewer"\n  space_id     = "Spaces-1"\n  project_ids  = ["Projects-1", "Projects-\\u0024{x}"] # two\n}\n';
@@ -136,6 +137,11 @@ describe('Terraform quick fixes', () => {
     const fix = codeFixes(ws, '/m/scoped.tf', d, DEFAULT_SETTINGS).find((f) => f.title.startsWith('Move'))!;
     assert.equal(applyEdits(scoped, fix.change.edits.get('/m/scoped.tf')!), '');
     assert.equal(applyEdits(team, fix.change.edits.get('/m/teams.tf')!), moved);
+    // Nobody gains anything by it (the fix engine measures access before and after), and HashiCorp's
+    // parser reads the result, whose one user_role block now holds the role.
+    assert.ok(!fix.grants && !fix.safe);
+    const parsed = (await parseHcl(moved)) as { resource: { octopusdeploy_team: { ops: { user_role: unknown[] }[] } } };
+    assert.equal(parsed.resource.octopusdeploy_team.ops[0].user_role.length, 2);
   });
 
   it('removes a computed attribute, and fix-all applies only the safe fixes', () => {

@@ -98,7 +98,7 @@ export const tfInlineAndScopedAssignments = rule({
     ctx.report(doc.target.span, { team: team.name?.value ?? doc.target.value, resource: doc.target.value }, undefined, related);
   },
   fixes: moveInline,
-  // Moving the role inline keeps what the team is given: the fix widens nobody's access.
+  // It rewrites a second resource, perhaps in another file: offered, never applied unasked.
   safe: false,
 });
 
