@@ -10,7 +10,6 @@ resource "octopusdeploy_team" "release_managers" {
   name     = "Release managers"
   space_id = "Spaces-1"
 
-  # tf-inline-and-scoped-assignments: a scoped user role below targets this team too
   user_role {
     user_role_id = octopusdeploy_user_role.release_managers.id
     space_id     = "Spaces-1"
@@ -18,6 +17,7 @@ resource "octopusdeploy_team" "release_managers" {
 }
 
 resource "octopusdeploy_scoped_user_role" "release_managers_view" {
+  # tf-inline-and-scoped-assignments: the team resource above removes this role on its next change
   team_id      = octopusdeploy_team.release_managers.id
   user_role_id = "userroles-releasecreator"
   space_id     = "Spaces-1"

@@ -189,14 +189,24 @@ describe('effective access in Terraform modules', () => {
     assert.deepEqual(notesFor(accessNotes(ws, MODULE), carol.teams).map((n) => n.team?.name ?? '(module)'), ['Finance', '(module)']);
   });
 
-  it('treats an assignment in a computed space as unknown, not as a space named by its expression', () => {
+  it('counts an assignment in a computed space in that symbolic space, the same expression being one space', () => {
     const ws = new Workspace();
-    ws.setFile(`${MODULE}main.tf`, 'resource "octopusdeploy_team" "t" {\n  name = "T"\n  users = ["dave"]\n  user_role {\n    user_role_id = "userroles-projectviewer"\n    space_id     = var.space_id\n  }\n}\n');
-    const dave = accessOf(accessTeams(ws), inModule({ kind: 'user', name: 'dave' }));
-    assert.deepEqual(lines(dave), []);
-    assert.equal(accessNotes(ws).length, 1);
-    assert.match(accessNotes(ws)[0].reason, /computed space `var\.space_id`/);
-    assert.deepEqual(accessHints(ws, `${MODULE}main.tf`).map((h) => h.label), ['space not known']);
+    ws.setFile(
+      `${MODULE}main.tf`,
+      'resource "octopusdeploy_team" "t" {\n  name = "T"\n  users = ["dave"]\n  user_role {\n    user_role_id = "userroles-projectviewer"\n    space_id     = var.space_id\n  }\n}\n' +
+        'resource "octopusdeploy_team" "u" {\n  name = "U"\n  space_id = var.space_id\n  users = ["erin"]\n  user_role {\n    user_role_id = "userroles-projectdeployer"\n  }\n}\n',
+    );
+    const teams = accessTeams(ws);
+    const dave = lines(accessOf(teams, inModule({ kind: 'user', name: 'dave' })));
+    const space = '`var.space_id` (not known from the module)';
+    assert.ok(dave.includes(`space/${space} ProjectView`), dave.join('\n'));
+    // System permissions the role grants server-wide from a space count wherever the space is (rule 3).
+    assert.ok(dave.includes('system TeamView'), dave.join('\n'));
+    // A space team's assignment without space_id is in the team's own space: the same symbolic space.
+    const erin = lines(accessOf(teams, inModule({ kind: 'user', name: 'erin' })));
+    assert.ok(erin.includes(`space/${space} DeploymentCreate`), erin.join('\n'));
+    assert.deepEqual(accessNotes(ws), []);
+    assert.deepEqual(whoCan(ws, 'ProjectView', { space })?.filter((e) => e.principal.kind === 'user').map((e) => e.principal.name), ['dave', 'erin']);
   });
 
   it('notes a scoped user role whose team is repeated, and counts nothing of it', () => {

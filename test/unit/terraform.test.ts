@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ensureTerraform } from '../../server/src/node/terraform';
 import { applyEdits, codeFixes, DEFAULT_SETTINGS, fixAll, Workspace } from '../../server/src/service';
+import { parseHcl } from '../support/hcl';
 
 // The fixtures of test/fixtures/terraform and the Terraform rules' own run with every other fixture
 // (rules.test.ts, in the fast lane).
@@ -44,16 +45,17 @@ describe('Terraform modules in the workspace index', () => {
     assert.deepEqual(codesOf(ws, '/repo/a/teams.tf'), []);
   });
 
-  it('re-checks a team when a scoped user role that targets it appears or goes', () => {
+  it('re-checks a scoped user role when the team resource it targets appears or goes', () => {
     const ws = new Workspace();
-    ws.setFile('/m/teams.tf', TEAMS);
     ws.setFile('/m/roles.tf', ROLES.replace('granted_system_permissions = ["UserView"]', 'granted_space_permissions = ["ProjectView"]'));
-    assert.deepEqual(codesOf(ws, '/m/teams.tf'), []);
     const scoped = 'resource "octopusdeploy_scoped_user_role" "x" {\n  team_id      = octopusdeploy_team.finance.id\n  user_role_id = var.role\n}\n';
-    assert.ok(ws.setFile('/m/scoped.tf', scoped).has('/m/teams.tf'));
-    assert.deepEqual(codesOf(ws, '/m/teams.tf'), ['tf-inline-and-scoped-assignments']);
-    assert.ok(ws.removeFile('/m/scoped.tf').has('/m/teams.tf'));
+    ws.setFile('/m/scoped.tf', scoped);
+    assert.deepEqual(codesOf(ws, '/m/scoped.tf'), []);
+    assert.ok(ws.setFile('/m/teams.tf', TEAMS).has('/m/scoped.tf'));
+    assert.deepEqual(codesOf(ws, '/m/scoped.tf'), ['tf-inline-and-scoped-assignments']);
     assert.deepEqual(codesOf(ws, '/m/teams.tf'), []);
+    assert.ok(ws.removeFile('/m/teams.tf').has('/m/scoped.tf'));
+    assert.deepEqual(codesOf(ws, '/m/scoped.tf'), []);
   });
 
   it('keeps YAML files and modules apart: a team in YAML does not see a role defined in Terraform', () => {
@@ -118,6 +120,28 @@ describe('Terraform quick fixes', () => {
       fixed(short, 'wrong-level', /^Move 'UserView'/),
       'resource "octopusdeploy_user_role" "r" {\n  name = "R"\n  granted_space_permissions = ["ProjectView"]\n  granted_system_permissions = ["UserView"]\n}\n',
     );
+  });
+
+  it('moves a scoped user role into the team resource it targets, keeping every line of it as written', async () => {
+    const team = 'resource "octopusdeploy_team" "ops" {\n  name = "Ops"\n\n  user_role {\n    user_role_id = "userroles-systemmanager"\n  }\n}\n';
+    const scoped =
+      'resource "octopusdeploy_scoped_user_role" "viewer" {\n  # read-only, for the audit\n  team_id      = octopusdeploy_team.ops.id\n  user_role_id = "userroles-projectviewer"\n  space_id     = "Spaces-1"\n  project_ids  = ["Projects-1", "Projects-\\u0024{x}"] # two\n}\n';
+    const moved =
+      'resource "octopusdeploy_team" "ops" {\n  name = "Ops"\n\n  user_role {\n    user_role_id = "userroles-systemmanager"\n  }\n\n  user_role {\n    # read-only, for the audit\n    user_role_id = "userroles-projectviewer"\n    space_id     = "Spaces-1"\n    project_ids  = ["Projects-1", "Projects-\\u0024{x}"] # two\n  }\n}\n';
+    assert.equal(fixed(`${team}\n${scoped}`, 'tf-inline-and-scoped-assignments', /^Move this role into 'octopusdeploy_team\.ops'/), moved);
+    // In two files: the resource goes from one, the block comes into the other; the team keeps its access.
+    const ws = new Workspace();
+    ws.setFile('/m/teams.tf', team);
+    ws.setFile('/m/scoped.tf', scoped);
+    const d = ws.diagnostics('/m/scoped.tf').find((x) => x.code === 'tf-inline-and-scoped-assignments')!;
+    const fix = codeFixes(ws, '/m/scoped.tf', d, DEFAULT_SETTINGS).find((f) => f.title.startsWith('Move'))!;
+    assert.equal(applyEdits(scoped, fix.change.edits.get('/m/scoped.tf')!), '');
+    assert.equal(applyEdits(team, fix.change.edits.get('/m/teams.tf')!), moved);
+    // Nobody gains anything by it (the fix engine measures access before and after), and HashiCorp's
+    // parser reads the result, whose one user_role block now holds the role.
+    assert.ok(!fix.grants && !fix.safe);
+    const parsed = (await parseHcl(moved)) as { resource: { octopusdeploy_team: { ops: { user_role: unknown[] }[] } } };
+    assert.equal(parsed.resource.octopusdeploy_team.ops[0].user_role.length, 2);
   });
 
   it('removes a computed attribute, and fix-all applies only the safe fixes', () => {

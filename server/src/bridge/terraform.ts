@@ -1,19 +1,20 @@
 /**
  * A workspace's model as a Terraform configuration for the Octopus provider (SPEC section 10), built to
- * avoid the provider's known traps by construction: one standalone `octopusdeploy_scoped_user_role` per
- * assignment (never inline `user_role` blocks, which overwrite them), built-in teams referred to by their
+ * avoid the provider's known traps by construction: a managed team's assignments as its inline `user_role`
+ * blocks (the team resource removes every other scoped role of its team on each create and update), one
+ * standalone `octopusdeploy_scoped_user_role` per assignment of a built-in team, built-in teams referred to by their
  * fixed ids (never created), spaces, built-in roles, users and restriction values looked up by exact name
  * (with a postcondition that exactly one matched where the data source returns a list), system-level
  * assignments without `space_id` (`""` for the labs provider), no computed attribute, and with an import
  * map, `import` blocks that adopt what exists. Only attributes the provider documents are written:
  * resources user_role (name, granted_space_permissions, granted_system_permissions), team (name,
- * space_id, users, external_security_group { id }), scoped_user_role (team_id, user_role_id, space_id,
+ * space_id, users, external_security_group { id }, user_role { user_role_id, space_id, environment_ids,
+ * project_ids, project_group_ids, tenant_ids }), scoped_user_role (team_id, user_role_id, space_id,
  * environment_ids, project_ids, project_group_ids, tenant_ids); data sources space (name), user_roles
  * (partial_name), users (filter), environments (name, space_id), projects (name, space_id),
- * project_groups (partial_name, space_id). The provider has no tenant data source: tenant ids are input
- * variables (with the import map's ids as defaults).
+ * project_groups (partial_name, space_id), tenants (name, space_id).
  */
-import { DIMENSIONS, hclString, type Dimension, type ModelIndex, type RoleDoc, type SpaceDoc, type TeamDoc } from '../service';
+import { DIMENSIONS, hclString, type Assignment, type Dimension, type ModelIndex, type RoleDoc, type SpaceDoc, type TeamDoc } from '../service';
 import { builtinSystemTeam, builtinTeamId, getBuiltinRole, isBuiltinTeamName, SPACE_MANAGERS } from '../service/catalog';
 import type { ImportMap } from './model';
 import { byName } from './model';
@@ -132,7 +133,6 @@ class TerraformExport {
   private readonly changed = new Map<string, string>();
   private readonly labels = new Labels();
   private readonly lookups: string[] = [];
-  private readonly variables: string[] = [];
   private readonly imports: string[] = [];
   private readonly spaceRef = new Map<string, string>();
   private readonly roleRef = new Map<string, string>();
@@ -206,18 +206,11 @@ class TerraformExport {
     let ref = this.scopeRef.get(key);
     if (ref) return ref;
     const spaceId = this.spaceOf(space);
-    if (d === 'tenants') {
-      const l = this.labels.take('variable', label('tenant', space, name));
-      const id = this.fromMap('tenants', name, space);
-      this.variables.push(`variable "${l}" {\n  type        = string\n  description = ${hclString(`The id of tenant ${JSON.stringify(name)} in space ${JSON.stringify(space)} (the provider has no tenant data source).`)}\n${id ? `  default     = ${this.q(id)}\n` : ''}}\n`);
-      ref = `var.${l}`;
-    } else {
-      const type = { environments: 'octopusdeploy_environments', projects: 'octopusdeploy_projects', projectGroups: 'octopusdeploy_project_groups' }[d];
-      const attribute = { environments: 'environments', projects: 'projects', projectGroups: 'project_groups' }[d];
-      const filter = d === 'projectGroups' ? `partial_name = ${this.q(name)}` : `name = ${this.q(name)}`;
-      const l = this.labels.take(type, label(space, name));
-      ref = this.listLookup(type, attribute, l, [filter, `space_id = ${spaceId}`], name, { environments: 'environment', projects: 'project', projectGroups: 'project group' }[d]);
-    }
+    const type = { environments: 'octopusdeploy_environments', projects: 'octopusdeploy_projects', projectGroups: 'octopusdeploy_project_groups', tenants: 'octopusdeploy_tenants' }[d];
+    const attribute = { environments: 'environments', projects: 'projects', projectGroups: 'project_groups', tenants: 'tenants' }[d];
+    const filter = d === 'projectGroups' ? `partial_name = ${this.q(name)}` : `name = ${this.q(name)}`;
+    const l = this.labels.take(type, label(space, name));
+    ref = this.listLookup(type, attribute, l, [filter, `space_id = ${spaceId}`], name, { environments: 'environment', projects: 'project', projectGroups: 'project group', tenants: 'tenant' }[d]);
     this.scopeRef.set(key, ref);
     return ref;
   };
@@ -242,52 +235,64 @@ class TerraformExport {
     }
   }
 
-  /** Teams: built-in ones by id, the others as resources; every assignment a scoped user role. */
+  /**
+   * Teams: built-in ones by id, with a standalone scoped user role per assignment; the others as
+   * resources with their assignments as inline `user_role` blocks (the team resource sets a team's roles
+   * to its inline blocks on every create and update, so a standalone role on it would not last).
+   */
   teams(): void {
     for (const t of named<TeamDoc>(this.ws, 'team').sort((a, b) => byName(a.space?.value ?? '', b.space?.value ?? '') || byName(a.name!.value, b.name!.value))) {
       const name = t.name!.value;
       const space = t.space?.value;
-      let teamId: string;
       // A built-in system team is referred to by its id, never created; its fixed role is not written again.
       const system = space ? undefined : builtinSystemTeam(name);
-      let assignments = t.assignments;
       if (system) {
         if (values(t.members).length || values(t.externalGroups).length) this.notes.push(`team ${JSON.stringify(name)}: the members of a built-in team are not exported (it is referred to by its id, never created)`);
         if (!system.rolesChange) continue; // its roles are fixed
-        teamId = hclString(builtinTeamId(system));
-        assignments = assignments.filter((a) => !(a.role.value === system.holds && !a.space && !a.restrictions.length));
-      } else if (space && isBuiltinTeamName(name, SPACE_MANAGERS)) continue;
-      else {
-        const l = this.labels.take('octopusdeploy_team', label(...(space ? [space] : []), name));
-        const lines = [`  name     = ${this.q(name)}`];
-        if (space) lines.push(`  space_id = ${this.spaceOf(space)}`);
-        const members = values(t.members);
-        if (members.length) lines.push(`  users    = ${hclList(members.map(this.userOf))}`);
-        for (const g of values(t.externalGroups)) lines.push(`\n  external_security_group {\n    id = ${this.q(g)}\n  }`);
-        this.teamBlocks.push(`resource "octopusdeploy_team" "${l}" {\n${lines.join('\n')}\n}\n`);
-        teamId = `octopusdeploy_team.${l}.id`;
-        this.importBlock(`octopusdeploy_team.${l}`, this.fromMap('teams', name, space));
-      }
-      for (const a of assignments) {
-        const role = a.role.value;
-        const where = space ?? a.space?.value;
-        const l = this.labels.take('octopusdeploy_scoped_user_role', label(...(space ? [space] : []), name, role, ...(a.space ? [a.space.value] : [])));
-        const lines = [`  team_id      = ${teamId}`, `  user_role_id = ${this.roleOf(role)}`];
-        if (where) lines.push(`  space_id     = ${this.spaceOf(where)}`);
-        else if (this.provider === 'labs') lines.push('  space_id     = ""');
-        for (const d of DIMENSIONS) {
-          const list = values(a.restrictions.find((r) => r.dimension === d)?.list);
-          if (list.length && where) lines.push(`  ${{ environments: 'environment_ids', projects: 'project_ids', projectGroups: 'project_group_ids', tenants: 'tenant_ids' }[d]} = ${hclList(list.map((v) => this.scopeOf(d, where, v)))}`);
-        }
-        this.assignmentBlocks.push(`resource "octopusdeploy_scoped_user_role" "${l}" {\n${lines.join('\n')}\n}\n`);
-        const sur = this.map?.scopedUserRoles.find(
-          (s) => !this.usedSurIds.has(s.id) && lower(s.team) === lower(name) && lower(s.teamSpace ?? '') === lower(space ?? '') && s.role === role && lower(s.space ?? '') === lower(where ?? ''),
-        );
-        if (sur) {
-          this.usedSurIds.add(sur.id);
-          this.importBlock(`octopusdeploy_scoped_user_role.${l}`, sur.id);
-        }
-      }
+        const assignments = t.assignments.filter((a) => !(a.role.value === system.holds && !a.space && !a.restrictions.length));
+        for (const a of assignments) this.scopedRole(hclString(builtinTeamId(system)), name, undefined, a);
+      } else if (!(space && isBuiltinTeamName(name, SPACE_MANAGERS))) this.teamResource(t, name, space);
+    }
+  }
+
+  /** A team that is not built in: a resource with its members, groups and inline `user_role` blocks. */
+  private teamResource(t: TeamDoc, name: string, space: string | undefined): void {
+    const l = this.labels.take('octopusdeploy_team', label(...(space ? [space] : []), name));
+    const lines = [`  name     = ${this.q(name)}`];
+    if (space) lines.push(`  space_id = ${this.spaceOf(space)}`);
+    const members = values(t.members);
+    if (members.length) lines.push(`  users    = ${hclList(members.map(this.userOf))}`);
+    for (const g of values(t.externalGroups)) lines.push(`\n  external_security_group {\n    id = ${this.q(g)}\n  }`);
+    for (const a of t.assignments) lines.push(`\n  user_role {\n${this.assignmentLines(a, space).map((x) => `  ${x}`).join('\n')}\n  }`);
+    this.teamBlocks.push(`resource "octopusdeploy_team" "${l}" {\n${lines.join('\n')}\n}\n`);
+    this.importBlock(`octopusdeploy_team.${l}`, this.fromMap('teams', name, space));
+  }
+
+  /** The attributes of an assignment (of a team in `space`, if a space team): role, space, restrictions. */
+  private assignmentLines(a: Assignment, space: string | undefined): string[] {
+    const where = space ?? a.space?.value;
+    const lines = [`  user_role_id = ${this.roleOf(a.role.value)}`];
+    if (where) lines.push(`  space_id     = ${this.spaceOf(where)}`);
+    else if (this.provider === 'labs') lines.push('  space_id     = ""');
+    for (const d of DIMENSIONS) {
+      const list = values(a.restrictions.find((r) => r.dimension === d)?.list);
+      if (list.length && where) lines.push(`  ${{ environments: 'environment_ids', projects: 'project_ids', projectGroups: 'project_group_ids', tenants: 'tenant_ids' }[d]} = ${hclList(list.map((v) => this.scopeOf(d, where, v)))}`);
+    }
+    return lines;
+  }
+
+  /** A standalone scoped user role of a built-in team, adopted from the import map when it exists. */
+  private scopedRole(teamId: string, name: string, space: string | undefined, a: Assignment): void {
+    const role = a.role.value;
+    const where = space ?? a.space?.value;
+    const l = this.labels.take('octopusdeploy_scoped_user_role', label(...(space ? [space] : []), name, role, ...(a.space ? [a.space.value] : [])));
+    this.assignmentBlocks.push(`resource "octopusdeploy_scoped_user_role" "${l}" {\n${[`  team_id      = ${teamId}`, ...this.assignmentLines(a, space)].join('\n')}\n}\n`);
+    const sur = this.map?.scopedUserRoles.find(
+      (s) => !this.usedSurIds.has(s.id) && lower(s.team) === lower(name) && lower(s.teamSpace ?? '') === lower(space ?? '') && s.role === role && lower(s.space ?? '') === lower(where ?? ''),
+    );
+    if (sur) {
+      this.usedSurIds.add(sur.id);
+      this.importBlock(`octopusdeploy_scoped_user_role.${l}`, sur.id);
     }
   }
 
@@ -309,7 +314,6 @@ class TerraformExport {
     };
     put('versions.tf', [`terraform {\n  required_version = ">= 1.5"\n  required_providers {\n    octopusdeploy = {\n      source = ${this.q(source)}\n      version = ${this.q(version)}\n    }\n  }\n}\n`]);
     put('lookups.tf', this.lookups);
-    put('variables.tf', this.variables);
     put('roles.tf', this.roleBlocks);
     put('teams.tf', this.teamBlocks);
     put('assignments.tf', this.assignmentBlocks);

@@ -17,8 +17,9 @@ import { notWritten, writeFiles } from './write';
 export const EXPORT_USAGE = `Usage: octopus-roles export --format terraform --out DIR [PATH...] [options]
 
 Writes the workspace (PATHs, default the current folder) as a Terraform configuration for the Octopus
-provider: a resource per custom role and per team that is not built in, a standalone scoped user role per
-assignment, and lookups by exact name for spaces, built-in roles, users and restriction values.
+provider: a resource per custom role, a resource per team that is not built in with its assignments as
+inline user_role blocks, a standalone scoped user role per assignment of a built-in team, and lookups by
+exact name for spaces, built-in roles, users and restriction values.
 
 Options:
   --format terraform              the output format (required; terraform is the only one)

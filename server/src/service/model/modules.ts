@@ -9,11 +9,11 @@
  * reaches nothing here, and becomes an `AccessNote`, so that output can say what it did not count
  * instead of leaving it out silently.
  */
-import { BUILTIN_SYSTEM_TEAMS, builtinSystemTeam, isBuiltinTeamName, SPACE_MANAGERS } from '../catalog';
+import { BUILTIN_SYSTEM_TEAMS, builtinSystemTeam, builtinTeamOfId, isBuiltinTeamName, SPACE_MANAGER, SPACE_MANAGERS } from '../catalog';
 import { grantKey, holdingKey, restrictionsOf, roleGrants, type Grant, type Holding, type TeamEntry } from './grants';
 import { place } from './roles';
 import { lazyTeam, teamsOf, type TeamOwn } from './teams';
-import type { Assignment, ComputedPart, Name, Span, TeamDoc } from './types';
+import type { Assignment, ComputedPart, ModuleSpace, Name, Span, TeamDoc } from './types';
 import type { ModelIndex } from './workspace';
 
 /** Something of a module that effective access cannot count, and why. */
@@ -104,6 +104,10 @@ interface Gathered {
   groups: string[];
   /** Each assignment with the document (as rules read it: target resolved) that makes it. */
   readonly parts: { uri: string; team: TeamDoc; a: Assignment }[];
+  /** The spaces whose `space_managers_teams` name it: it holds Space Manager there. */
+  readonly managed: { space: string; uri: string; span: Span }[];
+  /** Where a Space Managers team's space is defined (`octopusdeploy_space`). */
+  spaceSource?: { uri: string; span: Span };
 }
 
 const PART_REASONS: Record<ComputedPart['what'], string> = {
@@ -128,60 +132,116 @@ export function moduleUsername(ws: ModelIndex, module: string, value: string): s
   return usernamesOf(ws, [...ws.uris()].filter((u) => ws.model(u)?.module === module)).get(value) ?? value;
 }
 
+/**
+ * How effective access names a space of a module that stays computed (`var.space_id` with no value, a
+ * remote state): by its expression, which is one space wherever it is written alike (SPEC section 9).
+ */
+export function symbolicSpace(expression: string): string {
+  return `\`${expression.replace(/\s+/g, ' ')}\` (not known from the module)`;
+}
+
+/** A team document with its computed spaces (the team's, its assignments') named as symbolic spaces. */
+function withSymbolicSpaces(copy: TeamDoc): TeamDoc {
+  const sym = (n: Name | undefined): Name | undefined => (n?.computed ? { value: symbolicSpace(n.value), span: n.span } : n);
+  if (!copy.space?.computed && !copy.assignments.some((a) => a.space?.computed)) return copy;
+  const assignments = copy.assignments.map((a): Assignment => (a.space?.computed ? { role: a.role, span: a.span, space: sym(a.space), spaceKey: a.spaceKey, restrictions: a.restrictions } : a));
+  return { ...copy, space: sym(copy.space), assignments };
+}
+
+/** One module while its teams are gathered. */
+interface Gathering {
+  readonly module: string;
+  readonly view: ModelIndex;
+  readonly byKey: Map<string, Gathered>;
+  /** The teams the module's team resources define, by address. */
+  readonly byAddress: Map<string, Gathered>;
+  readonly usernames: ReadonlyMap<string, string>;
+  readonly notes: AccessNote[];
+}
+
+function noteIn(m: Gathering, uri: string, span: Span, reason: string, team?: Gathered, role?: string): void {
+  m.notes.push({ module: m.module, uri, span, reason, ...(team ? { team: { name: team.name, ...(team.space !== undefined ? { space: team.space } : {}) } } : {}), ...(role !== undefined ? { role } : {}) });
+}
+
 /** The teams and notes of one module. */
 export function moduleAccess(ws: ModelIndex, module: string): ModuleAccess {
   const uris = [...ws.uris()].filter((u) => ws.model(u)?.module === module).sort();
-  const notes: AccessNote[] = [];
-  const byKey = new Map<string, Gathered>();
-  if (!uris.length) return { module, teams: [], notes };
+  if (!uris.length) return { module, teams: [], notes: [] };
   const view = ws.forFile(uris[0]);
-  const note = (uri: string, span: Span, reason: string, team?: Gathered, role?: string) =>
-    notes.push({ module, uri, span, reason, ...(team ? { team: { name: team.name, ...(team.space !== undefined ? { space: team.space } : {}) } } : {}), ...(role !== undefined ? { role } : {}) });
   // A team lists its users by id or by address; a user the module declares is named by its username.
-  const usernames = usernamesOf(view, uris);
-  for (const uri of uris) {
-    const raw = view.model(uri);
-    const analysed = view.analysed(uri);
-    if (!raw || !analysed) continue;
-    // Rules' copies keep each document's span: the way back from a copy to the document it was made from.
-    const copies = new Map<number, TeamDoc>();
-    for (const d of analysed.docs) if (d.kind === 'team') copies.set(d.span.start, d);
-    for (const doc of raw.docs) {
-      if (doc.kind !== 'team') continue;
-      const what = doc.address ?? 'a team';
-      if (doc.unknown) {
-        note(uri, doc.span, doc.address?.startsWith('octopusdeploy_scoped_user_role.') ? `\`${what}\`: its team is computed, or it is repeated (\`for_each\`, \`count\`): what it grants is not known` : `\`${what}\`: its name or space is computed, or it is repeated (\`for_each\`, \`count\`): who is in it and what it grants are not known`);
-        continue;
-      }
-      const copy = copies.get(doc.span.start);
-      if (!copy?.name) {
-        note(uri, doc.span, `\`${what}\`: its team \`${doc.target?.value ?? ''}\` is not known (computed, repeated, or neither a team of this module nor a built-in team): what it grants is not counted`);
-        continue;
-      }
-      const team = gather(byKey, copy, uri, doc, usernames);
-      // A refused team resource grants nothing (rule 1, as in YAML: check reports it).
-      if (!team) continue;
-      for (const part of doc.computedParts ?? []) note(uri, part.span, PART_REASONS[part.what], team);
-      for (const a of doc.assignments) if (!view.hasRole(a.role.value)) note(uri, a.role.span, `its role \`${a.role.value}\` is computed or not a role of this module: what it grants is not known`, team);
-      for (const a of copy.assignments) {
-        const space = computedSpace(copy.space, a);
-        if (space) note(uri, space.span, `an assignment of \`${a.role.value}\` in the computed space \`${space.value}\`: where it applies is not known`, team, a.role.value);
-        else team.parts.push({ uri, team: copy, a });
-      }
-    }
-  }
+  const m: Gathering = { module, view, byKey: new Map(), byAddress: new Map(), usernames: usernamesOf(view, uris), notes: [] };
+  for (const uri of uris) gatherFile(m, uri);
   for (const { name } of BUILTIN_SYSTEM_TEAMS) {
     const key = `\u0000${lower(name)}`;
-    if (!byKey.has(key)) byKey.set(key, { name, builtin: true, members: [], groups: [], parts: [] });
+    if (!m.byKey.has(key)) m.byKey.set(key, { name, builtin: true, members: [], groups: [], parts: [], managed: [] });
   }
-  const teams = [...byKey.values()].map((g) => entryOf(view, module, g));
-  return { module, teams, notes };
+  for (const uri of uris) for (const space of view.model(uri)?.spaces ?? []) gatherSpace(m, uri, space);
+  // A space the module looks up exists, and with it its own Space Managers team (SPEC rule 4).
+  for (const uri of uris) {
+    for (const [key, v] of view.model(uri)?.values ?? []) {
+      if (key.startsWith('data.octopusdeploy_space.') && v.value !== undefined) builtinTarget(m.byKey, SPACE_MANAGERS, v.value).spaceSource ??= { uri, span: v.span };
+    }
+  }
+  const teams = [...m.byKey.values()].map((g) => entryOf(view, module, g));
+  return { module, teams, notes: m.notes };
 }
 
-/** The space of an assignment that is computed (the team's, or its own), if any. */
-function computedSpace(teamSpace: Name | undefined, a: Assignment): Name | undefined {
-  if (teamSpace?.computed) return teamSpace;
-  return a.space?.computed ? a.space : undefined;
+/** Gathers the team documents of one file of the module. */
+function gatherFile(m: Gathering, uri: string): void {
+  const raw = m.view.model(uri);
+  const analysed = m.view.analysed(uri);
+  if (!raw || !analysed) return;
+  // Rules' copies keep each document's span: the way back from a copy to the document it was made from.
+  const copies = new Map<number, TeamDoc>();
+  for (const d of analysed.docs) if (d.kind === 'team') copies.set(d.span.start, withSymbolicSpaces(d));
+  for (const doc of raw.docs) {
+    if (doc.kind !== 'team') continue;
+    const what = doc.address ?? 'a team';
+    if (doc.unknown) {
+      noteIn(m, uri, doc.span, doc.address?.startsWith('octopusdeploy_scoped_user_role.') ? `\`${what}\`: its team is computed, or it is repeated (\`for_each\`, \`count\`): what it grants is not known` : `\`${what}\`: its name or space is computed, or it is repeated (\`for_each\`, \`count\`): who is in it and what it grants are not known`);
+      continue;
+    }
+    const copy = copies.get(doc.span.start);
+    if (!copy?.name) {
+      noteIn(m, uri, doc.span, `\`${what}\`: its team \`${doc.target?.value ?? ''}\` is not known (computed, repeated, or neither a team of this module nor a built-in team): what it grants is not counted`);
+      continue;
+    }
+    const team = gather(m.byKey, copy, uri, doc, m.usernames);
+    // A refused team resource grants nothing (rule 1, as in YAML: check reports it).
+    if (!team) continue;
+    if (doc.address && !doc.target) m.byAddress.set(doc.address, team);
+    for (const part of doc.computedParts ?? []) noteIn(m, uri, part.span, PART_REASONS[part.what], team);
+    for (const a of doc.assignments) if (!m.view.hasRole(a.role.value)) noteIn(m, uri, a.role.span, `its role \`${a.role.value}\` is computed or not a role of this module: what it grants is not known`, team);
+    for (const a of copy.assignments) team.parts.push({ uri, team: copy, a });
+  }
+}
+
+/**
+ * An `octopusdeploy_space` of the module: its Space Managers team (members: `space_managers_team_members`),
+ * and Space Manager in it for each team of `space_managers_teams` (SPEC rule 4).
+ */
+function gatherSpace(m: Gathering, uri: string, space: ModuleSpace): void {
+  const name = space.name?.value ?? symbolicSpace(`${space.address}.id`);
+  const managers = builtinTarget(m.byKey, SPACE_MANAGERS, name);
+  managers.spaceSource ??= { uri, span: space.name?.span ?? space.span };
+  const members = space.members.map((i) => (i.computed ? m.usernames.get(i.value) : i.value)).filter((u): u is string => u !== undefined);
+  managers.members = [...new Set([...managers.members, ...members])];
+  for (const t of space.teams) {
+    const builtin = t.computed ? undefined : builtinTeamOfId(t.value);
+    const team = t.computed ? m.byAddress.get(t.value) : builtin && builtinTarget(m.byKey, builtin.team.name, builtin.spaceId);
+    if (team) team.managed.push({ space: name, uri, span: t.span });
+    else noteIn(m, uri, t.span, `\`${t.value}\` manages space \`${name}\`, but it is neither a team of this module nor a built-in team: what it grants is not counted`);
+  }
+  for (const i of space.members) if (i.computed && !m.usernames.has(i.value)) noteIn(m, uri, i.span, `a manager of space \`${name}\` that is not a user of this module: who it is is not known`, managers);
+  for (const c of space.computed) noteIn(m, uri, c, `managers of space \`${name}\` that are computed: who manages it is not known`, managers);
+}
+
+/** The gathered built-in team of that name (in `space`, for Space Managers), added when missing. */
+function builtinTarget(byKey: Map<string, Gathered>, name: string, space?: string): Gathered {
+  const key = `${space === undefined ? '' : lower(space)}\u0000${lower(name)}`;
+  let team = byKey.get(key);
+  if (!team) byKey.set(key, (team = { name, ...(space !== undefined ? { space } : {}), builtin: true, members: [], groups: [], parts: [], managed: [] }));
+  return team;
 }
 
 /**
@@ -194,12 +254,13 @@ function gather(byKey: Map<string, Gathered>, copy: TeamDoc, uri: string, doc: T
   const space = copy.space;
   const system = space ? undefined : builtinSystemTeam(name);
   const builtinName = space ? isBuiltinTeamName(name, SPACE_MANAGERS) : system !== undefined;
-  if (builtinName && !doc.target) return undefined;
-  // A computed space is kept apart by its text: two teams in `var.space_id` may well be one space.
-  const key = `${space ? (space.computed ? `?${space.value}` : lower(space.value)) : ''}\u0000${lower(name)}`;
+  // A team resource named like a built-in team is refused, unless an `import` block adopts the built-in
+  // team itself (its copy then targets that team).
+  if (builtinName && !copy.target) return undefined;
+  const key = `${space ? lower(space.value) : ''}\u0000${lower(name)}`;
   let team = byKey.get(key);
   if (!team) {
-    byKey.set(key, (team = { name: system?.name ?? name, ...(space ? { space: space.value } : {}), builtin: builtinName, members: [], groups: [], parts: [] }));
+    byKey.set(key, (team = { name: system?.name ?? name, ...(space ? { space: space.value } : {}), builtin: builtinName, members: [], groups: [], parts: [], managed: [] }));
   }
   if (!doc.target) {
     // A second resource of the same name and space is a duplicate-name error: the first one counts, as in YAML.
@@ -213,6 +274,22 @@ function gather(byKey: Map<string, Gathered>, copy: TeamDoc, uri: string, doc: T
     }
   }
   return team;
+}
+
+/**
+ * Space Manager where a team manages a space (SPEC rule 4): a space's own Space Managers team in its
+ * space, and a team that a space's `space_managers_teams` names in that space; unrestricted.
+ */
+function managerGrants(view: ModelIndex, module: string, g: Gathered, grants: Grant[], holdings: Holding[]): void {
+  const role = view.resolveRole(SPACE_MANAGER)!;
+  const spaces: { space: string; uri?: string; span?: Span }[] = [...g.managed];
+  if (g.builtin && g.space !== undefined) spaces.unshift({ space: g.space, ...(g.spaceSource ?? { uri: g.definition?.uri, span: g.definition?.doc.name?.span }) });
+  for (const { space, uri, span } of spaces) {
+    if (holdings.some((h) => h.role === role.name && h.scope === 'space' && h.space === space && Object.keys(h.restrictions).length === 0)) continue;
+    const via = { team: g.name, ...(g.space !== undefined ? { teamSpace: g.space } : {}), role: role.name, uri, span, module };
+    grants.push(...roleGrants(role, 'space', space, {}, via));
+    holdings.push({ role: role.name, scope: 'space', space, restrictions: {}, via: [{ ...via, implicit: false }] });
+  }
 }
 
 /** The entry of a gathered team, its grants computed when first read. */
@@ -237,6 +314,7 @@ function entryOf(view: ModelIndex, module: string, g: Gathered): TeamEntry {
       grants.push(...roleGrants(role, 'system', undefined, {}, via));
       holdings.push({ role: role.name, scope: 'system', restrictions: {}, via: [{ ...via, implicit: false }] });
     }
+    managerGrants(view, module, g, grants, holdings);
     return { grants, holdings };
   };
   let entry: TeamEntry;

@@ -8,11 +8,14 @@
  */
 import { builtinTeamOfId } from '../catalog';
 import type { Located } from './roles';
-import type { Assignment, Doc, FileModel, Name, RoleDoc, SpaceDoc, Span, TeamDoc } from './types';
+import type { Assignment, Doc, FileModel, ModuleValue, Name, RoleDoc, SpaceDoc, Span, TeamDoc } from './types';
 import type { Suggester } from '../util/suggest';
 
-/** What an address of a module stands for: a document, or a built-in role looked up by name. */
-export type AddressTarget = { readonly uri: string; readonly doc: Doc } | { readonly uri: string; readonly builtinRole: string };
+/**
+ * What an address of a module stands for: a document, a built-in role looked up by name, or a value
+ * (`ParsedFile.values`: a literal local, a variable's value, a space's id, an `import` block's id).
+ */
+export type AddressTarget = { readonly uri: string; readonly doc: Doc } | { readonly uri: string; readonly builtinRole: string } | { readonly uri: string; readonly value: ModuleValue };
 
 const lower = (s: string): string => s.toLowerCase();
 /** Octopus trims team names and compares them without case ([Trim] on TeamResource.Name). */
@@ -34,13 +37,19 @@ function addTo<K, D extends { span: Span }>(map: Map<K, Located<D>[]>, key: K, v
   list.splice(i, 0, value);
 }
 
-/** Adds what an address stands for, keeping definitions in another file in file order (a stable sort). */
+const rankOf = (t: AddressTarget) => ('value' in t ? t.value.rank : 0);
+
+/**
+ * Adds what an address stands for, keeping definitions in another file in file order (a stable sort);
+ * values of a higher rank come first, and among variable files the later one (Terraform's precedence).
+ */
 function addAddress(map: Map<string, AddressTarget[]>, address: string, target: AddressTarget): void {
   const list = map.get(address);
   if (!list) map.set(address, [target]);
   else {
     list.push(target);
-    list.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+    const order = (a: AddressTarget, b: AddressTarget) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0);
+    list.sort((a, b) => rankOf(b) - rankOf(a) || (rankOf(a) > 0 ? order(b, a) : order(a, b)));
   }
 }
 
@@ -96,12 +105,14 @@ export function namesOf(uri: string, model: FileModel | undefined): IndexedNames
   const roleRefs = new Set<string>();
   const spaceRefs = new Set<string>();
   const teamRefs = new Set<string>();
-  const addresses: string[] = [...(model.lookups?.keys() ?? [])];
+  const addresses: string[] = [...(model.lookups?.keys() ?? []), ...(model.values?.keys() ?? [])];
   const addressRefs = new Set<string>();
   for (const doc of model.docs) {
     if (doc.address) addresses.push(doc.address);
     if (doc.kind === 'team') {
       if (doc.target?.computed) addressRefs.add(doc.target.value);
+      if (doc.address && !doc.target) addressRefs.add(`import:${doc.address}`);
+      for (const key of valueKeysOf(doc)) addressRefs.add(key);
       for (const a of doc.assignments) if (a.role.computed) addressRefs.add(a.role.value);
     }
     if (doc.kind === 'policy') {
@@ -160,6 +171,7 @@ export class NameTables {
       else if (doc.kind === 'team' && !doc.target) addTo(this.teamDefs, teamKey(doc), { uri: e.uri, doc });
     }
     for (const [address, builtinRole] of model.lookups ?? []) addAddress(this.addressDefs, address, { uri: e.uri, builtinRole });
+    for (const [key, value] of model.values ?? []) addAddress(this.addressDefs, key, { uri: e.uri, value });
     for (const r of e.roleRefs) refAdd(this.roleRefs, r, e.uri);
     for (const s of e.spaceRefs) refAdd(this.spaceRefs, s, e.uri);
     for (const t of e.teamRefs) refAdd(this.teamRefs, t, e.uri);
@@ -204,6 +216,15 @@ export class NameTables {
   }
 }
 
+/**
+ * The key a value is found by among a module's values (`ParsedFile.values`): a reference without spaces
+ * (`local.space_id`, `var.space_id`, `data.octopusdeploy_space.main.id`); undefined for anything else.
+ */
+export function valueKey(text: string): string | undefined {
+  const key = text.replace(/\s+/g, '');
+  return /^(local|var|data\.octopusdeploy_space\.[A-Za-z_][\w-]*|octopusdeploy_space)\.[A-Za-z_][\w-]*(\.id)?$/.test(key) ? key : undefined;
+}
+
 /** A team as a scoped assignment's target: its name and space (undefined: a system team). */
 interface TeamFacts {
   readonly name: string;
@@ -241,6 +262,56 @@ function inTeam(a: Assignment, space: Name | undefined): Assignment {
   return differs ? a : { role: a.role, span: a.span, space: undefined, spaceKey: undefined, restrictions: a.restrictions };
 }
 
+/** The keys of the module values a team document's computed spaces and restriction values read. */
+function valueKeysOf(doc: TeamDoc): string[] {
+  const names: Name[] = [];
+  if (doc.space?.computed) names.push(doc.space);
+  for (const a of doc.assignments) {
+    if (a.space?.computed) names.push(a.space);
+    for (const r of a.restrictions) for (const i of r.list.items) if (i.computed) names.push(i);
+  }
+  return names.map((n) => valueKey(n.value)).filter((k): k is string => k !== undefined);
+}
+
+/** The literal a module value stands for (following values that refer to others), if any. */
+export function resolveValue(ws: AddressResolver, key: string): string | undefined {
+  // A bound: `local.a = local.b` and `local.b = local.a` is Terraform's error, not a hang.
+  for (let depth = 0; depth < 16; depth++) {
+    const found = ws.resolveAddress(key);
+    if (!found || !('value' in found)) return undefined;
+    if (found.value.value !== undefined) return found.value.value;
+    if (found.value.ref === undefined) return undefined;
+    key = found.value.ref;
+  }
+  return undefined;
+}
+
+/** A computed name whose value is a literal of the module (a local, a variable's value, a space's id) as that literal. */
+function resolvedName<N extends Name | undefined>(ws: AddressResolver, n: N): N | Name {
+  if (!n?.computed) return n;
+  const key = valueKey(n.value);
+  const value = key === undefined ? undefined : resolveValue(ws, key);
+  return value === undefined ? n : { value, span: n.span };
+}
+
+/** An assignment with its space and restriction values resolved where the module has them as literals. */
+function resolvedAssignment(ws: AddressResolver, a: Assignment): Assignment {
+  if (!a.space?.computed && !a.restrictions.some((r) => r.list.items.some((i) => i.computed))) return a;
+  const restrictions = a.restrictions.map((r) => ({ dimension: r.dimension, list: { key: r.list.key, items: r.list.items.map((i) => resolvedName(ws, i)), valueSpan: r.list.valueSpan } }));
+  return { role: a.role, span: a.span, space: resolvedName(ws, a.space), spaceKey: a.spaceKey, restrictions };
+}
+
+/**
+ * The built-in team a team resource is adopted from: the id of an `import` block whose `to` is the
+ * resource, when it is a built-in team's (SPEC section 9: the resource is that team, not a second one).
+ */
+export function adoptedTeam(ws: AddressResolver, doc: TeamDoc): Name | undefined {
+  if (!doc.address || doc.target) return undefined;
+  const id = resolveValue(ws, `import:${doc.address}`);
+  if (id === undefined || !builtinTeamOfId(id)) return undefined;
+  return { value: id, span: doc.name?.span ?? doc.span };
+}
+
 /** A module file as rules read it (see the module comment). YAML files pass unchanged. */
 export function analysedModel(ws: AddressResolver, model: FileModel): FileModel {
   if (model.module === undefined) return model;
@@ -252,15 +323,16 @@ export function analysedModel(ws: AddressResolver, model: FileModel): FileModel 
     }
     if (doc.unknown) continue;
     let name = doc.name;
-    let space = doc.space;
-    if (doc.target) {
-      const team = targetTeam(ws, doc.target);
+    let space = resolvedName(ws, doc.space);
+    const target = doc.target ?? adoptedTeam(ws, doc);
+    if (target) {
+      const team = targetTeam(ws, target);
       if (!team) continue;
-      name = { value: team.name, span: doc.target.span };
-      space = team.space && { ...team.space, span: doc.target.span };
+      name = { value: team.name, span: target.span };
+      space = team.space && { ...team.space, span: target.span };
     }
-    const assignments = doc.assignments.filter((a) => ws.hasRole(a.role.value)).map((a) => inTeam(a, space));
-    docs.push({ ...doc, name, space, assignments });
+    const assignments = doc.assignments.filter((a) => ws.hasRole(a.role.value)).map((a) => inTeam(resolvedAssignment(ws, a), space));
+    docs.push({ ...doc, name, space, assignments, ...(target ? { target } : {}) });
   }
   return { ...model, docs };
 }

@@ -263,6 +263,29 @@ export interface BuiltinIdRef {
   readonly id: Name;
 }
 
+/** A value of a module (see `ParsedFile.values`): a literal, or another value it refers to. */
+export interface ModuleValue {
+  readonly value?: string;
+  /** The key of the value it stands for (a local that is `var.space_id`). */
+  readonly ref?: string;
+  readonly span: Span;
+  /** Precedence: a variable's default 0, `terraform.tfvars` 1, `*.auto.tfvars` 2; the higher wins. */
+  readonly rank: number;
+}
+
+/** A space a module manages, with the managers it names (SPEC sections 3 and 9). */
+export interface ModuleSpace {
+  readonly address: string;
+  readonly span: Span;
+  readonly name?: Name;
+  /** Teams that manage it: built-in ids, or team addresses (`computed`). */
+  readonly teams: readonly Name[];
+  /** Members of its Space Managers team: user ids, user addresses (`computed`), or usernames. */
+  readonly members: readonly Name[];
+  /** Managers that are computed. */
+  readonly computed: readonly Span[];
+}
+
 /** What a front-end read from one file. */
 export interface ParsedFile {
   readonly uri: string;
@@ -290,6 +313,15 @@ export interface ParsedFile {
    * not: `unknown-builtin-id` judges them. Absent in syntaxes that name objects by name.
    */
   readonly builtinIds?: readonly BuiltinIdRef[];
+  /**
+   * Values of a Terraform module that are literals, by the reference that reads them: `local.NAME`,
+   * `var.NAME` (a default, or a value of `terraform.tfvars` / `*.auto.tfvars`), a space's id
+   * (`data.octopusdeploy_space.X.id`, `octopusdeploy_space.X.id`: the space's name), and `import:ADDRESS`
+   * (the id an `import` block adopts the resource from).
+   */
+  readonly values?: ReadonlyMap<string, ModuleValue>;
+  /** The spaces a Terraform file manages (`octopusdeploy_space` resources), with their managers. */
+  readonly spaces?: readonly ModuleSpace[];
   readonly docs: readonly Doc[];
   /** The front-end's findings: syntax errors and fields of the wrong shape. */
   readonly syntaxFindings: readonly Diagnostic[];

@@ -399,6 +399,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     const at = this.scope ? this.resolveAddress(name) : undefined;
     if (at) {
       if ('builtinRole' in at) return this.resolveRole(at.builtinRole);
+      if (!('doc' in at)) return undefined;
       const doc = at.doc;
       if (doc.kind !== 'role' || doc.unknown || !doc.name || doc.name.computed) return undefined;
       const space = doc.spacePermissions?.items.map((i) => i.value) ?? [];

@@ -6,15 +6,15 @@
 import { EVERYONE, getBuiltinRole, isBuiltinTeamName, OCTOPUS_ADMINISTRATORS, SPACE_MANAGERS, SYSTEM_ADMINISTRATOR } from '../catalog';
 import { assignmentByRole, q as quote, replaceWithCandidates, same, teamOf, type FixContext } from './fix';
 import { isBuiltinVersion } from '../model/workspace';
-import type { KeyRef } from '../model/types';
+import type { Doc, KeyRef } from '../model/types';
 import { managersWhere } from '../model/fields';
 import { andList } from '../util/suggest';
-import { didYouMean, q, rule } from './rule';
+import { didYouMean, q, rule, type CheckContext } from './rule';
 
 type BuiltinTeamProblem =
   | { readonly reason: 'everyone-members'; readonly field: string }
   | { readonly reason: 'administrators-role'; readonly role: string }
-  | { readonly reason: 'second-space-managers'; readonly space: string; readonly managers: string };
+  | { readonly reason: 'second-space-managers'; readonly space: string; readonly managers: string; readonly terraform: boolean };
 
 export const builtinTeam = rule({
   code: 'builtin-team',
@@ -27,25 +27,21 @@ export const builtinTeam = rule({
       case 'administrators-role':
         return `${q(OCTOPUS_ADMINISTRATORS)} always holds ${q(SYSTEM_ADMINISTRATOR)} and nothing else: Octopus does not let its roles be changed. Remove ${q(a.role)} here and give it to another team.`;
       case 'second-space-managers':
-        return `Space ${q(a.space)} already has its own ${q(SPACE_MANAGERS)} team, and Octopus does not let a space have a second one. List these members in ${a.managers} instead.`;
+        return (
+          `Space ${q(a.space)} already has its own ${q(SPACE_MANAGERS)} team, and Octopus does not let a space have a second one. ` +
+          (a.terraform
+            ? `Adopt the space's own team with an ${q('import')} block (${q('id = "teams-spacemanagers-SPACE_ID"')}), or list these members in ${a.managers}.`
+            : `List these members in ${a.managers} instead.`)
+        );
     }
   },
+  // YAML documents on their own; Terraform resources as the module reads them, where an `import` block
+  // may adopt the built-in team itself (its copy then targets that team: no second team).
   local(doc, ctx) {
-    if (doc.kind !== 'team' || !doc.name) return;
-    const name = doc.name.value;
-    if (doc.space) {
-      if (isBuiltinTeamName(name, SPACE_MANAGERS)) ctx.report(doc.name.span, { reason: 'second-space-managers', space: doc.space.value, managers: managersWhere(ctx.terms, doc.space.value) });
-      return;
-    }
-    if (isBuiltinTeamName(name, EVERYONE)) {
-      for (const list of [doc.members, doc.externalGroups]) {
-        if (list && list.items.length > 0) ctx.report(list.key.keySpan, { reason: 'everyone-members', field: list.key.key });
-      }
-    } else if (isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS)) {
-      for (const a of doc.assignments) {
-        if (a.role.value !== SYSTEM_ADMINISTRATOR) ctx.report(a.role.span, { reason: 'administrators-role', role: a.role.value });
-      }
-    }
+    if (doc.address === undefined) checkBuiltinTeam(doc, ctx);
+  },
+  workspace(doc, ctx) {
+    if (doc.address !== undefined) checkBuiltinTeam(doc, ctx);
   },
   fixes(ctx) {
     const team = teamOf(ctx);
@@ -136,3 +132,23 @@ export const builtinRole = rule({
 });
 
 export const BUILTIN_RULES = [builtinTeam, unknownTeam, builtinRole] as const;
+
+/** builtin-team's check of one team document. */
+function checkBuiltinTeam(doc: Doc, ctx: CheckContext<BuiltinTeamProblem>): void {
+  if (doc.kind !== 'team' || !doc.name) return;
+  const name = doc.name.value;
+  if (doc.space) {
+    // A document that targets the space's own team (an adopted one) is that team, not a second one.
+    if (isBuiltinTeamName(name, SPACE_MANAGERS) && !doc.target) ctx.report(doc.name.span, { reason: 'second-space-managers', space: doc.space.value, managers: managersWhere(ctx.terms, doc.space.value), terraform: doc.address !== undefined });
+    return;
+  }
+  if (isBuiltinTeamName(name, EVERYONE)) {
+    for (const list of [doc.members, doc.externalGroups]) {
+      if (list && list.items.length > 0) ctx.report(list.key.keySpan, { reason: 'everyone-members', field: list.key.key });
+    }
+  } else if (isBuiltinTeamName(name, OCTOPUS_ADMINISTRATORS)) {
+    for (const a of doc.assignments) {
+      if (a.role.value !== SYSTEM_ADMINISTRATOR) ctx.report(a.role.span, { reason: 'administrators-role', role: a.role.value });
+    }
+  }
+}

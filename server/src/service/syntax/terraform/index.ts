@@ -14,12 +14,21 @@ import { completionContext } from './context';
 import { builtinIdsOf } from './ids';
 import { TERRAFORM_EDITS } from './edits';
 import { initTerraform, parseTree, terraformReady, type SyntaxNode, type TerraformWasm } from './parser';
-import { ASSIGNMENT_ATTRIBUTES, LIST_ATTRIBUTES, readBlocks } from './read';
-import { blockOf, spanOf, type Block } from './values';
+import { ASSIGNMENT_ATTRIBUTES, LIST_ATTRIBUTES, readBlocks, readVariableValues } from './read';
+import { blockOf, bodyOf, spanOf, type Block } from './values';
 
 /** True for a `.tf` file (not `.tf.json`, which is JSON, nor `.tfvars`). */
 export function isTerraformPath(path: string): boolean {
   return /\.tf$/i.test(path);
+}
+
+/**
+ * The rank of a file of variable values Terraform reads by itself (`terraform.tfvars` 1, `*.auto.tfvars`
+ * 2: those win over `terraform.tfvars`, and among them the later name wins), else undefined.
+ */
+export function variableFileRank(path: string): number | undefined {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return /^terraform\.tfvars$/i.test(name) ? 1 : /\.auto\.tfvars$/i.test(name) ? 2 : undefined;
 }
 
 /** The module of a file: its folder's URI, with the trailing slash. */
@@ -32,11 +41,19 @@ const PROVIDER = 'octopusdeploy_';
 
 /**
  * True when reading this file needs the grammar and it has not been loaded: a `.tf` file that mentions
- * the provider. Other `.tf` files are read (as empty) without it.
+ * the provider or has `locals`, `variable` or `import` blocks, and a variable file that is not empty.
+ * Other `.tf` files are read (as empty) without it.
  */
 export function needsTerraformGrammar(uri: string, text: string): boolean {
-  return isTerraformPath(uri) && !terraformReady() && text.includes(PROVIDER);
+  if (terraformReady()) return false;
+  return (isTerraformPath(uri) && readsSomething(text)) || (variableFileRank(uri) !== undefined && text.trim() !== '');
 }
+
+/** Blocks of a file that has no resource of the provider and still gives the module values. */
+const VALUE_BLOCKS = /^[ \t]*(locals|variable|import)\b/m;
+
+/** True when a `.tf` file may hold something the reader takes: the provider's resources, or values. */
+const readsSomething = (text: string): boolean => text.includes(PROVIDER) || VALUE_BLOCKS.test(text);
 
 /** The provider's attribute (or block) for each model field that rule messages name. */
 const FIELD_ATTRIBUTES: Readonly<Record<string, string>> = {
@@ -57,14 +74,27 @@ export const TERRAFORM_TERMS: Terms = {
 
 function parseTerraform(uri: string, text: string, kind: FileKind, report: SyntaxReporter): ParsedFile {
   const base = { uri, syntax: 'terraform' as const, kind, module: moduleOf(uri), syntaxFindings: [] as Diagnostic[], suppressions: readSuppressions(text) };
-  if (!text.includes(PROVIDER)) return { ...base, docs: [], guessed: [] };
+  const rank = variableFileRank(uri);
+  if (rank !== undefined) return variableFile(base, text, rank);
+  if (!readsSomething(text)) return { ...base, docs: [], guessed: [] };
   const root = parseTree(text);
   if (!root) return { ...base, docs: [] as Doc[], guessed: [] };
   const blocks: Block[] = [];
   const guessed: Span[] = [];
   collect(root, text, blocks, guessed);
   const read = readBlocks(blocks, uri);
-  return { ...base, syntaxFindings: root.hasError ? syntaxErrors(root, text, report) : [], docs: read.docs, lookups: read.lookups, users: read.users, builtinIds: builtinIdsOf(blocks), guessed };
+  return { ...base, syntaxFindings: root.hasError ? syntaxErrors(root, text, report) : [], docs: read.docs, lookups: read.lookups, users: read.users, builtinIds: builtinIdsOf(blocks), values: read.values, spaces: read.spaces, guessed };
+}
+
+/**
+ * A file of variable values: its literal values, nothing else. Its syntax errors are HashiCorp's
+ * server's to report; a file that does not parse gives no value.
+ */
+function variableFile(base: Omit<ParsedFile, 'docs' | 'guessed'>, text: string, rank: number): ParsedFile {
+  const root = parseTree(text);
+  const body = root?.children.find((c) => c.type === 'body');
+  if (!root || root.hasError || !body) return { ...base, docs: [], guessed: [] };
+  return { ...base, docs: [], guessed: [], values: readVariableValues(bodyOf(body, text, 0).attributes, rank) };
 }
 
 /** The most `tf-syntax` findings of one file: the first few errors say what to fix; the rest follow from them. */
@@ -120,7 +150,7 @@ const GRAMMAR = 'tree-sitter-terraform.wasm';
 
 export const TERRAFORM_FRONT_END: FrontEnd = {
   syntax: 'terraform',
-  kindOf: (uri) => (isTerraformPath(uri) ? 'mixed' : undefined),
+  kindOf: (uri) => (isTerraformPath(uri) || variableFileRank(uri) !== undefined ? 'mixed' : undefined),
   parse: parseTerraform,
   loading: {
     assets: [

@@ -8,13 +8,15 @@
  * anything computed leaves the fact out, so no rule judges it.
  */
 import { allBuiltinRoles, builtinRoleOfId as builtinRoleOfIdInCatalog, type Dimension } from '../../catalog';
-import type { Assignment, ComputedPart, Doc, KeyRef, Name, NameList, Restriction, RoleDoc, Span, TeamDoc } from '../../model/types';
-import type { Block, Body, Value } from './values';
+import type { Assignment, ComputedPart, Doc, KeyRef, ModuleSpace, ModuleValue, Name, NameList, Restriction, RoleDoc, Span, TeamDoc } from '../../model/types';
+import { valueKey } from '../../model/scope';
+import { oneLookupOf, type Block, type Body, type Value } from './values';
 
 export const ROLE = 'octopusdeploy_user_role';
 export const TEAM = 'octopusdeploy_team';
 export const SCOPED = 'octopusdeploy_scoped_user_role';
 const USER = 'octopusdeploy_user';
+export const SPACE = 'octopusdeploy_space';
 const ROLES_LOOKUP = 'octopusdeploy_user_roles';
 
 /** The attribute of each restriction dimension. */
@@ -23,6 +25,14 @@ export const DIMENSION_ATTRIBUTES: Readonly<Record<string, Dimension>> = {
   project_ids: 'projects',
   project_group_ids: 'projectGroups',
   tenant_ids: 'tenants',
+};
+
+/** The data source that looks up the values of each dimension by name. */
+const DIMENSION_LOOKUPS: Readonly<Record<Dimension, string>> = {
+  environments: 'octopusdeploy_environments',
+  projects: 'octopusdeploy_projects',
+  projectGroups: 'octopusdeploy_project_groups',
+  tenants: 'octopusdeploy_tenants',
 };
 
 /** An assignment's model fields (its space and the dimensions) and the provider's attributes for them. */
@@ -45,33 +55,102 @@ export interface Read {
   readonly lookups: Map<string, string>;
   /** `octopusdeploy_user` resources by address, with their literal `username`. */
   readonly users: Map<string, string>;
+  /** Literal values by the reference that reads them (`local.x`, `var.x`, spaces by id, `import:ADDRESS`). */
+  readonly values: Map<string, ModuleValue>;
+  /** `octopusdeploy_space` resources. */
+  readonly spaces: ModuleSpace[];
 }
 
 /** Reads the top-level blocks of a module file. */
 export function readBlocks(blocks: readonly Block[], uri: string): Read {
-  const docs: Doc[] = [];
-  const lookups = new Map<string, string>();
-  const users = new Map<string, string>();
+  const read: Read = { docs: [], lookups: new Map(), users: new Map(), values: new Map(), spaces: [] };
   for (const b of blocks) {
+    if (b.labels.length !== 2) {
+      readModuleBlock(b, read.values);
+      continue;
+    }
     const [type, label] = b.labels;
-    if (b.labels.length !== 2) continue;
     if (b.type === 'data' && type === ROLES_LOOKUP) {
       const role = lookupOf(b.body);
-      if (role) lookups.set(`data.${type}.${label}`, role);
+      if (role) read.lookups.set(`data.${type}.${label}`, role);
+      continue;
+    }
+    if (b.type === 'data' && type === SPACE && !repeatedBody(b.body)) {
+      const name = b.body.attributes.get('name')?.value;
+      if (name?.type === 'string' && name.value.trim()) read.values.set(`data.${type}.${label}.id`, { value: name.value, span: name.span, rank: 0 });
       continue;
     }
     if (b.type !== 'resource') continue;
+    const docs = read.docs;
     const base = { uri, index: docs.length, span: b.span, keys: keysOf(b.body), address: `${type}.${label}` };
-    const repeated = b.body.attributes.has('for_each') || b.body.attributes.has('count');
+    const repeated = repeatedBody(b.body);
     if (type === ROLE) docs.push(roleOf(base, b.body, repeated));
     else if (type === TEAM) docs.push(teamOf(base, b.body, repeated));
     else if (type === SCOPED) docs.push(scopedOf(base, b, repeated));
+    else if (type === SPACE && !repeated) read.spaces.push(spaceResourceOf(base.address, b, read.values));
     else if (type === USER && !repeated) {
       const username = b.body.attributes.get('username')?.value;
-      if (username?.type === 'string' && username.value.trim()) users.set(base.address, username.value);
+      if (username?.type === 'string' && username.value.trim()) read.users.set(base.address, username.value);
     }
   }
-  return { docs, lookups, users };
+  return read;
+}
+
+const repeatedBody = (body: Body) => body.attributes.has('for_each') || body.attributes.has('count');
+
+/**
+ * `locals`, `variable` and `import` blocks: literal locals, variables' literal defaults (a reference to
+ * another value is kept as such), and the id each `import` block adopts its resource from.
+ */
+function readModuleBlock(b: Block, values: Map<string, ModuleValue>): void {
+  const set = (key: string, v: Value | undefined) => {
+    if (v?.type === 'string') values.set(key, { value: v.value, span: v.span, rank: 0 });
+    else if (v && v.type !== 'list' && v.type !== 'null') {
+      const ref = valueKey(v.text);
+      if (ref) values.set(key, { ref, span: v.span, rank: 0 });
+    }
+  };
+  if (b.type === 'locals' && b.labels.length === 0) {
+    for (const [name, a] of b.body.attributes) set(`local.${name}`, a.value);
+  } else if (b.type === 'variable' && b.labels.length === 1) {
+    set(`var.${b.labels[0]}`, b.body.attributes.get('default')?.value);
+  } else if (b.type === 'import' && b.labels.length === 0 && !b.body.attributes.has('for_each')) {
+    const to = b.body.attributes.get('to')?.value;
+    const id = b.body.attributes.get('id')?.value;
+    if (to?.type === 'reference' && to.path === '' && id?.type === 'string') values.set(`import:${to.address}`, { value: id.value, span: id.span, rank: 0 });
+  }
+}
+
+/** Reads the values of a `terraform.tfvars` or `*.auto.tfvars` file: `var.NAME` with the file's precedence. */
+export function readVariableValues(attributes: Body['attributes'], rank: number): Map<string, ModuleValue> {
+  const values = new Map<string, ModuleValue>();
+  for (const [name, a] of attributes) if (a.value.type === 'string') values.set(`var.${name}`, { value: a.value.value, span: a.value.span, rank });
+  return values;
+}
+
+/**
+ * An `octopusdeploy_space`: its name (also the value its `id` stands for in the module) and its managers,
+ * `space_managers_teams` (built-in ids, or teams of the module by address) and
+ * `space_managers_team_members` (user ids, users of the module by address, exact-name lookups).
+ */
+function spaceResourceOf(address: string, b: Block, values: Map<string, ModuleValue>): ModuleSpace {
+  const nameValue = b.body.attributes.get('name')?.value;
+  const name = nameValue?.type === 'string' && nameValue.value.trim() ? { value: nameValue.value, span: nameValue.span } : undefined;
+  if (name) values.set(`${address}.id`, { value: name.value, span: name.span, rank: 0 });
+  const computed: Span[] = [];
+  const teams: Name[] = [];
+  const teamsAttr = b.body.attributes.get('space_managers_teams');
+  if (teamsAttr && teamsAttr.value.type === 'list') {
+    for (const item of teamsAttr.value.items) {
+      const t = teamRefOf(item);
+      if (t) teams.push(t);
+      else computed.push(item.span);
+    }
+  } else if (teamsAttr && teamsAttr.value.type !== 'null') computed.push(teamsAttr.value.span);
+  const parts: ComputedPart[] = [];
+  const members = usersOf(b.body, parts, 'space_managers_team_members');
+  for (const p of parts) computed.push(p.span);
+  return { address, span: b.span, ...(name ? { name } : {}), teams, members: members?.items ?? [], computed };
 }
 
 type Base = Pick<RoleDoc, 'uri' | 'index' | 'span' | 'keys' | 'address'>;
@@ -85,6 +164,14 @@ function keysOf(body: Body): Map<string, KeyRef> {
 }
 
 const literalName = (v: Value | undefined): Name | undefined => (v?.type === 'string' ? { value: v.value, span: v.span } : undefined);
+
+/** A literal string, or an exact-name lookup of the data source `type` (values.ts `oneLookupOf`) as the name it picks. */
+function literalOf(v: Value | undefined, type: string): Name | undefined {
+  if (!v) return undefined;
+  if (v.type === 'string') return { value: v.value, span: v.span };
+  const looked = oneLookupOf(v);
+  return looked?.type === type ? { value: looked.name, span: v.span } : undefined;
+}
 
 /** A permission list: its literal items, and whether anything in it is computed. */
 function listOf(body: Body, attribute: string): { list?: NameList; computed: boolean } {
@@ -112,9 +199,8 @@ function roleOf(base: Base, body: Body, repeated: boolean): RoleDoc {
 /** A space: absent, null or `""` mean none (the system level); a reference or expression is computed. */
 function spaceOf(v: Value | undefined): Name | undefined | 'none' {
   if (!v || v.type === 'null' || (v.type === 'string' && v.value === '')) return 'none';
-  if (v.type === 'string') return { value: v.value, span: v.span };
   if (v.type === 'list') return undefined;
-  return { value: v.text, span: v.span, computed: true };
+  return literalOf(v, 'octopusdeploy_spaces') ?? (v.type === 'string' ? undefined : { value: v.text, span: v.span, computed: true });
 }
 
 /** A role reference: a role of the module by address, a data lookup, or a built-in role's literal id. */
@@ -124,6 +210,8 @@ function roleRefOf(v: Value | undefined): Name | undefined {
     const builtin = builtinRoleOfId(v.value);
     return builtin ? { value: builtin, span: v.span } : undefined;
   }
+  const looked = literalOf(v, ROLES_LOOKUP);
+  if (looked) return looked;
   if (v.type !== 'reference') return undefined;
   if (v.address.startsWith(`${ROLE}.`) && v.path === 'id') return { value: v.address, span: v.span, computed: true };
   if (v.address.startsWith(`data.${ROLES_LOOKUP}.`) && /^user_roles\[0\]\.id$/.test(v.path)) return { value: v.address, span: v.span, computed: true };
@@ -144,7 +232,7 @@ function assignmentOf(body: Body, span: Span): Assignment | undefined {
     // A computed list may or may not be empty: what the assignment restricts is unknown, so is the assignment.
     if (a.value.type !== 'list') return undefined;
     if (a.value.items.length === 0) continue;
-    const items = a.value.items.map((i): Name => (i.type === 'string' ? { value: i.value, span: i.span } : { value: 'text' in i ? i.text : '', span: i.span, computed: true }));
+    const items = a.value.items.map((i): Name => literalOf(i, DIMENSION_LOOKUPS[dimension]) ?? { value: 'text' in i ? i.text : '', span: i.span, computed: true });
     restrictions.push({ dimension, list: { key: a.key, items, valueSpan: a.value.span } });
   }
   const withSpace = space === 'none' ? {} : { space, spaceKey: spaceAttr!.key };
@@ -193,8 +281,8 @@ function teamOf(base: Base, body: Body, repeated: boolean): TeamDoc {
  * as `octopusdeploy_user.x`, which effective access names by the resource's `username`); anything else is
  * a computed part.
  */
-function usersOf(body: Body, computedParts: ComputedPart[]): NameList | undefined {
-  const a = body.attributes.get('users');
+function usersOf(body: Body, computedParts: ComputedPart[], attribute = 'users'): NameList | undefined {
+  const a = body.attributes.get(attribute);
   if (!a || a.value.type === 'null') return undefined;
   if (a.value.type !== 'list') {
     computedParts.push({ what: 'members', span: a.value.span });
@@ -202,7 +290,8 @@ function usersOf(body: Body, computedParts: ComputedPart[]): NameList | undefine
   }
   const items: Name[] = [];
   for (const item of a.value.items) {
-    if (item.type === 'string') items.push({ value: item.value, span: item.span });
+    const looked = literalOf(item, 'octopusdeploy_users');
+    if (looked) items.push(looked);
     else if (item.type === 'reference' && item.path === 'id' && item.address.startsWith('octopusdeploy_user.')) items.push({ value: item.address, span: item.span, computed: true });
     else computedParts.push({ what: 'members', span: item.span });
   }

@@ -82,7 +82,7 @@ const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '
  * HCL's string escapes (`\n`, `\"`, `\uXXXX`, `$${`, `%%{`), decoded in one pass from left to right as
  * HCL does: a `$` that an escape produced (`$\u0024{`) does not make a `$${` escape.
  */
-function unescape(raw: string): string {
+export function unescape(raw: string): string {
   if (!raw.includes('\\') && !raw.includes('$${') && !raw.includes('%%{')) return raw;
   return raw.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|([$%])\2\{/g, (_, e: string | undefined, sign: string | undefined) =>
     e === undefined ? `${sign}{` : e.length > 1 ? character(parseInt(e.slice(1), 16)) : (ESCAPES[e] ?? e),
@@ -144,7 +144,8 @@ export function blockOf(n: Node, text: string, depth = 0): Block | undefined {
   return { type: textOf(id, text), labels, span: spanOf(n), typeSpan: spanOf(id), body };
 }
 
-function bodyOf(n: Node, text: string, depth: number): Body {
+/** Reads a `body` node: its attributes and nested blocks. */
+export function bodyOf(n: Node, text: string, depth: number): Body {
   const attributes = new Map<string, { key: KeyRef; value: Value }>();
   const blocks: Block[] = [];
   for (const c of n.children) {
@@ -161,4 +162,39 @@ function bodyOf(n: Node, text: string, depth: number): Body {
     }
   }
   return { attributes, blocks };
+}
+
+/**
+ * The data sources that list objects, with the list attribute and the attribute that holds an object's
+ * name: what `one([for x in data.TYPE.N.LIST : x.id if x.NAME == "..."])` reads (the shape the export writes).
+ */
+export const LIST_LOOKUPS: Readonly<Record<string, { readonly list: string; readonly name: string }>> = {
+  octopusdeploy_user_roles: { list: 'user_roles', name: 'name' },
+  octopusdeploy_users: { list: 'users', name: 'username' },
+  octopusdeploy_teams: { list: 'teams', name: 'name' },
+  octopusdeploy_spaces: { list: 'spaces', name: 'name' },
+  octopusdeploy_environments: { list: 'environments', name: 'name' },
+  octopusdeploy_projects: { list: 'projects', name: 'name' },
+  octopusdeploy_project_groups: { list: 'project_groups', name: 'name' },
+  octopusdeploy_tenants: { list: 'tenants', name: 'name' },
+};
+
+const ONE_LOOKUP = /^one\(\s*\[\s*for\s+([A-Za-z_]\w*)\s+in\s+data\.(octopusdeploy_\w+)\.([A-Za-z_][\w-]*)\.(\w+)\s*:\s*(\w+)\.id\s+if\s+(\w+)\.(\w+)\s*==\s*"((?:[^"\\\r\n]|\\.)*)"\s*\]\s*\)$/;
+
+/**
+ * The object an exact-name lookup picks: `one([for x in data.TYPE.N.LIST : x.id if x.NAME == "VALUE"])`
+ * yields the id of the one object of the data source whose name is exactly VALUE (or null, which Terraform
+ * refuses), so it stands for VALUE whatever the data source's filter. Undefined for any other expression,
+ * a list or name attribute that is not the data source's, or a template.
+ */
+export function oneLookupOf(v: Value): { readonly type: string; readonly name: string } | undefined {
+  if (v.type !== 'computed' || v.text.length > 2000) return undefined;
+  const m = ONE_LOOKUP.exec(v.text);
+  if (!m) return undefined;
+  const [, x, type, , list, xId, xIf, attribute, raw] = m;
+  const lookup = LIST_LOOKUPS[type];
+  if (!lookup || lookup.list !== list || lookup.name !== attribute || xId !== x || xIf !== x) return undefined;
+  // `${` or `%{` that is not escaped (`$${`, `%%{`) makes a template, whose value is not known.
+  if (/(^|[^$])\$\{|(^|[^%])%\{/.test(raw.replace(/\$\$\{|%%\{/g, ''))) return undefined;
+  return { type, name: unescape(raw) };
 }
