@@ -40,6 +40,20 @@ describe('the server puts the user first', function () {
     await client.scanned(120000);
   });
 
+  it('keeps the text of a file opened while the workspace is read, though the scan reaches the file on disk later', async () => {
+    dir = tempWorkspace({ 'zz/last.role.yaml': ROLE });
+    writeWorkspace(dir, generateWorkspace({ files: 4000, seed: 8 }));
+    client = new TestClient();
+    await client.start(dir, PUSH_CAPABILITIES);
+    // Files are being read (the walk that lists them is over); `zz/` comes last.
+    await client.waitFor('the first files read', () => client.statuses.some((st) => st.indexing && st.files > 0), 60000);
+    const uri = uriOf(dir, 'zz/last.role.yaml');
+    await client.open(uri, 'name: Deployer\nspacePermissions: [ProjectVeiw]\n');
+    await client.waitFor('complete diagnostics', () => client.statuses.some((st) => !st.indexing), 120000);
+    await client.connection.sendRequest('octopusRoles/status');
+    assert.deepEqual(client.codes(uri), ['unknown-permission'], 'the editor\'s text, not the disk\'s');
+  });
+
   it('never publishes a text that a newer one replaced while it waited behind other work', async () => {
     dir = tempWorkspace({ 'r.role.yaml': ROLE });
     client = new TestClient();

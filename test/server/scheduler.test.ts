@@ -352,6 +352,27 @@ describe('open documents', () => {
     await assert.rejects(cancelled, (e: { code?: number }) => e.code === -32800);
   });
 
+  it('lets a large file wait for a pause in proportion to what its last analysis cost', () => {
+    const pauses: number[] = [];
+    const timers: Timers = { set: (_fn, ms) => pauses.push(ms), clear: () => undefined };
+    const docs = new OpenDocuments(
+      (uri) => {
+        // A slow analysis: 60 ms of work; the quick file's costs next to nothing.
+        const until = performance.now() + (uri === 'slow' ? 60 : 0);
+        while (performance.now() < until) {
+          // the analysis
+        }
+      },
+      { largeFile: 100, delayMs: 250, timers },
+    );
+    docs.open('slow', 'octopus-roles', 1, 'x'.repeat(200));
+    docs.open('quick', 'octopus-roles', 1, 'x'.repeat(200));
+    docs.change('quick', 2, [insert(0, 'y')]);
+    docs.change('slow', 2, [insert(0, 'y')]);
+    assert.equal(pauses[0], 50, 'a quick analysis: the shortest pause');
+    assert.ok(pauses[1] >= 120 && pauses[1] <= 250, `twice the slow analysis's 60 ms: ${pauses[1]}`);
+  });
+
   it('drops a waiting text on close and analyses every waiting file on settleAll', () => {
     const { analysed, timers, docs } = setupDocs();
     docs.open('one', 'octopus-roles', 1, 'x'.repeat(200));

@@ -3,8 +3,8 @@
  *
  * A small file is analysed as each change arrives, so that a request right behind an edit answers from
  * the edited text. Parsing a large file takes long (about a second for 2 MB), so its changes wait until
- * typing pauses, and a newer change drops the older text before any work was spent on it. A smaller file
- * whose last analysis was slow waits too, for a pause in proportion to that analysis's cost. Meanwhile
+ * typing pauses, and a newer change drops the older text before any work was spent on it. The pause is in
+ * proportion to what the file's last analysis cost: twice that, between 50 ms and the set pause. Meanwhile
  * answers about other files come from the large file's last analysed text; a request about the large file
  * itself waits for its analysis, and is answered with ContentModified when the text moved on under it, or
  * RequestCancelled when the client gave up. Requests whose answers point into other files (edits,
@@ -22,11 +22,8 @@ export interface DocumentsOptions {
   readonly timers?: Timers;
 }
 
-/**
- * From how long an analysis on (ms) a small file's next changes also wait for a pause in typing: a pause of
- * twice that, up to the large files' pause.
- */
-const SLOW_MS = 50;
+/** The shortest pause a large file's changes wait for (ms), however quick its last analysis was. */
+const MIN_DELAY_MS = 50;
 
 /** Analyses a text: brings it into the model. `opened` is true for the text of `didOpen`. */
 export type Analyse = (uri: string, text: string, opened: boolean) => void;
@@ -77,13 +74,13 @@ export class OpenDocuments {
   }
 
   /**
-   * How long a change waits for a pause in typing: a large file the whole pause; a small one not at all,
-   * unless its last analysis was slow (many findings, a long list), then in proportion to that cost.
+   * How long a change waits for a pause in typing: a small file not at all; a large one twice what its
+   * last analysis cost, at least MIN_DELAY_MS and at most the set pause (the whole pause before any).
    */
   private delayFor(uri: string, length: number): number {
-    if (length >= this.largeFile) return this.delayMs;
-    const cost = this.costs.get(uri) ?? 0;
-    return cost < SLOW_MS ? 0 : Math.min(this.delayMs, Math.ceil(2 * cost));
+    if (length < this.largeFile) return 0;
+    const cost = this.costs.get(uri);
+    return cost === undefined ? this.delayMs : Math.min(this.delayMs, Math.max(MIN_DELAY_MS, Math.ceil(2 * cost)));
   }
 
   private run(uri: string, text: string, opened: boolean): void {

@@ -363,8 +363,6 @@ export class Coalescer {
   private running = false;
   private again = false;
   private disposed = false;
-  /** How many times the work has run: for tests and the log. */
-  runs = 0;
 
   constructor(
     private readonly work: () => Promise<void>,
@@ -395,7 +393,6 @@ export class Coalescer {
   private async fire(): Promise<void> {
     this.timer = undefined;
     this.running = true;
-    this.runs++;
     try {
       await this.work();
     } finally {

@@ -286,6 +286,8 @@ export class Project {
     for (const bytes of this.source.read(wanted.map((w) => w.request))) {
       const { uri } = wanted[i++];
       await slicer.maybeYield();
+      // Opened in the editor since it was listed (the server answers the editor between slices): its text wins.
+      if (this.open.has(uri)) continue;
       const read = decodeRead(bytes);
       const toLoad = 'text' in read ? frontEndToLoad(uri, read.text) : undefined;
       if (toLoad && !(await this.load(toLoad))) continue;
