@@ -34,8 +34,9 @@ resource "octopusdeploy_team" "viewers" {
   users = ["carol"]
 
   user_role {
-    user_role_id = "userroles-projectviewer"
-    space_id     = var.space_id
+    user_role_id    = "userroles-projectviewer"
+    space_id        = "Spaces-1"
+    environment_ids = var.environments
   }
 
   user_role {
@@ -50,10 +51,11 @@ resource "octopusdeploy_team" "viewers" {
       assert.equal(r.code, 0, r.stderr);
       return ((JSON.parse(r.stdout) as { notes?: { line: number }[] }).notes ?? []).map((n) => n.line).sort((a, b) => a - b);
     };
-    // Project Viewer holds ProjectView, so where it applies matters; it cannot deploy, so for DeploymentCreate
-    // only the assignment of an unknown role is worth a note.
-    assert.deepEqual(await notes('ProjectView'), [9, 12]);
-    assert.deepEqual(await notes('DeploymentCreate'), [12]);
-    assert.deepEqual(await notes('export-projects'), [12]);
+    // Project Viewer holds ProjectView, so where it applies (its environments are computed) matters; it cannot
+    // deploy, so for DeploymentCreate only the assignment of an unknown role is worth a note. (A space id that
+    // stays computed is a symbolic space, not a note: SPEC section 9.)
+    assert.deepEqual(await notes('ProjectView'), [7, 13]);
+    assert.deepEqual(await notes('DeploymentCreate'), [13]);
+    assert.deepEqual(await notes('export-projects'), [13]);
   });
 });

@@ -210,7 +210,7 @@ function gatherFile(m: Gathering, uri: string): void {
     // A refused team resource grants nothing (rule 1, as in YAML: check reports it).
     if (!team) continue;
     if (doc.address && !doc.target) m.byAddress.set(doc.address, team);
-    for (const part of doc.computedParts ?? []) noteIn(m, uri, part.span, PART_REASONS[part.what], team);
+    for (const part of doc.computedParts ?? []) noteIn(m, uri, part.span, PART_REASONS[part.what], team, part.role);
     for (const a of doc.assignments) if (!m.view.hasRole(a.role.value)) noteIn(m, uri, a.role.span, `its role \`${a.role.value}\` is computed or not a role of this module: what it grants is not known`, team);
     for (const a of copy.assignments) team.parts.push({ uri, team: copy, a });
   }

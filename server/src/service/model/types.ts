@@ -154,6 +154,8 @@ export interface TeamDoc extends DocBase {
 export interface ComputedPart {
   readonly what: 'assignment' | 'members' | 'groups';
   readonly span: Span;
+  /** For an assignment, its role when that is known (as the file refers to it): only where it applies is not. */
+  readonly role?: string;
 }
 
 export interface SpaceDoc extends DocBase {

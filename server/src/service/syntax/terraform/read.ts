@@ -250,8 +250,9 @@ function teamOf(base: Base, body: Body, repeated: boolean): TeamDoc {
   for (const b of body.blocks) {
     if (b.type === 'user_role') {
       const a = assignmentOf(b.body, b.span);
+      const role = a ? undefined : roleRefOf(b.body.attributes.get('user_role_id')?.value);
       if (a) assignments.push(a);
-      else computedParts.push({ what: 'assignment', span: b.span });
+      else computedParts.push({ what: 'assignment', span: b.span, ...(role ? { role: role.value } : {}) });
     } else if (b.type === 'external_security_group') {
       groupsKey ??= { key: b.type, keySpan: b.typeSpan, pairSpan: b.span };
       const id = b.body.attributes.get('id')?.value;
