@@ -304,7 +304,8 @@ describe('who-can --untenanted', () => {
 });
 
 describe('a space that maps project groups to projects', () => {
-  const SPACE = 'name: Finance\nenvironments: [Test, Production]\nprojectGroups: { Back office: [Billing, Payroll], Web: [Shop] }\n';
+  // carol manages the space: a Space Managers team with nobody in it is left out of who-can.
+  const SPACE = 'name: Finance\nenvironments: [Test, Production]\nprojectGroups: { Back office: [Billing, Payroll], Web: [Shop] }\nmanagers: { members: [carol] }\n';
   const FILES = {
     'finance.space.yaml': SPACE,
     'deployer.role.yaml': DEPLOYER,
@@ -317,9 +318,9 @@ describe('a space that maps project groups to projects', () => {
     const shop = JSON.parse((await run(['who-can', 'DeploymentCreate', '--project', 'Shop', '--format', 'json'], dir)).stdout);
     const names = (o: { principals: { name: string }[] }) => o.principals.map((p) => p.name);
     // The space's own Space Managers hold it everywhere in Finance; Back and alice only in Back office.
-    assert.deepEqual(names(shop), ['Space Managers'], 'Shop is not in Back office');
+    assert.deepEqual(names(shop), ['Space Managers', 'carol'], 'Shop is not in Back office');
     const billing = JSON.parse((await run(['who-can', 'DeploymentCreate', '--project', 'Billing', '--format', 'json'], dir)).stdout);
-    assert.deepEqual(names(billing), ['Back', 'Space Managers', 'alice']);
+    assert.deepEqual(names(billing), ['Back', 'Space Managers', 'alice', 'carol']);
     const json = JSON.parse((await run(['explain', 'user:alice', '--format', 'json'], dir)).stdout) as { grants: (GrantJson & { groupProjects?: string[] })[] };
     assert.deepEqual(json.grants.find((g) => g.permission === 'DeploymentCreate')!.groupProjects, ['Billing', 'Payroll']);
     assert.match((await run(['explain', 'user:alice'], dir)).stdout, /DeploymentCreate \(only project groups: Back office \(projects Billing, Payroll\)\)/);
