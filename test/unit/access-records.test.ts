@@ -130,7 +130,7 @@ describe('restriction records (SPEC rule 5)', () => {
     assert.deepEqual(alice.gains.map((g) => g.via.map((v) => v.team)), [['C'], ['C']]);
     assert.deepEqual(alice.losses, []);
     const text = (await run(['diff', before, after], before)).stdout;
-    assert.match(text, /user alice:\n {2}\+ DeploymentCreate in space Finance \(only projects: (Billing; environments: Test|Payroll; environments: Production)\)/);
+    assert.match(text, /user alice:\n {2}via Deployer in team C \(space Finance\): c\.team\.yaml:5\n {4}\+ DeploymentCreate in space Finance \(only projects: (Billing; environments: Test|Payroll; environments: Production)\)/);
     // Splitting records differently over the same contexts is neither a gain nor a loss.
     const splitBefore = tree({ 'deployer.role.yaml': DEPLOYER, 'c.team.yaml': team('C', 'alice', restricted(['Production', 'Test'], ['Billing'])) });
     const splitAfter = tree({
