@@ -60,6 +60,12 @@ export const broadGrant = rule({
       if (permissions.length) ctx.report(a.role.span, { reason: 'role', role: p.role.name, permissions }, undefined, roleRelated(p.role));
     }
   },
+  // A Terraform module's spaces are facts of its files (`octopusdeploy_space` and its `space_managers_teams`).
+  file(ctx) {
+    for (const space of ctx.file.spaces ?? []) {
+      for (const t of space.teams) if (namesEveryone(t)) ctx.report(t.span, { reason: 'managers', space: space.name?.value ?? space.address });
+    }
+  },
   fixes(ctx) {
     const team = teamOf(ctx);
     const a = team?.assignments.find((x) => same(x.role.span, ctx.diagnostic.span));
@@ -67,6 +73,10 @@ export const broadGrant = rule({
     const space = ctx.doc?.kind === 'space' ? ctx.doc : undefined;
     const item = space?.managers?.teams?.items.find((i) => same(i.span, ctx.diagnostic.span));
     if (item) ctx.add(`Remove ${quote(item.value)} from the managers of ${space?.name ? quote(space.name.value) : 'this space'}`, [ctx.syntax.removeItem(ctx.text, item.span)]);
+    for (const s of ctx.ws.model(ctx.uri)?.spaces ?? []) {
+      const t = s.teams.find((i) => same(i.span, ctx.diagnostic.span));
+      if (t) ctx.add(`Remove ${quote(t.value)} from ${quote('space_managers_teams')} of ${quote(s.name?.value ?? s.address)}`, [ctx.syntax.removeItem(ctx.text, t.span)]);
+    }
   },
   // Not safe: taking rights away from every user is the user's decision, made one finding at a time.
   safe: false,
