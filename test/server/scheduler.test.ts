@@ -268,6 +268,51 @@ describe('diagnostics scheduler', () => {
   });
 });
 
+describe('diagnostics scheduler and slow files', () => {
+  it('pushes a file whose diagnostics are slow to work out once the changes pause, not after every change', () => {
+    const { host, timers, scheduler } = indexed(false);
+    // `policies` stands for a policy file re-proved over a large workspace: 60 ms a computation.
+    const slow = new Set(['policies']);
+    const diagnostics = host.diagnostics.bind(host);
+    host.diagnostics = (uri: string, localOnly: boolean) => {
+      if (slow.has(uri)) for (const until = performance.now() + 60; performance.now() < until; );
+      return diagnostics(uri, localOnly);
+    };
+    host.set('policies', [diag('policy-breach')]);
+    scheduler.changed(['policies']);
+    timers.fire();
+    // Its first push goes out with the batch: nothing says yet that it is slow.
+    assert.deepEqual(host.publishes, [['policies', ['policy-breach']]]);
+    host.publishes.length = 0;
+    // Typing in a team file: every change makes the policy file's diagnostics stale again.
+    host.set('policies', []);
+    scheduler.changed(['policies', 'b'], 'b');
+    scheduler.flush();
+    assert.deepEqual(host.publishes, [], 'held while the changes go on');
+    const before = new Set(timers.due.keys());
+    host.set('policies', [diag('policy-breach'), diag('unknown-principal')]);
+    scheduler.changed(['policies', 'b'], 'b');
+    scheduler.flush();
+    assert.deepEqual(host.publishes, []);
+    assert.ok([...before].some((k) => !timers.due.has(k)), 'the wait restarts with the change');
+    timers.fire();
+    // Once the changes pause: one push, of the newest diagnostics.
+    assert.deepEqual(host.publishes, [['policies', ['policy-breach', 'unknown-principal']]]);
+    // A file that became quick waits once more (its last computation was slow), then goes with the batch.
+    slow.delete('policies');
+    host.publishes.length = 0;
+    scheduler.changed(['policies']);
+    timers.fire();
+    assert.deepEqual(host.publishes, []);
+    timers.fire();
+    assert.deepEqual(host.publishes, [['policies', ['policy-breach', 'unknown-principal']]]);
+    host.publishes.length = 0;
+    scheduler.changed(['policies']);
+    timers.fire();
+    assert.deepEqual(host.publishes, [['policies', ['policy-breach', 'unknown-principal']]]);
+  });
+});
+
 describe('diagnostics scheduler at the end of indexing', () => {
   /** A host whose every analysis takes about `ms` of CPU, like a cross-file check. */
   class SlowHost extends FakeHost {

@@ -73,6 +73,16 @@ const WARNING = 2;
  */
 const SLICE_MS = 8;
 const SLICE_MIN = 16;
+/**
+ * A file whose diagnostics took longer than this to work out (ms) is a slow dependent: pushed when the
+ * changes that affect it pause (twice its cost, at most SLOW_WAIT_MAX_MS), not after every keystroke in
+ * another file. A policy file re-proved over a large workspace is one; without the wait it would hold
+ * every request behind it while the user types in a team file.
+ */
+const SLOW_FILE_MS = 50;
+const SLOW_WAIT_MAX_MS = 1000;
+/** However long the changes go on, a slow file is pushed at least this often (ms). */
+const SLOW_STARVE_MS = 10_000;
 
 export class DiagnosticsScheduler {
   private readonly timers: Timers;
@@ -101,6 +111,10 @@ export class DiagnosticsScheduler {
   /** A server starts without having read anything: until `setIndexing(false)`, findings are file-local. */
   private indexingNow = true;
   private disposed = false;
+  /** Slow files (see SLOW_FILE_MS) with what their diagnostics last cost (ms). */
+  private readonly slowCosts = new Map<string, number>();
+  /** Slow files waiting for a pause: their timer, and when they first started waiting. */
+  private readonly slowWaits = new Map<string, { timer: unknown; since: number }>();
 
   constructor(
     private readonly host: SchedulerHost,
@@ -171,6 +185,7 @@ export class DiagnosticsScheduler {
       for (; i < uris.length; i++) {
         if (i >= SLICE_MIN && performance.now() - started > SLICE_MS) break;
         const u = uris[i];
+        if (!typed.has(u) && this.deferSlow(u)) continue;
         if (!this.indexingNow || this.host.isOpen(u) || !this.host.has(u)) this.publish(u);
       }
       if (i < uris.length) {
@@ -279,8 +294,29 @@ export class DiagnosticsScheduler {
     this.disposed = true;
     if (this.batch !== undefined) this.timers.clear(this.batch);
     if (this.statusTimer !== undefined) this.timers.clear(this.statusTimer);
+    for (const { timer } of this.slowWaits.values()) this.timers.clear(timer);
+    this.slowWaits.clear();
     this.batch = this.statusTimer = undefined;
     this.wake();
+  }
+
+  /**
+   * Holds a slow file's push until the changes pause (the wait restarts with each change, up to
+   * SLOW_STARVE_MS after the first); false for a file that is not slow, or while the workspace is read.
+   */
+  private deferSlow(uri: string): boolean {
+    const cost = this.slowCosts.get(uri);
+    if (cost === undefined || this.indexingNow || !this.host.has(uri)) return false;
+    const now = Date.now();
+    const waiting = this.slowWaits.get(uri);
+    if (waiting && now - waiting.since > SLOW_STARVE_MS) return false;
+    if (waiting) this.timers.clear(waiting.timer);
+    const timer = this.timers.set(() => {
+      this.slowWaits.delete(uri);
+      if (!this.disposed) this.publish(uri);
+    }, Math.min(SLOW_WAIT_MAX_MS, Math.max(this.batchMs, Math.ceil(2 * cost))));
+    this.slowWaits.set(uri, { timer, since: waiting?.since ?? now });
+    return true;
   }
 
   private scheduleStatus(): void {
@@ -303,7 +339,14 @@ export class DiagnosticsScheduler {
   }
 
   private publish(uri: string): void {
+    const waiting = this.slowWaits.get(uri);
+    if (waiting) this.timers.clear(waiting.timer);
+    this.slowWaits.delete(uri);
+    const started = performance.now();
     const diagnostics = this.compute(uri);
+    const cost = performance.now() - started;
+    if (cost > SLOW_FILE_MS) this.slowCosts.set(uri, cost);
+    else this.slowCosts.delete(uri);
     const announce = this.announce.delete(uri);
     if (diagnostics.length === 0 && !this.pushed.has(uri) && !announce) return;
     if (diagnostics.length > 0) this.pushed.add(uri);
