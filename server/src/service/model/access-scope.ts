@@ -94,42 +94,33 @@ function filesOf(ws: ModelIndex, id: string | undefined): string[] {
   return [...ws.uris()].filter((uri) => ws.model(uri) !== undefined && ws.model(uri)!.module === id).sort();
 }
 
-/** Where the YAML model's teams assign a role, and how many teams do. */
-function roleUsersByName(ws: ModelIndex, role: string): { users: Source[]; teams: number } {
+/**
+ * Where the teams of the files in `referrers` assign the role `value` names, and how many teams do; a
+ * team is known by `teamKey` (a module's team resource and the scoped user roles that target it are one).
+ */
+function roleUsersIn(ws: ModelIndex, referrers: Iterable<string>, value: string, teamKey: (d: TeamDoc, uri: string) => string): { users: Source[]; teams: number } {
   const users: Source[] = [];
-  const teamNames = new Set<string>();
-  for (const ref of [...ws.roleReferrers(role)].sort()) {
+  const teams = new Set<string>();
+  for (const ref of [...referrers].sort()) {
     for (const d of ws.model(ref)?.docs ?? []) {
       if (d.kind !== 'team') continue;
       for (const a of d.assignments) {
-        if (a.role.value !== role) continue;
+        if (a.role.value !== value) continue;
         users.push({ uri: ref, span: a.role.span });
-        teamNames.add(`${d.space?.value ?? ''}/${d.name?.value ?? ''}`);
-      }
-    }
-  }
-  return { users, teams: teamNames.size };
-}
-
-/**
- * Where a module's teams assign a role (by its address), and how many teams do: a team resource and the
- * scoped user roles that target it are one team.
- */
-function roleUsersByAddress(view: ModelIndex, address: string | undefined): { users: Source[]; teams: number } {
-  const users: Source[] = [];
-  const teams = new Set<string>();
-  if (!address) return { users, teams: 0 };
-  for (const ref of [...view.addressReferrers(address)].sort()) {
-    for (const d of view.model(ref)?.docs ?? []) {
-      if (d.kind !== 'team') continue;
-      for (const a of d.assignments) {
-        if (a.role.value !== address) continue;
-        users.push({ uri: ref, span: a.role.span });
-        teams.add(d.target?.value ?? d.address ?? `${ref}#${d.index}`);
+        teams.add(teamKey(d, ref));
       }
     }
   }
   return { users, teams: teams.size };
+}
+
+/** Where the YAML model's teams assign a role, by its name. */
+const roleUsersByName = (ws: ModelIndex, role: string) => roleUsersIn(ws, ws.roleReferrers(role), role, (d) => `${d.space?.value ?? ''}/${d.name?.value ?? ''}`);
+
+/** Where a module's teams assign a role, by its address (`view` is the module's view of the index). */
+function roleUsersByAddress(view: ModelIndex, address: string | undefined): { users: Source[]; teams: number } {
+  if (!address) return { users: [], teams: 0 };
+  return roleUsersIn(view, view.addressReferrers(address), address, (d, uri) => d.target?.value ?? d.address ?? `${uri}#${d.index}`);
 }
 
 /**

@@ -4,20 +4,14 @@
  * (a subject, one or more assertions, principals written as who-can takes them) and built into the model.
  */
 import { CAPABILITY_IDS, parsePrincipal, PRINCIPAL_FORMS } from '../../model/policy-terms';
-import type { Flag, KeyRef, Name, NameList, PolicyDoc, Span } from '../../model/types';
+import type { KeyRef, Name, NameList, PolicyContext, PolicyDoc, Span } from '../../model/types';
 
 /** A policy's fields as the document reader read them, and how to report a value of the wrong kind. */
-export interface PolicyFields {
+export interface PolicyFields extends PolicyContext {
   readonly keys: ReadonlyMap<string, KeyRef>;
   readonly docSpan: Span;
   readonly permission?: Name;
   readonly capability?: Name;
-  readonly space?: Name;
-  readonly environment?: Name;
-  readonly project?: Name;
-  readonly projectGroup?: Name;
-  readonly tenant?: Name;
-  readonly untenanted?: Flag;
   readonly only?: NameList;
   readonly includes?: NameList;
   readonly unrestricted?: Name;
