@@ -111,9 +111,10 @@ describe('access policies: proof on the records model (SPEC section 11)', () => 
     const restricted = team('Ops', ['bob'], ['projects: [Billing]']);
     const policy = 'permission: ProjectView\nspace: Finance\nunrestricted: none';
     const d = breaches(workspace({ ops: restricted }, policy));
-    // Space Managers hold Space Manager in Finance, unrestricted: they can view every project.
+    // Octopus Administrators manage Finance (its managers' teams): Space Manager there, unrestricted, so
+    // they can view every project. The space's own Space Managers team has nobody in it: no holder.
     assert.equal(d.length, 1);
-    assert.ok(d[0].message.includes('`Finance/Space Managers`') && !d[0].message.includes('Ops'), d[0].message);
+    assert.ok(d[0].message.includes('`Octopus Administrators`') && !d[0].message.includes('Ops') && !d[0].message.includes('Space Managers'), d[0].message);
     const open = breaches(workspace({ ops: team('Ops', ['bob'], ['']) }, policy));
     assert.ok(open[0].message.includes('`Finance/Ops`'), open[0].message);
   });
@@ -232,5 +233,31 @@ describe('access policies: proof on the records model (SPEC section 11)', () => 
       const proofs = provePolicies(ws, uri).proofs.get(0)!;
       assert.deepEqual(proofs.map((p) => p.module), []);
     });
+  });
+});
+
+describe('access policies and a space Space Managers team with nobody in it', () => {
+  const SPACE_ONLY = 'name: Finance\nenvironments: [Test, Production]\n';
+  const POLICIES = 'file:///p/access.policy.yaml';
+  const OPS = 'name: Ops\nspace: Finance\nmembers: [bob]\nroles:\n  - role: Deployer\n    environments: [Test]\n';
+  const policies = 'policies:\n  - name: Nobody deploys everywhere\n    permission: DeploymentCreate\n    space: Finance\n    unrestricted: none\n  - name: Only Ops deploys to test\n    permission: DeploymentCreate\n    space: Finance\n    environment: Test\n    only: [team:Ops]\n';
+
+  function proved(space: string): string[] {
+    const ws = new Workspace();
+    ws.setFile('file:///p/deployer.role.yaml', ROLE);
+    ws.setFile('file:///p/finance.space.yaml', space);
+    ws.setFile('file:///p/ops.team.yaml', OPS);
+    ws.setFile(POLICIES, policies);
+    return ws.diagnostics(POLICIES).filter((d) => d.code === 'policy-breach').map((d) => d.message);
+  }
+
+  it('holds as who-can answers: nobody holds anything through an empty Space Managers team', () => {
+    assert.deepEqual(proved(SPACE_ONLY), []);
+  });
+
+  it('breaks once the space has a manager, who holds every permission of the space unrestricted', () => {
+    const messages = proved(`${SPACE_ONLY}managers: { members: [carol] }\n`);
+    assert.equal(messages.length, 2, messages.join('\n'));
+    assert.ok(messages.every((m) => m.includes('Space Managers')), messages.join('\n'));
   });
 });

@@ -16,6 +16,7 @@
 import { DIMENSIONS, EVERYONE, getPermission, supportedDimensions, type Dimension } from '../catalog';
 import { CAPABILITIES, grantKey, matches, type AccessQuery, type Grant, type Principal, type TeamEntry, type Via } from './grants';
 import { principalKey, reachOf } from './access';
+import { isEmptyBuiltinEntry } from './relevance';
 import { recordsOf } from './records';
 import { modulesOf, moduleAccess } from './modules';
 import { teamsOf } from './teams';
@@ -166,6 +167,8 @@ class Prover {
     const out = new Map<TeamEntry, Grant[]>();
     this.holdingCache.set(key, out);
     for (const [t, list] of this.candidates(subject, query.space)) {
+      // Nobody holds anything through a space's Space Managers team with nobody in it: who-can leaves it out too.
+      if (isEmptyBuiltinEntry(t)) continue;
       const found = list.filter((g) => matches(g, query));
       if (found.length) out.set(t, found);
     }

@@ -15,8 +15,11 @@ import type { ModelIndex } from './workspace';
  * teams stay: the server always has their members, whether or not the workspace lists them.
  */
 export function isEmptyBuiltinTeam(principal: Principal, teams: readonly TeamEntry[]): boolean {
-  if (principal.kind !== 'team' || teams.length !== 1) return false;
-  const t = teams[0];
+  return principal.kind === 'team' && teams.length === 1 && isEmptyBuiltinEntry(teams[0]);
+}
+
+/** True for a team entry that is a space's built-in Space Managers team with nobody in it (see above). */
+export function isEmptyBuiltinEntry(t: TeamEntry): boolean {
   return t.builtin && t.space !== undefined && !t.members.length && !t.groups.length && t.holdings.every((h) => h.role === SPACE_MANAGER);
 }
 
