@@ -59,3 +59,16 @@ resource "octopusdeploy_team" "viewers" {
     assert.deepEqual(await notes('export-projects'), [13]);
   });
 });
+
+describe('who-can over a Terraform module with a policy file beside it', () => {
+  it('lists the built-in teams once, as the module has them: a policy file is no YAML model', async () => {
+    const dir = tree({
+      'main.tf': 'resource "octopusdeploy_team" "ops" {\n  name  = "Ops"\n  users = ["bob"]\n  user_role {\n    user_role_id = "userroles-systemadministrator"\n  }\n}\n',
+      'access.policy.yaml': 'policies:\n  - name: Only Ops administers\n    permission: AdministerSystem\n    only: [team:Ops, team:Octopus Administrators]\n',
+    });
+    const r = await run(['who-can', 'AdministerSystem', '--format', 'json'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const principals = (JSON.parse(r.stdout) as { principals: { kind: string; name: string; module?: string }[] }).principals;
+    assert.deepEqual(principals.map((p) => `${p.kind}:${p.name}:${p.module === undefined ? 'yaml' : 'module'}`), ['team:Ops:module', 'team:Octopus Administrators:module', 'user:bob:module']);
+  });
+});

@@ -258,7 +258,7 @@ class LanguageServer {
       // Dynamic registrations only where the client declares that it supports them (Eglot warns otherwise).
       if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
         await connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/*.{role,team,space,policy}.{yaml,yml}' }, { globPattern: '**/*.tf' }, { globPattern: '**/.octopus-roles.yaml' }],
+          watchers: [{ globPattern: '**/*.{role,team,space,policy}.{yaml,yml}' }, { globPattern: '**/*.tf' }, { globPattern: '**/*.tfvars' }, { globPattern: '**/.octopus-roles.yaml' }],
         });
       }
       if (caps.workspace?.didChangeConfiguration?.dynamicRegistration) {

@@ -68,7 +68,9 @@ export function modulesOf(ws: ModelIndex): string[] {
 export function accessTeams(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[] {
   const modules = only ? [...new Set([...only].map((u) => ws.model(u)?.module).filter((m): m is string => m !== undefined))].sort() : modulesOf(ws);
   // A workspace of modules alone has no YAML model (whose built-in teams would otherwise be listed too).
-  const yaml = only ? [...only].some((u) => ws.has(u) && ws.syntaxOf(u)?.syntax !== 'terraform') : modules.length === 0 || [...ws.uris()].some((u) => ws.syntaxOf(u)?.syntax !== 'terraform');
+  // Policy files hold no access: a module's folder with a policy file is still modules alone.
+  const inYaml = (u: string) => ws.syntaxOf(u)?.syntax !== 'terraform' && ws.model(u)?.kind !== 'policy';
+  const yaml = only ? [...only].some((u) => ws.has(u) && inYaml(u)) : modules.length === 0 || [...ws.uris()].some(inYaml);
   const teams = yaml ? teamsOf(ws, only) : [];
   for (const m of modules) teams.push(...moduleAccess(ws, m).teams);
   return teams;
