@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ensureTerraform } from '../../server/src/node/terraform';
-import { accessNotes, accessOf, accessTeams, whoCan, Workspace, type Access, type Principal } from '../../server/src/service';
+import { accessNotes, accessOf, accessTeams, hover, whoCan, Workspace, type Access, type Principal } from '../../server/src/service';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'terraform-modules');
 
@@ -29,6 +29,20 @@ describe('Terraform modules as administrators write them', () => {
   });
 
   describe('octopusdeploy_space: the space and its managers', () => {
+    it("hovers the teams a space's space_managers_teams names: a built-in id and a team resource's address", () => {
+      const { ws, module } = moduleOf('space-managers');
+      const uri = `${module}spaces.tf`;
+      const text = ws.text(uri)!;
+      const at = (needle: string) => hover(ws, uri, text.indexOf(needle) + 2)?.markdown ?? '';
+      const everyone = at('"teams-everyone"');
+      assert.match(everyone, /^\*\*Everyone\*\* · built-in system team/);
+      assert.ok(everyone.includes('Holds every user'), everyone);
+      const admins = at('octopusdeploy_team.finance_admins.id');
+      assert.match(admins, /^\*\*[^*]+\*\* · team of this module/);
+      // The team manages Finance: Space Manager there, so it can edit accounts in Finance.
+      assert.match(admins, /AccountEdit/);
+    });
+
     it('makes every user a Space Manager of a space whose space_managers_teams holds teams-everyone', () => {
       const { ws, module } = moduleOf('space-managers');
       const entries = whoCan(ws, 'export-projects', { space: 'Platform' })!;

@@ -2,13 +2,13 @@
  * Hovers: where a permission applies and what it allows; what kind a role is and what it really
  * grants; what a team grants, per space and server-wide.
  */
-import { builtinSystemTeam, DIMENSIONS, getPermission, getRetiredPermission, getBuiltinRole, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension, type Level } from '../catalog';
+import { builtinSystemTeam, builtinTeamOfId, DIMENSIONS, getPermission, getRetiredPermission, getBuiltinRole, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension, type Level } from '../catalog';
 import { accessFrom, accessOf, GROUPS_NOT_INCLUDED, type Grant, type TeamEntry } from '../model/access';
 import { accessScopeOf, type AccessScope } from '../model/access-scope';
 import { entryOf } from './access';
 import { targetAt } from './locate';
 import { policyHover } from './policy';
-import type { Span, TeamDoc } from '../model/types';
+import type { FileModel, Span, TeamDoc } from '../model/types';
 import type { ResolvedRole } from '../model/roles';
 import type { ModelIndex } from '../model/workspace';
 import { MODEL_TERMS, type Terms } from '../model/fields';
@@ -56,7 +56,7 @@ export function hover(index: ModelIndex, uri: string, offset: number): HoverResu
   if (!model) return undefined;
   if (model.kind === 'policy') return policyHover(ws, uri, offset);
   const target = targetAt(model, offset);
-  if (!target) return undefined;
+  if (!target) return teamIdHover(ws, uri, model, offset);
   const span = target.name.span;
   const terms = ws.syntaxOf(uri)?.terms ?? MODEL_TERMS;
   switch (target.type) {
@@ -203,6 +203,34 @@ function teamHover(ws: ModelIndex, uri: string, team: TeamDoc): string {
   const access = accessFrom(scope.principal('team', entry.name, entry.space), [entry]);
   lines.push('Effective access (assignments Octopus refuses grant nothing):', '', ...accessLines(access.grants), ...notLines(scope, access.teams));
   return lines.join('\n');
+}
+
+/**
+ * The hover of a team named by id where a file names a team that way (Terraform: a built-in team's id in
+ * `team_id` or a space's `space_managers_teams`, or a team resource's address among a space's managers):
+ * the team, and its access in the file's model.
+ */
+function teamIdHover(ws: ModelIndex, uri: string, model: FileModel, offset: number): HoverResult | undefined {
+  const lower = (x: string) => x.trim().toLowerCase();
+  const within = (s: Span) => s.start <= offset && offset <= s.end;
+  const ref = model.builtinIds?.find((r) => r.kind === 'team' && within(r.id.span));
+  const address = ref ? undefined : model.spaces?.flatMap((s) => s.teams).find((t) => t.computed && within(t.span));
+  const span = ref?.id.span ?? address?.span;
+  if (!span) return undefined;
+  const builtin = ref ? builtinTeamOfId(ref.id.value) : undefined;
+  if (ref && !builtin) return undefined; // unknown-builtin-id says what it is not
+  const scope = accessScopeOf(ws, uri);
+  const at = address ? ws.resolveAddress(address.value.replace(/\.id$/, '')) : undefined;
+  const name = builtin?.team.name ?? (at && 'doc' in at ? at.doc.name?.value : undefined);
+  if (!name) return undefined;
+  const entry = scope.teams().find((t) => lower(t.name) === lower(name) && (builtin?.team.level !== 'space' || t.space !== undefined));
+  const kind = builtin ? (builtin.team.level === 'space' ? `built-in team of the space \`${builtin.spaceId}\`` : 'built-in system team') : 'team of this module';
+  const lines = [`**${name}** · ${kind}`, ''];
+  if (builtin) lines.push(`Every server has this team. ${builtin.team.description}`, '');
+  if (!entry) return { markdown: lines.join('\n'), span };
+  const access = accessFrom(scope.principal('team', entry.name, entry.space), [entry]);
+  lines.push('Effective access (assignments Octopus refuses grant nothing):', '', ...accessLines(access.grants), ...notLines(scope, access.teams));
+  return { markdown: lines.join('\n'), span };
 }
 
 /** What the file's access model could not count for a principal reached through `teams`. */
