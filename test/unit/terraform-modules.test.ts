@@ -41,6 +41,10 @@ describe('Terraform modules as administrators write them', () => {
       assert.match(admins, /^\*\*[^*]+\*\* · team of this module/);
       // The team manages Finance: Space Manager there, so it can edit accounts in Finance.
       assert.match(admins, /AccountEdit/);
+      // A manager named in space_managers_team_members is the user the module declares: ann, Space Manager of Platform.
+      const ann = at('octopusdeploy_user.ann.id');
+      assert.match(ann, /^\*\*ann\*\* · user/);
+      assert.match(ann, /Space Managers \(space Platform\)/);
     });
 
     it('makes every user a Space Manager of a space whose space_managers_teams holds teams-everyone', () => {

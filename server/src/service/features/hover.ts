@@ -208,7 +208,7 @@ function teamHover(ws: ModelIndex, uri: string, team: TeamDoc): string {
 /**
  * The hover of a team named by id where a file names a team that way (Terraform: a built-in team's id in
  * `team_id` or a space's `space_managers_teams`, or a team resource's address among a space's managers):
- * the team, and its access in the file's model.
+ * the team, and its access in the file's model; on a space's `space_managers_team_members`, the user's.
  */
 function teamIdHover(ws: ModelIndex, uri: string, model: FileModel, offset: number): HoverResult | undefined {
   const lower = (x: string) => x.trim().toLowerCase();
@@ -216,7 +216,11 @@ function teamIdHover(ws: ModelIndex, uri: string, model: FileModel, offset: numb
   const ref = model.builtinIds?.find((r) => r.kind === 'team' && within(r.id.span));
   const address = ref ? undefined : model.spaces?.flatMap((s) => s.teams).find((t) => t.computed && within(t.span));
   const span = ref?.id.span ?? address?.span;
-  if (!span) return undefined;
+  if (!span) {
+    // A manager a space names in `space_managers_team_members`: a user, as in a team's `users`.
+    const member = model.spaces?.flatMap((s) => s.members).find((m) => within(m.span));
+    return member && { markdown: memberHover(ws, uri, member.value), span: member.span };
+  }
   const builtin = ref ? builtinTeamOfId(ref.id.value) : undefined;
   if (ref && !builtin) return undefined; // unknown-builtin-id says what it is not
   const scope = accessScopeOf(ws, uri);
