@@ -123,6 +123,19 @@ describe('Terraform modules as administrators write them', () => {
       assert.equal(teams.filter((t) => t.module === module && t.name === 'Everyone').length, 1, 'one Everyone');
     });
 
+    it("hovers an import block's id with the built-in team it adopts and that team's access", () => {
+      const { ws, module } = moduleOf('imports');
+      const uri = `${module}imports.tf`;
+      const text = ws.text(uri)!;
+      const at = (needle: string) => hover(ws, uri, text.indexOf(needle) + 2)?.markdown ?? '';
+      const managers = at('"teams-spacemanagers-Spaces-1"');
+      assert.match(managers, /^\*\*Space Managers\*\* · built-in team of the space `Spaces-1`/);
+      assert.match(managers, /AccountCreate/);
+      const everyone = at('"teams-everyone"');
+      assert.match(everyone, /^\*\*Everyone\*\* · built-in system team/);
+      assert.match(everyone, /ProjectView/);
+    });
+
     it('reports a built-in team resource that no import block adopts, with Terraform advice', () => {
       const { ws, module } = moduleOf('imports');
       ws.removeFile(`${module}imports.tf`);

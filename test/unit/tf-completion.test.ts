@@ -50,4 +50,22 @@ resource "octopusdeploy_scoped_user_role" "s" {
     const space = `${TEAM.replace('$0', 'viewer')}\nresource "octopusdeploy_space" "finance" {\n  name                 = "Finance"\n  space_managers_teams = ["teams-everyone", "$0"]\n}\n`;
     assert.deepEqual(labels(space).sort(), expected.filter((e) => !e.includes('Spaces-1')));
   });
+
+  it('offers the built-in teams as the id of an import block that adopts a team resource, and nothing for other imports', () => {
+    const adopt = (to: string, toFirst: boolean) =>
+      `${TEAM.replace('$0', 'viewer')}
+import {
+${toFirst ? `  to = ${to}
+` : ''}  id = "teams-$0"
+${toFirst ? '' : `  to = ${to}
+`}}
+`;
+    for (const toFirst of [true, false]) {
+      const entries = completionsAt(adopt('octopusdeploy_team.finance', toFirst));
+      assert.ok(entries.some((e) => e.label === 'teams-everyone'), entries.map((e) => e.label).join(', '));
+      assert.ok(entries.some((e) => e.label === 'teams-spacemanagers-Spaces-2'));
+      assert.ok(entries.every((e) => e.label.startsWith('teams-')));
+    }
+    assert.deepEqual(completionsAt(adopt('octopusdeploy_project.web', true)), []);
+  });
 });

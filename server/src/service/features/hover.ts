@@ -213,21 +213,25 @@ function teamHover(ws: ModelIndex, uri: string, team: TeamDoc): string {
 function teamIdHover(ws: ModelIndex, uri: string, model: FileModel, offset: number): HoverResult | undefined {
   const lower = (x: string) => x.trim().toLowerCase();
   const within = (s: Span) => s.start <= offset && offset <= s.end;
-  const ref = model.builtinIds?.find((r) => r.kind === 'team' && within(r.id.span));
+  // Built-in team ids where the file names a team, and the ids `import` blocks adopt team resources from.
+  const adopted = [...(model.values ?? [])].filter(([k, v]) => k.startsWith('import:octopusdeploy_team.') && v.value !== undefined).map(([, v]) => ({ value: v.value!, span: v.span }));
+  const ids = [...(model.builtinIds ?? []).filter((r) => r.kind === 'team').map((r) => r.id), ...adopted];
+  const ref = ids.find((i) => within(i.span));
   const address = ref ? undefined : model.spaces?.flatMap((s) => s.teams).find((t) => t.computed && within(t.span));
-  const span = ref?.id.span ?? address?.span;
+  const span = ref?.span ?? address?.span;
   if (!span) {
     // A manager a space names in `space_managers_team_members`: a user, as in a team's `users`.
     const member = model.spaces?.flatMap((s) => s.members).find((m) => within(m.span));
     return member && { markdown: memberHover(ws, uri, member.value), span: member.span };
   }
-  const builtin = ref ? builtinTeamOfId(ref.id.value) : undefined;
+  const builtin = ref ? builtinTeamOfId(ref.value) : undefined;
   if (ref && !builtin) return undefined; // unknown-builtin-id says what it is not
   const scope = accessScopeOf(ws, uri);
   const at = address ? ws.resolveAddress(address.value.replace(/\.id$/, '')) : undefined;
   const name = builtin?.team.name ?? (at && 'doc' in at ? at.doc.name?.value : undefined);
   if (!name) return undefined;
-  const entry = scope.teams().find((t) => lower(t.name) === lower(name) && (builtin?.team.level !== 'space' || t.space !== undefined));
+  // A space's Space Managers team by its space's id, as the module names the space.
+  const entry = scope.teams().find((t) => lower(t.name) === lower(name) && (builtin?.team.level === 'space' ? t.space !== undefined && lower(t.space) === lower(builtin.spaceId ?? '') : !builtin || t.space === undefined));
   const kind = builtin ? (builtin.team.level === 'space' ? `built-in team of the space \`${builtin.spaceId}\`` : 'built-in system team') : 'team of this module';
   const lines = [`**${name}** · ${kind}`, ''];
   if (builtin) lines.push(`Every server has this team. ${builtin.team.description}`, '');

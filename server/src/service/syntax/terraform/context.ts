@@ -1,7 +1,8 @@
 /**
  * Where the cursor stands in a Terraform file, for completion: inside a string item of
  * `granted_space_permissions` or `granted_system_permissions`, or inside a string where a built-in role or
- * team may be named by id (`user_role_id`, `team_id`, an item of `space_managers_teams`). Read from the text
+ * team may be named by id (`user_role_id`, `team_id`, an item of `space_managers_teams`, the `id` of an
+ * `import` block that adopts a team). Read from the text
  * before the cursor, because the list being typed is often not valid HCL yet.
  */
 import type { CompletionContext } from '../../model/frontend';
@@ -10,6 +11,25 @@ const LIST = /\b(granted_space_permissions|granted_system_permissions|space_mana
 const KEYS = { granted_space_permissions: 'spacePermissions', granted_system_permissions: 'systemPermissions', space_managers_teams: 'teams' } as const;
 /** A string value being typed after an attribute that takes a built-in role's or team's id. */
 const ID_VALUE = /\b(user_role_id|team_id)\s*=\s*"([^"\\\r\n]*)$/;
+
+/** `id = "` of an `import` block, from the block's keyword to the cursor (no brace between). */
+const IMPORT_ID = /^import\s*\{[^{}]*\bid\s*=\s*"([^"\\\r\n]*)$/;
+/** The `to` of an `import` block that adopts a team resource (the only kind a built-in id can adopt). */
+const IMPORT_TEAM = /\bto\s*=\s*octopusdeploy_team\./;
+
+/**
+ * The id being typed in an `import` block that adopts a team resource (`to = octopusdeploy_team.X`, before
+ * or after the cursor): a built-in team's id (SPEC section 9), as completion offers in `team_id`.
+ */
+function importId(text: string, before: string, from: number, offset: number): CompletionContext | undefined {
+  const at = before.lastIndexOf('import');
+  if (at < 0) return undefined;
+  const id = IMPORT_ID.exec(before.slice(at));
+  if (!id) return undefined;
+  const close = text.indexOf('}', offset);
+  if (!IMPORT_TEAM.test(text.slice(from + at, close < 0 ? text.length : close))) return undefined;
+  return { type: 'id', of: 'team', replace: { start: offset - id[1].length, end: wordEnd(text, offset) } };
+}
 
 /** The end of the name or id the cursor is in: the span a proposal replaces ends there. */
 function wordEnd(text: string, offset: number): number {
@@ -26,6 +46,8 @@ export function completionContext(text: string, offset: number): CompletionConte
   const before = text.slice(from, offset);
   const id = ID_VALUE.exec(before);
   if (id) return { type: 'id', of: id[1] === 'team_id' ? 'team' : 'role', replace: { start: offset - id[2].length, end: wordEnd(text, offset) } };
+  const adopted = importId(text, before, from, offset);
+  if (adopted) return adopted;
   let open: { key: keyof typeof KEYS; end: number } | undefined;
   for (const m of before.matchAll(LIST)) open = { key: m[1] as keyof typeof KEYS, end: m.index + m[0].length };
   if (!open) return undefined;
