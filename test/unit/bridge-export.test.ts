@@ -262,6 +262,32 @@ describe('the export read back through the Terraform reader (round trip)', () =>
   });
 });
 
+describe('the export of a workspace with Terraform modules', () => {
+  it('writes the YAML model only, says the modules are left out, and refuses a workspace of modules alone', async () => {
+    const first = tree({});
+    assert.equal((await check(['export', '--format', 'terraform', '--out', first, EXAMPLES], first)).code, 0);
+    // The export's own output is a module: its addresses are no names to write again (they once came out as
+    // roles named `octopusdeploy_user_role.release_deployer`).
+    const again = tree({});
+    const refused = await check(['export', '--format', 'terraform', '--out', again, first], again);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /nothing to export: .*Terraform modules are Terraform already/);
+    assert.deepEqual(readdirSync(again), []);
+    // YAML files beside a module: the module is left out, and said to be.
+    const mixed = tree({
+      'ops.team.yaml': 'name: Ops\nmembers: [bob]\nroles:\n  - role: Project Viewer\n    space: Finance\n',
+      'finance.space.yaml': 'name: Finance\n',
+      'tf/main.tf': 'resource "octopusdeploy_user_role" "r" {\n  name = "Module Role"\n  granted_space_permissions = ["ProjectView"]\n}\n',
+    });
+    const out = tree({});
+    const run = await check(['export', '--format', 'terraform', '--out', out, mixed], out);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /1 Terraform module is left out/);
+    const written = readdirSync(out).map((f) => readFileSync(path.join(out, f), 'utf8')).join('\n');
+    assert.ok(written.includes('"Ops"') && !written.includes('Module Role'), written);
+  });
+});
+
 describe('the export of hostile names, read by HashiCorp\'s HCL parser and laid out as terraform fmt does', () => {
   /** A workspace whose every role, team, space, user, group and restriction value is a hostile name. */
   function hostileWorkspace(): string {

@@ -108,10 +108,18 @@ class Labels {
   }
 }
 
+/**
+ * The files of the YAML model, which is what the export writes: a Terraform module is Terraform already
+ * (its documents refer to each other by address, which are no names to write again).
+ */
+export function yamlModelFiles(ws: ModelIndex): string[] {
+  return [...ws.uris()].filter((uri) => ws.model(uri) !== undefined && ws.model(uri)!.module === undefined).sort();
+}
+
 function named<T extends RoleDoc | TeamDoc | SpaceDoc>(ws: ModelIndex, kind: T['kind']): T[] {
   const out: T[] = [];
   const seen = new Set<string>();
-  for (const uri of [...ws.uris()].sort()) {
+  for (const uri of yamlModelFiles(ws)) {
     for (const doc of ws.model(uri)?.docs ?? []) {
       if (doc.kind !== kind || !doc.name) continue;
       const key = `${doc.kind === 'team' ? lower(doc.space?.value ?? '') : ''}\u0000${lower(doc.name.value)}`;
@@ -325,6 +333,8 @@ class TerraformExport {
 /** Writes the configuration. The caller has checked that the workspace has no errors. */
 export function toTerraform(ws: ModelIndex, provider: Provider, map?: ImportMap): TerraformResult {
   const e = new TerraformExport(ws, provider, map);
+  const modules = new Set([...ws.uris()].map((u) => ws.model(u)?.module).filter((m) => m !== undefined)).size;
+  if (modules) e.notes.push(`${modules} Terraform module${modules === 1 ? ' is' : 's are'} left out: the export writes the YAML files' model, and a module is Terraform already`);
   e.roles();
   e.teams();
   e.spaces();

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ImportMap } from '../bridge/model';
-import { toTerraform, type Provider } from '../bridge/terraform';
+import { toTerraform, yamlModelFiles, type Provider } from '../bridge/terraform';
 import { errorCount } from './access';
 import { optionsOr, UsageError, walkArgs } from './args';
 import type { ImportIO } from './import';
@@ -110,6 +110,10 @@ export async function runExport(args: readonly string[], io: ImportIO): Promise<
   if (errors) {
     io.stderr(`octopus-roles: the workspace has ${errors} error${errors === 1 ? '' : 's'} (see octopus-roles check); nothing exported\n`);
     return 1;
+  }
+  if (!yamlModelFiles(project.ws).some((uri) => project.ws.model(uri)!.docs.some((d) => d.kind !== 'policy'))) {
+    io.stderr('octopus-roles: nothing to export: the export writes role, team and space files as Terraform, and the workspace has none (its Terraform modules are Terraform already)\n');
+    return 2;
   }
   const { files, notes } = toTerraform(project.ws, o.provider, map);
   const outcome = writeFiles([{ out: path.resolve(io.cwd, o.out!), files }], { force: o.force });
