@@ -72,15 +72,24 @@ describe('the server puts the user first', function () {
     assert.deepEqual(stale, []);
   });
 
-  it('re-reads the workspace once for a burst of 300 configuration-file changes, and answers a hover before that', async () => {
-    dir = tempWorkspace({ '.octopus-roles.yaml': '# nothing set\n', 'twice.role.yaml': DUPLICATE, 'r.role.yaml': ROLE });
-    writeWorkspace(dir, generateWorkspace({ files: 300, seed: 6 }));
+  /**
+   * A server on a generated workspace of 300 files (`seed`) plus `extra`, a role with a duplicate permission
+   * and an open role file, once the duplicate is reported.
+   */
+  async function startWithDuplicate(extra: Record<string, string>, seed: number): Promise<{ twice: string; role: string }> {
+    dir = tempWorkspace({ ...extra, 'twice.role.yaml': DUPLICATE, 'r.role.yaml': ROLE });
+    writeWorkspace(dir, generateWorkspace({ files: 300, seed }));
     client = new TestClient();
     await client.initialize(dir, PUSH_CAPABILITIES);
     const twice = uriOf(dir, 'twice.role.yaml');
     const role = uriOf(dir, 'r.role.yaml');
     await client.open(role, ROLE);
     await client.waitFor('the duplicate', () => client.codes(twice)?.includes('duplicate-permission') ?? false);
+    return { twice, role };
+  }
+
+  it('re-reads the workspace once for a burst of 300 configuration-file changes, and answers a hover before that', async () => {
+    const { twice, role } = await startWithDuplicate({ '.octopus-roles.yaml': '# nothing set\n' }, 6);
     const seen = client.publications.length;
     writeFileSync(path.join(dir, '.octopus-roles.yaml'), 'rules:\n  duplicate-permission: warning\n');
     for (let i = 0; i < 300; i++) void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(dir, '.octopus-roles.yaml'), type: 2 }] });
@@ -94,14 +103,7 @@ describe('the server puts the user first', function () {
   });
 
   it('takes in a burst of 300 didChangeConfiguration in one re-evaluation, with the newest settings', async () => {
-    dir = tempWorkspace({ 'twice.role.yaml': DUPLICATE, 'r.role.yaml': ROLE });
-    writeWorkspace(dir, generateWorkspace({ files: 300, seed: 7 }));
-    client = new TestClient();
-    await client.initialize(dir, PUSH_CAPABILITIES);
-    const twice = uriOf(dir, 'twice.role.yaml');
-    const role = uriOf(dir, 'r.role.yaml');
-    await client.open(role, ROLE);
-    await client.waitFor('the duplicate', () => client.codes(twice)?.includes('duplicate-permission') ?? false);
+    const { twice, role } = await startWithDuplicate({}, 7);
     const seen = client.publications.length;
     for (let i = 0; i < 300; i++) {
       const severity = i === 299 ? 'hint' : ['warning', 'information'][i % 2];

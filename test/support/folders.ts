@@ -1,5 +1,5 @@
 /** Helpers for the loader and --fix tests: temporary folders on disk, and the checker run in-process. */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../server/src/cli';
@@ -13,6 +13,20 @@ export function tree(files: Record<string, string | Buffer>): string {
     else writeFileSync(path.join(dir, name), text);
   }
   return dir;
+}
+
+/**
+ * `tree` for one `describe`: every folder it makes is removed after the block's tests. Call it in the
+ * block's body (it registers mocha's `after`); `make` makes a folder another way (a git repository, say).
+ */
+export function scratchTrees(make: (files: Record<string, string | Buffer>) => string = tree): (files: Record<string, string | Buffer>) => string {
+  const dirs: string[] = [];
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  return (files) => {
+    const d = make(files);
+    dirs.push(d);
+    return d;
+  };
 }
 
 export async function check(args: string[], cwd: string) {

@@ -343,3 +343,26 @@ export function corpusOnDisk(): CorpusOnDisk {
     },
   };
 }
+
+/**
+ * The corpus on disk for one `describe` (call it in the block's body): written before the block's tests,
+ * removed after them.
+ */
+export function corpusForBlock(): { readonly dir: string; readonly made: readonly HostileInput[] } {
+  let corpus: CorpusOnDisk | undefined;
+  before(() => {
+    corpus = corpusOnDisk();
+  });
+  after(() => corpus?.remove());
+  return {
+    get dir() {
+      return corpus!.dir;
+    },
+    get made() {
+      return corpus!.made;
+    },
+  };
+}
+
+/** Sorted distinct codes of findings. */
+export const codesOf = (ds: readonly { code: string }[]): string[] => [...new Set(ds.map((d) => d.code))].sort();

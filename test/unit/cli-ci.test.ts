@@ -5,11 +5,11 @@
  * colour on a terminal with `NO_COLOR` and `FORCE_COLOR`).
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { runCli } from '../../server/src/cli';
 import { parseFixture } from '../support/fixture';
-import { check, tree } from '../support/folders';
+import { check, scratchTrees } from '../support/folders';
 
 /** Runs the command line as `main` would with this environment and terminal. */
 async function cli(args: string[], cwd: string, env: Record<string, string> = {}, isTTY = false) {
@@ -46,13 +46,7 @@ const MIXED = {
 const ESC = '\x1b[';
 
 describe('no silent passes (issue 28)', () => {
-  const dirs: string[] = [];
-  const ws = (files: Record<string, string>) => {
-    const d = tree(files);
-    dirs.push(d);
-    return d;
-  };
-  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const ws = scratchTrees();
 
   it('a PATH with nothing to check is an error (exit 2) unless --allow-empty', async () => {
     const dir = ws({ '.git/': '', 'roles/a.role.yaml': ROLES, 'docs/': '' });
@@ -140,13 +134,7 @@ describe('no silent passes (issue 28)', () => {
 });
 
 describe('CI formats and flags (issue 28)', () => {
-  const dirs: string[] = [];
-  const ws = (files: Record<string, string>) => {
-    const d = tree(files);
-    dirs.push(d);
-    return d;
-  };
-  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const ws = scratchTrees();
 
   it('--format github writes a workflow command per finding, escaped as the runner reads it back', async () => {
     const dir = ws(MIXED);

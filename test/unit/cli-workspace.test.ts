@@ -5,9 +5,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { check, tree } from '../support/folders';
+import { check, scratchTrees } from '../support/folders';
 
 interface JsonFinding {
   file: string;
@@ -41,13 +41,7 @@ const WORKSPACE = {
 };
 
 describe('PATHs select what is reported; the model is the whole workspace (issue 28)', () => {
-  const dirs: string[] = [];
-  const ws = (files: Record<string, string>) => {
-    const d = tree(files);
-    dirs.push(d);
-    return d;
-  };
-  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const ws = scratchTrees();
 
   it('a pre-commit-style `check FILE...` reports exactly the findings of those files, cross-file ones computed with the whole model', async () => {
     const dir = ws(WORKSPACE);

@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { runCli } from '../../server/src/cli';
+import { scratchTrees } from '../support/folders';
 import { RULE_CODES } from '../../server/src/service';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -45,13 +46,7 @@ const ROLE = 'name: Deployer\nspacePermissions: [DeploymentCreate, ProjectView]\
 const BROKEN_TEAM = 'name: Finance\nspace: Finance\nroles:\n  - System Manager\n  - Deployr\n';
 
 describe('octopus-roles check', () => {
-  const dirs: string[] = [];
-  const ws = (files: Record<string, string | Buffer>) => {
-    const d = workspace(files);
-    dirs.push(d);
-    return d;
-  };
-  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const ws = scratchTrees(workspace);
 
   it('says how many files it checked and that there are no problems, and exits 0, for a clean workspace', async () => {
     const dir = ws({ 'roles/deployer.role.yaml': ROLE, 'teams/finance.team.yaml': 'name: Finance\nspace: Finance\nroles: [Deployer]\n' });

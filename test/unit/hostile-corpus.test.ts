@@ -9,23 +9,13 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { readWorkspaceFile } from '../../server/src/node/files';
 import { DEFAULT_SETTINGS, Workspace } from '../../server/src/service';
-import { boundsTable, HOSTILE, HOSTILE_FIXTURES, hostileFixtureNames, PARSER_ERRORS, SLACK, corpusOnDisk, type CorpusOnDisk, type HostileInput } from '../support/hostile-corpus';
+import { boundsTable, HOSTILE, HOSTILE_FIXTURES, hostileFixtureNames, PARSER_ERRORS, SLACK, codesOf, corpusForBlock } from '../support/hostile-corpus';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
-/** Sorted distinct codes. */
-const codesOf = (ds: readonly { code: string }[]) => [...new Set(ds.map((d) => d.code))].sort();
-
 describe('the hostile corpus (hostile-corpus.ts; the table is in docs/security.md)', function () {
   this.timeout(120000);
-  let corpus: CorpusOnDisk;
-  let dir: string;
-  let made: HostileInput[] = [];
-  before(() => {
-    corpus = corpusOnDisk();
-    ({ dir, made } = corpus);
-  });
-  after(() => corpus.remove());
+  const corpus = corpusForBlock();
 
   it('has an input for every error the YAML parser reports', () => {
     for (const [code, file] of Object.entries(PARSER_ERRORS)) {
@@ -47,9 +37,9 @@ describe('the hostile corpus (hostile-corpus.ts; the table is in docs/security.m
   // (a) The service, reading each file as the checker and the server do.
   for (const input of HOSTILE) {
     it(`service: ${input.what}: ${input.codes.join(', ') || 'no finding'} within ${input.boundMs} ms`, async function () {
-      if (!made.includes(input)) this.skip(); // a FIFO cannot be made here
+      if (!corpus.made.includes(input)) this.skip(); // a FIFO cannot be made here
       const started = performance.now();
-      const read = await readWorkspaceFile(path.join(dir, input.name), DEFAULT_SETTINGS.maxFileSize);
+      const read = await readWorkspaceFile(path.join(corpus.dir, input.name), DEFAULT_SETTINGS.maxFileSize);
       const ws = new Workspace();
       if ('text' in read) ws.setFile(input.name, read.text);
       else ws.setProblem(input.name, read.problem);

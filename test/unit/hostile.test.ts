@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { Workspace } from '../../server/src/service';
-import { CHECKER_BOUND_MS, LINKS_NOT_FOLLOWED, WHOLE_SLACK, corpusOnDisk, type CorpusOnDisk, type HostileInput } from '../support/hostile-corpus';
+import { CHECKER_BOUND_MS, LINKS_NOT_FOLLOWED, WHOLE_SLACK, codesOf, corpusForBlock } from '../support/hostile-corpus';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -54,25 +54,15 @@ describe('hostile input', () => {
   });
 });
 
-/** Sorted distinct codes. */
-const codesOf = (ds: readonly { code: string }[]) => [...new Set(ds.map((d) => d.code))].sort();
-
 describe('the hostile corpus, through the checker (each input alone: hostile-corpus.test.ts)', function () {
   this.timeout(120000);
-  let corpus: CorpusOnDisk;
-  let dir: string;
-  let made: HostileInput[] = [];
-  before(() => {
-    corpus = corpusOnDisk();
-    ({ dir, made } = corpus);
-  });
-  after(() => corpus.remove());
+  const corpus = corpusForBlock();
 
   // (b) The checker, over the whole corpus at once.
   it(`checker: every input gets its codes, links out and loops are not followed, within ${CHECKER_BOUND_MS} ms`, () => {
     const started = performance.now();
     const run = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'octopus-roles.js'), 'check', '.', '--format', 'json'], {
-      cwd: dir,
+      cwd: corpus.dir,
       encoding: 'utf8',
       maxBuffer: 2 ** 30,
     });
@@ -84,12 +74,12 @@ describe('the hostile corpus, through the checker (each input alone: hostile-cor
       if (!byFile.has(d.file)) byFile.set(d.file, []);
       byFile.get(d.file)!.push(d);
     }
-    for (const input of made) {
+    for (const input of corpus.made) {
       const ds = byFile.get(input.name) ?? [];
       assert.deepEqual(codesOf(ds), input.codes, input.name);
       if (input.message) assert.ok(ds.some((d) => input.message!.test(d.message)), `${input.name}: no message matches ${input.message}`);
     }
-    assert.deepEqual([...byFile.keys()].filter((f) => !made.some((i) => i.name === f)), [], 'nothing through `loop` or outside the workspace');
+    assert.deepEqual([...byFile.keys()].filter((f) => !corpus.made.some((i) => i.name === f)), [], 'nothing through `loop` or outside the workspace');
     for (const link of LINKS_NOT_FOLLOWED) assert.match(run.stderr, new RegExp(`skipped ${link.replace('.', '\\.')}: a symbolic link to .*, outside the workspace: not followed`));
     assert.ok(ms < CHECKER_BOUND_MS * WHOLE_SLACK, `${ms.toFixed(0)} ms, over ${WHOLE_SLACK} times the bound of ${CHECKER_BOUND_MS} ms`);
   });

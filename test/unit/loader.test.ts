@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { linkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Project, pathToUri } from '../../server/src/node/project';
-import { check, tree } from '../support/folders';
+import { check, scratchTrees } from '../support/folders';
 import { fileURLToPath } from 'node:url';
 import { finalDiagnostics, normaliseEditorSettings, parseConfig } from '../../server/src/service';
 
@@ -33,13 +33,7 @@ const EMPTY = (name: string) => `name: ${name}\n`;
 const DUPLICATE = 'name: Dup\nspacePermissions: [ProjectView, ProjectView]\n';
 
 describe('the loader: configuration files', () => {
-  const dirs: string[] = [];
-  const ws = (files: Record<string, string | Buffer>) => {
-    const d = tree(files);
-    dirs.push(d);
-    return d;
-  };
-  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const ws = scratchTrees();
 
   it('obeys a .octopus-roles.yaml in a subfolder in the editor as in the checker (examples/showcase had 119 findings against 1)', async () => {
     const dir = ws({
@@ -157,13 +151,7 @@ describe('the loader: configuration files', () => {
 });
 
 describe('the loader: files', () => {
-  const dirs: string[] = [];
-  const ws = (files: Record<string, string | Buffer>) => {
-    const d = tree(files);
-    dirs.push(d);
-    return d;
-  };
-  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const ws = scratchTrees();
 
   it('checks one file once, however many paths lead to it (no duplicate-name with itself)', async () => {
     const dir = ws({ '.git/': '', 'roles/r.role.yaml': 'name: R\nspacePermissions: [ProjectView]\n', 'other/': '' });

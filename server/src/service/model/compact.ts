@@ -22,7 +22,7 @@
  */
 import { allBuiltinRoles, allPermissions, DIMENSIONS, type Dimension } from '../catalog';
 import { ASSIGNMENT_KEYS, DOC_KEYS, MANAGER_KEYS } from './fields';
-import type { Assignment, Diagnostic, Doc, FileModel, KeyRef, Name, NameList, ParsedFile, PolicyContext, PolicyDoc, Restriction, RoleDoc, SpaceDoc, Span, Suppressions, TeamDoc } from './types';
+import type { Assignment, Diagnostic, Doc, DocBase, FileModel, KeyRef, Name, NameList, ParsedFile, PolicyContext, PolicyDoc, Restriction, RoleDoc, SpaceDoc, Span, Suppressions, TeamDoc } from './types';
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
@@ -287,20 +287,20 @@ function mapList<T, U>(xs: readonly T[], fn: (x: T) => U): readonly U[] {
   return xs.length === 0 ? EMPTY : xs.map(fn);
 }
 
+/** The fields every kind of document has, in the kept form. */
+function docBase(d: Doc, c: Compactor, keys: KeyTable): Every<DocBase> {
+  return { uri: d.uri, index: d.index, span: d.span, name: c.name(d.name), keys, address: d.address, unknown: d.unknown };
+}
+
 function doc(d: Doc): Doc {
   const c = new Compactor();
   const keys = c.table(d.keys);
+  const base = docBase(d, c, keys);
   switch (d.kind) {
     case 'role': {
       const role: Every<RoleDoc> = {
         kind: 'role',
-        uri: d.uri,
-        index: d.index,
-        span: d.span,
-        name: c.name(d.name),
-        keys,
-        address: d.address,
-        unknown: d.unknown,
+        ...base,
         builtIn: d.builtIn,
         spacePermissions: c.nameList(d.spacePermissions),
         systemPermissions: c.nameList(d.systemPermissions),
@@ -310,13 +310,7 @@ function doc(d: Doc): Doc {
     case 'team': {
       const team: Every<TeamDoc> = {
         kind: 'team',
-        uri: d.uri,
-        index: d.index,
-        span: d.span,
-        name: c.name(d.name),
-        keys,
-        address: d.address,
-        unknown: d.unknown,
+        ...base,
         space: c.name(d.space),
         assignments: mapList(d.assignments, (a) => c.assignment(a)),
         roles: c.key(d.roles),
@@ -335,13 +329,7 @@ function doc(d: Doc): Doc {
       const groupProjects = d.groupProjects && mapList(d.groupProjects, (g) => ({ name: c.name(g.name), projects: c.nameList(g.projects) }));
       const space: Every<SpaceDoc> = {
         kind: 'space',
-        uri: d.uri,
-        index: d.index,
-        span: d.span,
-        name: c.name(d.name),
-        keys,
-        address: d.address,
-        unknown: d.unknown,
+        ...base,
         scopes,
         groupProjects,
         managers,
@@ -366,13 +354,7 @@ function policyDoc(d: PolicyDoc, c: Compactor, keys: KeyTable): PolicyDoc {
   };
   const policy: Every<PolicyDoc> = {
     kind: 'policy',
-    uri: d.uri,
-    index: d.index,
-    span: d.span,
-    name: c.name(d.name),
-    keys,
-    address: d.address,
-    unknown: d.unknown,
+    ...docBase(d, c, keys),
     permission: c.name(d.permission),
     capability: c.name(d.capability),
     context,

@@ -60,6 +60,17 @@ export function modulesOf(ws: ModelIndex): string[] {
   return [...modules].sort();
 }
 
+/** True for a file of the YAML model: not a module's, and not a policy file (which holds no access). */
+const inYamlModel = (ws: ModelIndex, uri: string): boolean => ws.syntaxOf(uri)?.syntax !== 'terraform' && ws.model(uri)?.kind !== 'policy';
+
+/**
+ * True when the workspace has a YAML model to count: a file of it, or no module at all (the built-in teams
+ * are there even in an empty workspace). A folder of modules and policy files has none.
+ */
+export function hasYamlModel(ws: ModelIndex, modules: readonly string[] = modulesOf(ws)): boolean {
+  return modules.length === 0 || [...ws.uris()].some((u) => inYamlModel(ws, u));
+}
+
 /**
  * Every team effective access counts: the YAML model's, then each module's (tagged with its module). With
  * `only`, the teams a change to those files can alter: those they define, the YAML model's built-in
@@ -68,9 +79,7 @@ export function modulesOf(ws: ModelIndex): string[] {
 export function accessTeams(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[] {
   const modules = only ? [...new Set([...only].map((u) => ws.model(u)?.module).filter((m): m is string => m !== undefined))].sort() : modulesOf(ws);
   // A workspace of modules alone has no YAML model (whose built-in teams would otherwise be listed too).
-  // Policy files hold no access: a module's folder with a policy file is still modules alone.
-  const inYaml = (u: string) => ws.syntaxOf(u)?.syntax !== 'terraform' && ws.model(u)?.kind !== 'policy';
-  const yaml = only ? [...only].some((u) => ws.has(u) && inYaml(u)) : modules.length === 0 || [...ws.uris()].some(inYaml);
+  const yaml = only ? [...only].some((u) => ws.has(u) && inYamlModel(ws, u)) : hasYamlModel(ws, modules);
   const teams = yaml ? teamsOf(ws, only) : [];
   for (const m of modules) teams.push(...moduleAccess(ws, m).teams);
   return teams;

@@ -18,7 +18,7 @@ import { CAPABILITIES, grantKey, matches, type AccessQuery, type Grant, type Pri
 import { principalKey, reachOf } from './access';
 import { isEmptyBuiltinEntry } from './relevance';
 import { recordsOf } from './records';
-import { modulesOf, moduleAccess } from './modules';
+import { hasYamlModel, modulesOf, moduleAccess } from './modules';
 import { teamsOf } from './teams';
 import { parsePrincipal } from './policy-terms';
 import { POLICY_CONTEXT_KEYS } from './fields';
@@ -58,8 +58,7 @@ const folderOf = (uri: string) => uri.slice(0, uri.lastIndexOf('/') + 1);
 export function policyModels(ws: ModelIndex, uri: string): PolicyModel[] {
   const out: PolicyModel[] = [];
   const modules = modulesOf(ws);
-  const yaml = modules.length === 0 || [...ws.uris()].some((u) => { const m = ws.model(u); return m !== undefined && m.module === undefined && m.kind !== 'policy'; });
-  if (yaml) out.push({ teams: teamsOf(ws), spaces: ws.spaceNames().sort() });
+  if (hasYamlModel(ws, modules)) out.push({ teams: teamsOf(ws), spaces: ws.spaceNames().sort() });
   const folder = folderOf(uri);
   for (const module of modules) {
     if (!module.startsWith(folder)) continue;

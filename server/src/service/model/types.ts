@@ -68,7 +68,7 @@ export interface NameList {
   readonly valueSpan?: Span;
 }
 
-interface DocBase {
+export interface DocBase {
   /** The file the document was read from. */
   readonly uri: string;
   /** Index of the document in its file (0-based). */
