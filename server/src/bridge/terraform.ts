@@ -268,7 +268,9 @@ class TerraformExport {
       // A built-in system team is referred to by its id, never created; its fixed role is not written again.
       const system = space ? undefined : builtinSystemTeam(name);
       if (system) {
-        if (values(t.members).length || values(t.externalGroups).length) this.notes.push(`team ${JSON.stringify(name)}: the members of a built-in team are not exported (it is referred to by its id, never created)`);
+        if (values(t.members).length || values(t.externalGroups).length) this.notes.push(
+          `team ${JSON.stringify(name)}: the members of a built-in team are not exported: the provider sets a team's members only through a team resource, which replaces the team's scoped user roles with its inline blocks on every change (deleting and re-creating the roles Octopus keeps on this team); add them in Octopus, and keep them in the YAML model`,
+        );
         if (!system.rolesChange) continue; // its roles are fixed
         const assignments = inOrder(t.assignments).filter((a) => !(a.role.value === system.holds && !a.space && !a.restrictions.length));
         for (const a of assignments) this.scopedRole(hclString(builtinTeamId(system)), name, undefined, a);
@@ -320,7 +322,9 @@ class TerraformExport {
   /** Spaces are looked up, so their managers are not exported: said in the notes. */
   spaces(): void {
     for (const s of named<SpaceDoc>(this.ws, 'space')) {
-      if (values(s.managers?.members).length || values(s.managers?.teams).length) this.notes.push(`space ${JSON.stringify(s.name!.value)}: its managers are not exported (spaces are looked up, not managed)`);
+      if (values(s.managers?.members).length || values(s.managers?.teams).length) this.notes.push(
+          `space ${JSON.stringify(s.name!.value)}: its managers are not exported: spaces are looked up, since the provider sets managers only through a space resource, which would also reset the space's is_default and is_task_queue_stopped; set them in Octopus, and keep them in the YAML model`,
+        );
     }
 
   }
