@@ -11,7 +11,8 @@ import { toApi } from '../../server/src/bridge/to-api';
 import { workspaceOf } from '../support/bridge';
 import { check, tree } from '../support/folders';
 import { loadPaths } from '../../server/src/cli/load';
-import { accessOf, accessTeams, type Principal, type RoleDoc, type TeamDoc } from '../../server/src/service';
+import type { RoleDoc, TeamDoc } from '../../server/src/service';
+import { explainAll } from '../support/explain-all';
 import { formatHcl, literalOf, parseHcl, terraformValue, wellFormed } from '../support/hcl';
 import { HOSTILE_NAMES } from '../support/hostile-names';
 
@@ -212,23 +213,6 @@ describe('octopus-roles export --format terraform', () => {
     assert.equal(a.text, b.text);
   });
 });
-
-/** `explain` of every principal of a model (in a module or not), as grants without their sources. */
-function explainAll(ws: Parameters<typeof accessTeams>[0]): Record<string, string[]> {
-  const teams = accessTeams(ws);
-  const out: Record<string, string[]> = {};
-  const principals = new Map<string, Principal>();
-  for (const t of teams) {
-    principals.set(`team:${t.space ?? ''}/${t.name}`, { kind: 'team', name: t.name, ...(t.space !== undefined ? { space: t.space } : {}), ...(t.module !== undefined ? { module: t.module } : {}) });
-    for (const m of t.members) principals.set(`user:${m}`, { kind: 'user', name: m, ...(t.module !== undefined ? { module: t.module } : {}) });
-    for (const g of t.groups) principals.set(`group:${g}`, { kind: 'group', name: g, ...(t.module !== undefined ? { module: t.module } : {}) });
-  }
-  for (const [key, p] of principals) {
-    const grants = accessOf(teams, p).grants.map((g) => `${g.scope}/${g.space ?? ''} ${g.permission} ${JSON.stringify(g.restrictions)}`);
-    if (grants.length) out[key] = grants.sort();
-  }
-  return out;
-}
 
 describe('the export read back through the Terraform reader (round trip)', () => {
   for (const provider of ['octopusdeploy', 'labs']) it(`gives the same custom roles and teams, the same access, and no finding (${provider})`, async () => {

@@ -68,4 +68,49 @@ ${toFirst ? '' : `  to = ${to}
     }
     assert.deepEqual(completionsAt(adopt('octopusdeploy_project.web', true)), []);
   });
+
+  describe('users in a team resource and a space resource', () => {
+    const BOB = 'one([for x in data.octopusdeploy_users.bob.users : x.id if x.username == "bob"])';
+    const module = (teamUsers: string, managers: string) => `#= main.tf
+resource "octopusdeploy_user" "alice" {
+  username     = "alice"
+  display_name = "Alice"
+}
+
+resource "octopusdeploy_team" "finance" {
+  name  = "Finance"
+  users = [${teamUsers}]
+}
+
+resource "octopusdeploy_space" "finance" {
+  name                        = "Finance"
+  space_managers_team_members = [${managers}]
+}
+`;
+    const labels = (src: string) => completionsAt(src).map((e) => `${e.label}${e.detail ? ` (${e.detail})` : ''}`);
+
+    it("offers the module's user resources and its lookups as references outside a string, replacing what is typed", () => {
+      const src = module(`octopusdeploy_user.alice.id, "Users-42", ${BOB}`, 'octo$0');
+      assert.deepEqual(labels(src), [`octopusdeploy_user.alice.id (user alice)`, `${BOB} (user bob)`]);
+      const alice = completionsAt(src).find((e) => e.label.startsWith('octopusdeploy_user.'))!;
+      assert.equal(replacedText(src, alice), 'octo');
+    });
+
+    it('offers the user ids the module lists inside a string, replacing the id typed', () => {
+      const src = module(`octopusdeploy_user.alice.id, "Users-42", ${BOB}`, '"Users-4$0"');
+      assert.deepEqual(labels(src), ['Users-42']);
+      assert.equal(replacedText(src, completionsAt(src)[0]), 'Users-4');
+    });
+
+    it("leaves out the list's own items, and still completes after a lookup in the list", () => {
+      assert.deepEqual(labels(module(`octopusdeploy_user.alice.id, ${BOB}, $0`, '"Users-42"')), []);
+      assert.deepEqual(labels(module(`${BOB}, $0`, 'octopusdeploy_user.alice.id')), ['octopusdeploy_user.alice.id (user alice)']);
+    });
+
+    it('offers nothing inside a lookup, or after the list is closed', () => {
+      assert.deepEqual(labels(module(`one([for x in data.octopusdeploy_users.bob.users : x.id if x.username == "b$0"])`, 'octopusdeploy_user.alice.id')), []);
+      assert.deepEqual(labels(module('"Users-42"', '"Users-42"').replace('name  = "Finance"', 'name  = "Finance"\n  description = $0')), []);
+    });
+  });
 });
+

@@ -17,7 +17,7 @@
 import { DIMENSIONS, hclString, type Assignment, type Dimension, type ModelIndex, type RoleDoc, type SpaceDoc, type TeamDoc } from '../service';
 import { builtinSystemTeam, builtinTeamId, getBuiltinRole, isBuiltinTeamName, SPACE_MANAGERS } from '../service/catalog';
 import type { ImportMap } from './model';
-import { byName } from './model';
+import { byName, sortedUnique } from './model';
 
 export type Provider = 'octopusdeploy' | 'labs';
 
@@ -134,6 +134,19 @@ function named<T extends RoleDoc | TeamDoc | SpaceDoc>(ws: ModelIndex, kind: T['
 /** The values of a list, as written. */
 const values = (list: { items: readonly { value: string }[] } | undefined) => list?.items.map((i) => i.value) ?? [];
 
+/**
+ * A list's values in the export's one order (byName, without repeats): the provider holds these lists as
+ * sets, and a workspace and its import through a server's dump (which lists them in the server's order)
+ * must give the same bytes.
+ */
+const sortedValues = (list: { items: readonly { value: string }[] } | undefined) => sortedUnique(values(list));
+
+/** An assignment's place in the export's one order: its role, its space, then its restrictions. */
+const assignmentKey = (a: Assignment) => [a.role.value, a.space?.value ?? '', ...DIMENSIONS.map((d) => sortedValues(a.restrictions.find((r) => r.dimension === d)?.list).join('\u0000'))].join('\u0001');
+
+/** A team's assignments in the export's one order. */
+const inOrder = (list: readonly Assignment[]) => [...list].sort((a, b) => byName(assignmentKey(a), assignmentKey(b)));
+
 /** One export: the labels given, the blocks written, and what could not be exported as it is. */
 class TerraformExport {
   readonly notes: string[] = [];
@@ -232,8 +245,8 @@ class TerraformExport {
         continue;
       }
       const l = this.labels.take('octopusdeploy_user_role', label(name));
-      const space = values(r.spacePermissions);
-      const system = values(r.systemPermissions);
+      const space = sortedValues(r.spacePermissions);
+      const system = sortedValues(r.systemPermissions);
       this.roleBlocks.push(
         `resource "octopusdeploy_user_role" "${l}" {\n  name                       = ${this.q(name)}\n` +
           `  granted_space_permissions  = ${hclList(space.map(this.q))}\n  granted_system_permissions = ${hclList(system.map(this.q))}\n}\n`,
@@ -255,9 +268,11 @@ class TerraformExport {
       // A built-in system team is referred to by its id, never created; its fixed role is not written again.
       const system = space ? undefined : builtinSystemTeam(name);
       if (system) {
-        if (values(t.members).length || values(t.externalGroups).length) this.notes.push(`team ${JSON.stringify(name)}: the members of a built-in team are not exported (it is referred to by its id, never created)`);
+        if (values(t.members).length || values(t.externalGroups).length) this.notes.push(
+          `team ${JSON.stringify(name)}: the members of a built-in team are not exported: the provider sets a team's members only through a team resource, which replaces the team's scoped user roles with its inline blocks on every change (deleting and re-creating the roles Octopus keeps on this team); add them in Octopus, and keep them in the YAML model`,
+        );
         if (!system.rolesChange) continue; // its roles are fixed
-        const assignments = t.assignments.filter((a) => !(a.role.value === system.holds && !a.space && !a.restrictions.length));
+        const assignments = inOrder(t.assignments).filter((a) => !(a.role.value === system.holds && !a.space && !a.restrictions.length));
         for (const a of assignments) this.scopedRole(hclString(builtinTeamId(system)), name, undefined, a);
       } else if (!(space && isBuiltinTeamName(name, SPACE_MANAGERS))) this.teamResource(t, name, space);
     }
@@ -268,10 +283,10 @@ class TerraformExport {
     const l = this.labels.take('octopusdeploy_team', label(...(space ? [space] : []), name));
     const lines = [`  name     = ${this.q(name)}`];
     if (space) lines.push(`  space_id = ${this.spaceOf(space)}`);
-    const members = values(t.members);
+    const members = sortedValues(t.members);
     if (members.length) lines.push(`  users    = ${hclList(members.map(this.userOf))}`);
-    for (const g of values(t.externalGroups)) lines.push(`\n  external_security_group {\n    id = ${this.q(g)}\n  }`);
-    for (const a of t.assignments) lines.push(`\n  user_role {\n${this.assignmentLines(a, space).map((x) => `  ${x}`).join('\n')}\n  }`);
+    for (const g of sortedValues(t.externalGroups)) lines.push(`\n  external_security_group {\n    id = ${this.q(g)}\n  }`);
+    for (const a of inOrder(t.assignments)) lines.push(`\n  user_role {\n${this.assignmentLines(a, space).map((x) => `  ${x}`).join('\n')}\n  }`);
     this.teamBlocks.push(`resource "octopusdeploy_team" "${l}" {\n${lines.join('\n')}\n}\n`);
     this.importBlock(`octopusdeploy_team.${l}`, this.fromMap('teams', name, space));
   }
@@ -283,7 +298,7 @@ class TerraformExport {
     if (where) lines.push(`  space_id     = ${this.spaceOf(where)}`);
     else if (this.provider === 'labs') lines.push('  space_id     = ""');
     for (const d of DIMENSIONS) {
-      const list = values(a.restrictions.find((r) => r.dimension === d)?.list);
+      const list = sortedValues(a.restrictions.find((r) => r.dimension === d)?.list);
       if (list.length && where) lines.push(`  ${{ environments: 'environment_ids', projects: 'project_ids', projectGroups: 'project_group_ids', tenants: 'tenant_ids' }[d]} = ${hclList(list.map((v) => this.scopeOf(d, where, v)))}`);
     }
     return lines;
@@ -307,7 +322,9 @@ class TerraformExport {
   /** Spaces are looked up, so their managers are not exported: said in the notes. */
   spaces(): void {
     for (const s of named<SpaceDoc>(this.ws, 'space')) {
-      if (values(s.managers?.members).length || values(s.managers?.teams).length) this.notes.push(`space ${JSON.stringify(s.name!.value)}: its managers are not exported (spaces are looked up, not managed)`);
+      if (values(s.managers?.members).length || values(s.managers?.teams).length) this.notes.push(
+          `space ${JSON.stringify(s.name!.value)}: its managers are not exported: spaces are looked up, since the provider sets managers only through a space resource, which would also reset the space's is_default and is_task_queue_stopped; set them in Octopus, and keep them in the YAML model`,
+        );
     }
 
   }
@@ -321,7 +338,8 @@ class TerraformExport {
       if (blocks.length) files.set(name, fmt(blocks.join('\n')));
     };
     put('versions.tf', [`terraform {\n  required_version = ">= 1.5"\n  required_providers {\n    octopusdeploy = {\n      source = ${this.q(source)}\n      version = ${this.q(version)}\n    }\n  }\n}\n`]);
-    put('lookups.tf', this.lookups);
+    // Lookups in the order of their addresses, not of first use, which follows the lists' order.
+    put('lookups.tf', [...this.lookups].sort(byName));
     put('roles.tf', this.roleBlocks);
     put('teams.tf', this.teamBlocks);
     put('assignments.tf', this.assignmentBlocks);

@@ -131,6 +131,8 @@ export function complete(ws: ModelIndex, uri: string, offset: number): Completio
     }
     case 'id':
       return ctx.of === 'role' ? builtinRoleIdEntries(ctx.replace) : builtinTeamIdEntries(ws, model.module, ctx.replace);
+    case 'user':
+      return moduleUserEntries(ws, model.module, uri, offset, ctx.quoted, ctx.replace);
     case 'item':
     case 'value': {
       const key = ctx.key;
@@ -171,6 +173,41 @@ function userEntries(ws: ModelIndex, doc: Doc | undefined, replace: Span): Compl
     }
   }
   return [...users].sort().map((name) => ({ label: name, kind: 'value' as const, group: 'user', sortText: name, replace }));
+}
+
+/**
+ * The users a Terraform module names, for an item of a team's `users` or a space's
+ * `space_managers_team_members`: in a string, the user ids the module's lists hold; outside one, its
+ * `octopusdeploy_user` resources (`octopusdeploy_user.alice.id`) and the exact-name lookups its lists use,
+ * as written. The list's own items are left out.
+ */
+function moduleUserEntries(ws: ModelIndex, module: string | undefined, uri: string, offset: number, quoted: boolean, replace: Span): CompletionEntry[] {
+  const found = new Map<string, { username?: string }>();
+  const present = new Set<string>();
+  for (const u of ws.uris()) {
+    const m = ws.model(u);
+    const text = ws.text(u);
+    if (!m || text === undefined || m.module === undefined || m.module !== module) continue;
+    if (!quoted) for (const [address, username] of m.users ?? []) found.set(`${address}.id`, { username });
+    const lists: { span: Span; items: readonly { value: string; span: Span }[] }[] = [];
+    for (const d of m.docs) if (d.kind === 'team') lists.push({ span: d.span, items: d.members?.items ?? [] });
+    for (const s of m.spaces ?? []) lists.push({ span: s.span, items: s.members });
+    for (const list of lists) {
+      const here = u === uri && list.span.start <= offset && offset <= list.span.end;
+      for (const item of list.items) {
+        // The item being typed is neither offered nor present.
+        if (u === uri && item.span.start <= replace.start && replace.end <= item.span.end) continue;
+        const written = text.slice(item.span.start, item.span.end);
+        const key = written.startsWith('"') ? item.value : written;
+        if (here) present.add(key);
+        if (written.startsWith('"') === quoted && (quoted || written.startsWith('one('))) found.set(key, written.startsWith('one(') ? { username: item.value } : {});
+      }
+    }
+  }
+  return [...found]
+    .filter(([label]) => !present.has(label))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([label, { username }]) => ({ label, kind: 'value' as const, group: 'user', ...(username !== undefined ? { detail: `user ${username}` } : {}), sortText: username ?? label, replace }));
 }
 
 /** Teams that can manage a space: system teams, the space's own teams and the built-in ones. */

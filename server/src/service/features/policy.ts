@@ -86,7 +86,7 @@ export function completePolicy(ws: ModelIndex, uri: string, text: string, offset
     return keys.filter((k) => !present.has(k)).map((k, i) => ({ label: k, kind: 'key' as const, group: 'policy', sortText: String(i).padStart(2, '0'), insertText: `${k}: `, replace: ctx.replace }));
   }
   // Built-in ids are completed in Terraform files only.
-  if (ctx.type === 'id') return [];
+  if (ctx.type === 'id' || ctx.type === 'user') return [];
   const key = ctx.key;
   if (key === 'permission' && ctx.type === 'value') return [...allPermissions()].map((p) => ({ ...entry(p.name, `${p.level} permission`, ctx.replace, 'permission'), documentation: permissionHover(p.name) }));
   if (key === 'capability' && ctx.type === 'value') return CAPABILITY_IDS.map((c) => entry(c, 'capability', ctx.replace));

@@ -83,6 +83,11 @@ export type CompletionContext =
    * `team_id`, an item of `space_managers_teams`).
    */
   | { readonly type: 'id'; readonly of: 'role' | 'team'; readonly replace: Span }
+  /**
+   * A user of a list that names users by id or by reference (Terraform `users`, `space_managers_team_members`):
+   * inside a string (`quoted`) a user id, outside one a reference to a user.
+   */
+  | { readonly type: 'user'; readonly quoted: boolean; readonly replace: Span }
   /** A field name, of a document or of a role assignment. */
   | { readonly type: 'key'; readonly level: 'doc' | 'assignment'; readonly replace: Span };
 

@@ -2,13 +2,15 @@
  * Where the cursor stands in a Terraform file, for completion: inside a string item of
  * `granted_space_permissions` or `granted_system_permissions`, or inside a string where a built-in role or
  * team may be named by id (`user_role_id`, `team_id`, an item of `space_managers_teams`, the `id` of an
- * `import` block that adopts a team). Read from the text
- * before the cursor, because the list being typed is often not valid HCL yet.
+ * `import` block that adopts a team), or at an item of a list of users (`users`, `space_managers_team_members`).
+ * Read from the text before the cursor, because the list being typed is often not valid HCL yet.
  */
 import type { CompletionContext } from '../../model/frontend';
 
-const LIST = /\b(granted_space_permissions|granted_system_permissions|space_managers_teams)\s*=\s*\[/g;
-const KEYS = { granted_space_permissions: 'spacePermissions', granted_system_permissions: 'systemPermissions', space_managers_teams: 'teams' } as const;
+const LIST = /\b(granted_space_permissions|granted_system_permissions|space_managers_teams|users|space_managers_team_members)\s*=\s*\[/g;
+const KEYS = { granted_space_permissions: 'spacePermissions', granted_system_permissions: 'systemPermissions', space_managers_teams: 'teams', users: 'members', space_managers_team_members: 'members' } as const;
+/** Lists of users: an item is a user id in a string, or an expression (a reference, a lookup). */
+const USER_LISTS: ReadonlySet<string> = new Set(['users', 'space_managers_team_members']);
 /** A string value being typed after an attribute that takes a built-in role's or team's id. */
 const ID_VALUE = /\b(user_role_id|team_id)\s*=\s*"([^"\\\r\n]*)$/;
 
@@ -51,7 +53,10 @@ export function completionContext(text: string, offset: number): CompletionConte
   let open: { key: keyof typeof KEYS; end: number } | undefined;
   for (const m of before.matchAll(LIST)) open = { key: m[1] as keyof typeof KEYS, end: m.index + m[0].length };
   if (!open) return undefined;
-  // Between the `[` and the cursor: strings, commas, comments and spaces only, and the cursor in a string.
+  // Between the `[` and the cursor: strings, commas, comments and spaces only, and the cursor in a string;
+  // in a list of users also whole expressions (a lookup's `one([for ...])`), tracked by their depth.
+  const users = USER_LISTS.has(open.key);
+  let depth = 0;
   let inString = false;
   let stringStart = 0;
   for (let i = open.end; i < before.length; i++) {
@@ -65,14 +70,32 @@ export function completionContext(text: string, offset: number): CompletionConte
     if (c === '"') {
       inString = true;
       stringStart = i + 1;
-    } else if (c === ']' || c === '=' || c === '{' || c === '}' || c === '(') return undefined;
+    } else if (users && (c === '(' || c === '[')) depth++;
+    else if (users && depth > 0 && (c === ')' || c === ']')) depth--;
+    else if (users && depth > 0 && c === '=') continue;
+    else if (c === ']' || c === '=' || c === '{' || c === '}' || c === '(' || c === ')') return undefined;
     else if (c === '#') {
       const nl = before.indexOf('\n', i);
       if (nl < 0) return undefined;
       i = nl;
     }
   }
-  if (!inString) return undefined;
+  if (depth > 0) return undefined;
+  if (!inString) return users ? referenceAt(text, before, from, offset) : undefined;
   const replace = { start: from + stringStart, end: wordEnd(text, offset) };
+  if (users) return { type: 'user', quoted: true, replace };
   return open.key === 'space_managers_teams' ? { type: 'id', of: 'team', replace } : { type: 'item', key: KEYS[open.key], replace };
+}
+
+/**
+ * A reference being typed at an item of a list of users: the cursor after `[` or `,` and the start of an
+ * address (`octopusdeploy_user.al`), which a proposal replaces to the end of the address.
+ */
+function referenceAt(text: string, before: string, from: number, offset: number): CompletionContext | undefined {
+  const typed = /[A-Za-z0-9_.-]*$/.exec(before)![0];
+  const lead = before.slice(0, before.length - typed.length).trimEnd();
+  if (!lead.endsWith('[') && !lead.endsWith(',')) return undefined;
+  let end = offset;
+  while (end < text.length && /[A-Za-z0-9_.-]/.test(text[end])) end++;
+  return { type: 'user', quoted: false, replace: { start: from + before.length - typed.length, end } };
 }
