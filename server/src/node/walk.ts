@@ -40,17 +40,30 @@ export function isSkippedFolder(name: string): boolean {
  */
 export const SUBMODULE_SKIPPED = 'a git submodule (a repository of its own): its files are not read here, as a git revision cannot read them; check it in its own repository';
 
-/** Yields to the event loop when the current slice of work has run for `sliceMs`. */
+/**
+ * Yields to the event loop when the current slice of work has run for `sliceMs`.
+ *
+ * `replied`, when given, says whether something was answered since it was last asked (the language
+ * server's handlers). Its answer is written by a callback queued behind the turn the slice is resumed in
+ * (the JSON-RPC writer queues each write with `setImmediate`), so the slice gives that turn away once more
+ * and the answer goes out before the next slice, not after it.
+ */
 export class Slicer {
   private started = performance.now();
-  constructor(private readonly sliceMs = 8) {}
+  constructor(
+    private readonly sliceMs = 8,
+    private readonly replied?: () => boolean,
+  ) {}
 
   async maybeYield(): Promise<void> {
     if (performance.now() - this.started < this.sliceMs) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await turn();
+    while (this.replied?.()) await turn();
     this.started = performance.now();
   }
 }
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const byName = (a: SourceEntry, b: SourceEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
