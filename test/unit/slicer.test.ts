@@ -1,40 +1,41 @@
 /**
- * Background work in slices (node/walk.ts, `Slicer`): when a handler answered something while a slice
- * waited, the answer, which the JSON-RPC writer queues with `setImmediate`, goes out before the next slice.
+ * Background work in slices (node/walk.ts, `Slicer`): in the language server, a message read while a slice
+ * ran is handled, and its answer written, before the next slice (the JSON-RPC layer queues both with
+ * `setImmediate`, behind the slice's own turn).
  */
 import * as assert from 'node:assert/strict';
 import { Slicer } from '../../server/src/node/walk';
 
-/** The order of two slices and an answer queued, as a handler would, between the first slice's end and the next. */
-async function orderWith(replied: (() => boolean) | undefined, answered: { value: boolean }): Promise<string[]> {
+/** The order of a slice's resumption and of a message handled as the JSON-RPC layer does it. */
+async function orderWith(server: boolean): Promise<string[]> {
   const order: string[] = [];
-  const slicer = new Slicer(0, replied);
-  const first = slicer.maybeYield();
-  // A message handled in the same turn as the slice resumes: its answer is written one turn later.
+  let answered = false;
+  const replied = () => {
+    const was = answered;
+    answered = false;
+    return was;
+  };
+  const slicer = new Slicer(0, server ? replied : undefined);
+  const resumed = slicer.maybeYield();
+  // A message read during the slice: handled in a callback queued after the slice's own, and its answer
+  // written in one queued by the handler.
   setImmediate(() => {
-    answered.value = true;
+    order.push('message handled');
+    answered = true;
     setImmediate(() => order.push('answer written'));
   });
-  await first;
-  order.push('slice 1');
-  await slicer.maybeYield();
-  order.push('slice 2');
+  await resumed;
+  order.push('slice resumed');
   await new Promise((resolve) => setTimeout(resolve, 10));
   return order;
 }
 
 describe('the slices of background work', () => {
-  it('let an answer queued while a slice waited out before the next slice', async () => {
-    const answered = { value: false };
-    const replied = () => {
-      const was = answered.value;
-      answered.value = false;
-      return was;
-    };
-    assert.deepEqual(await orderWith(replied, answered), ['slice 1', 'answer written', 'slice 2']);
+  it('in the server, let a message read during a slice be handled and answered before the next slice', async () => {
+    assert.deepEqual(await orderWith(true), ['message handled', 'answer written', 'slice resumed']);
   });
 
-  it('run back to back when nothing was answered', async () => {
-    assert.deepEqual(await orderWith(undefined, { value: false }), ['slice 1', 'slice 2', 'answer written']);
+  it('elsewhere, take one turn of the event loop', async () => {
+    assert.deepEqual(await orderWith(false), ['slice resumed', 'message handled', 'answer written']);
   });
 });

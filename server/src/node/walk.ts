@@ -43,10 +43,11 @@ export const SUBMODULE_SKIPPED = 'a git submodule (a repository of its own): its
 /**
  * Yields to the event loop when the current slice of work has run for `sliceMs`.
  *
- * `replied`, when given, says whether something was answered since it was last asked (the language
- * server's handlers). Its answer is written by a callback queued behind the turn the slice is resumed in
- * (the JSON-RPC writer queues each write with `setImmediate`), so the slice gives that turn away once more
- * and the answer goes out before the next slice, not after it.
+ * `replied`, given by the language server, says whether it handled a message since it was last asked.
+ * The JSON-RPC layer handles a message read during a slice in a callback it queues with `setImmediate`
+ * after the slice's own, and writes each answer in another such callback, queued later still; so a slice
+ * of the server's gives away one more turn, and then as many as it takes for what its handlers queued to
+ * run, before it resumes. The message waits for the slice it arrived in, not the next one as well.
  */
 export class Slicer {
   private started = performance.now();
@@ -58,7 +59,10 @@ export class Slicer {
   async maybeYield(): Promise<void> {
     if (performance.now() - this.started < this.sliceMs) return;
     await turn();
-    while (this.replied?.()) await turn();
+    if (this.replied) {
+      do await turn();
+      while (this.replied());
+    }
     this.started = performance.now();
   }
 }
