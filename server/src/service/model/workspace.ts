@@ -16,7 +16,7 @@ import { Suggester } from '../util/suggest';
 import { compactParsed, fileModel, listOf } from './compact';
 import { LineMap } from '../util/text';
 import { shapeOf, type Located, type ResolvedRole, type RoleResolver } from './roles';
-import { analysedModel, NameTables, namesOf, teamKey, type AddressResolver, type AddressTarget, type IndexedNames } from './scope';
+import { analysedModel, NameTables, namesOf, referrerSet, teamKey, type AddressResolver, type AddressTarget, type IndexedNames } from './scope';
 
 export { teamKey };
 import type { Diagnostic, FileModel, ParsedFile, RoleDoc, SpaceDoc, TeamDoc } from './types';
@@ -141,7 +141,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
 
   /** Files of this scope that refer to an address. */
   addressReferrers(address: string): ReadonlySet<string> {
-    return this.names.addressRefs.get(address) ?? new Set();
+    return referrerSet(this.names.addressRefs.get(address));
   }
 
   /** True when a role reference resolves in this scope. */
@@ -357,12 +357,12 @@ export class ModelIndex implements RoleResolver, AddressResolver {
 
   /** Files that refer to a role name. */
   roleReferrers(name: string): ReadonlySet<string> {
-    return this.names.roleRefs.get(lower(name)) ?? new Set();
+    return referrerSet(this.names.roleRefs.get(lower(name)));
   }
 
   /** Files that refer to a space name (a team's `space` or an assignment's). */
   spaceReferrers(name: string): ReadonlySet<string> {
-    return this.names.spaceRefs.get(lower(name)) ?? new Set();
+    return referrerSet(this.names.spaceRefs.get(lower(name)));
   }
 
   /**
