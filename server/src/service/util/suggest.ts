@@ -56,7 +56,7 @@ function histogram(text: string): Uint16Array {
 
 /**
  * Half the L1 distance of two histograms, from the characters they share: only the needle's slots are
- * visited. `aLen` and `bLen` are the texts' lengths; `b` is the candidate's histogram at `bAt` in `hists`.
+ * visited. `aLen` and `bLen` are the texts' lengths; the candidate's histogram starts at `bAt` in `hists`.
  */
 function histogramBound(aSlots: readonly number[], a: Uint16Array, aLen: number, hists: Uint8Array, bAt: number, bLen: number): number {
   let common = 0;
