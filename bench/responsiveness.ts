@@ -12,13 +12,21 @@
  *   `workspace/didChangeConfiguration`: the hover sent right after each burst, and how many times a file
  *   with findings is published before its diagnostics follow the new setting.
  *
- *   node out/bench/responsiveness.js [open N...] [memory N...] [typing] [config]
+ * - `--reference SERVER_JS`: the same files opened one after another in another YAML language server
+ *   (yaml-language-server, installed outside the project), validating them against the project's JSON
+ *   schemas (`schemas/*.json` for `*.role.yaml`, `*.team.yaml`), from each `didOpen` to the file's first
+ *   `publishDiagnostics`; it reads no workspace, so there is no "while indexing" for it.
+ *
+ *   node out/bench/responsiveness.js [open N...] [memory N...] [typing] [config] [--reference SERVER_JS N...]
  *   (default: open 10000 50000, memory 10000 50000, typing, config; the figures go to docs/performance.md)
  */
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PUSH_CAPABILITIES, TestClient, tempWorkspace, uriOf } from '../test/server/client';
+import { pathToFileURL } from 'node:url';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
+import { PUSH_CAPABILITIES, ROOT, TestClient, tempWorkspace, uriOf } from '../test/server/client';
 import { generateWorkspace } from '../test/support/generate';
 import { writeDocSection } from './docs';
 import { configBurst } from './responsiveness-config';
@@ -115,6 +123,56 @@ async function memory(size: number): Promise<string> {
   }
 }
 
+/** Opens made in the reference server: about as many as the open scenario makes while 10,000 files are read. */
+const REFERENCE_OPENS = 200;
+
+/**
+ * The open scenario's files opened one after another in another language server (`serverJs`, started
+ * with `--stdio`) that validates them against the project's JSON schemas.
+ */
+async function reference(serverJs: string, size: number): Promise<string> {
+  const dir = prepare(size);
+  const files = filesOf(dir, size).slice(-2000).reverse().slice(0, REFERENCE_OPENS + 1);
+  const schema = (kind: string) => pathToFileURL(path.join(ROOT, 'schemas', `${kind}.json`)).href;
+  const yaml = { validate: true, schemas: { [schema('role')]: '*.role.yaml', [schema('team')]: '*.team.yaml' }, schemaStore: { enable: false } };
+  const settings: Record<string, unknown> = { yaml, http: {}, '[yaml]': {}, editor: {}, files: {} };
+  const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const firsts = new Map<string, () => void>();
+  connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map((i) => settings[i.section ?? ''] ?? null));
+  connection.onRequest('client/registerCapability', () => null);
+  connection.onRequest('window/workDoneProgress/create', () => null);
+  connection.listen();
+  const times: number[] = [];
+  let errors = 0;
+  connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    errors += p.diagnostics.length;
+    firsts.get(p.uri)?.();
+  });
+  try {
+    const rootUri = pathToFileURL(dir).href;
+    await connection.sendRequest('initialize', { processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: 'bench' }], capabilities: { ...PUSH_CAPABILITIES, workspace: { configuration: true, workspaceFolders: true } } });
+    await connection.sendNotification('initialized', {});
+    await connection.sendNotification('workspace/didChangeConfiguration', { settings });
+    // The first open loads and compiles the schemas: a warm-up, left out (our server's figures leave out start-up too).
+    for (const [i, file] of files.entries()) {
+      const uri = pathToFileURL(file).href;
+      const published = new Promise<void>((resolve) => firsts.set(uri, resolve));
+      const t = performance.now();
+      await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: readFileSync(file, 'utf8') } });
+      await published;
+      if (i > 0) times.push(performance.now() - t);
+      firsts.delete(uri);
+      await connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    }
+    const version = JSON.parse(readFileSync(path.join(path.dirname(serverJs), '..', 'package.json'), 'utf8')) as { name?: string; version?: string };
+    return `- ${version.name ?? path.basename(serverJs)} ${version.version ?? ''} on the same files (${size.toLocaleString('en')}-file workspace), validating against schemas/role.json and team.json: ${percentiles(times)}; ${errors} schema findings`;
+  } finally {
+    connection.dispose();
+    child.kill();
+  }
+}
+
 const OTHER = 'name: Deployer\nspacePermissions: [DeploymentCreate, ProjectView]\n';
 const TYPED = 'ProjectVeiwxyz';
 
@@ -179,6 +237,12 @@ async function main(): Promise<void> {
   if (mem.length) sections.push(['Memory (heap after a full collection):', ...(await seq(mem, memory))].join('\n'));
   if (all || args.includes('typing')) sections.push(await typing());
   if (all || args.includes('config')) sections.push(await configBurst());
+  const ref = args.indexOf('--reference');
+  if (ref >= 0) {
+    const sizes = sizesAfter(args[ref + 1]);
+    const lines = await seq(sizes.length ? sizes : [10000], (n) => reference(path.resolve(args[ref + 1]), n));
+    sections.push(['Another YAML language server, as a reference (each open waits for the previous one\'s diagnostics):', ...lines].join('\n'));
+  }
   sections.push(`Load average at the end ${os.loadavg()[0].toFixed(1)}.`);
   const body = sections.join('\n\n');
   console.log(body);

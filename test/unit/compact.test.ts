@@ -8,6 +8,7 @@ import { ensureTerraform } from '../../server/src/node/terraform';
 import { FRONT_ENDS, Workspace, type FrontEnd, type ParsedFile } from '../../server/src/service';
 import { compactParsed, KeyTable } from '../../server/src/service/model/compact';
 import { ANALYSER } from '../../server/src/service/rules/registry';
+import { FINDINGS_KEPT } from '../../server/src/service/model/workspace';
 import type { KeyRef } from '../../server/src/service/model/types';
 import { fixtureSources, parseFixture } from '../support/fixture';
 import { generateWorkspace } from '../support/generate';
@@ -105,6 +106,21 @@ describe('the model as the workspace keeps it', () => {
       ws.setFile(uri(i), text(i, 7));
       assert.equal(lineOfName(i), 7, `file ${i} after its change`);
     }
+  });
+
+  it('keeps the findings of the files used last, and works out the same findings again for the others', () => {
+    const ws = new Workspace();
+    const uri = (i: number) => `file:///f${i}.role.yaml`;
+    const n = FINDINGS_KEPT + 10;
+    for (let i = 0; i < n; i++) ws.setFile(uri(i), `name: R${i}\nspacePermissions: [ProjectVeiw${i}]\n`);
+    const first = [0, 1].map((i) => ws.diagnostics(uri(i)));
+    for (let i = 2; i < n; i++) assert.ok(ws.diagnostics(uri(i)).some((d) => d.code === 'unknown-permission'), `file ${i}`);
+    const last = ws.diagnostics(uri(n - 1));
+    // The first files' findings were let go and are worked out again, the same; the last one's are kept.
+    assert.notEqual(ws.diagnostics(uri(0)), first[0]);
+    assert.deepEqual(ws.diagnostics(uri(0)), first[0]);
+    assert.deepEqual(ws.diagnostics(uri(1)), first[1]);
+    assert.equal(ws.diagnostics(uri(n - 1)), last);
   });
 
   it('answers a key table as the Map it replaces, small or large, also for a key filed under another name', () => {

@@ -83,11 +83,23 @@ type Answer<R> = R | Refusal;
 
 export class Lifecycle {
   phase: Phase = 'starting';
+  /** True when a message was handled since `takeHandled` was last called. */
+  private handled = false;
 
   constructor(
     private readonly sequencer: Sequencer,
     private readonly logError: (message: string) => void,
   ) {}
+
+  /**
+   * Whether a message was handled since the last call: its answer or the diagnostics it caused may be
+   * queued for writing, and background work lets them out first (node/walk.ts, `Slicer`).
+   */
+  takeHandled(): boolean {
+    const handled = this.handled;
+    this.handled = false;
+    return handled;
+  }
 
   /** The error for a request that the current phase does not allow, if any. */
   refusal(): Refusal | undefined {
@@ -110,6 +122,8 @@ export class Lifecycle {
         if (err instanceof ResponseError) return refuse(err.code, err.message);
         this.logError(`${name} failed: ${describe(err)}`);
         return fallback;
+      } finally {
+        this.handled = true;
       }
     };
   }
@@ -122,6 +136,8 @@ export class Lifecycle {
         await fn(params);
       } catch (err) {
         this.logError(`${name} failed: ${describe(err)}`);
+      } finally {
+        this.handled = true;
       }
     };
   }

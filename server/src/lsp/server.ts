@@ -69,7 +69,7 @@ const bySpan = (a: Diagnostic, b: Diagnostic) => a.span.start - b.span.start || 
 class LanguageServer {
   // Files read late (an open `.tf` file once the Terraform grammar has loaded) get their diagnostics too.
   // The workspace is read in slices of 2 ms, so that a file opened meanwhile waits little for its diagnostics.
-  private readonly project = new Project((m) => this.connection.console.log(m), { late: (affected) => this.scheduler.changed(affected), sliceMs: 2 });
+  private readonly project = new Project((m) => this.connection.console.log(m), { late: (affected) => this.scheduler.changed(affected), sliceMs: 2, replied: () => this.lifecycle.takeHandled() });
   private readonly sequencer = new Sequencer();
   private readonly lifecycle = new Lifecycle(this.sequencer, (m) => this.connection.console.error(m));
   /** Replaced on initialize, when the client says whether it pulls diagnostics. */

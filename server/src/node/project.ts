@@ -67,6 +67,8 @@ export interface ProjectOptions {
   readonly late?: (affected: Set<string>) => void;
   /** How long a scan works before it yields to other events (ms; 8 by default): short in the server, so a request waits little. */
   readonly sliceMs?: number;
+  /** Whether the server answered something since it was last asked: a scan then lets the answer out first (`Slicer`). */
+  readonly replied?: () => boolean;
   /**
    * Leave out the folders below a workspace folder that are workspaces of their own (their configuration
    * file sets `root: true`; see `nestedWorkspaceFolders`): the command line reads each workspace as one
@@ -251,7 +253,7 @@ export class Project {
    */
   async scan(): Promise<Set<string>> {
     const affected = new Set<string>();
-    const slicer = new Slicer(this.options.sliceMs);
+    const slicer = new Slicer(this.options.sliceMs, this.options.replied);
     const walked = this.folders.filter((f) => !f.only);
     const { files, configFolders } = await walkFolders(
       walked.map((f) => f.path),

@@ -40,17 +40,34 @@ export function isSkippedFolder(name: string): boolean {
  */
 export const SUBMODULE_SKIPPED = 'a git submodule (a repository of its own): its files are not read here, as a git revision cannot read them; check it in its own repository';
 
-/** Yields to the event loop when the current slice of work has run for `sliceMs`. */
+/**
+ * Yields to the event loop when the current slice of work has run for `sliceMs`.
+ *
+ * `replied`, given by the language server, says whether it handled a message since it was last asked.
+ * The JSON-RPC layer handles a message read during a slice in a callback it queues with `setImmediate`
+ * after the slice's own, and writes each answer in another such callback, queued later still; so a slice
+ * of the server's gives away one more turn, and then as many as it takes for what its handlers queued to
+ * run, before it resumes. The message waits for the slice it arrived in, not the next one as well.
+ */
 export class Slicer {
   private started = performance.now();
-  constructor(private readonly sliceMs = 8) {}
+  constructor(
+    private readonly sliceMs = 8,
+    private readonly replied?: () => boolean,
+  ) {}
 
   async maybeYield(): Promise<void> {
     if (performance.now() - this.started < this.sliceMs) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await turn();
+    if (this.replied) {
+      do await turn();
+      while (this.replied());
+    }
     this.started = performance.now();
   }
 }
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const byName = (a: SourceEntry, b: SourceEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 

@@ -61,17 +61,50 @@ function removeFrom<K, V extends { uri: string }>(map: Map<K, V[]>, key: K, uri:
   else map.delete(key);
 }
 
-function refAdd(map: Map<string, Set<string>>, key: string, uri: string): void {
-  let set = map.get(key);
-  if (!set) map.set(key, (set = new Set()));
-  set.add(uri);
+/**
+ * The files that refer to a name: one URI, a few in a list, or a set when there are many. Most names are
+ * referred to by a file or two, and a Set costs about 200 bytes even for one (25,000 of them at 50,000
+ * files); a list is searched, so it is kept short.
+ */
+export type Referrers = string | readonly string[] | Set<string>;
+
+/** The most referrers kept in a list before a set. */
+const LIST_MAX = 8;
+
+function refAdd(map: Map<string, Referrers>, key: string, uri: string): void {
+  const refs = map.get(key);
+  if (refs === undefined) map.set(key, uri);
+  else if (typeof refs === 'string') {
+    if (refs !== uri) map.set(key, [refs, uri]);
+  } else if (refs instanceof Set) refs.add(uri);
+  else if (!refs.includes(uri)) map.set(key, refs.length < LIST_MAX ? [...refs, uri] : new Set([...refs, uri]));
 }
 
-function refRemove(map: Map<string, Set<string>>, key: string, uri: string): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(uri);
-  if (set.size === 0) map.delete(key);
+function refRemove(map: Map<string, Referrers>, key: string, uri: string): void {
+  const refs = map.get(key);
+  if (refs === undefined) return;
+  if (typeof refs === 'string') {
+    if (refs === uri) map.delete(key);
+  } else if (refs instanceof Set) {
+    refs.delete(uri);
+    if (refs.size === 0) map.delete(key);
+  } else {
+    const kept = refs.filter((r) => r !== uri);
+    if (kept.length === 0) map.delete(key);
+    else map.set(key, kept.length === 1 ? kept[0] : kept);
+  }
+}
+
+/** The files of `refs` as a set (a new one unless they are kept as one). */
+export function referrerSet(refs: Referrers | undefined): ReadonlySet<string> {
+  if (refs === undefined) return new Set();
+  if (refs instanceof Set) return refs;
+  return new Set(typeof refs === 'string' ? [refs] : refs);
+}
+
+/** The files of `refs`, to iterate. */
+function referrers(refs: Referrers | undefined): Iterable<string> | undefined {
+  return typeof refs === 'string' ? [refs] : refs;
 }
 
 /** What a file contributes to its scope's tables: its model and the keys it defines and refers to. */
@@ -141,15 +174,15 @@ export class NameTables {
   readonly roleDefs = new Map<string, Located<RoleDoc>[]>();
   readonly spaceDefs = new Map<string, Located<SpaceDoc>[]>();
   readonly teamDefs = new Map<string, Located<TeamDoc>[]>();
-  readonly roleRefs = new Map<string, Set<string>>();
-  readonly spaceRefs = new Map<string, Set<string>>();
+  readonly roleRefs = new Map<string, Referrers>();
+  readonly spaceRefs = new Map<string, Referrers>();
   /** Team names a space's `managers.teams` refers to (trimmed, lower case). */
-  readonly teamRefs = new Map<string, Set<string>>();
+  readonly teamRefs = new Map<string, Referrers>();
   readonly teamFiles = new Set<string>();
   /** Addresses (Terraform) to what they stand for, in file order. */
   readonly addressDefs = new Map<string, AddressTarget[]>();
   /** Addresses to the files that refer to them. */
-  readonly addressRefs = new Map<string, Set<string>>();
+  readonly addressRefs = new Map<string, Referrers>();
   roleSuggester: Suggester | undefined;
   spaceSuggester: Suggester | undefined;
   teamSuggester: Suggester | undefined;
@@ -195,21 +228,21 @@ export class NameTables {
   /** Hands `touch` the files whose diagnostics depend on what a file defines or refers to. */
   touched(e: IndexedNames, touch: (uris: Iterable<string> | undefined) => void): void {
     for (const r of e.roles) {
-      touch(this.roleRefs.get(r));
+      touch(referrers(this.roleRefs.get(r)));
       touch(this.roleDefs.get(r)?.map((d) => d.uri));
     }
     for (const s of e.spaces) {
-      touch(this.spaceRefs.get(s));
+      touch(referrers(this.spaceRefs.get(s)));
       touch(this.spaceDefs.get(s)?.map((d) => d.uri));
     }
     for (const t of e.teams) {
       touch(this.teamDefs.get(t)?.map((d) => d.uri));
-      touch(this.teamRefs.get(t.slice(t.indexOf('\u0000') + 1)));
+      touch(referrers(this.teamRefs.get(t.slice(t.indexOf('\u0000') + 1))));
     }
     // Both ways: the files that refer to what it defines, and those that define what it refers to (a
     // team learns from the scoped assignments that target it).
     for (const a of e.addresses) {
-      touch(this.addressRefs.get(a));
+      touch(referrers(this.addressRefs.get(a)));
       touch(this.addressDefs.get(a)?.map((d) => d.uri));
     }
     for (const a of e.addressRefs) touch(this.addressDefs.get(a)?.map((d) => d.uri));

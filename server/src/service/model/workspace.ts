@@ -16,7 +16,7 @@ import { Suggester } from '../util/suggest';
 import { compactParsed, fileModel, listOf } from './compact';
 import { LineMap } from '../util/text';
 import { shapeOf, type Located, type ResolvedRole, type RoleResolver } from './roles';
-import { analysedModel, NameTables, namesOf, teamKey, type AddressResolver, type AddressTarget, type IndexedNames } from './scope';
+import { analysedModel, NameTables, namesOf, referrerSet, teamKey, type AddressResolver, type AddressTarget, type IndexedNames } from './scope';
 
 export { teamKey };
 import type { Diagnostic, FileModel, ParsedFile, RoleDoc, SpaceDoc, TeamDoc } from './types';
@@ -63,6 +63,17 @@ const lower = (s: string): string => s.toLowerCase();
  * thousand teams) and those open, without one per file of the workspace.
  */
 const LINE_MAPS_KEPT = 2048;
+
+/**
+ * Files whose findings are kept once worked out (ModelIndex.diagnostics), the most recently used: a
+ * language server pushes every file's findings once after the workspace is read and works them out again
+ * for the files an edit affects, so keeping them all (messages, related places: about 11 MB for the
+ * 20,000 files with findings of a 50,000-file workspace) saved little. What it does save is the findings
+ * before a quick fix is tried (edits/fixes.ts compares them with those after), over every file a new name
+ * touches; so the bound is above the files with findings of a 10,000-file workspace. Files without
+ * findings share one empty list and are always kept.
+ */
+export const FINDINGS_KEPT = 8192;
 
 const NO_NAMES = new NameTables();
 
@@ -132,7 +143,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
 
   /** Files of this scope that refer to an address. */
   addressReferrers(address: string): ReadonlySet<string> {
-    return this.names.addressRefs.get(address) ?? new Set();
+    return referrerSet(this.names.addressRefs.get(address));
   }
 
   /** True when a role reference resolves in this scope. */
@@ -348,12 +359,12 @@ export class ModelIndex implements RoleResolver, AddressResolver {
 
   /** Files that refer to a role name. */
   roleReferrers(name: string): ReadonlySet<string> {
-    return this.names.roleRefs.get(lower(name)) ?? new Set();
+    return referrerSet(this.names.roleRefs.get(lower(name)));
   }
 
   /** Files that refer to a space name (a team's `space` or an assignment's). */
   spaceReferrers(name: string): ReadonlySet<string> {
-    return this.names.spaceRefs.get(lower(name)) ?? new Set();
+    return referrerSet(this.names.spaceRefs.get(lower(name)));
   }
 
   /**
@@ -439,7 +450,10 @@ export class ModelIndex implements RoleResolver, AddressResolver {
   diagnostics(uri: string): readonly Diagnostic[] {
     const entry = this.entries.get(uri);
     if (!entry) return [];
-    if (entry.cache) return entry.cache;
+    if (entry.cache) {
+      if (entry.cache.length) this.keepFindings(uri);
+      return entry.cache;
+    }
     let result: Diagnostic[];
     if (entry.problem) result = [entry.problem];
     else {
@@ -452,8 +466,24 @@ export class ModelIndex implements RoleResolver, AddressResolver {
       else this.nameDependent.delete(uri);
       result.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     }
-    // Kept for every file: the shared empty list for most, an exact copy (no slack from `push`) for the rest.
-    return (entry.cache = listOf(result));
+    // The shared empty list for most files, an exact copy (no slack from `push`) for the rest.
+    entry.cache = listOf(result);
+    if (result.length) this.keepFindings(uri);
+    return entry.cache;
+  }
+
+  /** Files whose findings are kept, least recently used first (FINDINGS_KEPT). */
+  private readonly withFindings = new Set<string>();
+
+  private keepFindings(uri: string): void {
+    const kept = this.withFindings;
+    kept.delete(uri);
+    kept.add(uri);
+    if (kept.size <= FINDINGS_KEPT) return;
+    const oldest = kept.values().next().value!;
+    kept.delete(oldest);
+    const e = this.entries.get(oldest);
+    if (e) e.cache = undefined;
   }
 
   /**

@@ -56,13 +56,34 @@ function histogram(text: string): Uint16Array {
 
 /**
  * Half the L1 distance of two histograms, from the characters they share: only the needle's slots are
- * visited. `aLen` and `bLen` are the texts' lengths.
+ * visited. `aLen` and `bLen` are the texts' lengths; the candidate's histogram starts at `bAt` in `hists`.
  */
-function histogramBound(aSlots: readonly number[], a: Uint16Array, aLen: number, b: Uint16Array, bLen: number): number {
+function histogramBound(aSlots: readonly number[], a: Uint16Array, aLen: number, hists: Uint8Array, bAt: number, bLen: number): number {
   let common = 0;
-  for (const slot of aSlots) common += Math.min(a[slot], b[slot]);
+  for (const slot of aSlots) common += Math.min(a[slot], hists[bAt + slot]);
   return (aLen + bLen - 2 * common) / 2;
 }
+
+/**
+ * The candidates' histograms in one array, BUCKETS bytes each: one typed array per name cost about 300
+ * bytes (its object, its buffer and the buffer's store), and a workspace's name sets reach tens of
+ * thousands of names. A count stops at 255, which only a name longer than 255 characters reaches; such
+ * names are never ruled out by their histogram (`nearest`).
+ */
+function histograms(names: readonly string[]): Uint8Array {
+  const all = new Uint8Array(names.length * BUCKETS);
+  names.forEach((name, i) => {
+    const at = i * BUCKETS;
+    for (let c = 0; c < name.length; c++) {
+      const b = at + slot(name.charCodeAt(c));
+      if (all[b] < 255) all[b]++;
+    }
+  });
+  return all;
+}
+
+/** Names longer than this may have a histogram count that stopped at 255. */
+const EXACT_HISTOGRAM_MAX = 255;
 
 /**
  * A prepared set of candidate names, for asking "did you mean" many times: a workspace with thousands
@@ -71,13 +92,13 @@ function histogramBound(aSlots: readonly number[], a: Uint16Array, aLen: number,
 export class Suggester {
   private readonly names: string[];
   private readonly lower: string[];
-  private readonly hists: Uint16Array[];
+  private readonly hists: Uint8Array;
   private readonly exact = new Map<string, string>();
 
   constructor(candidates: Iterable<string>) {
     this.names = [...new Set(candidates)];
     this.lower = this.names.map((n) => n.toLowerCase());
-    this.hists = this.lower.map(histogram);
+    this.hists = histograms(this.lower);
     this.names.forEach((n, i) => {
       if (!this.exact.has(this.lower[i])) this.exact.set(this.lower[i], n);
     });
@@ -104,7 +125,7 @@ export class Suggester {
         if (scores.has(i)) continue;
         const hay = this.lower[i];
         if (Math.abs(hay.length - needle.length) > limit) continue;
-        if (histogramBound(slots, hist, needle.length, this.hists[i], hay.length) > limit) continue;
+        if (hay.length <= EXACT_HISTOGRAM_MAX && histogramBound(slots, hist, needle.length, this.hists, i * BUCKETS, hay.length) > limit) continue;
         const d = editDistance(needle, hay, limit);
         if (d <= limit) scores.set(i, d);
       }
