@@ -22,7 +22,8 @@ import { hasYamlModel, modulesOf, moduleAccess } from './modules';
 import { teamsOf } from './teams';
 import { parsePrincipal } from './policy-terms';
 import { POLICY_CONTEXT_KEYS } from './fields';
-import type { Name, PolicyDoc } from './types';
+import { impactReaches, policyImpact, type PolicyImpact } from './policy-changes';
+import type { FileModel, Name, PolicyDoc } from './types';
 import type { ModelIndex } from './workspace';
 
 /** A principal that breaks a policy, with the assignments that give it access (none for `includes`). */
@@ -350,30 +351,74 @@ export interface PolicyResults {
 }
 
 /**
+ * How many times a policy has been proved (on every model its file applies to): tests read it to tell
+ * which policies a change re-proves.
+ */
+export const policyProofs = { count: 0 };
+
+/** A policy file's last results, for the next proof to keep what the changes since cannot alter. */
+interface LastProof {
+  readonly model: FileModel;
+  readonly mark: number;
+  readonly results: PolicyResults;
+}
+
+/**
  * Every policy of the file at `uri`, proved on every model it applies to; kept with the file until a
- * change to any other file (the index re-proves policies after every change that is not to a policy file).
+ * change to any other file. The index then reports the file as changed, and this proves again only the
+ * policies that the changes since the last proof can alter (model/policy-changes.ts), keeping the others'
+ * results.
  */
 export function provePolicies(ws: ModelIndex, uri: string): PolicyResults {
-  return ws.derived(uri, 'policies', () => proveOn(ws, uri, (ws.model(uri)?.docs ?? []).filter((d): d is PolicyDoc => d.kind === 'policy')));
+  return ws.derived(uri, 'policies', () => {
+    const model = ws.model(uri);
+    const policies = (model?.docs ?? []).filter((d): d is PolicyDoc => d.kind === 'policy');
+    const mark = ws.changeMark;
+    const last = ws.kept<LastProof>(uri, 'policies');
+    const changes = last && last.model === model ? ws.changesSince(last.mark) : undefined;
+    const results = proveOn(ws, uri, policies, last && changes ? { results: last.results, impact: policyImpact(ws, changes) } : undefined);
+    if (model) ws.keep(uri, 'policies', { model, mark, results } satisfies LastProof);
+    return results;
+  });
 }
 
 /**
  * Policies proved on the models of `ws` that a policy file at `uri` applies to, wherever the policies
- * were read (`diff --live` proves the workspace's policies on a server's model).
+ * were read (`diff --live` proves the workspace's policies on a server's model). With `previous` (the same
+ * policies' results before changes whose impact is given), only the policies the impact reaches are proved.
  */
-export function proveOn(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[]): PolicyResults {
-  const proofs = new Map<number, PolicyProof[]>();
-  const unknown = new Set<string>();
-  const models = policies.length ? policyModels(ws, uri) : [];
-  const provers = models.map((m) => new Prover(m));
+export function proveOn(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[], previous?: { results: PolicyResults; impact: PolicyImpact }): PolicyResults {
+  const proofs = new Map<number, readonly PolicyProof[]>();
+  const kept = previous?.impact === 'all' ? undefined : previous;
+  const todo: PolicyDoc[] = [];
   for (const p of policies) {
-    proofs.set(p.index, provers.map((prover) => prove(prover, p)));
-    for (const item of [...(p.only?.items ?? []), ...(p.includes?.items ?? [])]) {
-      if (!provers.some((prover) => prover.resolve(item.value))) unknown.add(unknownKey(p, item));
+    const known = kept?.results.proofs.get(p.index);
+    const subject = policySubject(p);
+    if (known && kept && (subject === undefined || !impactReaches(kept.impact, subject, p.context.space?.value))) proofs.set(p.index, known);
+    else todo.push(p);
+  }
+  // Without a change of names or of the model's users and groups, the same principals are unknown.
+  let unknown = kept?.results.unknown;
+  let models: PolicyModel[] | undefined;
+  if (todo.length || !unknown) {
+    models = policies.length ? policyModels(ws, uri) : [];
+    const provers = models.map((m) => new Prover(m));
+    for (const p of todo) {
+      policyProofs.count++;
+      proofs.set(p.index, provers.map((prover) => prove(prover, p)));
+    }
+    if (!unknown) {
+      const found = new Set<string>();
+      for (const p of policies) {
+        for (const item of [...(p.only?.items ?? []), ...(p.includes?.items ?? [])]) {
+          if (!provers.some((prover) => prover.resolve(item.value))) found.add(unknownKey(p, item));
+        }
+      }
+      unknown = found;
     }
   }
   let names: string[] | undefined;
-  return { proofs, unknown, principals: () => (names ??= knownPrincipals(models)) };
+  return { proofs, unknown, principals: () => (names ??= knownPrincipals(models ?? policyModels(ws, uri))) };
 }
 
 /** The key of a principal item in `PolicyResults.unknown`. */

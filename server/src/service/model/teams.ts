@@ -130,6 +130,27 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
 }
 
 /**
+ * The members and external groups of a YAML team document that effective access counts: none for a
+ * built-in system team whose members cannot be set (Everyone) and for a second Space Managers team.
+ */
+export function reachedBy(doc: TeamDoc): { members: string[]; groups: string[] } {
+  const name = doc.name?.value.trim() ?? '';
+  const system = doc.space ? undefined : builtinSystemTeam(name);
+  const noMembers = (system && !system.membersChange) || (doc.space !== undefined && isBuiltinTeamName(name, SPACE_MANAGERS));
+  if (noMembers) return { members: [], groups: [] };
+  return { members: doc.members?.items.map((i) => i.value) ?? [], groups: doc.externalGroups?.items.map((i) => i.value) ?? [] };
+}
+
+/**
+ * A YAML team document's own grants and role holdings as `teamsOf` counts them, computed afresh and kept
+ * nowhere: for telling what a change to a team file alters.
+ */
+export function teamDocAccess(ws: ModelIndex, uri: string, doc: TeamDoc): TeamOwn {
+  const system = doc.space ? undefined : builtinSystemTeam(doc.name?.value.trim() ?? '');
+  return ownGrants(ws, { uri, doc }, system);
+}
+
+/**
  * Every team of the workspace as effective access counts it, built-in teams included: Everyone, Octopus
  * Administrators and Octopus Managers always, and each declared space's Space Managers (its
  * `managers.members`).
@@ -150,16 +171,13 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
       const located = { uri, doc };
       const name = doc.name.value.trim();
       const system = doc.space ? undefined : builtinSystemTeam(name);
-      // Everyone's members and groups cannot be set; a second Space Managers team does not exist.
-      const noMembers = (system && !system.membersChange) || (doc.space !== undefined && isBuiltinTeamName(name, SPACE_MANAGERS));
       teams.push(
         lazyTeam(
           {
             name: system?.name ?? name,
             space: doc.space?.value,
             definition: located,
-            members: noMembers ? [] : (doc.members?.items.map((i) => i.value) ?? []),
-            groups: noMembers ? [] : (doc.externalGroups?.items.map((i) => i.value) ?? []),
+            ...reachedBy(doc),
             builtin: system !== undefined,
           },
           () => ws.derived(uri, `access:${doc.index}`, () => ownGrants(ws, located, system)),
