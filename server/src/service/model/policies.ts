@@ -84,47 +84,75 @@ export function policyQuery(policy: PolicyDoc): AccessQuery {
 
 /** A model prepared for proving many policies: who each team reaches, and each subject's grants by team. */
 class Prover {
-  private readonly reach: Map<string, { principal: Principal; teams: TeamEntry[] }>;
-  /** Team → the principals it reaches (itself, its members, its groups; Everyone reaches every one). */
-  private readonly reachedBy = new Map<TeamEntry, string[]>();
+  /** Every principal with the teams that reach it, in the model's order (teams, then users, then groups). */
+  private readonly principals: { principal: Principal; teams: TeamEntry[] }[] = [];
+  /** Each principal's place in `principals`, by key. */
+  private readonly places = new Map<string, number>();
+  /** Team → the places of the principals it reaches (itself, its members, its groups; Everyone every one). */
+  private readonly reachedBy = new Map<TeamEntry, number[]>();
   private readonly bySubject = new Map<string, Map<TeamEntry, Grant[]>>();
   private readonly holdingCache = new Map<string, Map<TeamEntry, Grant[]>>();
   /** Each subject's grants by team, per space (`\u0000system` for the server-wide ones). */
   private readonly bySpace = new Map<string, Map<string, Map<TeamEntry, Grant[]>>>();
-  /** Each principal's place in the model's order (teams, then users, then groups). */
-  private readonly order = new Map<string, number>();
+  /** `candidates` by subject and space: policies of one subject in one space share them. */
+  private readonly candidateCache = new Map<string, Map<TeamEntry, Grant[]>>();
 
   /** The model's teams by lower-cased name, for resolving written principals. */
   private readonly teamsByName = new Map<string, TeamEntry[]>();
 
-  constructor(readonly model: PolicyModel) {
+  /** `subjects`: those of the policies to prove, whose grants are gathered in one pass over the teams. */
+  constructor(
+    readonly model: PolicyModel,
+    subjects: Iterable<string> = [],
+  ) {
     for (const t of model.teams) {
       const key = lower(t.name);
       const list = this.teamsByName.get(key);
       if (list) list.push(t);
       else this.teamsByName.set(key, [t]);
     }
-    this.reach = reachOf(model.teams);
-    for (const [key, { teams }] of this.reach) {
-      this.order.set(key, this.order.size);
-      for (const t of teams) {
-        let list = this.reachedBy.get(t);
-        if (!list) this.reachedBy.set(t, (list = []));
-        list.push(key);
+    for (const [key, entry] of reachOf(model.teams)) {
+      const place = this.principals.length;
+      this.places.set(key, place);
+      this.principals.push(entry);
+      for (const t of entry.teams) {
+        const list = this.reachedBy.get(t);
+        if (list) list.push(place);
+        else this.reachedBy.set(t, [place]);
       }
     }
+    this.gather(new Set(subjects));
   }
 
-  /** Each team's grants of a permission, or of a capability (as grants of its id), in one pass. */
+  /** Each team's grants of every permission of `subjects` (capabilities aside), in one pass, in team order. */
+  private gather(subjects: ReadonlySet<string>): void {
+    const found = new Map<string, Map<TeamEntry, Grant[]>>();
+    for (const s of subjects) if (!CAPABILITIES.some((c) => c.id === s) && !this.bySubject.has(s)) found.set(s, new Map());
+    if (!found.size) return;
+    for (const t of this.model.teams) {
+      for (const g of t.grants) {
+        const teams = found.get(g.permission);
+        if (!teams) continue;
+        const list = teams.get(t);
+        if (list) list.push(g);
+        else teams.set(t, [g]);
+      }
+    }
+    for (const [s, teams] of found) this.bySubject.set(s, teams);
+  }
+
+  /** Each team's grants of a permission, or of a capability (as grants of its id). */
   private grantsOf(subject: string): Map<TeamEntry, Grant[]> {
     let found = this.bySubject.get(subject);
     if (found) return found;
-    found = new Map();
     const capability = CAPABILITIES.find((c) => c.id === subject);
+    if (!capability) {
+      this.gather(new Set([subject]));
+      return this.bySubject.get(subject)!;
+    }
+    found = new Map();
     for (const t of this.model.teams) {
-      const grants = capability
-        ? t.holdings.filter((h) => h.role === capability.role && h.scope === 'space').map((h): Grant => ({ permission: capability.id, scope: h.scope, space: h.space, restrictions: h.restrictions, via: h.via }))
-        : t.grants.filter((g) => g.permission === subject);
+      const grants = t.holdings.filter((h) => h.role === capability.role && h.scope === 'space').map((h): Grant => ({ permission: capability.id, scope: h.scope, space: h.space, restrictions: h.restrictions, via: h.via }));
       if (grants.length) found.set(t, grants);
     }
     this.bySubject.set(subject, found);
@@ -135,9 +163,12 @@ class Prover {
    * The teams with grants of `subject` that a query of `space` can match, each with those grants: in a
    * space, its grants there and the server-wide ones (a model has many spaces, a policy names one).
    */
-  private candidates(subject: string, space: string | undefined): Map<TeamEntry, Grant[]> {
+  candidatesIn(subject: string, space: string | undefined): Map<TeamEntry, Grant[]> {
     const all = this.grantsOf(subject);
     if (space === undefined) return all;
+    const key = `${subject}\u0000${space}`;
+    const known = this.candidateCache.get(key);
+    if (known) return known;
     let bySpace = this.bySpace.get(subject);
     if (!bySpace) {
       bySpace = new Map();
@@ -155,6 +186,7 @@ class Prover {
     }
     const out = new Map(bySpace.get('\u0000system') ?? []);
     for (const [t, list] of bySpace.get(space) ?? []) out.set(t, [...(out.get(t) ?? []), ...list]);
+    this.candidateCache.set(key, out);
     return out;
   }
 
@@ -166,7 +198,7 @@ class Prover {
     if (known) return known;
     const out = new Map<TeamEntry, Grant[]>();
     this.holdingCache.set(key, out);
-    for (const [t, list] of this.candidates(subject, query.space)) {
+    for (const [t, list] of this.candidatesIn(subject, query.space)) {
       // Nobody holds anything through a space's Space Managers team with nobody in it: who-can leaves it out too.
       if (isEmptyBuiltinEntry(t)) continue;
       const found = list.filter((g) => matches(g, query));
@@ -177,28 +209,38 @@ class Prover {
 
   /**
    * The principals that `teams` reach (SPEC rule 5: each team itself, its members and groups; Everyone
-   * every user and group), each with the teams of `teams` that reach it, in the model's principal order.
+   * every user and group) but those at `skip`, in the model's principal order, each with the teams of
+   * `teams` that reach it (in the order of `teams`).
    */
-  reachedFrom(teams: Iterable<TeamEntry>): { principal: Principal; teams: TeamEntry[] }[] {
-    const found = new Map<string, TeamEntry[]>();
+  reachedFrom(teams: readonly TeamEntry[], skip: ReadonlySet<number>): { principal: Principal; teams: TeamEntry[] }[] {
+    const reaching: (TeamEntry[] | undefined)[] = new Array(this.principals.length);
+    const places: number[] = [];
     for (const t of teams) {
-      for (const key of this.reachedBy.get(t) ?? []) {
-        const list = found.get(key);
+      for (const place of this.reachedBy.get(t) ?? []) {
+        if (skip.has(place)) continue;
+        const list = reaching[place];
         if (list) list.push(t);
-        else found.set(key, [t]);
+        else {
+          reaching[place] = [t];
+          places.push(place);
+        }
       }
     }
-    return [...found]
-      .sort(([a], [b]) => this.order.get(a)! - this.order.get(b)!)
-      .map(([key, reaching]) => ({ principal: this.reach.get(key)!.principal, teams: reaching }));
+    places.sort((a, b) => a - b);
+    return places.map((place) => ({ principal: this.principals[place].principal, teams: reaching[place]! }));
+  }
+
+  /** The place of a principal in the model's order, undefined when the model does not have it. */
+  placeOf(p: Principal): number | undefined {
+    return this.places.get(principalKey(p));
   }
 
   /** One principal's records of `subject` that answer `query` (SPEC rule 5: never merged). */
   recordsOf(principal: Principal, subject: string, query: AccessQuery): Grant[] {
-    const reach = this.reach.get(principalKey(principal));
-    if (!reach) return [];
+    const place = this.placeOf(principal);
+    if (place === undefined) return [];
     const grants = this.grantsOf(subject);
-    return recordsOf(reach.teams.flatMap((t) => (grants.get(t) ?? []).filter((g) => matches(g, query))), grantKey);
+    return recordsOf(this.principals[place].teams.flatMap((t) => (grants.get(t) ?? []).filter((g) => matches(g, query))), grantKey);
   }
 
   /** The principal a written principal names in this model, or undefined when the model has none. */
@@ -208,8 +250,8 @@ class Prover {
     const module = this.model.module;
     const inModel = (x: Principal): Principal => (module === undefined ? x : { ...x, module });
     if (p.kind !== 'team') {
-      const key = principalKey(inModel({ kind: p.kind, name: p.rest }));
-      return this.reach.get(key)?.principal;
+      const place = this.places.get(principalKey(inModel({ kind: p.kind, name: p.rest })));
+      return place === undefined ? undefined : this.principals[place].principal;
     }
     const team = this.team(p.rest);
     return team && inModel({ kind: 'team', name: team.name, ...(team.space ? { space: team.space } : {}) });
@@ -230,6 +272,9 @@ class Prover {
   }
 }
 
+/** Each holder's sources of its grants that answer a query, without repeats: policies of one holding share them. */
+const sourcesOf = new WeakMap<Map<TeamEntry, Grant[]>, Map<TeamEntry, Via[]>>();
+
 /**
  * The breaches of an `only` policy in one model. A principal holds the permission through the teams that
  * reach it and hold it there; it breaches when it is not listed and one of those teams is not listed
@@ -237,12 +282,13 @@ class Prover {
  * they reach.
  */
 function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query: AccessQuery): PolicyBreach[] {
-  const listed = new Set<string>();
+  const listed = new Set<number>();
   const listedTeams = new Set<TeamEntry>();
   for (const item of policy.only?.items ?? []) {
     const p = prover.resolve(item.value);
     if (!p) continue;
-    listed.add(principalKey(p));
+    const place = prover.placeOf(p);
+    if (place !== undefined) listed.add(place);
     const t = p.kind === 'team' ? prover.team(parsePrincipal(item.value)!.rest) : undefined;
     if (t) listedTeams.add(t);
   }
@@ -250,10 +296,11 @@ function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query:
   const unlisted = [...holding.keys()].filter((t) => !listedTeams.has(t));
   const out: PolicyBreach[] = [];
   // Most principals hold it through one team (Everyone reaches every user): its sources are read once.
-  const sources = new Map<TeamEntry, Via[]>();
-  const viaOf = (t: TeamEntry) => sources.get(t) ?? sources.set(t, unique(holding.get(t)!.flatMap((g) => g.via))).get(t)!;
-  for (const { principal, teams } of prover.reachedFrom(unlisted)) {
-    if (listed.has(principalKey(principal))) continue;
+  let sources = sourcesOf.get(holding);
+  if (!sources) sourcesOf.set(holding, (sources = new Map()));
+  const known = sources;
+  const viaOf = (t: TeamEntry) => known.get(t) ?? known.set(t, unique(holding.get(t)!.flatMap((g) => g.via))).get(t)!;
+  for (const { principal, teams } of prover.reachedFrom(unlisted, listed)) {
     out.push({ kind: 'only', principal, via: teams.length === 1 ? viaOf(teams[0]) : unique(teams.flatMap(viaOf)) });
   }
   return out;
@@ -261,20 +308,25 @@ function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query:
 
 const openHolders = new WeakMap<Map<TeamEntry, Grant[]>, PolicyBreach[]>();
 
-/** The breaches of `unrestricted: none` in one model: teams with a record open in every supported dimension. */
+/**
+ * The breaches of `unrestricted: none` in one model: teams with a record open in every supported dimension.
+ * A grant open in every dimension answers every query of its space, so the answer depends on the subject
+ * and the space alone: policies of one subject and space share it whatever else their contexts say.
+ */
 function unrestrictedBreaches(prover: Prover, subject: string, query: AccessQuery): PolicyBreach[] {
-  const holding = prover.holding(subject, query);
-  // The answer depends on the holders alone: policies of one subject and context share it.
-  const known = openHolders.get(holding);
+  const candidates = prover.candidatesIn(subject, query.space);
+  const known = openHolders.get(candidates);
   if (known) return known;
   const out: PolicyBreach[] = [];
-  openHolders.set(holding, out);
-  for (const [t, grants] of holding) {
+  openHolders.set(candidates, out);
+  const module = prover.model.module;
+  for (const [t, grants] of candidates) {
     // A record is open in every dimension exactly when a grant of it is (records join equal restrictions).
     const open = grants.filter((g) => DIMENSIONS.every((d) => !g.restrictions[d]?.length));
-    const module = prover.model.module;
+    // Nobody holds anything through a space's Space Managers team with nobody in it (as `holding`).
+    if (!open.length || isEmptyBuiltinEntry(t)) continue;
     const principal: Principal = { kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}), ...(module !== undefined ? { module } : {}) };
-    if (open.length) out.push({ kind: 'unrestricted', principal, via: unique(open.flatMap((r) => r.via)) });
+    out.push({ kind: 'unrestricted', principal, via: unique(open.flatMap((r) => r.via)) });
   }
   return out;
 }
@@ -402,7 +454,8 @@ export function proveOn(ws: ModelIndex, uri: string, policies: readonly PolicyDo
   let models: PolicyModel[] | undefined;
   if (todo.length || !unknown) {
     models = policies.length ? policyModels(ws, uri) : [];
-    const provers = models.map((m) => new Prover(m));
+    const subjects = new Set(todo.map(policySubject).filter((x): x is string => x !== undefined));
+    const provers = models.map((m) => new Prover(m, subjects));
     for (const p of todo) {
       policyProofs.count++;
       proofs.set(p.index, provers.map((prover) => prove(prover, p)));

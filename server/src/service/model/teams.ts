@@ -190,7 +190,19 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
     if (seen.has(`\u0000${lower(system.name)}`)) continue;
     teams.push(lazyTeam({ name: system.name, members: [], groups: [], builtin: true }, () => ownGrants(ws, undefined, system), () => ownSignature(ws, undefined, system)));
   }
-  for (const space of spacesOf(ws)) teams.push(spaceManagers(ws, space, teams));
+  // Teams by lower-cased name, for the teams that manage a space (a scan of every team per name was most of this).
+  const byName = new Map<string, number[]>();
+  const index = (i: number) => {
+    const key = lower(teams[i].name);
+    const list = byName.get(key);
+    if (list) list.push(i);
+    else byName.set(key, [i]);
+  };
+  teams.forEach((_, i) => index(i));
+  for (const space of spacesOf(ws)) {
+    teams.push(spaceManagers(ws, space, teams, byName));
+    index(teams.length - 1);
+  }
   return teams;
 }
 
@@ -206,7 +218,7 @@ function spacesOf(ws: ModelIndex): Located<SpaceDoc>[] {
  * A space's built-in Space Managers team: its members are the space's `managers.members`; it and the
  * teams of `managers.teams` hold Space Manager in the space, unrestricted (SPEC rule 4).
  */
-function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntry[]): TeamEntry {
+function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntry[], byName: ReadonlyMap<string, readonly number[]>): TeamEntry {
   const spaceName = space.doc.name!.value;
   const role = ws.resolveRole(SPACE_MANAGER)!;
   const managers = space.doc.managers;
@@ -215,8 +227,8 @@ function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntr
   const signature = `managers\u0001${spaceName}\u0001${roleSignature(role)}`;
   // The teams that manage the space hold Space Manager in it too.
   for (const t of managers?.teams?.items ?? []) {
-    const index = teams.findIndex((x) => lower(x.name) === lower(t.value) && (x.space === undefined || x.space === spaceName));
-    if (index < 0) continue;
+    const index = byName.get(lower(t.value))?.find((i) => teams[i].space === undefined || teams[i].space === spaceName);
+    if (index === undefined) continue;
     const target = teams[index];
     const teamVia = { ...via, span: t.span };
     teams[index] = lazyTeam(
