@@ -19,7 +19,7 @@ import { principalKey, reachOf } from './access';
 import { isEmptyBuiltinEntry } from './relevance';
 import { recordsOf } from './records';
 import { hasYamlModel, modulesOf, moduleAccess } from './modules';
-import { teamsOf } from './teams';
+import { grantsByPermission, teamsOf } from './teams';
 import { parsePrincipal } from './policy-terms';
 import { POLICY_CONTEXT_KEYS } from './fields';
 import { impactReaches, policyImpact, type PolicyImpact } from './policy-changes';
@@ -90,12 +90,12 @@ class Prover {
   private readonly places = new Map<string, number>();
   /** Team → the places of the principals it reaches (itself, its members, its groups; Everyone every one). */
   private readonly reachedBy = new Map<TeamEntry, number[]>();
-  private readonly bySubject = new Map<string, Map<TeamEntry, Grant[]>>();
-  private readonly holdingCache = new Map<string, Map<TeamEntry, Grant[]>>();
+  private readonly bySubject = new Map<string, Map<TeamEntry, readonly Grant[]>>();
+  private readonly holdingCache = new Map<string, Map<TeamEntry, readonly Grant[]>>();
   /** Each subject's grants by team, per space (`\u0000system` for the server-wide ones). */
   private readonly bySpace = new Map<string, Map<string, Map<TeamEntry, Grant[]>>>();
   /** `candidates` by subject and space: policies of one subject in one space share them. */
-  private readonly candidateCache = new Map<string, Map<TeamEntry, Grant[]>>();
+  private readonly candidateCache = new Map<string, Map<TeamEntry, readonly Grant[]>>();
 
   /** The model's teams by lower-cased name, for resolving written principals. */
   private readonly teamsByName = new Map<string, TeamEntry[]>();
@@ -126,23 +126,22 @@ class Prover {
 
   /** Each team's grants of every permission of `subjects` (capabilities aside), in one pass, in team order. */
   private gather(subjects: ReadonlySet<string>): void {
-    const found = new Map<string, Map<TeamEntry, Grant[]>>();
+    const found = new Map<string, Map<TeamEntry, readonly Grant[]>>();
     for (const s of subjects) if (!CAPABILITIES.some((c) => c.id === s) && !this.bySubject.has(s)) found.set(s, new Map());
     if (!found.size) return;
+    const wanted = new Set(found.keys());
     for (const t of this.model.teams) {
-      for (const g of t.grants) {
-        const teams = found.get(g.permission);
-        if (!teams) continue;
-        const list = teams.get(t);
-        if (list) list.push(g);
-        else teams.set(t, [g]);
+      const grants = grantsByPermission(t, wanted);
+      for (const [s, teams] of found) {
+        const list = grants.get(s);
+        if (list?.length) teams.set(t, list);
       }
     }
     for (const [s, teams] of found) this.bySubject.set(s, teams);
   }
 
   /** Each team's grants of a permission, or of a capability (as grants of its id). */
-  private grantsOf(subject: string): Map<TeamEntry, Grant[]> {
+  private grantsOf(subject: string): Map<TeamEntry, readonly Grant[]> {
     let found = this.bySubject.get(subject);
     if (found) return found;
     const capability = CAPABILITIES.find((c) => c.id === subject);
@@ -163,7 +162,7 @@ class Prover {
    * The teams with grants of `subject` that a query of `space` can match, each with those grants: in a
    * space, its grants there and the server-wide ones (a model has many spaces, a policy names one).
    */
-  candidatesIn(subject: string, space: string | undefined): Map<TeamEntry, Grant[]> {
+  candidatesIn(subject: string, space: string | undefined): Map<TeamEntry, readonly Grant[]> {
     const all = this.grantsOf(subject);
     if (space === undefined) return all;
     const key = `${subject}\u0000${space}`;
@@ -191,12 +190,12 @@ class Prover {
   }
 
   /** The teams holding `subject` where `query` says, each with its grants that answer the query. */
-  holding(subject: string, query: AccessQuery): Map<TeamEntry, Grant[]> {
+  holding(subject: string, query: AccessQuery): Map<TeamEntry, readonly Grant[]> {
     // Policies often share a subject and context (one per assertion): each pair is read once.
     const key = JSON.stringify([subject, query.space ?? null, query.values ?? {}, query.untenanted === true]);
     const known = this.holdingCache.get(key);
     if (known) return known;
-    const out = new Map<TeamEntry, Grant[]>();
+    const out = new Map<TeamEntry, readonly Grant[]>();
     this.holdingCache.set(key, out);
     for (const [t, list] of this.candidatesIn(subject, query.space)) {
       // Nobody holds anything through a space's Space Managers team with nobody in it: who-can leaves it out too.
@@ -273,7 +272,7 @@ class Prover {
 }
 
 /** Each holder's sources of its grants that answer a query, without repeats: policies of one holding share them. */
-const sourcesOf = new WeakMap<Map<TeamEntry, Grant[]>, Map<TeamEntry, Via[]>>();
+const sourcesOf = new WeakMap<Map<TeamEntry, readonly Grant[]>, Map<TeamEntry, Via[]>>();
 
 /**
  * The breaches of an `only` policy in one model. A principal holds the permission through the teams that
@@ -306,7 +305,7 @@ function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query:
   return out;
 }
 
-const openHolders = new WeakMap<Map<TeamEntry, Grant[]>, PolicyBreach[]>();
+const openHolders = new WeakMap<Map<TeamEntry, readonly Grant[]>, PolicyBreach[]>();
 
 /**
  * The breaches of `unrestricted: none` in one model: teams with a record open in every supported dimension.

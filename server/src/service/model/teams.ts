@@ -14,23 +14,80 @@ export interface TeamOwn {
   readonly holdings: Holding[];
 }
 
-/** A team entry whose grants, holdings and signature are computed once, when first read. */
-export function lazyTeam(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, own: () => TeamOwn, signature: () => string): TeamEntry {
+/** Some of a team's grants by permission, each list in the order of the team's grants. */
+export type GrantsByPermission = ReadonlyMap<string, readonly Grant[]>;
+
+/** How to work out a team's holdings, and some of its grants, without all of its grants. */
+export interface TeamParts {
+  readonly holdings: () => readonly Holding[];
+  readonly grantsOf: (permissions: ReadonlySet<string>) => GrantsByPermission;
+}
+
+const partsOf = new WeakMap<TeamEntry, { parts: TeamParts; full: () => TeamOwn | undefined }>();
+
+/** Grants by permission, those of `permissions` only. */
+export function splitGrants(grants: readonly Grant[], permissions: ReadonlySet<string>): Map<string, Grant[]> {
+  const out = new Map<string, Grant[]>();
+  for (const g of grants) {
+    if (!permissions.has(g.permission)) continue;
+    const list = out.get(g.permission);
+    if (list) list.push(g);
+    else out.set(g.permission, [g]);
+  }
+  return out;
+}
+
+/**
+ * A team's grants of `permissions`, by permission: the same as reading its grants of them, without
+ * building its others when they are not built yet (a policy reads a few permissions of every team; most
+ * of the workspace's grants are of others).
+ */
+export function grantsByPermission(t: TeamEntry, permissions: ReadonlySet<string>): GrantsByPermission {
+  const known = partsOf.get(t);
+  const full = known ? known.full() : { grants: t.grants };
+  return full ? splitGrants(full.grants, permissions) : known!.parts.grantsOf(permissions);
+}
+
+/**
+ * A team entry whose grants, holdings and signature are computed once, when first read; with `parts`, its
+ * holdings and some of its grants can be read without the rest (`grantsByPermission`).
+ */
+export function lazyTeam(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, own: () => TeamOwn, signature: () => string, parts?: TeamParts): TeamEntry {
   let computed: TeamOwn | undefined;
+  let held: readonly Holding[] | undefined;
   let sig: string | undefined;
-  return {
+  const entry: TeamEntry = {
     ...fields,
     get grants() {
       return (computed ??= own()).grants;
     },
     get holdings() {
-      return (computed ??= own()).holdings;
+      return computed?.holdings ?? (parts ? (held ??= parts.holdings()) : (computed ??= own()).holdings);
     },
     get signature() {
       return (sig ??= signature());
     },
   };
+  if (parts) partsOf.set(entry, { parts, full: () => computed });
+  return entry;
 }
+
+/**
+ * `grantsOf` for `TeamParts` from a function computing a team's grants of some permissions, keeping them
+ * in `known` (by permission; an empty list for one it does not grant).
+ */
+export function someGrants(known: Map<string, Grant[]>, compute: (permissions: ReadonlySet<string>) => readonly Grant[]): (permissions: ReadonlySet<string>) => GrantsByPermission {
+  return (permissions) => {
+    const missing = [...permissions].filter((p) => !known.has(p));
+    if (missing.length) {
+      for (const p of missing) known.set(p, []);
+      for (const g of compute(new Set(missing))) known.get(g.permission)!.push(g);
+    }
+    return known;
+  };
+}
+
+const NO_PERMISSIONS: ReadonlySet<string> = new Set();
 
 /** Signatures of roles whose lists are shared arrays (the built-in roles' defaults), computed once each. */
 const sharedSignatures = new WeakMap<readonly string[], string>();
@@ -104,7 +161,7 @@ function refused(ws: ModelIndex, team: TeamDoc, a: Assignment): { role?: Resolve
  * (or undefined): Octopus Administrators holds System Administrator whatever else the file lists
  * (builtin-team), and a built-in team holds its fixed role whether or not the file lists it.
  */
-function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined): TeamOwn {
+function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, keep?: ReadonlySet<string>): TeamOwn {
   const team = located?.doc;
   const grants: Grant[] = [];
   const holdings: Holding[] = [];
@@ -117,13 +174,13 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
     if (!role || !level) continue;
     const restrictions = restrictionsOf(a);
     const via = { team: name, teamSpace: team!.space?.value, role: role.name, uri: located!.uri, span: a.role.span };
-    grants.push(...roleGrants(role, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined));
+    grants.push(...roleGrants(role, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined, keep));
     holdings.push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [{ ...via, implicit: false }] });
   }
   if (system?.holds !== undefined && !holdings.some((h) => h.role === system.holds && h.scope === 'system')) {
     const role = ws.resolveRole(system.holds)!;
     const via = { team: name, role: role.name, uri: located?.uri, span: team?.name?.span };
-    grants.push(...roleGrants(role, 'system', undefined, {}, via));
+    grants.push(...roleGrants(role, 'system', undefined, {}, via, undefined, keep));
     holdings.push({ role: role.name, scope: 'system', restrictions: {}, via: [{ ...via, implicit: false }] });
   }
   return { grants, holdings };
@@ -182,13 +239,22 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
           },
           () => ws.derived(uri, `access:${doc.index}`, () => ownGrants(ws, located, system)),
           () => ws.derived(uri, `signature:${doc.index}`, () => ownSignature(ws, doc, system)),
+          {
+            holdings: () => ws.derived(uri, `holdings:${doc.index}`, () => ownGrants(ws, located, system, NO_PERMISSIONS).holdings),
+            grantsOf: (permissions) => someGrants(ws.derived(uri, `grants-by:${doc.index}`, () => new Map<string, Grant[]>()), (keep) => ownGrants(ws, located, system, keep).grants)(permissions),
+          },
         ),
       );
     }
   }
   for (const system of BUILTIN_SYSTEM_TEAMS) {
     if (seen.has(`\u0000${lower(system.name)}`)) continue;
-    teams.push(lazyTeam({ name: system.name, members: [], groups: [], builtin: true }, () => ownGrants(ws, undefined, system), () => ownSignature(ws, undefined, system)));
+    teams.push(
+      lazyTeam({ name: system.name, members: [], groups: [], builtin: true }, () => ownGrants(ws, undefined, system), () => ownSignature(ws, undefined, system), {
+        holdings: () => ownGrants(ws, undefined, system, NO_PERMISSIONS).holdings,
+        grantsOf: (permissions) => splitGrants(ownGrants(ws, undefined, system, permissions).grants, permissions),
+      }),
+    );
   }
   // Teams by lower-cased name, for the teams that manage a space (a scan of every team per name was most of this).
   const byName = new Map<string, number[]>();
@@ -235,12 +301,27 @@ function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntr
       { name: target.name, space: target.space, definition: target.definition, members: target.members, groups: target.groups, builtin: target.builtin },
       () => ({ grants: [...target.grants, ...roleGrants(role, 'space', spaceName, {}, teamVia)], holdings: [...target.holdings, holding(teamVia)] }),
       () => `${target.signature}\n${signature}`,
+      {
+        holdings: () => [...target.holdings, holding(teamVia)],
+        grantsOf: (permissions) => {
+          // Per permission, the team's own grants, then those of managing the space (as `grants` orders them).
+          const own = grantsByPermission(target, permissions);
+          const managing = splitGrants(roleGrants(role, 'space', spaceName, {}, teamVia, undefined, permissions), permissions);
+          const out = new Map<string, readonly Grant[]>();
+          for (const p of permissions) {
+            const list = [...(own.get(p) ?? []), ...(managing.get(p) ?? [])];
+            if (list.length) out.set(p, list);
+          }
+          return out;
+        },
+      },
     );
   }
   return lazyTeam(
     { name: SPACE_MANAGERS, space: spaceName, members: managers?.members?.items.map((i) => i.value) ?? [], groups: [], builtin: true },
     () => ({ grants: roleGrants(role, 'space', spaceName, {}, via), holdings: [holding(via)] }),
     () => signature,
+    { holdings: () => [holding(via)], grantsOf: (permissions) => splitGrants(roleGrants(role, 'space', spaceName, {}, via, undefined, permissions), permissions) },
   );
 }
 
