@@ -139,6 +139,17 @@ describe('access policies: re-proving after a change (SPEC section 11)', () => {
     assert.equal(left.breached.find((m) => m.startsWith('Nobody but')), first);
   });
 
+  it('a user listed in `includes` holds it once a team that lists them gains it, and breaks when it loses it', () => {
+    const ws = workspace();
+    ws.setFile(POLICY, `${POLICIES}  - name: Bob deploys in Finance\n    permission: DeploymentCreate\n    space: Finance\n    includes: [user:bob]\n`);
+    const bob = (out: string[]) => out.filter((m) => m.startsWith('Bob deploys'));
+    assert.deepEqual(bob(breached(ws)), ['Bob deploys in Finance: user `bob`']);
+    const gained = after(ws, () => ws.setFile('file:///w/ops.team.yaml', team('Ops', 'Finance', ['bob'], ['Auditor', 'Deployer'])));
+    assert.deepEqual(bob(gained.breached), []);
+    const lost = after(ws, () => ws.setFile('file:///w/ops.team.yaml', team('Ops', 'Finance', ['bob'], ['Auditor'])));
+    assert.deepEqual(bob(lost.breached), ['Bob deploys in Finance: user `bob`']);
+  });
+
   it('after seeded random edits of team, role and space files, every finding equals a fresh proof of the same files', () => {
     const files = new Map([...generateWorkspace({ files: 150, seed: 5 })].map(([p, t]) => [`file:///g/${p}`, t]));
     const ws = new Workspace();
@@ -150,7 +161,7 @@ describe('access policies: re-proving after a change (SPEC section 11)', () => {
     for (let i = 0; i < 30; i++) {
       lines.push(`  - name: p${i}`, `    permission: ${subjects[i % subjects.length]}`);
       if (i % 4) lines.push(`    space: ${JSON.stringify(spaces[i % spaces.length])}`);
-      lines.push(i % 3 === 0 ? '    only: [team:Octopus Administrators, user:alice]' : i % 3 === 1 ? '    includes: [team:Octopus Administrators, user:zed0]' : '    unrestricted: none');
+      lines.push(i % 3 === 0 ? '    only: [team:Octopus Administrators, user:alice]' : i % 3 === 1 ? '    includes: [team:Octopus Administrators, user:zed0, user:alice]' : '    unrestricted: none');
     }
     files.set('file:///g/p.policy.yaml', `${lines.join('\n')}\n`);
     ws.setFile('file:///g/p.policy.yaml', files.get('file:///g/p.policy.yaml')!);

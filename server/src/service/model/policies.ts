@@ -19,10 +19,10 @@ import { principalKey, reachOf } from './access';
 import { isEmptyBuiltinEntry } from './relevance';
 import { recordsOf } from './records';
 import { hasYamlModel, modulesOf, moduleAccess } from './modules';
-import { grantsByPermission, teamsOf } from './teams';
+import { grantsByPermission, managedSpaces, teamsOf } from './teams';
 import { parsePrincipal } from './policy-terms';
 import { POLICY_CONTEXT_KEYS } from './fields';
-import { impactReaches, policyImpact, type PolicyImpact } from './policy-changes';
+import { impactReaches, policyImpact, teamFilesOf, type PolicyImpact } from './policy-changes';
 import type { FileModel, Name, PolicyDoc } from './types';
 import type { ModelIndex } from './workspace';
 
@@ -102,7 +102,7 @@ class Prover {
 
   /** `subjects`: those of the policies to prove, whose grants are gathered in one pass over the teams. */
   constructor(
-    readonly model: PolicyModel,
+    public model: PolicyModel,
     subjects: Iterable<string> = [],
   ) {
     for (const t of model.teams) {
@@ -122,6 +122,93 @@ class Prover {
       }
     }
     this.gather(new Set(subjects));
+  }
+
+  /**
+   * Brings the prover up to date with changes to the team files `files` that kept every team's name, when
+   * it can: `fresh` holds their teams as they are now (`teamsOf(ws, files)`). False, leaving it as it was,
+   * when the changes touch Everyone (who reaches every user) or add or remove a user or group of the model:
+   * then the principals and their order change, and a new prover is needed.
+   */
+  update(fresh: readonly TeamEntry[], files: ReadonlySet<string>): boolean {
+    const teams = [...this.model.teams];
+    const from = (t: TeamEntry) => (t.definition && files.has(t.definition.uri) ? t.definition : undefined);
+    const replaced = new Map<TeamEntry, TeamEntry>();
+    const incoming = fresh.filter((t) => from(t));
+    for (let i = 0; i < teams.length; i++) {
+      const o = teams[i];
+      const def = from(o);
+      if (!def) continue;
+      const n = incoming.find((t) => t.definition!.uri === def.uri && t.definition!.doc.index === def.doc.index && t.name === o.name && t.space === o.space);
+      // Which team manages a space by its name depends on the other teams: the same must on both sides.
+      if (!n || replaced.has(o) || (o.name === EVERYONE && o.space === undefined) || managedSpaces(o) !== managedSpaces(n)) return false;
+      replaced.set(o, n);
+      teams[i] = n;
+    }
+    if (replaced.size !== incoming.length || !this.samePrincipals(replaced)) return false;
+    this.model = { ...this.model, teams };
+    const rank = new Map(teams.map((t, i) => [t, i]));
+    for (const [o, n] of replaced) rank.set(o, rank.get(n)!);
+    for (const [o, n] of replaced) this.replaceTeam(o, n, rank);
+    // What each subject's holders are, and everything read from them, is read again when asked.
+    const subjects = [...this.bySubject.keys()];
+    this.bySubject.clear();
+    this.bySpace.clear();
+    this.candidateCache.clear();
+    this.holdingCache.clear();
+    this.gather(new Set(subjects));
+    return true;
+  }
+
+  /** True when every user and group that the `replaced` teams reached or reach is a principal before and after. */
+  private samePrincipals(replaced: ReadonlyMap<TeamEntry, TeamEntry>): boolean {
+    for (const [o, n] of replaced) {
+      for (const [kind, before, after] of [['user', o.members, n.members], ['group', o.groups, n.groups]] as const) {
+        for (const name of after) if (!this.places.has(principalKey(this.inModel({ kind, name })))) return false;
+        for (const name of before) {
+          if (after.includes(name)) continue;
+          const place = this.places.get(principalKey(this.inModel({ kind, name })));
+          // Still reached by a team other than Everyone and the changed ones once they changed.
+          const others = place === undefined ? [] : this.principals[place].teams.filter((t) => !(t.name === EVERYONE && t.space === undefined) && !replaced.has(t));
+          const stays = others.some((t) => (kind === 'user' ? t.members : t.groups).includes(name)) || [...replaced.values()].some((t) => (kind === 'user' ? t.members : t.groups).includes(name));
+          if (!stays) return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private inModel(p: Principal): Principal {
+    return this.model.module === undefined ? p : { ...p, module: this.model.module };
+  }
+
+  /** Puts `n` in the place of `o` in who reaches whom (`rank`: each team's place in the model's order). */
+  private replaceTeam(o: TeamEntry, n: TeamEntry, rank: ReadonlyMap<TeamEntry, number>): void {
+    const byName = this.teamsByName.get(lower(o.name));
+    if (byName) byName[byName.indexOf(o)] = n;
+    const places: number[] = [];
+    const own = this.places.get(principalKey(this.inModel({ kind: 'team', name: n.name, ...(n.space ? { space: n.space } : {}) })));
+    if (own !== undefined) {
+      this.principals[own] = { principal: this.principals[own].principal, teams: [n] };
+      places.push(own);
+    }
+    for (const [kind, before, after] of [['user', o.members, n.members], ['group', o.groups, n.groups]] as const) {
+      for (const name of new Set([...before, ...after])) {
+        const place = this.places.get(principalKey(this.inModel({ kind, name })))!;
+        const entry = this.principals[place];
+        // Everyone first, then the teams that list it, in the model's order (as reachOf lists them).
+        const listing = entry.teams.filter((t) => t !== o);
+        if (after.includes(name)) {
+          let at = listing.length;
+          while (at > 0 && !(listing[at - 1].name === EVERYONE && listing[at - 1].space === undefined) && rank.get(listing[at - 1])! > rank.get(n)!) at--;
+          listing.splice(at, 0, n);
+          places.push(place);
+        }
+        this.principals[place] = { principal: entry.principal, teams: listing };
+      }
+    }
+    this.reachedBy.delete(o);
+    this.reachedBy.set(n, places.sort((a, b) => a - b));
   }
 
   /** Each team's grants of every permission of `subjects` (capabilities aside), in one pass, in team order. */
@@ -407,18 +494,25 @@ export interface PolicyResults {
  */
 export const policyProofs = { count: 0 };
 
+/** Provers of the models a policy file applies to, as of a change count of the index. */
+interface Provers {
+  readonly list: readonly Prover[];
+  readonly mark: number;
+}
+
 /** A policy file's last results, for the next proof to keep what the changes since cannot alter. */
 interface LastProof {
   readonly model: FileModel;
   readonly mark: number;
   readonly results: PolicyResults;
+  readonly provers?: Provers;
 }
 
 /**
  * Every policy of the file at `uri`, proved on every model it applies to; kept with the file until a
  * change to any other file. The index then reports the file as changed, and this proves again only the
  * policies that the changes since the last proof can alter (model/policy-changes.ts), keeping the others'
- * results.
+ * results, on the provers of the last proof brought up to date when the changes were to teams only.
  */
 export function provePolicies(ws: ModelIndex, uri: string): PolicyResults {
   return ws.derived(uri, 'policies', () => {
@@ -427,50 +521,75 @@ export function provePolicies(ws: ModelIndex, uri: string): PolicyResults {
     const mark = ws.changeMark;
     const last = ws.kept<LastProof>(uri, 'policies');
     const changes = last && last.model === model ? ws.changesSince(last.mark) : undefined;
-    const results = proveOn(ws, uri, policies, last && changes ? { results: last.results, impact: policyImpact(ws, changes) } : undefined);
-    if (model) ws.keep(uri, 'policies', { model, mark, results } satisfies LastProof);
-    return results;
+    const previous = last && changes ? { results: last.results, impact: policyImpact(ws, changes) } : undefined;
+    const run = proveWith(ws, uri, policies, previous, last && last.model === model ? last.provers : undefined);
+    if (model) ws.keep(uri, 'policies', { model, mark, results: run.results, provers: run.provers } satisfies LastProof);
+    return run.results;
   });
 }
 
 /**
  * Policies proved on the models of `ws` that a policy file at `uri` applies to, wherever the policies
- * were read (`diff --live` proves the workspace's policies on a server's model). With `previous` (the same
- * policies' results before changes whose impact is given), only the policies the impact reaches are proved.
+ * were read (`diff --live` proves the workspace's policies on a server's model).
  */
-export function proveOn(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[], previous?: { results: PolicyResults; impact: PolicyImpact }): PolicyResults {
+export function proveOn(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[]): PolicyResults {
+  return proveWith(ws, uri, policies).results;
+}
+
+/**
+ * Proves `policies`; with `previous` (the same policies' results before changes whose impact is given),
+ * only those the impact reaches, keeping the others' results; with `kept`, on those provers when they can
+ * be brought up to date.
+ */
+function proveWith(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[], previous?: { results: PolicyResults; impact: PolicyImpact }, kept?: Provers): { results: PolicyResults; provers?: Provers } {
   const proofs = new Map<number, readonly PolicyProof[]>();
-  const kept = previous?.impact === 'all' ? undefined : previous;
+  const reusable = previous?.impact === 'all' ? undefined : previous;
   const todo: PolicyDoc[] = [];
   for (const p of policies) {
-    const known = kept?.results.proofs.get(p.index);
+    const known = reusable?.results.proofs.get(p.index);
     const subject = policySubject(p);
-    if (known && kept && (subject === undefined || !impactReaches(kept.impact, subject, p.context.space?.value))) proofs.set(p.index, known);
+    if (known && reusable && (subject === undefined || !impactReaches(reusable.impact, subject, p.context.space?.value))) proofs.set(p.index, known);
     else todo.push(p);
   }
   // Without a change of names or of the model's users and groups, the same principals are unknown.
-  let unknown = kept?.results.unknown;
-  let models: PolicyModel[] | undefined;
+  let unknown = reusable?.results.unknown;
+  let provers = kept;
   if (todo.length || !unknown) {
-    models = policies.length ? policyModels(ws, uri) : [];
     const subjects = new Set(todo.map(policySubject).filter((x): x is string => x !== undefined));
-    const provers = models.map((m) => new Prover(m, subjects));
+    const list = (kept && updated(ws, kept)) ?? (policies.length ? policyModels(ws, uri) : []).map((m) => new Prover(m, subjects));
+    provers = { list, mark: ws.changeMark };
     for (const p of todo) {
       policyProofs.count++;
-      proofs.set(p.index, provers.map((prover) => prove(prover, p)));
+      proofs.set(p.index, list.map((prover) => prove(prover, p)));
     }
     if (!unknown) {
       const found = new Set<string>();
       for (const p of policies) {
         for (const item of [...(p.only?.items ?? []), ...(p.includes?.items ?? [])]) {
-          if (!provers.some((prover) => prover.resolve(item.value))) found.add(unknownKey(p, item));
+          if (!list.some((prover) => prover.resolve(item.value))) found.add(unknownKey(p, item));
         }
       }
       unknown = found;
     }
   }
+  const models = provers?.list.map((p) => p.model);
   let names: string[] | undefined;
-  return { proofs, unknown, principals: () => (names ??= knownPrincipals(models ?? policyModels(ws, uri))) };
+  return { results: { proofs, unknown, principals: () => (names ??= knownPrincipals(models ?? policyModels(ws, uri))) }, provers };
+}
+
+/**
+ * `kept` brought up to date with the changes since its mark, when they were all to team files that kept
+ * their teams' names and the model's users and groups; undefined when a new prover is needed.
+ */
+function updated(ws: ModelIndex, kept: Provers): readonly Prover[] | undefined {
+  const changes = ws.changesSince(kept.mark);
+  if (!changes) return undefined;
+  const files = teamFilesOf(changes);
+  if (!files || policyImpact(ws, changes) === 'all') return undefined;
+  if (!files.size) return kept.list;
+  const fresh = teamsOf(ws, files);
+  // Only the YAML model has team files; a module's prover stays as it is.
+  return kept.list.every((p) => p.model.module !== undefined || p.update(fresh, files)) ? kept.list : undefined;
 }
 
 /** The key of a principal item in `PolicyResults.unknown`. */

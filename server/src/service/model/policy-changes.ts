@@ -65,6 +65,21 @@ export function policyImpact(ws: ModelIndex, changes: readonly FileChange[]): Po
   return out;
 }
 
+/**
+ * The files that `changes` changed when every change kept a YAML file of teams a file of teams (policy
+ * files aside); undefined when one did not.
+ */
+export function teamFilesOf(changes: readonly FileChange[]): Set<string> | undefined {
+  const files = new Set<string>();
+  for (const { uri, before, after } of changes) {
+    if ((!before || before.kind === 'policy') && (!after || after.kind === 'policy')) continue;
+    if (!before || !after || before.module !== undefined || after.module !== undefined || before.syntax === 'terraform' || after.syntax === 'terraform') return undefined;
+    if (!allOf<TeamDoc>(before, 'team') || !allOf<TeamDoc>(after, 'team')) return undefined;
+    files.add(uri);
+  }
+  return files;
+}
+
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**

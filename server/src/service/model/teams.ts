@@ -280,6 +280,12 @@ function spacesOf(ws: ModelIndex): Located<SpaceDoc>[] {
     .filter((s): s is Located<SpaceDoc> => s !== undefined);
 }
 
+/** Teams of `teamsOf` that hold Space Manager by a space's `managers.teams`, with how many spaces they manage so. */
+const managing = new WeakMap<TeamEntry, number>();
+
+/** How many spaces a team of `teamsOf` manages by their `managers.teams` (its entry then holds Space Manager there). */
+export const managedSpaces = (t: TeamEntry): number => managing.get(t) ?? 0;
+
 /**
  * A space's built-in Space Managers team: its members are the space's `managers.members`; it and the
  * teams of `managers.teams` hold Space Manager in the space, unrestricted (SPEC rule 4).
@@ -297,7 +303,7 @@ function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntr
     if (index === undefined) continue;
     const target = teams[index];
     const teamVia = { ...via, span: t.span };
-    teams[index] = lazyTeam(
+    const wrapped = lazyTeam(
       { name: target.name, space: target.space, definition: target.definition, members: target.members, groups: target.groups, builtin: target.builtin },
       () => ({ grants: [...target.grants, ...roleGrants(role, 'space', spaceName, {}, teamVia)], holdings: [...target.holdings, holding(teamVia)] }),
       () => `${target.signature}\n${signature}`,
@@ -316,6 +322,8 @@ function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntr
         },
       },
     );
+    managing.set(wrapped, (managing.get(target) ?? 0) + 1);
+    teams[index] = wrapped;
   }
   return lazyTeam(
     { name: SPACE_MANAGERS, space: spaceName, members: managers?.members?.items.map((i) => i.value) ?? [], groups: [], builtin: true },
