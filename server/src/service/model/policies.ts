@@ -387,7 +387,19 @@ function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query:
   const known = sources;
   const viaOf = (t: TeamEntry) => known.get(t) ?? known.set(t, unique(holding.get(t)!.flatMap((g) => g.via))).get(t)!;
   for (const { principal, teams } of prover.reachedFrom(unlisted, listed)) {
-    out.push({ kind: 'only', principal, via: teams.length === 1 ? viaOf(teams[0]) : unique(teams.flatMap(viaOf)) });
+    if (teams.length === 1) {
+      out.push({ kind: 'only', principal, via: viaOf(teams[0]) });
+      continue;
+    }
+    // A user in many unlisted teams: its sources are read only if asked for (messages name ten principals).
+    let via: Via[] | undefined;
+    out.push({
+      kind: 'only',
+      principal,
+      get via() {
+        return (via ??= unique(teams.flatMap(viaOf)));
+      },
+    });
   }
   return out;
 }
@@ -521,7 +533,7 @@ export function provePolicies(ws: ModelIndex, uri: string): PolicyResults {
     const mark = ws.changeMark;
     const last = ws.kept<LastProof>(uri, 'policies');
     const changes = last && last.model === model ? ws.changesSince(last.mark) : undefined;
-    const previous = last && changes ? { results: last.results, impact: policyImpact(ws, changes) } : undefined;
+    const previous = last && changes ? { results: last.results, impact: policyImpact(ws, changes), mark: last.mark } : undefined;
     const run = proveWith(ws, uri, policies, previous, last && last.model === model ? last.provers : undefined);
     if (model) ws.keep(uri, 'policies', { model, mark, results: run.results, provers: run.provers } satisfies LastProof);
     return run.results;
@@ -541,7 +553,7 @@ export function proveOn(ws: ModelIndex, uri: string, policies: readonly PolicyDo
  * only those the impact reaches, keeping the others' results; with `kept`, on those provers when they can
  * be brought up to date.
  */
-function proveWith(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[], previous?: { results: PolicyResults; impact: PolicyImpact }, kept?: Provers): { results: PolicyResults; provers?: Provers } {
+function proveWith(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[], previous?: { results: PolicyResults; impact: PolicyImpact; mark: number }, kept?: Provers): { results: PolicyResults; provers?: Provers } {
   const proofs = new Map<number, readonly PolicyProof[]>();
   const reusable = previous?.impact === 'all' ? undefined : previous;
   const todo: PolicyDoc[] = [];
@@ -556,7 +568,7 @@ function proveWith(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[], 
   let provers = kept;
   if (todo.length || !unknown) {
     const subjects = new Set(todo.map(policySubject).filter((x): x is string => x !== undefined));
-    const list = (kept && updated(ws, kept)) ?? (policies.length ? policyModels(ws, uri) : []).map((m) => new Prover(m, subjects));
+    const list = (kept && updated(ws, kept, kept.mark === previous?.mark ? previous.impact : undefined)) ?? (policies.length ? policyModels(ws, uri) : []).map((m) => new Prover(m, subjects));
     provers = { list, mark: ws.changeMark };
     for (const p of todo) {
       policyProofs.count++;
@@ -579,13 +591,14 @@ function proveWith(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[], 
 
 /**
  * `kept` brought up to date with the changes since its mark, when they were all to team files that kept
- * their teams' names and the model's users and groups; undefined when a new prover is needed.
+ * their teams' names and the model's users and groups (`impact`: theirs, when known); undefined when a new
+ * prover is needed.
  */
-function updated(ws: ModelIndex, kept: Provers): readonly Prover[] | undefined {
+function updated(ws: ModelIndex, kept: Provers, impact?: PolicyImpact): readonly Prover[] | undefined {
   const changes = ws.changesSince(kept.mark);
   if (!changes) return undefined;
   const files = teamFilesOf(changes);
-  if (!files || policyImpact(ws, changes) === 'all') return undefined;
+  if (!files || (impact ?? policyImpact(ws, changes)) === 'all') return undefined;
   if (!files.size) return kept.list;
   const fresh = teamsOf(ws, files);
   // Only the YAML model has team files; a module's prover stays as it is.

@@ -160,43 +160,67 @@ function roleChange(before: readonly RoleDoc[], after: readonly RoleDoc[], out: 
  * documents count on both sides.
  */
 function sameReach(ws: ModelIndex, names: ReadonlySet<string>, firstBefore: ReadonlyMap<string, FileModel>): boolean {
+  const users = new Set<string>();
+  const groups = new Set<string>();
+  for (const n of names) (n.startsWith('user:') ? users : groups).add(n.slice(n.indexOf(':') + 1));
   const now = new Set<string>();
   const then = new Set<string>();
-  const lower = (s: string) => s.trim().toLowerCase();
-  const seen = new Set<string>();
   const managed = new Set<SpaceDoc>();
   for (const n of ws.spaceNames()) {
     const space = ws.resolveSpace(n) ?? ws.spaceDefinitions(n)[0];
     if (space) managed.add(space.doc);
   }
+  // Most documents list none of the names: only those that do are asked whether they count.
+  const lists = (doc: Doc | undefined): boolean =>
+    doc?.kind === 'team'
+      ? !!(doc.members?.items.some((m) => users.has(m.value)) || doc.externalGroups?.items.some((g) => groups.has(g.value)))
+      : doc?.kind === 'space' && !!doc.managers?.members?.items.some((m) => users.has(m.value));
   const visit = (doc: Doc, into: Set<string>) => {
-    const listed =
-      doc.kind === 'space'
-        ? (doc.managers?.members?.items ?? []).map((m) => `user:${m.value}`)
-        : doc.kind === 'team'
-          ? [...reachedBy(doc).members.map((m) => `user:${m}`), ...reachedBy(doc).groups.map((g) => `group:${g}`)]
-          : [];
-    for (const n of listed) if (names.has(n)) into.add(n);
+    const r = doc.kind === 'team' ? reachedBy(doc) : { members: doc.kind === 'space' ? (doc.managers?.members?.items.map((m) => m.value) ?? []) : [], groups: [] };
+    for (const m of r.members) if (users.has(m)) into.add(`user:${m}`);
+    for (const g of r.groups) if (groups.has(g)) into.add(`group:${g}`);
   };
-  for (const uri of [...ws.uris()].sort()) {
+  for (const uri of ws.uris()) {
     const model = ws.model(uri);
     if (!model || model.module !== undefined) continue;
-    const before = firstBefore.get(uri) ?? model;
+    const before = firstBefore.get(uri);
     for (const doc of model.docs) {
-      if (doc.kind === 'space' && managed.has(doc)) {
-        visit(doc, now);
-        visit(doc, then);
-      }
-      if (doc.kind !== 'team' || !doc.name) continue;
-      const key = `${doc.space ? lower(doc.space.value) : ''}\u0000${lower(doc.name.value)}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      visit(doc, now);
       // The same document of the earlier version: the changes kept every team's name and place.
-      const earlier = before.docs.find((d) => d.index === doc.index);
-      if (earlier?.kind !== 'team') return false;
+      const earlier = before ? before.docs.find((d) => d.index === doc.index) : doc;
+      if (!lists(doc) && !lists(earlier)) continue;
+      if (doc.kind === 'space') {
+        if (managed.has(doc)) {
+          visit(doc, now);
+          visit(doc, then);
+        }
+        continue;
+      }
+      if (doc.kind !== 'team' || !doc.name || earlier?.kind !== 'team') return false;
+      const counted = counts(ws, uri, doc);
+      if (counted === undefined) return false;
+      if (!counted) continue;
+      visit(doc, now);
       visit(earlier, then);
     }
   }
   return [...names].every((n) => now.has(n) === then.has(n));
+}
+
+/**
+ * True when a team document is the one of its name that effective access counts (`teamsOf`: the first in
+ * file order); undefined when the index's table of names cannot tell (a space written with blanks around
+ * it is one name to `teamsOf` and another to the table).
+ */
+function counts(ws: ModelIndex, uri: string, doc: TeamDoc): boolean | undefined {
+  if (doc.space && doc.space.value !== doc.space.value.trim()) return undefined;
+  let first: { uri: string; index: number } | undefined;
+  let found = false;
+  for (const d of ws.teamDefinitions(doc.name!.value, doc.space?.value)) {
+    if (ws.model(d.uri)?.module !== undefined || !d.doc.name) continue;
+    if (d.doc.space && d.doc.space.value !== d.doc.space.value.trim()) return undefined;
+    if (d.uri === uri && d.doc.index === doc.index) found = true;
+    if (!first || d.uri < first.uri || (d.uri === first.uri && d.doc.index < first.index)) first = { uri: d.uri, index: d.doc.index };
+  }
+  if (!found || !first) return undefined;
+  return first.uri === uri && first.index === doc.index;
 }

@@ -83,7 +83,9 @@ function relatedOf(breaches: readonly PolicyBreach[], policy: PolicyDoc): Relate
   // breaches name every place; the first others say whom each reaches. Thousands of users breaching
   // through Everyone share its few places.
   const others = breaches.filter((b) => b.principal.kind !== 'team');
-  const read = [...breaches.filter((b) => b.principal.kind === 'team'), ...others.filter((b, i) => i < NAMED || b.via.length === 0)];
+  // Only an `includes` breach has no sources (its principal is listed in the policy); the others' are read
+  // when asked for, and a user in many teams has many.
+  const read = [...breaches.filter((b) => b.principal.kind === 'team'), ...others.filter((b, i) => i < NAMED || b.kind === 'includes')];
   for (const b of read) {
     if (byPlace.size >= RELATED && b.via.length > 0) break;
     if (b.via.length === 0) {
