@@ -150,13 +150,19 @@ class Prover {
     const rank = new Map(teams.map((t, i) => [t, i]));
     for (const [o, n] of replaced) rank.set(o, rank.get(n)!);
     for (const [o, n] of replaced) this.replaceTeam(o, n, rank);
-    // What each subject's holders are, and everything read from them, is read again when asked.
-    const subjects = [...this.bySubject.keys()];
-    this.bySubject.clear();
+    // Each subject's holders with the new entries in the old ones' places; what was read from them is read
+    // again when asked.
+    const subjects = new Set(this.bySubject.keys());
+    for (const [o, n] of replaced) {
+      const grants = grantsByPermission(n, subjects);
+      for (const [subject, holders] of this.bySubject) {
+        if (CAPABILITIES.some((c) => c.id === subject)) this.bySubject.delete(subject);
+        else if (holders.has(o) || grants.get(subject)?.length) this.bySubject.set(subject, swapped(holders, o, n, grants.get(subject) ?? [], rank));
+      }
+    }
     this.bySpace.clear();
     this.candidateCache.clear();
     this.holdingCache.clear();
-    this.gather(new Set(subjects));
     return true;
   }
 
@@ -358,6 +364,22 @@ class Prover {
   }
 }
 
+/** `holders` (in the model's order, `rank`) with `n` holding `grants` in the place of `o`. */
+function swapped(holders: ReadonlyMap<TeamEntry, readonly Grant[]>, o: TeamEntry, n: TeamEntry, grants: readonly Grant[], rank: ReadonlyMap<TeamEntry, number>): Map<TeamEntry, readonly Grant[]> {
+  const out = new Map<TeamEntry, readonly Grant[]>();
+  let placed = !grants.length;
+  for (const [t, list] of holders) {
+    if (t === o) continue;
+    if (!placed && rank.get(t)! > rank.get(n)!) {
+      out.set(n, grants);
+      placed = true;
+    }
+    out.set(t, list);
+  }
+  if (!placed) out.set(n, grants);
+  return out;
+}
+
 /** Each holder's sources of its grants that answer a query, without repeats: policies of one holding share them. */
 const sourcesOf = new WeakMap<Map<TeamEntry, readonly Grant[]>, Map<TeamEntry, Via[]>>();
 
@@ -387,17 +409,13 @@ function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query:
   const known = sources;
   const viaOf = (t: TeamEntry) => known.get(t) ?? known.set(t, unique(holding.get(t)!.flatMap((g) => g.via))).get(t)!;
   for (const { principal, teams } of prover.reachedFrom(unlisted, listed)) {
-    if (teams.length === 1) {
-      out.push({ kind: 'only', principal, via: viaOf(teams[0]) });
-      continue;
-    }
-    // A user in many unlisted teams: its sources are read only if asked for (messages name ten principals).
+    // Sources are read only when asked for: a message names ten principals and points at fifty places.
     let via: Via[] | undefined;
     out.push({
       kind: 'only',
       principal,
       get via() {
-        return (via ??= unique(teams.flatMap(viaOf)));
+        return (via ??= teams.length === 1 ? viaOf(teams[0]) : unique(teams.flatMap(viaOf)));
       },
     });
   }
@@ -424,7 +442,14 @@ function unrestrictedBreaches(prover: Prover, subject: string, query: AccessQuer
     // Nobody holds anything through a space's Space Managers team with nobody in it (as `holding`).
     if (!open.length || isEmptyBuiltinEntry(t)) continue;
     const principal: Principal = { kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}), ...(module !== undefined ? { module } : {}) };
-    out.push({ kind: 'unrestricted', principal, via: unique(open.flatMap((r) => r.via)) });
+    let via: Via[] | undefined;
+    out.push({
+      kind: 'unrestricted',
+      principal,
+      get via() {
+        return (via ??= unique(open.flatMap((r) => r.via)));
+      },
+    });
   }
   return out;
 }
