@@ -174,7 +174,10 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
     if (!role || !level) continue;
     const restrictions = restrictionsOf(a);
     const via = { team: name, teamSpace: team!.space?.value, role: role.name, uri: located!.uri, span: a.role.span };
-    grants.push(...roleGrants(role, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined, keep));
+    // A role that grants none of `keep` grants nothing here (what its projects are is not asked).
+    if (!keep || role.spacePermissions.some((p) => keep.has(p)) || role.systemPermissions.some((p) => keep.has(p))) {
+      grants.push(...roleGrants(role, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined, keep));
+    }
     holdings.push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [{ ...via, implicit: false }] });
   }
   if (system?.holds !== undefined && !holdings.some((h) => h.role === system.holds && h.scope === 'system')) {
