@@ -35,11 +35,6 @@ export interface Analyser {
   workspace(ws: ModelIndex, file: FileModel, out: Diagnostic[], terms: Terms): boolean;
 }
 
-/**
- * A file as the index keeps it. What it defines and refers to (IndexedNames) is not kept: it is derived
- * from the model again when the file changes or goes (`namesOf`), which costs one walk over its
- * documents and saves eight lists and their lower-cased strings per file for the whole session.
- */
 /** One change to a file as the index saw it: its model before and after (undefined where it had none). */
 export interface FileChange {
   readonly uri: string;
@@ -53,6 +48,11 @@ export interface FileChange {
  */
 const CHANGES_KEPT = 256;
 
+/**
+ * A file as the index keeps it. What it defines and refers to (IndexedNames) is not kept: it is derived
+ * from the model again when the file changes or goes (`namesOf`), which costs one walk over its
+ * documents and saves eight lists and their lower-cased strings per file for the whole session.
+ */
 /** A file's record in the index, opaque outside it (`ModelIndex.snapshot`). */
 declare const SNAPSHOT: unique symbol;
 export type FileSnapshot = { readonly [SNAPSHOT]: true };
@@ -515,6 +515,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     return this.root.keptByFile.get(uri)?.get(key) as T | undefined;
   }
 
+  /** Keeps a value with a file (see `kept`); nothing for a file the index does not hold. */
   keep(uri: string, key: string, value: unknown): void {
     const root = this.root;
     if (!root.entries.has(uri)) return;
