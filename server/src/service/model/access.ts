@@ -82,6 +82,9 @@ export function reachOf(teams: readonly TeamEntry[]): Map<string, { principal: P
   return out;
 }
 
+/** `localeCompare`'s order, from one collator: a comparison through `localeCompare` sets up a collator each time. */
+const byLocale = new Intl.Collator().compare;
+
 function reachIn(teams: readonly TeamEntry[], module: string | undefined, out: Map<string, { principal: Principal; teams: TeamEntry[] }>): void {
   const inModule = module === undefined ? {} : { module };
   const everyone = teams.filter((t) => t.name === EVERYONE && t.space === undefined);
@@ -104,7 +107,7 @@ function reachIn(teams: readonly TeamEntry[], module: string | undefined, out: M
     out.set(principalKey(principal), { principal, teams: [t] });
   }
   for (const [kind, names] of [['user', users], ['group', groups]] as const) {
-    for (const [name, reaching] of [...names].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [name, reaching] of [...names].sort(([a], [b]) => byLocale(a, b))) {
       const principal: Principal = { kind, name, ...inModule };
       out.set(principalKey(principal), { principal, teams: reaching });
     }

@@ -124,14 +124,24 @@ export function kept(permission: string, restrictions: Restrictions): Restrictio
 
 /**
  * What one role grants when applied at `level` (in `space`), per SPEC rules 2 and 3: only names Octopus
- * knows at a level the list allows (anything else is reported on the role and would not be saved).
+ * knows at a level the list allows (anything else is reported on the role and would not be saved); with
+ * `keep`, only its grants of those permissions.
  */
-export function roleGrants(role: ResolvedRole, level: 'system' | 'space', space: string | undefined, restrictions: Restrictions, via: Omit<Via, 'implicit'>, groupProjects?: readonly string[]): Grant[] {
+export function roleGrants(
+  role: ResolvedRole,
+  level: 'system' | 'space',
+  space: string | undefined,
+  restrictions: Restrictions,
+  via: Omit<Via, 'implicit'>,
+  groupProjects?: readonly string[],
+  keep?: ReadonlySet<string>,
+): Grant[] {
   const out: Grant[] = [];
   // One source list per kind for all the grants of this assignment (nothing changes a grant's sources;
   // merging copies them), and one kept-restrictions object per set of supported dimensions.
   let systemVia: readonly Via[] | undefined;
   for (const name of role.systemPermissions) {
+    if (keep && !keep.has(name)) continue;
     const p = getPermission(name);
     if (!p || p.level === 'space') continue;
     if (level === 'space' && SYSTEM_TEAM_ONLY_PERMISSIONS.has(name)) continue;
@@ -142,6 +152,7 @@ export function roleGrants(role: ResolvedRole, level: 'system' | 'space', space:
     const spaceVia: readonly Via[] = [{ ...via, implicit: false }];
     const keptBy = new Map<string, Restrictions>();
     for (const name of role.spacePermissions) {
+      if (keep && !keep.has(name)) continue;
       const p = getPermission(name);
       if (!p || p.level === 'system') continue;
       const dims = supportedKey(p.restrictions);

@@ -19,10 +19,11 @@ import { principalKey, reachOf } from './access';
 import { isEmptyBuiltinEntry } from './relevance';
 import { recordsOf } from './records';
 import { hasYamlModel, modulesOf, moduleAccess } from './modules';
-import { teamsOf } from './teams';
+import { grantsByPermission, managedSpaces, teamsOf } from './teams';
 import { parsePrincipal } from './policy-terms';
 import { POLICY_CONTEXT_KEYS } from './fields';
-import type { Name, PolicyDoc } from './types';
+import { impactReaches, policyImpact, teamFilesOf, type PolicyImpact } from './policy-changes';
+import type { FileModel, Name, PolicyDoc } from './types';
 import type { ModelIndex } from './workspace';
 
 /** A principal that breaks a policy, with the assignments that give it access (none for `includes`). */
@@ -83,47 +84,167 @@ export function policyQuery(policy: PolicyDoc): AccessQuery {
 
 /** A model prepared for proving many policies: who each team reaches, and each subject's grants by team. */
 class Prover {
-  private readonly reach: Map<string, { principal: Principal; teams: TeamEntry[] }>;
-  /** Team → the principals it reaches (itself, its members, its groups; Everyone reaches every one). */
-  private readonly reachedBy = new Map<TeamEntry, string[]>();
-  private readonly bySubject = new Map<string, Map<TeamEntry, Grant[]>>();
-  private readonly holdingCache = new Map<string, Map<TeamEntry, Grant[]>>();
+  /** Every principal with the teams that reach it, in the model's order (teams, then users, then groups). */
+  private readonly principals: { principal: Principal; teams: TeamEntry[] }[] = [];
+  /** Each principal's place in `principals`, by key. */
+  private readonly places = new Map<string, number>();
+  /** Team → the places of the principals it reaches (itself, its members, its groups; Everyone every one). */
+  private readonly reachedBy = new Map<TeamEntry, number[]>();
+  private readonly bySubject = new Map<string, Map<TeamEntry, readonly Grant[]>>();
+  private readonly holdingCache = new Map<string, Map<TeamEntry, readonly Grant[]>>();
   /** Each subject's grants by team, per space (`\u0000system` for the server-wide ones). */
   private readonly bySpace = new Map<string, Map<string, Map<TeamEntry, Grant[]>>>();
-  /** Each principal's place in the model's order (teams, then users, then groups). */
-  private readonly order = new Map<string, number>();
+  /** `candidates` by subject and space: policies of one subject in one space share them. */
+  private readonly candidateCache = new Map<string, Map<TeamEntry, readonly Grant[]>>();
 
   /** The model's teams by lower-cased name, for resolving written principals. */
   private readonly teamsByName = new Map<string, TeamEntry[]>();
 
-  constructor(readonly model: PolicyModel) {
+  /** `subjects`: those of the policies to prove, whose grants are gathered in one pass over the teams. */
+  constructor(
+    public model: PolicyModel,
+    subjects: Iterable<string> = [],
+  ) {
     for (const t of model.teams) {
       const key = lower(t.name);
       const list = this.teamsByName.get(key);
       if (list) list.push(t);
       else this.teamsByName.set(key, [t]);
     }
-    this.reach = reachOf(model.teams);
-    for (const [key, { teams }] of this.reach) {
-      this.order.set(key, this.order.size);
-      for (const t of teams) {
-        let list = this.reachedBy.get(t);
-        if (!list) this.reachedBy.set(t, (list = []));
-        list.push(key);
+    for (const [key, entry] of reachOf(model.teams)) {
+      const place = this.principals.length;
+      this.places.set(key, place);
+      this.principals.push(entry);
+      for (const t of entry.teams) {
+        const list = this.reachedBy.get(t);
+        if (list) list.push(place);
+        else this.reachedBy.set(t, [place]);
       }
     }
+    this.gather(new Set(subjects));
   }
 
-  /** Each team's grants of a permission, or of a capability (as grants of its id), in one pass. */
-  private grantsOf(subject: string): Map<TeamEntry, Grant[]> {
+  /**
+   * Brings the prover up to date with changes to the team files `files` that kept every team's name, when
+   * it can: `fresh` holds their teams as they are now (`teamsOf(ws, files)`). False, leaving it as it was,
+   * when the changes touch Everyone (who reaches every user) or add or remove a user or group of the model:
+   * then the principals and their order change, and a new prover is needed.
+   */
+  update(fresh: readonly TeamEntry[], files: ReadonlySet<string>): boolean {
+    const teams = [...this.model.teams];
+    const from = (t: TeamEntry) => (t.definition && files.has(t.definition.uri) ? t.definition : undefined);
+    const replaced = new Map<TeamEntry, TeamEntry>();
+    const incoming = fresh.filter((t) => from(t));
+    for (let i = 0; i < teams.length; i++) {
+      const o = teams[i];
+      const def = from(o);
+      if (!def) continue;
+      const n = incoming.find((t) => t.definition!.uri === def.uri && t.definition!.doc.index === def.doc.index && t.name === o.name && t.space === o.space);
+      // Which team manages a space by its name depends on the other teams: the same must on both sides.
+      if (!n || replaced.has(o) || (o.name === EVERYONE && o.space === undefined) || managedSpaces(o) !== managedSpaces(n)) return false;
+      replaced.set(o, n);
+      teams[i] = n;
+    }
+    if (replaced.size !== incoming.length || !this.samePrincipals(replaced)) return false;
+    this.model = { ...this.model, teams };
+    const rank = new Map(teams.map((t, i) => [t, i]));
+    for (const [o, n] of replaced) rank.set(o, rank.get(n)!);
+    for (const [o, n] of replaced) this.replaceTeam(o, n, rank);
+    // Each subject's holders with the new entries in the old ones' places; what was read from them is read
+    // again when asked.
+    const subjects = new Set(this.bySubject.keys());
+    for (const [o, n] of replaced) {
+      const grants = grantsByPermission(n, subjects);
+      for (const [subject, holders] of this.bySubject) {
+        if (CAPABILITIES.some((c) => c.id === subject)) this.bySubject.delete(subject);
+        else if (holders.has(o) || grants.get(subject)?.length) this.bySubject.set(subject, swapped(holders, o, n, grants.get(subject) ?? [], rank));
+      }
+    }
+    this.bySpace.clear();
+    this.candidateCache.clear();
+    this.holdingCache.clear();
+    return true;
+  }
+
+  /** True when every user and group that the `replaced` teams reached or reach is a principal before and after. */
+  private samePrincipals(replaced: ReadonlyMap<TeamEntry, TeamEntry>): boolean {
+    for (const [o, n] of replaced) {
+      for (const [kind, before, after] of [['user', o.members, n.members], ['group', o.groups, n.groups]] as const) {
+        for (const name of after) if (!this.places.has(principalKey(this.inModel({ kind, name })))) return false;
+        for (const name of before) {
+          if (after.includes(name)) continue;
+          const place = this.places.get(principalKey(this.inModel({ kind, name })));
+          // Still reached by a team other than Everyone and the changed ones once they changed.
+          const others = place === undefined ? [] : this.principals[place].teams.filter((t) => !(t.name === EVERYONE && t.space === undefined) && !replaced.has(t));
+          const stays = others.some((t) => (kind === 'user' ? t.members : t.groups).includes(name)) || [...replaced.values()].some((t) => (kind === 'user' ? t.members : t.groups).includes(name));
+          if (!stays) return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private inModel(p: Principal): Principal {
+    return this.model.module === undefined ? p : { ...p, module: this.model.module };
+  }
+
+  /** Puts `n` in the place of `o` in who reaches whom (`rank`: each team's place in the model's order). */
+  private replaceTeam(o: TeamEntry, n: TeamEntry, rank: ReadonlyMap<TeamEntry, number>): void {
+    const byName = this.teamsByName.get(lower(o.name));
+    if (byName) byName[byName.indexOf(o)] = n;
+    const places: number[] = [];
+    const own = this.places.get(principalKey(this.inModel({ kind: 'team', name: n.name, ...(n.space ? { space: n.space } : {}) })));
+    if (own !== undefined) {
+      this.principals[own] = { principal: this.principals[own].principal, teams: [n] };
+      places.push(own);
+    }
+    for (const [kind, before, after] of [['user', o.members, n.members], ['group', o.groups, n.groups]] as const) {
+      for (const name of new Set([...before, ...after])) {
+        const place = this.places.get(principalKey(this.inModel({ kind, name })))!;
+        const entry = this.principals[place];
+        // Everyone first, then the teams that list it, in the model's order (as reachOf lists them).
+        const listing = entry.teams.filter((t) => t !== o);
+        if (after.includes(name)) {
+          let at = listing.length;
+          while (at > 0 && !(listing[at - 1].name === EVERYONE && listing[at - 1].space === undefined) && rank.get(listing[at - 1])! > rank.get(n)!) at--;
+          listing.splice(at, 0, n);
+          places.push(place);
+        }
+        this.principals[place] = { principal: entry.principal, teams: listing };
+      }
+    }
+    this.reachedBy.delete(o);
+    this.reachedBy.set(n, places.sort((a, b) => a - b));
+  }
+
+  /** Each team's grants of every permission of `subjects` (capabilities aside), in one pass, in team order. */
+  private gather(subjects: ReadonlySet<string>): void {
+    const found = new Map<string, Map<TeamEntry, readonly Grant[]>>();
+    for (const s of subjects) if (!CAPABILITIES.some((c) => c.id === s) && !this.bySubject.has(s)) found.set(s, new Map());
+    if (!found.size) return;
+    const wanted = new Set(found.keys());
+    for (const t of this.model.teams) {
+      const grants = grantsByPermission(t, wanted);
+      for (const [s, teams] of found) {
+        const list = grants.get(s);
+        if (list?.length) teams.set(t, list);
+      }
+    }
+    for (const [s, teams] of found) this.bySubject.set(s, teams);
+  }
+
+  /** Each team's grants of a permission, or of a capability (as grants of its id). */
+  private grantsOf(subject: string): Map<TeamEntry, readonly Grant[]> {
     let found = this.bySubject.get(subject);
     if (found) return found;
-    found = new Map();
     const capability = CAPABILITIES.find((c) => c.id === subject);
+    if (!capability) {
+      this.gather(new Set([subject]));
+      return this.bySubject.get(subject)!;
+    }
+    found = new Map();
     for (const t of this.model.teams) {
-      const grants = capability
-        ? t.holdings.filter((h) => h.role === capability.role && h.scope === 'space').map((h): Grant => ({ permission: capability.id, scope: h.scope, space: h.space, restrictions: h.restrictions, via: h.via }))
-        : t.grants.filter((g) => g.permission === subject);
+      const grants = t.holdings.filter((h) => h.role === capability.role && h.scope === 'space').map((h): Grant => ({ permission: capability.id, scope: h.scope, space: h.space, restrictions: h.restrictions, via: h.via }));
       if (grants.length) found.set(t, grants);
     }
     this.bySubject.set(subject, found);
@@ -134,9 +255,12 @@ class Prover {
    * The teams with grants of `subject` that a query of `space` can match, each with those grants: in a
    * space, its grants there and the server-wide ones (a model has many spaces, a policy names one).
    */
-  private candidates(subject: string, space: string | undefined): Map<TeamEntry, Grant[]> {
+  candidatesIn(subject: string, space: string | undefined): Map<TeamEntry, readonly Grant[]> {
     const all = this.grantsOf(subject);
     if (space === undefined) return all;
+    const key = `${subject}\u0000${space}`;
+    const known = this.candidateCache.get(key);
+    if (known) return known;
     let bySpace = this.bySpace.get(subject);
     if (!bySpace) {
       bySpace = new Map();
@@ -154,18 +278,19 @@ class Prover {
     }
     const out = new Map(bySpace.get('\u0000system') ?? []);
     for (const [t, list] of bySpace.get(space) ?? []) out.set(t, [...(out.get(t) ?? []), ...list]);
+    this.candidateCache.set(key, out);
     return out;
   }
 
   /** The teams holding `subject` where `query` says, each with its grants that answer the query. */
-  holding(subject: string, query: AccessQuery): Map<TeamEntry, Grant[]> {
+  holding(subject: string, query: AccessQuery): Map<TeamEntry, readonly Grant[]> {
     // Policies often share a subject and context (one per assertion): each pair is read once.
     const key = JSON.stringify([subject, query.space ?? null, query.values ?? {}, query.untenanted === true]);
     const known = this.holdingCache.get(key);
     if (known) return known;
-    const out = new Map<TeamEntry, Grant[]>();
+    const out = new Map<TeamEntry, readonly Grant[]>();
     this.holdingCache.set(key, out);
-    for (const [t, list] of this.candidates(subject, query.space)) {
+    for (const [t, list] of this.candidatesIn(subject, query.space)) {
       // Nobody holds anything through a space's Space Managers team with nobody in it: who-can leaves it out too.
       if (isEmptyBuiltinEntry(t)) continue;
       const found = list.filter((g) => matches(g, query));
@@ -176,28 +301,38 @@ class Prover {
 
   /**
    * The principals that `teams` reach (SPEC rule 5: each team itself, its members and groups; Everyone
-   * every user and group), each with the teams of `teams` that reach it, in the model's principal order.
+   * every user and group) but those at `skip`, in the model's principal order, each with the teams of
+   * `teams` that reach it (in the order of `teams`).
    */
-  reachedFrom(teams: Iterable<TeamEntry>): { principal: Principal; teams: TeamEntry[] }[] {
-    const found = new Map<string, TeamEntry[]>();
+  reachedFrom(teams: readonly TeamEntry[], skip: ReadonlySet<number>): { principal: Principal; teams: TeamEntry[] }[] {
+    const reaching: (TeamEntry[] | undefined)[] = new Array(this.principals.length);
+    const places: number[] = [];
     for (const t of teams) {
-      for (const key of this.reachedBy.get(t) ?? []) {
-        const list = found.get(key);
+      for (const place of this.reachedBy.get(t) ?? []) {
+        if (skip.has(place)) continue;
+        const list = reaching[place];
         if (list) list.push(t);
-        else found.set(key, [t]);
+        else {
+          reaching[place] = [t];
+          places.push(place);
+        }
       }
     }
-    return [...found]
-      .sort(([a], [b]) => this.order.get(a)! - this.order.get(b)!)
-      .map(([key, reaching]) => ({ principal: this.reach.get(key)!.principal, teams: reaching }));
+    places.sort((a, b) => a - b);
+    return places.map((place) => ({ principal: this.principals[place].principal, teams: reaching[place]! }));
+  }
+
+  /** The place of a principal in the model's order, undefined when the model does not have it. */
+  placeOf(p: Principal): number | undefined {
+    return this.places.get(principalKey(p));
   }
 
   /** One principal's records of `subject` that answer `query` (SPEC rule 5: never merged). */
   recordsOf(principal: Principal, subject: string, query: AccessQuery): Grant[] {
-    const reach = this.reach.get(principalKey(principal));
-    if (!reach) return [];
+    const place = this.placeOf(principal);
+    if (place === undefined) return [];
     const grants = this.grantsOf(subject);
-    return recordsOf(reach.teams.flatMap((t) => (grants.get(t) ?? []).filter((g) => matches(g, query))), grantKey);
+    return recordsOf(this.principals[place].teams.flatMap((t) => (grants.get(t) ?? []).filter((g) => matches(g, query))), grantKey);
   }
 
   /** The principal a written principal names in this model, or undefined when the model has none. */
@@ -207,8 +342,8 @@ class Prover {
     const module = this.model.module;
     const inModel = (x: Principal): Principal => (module === undefined ? x : { ...x, module });
     if (p.kind !== 'team') {
-      const key = principalKey(inModel({ kind: p.kind, name: p.rest }));
-      return this.reach.get(key)?.principal;
+      const place = this.places.get(principalKey(inModel({ kind: p.kind, name: p.rest })));
+      return place === undefined ? undefined : this.principals[place].principal;
     }
     const team = this.team(p.rest);
     return team && inModel({ kind: 'team', name: team.name, ...(team.space ? { space: team.space } : {}) });
@@ -229,6 +364,25 @@ class Prover {
   }
 }
 
+/** `holders` (in the model's order, `rank`) with `n` holding `grants` in the place of `o`. */
+function swapped(holders: ReadonlyMap<TeamEntry, readonly Grant[]>, o: TeamEntry, n: TeamEntry, grants: readonly Grant[], rank: ReadonlyMap<TeamEntry, number>): Map<TeamEntry, readonly Grant[]> {
+  const out = new Map<TeamEntry, readonly Grant[]>();
+  let placed = !grants.length;
+  for (const [t, list] of holders) {
+    if (t === o) continue;
+    if (!placed && rank.get(t)! > rank.get(n)!) {
+      out.set(n, grants);
+      placed = true;
+    }
+    out.set(t, list);
+  }
+  if (!placed) out.set(n, grants);
+  return out;
+}
+
+/** Each holder's sources of its grants that answer a query, without repeats: policies of one holding share them. */
+const sourcesOf = new WeakMap<Map<TeamEntry, readonly Grant[]>, Map<TeamEntry, Via[]>>();
+
 /**
  * The breaches of an `only` policy in one model. A principal holds the permission through the teams that
  * reach it and hold it there; it breaches when it is not listed and one of those teams is not listed
@@ -236,12 +390,13 @@ class Prover {
  * they reach.
  */
 function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query: AccessQuery): PolicyBreach[] {
-  const listed = new Set<string>();
+  const listed = new Set<number>();
   const listedTeams = new Set<TeamEntry>();
   for (const item of policy.only?.items ?? []) {
     const p = prover.resolve(item.value);
     if (!p) continue;
-    listed.add(principalKey(p));
+    const place = prover.placeOf(p);
+    if (place !== undefined) listed.add(place);
     const t = p.kind === 'team' ? prover.team(parsePrincipal(item.value)!.rest) : undefined;
     if (t) listedTeams.add(t);
   }
@@ -249,31 +404,52 @@ function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query:
   const unlisted = [...holding.keys()].filter((t) => !listedTeams.has(t));
   const out: PolicyBreach[] = [];
   // Most principals hold it through one team (Everyone reaches every user): its sources are read once.
-  const sources = new Map<TeamEntry, Via[]>();
-  const viaOf = (t: TeamEntry) => sources.get(t) ?? sources.set(t, unique(holding.get(t)!.flatMap((g) => g.via))).get(t)!;
-  for (const { principal, teams } of prover.reachedFrom(unlisted)) {
-    if (listed.has(principalKey(principal))) continue;
-    out.push({ kind: 'only', principal, via: teams.length === 1 ? viaOf(teams[0]) : unique(teams.flatMap(viaOf)) });
+  let sources = sourcesOf.get(holding);
+  if (!sources) sourcesOf.set(holding, (sources = new Map()));
+  const known = sources;
+  const viaOf = (t: TeamEntry) => known.get(t) ?? known.set(t, unique(holding.get(t)!.flatMap((g) => g.via))).get(t)!;
+  for (const { principal, teams } of prover.reachedFrom(unlisted, listed)) {
+    // Sources are read only when asked for: a message names ten principals and points at fifty places.
+    let via: Via[] | undefined;
+    out.push({
+      kind: 'only',
+      principal,
+      get via() {
+        return (via ??= teams.length === 1 ? viaOf(teams[0]) : unique(teams.flatMap(viaOf)));
+      },
+    });
   }
   return out;
 }
 
-const openHolders = new WeakMap<Map<TeamEntry, Grant[]>, PolicyBreach[]>();
+const openHolders = new WeakMap<Map<TeamEntry, readonly Grant[]>, PolicyBreach[]>();
 
-/** The breaches of `unrestricted: none` in one model: teams with a record open in every supported dimension. */
+/**
+ * The breaches of `unrestricted: none` in one model: teams with a record open in every supported dimension.
+ * A grant open in every dimension answers every query of its space, so the answer depends on the subject
+ * and the space alone: policies of one subject and space share it whatever else their contexts say.
+ */
 function unrestrictedBreaches(prover: Prover, subject: string, query: AccessQuery): PolicyBreach[] {
-  const holding = prover.holding(subject, query);
-  // The answer depends on the holders alone: policies of one subject and context share it.
-  const known = openHolders.get(holding);
+  const candidates = prover.candidatesIn(subject, query.space);
+  const known = openHolders.get(candidates);
   if (known) return known;
   const out: PolicyBreach[] = [];
-  openHolders.set(holding, out);
-  for (const [t, grants] of holding) {
+  openHolders.set(candidates, out);
+  const module = prover.model.module;
+  for (const [t, grants] of candidates) {
     // A record is open in every dimension exactly when a grant of it is (records join equal restrictions).
     const open = grants.filter((g) => DIMENSIONS.every((d) => !g.restrictions[d]?.length));
-    const module = prover.model.module;
+    // Nobody holds anything through a space's Space Managers team with nobody in it (as `holding`).
+    if (!open.length || isEmptyBuiltinEntry(t)) continue;
     const principal: Principal = { kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}), ...(module !== undefined ? { module } : {}) };
-    if (open.length) out.push({ kind: 'unrestricted', principal, via: unique(open.flatMap((r) => r.via)) });
+    let via: Via[] | undefined;
+    out.push({
+      kind: 'unrestricted',
+      principal,
+      get via() {
+        return (via ??= unique(open.flatMap((r) => r.via)));
+      },
+    });
   }
   return out;
 }
@@ -350,11 +526,43 @@ export interface PolicyResults {
 }
 
 /**
+ * How many times a policy has been proved (on every model its file applies to): tests read it to tell
+ * which policies a change re-proves.
+ */
+export const policyProofs = { count: 0 };
+
+/** Provers of the models a policy file applies to, as of a change count of the index. */
+interface Provers {
+  readonly list: readonly Prover[];
+  readonly mark: number;
+}
+
+/** A policy file's last results, for the next proof to keep what the changes since cannot alter. */
+interface LastProof {
+  readonly model: FileModel;
+  readonly mark: number;
+  readonly results: PolicyResults;
+  readonly provers?: Provers;
+}
+
+/**
  * Every policy of the file at `uri`, proved on every model it applies to; kept with the file until a
- * change to any other file (the index re-proves policies after every change that is not to a policy file).
+ * change to any other file. The index then reports the file as changed, and this proves again only the
+ * policies that the changes since the last proof can alter (model/policy-changes.ts), keeping the others'
+ * results, on the provers of the last proof brought up to date when the changes were to teams only.
  */
 export function provePolicies(ws: ModelIndex, uri: string): PolicyResults {
-  return ws.derived(uri, 'policies', () => proveOn(ws, uri, (ws.model(uri)?.docs ?? []).filter((d): d is PolicyDoc => d.kind === 'policy')));
+  return ws.derived(uri, 'policies', () => {
+    const model = ws.model(uri);
+    const policies = (model?.docs ?? []).filter((d): d is PolicyDoc => d.kind === 'policy');
+    const mark = ws.changeMark;
+    const last = ws.kept<LastProof>(uri, 'policies');
+    const changes = last && last.model === model ? ws.changesSince(last.mark) : undefined;
+    const previous = last && changes ? { results: last.results, impact: policyImpact(ws, changes), mark: last.mark } : undefined;
+    const run = proveWith(ws, uri, policies, previous, last && last.model === model ? last.provers : undefined);
+    if (model) ws.keep(uri, 'policies', { model, mark, results: run.results, provers: run.provers } satisfies LastProof);
+    return run.results;
+  });
 }
 
 /**
@@ -362,18 +570,64 @@ export function provePolicies(ws: ModelIndex, uri: string): PolicyResults {
  * were read (`diff --live` proves the workspace's policies on a server's model).
  */
 export function proveOn(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[]): PolicyResults {
-  const proofs = new Map<number, PolicyProof[]>();
-  const unknown = new Set<string>();
-  const models = policies.length ? policyModels(ws, uri) : [];
-  const provers = models.map((m) => new Prover(m));
+  return proveWith(ws, uri, policies).results;
+}
+
+/**
+ * Proves `policies`; with `previous` (the same policies' results before changes whose impact is given),
+ * only those the impact reaches, keeping the others' results; with `kept`, on those provers when they can
+ * be brought up to date.
+ */
+function proveWith(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[], previous?: { results: PolicyResults; impact: PolicyImpact; mark: number }, kept?: Provers): { results: PolicyResults; provers?: Provers } {
+  const proofs = new Map<number, readonly PolicyProof[]>();
+  const reusable = previous?.impact === 'all' ? undefined : previous;
+  const todo: PolicyDoc[] = [];
   for (const p of policies) {
-    proofs.set(p.index, provers.map((prover) => prove(prover, p)));
-    for (const item of [...(p.only?.items ?? []), ...(p.includes?.items ?? [])]) {
-      if (!provers.some((prover) => prover.resolve(item.value))) unknown.add(unknownKey(p, item));
+    const known = reusable?.results.proofs.get(p.index);
+    const subject = policySubject(p);
+    if (known && reusable && (subject === undefined || !impactReaches(reusable.impact, subject, p.context.space?.value))) proofs.set(p.index, known);
+    else todo.push(p);
+  }
+  // Without a change of names or of the model's users and groups, the same principals are unknown.
+  let unknown = reusable?.results.unknown;
+  let provers = kept;
+  if (todo.length || !unknown) {
+    const subjects = new Set(todo.map(policySubject).filter((x): x is string => x !== undefined));
+    const list = (kept && updated(ws, kept, kept.mark === previous?.mark ? previous.impact : undefined)) ?? (policies.length ? policyModels(ws, uri) : []).map((m) => new Prover(m, subjects));
+    provers = { list, mark: ws.changeMark };
+    for (const p of todo) {
+      policyProofs.count++;
+      proofs.set(p.index, list.map((prover) => prove(prover, p)));
+    }
+    if (!unknown) {
+      const found = new Set<string>();
+      for (const p of policies) {
+        for (const item of [...(p.only?.items ?? []), ...(p.includes?.items ?? [])]) {
+          if (!list.some((prover) => prover.resolve(item.value))) found.add(unknownKey(p, item));
+        }
+      }
+      unknown = found;
     }
   }
+  const models = provers?.list.map((p) => p.model);
   let names: string[] | undefined;
-  return { proofs, unknown, principals: () => (names ??= knownPrincipals(models)) };
+  return { results: { proofs, unknown, principals: () => (names ??= knownPrincipals(models ?? policyModels(ws, uri))) }, provers };
+}
+
+/**
+ * `kept` brought up to date with the changes since its mark, when they were all to team files that kept
+ * their teams' names and the model's users and groups (`impact`: theirs, when known); undefined when a new
+ * prover is needed.
+ */
+function updated(ws: ModelIndex, kept: Provers, impact?: PolicyImpact): readonly Prover[] | undefined {
+  const changes = ws.changesSince(kept.mark);
+  if (!changes) return undefined;
+  const files = teamFilesOf(changes);
+  if (!files || (impact ?? policyImpact(ws, changes)) === 'all') return undefined;
+  if (!files.size) return kept.list;
+  const fresh = teamsOf(ws, files);
+  // Only the YAML model has team files; a module's prover stays as it is.
+  return kept.list.every((p) => p.model.module !== undefined || p.update(fresh, files)) ? kept.list : undefined;
 }
 
 /** The key of a principal item in `PolicyResults.unknown`. */

@@ -14,23 +14,80 @@ export interface TeamOwn {
   readonly holdings: Holding[];
 }
 
-/** A team entry whose grants, holdings and signature are computed once, when first read. */
-export function lazyTeam(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, own: () => TeamOwn, signature: () => string): TeamEntry {
+/** Some of a team's grants by permission, each list in the order of the team's grants. */
+export type GrantsByPermission = ReadonlyMap<string, readonly Grant[]>;
+
+/** How to work out a team's holdings, and some of its grants, without all of its grants. */
+export interface TeamParts {
+  readonly holdings: () => readonly Holding[];
+  readonly grantsOf: (permissions: ReadonlySet<string>) => GrantsByPermission;
+}
+
+const partsOf = new WeakMap<TeamEntry, { parts: TeamParts; full: () => TeamOwn | undefined }>();
+
+/** Grants by permission, those of `permissions` only. */
+export function splitGrants(grants: readonly Grant[], permissions: ReadonlySet<string>): Map<string, Grant[]> {
+  const out = new Map<string, Grant[]>();
+  for (const g of grants) {
+    if (!permissions.has(g.permission)) continue;
+    const list = out.get(g.permission);
+    if (list) list.push(g);
+    else out.set(g.permission, [g]);
+  }
+  return out;
+}
+
+/**
+ * A team's grants of `permissions`, by permission: the same as reading its grants of them, without
+ * building its others when they are not built yet (a policy reads a few permissions of every team; most
+ * of the workspace's grants are of others).
+ */
+export function grantsByPermission(t: TeamEntry, permissions: ReadonlySet<string>): GrantsByPermission {
+  const known = partsOf.get(t);
+  const full = known ? known.full() : { grants: t.grants };
+  return full ? splitGrants(full.grants, permissions) : known!.parts.grantsOf(permissions);
+}
+
+/**
+ * A team entry whose grants, holdings and signature are computed once, when first read; with `parts`, its
+ * holdings and some of its grants can be read without the rest (`grantsByPermission`).
+ */
+export function lazyTeam(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, own: () => TeamOwn, signature: () => string, parts?: TeamParts): TeamEntry {
   let computed: TeamOwn | undefined;
+  let held: readonly Holding[] | undefined;
   let sig: string | undefined;
-  return {
+  const entry: TeamEntry = {
     ...fields,
     get grants() {
       return (computed ??= own()).grants;
     },
     get holdings() {
-      return (computed ??= own()).holdings;
+      return computed?.holdings ?? (parts ? (held ??= parts.holdings()) : (computed ??= own()).holdings);
     },
     get signature() {
       return (sig ??= signature());
     },
   };
+  if (parts) partsOf.set(entry, { parts, full: () => computed });
+  return entry;
 }
+
+/**
+ * `grantsOf` for `TeamParts` from a function computing a team's grants of some permissions, keeping them
+ * in `known` (by permission; an empty list for one it does not grant).
+ */
+export function someGrants(known: Map<string, Grant[]>, compute: (permissions: ReadonlySet<string>) => readonly Grant[]): (permissions: ReadonlySet<string>) => GrantsByPermission {
+  return (permissions) => {
+    const missing = [...permissions].filter((p) => !known.has(p));
+    if (missing.length) {
+      for (const p of missing) known.set(p, []);
+      for (const g of compute(new Set(missing))) known.get(g.permission)!.push(g);
+    }
+    return known;
+  };
+}
+
+const NO_PERMISSIONS: ReadonlySet<string> = new Set();
 
 /** Signatures of roles whose lists are shared arrays (the built-in roles' defaults), computed once each. */
 const sharedSignatures = new WeakMap<readonly string[], string>();
@@ -104,7 +161,7 @@ function refused(ws: ModelIndex, team: TeamDoc, a: Assignment): { role?: Resolve
  * (or undefined): Octopus Administrators holds System Administrator whatever else the file lists
  * (builtin-team), and a built-in team holds its fixed role whether or not the file lists it.
  */
-function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined): TeamOwn {
+function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, keep?: ReadonlySet<string>): TeamOwn {
   const team = located?.doc;
   const grants: Grant[] = [];
   const holdings: Holding[] = [];
@@ -117,16 +174,40 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
     if (!role || !level) continue;
     const restrictions = restrictionsOf(a);
     const via = { team: name, teamSpace: team!.space?.value, role: role.name, uri: located!.uri, span: a.role.span };
-    grants.push(...roleGrants(role, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined));
+    // A role that grants none of `keep` grants nothing here (what its projects are is not asked).
+    if (!keep || role.spacePermissions.some((p) => keep.has(p)) || role.systemPermissions.some((p) => keep.has(p))) {
+      grants.push(...roleGrants(role, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined, keep));
+    }
     holdings.push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [{ ...via, implicit: false }] });
   }
   if (system?.holds !== undefined && !holdings.some((h) => h.role === system.holds && h.scope === 'system')) {
     const role = ws.resolveRole(system.holds)!;
     const via = { team: name, role: role.name, uri: located?.uri, span: team?.name?.span };
-    grants.push(...roleGrants(role, 'system', undefined, {}, via));
+    grants.push(...roleGrants(role, 'system', undefined, {}, via, undefined, keep));
     holdings.push({ role: role.name, scope: 'system', restrictions: {}, via: [{ ...via, implicit: false }] });
   }
   return { grants, holdings };
+}
+
+/**
+ * The members and external groups of a YAML team document that effective access counts: none for a
+ * built-in system team whose members cannot be set (Everyone) and for a second Space Managers team.
+ */
+export function reachedBy(doc: TeamDoc): { members: string[]; groups: string[] } {
+  const name = doc.name?.value.trim() ?? '';
+  const system = doc.space ? undefined : builtinSystemTeam(name);
+  const noMembers = (system && !system.membersChange) || (doc.space !== undefined && isBuiltinTeamName(name, SPACE_MANAGERS));
+  if (noMembers) return { members: [], groups: [] };
+  return { members: doc.members?.items.map((i) => i.value) ?? [], groups: doc.externalGroups?.items.map((i) => i.value) ?? [] };
+}
+
+/**
+ * A YAML team document's own grants and role holdings as `teamsOf` counts them, computed afresh and kept
+ * nowhere: for telling what a change to a team file alters.
+ */
+export function teamDocAccess(ws: ModelIndex, uri: string, doc: TeamDoc): TeamOwn {
+  const system = doc.space ? undefined : builtinSystemTeam(doc.name?.value.trim() ?? '');
+  return ownGrants(ws, { uri, doc }, system);
 }
 
 /**
@@ -150,29 +231,47 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
       const located = { uri, doc };
       const name = doc.name.value.trim();
       const system = doc.space ? undefined : builtinSystemTeam(name);
-      // Everyone's members and groups cannot be set; a second Space Managers team does not exist.
-      const noMembers = (system && !system.membersChange) || (doc.space !== undefined && isBuiltinTeamName(name, SPACE_MANAGERS));
       teams.push(
         lazyTeam(
           {
             name: system?.name ?? name,
             space: doc.space?.value,
             definition: located,
-            members: noMembers ? [] : (doc.members?.items.map((i) => i.value) ?? []),
-            groups: noMembers ? [] : (doc.externalGroups?.items.map((i) => i.value) ?? []),
+            ...reachedBy(doc),
             builtin: system !== undefined,
           },
           () => ws.derived(uri, `access:${doc.index}`, () => ownGrants(ws, located, system)),
           () => ws.derived(uri, `signature:${doc.index}`, () => ownSignature(ws, doc, system)),
+          {
+            holdings: () => ws.derived(uri, `holdings:${doc.index}`, () => ownGrants(ws, located, system, NO_PERMISSIONS).holdings),
+            grantsOf: (permissions) => someGrants(ws.derived(uri, `grants-by:${doc.index}`, () => new Map<string, Grant[]>()), (keep) => ownGrants(ws, located, system, keep).grants)(permissions),
+          },
         ),
       );
     }
   }
   for (const system of BUILTIN_SYSTEM_TEAMS) {
     if (seen.has(`\u0000${lower(system.name)}`)) continue;
-    teams.push(lazyTeam({ name: system.name, members: [], groups: [], builtin: true }, () => ownGrants(ws, undefined, system), () => ownSignature(ws, undefined, system)));
+    teams.push(
+      lazyTeam({ name: system.name, members: [], groups: [], builtin: true }, () => ownGrants(ws, undefined, system), () => ownSignature(ws, undefined, system), {
+        holdings: () => ownGrants(ws, undefined, system, NO_PERMISSIONS).holdings,
+        grantsOf: (permissions) => splitGrants(ownGrants(ws, undefined, system, permissions).grants, permissions),
+      }),
+    );
   }
-  for (const space of spacesOf(ws)) teams.push(spaceManagers(ws, space, teams));
+  // Teams by lower-cased name, for the teams that manage a space (a scan of every team per name was most of this).
+  const byName = new Map<string, number[]>();
+  const index = (i: number) => {
+    const key = lower(teams[i].name);
+    const list = byName.get(key);
+    if (list) list.push(i);
+    else byName.set(key, [i]);
+  };
+  teams.forEach((_, i) => index(i));
+  for (const space of spacesOf(ws)) {
+    teams.push(spaceManagers(ws, space, teams, byName));
+    index(teams.length - 1);
+  }
   return teams;
 }
 
@@ -184,11 +283,17 @@ function spacesOf(ws: ModelIndex): Located<SpaceDoc>[] {
     .filter((s): s is Located<SpaceDoc> => s !== undefined);
 }
 
+/** Teams of `teamsOf` that hold Space Manager by a space's `managers.teams`, with how many spaces they manage so. */
+const managing = new WeakMap<TeamEntry, number>();
+
+/** How many spaces a team of `teamsOf` manages by their `managers.teams` (its entry then holds Space Manager there). */
+export const managedSpaces = (t: TeamEntry): number => managing.get(t) ?? 0;
+
 /**
  * A space's built-in Space Managers team: its members are the space's `managers.members`; it and the
  * teams of `managers.teams` hold Space Manager in the space, unrestricted (SPEC rule 4).
  */
-function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntry[]): TeamEntry {
+function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntry[], byName: ReadonlyMap<string, readonly number[]>): TeamEntry {
   const spaceName = space.doc.name!.value;
   const role = ws.resolveRole(SPACE_MANAGER)!;
   const managers = space.doc.managers;
@@ -197,20 +302,37 @@ function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntr
   const signature = `managers\u0001${spaceName}\u0001${roleSignature(role)}`;
   // The teams that manage the space hold Space Manager in it too.
   for (const t of managers?.teams?.items ?? []) {
-    const index = teams.findIndex((x) => lower(x.name) === lower(t.value) && (x.space === undefined || x.space === spaceName));
-    if (index < 0) continue;
+    const index = byName.get(lower(t.value))?.find((i) => teams[i].space === undefined || teams[i].space === spaceName);
+    if (index === undefined) continue;
     const target = teams[index];
     const teamVia = { ...via, span: t.span };
-    teams[index] = lazyTeam(
+    const wrapped = lazyTeam(
       { name: target.name, space: target.space, definition: target.definition, members: target.members, groups: target.groups, builtin: target.builtin },
       () => ({ grants: [...target.grants, ...roleGrants(role, 'space', spaceName, {}, teamVia)], holdings: [...target.holdings, holding(teamVia)] }),
       () => `${target.signature}\n${signature}`,
+      {
+        holdings: () => [...target.holdings, holding(teamVia)],
+        grantsOf: (permissions) => {
+          // Per permission, the team's own grants, then those of managing the space (as `grants` orders them).
+          const own = grantsByPermission(target, permissions);
+          const managing = splitGrants(roleGrants(role, 'space', spaceName, {}, teamVia, undefined, permissions), permissions);
+          const out = new Map<string, readonly Grant[]>();
+          for (const p of permissions) {
+            const list = [...(own.get(p) ?? []), ...(managing.get(p) ?? [])];
+            if (list.length) out.set(p, list);
+          }
+          return out;
+        },
+      },
     );
+    managing.set(wrapped, (managing.get(target) ?? 0) + 1);
+    teams[index] = wrapped;
   }
   return lazyTeam(
     { name: SPACE_MANAGERS, space: spaceName, members: managers?.members?.items.map((i) => i.value) ?? [], groups: [], builtin: true },
     () => ({ grants: roleGrants(role, 'space', spaceName, {}, via), holdings: [holding(via)] }),
     () => signature,
+    { holdings: () => [holding(via)], grantsOf: (permissions) => splitGrants(roleGrants(role, 'space', spaceName, {}, via, undefined, permissions), permissions) },
   );
 }
 

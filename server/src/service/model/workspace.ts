@@ -35,6 +35,19 @@ export interface Analyser {
   workspace(ws: ModelIndex, file: FileModel, out: Diagnostic[], terms: Terms): boolean;
 }
 
+/** One change to a file as the index saw it: its model before and after (undefined where it had none). */
+export interface FileChange {
+  readonly uri: string;
+  readonly before: FileModel | undefined;
+  readonly after: FileModel | undefined;
+}
+
+/**
+ * Changes kept for `changesSince`: enough for the edits between two reads of a policy file's diagnostics,
+ * which the server asks for after every change; a longer gap re-proves every policy.
+ */
+const CHANGES_KEPT = 256;
+
 /**
  * A file as the index keeps it. What it defines and refers to (IndexedNames) is not kept: it is derived
  * from the model again when the file changes or goes (`namesOf`), which costs one walk over its
@@ -96,6 +109,15 @@ export class ModelIndex implements RoleResolver, AddressResolver {
    * to any other file is a change to them.
    */
   private readonly policyFiles = new Set<string>();
+  /**
+   * The latest changes to files (other than from one policy file to another) while the workspace has
+   * policy files, and how many changes the index has seen: a policy file re-proves only the policies that
+   * the changes since its last proof can affect (model/policies.ts).
+   */
+  private readonly changeLog: FileChange[] = [];
+  private changeCount = 0;
+  /** Values kept across changes by file, for owners that tell what a change affects (`keep`). */
+  private readonly keptByFile = new Map<string, Map<string, unknown>>();
 
   constructor(
     private readonly frontEnds: readonly FrontEnd[],
@@ -500,6 +522,50 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     return value;
   }
 
+  /** The index's count of changes so far, to ask `changesSince` later. */
+  get changeMark(): number {
+    return this.root.changeCount;
+  }
+
+  /**
+   * The changes since `mark` (`changeMark` then), oldest first; undefined when the index no longer has them
+   * all (more than it keeps, or made while the workspace had no policy file).
+   */
+  changesSince(mark: number): readonly FileChange[] | undefined {
+    const root = this.root;
+    const first = root.changeCount - root.changeLog.length;
+    return mark < first || mark > root.changeCount ? undefined : root.changeLog.slice(mark - first);
+  }
+
+  /**
+   * A value kept with a file across changes, unlike `derived`: its owner decides from `changesSince` what
+   * a change affects. Forgotten with the file.
+   */
+  kept<T>(uri: string, key: string): T | undefined {
+    return this.root.keptByFile.get(uri)?.get(key) as T | undefined;
+  }
+
+  /** Keeps a value with a file (see `kept`); nothing for a file the index does not hold. */
+  keep(uri: string, key: string, value: unknown): void {
+    const root = this.root;
+    if (!root.entries.has(uri)) return;
+    let values = root.keptByFile.get(uri);
+    if (!values) root.keptByFile.set(uri, (values = new Map()));
+    values.set(key, value);
+  }
+
+  private logChange(uri: string, before: Entry | undefined, after: Entry | undefined): void {
+    const root = this.root;
+    root.changeCount++;
+    if (!after) root.keptByFile.delete(uri);
+    if (!root.policyFiles.size) {
+      root.changeLog.length = 0;
+      return;
+    }
+    root.changeLog.push({ uri, before: before?.model, after: after?.model });
+    if (root.changeLog.length > CHANGES_KEPT) root.changeLog.splice(0, root.changeLog.length - CHANGES_KEPT);
+  }
+
   private entryOf(uri: string, text: string, model: FileModel): Entry {
     // Module scopes are prefixed so that no folder name can be the YAML scope ('').
     const scope = model.module === undefined ? '' : `module:${model.module}`;
@@ -538,6 +604,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     if (isPolicy(nextEntry)) this.root.policyFiles.add(uri);
     else this.root.policyFiles.delete(uri);
     if (!isPolicy(nextEntry) && !isPolicy(prevEntry)) touch(this.root.policyFiles);
+    if (!isPolicy(nextEntry) || !isPolicy(prevEntry)) this.logChange(uri, prevEntry, nextEntry);
     if (hadSpaces !== names.spaceDefs.size > 0) touch(names.teamFiles);
     if (roleNamesBefore !== names.roleDefs.size || spaceNamesBefore !== names.spaceDefs.size || teamNamesBefore !== names.teamDefs.size || namesMoved(prev, next)) {
       touch(this.nameDependent);

@@ -8,7 +8,7 @@ import { EVERYONE } from '../catalog';
 import { moduleLabel } from '../model/modules';
 import { POLICY_CONTEXT_KEYS } from '../model/fields';
 import { parsePrincipal } from '../model/policy-terms';
-import { provePolicies, unknownKey, type PolicyBreach, type PolicyResults } from '../model/policies';
+import { provePolicies, unknownKey, type PolicyBreach, type PolicyProof, type PolicyResults } from '../model/policies';
 import type { Dimension } from '../catalog';
 import type { Principal } from '../model/grants';
 import type { Name, PolicyDoc, Related, Span } from '../model/types';
@@ -83,7 +83,9 @@ function relatedOf(breaches: readonly PolicyBreach[], policy: PolicyDoc): Relate
   // breaches name every place; the first others say whom each reaches. Thousands of users breaching
   // through Everyone share its few places.
   const others = breaches.filter((b) => b.principal.kind !== 'team');
-  const read = [...breaches.filter((b) => b.principal.kind === 'team'), ...others.filter((b, i) => i < NAMED || b.via.length === 0)];
+  // Only an `includes` breach has no sources (its principal is listed in the policy); the others' are read
+  // when asked for, and a user in many teams has many.
+  const read = [...breaches.filter((b) => b.principal.kind === 'team'), ...others.filter((b, i) => i < NAMED || b.kind === 'includes')];
   for (const b of read) {
     if (byPlace.size >= RELATED && b.via.length > 0) break;
     if (b.via.length === 0) {
@@ -117,6 +119,37 @@ function policySpan(policy: PolicyDoc): Span {
   return policy.name?.span ?? policy.keys.values().next().value?.keySpan ?? policy.span;
 }
 
+/** One `policy-breach` finding, before it is reported. */
+interface BreachFinding {
+  readonly span: Span;
+  readonly args: BreachArgs;
+  readonly data: { candidates: string[] } | undefined;
+  readonly related: Related[];
+}
+
+/**
+ * The findings of a policy's proofs, kept with them: a policy file is checked again after every change to
+ * another file, and a policy that the change cannot alter keeps its proofs (model/policies.ts).
+ */
+const findingsOf = new WeakMap<readonly PolicyProof[], readonly BreachFinding[]>();
+
+function breachFindings(doc: PolicyDoc, proofs: readonly PolicyProof[]): BreachFinding[] {
+  const out: BreachFinding[] = [];
+  const subject = doc.permission?.value ?? doc.capability?.value ?? '';
+  for (const proof of proofs) {
+    const module = proof.module !== undefined ? moduleLabel(proof.module) : undefined;
+    for (const kind of ['only', 'includes', 'unrestricted'] as const) {
+      const breaches = proof.breaches.filter((b) => b.kind === kind);
+      if (!breaches.length) continue;
+      const principals = breaches.slice(0, NAMED).map((b) => shown(b.principal));
+      const args: BreachArgs = { policy: doc.name?.value ?? '(unnamed)', kind, subject, context: contextText(doc), principals, more: breaches.length - principals.length, ...(module !== undefined ? { module } : {}) };
+      const candidates = kind === 'only' ? [...new Set(breaches.slice(0, NAMED + 1).map((b) => writtenPrincipal(b.principal)))] : undefined;
+      out.push({ span: policySpan(doc), args, data: candidates ? { candidates } : undefined, related: relatedOf(breaches, doc) });
+    }
+  }
+  return out;
+}
+
 export const policyBreach = rule({
   code: 'policy-breach',
   severity: 'error',
@@ -125,18 +158,9 @@ export const policyBreach = rule({
   workspace(doc, ctx) {
     if (doc.kind !== 'policy') return;
     const proofs = resultsOf(ctx.ws, ctx.file.uri).proofs.get(doc.index) ?? [];
-    const subject = doc.permission?.value ?? doc.capability?.value ?? '';
-    for (const proof of proofs) {
-      const module = proof.module !== undefined ? moduleLabel(proof.module) : undefined;
-      for (const kind of ['only', 'includes', 'unrestricted'] as const) {
-        const breaches = proof.breaches.filter((b) => b.kind === kind);
-        if (!breaches.length) continue;
-        const principals = breaches.slice(0, NAMED).map((b) => shown(b.principal));
-        const args: BreachArgs = { policy: doc.name?.value ?? '(unnamed)', kind, subject, context: contextText(doc), principals, more: breaches.length - principals.length, ...(module !== undefined ? { module } : {}) };
-        const candidates = kind === 'only' ? [...new Set(breaches.slice(0, NAMED + 1).map((b) => writtenPrincipal(b.principal)))] : undefined;
-        ctx.report(policySpan(doc), args, candidates ? { candidates } : undefined, relatedOf(breaches, doc));
-      }
-    }
+    let found = findingsOf.get(proofs);
+    if (!found) findingsOf.set(proofs, (found = breachFindings(doc, proofs)));
+    for (const f of found) ctx.report(f.span, f.args, f.data, f.related);
   },
   fixes: addToOnly,
   // Listing a principal changes what the policy allows, never anybody's access: fix-all leaves it to the user.

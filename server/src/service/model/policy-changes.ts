@@ -1,0 +1,226 @@
+/**
+ * What a run of changes to the workspace can alter in the proof of an access policy (SPEC section 11), so
+ * that the editor re-proves only those policies and keeps the others' results (model/policies.ts).
+ *
+ * A policy's result depends on the teams that hold its subject (a permission or capability) where its
+ * context says, their grants of it there and their sources, the principals those teams reach, and the
+ * principals its lists name. So:
+ *
+ * - a team file whose teams keep their names alters the policies over each subject whose grants of one of
+ *   its teams differ between the two versions (in the grant's space, or everywhere for a server-wide grant),
+ *   and every subject of a team whose members or groups change; and every policy when a user or group
+ *   appears in the model or leaves it (Everyone reaches them all, and lists name them);
+ * - a role file whose roles keep their names alters the policies over each permission of a role whose
+ *   lists change (before or after), everywhere, since the role may be applied in any space;
+ * - anything else (a space, a Terraform file, a file added, removed or renamed in a name) may alter any.
+ *
+ * Each answer is a superset of what really changed: a policy left out cannot have changed.
+ */
+import { SPACE_MANAGER } from '../catalog';
+import { CAPABILITIES, type Grant, type Holding } from './grants';
+import { reachedBy, teamDocAccess } from './teams';
+import type { Doc, FileModel, RoleDoc, SpaceDoc, TeamDoc } from './types';
+import type { FileChange, ModelIndex } from './workspace';
+
+/** The key of a server-wide grant: it answers a query of any space. */
+export const EVERY_SPACE = '\u0000system';
+
+/** Per subject, the spaces (or EVERY_SPACE) where its holders may have changed; 'all' when any may have. */
+export type PolicyImpact = 'all' | ReadonlyMap<string, ReadonlySet<string>>;
+
+type Impact = Map<string, Set<string>>;
+
+const add = (out: Impact, subject: string, space: string) => {
+  let spaces = out.get(subject);
+  if (!spaces) out.set(subject, (spaces = new Set()));
+  spaces.add(space);
+};
+
+/** True when a policy over `subject` in `space` (undefined: every space) may have a different result. */
+export function impactReaches(impact: PolicyImpact, subject: string, space: string | undefined): boolean {
+  if (impact === 'all') return true;
+  const spaces = impact.get(subject);
+  return spaces !== undefined && (space === undefined || spaces.has(EVERY_SPACE) || spaces.has(space));
+}
+
+const allOf = <D extends Doc>(model: FileModel, kind: D['kind']): model is FileModel & { docs: readonly D[] } => model.docs.every((d) => d.kind === kind);
+
+/** What `changes` (oldest first) can alter in the proofs of policies over the YAML model of `ws`. */
+export function policyImpact(ws: ModelIndex, changes: readonly FileChange[]): PolicyImpact {
+  const out: Impact = new Map();
+  const movedNames = new Set<string>();
+  const firstBefore = new Map<string, FileModel>();
+  for (const { uri, before, after } of changes) {
+    // A policy file holds no access.
+    if ((!before || before.kind === 'policy') && (!after || after.kind === 'policy')) continue;
+    if (!before || !after || before.module !== undefined || after.module !== undefined || before.syntax === 'terraform' || after.syntax === 'terraform') return 'all';
+    if (!firstBefore.has(uri)) firstBefore.set(uri, before);
+    if (allOf<TeamDoc>(before, 'team') && allOf<TeamDoc>(after, 'team')) {
+      if (!teamChange(ws, uri, before.docs, after.docs, out, movedNames)) return 'all';
+    } else if (allOf<RoleDoc>(before, 'role') && allOf<RoleDoc>(after, 'role')) {
+      if (!roleChange(before.docs, after.docs, out)) return 'all';
+    } else return 'all';
+  }
+  if (movedNames.size && !sameReach(ws, movedNames, firstBefore)) return 'all';
+  return out;
+}
+
+/**
+ * The files that `changes` changed when every change kept a YAML file of teams a file of teams (policy
+ * files aside); undefined when one did not.
+ */
+export function teamFilesOf(changes: readonly FileChange[]): Set<string> | undefined {
+  const files = new Set<string>();
+  for (const { uri, before, after } of changes) {
+    if ((!before || before.kind === 'policy') && (!after || after.kind === 'policy')) continue;
+    if (!before || !after || before.module !== undefined || after.module !== undefined || before.syntax === 'terraform' || after.syntax === 'terraform') return undefined;
+    if (!allOf<TeamDoc>(before, 'team') || !allOf<TeamDoc>(after, 'team')) return undefined;
+    files.add(uri);
+  }
+  return files;
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * A team file's change, when its teams keep their names: adds the subjects whose grants differ, and the
+ * users and groups that a team gained or lost (`moved`). False when a name changed.
+ */
+function teamChange(ws: ModelIndex, uri: string, before: readonly TeamDoc[], after: readonly TeamDoc[], out: Impact, moved: Set<string>): boolean {
+  if (before.length !== after.length) return false;
+  for (let i = 0; i < before.length; i++) {
+    const a = before[i];
+    const b = after[i];
+    // Names decide which team counts (the first of a name), how principals are written and resolved.
+    if (a.name?.value !== b.name?.value || a.space?.value !== b.space?.value || a.target?.value !== b.target?.value) return false;
+    if (!a.name) continue;
+    const ra = reachedBy(a);
+    const rb = reachedBy(b);
+    const ga = subjectsOf(teamDocAccess(ws, uri, a));
+    const gb = subjectsOf(teamDocAccess(ws, uri, b));
+    const reachChanged = !sameList(ra.members, rb.members) || !sameList(ra.groups, rb.groups);
+    for (const key of new Set([...ga.keys(), ...gb.keys()])) {
+      if (reachChanged || ga.get(key) !== gb.get(key)) add(out, ...(key.split('\u0001') as [string, string]));
+    }
+    if (reachChanged) {
+      for (const [x, y, kind] of [[ra.members, rb.members, 'user'], [ra.groups, rb.groups, 'group']] as const) {
+        const xs = new Set(x);
+        const ys = new Set(y);
+        for (const n of x) if (!ys.has(n)) moved.add(`${kind}:${n}`);
+        for (const n of y) if (!xs.has(n)) moved.add(`${kind}:${n}`);
+      }
+    }
+  }
+  return true;
+}
+
+/** A team's grants and capability holdings by subject and space, each key with its grants as one string. */
+function subjectsOf(own: { grants: readonly Grant[]; holdings: readonly Holding[] }): Map<string, string> {
+  const parts = new Map<string, string[]>();
+  const put = (subject: string, space: string, g: Grant | Holding) => {
+    const key = `${subject}\u0001${space}`;
+    const text = JSON.stringify([g.scope, g.space ?? null, g.restrictions, g.groupProjects ?? null, g.via.map((v) => [v.team, v.teamSpace ?? null, v.role, v.uri ?? null, v.span?.start ?? null, v.span?.end ?? null, v.implicit])]);
+    const list = parts.get(key);
+    if (list) list.push(text);
+    else parts.set(key, [text]);
+  };
+  for (const g of own.grants) put(g.permission, g.scope === 'system' ? EVERY_SPACE : (g.space ?? ''), g);
+  for (const h of own.holdings) {
+    // A capability is a role held in a space (model/policies.ts reads Space Manager's holdings so).
+    if (h.scope === 'space') for (const c of CAPABILITIES) if (c.role === h.role) put(c.id, h.space ?? '', h);
+  }
+  return new Map([...parts].map(([k, list]) => [k, list.sort().join('\n')]));
+}
+
+/**
+ * A role file's change, when its roles keep their names and whether they describe a built-in role: adds
+ * every permission of a role whose lists changed, everywhere. False when a name changed.
+ */
+function roleChange(before: readonly RoleDoc[], after: readonly RoleDoc[], out: Impact): boolean {
+  if (before.length !== after.length) return false;
+  for (let i = 0; i < before.length; i++) {
+    const a = before[i];
+    const b = after[i];
+    if (a.name?.value !== b.name?.value || a.builtIn?.value !== b.builtIn?.value) return false;
+    const lists = (r: RoleDoc) => [...(r.spacePermissions?.items ?? []), ...(r.systemPermissions?.items ?? [])].map((n) => n.value);
+    const space = (r: RoleDoc) => (r.spacePermissions?.items ?? []).map((n) => n.value);
+    if (sameList(lists(a), lists(b)) && sameList(space(a), space(b))) continue;
+    for (const p of [...lists(a), ...lists(b)]) add(out, p, EVERY_SPACE);
+    // A change of shape refuses or allows its assignments, and with them the role's holdings.
+    if (a.name?.value.trim().toLowerCase() === SPACE_MANAGER.toLowerCase()) for (const c of CAPABILITIES) add(out, c.id, EVERY_SPACE);
+  }
+  return true;
+}
+
+/**
+ * True when each of `names` (`user:NAME`, `group:ID`) is a principal of the YAML model both before the
+ * changes (each changed file as `firstBefore` has it) and now, or of neither. The model's users and groups
+ * are those of the teams that count and of each space's managers, as `teamsOf` reads them: the first team
+ * of a name in file order, the space `spacesOf` picks for a name. The changes keep every name, so the same
+ * documents count on both sides.
+ */
+function sameReach(ws: ModelIndex, names: ReadonlySet<string>, firstBefore: ReadonlyMap<string, FileModel>): boolean {
+  const users = new Set<string>();
+  const groups = new Set<string>();
+  for (const n of names) (n.startsWith('user:') ? users : groups).add(n.slice(n.indexOf(':') + 1));
+  const now = new Set<string>();
+  const then = new Set<string>();
+  const managed = new Set<SpaceDoc>();
+  for (const n of ws.spaceNames()) {
+    const space = ws.resolveSpace(n) ?? ws.spaceDefinitions(n)[0];
+    if (space) managed.add(space.doc);
+  }
+  // Most documents list none of the names: only those that do are asked whether they count.
+  const lists = (doc: Doc | undefined): boolean =>
+    doc?.kind === 'team'
+      ? !!(doc.members?.items.some((m) => users.has(m.value)) || doc.externalGroups?.items.some((g) => groups.has(g.value)))
+      : doc?.kind === 'space' && !!doc.managers?.members?.items.some((m) => users.has(m.value));
+  const visit = (doc: Doc, into: Set<string>) => {
+    const r = doc.kind === 'team' ? reachedBy(doc) : { members: doc.kind === 'space' ? (doc.managers?.members?.items.map((m) => m.value) ?? []) : [], groups: [] };
+    for (const m of r.members) if (users.has(m)) into.add(`user:${m}`);
+    for (const g of r.groups) if (groups.has(g)) into.add(`group:${g}`);
+  };
+  for (const uri of ws.uris()) {
+    const model = ws.model(uri);
+    if (!model || model.module !== undefined) continue;
+    const before = firstBefore.get(uri);
+    for (const doc of model.docs) {
+      // The same document of the earlier version: the changes kept every team's name and place.
+      const earlier = before ? before.docs.find((d) => d.index === doc.index) : doc;
+      if (!lists(doc) && !lists(earlier)) continue;
+      if (doc.kind === 'space') {
+        if (managed.has(doc)) {
+          visit(doc, now);
+          visit(doc, then);
+        }
+        continue;
+      }
+      if (doc.kind !== 'team' || !doc.name || earlier?.kind !== 'team') return false;
+      const counted = counts(ws, uri, doc);
+      if (counted === undefined) return false;
+      if (!counted) continue;
+      visit(doc, now);
+      visit(earlier, then);
+    }
+  }
+  return [...names].every((n) => now.has(n) === then.has(n));
+}
+
+/**
+ * True when a team document is the one of its name that effective access counts (`teamsOf`: the first in
+ * file order); undefined when the index's table of names cannot tell (a space written with blanks around
+ * it is one name to `teamsOf` and another to the table).
+ */
+function counts(ws: ModelIndex, uri: string, doc: TeamDoc): boolean | undefined {
+  if (doc.space && doc.space.value !== doc.space.value.trim()) return undefined;
+  let first: { uri: string; index: number } | undefined;
+  let found = false;
+  for (const d of ws.teamDefinitions(doc.name!.value, doc.space?.value)) {
+    if (ws.model(d.uri)?.module !== undefined || !d.doc.name) continue;
+    if (d.doc.space && d.doc.space.value !== d.doc.space.value.trim()) return undefined;
+    if (d.uri === uri && d.doc.index === doc.index) found = true;
+    if (!first || d.uri < first.uri || (d.uri === first.uri && d.doc.index < first.index)) first = { uri: d.uri, index: d.doc.index };
+  }
+  if (!found || !first) return undefined;
+  return first.uri === uri && first.index === doc.index;
+}
