@@ -90,16 +90,19 @@ function reachIn(teams: readonly TeamEntry[], module: string | undefined, out: M
   const everyone = teams.filter((t) => t.name === EVERYONE && t.space === undefined);
   const users = new Map<string, TeamEntry[]>();
   const groups = new Map<string, TeamEntry[]>();
+  // Teams are visited once each: a team already on a list is its last entry, or one of Everyone's (a
+  // scan of a long list per member was most of this).
+  const has = (list: TeamEntry[], t: TeamEntry) => list[list.length - 1] === t || (everyone.includes(t) && list.includes(t));
   for (const t of teams) {
     for (const m of t.members) {
       let list = users.get(m);
       if (!list) users.set(m, (list = [...everyone]));
-      if (!list.includes(t)) list.push(t);
+      if (!has(list, t)) list.push(t);
     }
     for (const g of t.groups) {
       let list = groups.get(g);
       if (!list) groups.set(g, (list = [...everyone]));
-      if (!list.includes(t)) list.push(t);
+      if (!has(list, t)) list.push(t);
     }
   }
   for (const t of teams) {

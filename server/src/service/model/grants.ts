@@ -136,34 +136,85 @@ export function roleGrants(
   groupProjects?: readonly string[],
   keep?: ReadonlySet<string>,
 ): Grant[] {
+  return templateGrants(templateOf(role, keep), level, space, restrictions, via, groupProjects);
+}
+
+/** What a role of template `shape` grants when applied at `level` (in `space`): see `roleGrants`. */
+export function templateGrants(
+  shape: RoleTemplate,
+  level: 'system' | 'space',
+  space: string | undefined,
+  restrictions: Restrictions,
+  via: Omit<Via, 'implicit'>,
+  groupProjects?: readonly string[],
+): Grant[] {
   const out: Grant[] = [];
   // One source list per kind for all the grants of this assignment (nothing changes a grant's sources;
   // merging copies them), and one kept-restrictions object per set of supported dimensions.
   let systemVia: readonly Via[] | undefined;
+  for (const { name, teamOnly } of shape.system) {
+    if (level === 'space' && teamOnly) continue;
+    systemVia ??= [{ ...via, implicit: level === 'space' }];
+    out.push({ permission: name, scope: 'system', restrictions: {}, via: systemVia });
+  }
+  if (level === 'space' && shape.space.length) {
+    const spaceVia: readonly Via[] = [{ ...via, implicit: false }];
+    const keptBy = new Map<string, Restrictions>();
+    for (const { name, dims, supported, projects } of shape.space) {
+      let r = keptBy.get(dims);
+      if (!r) keptBy.set(dims, (r = keptOf(supported, restrictions)));
+      // Only a permission about projects reads a project group as its projects; one about project groups
+      // themselves (ProjectGroupView, ProjectCreate) is restricted to the groups.
+      const mapped = groupProjects && r.projectGroups && projects;
+      out.push(mapped ? { permission: name, scope: 'space', space, restrictions: r, via: spaceVia, groupProjects } : { permission: name, scope: 'space', space, restrictions: r, via: spaceVia });
+    }
+  }
+  return out;
+}
+
+/**
+ * What a role grants wherever it is applied, its restrictions aside: the system permissions it can grant
+ * (with whether only a system team's assignment grants each), and the space permissions with the
+ * dimensions each keeps. The same for every assignment of the role, so worked out once per role and set
+ * of permissions asked for (`keep`; undefined for all).
+ */
+export interface RoleTemplate {
+  readonly system: readonly { readonly name: string; readonly teamOnly: boolean }[];
+  readonly space: readonly { readonly name: string; readonly dims: string; readonly supported: readonly Dimension[]; readonly projects: boolean }[];
+}
+
+const ALL = new Set<string>();
+const templates = new WeakMap<ResolvedRole, WeakMap<ReadonlySet<string>, RoleTemplate>>();
+
+/** A role's template for the permissions of `keep` (all of them when undefined), kept per role and set. */
+export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>): RoleTemplate {
+  let byKeep = templates.get(role);
+  if (!byKeep) templates.set(role, (byKeep = new WeakMap()));
+  const known = byKeep.get(keep ?? ALL);
+  if (known) return known;
+  const system: RoleTemplate['system'][number][] = [];
+  const space: RoleTemplate['space'][number][] = [];
   for (const name of role.systemPermissions) {
     if (keep && !keep.has(name)) continue;
     const p = getPermission(name);
     if (!p || p.level === 'space') continue;
-    if (level === 'space' && SYSTEM_TEAM_ONLY_PERMISSIONS.has(name)) continue;
-    systemVia ??= [{ ...via, implicit: level === 'space' }];
-    out.push({ permission: name, scope: 'system', restrictions: {}, via: systemVia });
+    system.push({ name, teamOnly: SYSTEM_TEAM_ONLY_PERMISSIONS.has(name) });
   }
-  if (level === 'space') {
-    const spaceVia: readonly Via[] = [{ ...via, implicit: false }];
-    const keptBy = new Map<string, Restrictions>();
-    for (const name of role.spacePermissions) {
-      if (keep && !keep.has(name)) continue;
-      const p = getPermission(name);
-      if (!p || p.level === 'system') continue;
-      const dims = supportedKey(p.restrictions);
-      let r = keptBy.get(dims);
-      if (!r) keptBy.set(dims, (r = kept(name, restrictions)));
-      // Only a permission about projects reads a project group as its projects; one about project groups
-      // themselves (ProjectGroupView, ProjectCreate) is restricted to the groups.
-      const mapped = groupProjects && r.projectGroups && p.restrictions.includes('projects');
-      out.push(mapped ? { permission: name, scope: 'space', space, restrictions: r, via: spaceVia, groupProjects } : { permission: name, scope: 'space', space, restrictions: r, via: spaceVia });
-    }
+  for (const name of role.spacePermissions) {
+    if (keep && !keep.has(name)) continue;
+    const p = getPermission(name);
+    if (!p || p.level === 'system') continue;
+    space.push({ name, dims: supportedKey(p.restrictions), supported: supportedDimensions(p.restrictions), projects: p.restrictions.includes('projects') });
   }
+  const template = { system, space };
+  byKeep.set(keep ?? ALL, template);
+  return template;
+}
+
+/** The restrictions kept of `restrictions` in the `supported` dimensions (as `kept`). */
+function keptOf(supported: readonly Dimension[], restrictions: Restrictions): Restrictions {
+  const out: { -readonly [K in Dimension]?: readonly string[] } = {};
+  for (const d of DIMENSIONS) if (restrictions[d]?.length && supported.includes(d)) out[d] = restrictions[d];
   return out;
 }
 

@@ -408,18 +408,27 @@ function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query:
   if (!sources) sourcesOf.set(holding, (sources = new Map()));
   const known = sources;
   const viaOf = (t: TeamEntry) => known.get(t) ?? known.set(t, unique(holding.get(t)!.flatMap((g) => g.via))).get(t)!;
-  for (const { principal, teams } of prover.reachedFrom(unlisted, listed)) {
-    // Sources are read only when asked for: a message names ten principals and points at fifty places.
-    let via: Via[] | undefined;
-    out.push({
-      kind: 'only',
-      principal,
-      get via() {
-        return (via ??= teams.length === 1 ? viaOf(teams[0]) : unique(teams.flatMap(viaOf)));
-      },
-    });
-  }
+  for (const { principal, teams } of prover.reachedFrom(unlisted, listed)) out.push(new LazyBreach('only', principal, teams, viaOf));
   return out;
+}
+
+/**
+ * A breach whose sources are read only when asked for (a message names ten principals and points at fifty
+ * places): those of `teams`, each read by `viaOf`. A class, not a literal with a getter: an `only` policy
+ * over a widely held permission makes thousands, and literals with accessors are slow to make.
+ */
+class LazyBreach implements PolicyBreach {
+  private sources?: Via[];
+  constructor(
+    readonly kind: PolicyBreach['kind'],
+    readonly principal: Principal,
+    private readonly teams: readonly TeamEntry[],
+    private readonly viaOf: (t: TeamEntry) => Via[],
+  ) {}
+
+  get via(): Via[] {
+    return (this.sources ??= this.teams.length === 1 ? this.viaOf(this.teams[0]) : unique(this.teams.flatMap(this.viaOf)));
+  }
 }
 
 const openHolders = new WeakMap<Map<TeamEntry, readonly Grant[]>, PolicyBreach[]>();
@@ -436,22 +445,24 @@ function unrestrictedBreaches(prover: Prover, subject: string, query: AccessQuer
   const out: PolicyBreach[] = [];
   openHolders.set(candidates, out);
   const module = prover.model.module;
+  const openOf = new Map<TeamEntry, readonly Grant[]>();
+  const viaOf = (t: TeamEntry) => unique(openOf.get(t)!.flatMap((r) => r.via));
   for (const [t, grants] of candidates) {
     // A record is open in every dimension exactly when a grant of it is (records join equal restrictions).
-    const open = grants.filter((g) => DIMENSIONS.every((d) => !g.restrictions[d]?.length));
+    const open = grants.filter(isOpen);
     // Nobody holds anything through a space's Space Managers team with nobody in it (as `holding`).
     if (!open.length || isEmptyBuiltinEntry(t)) continue;
     const principal: Principal = { kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}), ...(module !== undefined ? { module } : {}) };
-    let via: Via[] | undefined;
-    out.push({
-      kind: 'unrestricted',
-      principal,
-      get via() {
-        return (via ??= unique(open.flatMap((r) => r.via)));
-      },
-    });
+    openOf.set(t, open);
+    out.push(new LazyBreach('unrestricted', principal, [t], viaOf));
   }
   return out;
+}
+
+/** True for a grant open in every dimension. */
+function isOpen(g: Grant): boolean {
+  for (const d of DIMENSIONS) if (g.restrictions[d]?.length) return false;
+  return true;
 }
 
 /**

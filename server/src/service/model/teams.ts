@@ -4,7 +4,7 @@
  * grants are computed when first read and kept with its file in the index.
  */
 import { BUILTIN_SYSTEM_TEAMS, builtinSystemTeam, DIMENSIONS, isBuiltinTeamName, SPACE_MANAGER, SPACE_MANAGERS, type BuiltinTeam } from '../catalog';
-import { restrictionsOf, roleGrants, type Grant, type Holding, type Restrictions, type TeamEntry } from './grants';
+import { restrictionsOf, roleGrants, templateGrants, templateOf, type Grant, type Holding, type Restrictions, type TeamEntry } from './grants';
 import { place, type Located, type ResolvedRole } from './roles';
 import type { Assignment, SpaceDoc, TeamDoc } from './types';
 import type { ModelIndex } from './workspace';
@@ -81,7 +81,8 @@ export function someGrants(known: Map<string, Grant[]>, compute: (permissions: R
     const missing = [...permissions].filter((p) => !known.has(p));
     if (missing.length) {
       for (const p of missing) known.set(p, []);
-      for (const g of compute(new Set(missing))) known.get(g.permission)!.push(g);
+      // The set asked for itself when nothing of it is known: role templates are kept per set.
+      for (const g of compute(missing.length === permissions.size ? permissions : new Set(missing))) known.get(g.permission)!.push(g);
     }
     return known;
   };
@@ -190,6 +191,37 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
 }
 
 /**
+ * A team's own grants of `keep` (as `ownGrants(…, keep).grants`): an assignment whose role grants none of
+ * them is passed over before it is placed, and no holdings are built.
+ */
+function ownGrantsOf(ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, keep: ReadonlySet<string>): Grant[] {
+  const team = located?.doc;
+  const name = system?.name ?? team?.name?.value.trim() ?? '';
+  if (team?.space && isBuiltinTeamName(name, SPACE_MANAGERS)) return [];
+  const grants: Grant[] = [];
+  let holdsFixed = false;
+  for (const a of team?.assignments ?? []) {
+    if (system && !system.rolesChange && a.role.value !== system.holds) continue;
+    const named = ws.resolveRole(a.role.value);
+    // An assignment Octopus refuses holds nothing; one whose role grants none of `keep` grants none of it.
+    const shape = named && templateOf(named, keep);
+    if (!shape || (!shape.system.length && !shape.space.length && system?.holds === undefined)) continue;
+    const { role, level, space } = refused(ws, team!, a);
+    if (!role || !level) continue;
+    if (role.name === system?.holds && level === 'system') holdsFixed = true;
+    if (!shape.system.length && !shape.space.length) continue;
+    const restrictions = restrictionsOf(a);
+    const via = { team: name, teamSpace: team!.space?.value, role: role.name, uri: located!.uri, span: a.role.span };
+    grants.push(...templateGrants(role === named ? shape : templateOf(role, keep), level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined));
+  }
+  if (system?.holds !== undefined && !holdsFixed) {
+    const role = ws.resolveRole(system.holds)!;
+    grants.push(...roleGrants(role, 'system', undefined, {}, { team: name, role: role.name, uri: located?.uri, span: team?.name?.span }, undefined, keep));
+  }
+  return grants;
+}
+
+/**
  * The members and external groups of a YAML team document that effective access counts: none for a
  * built-in system team whose members cannot be set (Everyone) and for a second Space Managers team.
  */
@@ -244,7 +276,7 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
           () => ws.derived(uri, `signature:${doc.index}`, () => ownSignature(ws, doc, system)),
           {
             holdings: () => ws.derived(uri, `holdings:${doc.index}`, () => ownGrants(ws, located, system, NO_PERMISSIONS).holdings),
-            grantsOf: (permissions) => someGrants(ws.derived(uri, `grants-by:${doc.index}`, () => new Map<string, Grant[]>()), (keep) => ownGrants(ws, located, system, keep).grants)(permissions),
+            grantsOf: (permissions) => someGrants(ws.derived(uri, `grants-by:${doc.index}`, () => new Map<string, Grant[]>()), (keep) => ownGrantsOf(ws, located, system, keep))(permissions),
           },
         ),
       );
@@ -255,7 +287,7 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
     teams.push(
       lazyTeam({ name: system.name, members: [], groups: [], builtin: true }, () => ownGrants(ws, undefined, system), () => ownSignature(ws, undefined, system), {
         holdings: () => ownGrants(ws, undefined, system, NO_PERMISSIONS).holdings,
-        grantsOf: (permissions) => splitGrants(ownGrants(ws, undefined, system, permissions).grants, permissions),
+        grantsOf: (permissions) => splitGrants(ownGrantsOf(ws, undefined, system, permissions), permissions),
       }),
     );
   }
