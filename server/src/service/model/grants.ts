@@ -115,11 +115,7 @@ export interface TeamEntry {
 /** The restrictions a permission keeps from an assignment's: those of the dimensions it supports. */
 export function kept(permission: string, restrictions: Restrictions): Restrictions {
   const p = getPermission(permission);
-  if (!p) return {};
-  const supported = supportedDimensions(p.restrictions);
-  const out: { -readonly [K in Dimension]?: readonly string[] } = {};
-  for (const d of DIMENSIONS) if (restrictions[d]?.length && supported.includes(d)) out[d] = restrictions[d];
-  return out;
+  return p ? keptOf(supportedDimensions(p.restrictions), restrictions) : {};
 }
 
 /**
@@ -211,7 +207,7 @@ export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>): Role
   return template;
 }
 
-/** The restrictions kept of `restrictions` in the `supported` dimensions (as `kept`). */
+/** The restrictions kept of `restrictions` in the `supported` dimensions. */
 function keptOf(supported: readonly Dimension[], restrictions: Restrictions): Restrictions {
   const out: { -readonly [K in Dimension]?: readonly string[] } = {};
   for (const d of DIMENSIONS) if (restrictions[d]?.length && supported.includes(d)) out[d] = restrictions[d];

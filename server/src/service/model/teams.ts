@@ -160,66 +160,47 @@ function refused(ws: ModelIndex, team: TeamDoc, a: Assignment): { role?: Resolve
 /**
  * A team's own grants and role holdings, from its assignments; `system` is the built-in system team it is
  * (or undefined): Octopus Administrators holds System Administrator whatever else the file lists
- * (builtin-team), and a built-in team holds its fixed role whether or not the file lists it.
+ * (builtin-team), and a built-in team holds its fixed role whether or not the file lists it. With `keep`,
+ * only its grants of those permissions; with `holdings` false, no holdings, and an assignment whose role
+ * grants none of `keep` is passed over before it is placed (placing is most of the cost).
  */
-function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, keep?: ReadonlySet<string>): TeamOwn {
+function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, keep?: ReadonlySet<string>, holdings = true): TeamOwn {
   const team = located?.doc;
-  const grants: Grant[] = [];
-  const holdings: Holding[] = [];
+  const out: TeamOwn = { grants: [], holdings: [] };
   const name = system?.name ?? team?.name?.value.trim() ?? '';
   // A second Space Managers team cannot exist.
-  if (team?.space && isBuiltinTeamName(name, SPACE_MANAGERS)) return { grants, holdings };
-  for (const a of team?.assignments ?? []) {
-    if (system && !system.rolesChange && a.role.value !== system.holds) continue;
-    const { role, level, space } = refused(ws, team!, a);
-    if (!role || !level) continue;
-    const restrictions = restrictionsOf(a);
-    const via = { team: name, teamSpace: team!.space?.value, role: role.name, uri: located!.uri, span: a.role.span };
-    // A role that grants none of `keep` grants nothing here (what its projects are is not asked).
-    if (!keep || role.spacePermissions.some((p) => keep.has(p)) || role.systemPermissions.some((p) => keep.has(p))) {
-      grants.push(...roleGrants(role, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined, keep));
-    }
-    holdings.push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [{ ...via, implicit: false }] });
-  }
-  if (system?.holds !== undefined && !holdings.some((h) => h.role === system.holds && h.scope === 'system')) {
-    const role = ws.resolveRole(system.holds)!;
-    const via = { team: name, role: role.name, uri: located?.uri, span: team?.name?.span };
-    grants.push(...roleGrants(role, 'system', undefined, {}, via, undefined, keep));
-    holdings.push({ role: role.name, scope: 'system', restrictions: {}, via: [{ ...via, implicit: false }] });
-  }
-  return { grants, holdings };
-}
-
-/**
- * A team's own grants of `keep` (as `ownGrants(…, keep).grants`): an assignment whose role grants none of
- * them is passed over before it is placed, and no holdings are built.
- */
-function ownGrantsOf(ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, keep: ReadonlySet<string>): Grant[] {
-  const team = located?.doc;
-  const name = system?.name ?? team?.name?.value.trim() ?? '';
-  if (team?.space && isBuiltinTeamName(name, SPACE_MANAGERS)) return [];
-  const grants: Grant[] = [];
+  if (team?.space && isBuiltinTeamName(name, SPACE_MANAGERS)) return out;
   let holdsFixed = false;
   for (const a of team?.assignments ?? []) {
     if (system && !system.rolesChange && a.role.value !== system.holds) continue;
     const named = ws.resolveRole(a.role.value);
-    // An assignment Octopus refuses holds nothing; one whose role grants none of `keep` grants none of it.
     const shape = named && templateOf(named, keep);
-    if (!shape || (!shape.system.length && !shape.space.length && system?.holds === undefined)) continue;
+    const grantsNone = !shape || (!shape.system.length && !shape.space.length);
+    // Without holdings, only the fixed role of a built-in team matters of an assignment that grants none of `keep`.
+    if (!holdings && (!shape || (grantsNone && system?.holds === undefined))) continue;
     const { role, level, space } = refused(ws, team!, a);
     if (!role || !level) continue;
     if (role.name === system?.holds && level === 'system') holdsFixed = true;
-    if (!shape.system.length && !shape.space.length) continue;
     const restrictions = restrictionsOf(a);
     const via = { team: name, teamSpace: team!.space?.value, role: role.name, uri: located!.uri, span: a.role.span };
-    grants.push(...templateGrants(role === named ? shape : templateOf(role, keep), level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined));
+    // A role that grants none of `keep` grants nothing here (what its projects are is not asked).
+    if (!grantsNone || role !== named) {
+      out.grants.push(...templateGrants(role === named ? shape! : templateOf(role, keep), level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined));
+    }
+    if (holdings) out.holdings.push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [{ ...via, implicit: false }] });
   }
   if (system?.holds !== undefined && !holdsFixed) {
     const role = ws.resolveRole(system.holds)!;
-    grants.push(...roleGrants(role, 'system', undefined, {}, { team: name, role: role.name, uri: located?.uri, span: team?.name?.span }, undefined, keep));
+    const via = { team: name, role: role.name, uri: located?.uri, span: team?.name?.span };
+    out.grants.push(...roleGrants(role, 'system', undefined, {}, via, undefined, keep));
+    if (holdings) out.holdings.push({ role: role.name, scope: 'system', restrictions: {}, via: [{ ...via, implicit: false }] });
   }
-  return grants;
+  return out;
 }
+
+/** A team's own grants of `keep`, without its holdings (see `ownGrants`). */
+const ownGrantsOf = (ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, keep: ReadonlySet<string>): readonly Grant[] =>
+  ownGrants(ws, located, system, keep, false).grants;
 
 /**
  * The members and external groups of a YAML team document that effective access counts: none for a
