@@ -349,6 +349,36 @@ describe('diagnostics scheduler at the end of indexing', () => {
       assert.deepEqual(last, { indexing: false, files: 400, errors: 100, warnings: 0 });
     });
   }
+
+  it('goes on after each slice the way the server gives it (resume), and stops going on when flushed meanwhile', () => {
+    const host = new SlowHost(0.5);
+    const timers = new ManualTimers();
+    const resumed: (() => void)[] = [];
+    const scheduler = new DiagnosticsScheduler(host, { pull: false, refreshSupport: false, timers, sliceMs: 2, resume: (next) => resumed.push(next) });
+    for (let i = 0; i < 400; i++) host.set(`f${i}`, [], i % 4 === 0 ? [diag('unknown-role')] : []);
+    scheduler.setIndexing(false);
+    assert.ok(host.computed < 400, `${host.computed} files analysed in the first slice`);
+    assert.equal(timers.due.size, 0, 'no timer: the batch waits for the server to resume it');
+    assert.equal(resumed.length, 1);
+    // A flush meanwhile (as after the client's own edit) takes the batch further; the old resumption is void.
+    const stale = resumed.shift()!;
+    scheduler.flush();
+    const before = host.publishes.length;
+    stale();
+    assert.equal(host.publishes.length, before, 'a cancelled resumption publishes nothing');
+    let slices = 2;
+    while (resumed.length > 0 && slices < 1000) {
+      resumed.shift()!();
+      slices++;
+    }
+    assert.ok(slices > 3, `${slices} slices`);
+    assert.deepEqual(host.publishes.map(([u]) => u).sort(), [...Array(100).keys()].map((i) => `f${i * 4}`).sort(), 'each file with findings published once');
+    while (timers.due.size > 0 || resumed.length > 0) {
+      if (resumed.length) resumed.shift()!();
+      else timers.fire();
+    }
+    assert.deepEqual(host.statuses[host.statuses.length - 1], { indexing: false, files: 400, errors: 100, warnings: 0 });
+  });
 });
 
 describe('open documents', () => {

@@ -63,6 +63,14 @@ export interface SchedulerOptions {
   readonly batchMs?: number;
   /** The least time between two status notifications (ms). */
   readonly statusMs?: number;
+  /** The longest a slice of a large batch runs before other messages are let through (ms; SLICE_MS). */
+  readonly sliceMs?: number;
+  /**
+   * How a large batch goes on after a slice: by default on a timer of 0 ms. The server gives the event
+   * loop away until the messages read meanwhile are answered (node/walk.ts, `giveWay`): behind a timer, a
+   * message read during one slice was handled after the next and answered after the one after that.
+   */
+  readonly resume?: (next: () => void) => void;
 }
 
 const ERROR = 1;
@@ -72,7 +80,12 @@ const WARNING = 2;
  * messages (ms), once it has done at least SLICE_MIN files.
  */
 const SLICE_MS = 8;
-const SLICE_MIN = 16;
+const SLICE_MIN = 4;
+
+/** A batch or a status count going on after a slice through `resume`; cancelled like a timer. */
+class Resumption {
+  cancelled = false;
+}
 /**
  * A file whose diagnostics took longer than this to work out (ms) is a slow dependent: pushed when the
  * changes that affect it pause (twice its cost, at most SLOW_WAIT_MAX_MS), not after every keystroke in
@@ -87,6 +100,7 @@ const SLOW_STARVE_MS = 10_000;
 export class DiagnosticsScheduler {
   private readonly timers: Timers;
   private readonly batchMs: number;
+  private readonly sliceMs: number;
   private readonly statusMs: number;
   /** Per file, a number that changes whenever its diagnostics may have: part of the pull result id. */
   private readonly versions = new Map<string, number>();
@@ -122,6 +136,7 @@ export class DiagnosticsScheduler {
   ) {
     this.timers = options.timers ?? realTimers;
     this.batchMs = options.batchMs ?? 15;
+    this.sliceMs = options.sliceMs ?? SLICE_MS;
     this.statusMs = options.statusMs ?? 500;
   }
 
@@ -166,32 +181,31 @@ export class DiagnosticsScheduler {
 
   /** Tells the client about the batch now. */
   flush(): void {
-    if (this.batch !== undefined) this.timers.clear(this.batch);
+    this.cancel(this.batch);
     this.batch = undefined;
-    const uris = [...this.pending];
     const typed = this.typedIn;
-    this.pending = new Set();
     this.typedIn = new Set();
     if (this.options.pull) {
+      const uris = [...this.pending];
+      this.pending = new Set();
       this.wake();
       if (this.options.refreshSupport && uris.some((u) => !typed.has(u) && this.host.isOpen(u))) this.host.refresh();
     } else {
       // Files that are not open wait for the end of indexing, which marks every file changed; a file that
       // has left the workspace will not be among them, so its last findings are cleared now. A large
-      // batch (the end of indexing: every file) goes out in slices with a turn of the event loop between
-      // them, so that requests are answered meanwhile; the rest stays pending for the next slice.
+      // batch (the end of indexing: every file) goes out in slices, so that requests are answered
+      // meanwhile; what is left stays pending, in order, for the next slice (taken from the front of the
+      // set, so a slice costs what it publishes, not what is left).
       const started = performance.now();
-      let i = 0;
-      for (; i < uris.length; i++) {
-        if (i >= SLICE_MIN && performance.now() - started > SLICE_MS) break;
-        const u = uris[i];
+      let done = 0;
+      for (const u of this.pending) {
+        if (done++ >= SLICE_MIN && performance.now() - started > this.sliceMs) {
+          if (!this.disposed) this.batch = this.later(() => this.flush());
+          return;
+        }
+        this.pending.delete(u);
         if (!typed.has(u) && this.deferSlow(u)) continue;
         if (!this.indexingNow || this.host.isOpen(u) || !this.host.has(u)) this.publish(u);
-      }
-      if (i < uris.length) {
-        for (let j = i; j < uris.length; j++) this.pending.add(uris[j]);
-        if (!this.disposed) this.batch = this.timers.set(() => this.flush(), 0);
-        return;
       }
       if (this.statusAfterFlush) {
         this.statusAfterFlush = false;
@@ -200,6 +214,22 @@ export class DiagnosticsScheduler {
       }
     }
     this.scheduleStatus();
+  }
+
+  /** Runs `next` after a slice: through `resume` when the server gave one, else on a timer of 0 ms. */
+  private later(next: () => void): unknown {
+    const resume = this.options.resume;
+    if (!resume) return this.timers.set(next, 0);
+    const handle = new Resumption();
+    resume(() => {
+      if (!handle.cancelled) next();
+    });
+    return handle;
+  }
+
+  private cancel(handle: unknown): void {
+    if (handle instanceof Resumption) handle.cancelled = true;
+    else if (handle !== undefined) this.timers.clear(handle);
   }
 
   /** Starts or ends the reading of the workspace. At its end every file's diagnostics go out in full. */
@@ -262,7 +292,7 @@ export class DiagnosticsScheduler {
    * slice at a time, so that requests are answered meanwhile.
    */
   sendStatus(): void {
-    if (this.statusTimer !== undefined) this.timers.clear(this.statusTimer);
+    this.cancel(this.statusTimer);
     this.statusTimer = undefined;
     if (this.disposed) return;
     if (!this.options.pull && this.batch !== undefined && this.pending.size > SLICE_MIN) {
@@ -272,8 +302,8 @@ export class DiagnosticsScheduler {
     const started = performance.now();
     let done = 0;
     for (const u of this.staleCounts) {
-      if (done++ >= SLICE_MIN && performance.now() - started > SLICE_MS) {
-        this.statusTimer = this.timers.set(() => this.sendStatus(), 0);
+      if (done++ >= SLICE_MIN && performance.now() - started > this.sliceMs) {
+        this.statusTimer = this.later(() => this.sendStatus());
         return;
       }
       if (this.host.has(u)) this.compute(u);
@@ -292,8 +322,8 @@ export class DiagnosticsScheduler {
   /** Releases held requests and stops the timers (on shutdown). */
   dispose(): void {
     this.disposed = true;
-    if (this.batch !== undefined) this.timers.clear(this.batch);
-    if (this.statusTimer !== undefined) this.timers.clear(this.statusTimer);
+    this.cancel(this.batch);
+    this.cancel(this.statusTimer);
     for (const { timer } of this.slowWaits.values()) this.timers.clear(timer);
     this.slowWaits.clear();
     this.batch = this.statusTimer = undefined;

@@ -27,6 +27,7 @@ import {
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver/node';
 import { Project } from '../node/project';
+import { giveWay } from '../node/walk';
 import { finalDiagnostics, LineMap, normaliseEditorSettings, type Diagnostic, type EditorSettings } from '../service';
 import { VERSION } from '../version';
 import { FIX_ALL_KIND } from './codeActions';
@@ -72,6 +73,11 @@ class LanguageServer {
   private readonly project = new Project((m) => this.connection.console.log(m), { late: (affected) => this.scheduler.changed(affected), sliceMs: 2, replied: () => this.lifecycle.takeHandled() });
   private readonly sequencer = new Sequencer();
   private readonly lifecycle = new Lifecycle(this.sequencer, (m) => this.connection.console.error(m));
+  /** The end of indexing pushes every file's diagnostics in the same slices, with the same way out for messages. */
+  private readonly slicing = {
+    sliceMs: 2,
+    resume: (next: () => void) => void giveWay(() => this.lifecycle.takeHandled()).then(next),
+  };
   /** Replaced on initialize, when the client says whether it pulls diagnostics. */
   private scheduler: DiagnosticsScheduler;
   private configurationSupport = false;
@@ -240,7 +246,7 @@ class LanguageServer {
     this.initParams = params;
     const caps = params.capabilities;
     const pull = Boolean(caps.textDocument?.diagnostic);
-    this.scheduler = new DiagnosticsScheduler(this.hostFor(pull), { pull, refreshSupport: Boolean(caps.workspace?.diagnostics?.refreshSupport) });
+    this.scheduler = new DiagnosticsScheduler(this.hostFor(pull), { pull, refreshSupport: Boolean(caps.workspace?.diagnostics?.refreshSupport), ...this.slicing });
     this.configurationSupport = Boolean(caps.workspace?.configuration);
     const workspaceEdit = caps.workspace?.workspaceEdit;
     this.createFiles = Boolean(workspaceEdit?.documentChanges && workspaceEdit.resourceOperations?.includes('create'));

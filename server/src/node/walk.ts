@@ -44,10 +44,13 @@ export const SUBMODULE_SKIPPED = 'a git submodule (a repository of its own): its
  * Yields to the event loop when the current slice of work has run for `sliceMs`.
  *
  * `replied`, given by the language server, says whether it handled a message since it was last asked.
- * The JSON-RPC layer handles a message read during a slice in a callback it queues with `setImmediate`
- * after the slice's own, and writes each answer in another such callback, queued later still; so a slice
- * of the server's gives away one more turn, and then as many as it takes for what its handlers queued to
- * run, before it resumes. The message waits for the slice it arrived in, not the next one as well.
+ * The JSON-RPC layer (vscode-jsonrpc) passes a message through two callbacks queued with `setImmediate`
+ * before its handler runs (the reader decodes it in one, behind a semaphore; the connection queues the
+ * handler in another), and writes an answer or a notification through one or two more (the writer's own
+ * semaphore). Each of those is queued behind the turn the slice gave away, so a slice that resumed after
+ * one quiet turn ran its whole length before the message was handled, and another before its answer was
+ * written. So a slice of the server's resumes only after `QUIET_TURNS` turns in a row in which no message
+ * was handled. A turn with nothing queued costs microseconds.
  */
 export class Slicer {
   private started = performance.now();
@@ -58,14 +61,26 @@ export class Slicer {
 
   async maybeYield(): Promise<void> {
     if (performance.now() - this.started < this.sliceMs) return;
-    await turn();
-    if (this.replied) {
-      do await turn();
-      while (this.replied());
-    }
+    await giveWay(this.replied);
     this.started = performance.now();
   }
 }
+
+/**
+ * Gives the event loop away after a slice of work: one turn, and with `replied` (see `Slicer`) then as
+ * many as it takes until `QUIET_TURNS` turns in a row handled no message.
+ */
+export async function giveWay(replied?: () => boolean): Promise<void> {
+  await turn();
+  if (!replied) return;
+  for (let quiet = 0; quiet < QUIET_TURNS; ) {
+    await turn();
+    quiet = replied() ? 0 : quiet + 1;
+  }
+}
+
+/** Turns in a row without a handled message after which a slice resumes: the JSON-RPC layer's longest chain of queued callbacks between reading a message's bytes and writing its answer. */
+const QUIET_TURNS = 3;
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
