@@ -386,12 +386,13 @@ export class DiagnosticsScheduler {
 
   private async collect(held: ReadonlyMap<string, string>, token: CancellationToken): Promise<WorkspaceDocumentDiagnosticReport[]> {
     const items: WorkspaceDocumentDiagnosticReport[] = [];
-    let slice = Date.now();
+    let slice = performance.now();
     for (const uri of [...this.host.files()]) {
       if (token.isCancellationRequested) return [];
-      if (Date.now() - slice > 20) {
-        await new Promise((resolve) => setImmediate(resolve));
-        slice = Date.now();
+      if (performance.now() - slice > this.sliceMs) {
+        const resume = this.options.resume;
+        await new Promise<void>((resolve) => (resume ? resume(resolve) : setImmediate(resolve)));
+        slice = performance.now();
         if (!this.host.has(uri)) continue;
       }
       const resultId = this.resultId(uri);
