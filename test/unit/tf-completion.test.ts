@@ -107,6 +107,21 @@ resource "octopusdeploy_space" "finance" {
       assert.deepEqual(labels(module(`${BOB}, $0`, 'octopusdeploy_user.alice.id')), ['octopusdeploy_user.alice.id (user alice)']);
     });
 
+    it("offers no Octopus user in another provider's resource, and still does in locals", () => {
+      const other = module('octopusdeploy_user.alice.id', '"Users-42"') + `
+resource "example_group" "ops" {
+  users = [$0]
+}
+`;
+      assert.deepEqual(labels(other), []);
+      const local = module('octopusdeploy_user.alice.id', '"Users-42"') + `
+locals {
+  users = [$0]
+}
+`;
+      assert.deepEqual(labels(local), ['octopusdeploy_user.alice.id (user alice)']);
+    });
+
     it('offers nothing inside a lookup, or after the list is closed', () => {
       assert.deepEqual(labels(module(`one([for x in data.octopusdeploy_users.bob.users : x.id if x.username == "b$0"])`, 'octopusdeploy_user.alice.id')), []);
       assert.deepEqual(labels(module('"Users-42"', '"Users-42"').replace('name  = "Finance"', 'name  = "Finance"\n  description = $0')), []);

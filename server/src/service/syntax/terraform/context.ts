@@ -40,6 +40,21 @@ function wordEnd(text: string, offset: number): number {
   return end;
 }
 
+/** The header of a top-level block: `resource "TYPE" "NAME" {`, `data "TYPE" ...`, `locals {` and the like. */
+const BLOCK = /^[ \t]*(resource|data|locals|variable|output|module|provider|terraform|import|moved|check)\b[ \t]*(?:"([^"\r\n]*)")?/gm;
+
+/**
+ * Whether a list that opens at `at` of `before` may be one of the Octopus provider's: not inside a resource
+ * or data source of another provider (a `users` list of another provider's team holds that provider's
+ * users). Locals, variables and the rest may hold Octopus ids meant for such a list.
+ */
+function octopusBlock(before: string, at: number): boolean {
+  let last: RegExpExecArray | undefined;
+  for (const m of before.slice(0, at).matchAll(BLOCK)) last = m;
+  if (!last || (last[1] !== 'resource' && last[1] !== 'data')) return true;
+  return (last[2] ?? '').startsWith('octopusdeploy_');
+}
+
 /** How far back the opening `[` of a list may be; a longer list is completed without context. */
 const WINDOW = 20_000;
 
@@ -52,7 +67,7 @@ export function completionContext(text: string, offset: number): CompletionConte
   if (adopted) return adopted;
   let open: { key: keyof typeof KEYS; end: number } | undefined;
   for (const m of before.matchAll(LIST)) open = { key: m[1] as keyof typeof KEYS, end: m.index + m[0].length };
-  if (!open) return undefined;
+  if (!open || !octopusBlock(before, open.end)) return undefined;
   // Between the `[` and the cursor: strings, commas, comments and spaces only, and the cursor in a string;
   // in a list of users also whole expressions (a lookup's `one([for ...])`), tracked by their depth.
   const users = USER_LISTS.has(open.key);
