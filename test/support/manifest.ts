@@ -18,12 +18,23 @@ export function rulesSetting(): Record<string, unknown> {
     scope: 'resource',
     default: {},
     markdownDescription:
-      'Severity per rule code (`error`, `warning`, `information`, `hint` or `off`), for example `{ "implicit-system-grant": "off" }`. A workspace `.octopus-roles.yaml` wins over this setting for the codes it names.',
+      'Severity per rule code (`error`, `warning`, `information`, `hint` or `off`), for example `{ "implicit-system-grant": "off" }`; for a rule with options, a map of `severity` and its options, for example `{ "implicit-system-grant": { "builtInRoles": false } }`. A workspace `.octopus-roles.yaml` wins over this setting for the codes and options it names.',
     properties: Object.fromEntries(
-      RULE_CODES.map((code) => [
-        code,
-        { type: 'string', enum: [...SEVERITY_SETTINGS], markdownDescription: `${RULES[code].summary} Default: \`${RULES[code].severity}\`.` },
-      ]),
+      RULE_CODES.map((code) => {
+        const severity = { type: 'string', enum: [...SEVERITY_SETTINGS] };
+        const markdownDescription = `${RULES[code].summary} Default: \`${RULES[code].severity}\`.`;
+        const options = Object.entries(RULES[code].options ?? {});
+        if (!options.length) return [code, { ...severity, markdownDescription }];
+        const map = {
+          type: 'object',
+          properties: {
+            severity,
+            ...Object.fromEntries(options.map(([name, o]) => [name, { anyOf: [{ type: 'boolean' }, { type: 'string', enum: ['on', 'off'] }], markdownDescription: `\`false\` leaves out ${o.description.charAt(0).toLowerCase()}${o.description.slice(1)} Default: \`true\`.` }])),
+          },
+          additionalProperties: false,
+        };
+        return [code, { anyOf: [severity, map], markdownDescription }];
+      }),
     ),
     additionalProperties: false,
   };
@@ -178,8 +189,9 @@ export function configSchema(): Record<string, unknown> {
   const lenient = [{ type: 'string', pattern: caseless([...SEVERITY_SETTINGS, 'info', 'warn', 'none', 'ignore']) }, { type: 'boolean' }];
   const rules = Object.fromEntries(
     Object.entries(setting.properties).map(([code, declared]) => {
-      const { markdownDescription, ...shape } = declared;
-      return [code, { markdownDescription, anyOf: [shape, ...lenient, ruleMapSchema(code)] }];
+      const { markdownDescription, anyOf, ...plain } = declared as { markdownDescription: unknown; anyOf?: unknown[] };
+      // The editor setting's severity (the first of its shapes for a rule with options) and the file's own forms.
+      return [code, { markdownDescription, anyOf: [anyOf ? anyOf[0] : plain, ...lenient, ruleMapSchema(code)] }];
     }),
   );
   const glob = { type: 'string', minLength: 1, maxLength: 1000 };

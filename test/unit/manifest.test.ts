@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { RULE_CODES } from '../../server/src/service';
+import { RULE_CODES, RULES } from '../../server/src/service';
 import { rulesSetting, schemaOf, SEVERITY_SETTINGS } from '../support/manifest';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -26,11 +26,17 @@ const yamlFiles = (dir: string): string[] =>
   readdirSync(dir).flatMap((n) => (statSync(path.join(dir, n)).isDirectory() ? yamlFiles(path.join(dir, n)) : /\.(role|team|space|policy)\.yaml$/.test(n) ? [path.join(dir, n)] : []));
 
 describe('the package manifest and schemas', () => {
-  it('octopusRoles.rules lists every rule code with the severities it accepts, and nothing else', () => {
-    const setting: { properties: Record<string, { enum: string[] }>; additionalProperties: unknown } = pkg.contributes.configuration.properties['octopusRoles.rules'];
+  it('octopusRoles.rules lists every rule code with the severities it accepts (and its options), and nothing else', () => {
+    type Shape = { enum?: string[]; anyOf?: { enum?: string[]; properties?: Record<string, unknown> }[] };
+    const setting: { properties: Record<string, Shape>; additionalProperties: unknown } = pkg.contributes.configuration.properties['octopusRoles.rules'];
     assert.deepEqual<unknown>(setting, rulesSetting(), 'run `npm run gen:docs`');
     assert.deepEqual(Object.keys(setting.properties), [...RULE_CODES]);
-    for (const code of RULE_CODES) assert.deepEqual(setting.properties[code].enum, [...SEVERITY_SETTINGS]);
+    for (const code of RULE_CODES) {
+      const shape = setting.properties[code];
+      assert.deepEqual(shape.enum ?? shape.anyOf?.[0].enum, [...SEVERITY_SETTINGS], code);
+      const options = Object.keys(RULES[code].options ?? {});
+      assert.deepEqual(Object.keys(shape.anyOf?.[1].properties ?? {}), options.length ? ['severity', ...options] : [], code);
+    }
     // A misspelt code is refused by the settings editor.
     assert.equal(setting.additionalProperties, false);
   });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import Ajv from 'ajv';
-import { applyEdits, completeConfig, configFixes, mergeSettings, parseConfig, RULE_CODES, RULES } from '../../server/src/service';
-import { configSchema } from '../support/manifest';
+import { applyEdits, completeConfig, configFixes, mergeSettings, normaliseEditorSettings, parseConfig, RULE_CODES, RULES } from '../../server/src/service';
+import { configSchema, rulesSetting } from '../support/manifest';
 
 describe('rule options in .octopus-roles.yaml', () => {
   it('reads a map of severity and options, in flow and block style', () => {
@@ -55,6 +55,22 @@ describe('rule options in .octopus-roles.yaml', () => {
       assert.ok(!validate(rules(bad)), JSON.stringify(bad));
       assert.equal(parseConfig(JSON.stringify(rules(bad))).diagnostics.length, 1, JSON.stringify(bad));
     }
+  });
+
+  it("reads the same maps from the editor's octopusRoles.rules, which a configuration file overrides option by option", () => {
+    const editor = normaliseEditorSettings({ rules: { 'implicit-system-grant': { severity: 'hint', builtInRoles: false }, 'empty-role': { builtInRoles: false, severity: 'off' }, 'unknown-key': 'error' } });
+    assert.deepEqual(editor.rules, { 'implicit-system-grant': 'hint', 'empty-role': 'off', 'unknown-key': 'error' });
+    assert.deepEqual(editor.ruleOptions, { 'implicit-system-grant': { builtInRoles: false } }, 'an option the rule does not have is dropped');
+    assert.deepEqual(normaliseEditorSettings({ rules: { 'implicit-system-grant': { builtInRoles: 'off' } } }).ruleOptions, { 'implicit-system-grant': { builtInRoles: false } });
+    assert.equal(normaliseEditorSettings({ rules: { 'implicit-system-grant': { builtInRoles: 'maybe' }, 'empty-role': [] } }).ruleOptions, undefined);
+    const file = parseConfig('rules:\n  implicit-system-grant: { builtInRoles: on }\n').keys;
+    assert.deepEqual(mergeSettings(editor, file).ruleOptions, { 'implicit-system-grant': { builtInRoles: true } });
+    assert.deepEqual(mergeSettings(editor, file).rules['implicit-system-grant'], 'hint', 'the file named no severity: the editor\'s stays');
+    // The package's setting schema (what VS Code validates the user's settings.json against) takes the same.
+    const validate = new Ajv({ allErrors: true, strict: true }).addKeyword('markdownDescription').addKeyword('scope').compile(rulesSetting());
+    assert.ok(validate({ 'implicit-system-grant': { severity: 'hint', builtInRoles: false }, 'unknown-key': 'error' }), JSON.stringify(validate.errors));
+    assert.ok(!validate({ 'empty-role': { builtInRoles: false } }), 'a rule without options takes a severity only');
+    assert.ok(!validate({ 'implicit-system-grant': { builtinRoles: false } }));
   });
 
   it('completes the keys of a rule map (severity, then its options) and the values of an option', () => {

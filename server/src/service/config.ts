@@ -277,17 +277,36 @@ export interface EditorSettings extends Settings {
 export function normaliseEditorSettings(raw: unknown): EditorSettings {
   const obj = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
   const rules: Partial<Record<RuleCode, SeveritySetting>> = {};
+  const ruleOptions: Partial<Record<RuleCode, Record<string, boolean>>> = {};
   if (obj.rules !== null && typeof obj.rules === 'object') {
     for (const [code, value] of Object.entries(obj.rules as Record<string, unknown>)) {
-      const severity = parseSeverity(value);
-      if (isRuleCode(code) && severity) rules[code] = severity;
+      if (!isRuleCode(code)) continue;
+      const read = editorRule(code, value);
+      if (read.severity) rules[code] = read.severity;
+      if (read.options) ruleOptions[code] = read.options;
     }
   }
   const exclude = Array.isArray(obj.exclude) ? obj.exclude.filter((e): e is string => typeof e === 'string' && e.trim() !== '' && e.length <= MAX_GLOB_LENGTH) : [];
   const maxFileSize = parseSize(obj.maxFileSize) ?? DEFAULT_MAX_FILE_SIZE;
   // `octopusRoles.terraform.enable` arrives as `{ terraform: { enable } }`.
   const tf = obj.terraform !== null && typeof obj.terraform === 'object' ? (obj.terraform as Record<string, unknown>).enable : undefined;
-  return { rules, maxFileSize, exclude, ...(typeof tf === 'boolean' ? { terraform: tf } : {}) };
+  return { rules, maxFileSize, exclude, ...(Object.keys(ruleOptions).length ? { ruleOptions } : {}), ...(typeof tf === 'boolean' ? { terraform: tf } : {}) };
+}
+
+/**
+ * One rule of the editor's `octopusRoles.rules`: a severity, or as in `.octopus-roles.yaml` a map of
+ * `severity` and the rule's options, each `on`/`off` or a JSON boolean. What is not understood is dropped.
+ */
+function editorRule(code: RuleCode, value: unknown): { severity?: SeveritySetting; options?: Record<string, boolean> } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { severity: parseSeverity(value) };
+  const declared = RULES[code].options ?? {};
+  const options: Record<string, boolean> = {};
+  for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
+    if (!Object.prototype.hasOwnProperty.call(declared, name)) continue;
+    const on = parseSwitch(v);
+    if (on !== undefined) options[name] = on;
+  }
+  return { severity: parseSeverity((value as Record<string, unknown>).severity), ...(Object.keys(options).length ? { options } : {}) };
 }
 
 /** A compiled glob: `test` says whether a `/`-separated relative path matches. */
