@@ -236,14 +236,68 @@ class KeptWrittenName extends KeptName {
   }
 }
 
-/** A list of names with the span of its value kept as offsets (-1: no value). */
+/**
+ * A list's names packed in one array: a literal name written as its value is its value and its start
+ * (two slots, 16 bytes, where a KeptName and its slot in a list take 48); one written otherwise is its
+ * value, -(start + 1) and its end; a computed name (a Terraform expression, rare) is its own object.
+ */
+type Packed = readonly (string | number | Name)[];
+
+/** `names` packed (`Packed`); the names are interned as `Compactor.name` does. */
+function pack(names: readonly Name[]): Packed {
+  if (names.length === 0) return EMPTY;
+  const out: (string | number | Name)[] = [];
+  for (const n of names) {
+    if (n.computed !== undefined) {
+      out.push(n);
+      continue;
+    }
+    const value = intern(n.value);
+    const { start, end } = n.span;
+    if (end - start === value.length) out.push(value, start);
+    else out.push(value, -(start + 1), end);
+  }
+  return out.slice();
+}
+
+/** The names of a packed list, made afresh (a name's identity means nothing: they compare by value). */
+function unpack(packed: Packed): readonly Name[] {
+  if (packed.length === 0) return EMPTY;
+  const out: Name[] = [];
+  for (let i = 0; i < packed.length; ) {
+    const x = packed[i];
+    if (typeof x === 'object') {
+      out.push(x);
+      i++;
+      continue;
+    }
+    const start = packed[i + 1] as number;
+    if (start >= 0) {
+      out.push(new KeptName(x as string, start));
+      i += 2;
+    } else {
+      out.push(new KeptWrittenName(x as string, -start - 1, packed[i + 2] as number));
+      i += 3;
+    }
+  }
+  return out;
+}
+
+/**
+ * A list of names with the span of its value kept as offsets (-1: no value); its names packed, and made
+ * when `items` is read (lists are read in bursts: a file's rules, a hover; most are then left alone).
+ */
 class KeptList implements NameList {
   constructor(
     readonly key: KeyRef,
-    readonly items: readonly Name[],
+    private readonly packed: Packed,
     private readonly valueStart: number,
     private readonly valueEnd: number,
   ) {}
+
+  get items(): readonly Name[] {
+    return unpack(this.packed);
+  }
 
   get valueSpan(): Span | undefined {
     return this.valueStart < 0 ? undefined : { start: this.valueStart, end: this.valueEnd };
@@ -258,11 +312,11 @@ class KeptRestriction extends KeptList implements Restriction {
   constructor(
     readonly dimension: Dimension,
     key: KeyRef,
-    items: readonly Name[],
+    packed: Packed,
     valueStart: number,
     valueEnd: number,
   ) {
-    super(key, items, valueStart, valueEnd);
+    super(key, packed, valueStart, valueEnd);
   }
 
   get list(): NameList {
@@ -327,13 +381,13 @@ class Compactor {
   nameList(l: NameList | undefined): NameList | undefined {
     if (!l) return undefined;
     const v = l.valueSpan;
-    return new KeptList(this.key(l.key), mapList(l.items, (n) => this.name(n)), v ? v.start : -1, v ? v.end : -1);
+    return new KeptList(this.key(l.key), pack(l.items), v ? v.start : -1, v ? v.end : -1);
   }
 
   assignment(a: Assignment): Assignment {
     const restrictions = mapList(a.restrictions, (r) => {
       const v = r.list.valueSpan;
-      return new KeptRestriction(r.dimension, this.key(r.list.key), mapList(r.list.items, (n) => this.name(n)), v ? v.start : -1, v ? v.end : -1);
+      return new KeptRestriction(r.dimension, this.key(r.list.key), pack(r.list.items), v ? v.start : -1, v ? v.end : -1);
     });
     return new KeptAssignment(this.name(a.role), this.name(a.space), this.key(a.spaceKey), restrictions, a.span.start, a.span.end);
   }
