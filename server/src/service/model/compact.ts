@@ -89,34 +89,39 @@ for (const r of allBuiltinRoles()) VOCABULARY.set(r.name, r.name);
 const SCAN_MAX = 16;
 
 export class KeyTable implements ReadonlyMap<string, KeyRef> {
-  private readonly refs: readonly KeyRef[];
-  /** The names, when a front-end filed some KeyRef under another name than its `key`; else the keys. */
-  private readonly names: readonly string[] | undefined;
+  /**
+   * Three slots a field: its name, then for a usual field filed under its own key (`KeptKey`) the key's
+   * start and the field's end, from which a KeyRef is made when read (24 bytes where a KeptKey and its
+   * slot took 56); for any other field the KeyRef itself and 0.
+   */
+  private readonly packed: readonly (string | number | KeyRef)[];
 
   constructor(map: ReadonlyMap<string, KeyRef>) {
-    const refs: KeyRef[] = [];
-    const names: string[] = [];
-    let renamed = false;
+    const packed: (string | number | KeyRef)[] = [];
     for (const [name, ref] of map) {
-      names.push(intern(name));
-      refs.push(ref);
-      if (ref.key !== name) renamed = true;
+      const kept = intern(name);
+      if (ref instanceof KeptKey && ref.constructor === KeptKey && ref.key === name) packed.push(kept, ref.start, ref.end);
+      else packed.push(kept, ref, 0);
     }
-    this.refs = listOf(refs);
-    this.names = renamed ? listOf(names) : undefined;
+    this.packed = listOf(packed);
   }
 
   private nameAt(i: number): string {
-    return this.names ? this.names[i] : this.refs[i].key;
+    return this.packed[i * 3] as string;
+  }
+
+  private refAt(i: number): KeyRef {
+    const at = this.packed[i * 3 + 1];
+    return typeof at === 'number' ? new KeptKey(this.packed[i * 3] as string, at, this.packed[i * 3 + 2] as number) : (at as KeyRef);
   }
 
   get size(): number {
-    return this.refs.length;
+    return this.packed.length / 3;
   }
 
   get(key: string): KeyRef | undefined {
     const i = this.indexOf(key);
-    return i < 0 ? undefined : this.refs[i];
+    return i < 0 ? undefined : this.refAt(i);
   }
 
   has(key: string): boolean {
@@ -124,19 +129,19 @@ export class KeyTable implements ReadonlyMap<string, KeyRef> {
   }
 
   forEach(fn: (value: KeyRef, key: string, map: ReadonlyMap<string, KeyRef>) => void, thisArg?: unknown): void {
-    for (let i = 0; i < this.refs.length; i++) fn.call(thisArg, this.refs[i], this.nameAt(i), this);
+    for (let i = 0; i < this.size; i++) fn.call(thisArg, this.refAt(i), this.nameAt(i), this);
   }
 
   *entries(): IterableIterator<[string, KeyRef]> {
-    for (let i = 0; i < this.refs.length; i++) yield [this.nameAt(i), this.refs[i]];
+    for (let i = 0; i < this.size; i++) yield [this.nameAt(i), this.refAt(i)];
   }
 
   *keys(): IterableIterator<string> {
-    for (let i = 0; i < this.refs.length; i++) yield this.nameAt(i);
+    for (let i = 0; i < this.size; i++) yield this.nameAt(i);
   }
 
-  values(): IterableIterator<KeyRef> {
-    return this.refs[Symbol.iterator]();
+  *values(): IterableIterator<KeyRef> {
+    for (let i = 0; i < this.size; i++) yield this.refAt(i);
   }
 
   [Symbol.iterator](): IterableIterator<[string, KeyRef]> {
@@ -147,15 +152,15 @@ export class KeyTable implements ReadonlyMap<string, KeyRef> {
   private index: Map<string, number> | undefined;
 
   private indexOf(key: string): number {
-    if (this.refs.length > SCAN_MAX) {
+    if (this.size > SCAN_MAX) {
       if (!this.index) {
         this.index = new Map();
-        for (let i = this.refs.length - 1; i >= 0; i--) this.index.set(this.nameAt(i), i);
+        for (let i = this.size - 1; i >= 0; i--) this.index.set(this.nameAt(i), i);
       }
       return this.index.get(key) ?? -1;
     }
     // A scan: documents have a handful of fields, and hashing would cost more than comparing them.
-    for (let i = 0; i < this.refs.length; i++) if (this.nameAt(i) === key) return i;
+    for (let i = 0; i < this.packed.length; i += 3) if (this.packed[i] === key) return i / 3;
     return -1;
   }
 }
@@ -170,16 +175,18 @@ export class KeyTable implements ReadonlyMap<string, KeyRef> {
 class KeptKey implements KeyRef {
   constructor(
     readonly key: string,
-    protected readonly keyStart: number,
-    private readonly pairEnd: number,
+    /** Where the key, and the field, start. */
+    readonly start: number,
+    /** Where the field ends. */
+    readonly end: number,
   ) {}
 
   get keySpan(): Span {
-    return { start: this.keyStart, end: this.keyStart + this.key.length };
+    return { start: this.start, end: this.start + this.key.length };
   }
 
   get pairSpan(): Span {
-    return { start: this.keyStart, end: this.pairEnd };
+    return { start: this.start, end: this.end };
   }
 }
 
@@ -196,7 +203,7 @@ class KeptWrittenKey extends KeptKey {
   }
 
   override get keySpan(): Span {
-    return { start: this.keyStart, end: this.keyEnd };
+    return { start: this.start, end: this.keyEnd };
   }
 
   override get pairSpan(): Span {
@@ -208,7 +215,7 @@ class KeptWrittenKey extends KeptKey {
 class KeptName implements Name {
   constructor(
     readonly value: string,
-    protected readonly start: number,
+    readonly start: number,
   ) {}
 
   get span(): Span {
@@ -288,12 +295,26 @@ function unpack(packed: Packed): readonly Name[] {
  * when `items` is read (lists are read in bursts: a file's rules, a hover; most are then left alone).
  */
 class KeptList implements NameList {
+  /** The key's name for a usual field (`KeptKey`), whose start and end follow; else the KeyRef itself. */
+  private readonly keyName: string | KeyRef;
+  private readonly keyStart: number;
+  private readonly keyEnd: number;
+
   constructor(
-    readonly key: KeyRef,
+    key: KeyRef,
     private readonly packed: Packed,
     private readonly valueStart: number,
     private readonly valueEnd: number,
-  ) {}
+  ) {
+    const usual = key instanceof KeptKey && key.constructor === KeptKey;
+    this.keyName = usual ? key.key : key;
+    this.keyStart = usual ? key.start : 0;
+    this.keyEnd = usual ? key.end : 0;
+  }
+
+  get key(): KeyRef {
+    return typeof this.keyName === 'string' ? new KeptKey(this.keyName, this.keyStart, this.keyEnd) : this.keyName;
+  }
 
   get items(): readonly Name[] {
     return unpack(this.packed);
@@ -324,16 +345,38 @@ class KeptRestriction extends KeptList implements Restriction {
   }
 }
 
-/** An assignment with its span kept as offsets. */
+/**
+ * An assignment with its span kept as offsets, and its role and space, when they are literals written as
+ * their values, as their values and starts (a name made when read; -1: the slot holds the name itself).
+ */
 class KeptAssignment implements Assignment {
+  private readonly roleValue: string | Name;
+  private readonly roleStart: number;
+  private readonly spaceValue: string | Name | undefined;
+  private readonly spaceStart: number;
+
   constructor(
-    readonly role: Name,
-    readonly space: Name | undefined,
+    role: Name,
+    space: Name | undefined,
     readonly spaceKey: KeyRef | undefined,
     readonly restrictions: readonly Restriction[],
     private readonly start: number,
     private readonly end: number,
-  ) {}
+  ) {
+    const usual = (n: Name | undefined): n is KeptName => n !== undefined && n.constructor === KeptName;
+    this.roleValue = usual(role) ? role.value : role;
+    this.roleStart = usual(role) ? role.start : -1;
+    this.spaceValue = usual(space) ? space.value : space;
+    this.spaceStart = usual(space) ? space.start : -1;
+  }
+
+  get role(): Name {
+    return typeof this.roleValue === 'string' ? new KeptName(this.roleValue, this.roleStart) : this.roleValue;
+  }
+
+  get space(): Name | undefined {
+    return typeof this.spaceValue === 'string' ? new KeptName(this.spaceValue, this.spaceStart) : this.spaceValue;
+  }
 
   get span(): Span {
     return { start: this.start, end: this.end };
