@@ -299,10 +299,16 @@ class KeptList implements NameList {
   private readonly keyName: string | KeyRef;
   private readonly keyStart: number;
   private readonly keyEnd: number;
+  /**
+   * The names packed; a list of one literal name written as its value (a restriction to one environment,
+   * one external group) is that value, and its start is `oneStart`: no array (64 bytes) for it.
+   */
+  private readonly packed: Packed | string;
+  private readonly oneStart: number;
 
   constructor(
     key: KeyRef,
-    private readonly packed: Packed,
+    packed: Packed,
     private readonly valueStart: number,
     private readonly valueEnd: number,
   ) {
@@ -310,6 +316,9 @@ class KeptList implements NameList {
     this.keyName = usual ? key.key : key;
     this.keyStart = usual ? key.start : 0;
     this.keyEnd = usual ? key.end : 0;
+    const one = packed.length === 2 && typeof packed[0] === 'string';
+    this.packed = one ? (packed[0] as string) : packed;
+    this.oneStart = one ? (packed[1] as number) : 0;
   }
 
   get key(): KeyRef {
@@ -317,7 +326,7 @@ class KeptList implements NameList {
   }
 
   get items(): readonly Name[] {
-    return unpack(this.packed);
+    return typeof this.packed === 'string' ? [new KeptName(this.packed, this.oneStart)] : unpack(this.packed);
   }
 
   get valueSpan(): Span | undefined {
