@@ -47,32 +47,44 @@ export function listOf<T>(xs: readonly T[]): readonly T[] {
 }
 
 /**
- * The one copy of a vocabulary string or of a recent short value, or else the string itself made flat.
+ * The one copy of a vocabulary string or of a recent value, or else the string itself made flat.
  *
- * Short values (user, environment and project names) repeat across thousands of files and V8 copies
- * each occurrence (it shares only substrings of 13 characters or more, as slices of the file's text).
- * They are shared through a table of recent ones, emptied when it fills, so that a long session keeps no
- * string it no longer uses. Longer values stay slices of their file's text, which the workspace keeps
- * anyway; sharing one would keep the text of a file that has changed since.
+ * Values (role, user, environment, project and group names) repeat across thousands of files, and V8
+ * keeps each occurrence apart: a copy for one shorter than 13 characters, a slice of the file's text
+ * (32 bytes, and it keeps the whole text alive) for a longer one. They are shared through a table of
+ * recent ones, emptied when it fills, so that a long session keeps no string it no longer uses. A longer
+ * value goes into the table as a copy of its own (`flatCopy`), never as a slice: a slice would keep the
+ * text of a file that has changed since.
  *
  * `yaml` builds a quoted scalar a character at a time, which V8 keeps as a tree of pieces, 32 bytes each
  * (a 40-character group name cost over 1 KB); reading a character flattens the tree into one string, and
  * the collector then drops the pieces.
  */
 export function intern(s: string): string {
-  const known = VOCABULARY.get(s) ?? (s.length < SLICE_LENGTH ? recent.get(s) : undefined);
+  const known = VOCABULARY.get(s) ?? recent.get(s);
   if (known !== undefined) return known;
   s.charCodeAt(0);
-  if (s.length < SLICE_LENGTH) {
-    if (recent.size >= RECENT_MAX) recent.clear();
-    recent.set(s, s);
-  }
-  return s;
+  const kept = s.length < SLICE_LENGTH ? s : flatCopy(s);
+  if (recent.size >= RECENT_MAX) recent.clear();
+  recent.set(kept, kept);
+  return kept;
+}
+
+/**
+ * A string with the same characters as `s` that is none of V8's slices or trees: JSON's reader builds a
+ * new flat string for a string literal (JSON.stringify escapes lone surrogates, so the round trip is exact).
+ */
+function flatCopy(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
 }
 
 /** V8's shortest substring kept as a slice of its parent string (SlicedString::kMinLength). */
 const SLICE_LENGTH = 13;
-const RECENT_MAX = 16384;
+/**
+ * The most values the table holds before it is emptied: at 50,000 files it shared 3 MB more than a table
+ * of 16,384 (docs/performance.md), and one of 131,072 did no better.
+ */
+const RECENT_MAX = 65536;
 const recent = new Map<string, string>();
 
 /** Strings every workspace repeats: field names, permission names, built-in role names. */
