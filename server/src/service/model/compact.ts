@@ -303,6 +303,15 @@ function unpack(packed: Packed): readonly Name[] {
 }
 
 /**
+ * The names of the lists read last, so that code reading `list.items[i]` in a loop over a list (the
+ * rules do) unpacks it once, not once per item: a 100,000-item list would otherwise take minutes.
+ */
+const UNPACKED = 4;
+const unpackedOf: (NameList | undefined)[] = new Array<NameList | undefined>(UNPACKED).fill(undefined);
+const unpackedItems: (readonly Name[])[] = new Array<readonly Name[]>(UNPACKED).fill(EMPTY);
+let nextUnpacked = 0;
+
+/**
  * A list of names with the span of its value kept as offsets (-1: no value); its names packed, and made
  * when `items` is read (lists are read in bursts: a file's rules, a hover; most are then left alone).
  */
@@ -338,7 +347,12 @@ class KeptList implements NameList {
   }
 
   get items(): readonly Name[] {
-    return typeof this.packed === 'string' ? [new KeptName(this.packed, this.oneStart)] : unpack(this.packed);
+    for (let i = 0; i < UNPACKED; i++) if (unpackedOf[i] === this) return unpackedItems[i];
+    const items = typeof this.packed === 'string' ? [new KeptName(this.packed, this.oneStart)] : unpack(this.packed);
+    unpackedOf[nextUnpacked] = this;
+    unpackedItems[nextUnpacked] = items;
+    nextUnpacked = (nextUnpacked + 1) % UNPACKED;
+    return items;
   }
 
   get valueSpan(): Span | undefined {
