@@ -381,28 +381,22 @@ class KeptRestriction extends KeptList implements Restriction {
 }
 
 /**
- * An assignment with its span kept as offsets, and its role and space, when they are literals written as
- * their values, as their values and starts (a name made when read; -1: the slot holds the name itself).
+ * An assignment with its span kept as offsets, and its role, when it is a literal written as its value,
+ * as its value and start (a name made when read; -1: the slot holds the name itself). An assignment names
+ * a space only in a system team (`KeptSpaceAssignment`): this one answers undefined for it.
  */
 class KeptAssignment implements Assignment {
   private readonly roleValue: string | Name;
   private readonly roleStart: number;
-  private readonly spaceValue: string | Name | undefined;
-  private readonly spaceStart: number;
 
   constructor(
     role: Name,
-    space: Name | undefined,
-    readonly spaceKey: KeyRef | undefined,
     readonly restrictions: readonly Restriction[],
     private readonly start: number,
     private readonly end: number,
   ) {
-    const usual = (n: Name | undefined): n is KeptName => n !== undefined && n.constructor === KeptName;
-    this.roleValue = usual(role) ? role.value : role;
-    this.roleStart = usual(role) ? role.start : -1;
-    this.spaceValue = usual(space) ? space.value : space;
-    this.spaceStart = usual(space) ? space.start : -1;
+    this.roleValue = usualName(role) ? role.value : role;
+    this.roleStart = usualName(role) ? role.start : -1;
   }
 
   get role(): Name {
@@ -410,7 +404,11 @@ class KeptAssignment implements Assignment {
   }
 
   get space(): Name | undefined {
-    return typeof this.spaceValue === 'string' ? new KeptName(this.spaceValue, this.spaceStart) : this.spaceValue;
+    return undefined;
+  }
+
+  get spaceKey(): KeyRef | undefined {
+    return undefined;
   }
 
   get span(): Span {
@@ -418,11 +416,38 @@ class KeptAssignment implements Assignment {
   }
 }
 
+/** An assignment that names its space or has a `space` field (a system team's). */
+class KeptSpaceAssignment extends KeptAssignment {
+  constructor(
+    role: Name,
+    private readonly spaceName: Name | undefined,
+    private readonly spaceField: KeyRef | undefined,
+    restrictions: readonly Restriction[],
+    start: number,
+    end: number,
+  ) {
+    super(role, restrictions, start, end);
+  }
+
+  override get space(): Name | undefined {
+    return this.spaceName;
+  }
+
+  override get spaceKey(): KeyRef | undefined {
+    return this.spaceField;
+  }
+}
+
+/** True for a literal name written as its value (`KeptName` itself, not a subclass). */
+function usualName(n: Name | undefined): n is KeptName {
+  return n !== undefined && n.constructor === KeptName;
+}
+
 /** True when class `C` has every field of model type `T`; the list below fails to compile otherwise. */
 type Covers<C, T> = [keyof Required<T>] extends [keyof C] ? true : false;
 type Holds<T extends true> = T;
 /** The kept classes carry every field of their model types: a field added to one must be added here. */
-export type KeptClassesCover = [Holds<Covers<KeptName, Name>>, Holds<Covers<KeptWrittenName, Name>>, Holds<Covers<KeptKey, KeyRef>>, Holds<Covers<KeptWrittenKey, KeyRef>>, Holds<Covers<KeptList, NameList>>, Holds<Covers<KeptAssignment, Assignment>>, Holds<Covers<KeptRestriction, Restriction>>];
+export type KeptClassesCover = [Holds<Covers<KeptName, Name>>, Holds<Covers<KeptWrittenName, Name>>, Holds<Covers<KeptKey, KeyRef>>, Holds<Covers<KeptWrittenKey, KeyRef>>, Holds<Covers<KeptList, NameList>>, Holds<Covers<KeptAssignment, Assignment>>, Holds<Covers<KeptSpaceAssignment, Assignment>>, Holds<Covers<KeptRestriction, Restriction>>];
 
 /** The kept form of one file's objects; a KeyRef that appears in several places stays one object. */
 class Compactor {
@@ -467,7 +492,8 @@ class Compactor {
       const v = r.list.valueSpan;
       return new KeptRestriction(r.dimension, this.key(r.list.key), pack(r.list.items), v ? v.start : -1, v ? v.end : -1);
     });
-    return new KeptAssignment(this.name(a.role), this.name(a.space), this.key(a.spaceKey), restrictions, a.span.start, a.span.end);
+    if (a.space === undefined && a.spaceKey === undefined) return new KeptAssignment(this.name(a.role), restrictions, a.span.start, a.span.end);
+    return new KeptSpaceAssignment(this.name(a.role), this.name(a.space), this.key(a.spaceKey), restrictions, a.span.start, a.span.end);
   }
 
   table(keys: ReadonlyMap<string, KeyRef>): KeyTable {
