@@ -6,6 +6,9 @@
  *
  * - Spans: 34 span objects a file, 40 bytes each. Names, fields, name lists and assignments keep their
  *   offsets instead and make a span when one is read (spans are compared by value throughout).
+ * - Names and fields: a list's names, a document's key table, a list's key and an assignment's role are
+ *   kept as values and offsets (packed in one array, or in their holder), and the Name and KeyRef objects
+ *   are made when read: readers compare them by value, never by identity.
  * - Objects built with a spread of differently shaped objects get a hidden class of their own in V8,
  *   about 300 bytes each. Every document, assignment and file is built here by one literal or class per
  *   kind, with every field present, so all share a few classes.
@@ -13,8 +16,9 @@
  *   empty list is one shared frozen value (as are the suppressions of a file without any).
  * - A document's fields by name are a small table over the KeyRefs instead of a `Map` (a Map's hash
  *   table costs about 200 bytes even for three keys; documents have a handful of fields).
- * - Strings: keys, permission and built-in role names, and recent short values are shared; values that
- *   `yaml` built piece by piece are made flat (`intern`).
+ * - Strings: keys, permission and built-in role names, and recent values are shared, longer ones as flat
+ *   copies rather than slices of the file's text; values that `yaml` built piece by piece are made flat
+ *   (`intern`).
  *
  * Nothing here changes what the model says: the same fields, values and spans (test/unit/compact.test.ts
  * compares them over the fixtures). Because spans are getters, copy a kept object field by field, never
