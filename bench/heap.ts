@@ -5,6 +5,8 @@
  * property names, class instances by class, array storage and strings by what holds them.
  *
  *   node out/bench/heap.js [FILES] [TOP] [KEEP]   (default 10000 files, 30 groups; KEEP: path for the snapshot)
+ *
+ * TOP 0 prints the heap after indexing only, without a snapshot (which takes minutes at 50,000 files).
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
@@ -22,12 +24,13 @@ interface Snapshot {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts a server on `dir`, waits for complete diagnostics, and has it write a snapshot into `into`. */
-async function snapshotOf(dir: string, into: string): Promise<{ file: string; heapUsed: number }> {
+async function snapshotOf(dir: string, into: string, take: boolean): Promise<{ file: string | undefined; heapUsed: number }> {
   const client = new TestClient(['--expose-gc', '--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${into}`]);
   try {
     await client.initialize(dir, PUSH_CAPABILITIES, 600000);
     await client.waitFor('complete diagnostics', () => client.statuses.some((s) => !s.indexing), 600000);
     const { heapUsed } = (await client.connection.sendRequest('octopusRoles/memoryUsage')) as { heapUsed: number };
+    if (!take) return { file: undefined, heapUsed };
     process.kill(client.pid!, 'SIGUSR2');
     // The server writes the snapshot on its main thread; a request answered afterwards means it is done.
     for (;;) {
@@ -114,9 +117,13 @@ async function main(): Promise<void> {
   rmSync(into, { recursive: true, force: true });
   mkdirSync(into, { recursive: true });
   try {
-    const { file, heapUsed } = await snapshotOf(dir, into);
-    const { total, rows } = groups(JSON.parse(readFileSync(file, 'utf8')) as Snapshot);
+    const { file, heapUsed } = await snapshotOf(dir, into, top > 0);
     const mb = (n: number) => (n / 2 ** 20).toFixed(2).padStart(7);
+    if (!file) {
+      console.log(`${size.toLocaleString('en')} files: heap used ${mb(heapUsed)} MB after a full collection`);
+      return;
+    }
+    const { total, rows } = groups(JSON.parse(readFileSync(file, 'utf8')) as Snapshot);
     console.log(`${size.toLocaleString('en')} files: heap used ${mb(heapUsed)} MB after a full collection; snapshot ${mb(total)} MB`);
     for (const [k, s, n] of rows.slice(0, top)) console.log(`${mb(s)} MB ${String(n).padStart(8)}  ${k.slice(0, 150)}`);
     if (keep) renameSync(file, keep);

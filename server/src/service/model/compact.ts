@@ -6,6 +6,9 @@
  *
  * - Spans: 34 span objects a file, 40 bytes each. Names, fields, name lists and assignments keep their
  *   offsets instead and make a span when one is read (spans are compared by value throughout).
+ * - Names and fields: a list's names, a document's key table, a list's key and an assignment's role are
+ *   kept as values and offsets (packed in one array, or in their holder), and the Name and KeyRef objects
+ *   are made when read: readers compare them by value, never by identity.
  * - Objects built with a spread of differently shaped objects get a hidden class of their own in V8,
  *   about 300 bytes each. Every document, assignment and file is built here by one literal or class per
  *   kind, with every field present, so all share a few classes.
@@ -13,8 +16,9 @@
  *   empty list is one shared frozen value (as are the suppressions of a file without any).
  * - A document's fields by name are a small table over the KeyRefs instead of a `Map` (a Map's hash
  *   table costs about 200 bytes even for three keys; documents have a handful of fields).
- * - Strings: keys, permission and built-in role names, and recent short values are shared; values that
- *   `yaml` built piece by piece are made flat (`intern`).
+ * - Strings: keys, permission and built-in role names, and recent values are shared, longer ones as flat
+ *   copies rather than slices of the file's text; values that `yaml` built piece by piece are made flat
+ *   (`intern`).
  *
  * Nothing here changes what the model says: the same fields, values and spans (test/unit/compact.test.ts
  * compares them over the fixtures). Because spans are getters, copy a kept object field by field, never
@@ -47,32 +51,44 @@ export function listOf<T>(xs: readonly T[]): readonly T[] {
 }
 
 /**
- * The one copy of a vocabulary string or of a recent short value, or else the string itself made flat.
+ * The one copy of a vocabulary string or of a recent value, or else the string itself made flat.
  *
- * Short values (user, environment and project names) repeat across thousands of files and V8 copies
- * each occurrence (it shares only substrings of 13 characters or more, as slices of the file's text).
- * They are shared through a table of recent ones, emptied when it fills, so that a long session keeps no
- * string it no longer uses. Longer values stay slices of their file's text, which the workspace keeps
- * anyway; sharing one would keep the text of a file that has changed since.
+ * Values (role, user, environment, project and group names) repeat across thousands of files, and V8
+ * keeps each occurrence apart: a copy for one shorter than 13 characters, a slice of the file's text
+ * (32 bytes, and it keeps the whole text alive) for a longer one. They are shared through a table of
+ * recent ones, emptied when it fills, so that a long session keeps no string it no longer uses. A longer
+ * value goes into the table as a copy of its own (`flatCopy`), never as a slice: a slice would keep the
+ * text of a file that has changed since.
  *
  * `yaml` builds a quoted scalar a character at a time, which V8 keeps as a tree of pieces, 32 bytes each
  * (a 40-character group name cost over 1 KB); reading a character flattens the tree into one string, and
  * the collector then drops the pieces.
  */
 export function intern(s: string): string {
-  const known = VOCABULARY.get(s) ?? (s.length < SLICE_LENGTH ? recent.get(s) : undefined);
+  const known = VOCABULARY.get(s) ?? recent.get(s);
   if (known !== undefined) return known;
   s.charCodeAt(0);
-  if (s.length < SLICE_LENGTH) {
-    if (recent.size >= RECENT_MAX) recent.clear();
-    recent.set(s, s);
-  }
-  return s;
+  const kept = s.length < SLICE_LENGTH ? s : flatCopy(s);
+  if (recent.size >= RECENT_MAX) recent.clear();
+  recent.set(kept, kept);
+  return kept;
+}
+
+/**
+ * A string with the same characters as `s` that is none of V8's slices or trees: JSON's reader builds a
+ * new flat string for a string literal (JSON.stringify escapes lone surrogates, so the round trip is exact).
+ */
+function flatCopy(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
 }
 
 /** V8's shortest substring kept as a slice of its parent string (SlicedString::kMinLength). */
 const SLICE_LENGTH = 13;
-const RECENT_MAX = 16384;
+/**
+ * The most values the table holds before it is emptied: at 50,000 files it shared 3 MB more than a table
+ * of 16,384 (docs/performance.md), and one of 131,072 did no better.
+ */
+const RECENT_MAX = 65536;
 const recent = new Map<string, string>();
 
 /** Strings every workspace repeats: field names, permission names, built-in role names. */
@@ -89,34 +105,39 @@ for (const r of allBuiltinRoles()) VOCABULARY.set(r.name, r.name);
 const SCAN_MAX = 16;
 
 export class KeyTable implements ReadonlyMap<string, KeyRef> {
-  private readonly refs: readonly KeyRef[];
-  /** The names, when a front-end filed some KeyRef under another name than its `key`; else the keys. */
-  private readonly names: readonly string[] | undefined;
+  /**
+   * Three slots a field: its name, then for a usual field filed under its own key (`KeptKey`) the key's
+   * start and the field's end, from which a KeyRef is made when read (24 bytes where a KeptKey and its
+   * slot took 56); for any other field the KeyRef itself and 0.
+   */
+  private readonly packed: readonly (string | number | KeyRef)[];
 
   constructor(map: ReadonlyMap<string, KeyRef>) {
-    const refs: KeyRef[] = [];
-    const names: string[] = [];
-    let renamed = false;
+    const packed: (string | number | KeyRef)[] = [];
     for (const [name, ref] of map) {
-      names.push(intern(name));
-      refs.push(ref);
-      if (ref.key !== name) renamed = true;
+      const kept = intern(name);
+      if (ref instanceof KeptKey && ref.constructor === KeptKey && ref.key === name) packed.push(kept, ref.start, ref.end);
+      else packed.push(kept, ref, 0);
     }
-    this.refs = listOf(refs);
-    this.names = renamed ? listOf(names) : undefined;
+    this.packed = listOf(packed);
   }
 
   private nameAt(i: number): string {
-    return this.names ? this.names[i] : this.refs[i].key;
+    return this.packed[i * 3] as string;
+  }
+
+  private refAt(i: number): KeyRef {
+    const at = this.packed[i * 3 + 1];
+    return typeof at === 'number' ? new KeptKey(this.packed[i * 3] as string, at, this.packed[i * 3 + 2] as number) : (at as KeyRef);
   }
 
   get size(): number {
-    return this.refs.length;
+    return this.packed.length / 3;
   }
 
   get(key: string): KeyRef | undefined {
     const i = this.indexOf(key);
-    return i < 0 ? undefined : this.refs[i];
+    return i < 0 ? undefined : this.refAt(i);
   }
 
   has(key: string): boolean {
@@ -124,19 +145,19 @@ export class KeyTable implements ReadonlyMap<string, KeyRef> {
   }
 
   forEach(fn: (value: KeyRef, key: string, map: ReadonlyMap<string, KeyRef>) => void, thisArg?: unknown): void {
-    for (let i = 0; i < this.refs.length; i++) fn.call(thisArg, this.refs[i], this.nameAt(i), this);
+    for (let i = 0; i < this.size; i++) fn.call(thisArg, this.refAt(i), this.nameAt(i), this);
   }
 
   *entries(): IterableIterator<[string, KeyRef]> {
-    for (let i = 0; i < this.refs.length; i++) yield [this.nameAt(i), this.refs[i]];
+    for (let i = 0; i < this.size; i++) yield [this.nameAt(i), this.refAt(i)];
   }
 
   *keys(): IterableIterator<string> {
-    for (let i = 0; i < this.refs.length; i++) yield this.nameAt(i);
+    for (let i = 0; i < this.size; i++) yield this.nameAt(i);
   }
 
-  values(): IterableIterator<KeyRef> {
-    return this.refs[Symbol.iterator]();
+  *values(): IterableIterator<KeyRef> {
+    for (let i = 0; i < this.size; i++) yield this.refAt(i);
   }
 
   [Symbol.iterator](): IterableIterator<[string, KeyRef]> {
@@ -147,15 +168,15 @@ export class KeyTable implements ReadonlyMap<string, KeyRef> {
   private index: Map<string, number> | undefined;
 
   private indexOf(key: string): number {
-    if (this.refs.length > SCAN_MAX) {
+    if (this.size > SCAN_MAX) {
       if (!this.index) {
         this.index = new Map();
-        for (let i = this.refs.length - 1; i >= 0; i--) this.index.set(this.nameAt(i), i);
+        for (let i = this.size - 1; i >= 0; i--) this.index.set(this.nameAt(i), i);
       }
       return this.index.get(key) ?? -1;
     }
     // A scan: documents have a handful of fields, and hashing would cost more than comparing them.
-    for (let i = 0; i < this.refs.length; i++) if (this.nameAt(i) === key) return i;
+    for (let i = 0; i < this.packed.length; i += 3) if (this.packed[i] === key) return i / 3;
     return -1;
   }
 }
@@ -170,16 +191,18 @@ export class KeyTable implements ReadonlyMap<string, KeyRef> {
 class KeptKey implements KeyRef {
   constructor(
     readonly key: string,
-    protected readonly keyStart: number,
-    private readonly pairEnd: number,
+    /** Where the key, and the field, start. */
+    readonly start: number,
+    /** Where the field ends. */
+    readonly end: number,
   ) {}
 
   get keySpan(): Span {
-    return { start: this.keyStart, end: this.keyStart + this.key.length };
+    return { start: this.start, end: this.start + this.key.length };
   }
 
   get pairSpan(): Span {
-    return { start: this.keyStart, end: this.pairEnd };
+    return { start: this.start, end: this.end };
   }
 }
 
@@ -196,7 +219,7 @@ class KeptWrittenKey extends KeptKey {
   }
 
   override get keySpan(): Span {
-    return { start: this.keyStart, end: this.keyEnd };
+    return { start: this.start, end: this.keyEnd };
   }
 
   override get pairSpan(): Span {
@@ -208,7 +231,7 @@ class KeptWrittenKey extends KeptKey {
 class KeptName implements Name {
   constructor(
     readonly value: string,
-    protected readonly start: number,
+    readonly start: number,
   ) {}
 
   get span(): Span {
@@ -236,14 +259,105 @@ class KeptWrittenName extends KeptName {
   }
 }
 
-/** A list of names with the span of its value kept as offsets (-1: no value). */
+/**
+ * A list's names packed in one array: a literal name written as its value is its value and its start
+ * (two slots, 16 bytes, where a KeptName and its slot in a list take 48); one written otherwise is its
+ * value, -(start + 1) and its end; a computed name (a Terraform expression, rare) is its own object.
+ */
+type Packed = readonly (string | number | Name)[];
+
+/** `names` packed (`Packed`); the names are interned as `Compactor.name` does. */
+function pack(names: readonly Name[]): Packed {
+  if (names.length === 0) return EMPTY;
+  const out: (string | number | Name)[] = [];
+  for (const n of names) {
+    if (n.computed !== undefined) {
+      out.push(n);
+      continue;
+    }
+    const value = intern(n.value);
+    const { start, end } = n.span;
+    if (end - start === value.length) out.push(value, start);
+    else out.push(value, -(start + 1), end);
+  }
+  return out.slice();
+}
+
+/** The names of a packed list, made afresh (a name's identity means nothing: they compare by value). */
+function unpack(packed: Packed): readonly Name[] {
+  if (packed.length === 0) return EMPTY;
+  const out: Name[] = [];
+  for (let i = 0; i < packed.length; ) {
+    const x = packed[i];
+    if (typeof x === 'object') {
+      out.push(x);
+      i++;
+      continue;
+    }
+    const start = packed[i + 1] as number;
+    if (start >= 0) {
+      out.push(new KeptName(x as string, start));
+      i += 2;
+    } else {
+      out.push(new KeptWrittenName(x as string, -start - 1, packed[i + 2] as number));
+      i += 3;
+    }
+  }
+  return out;
+}
+
+/**
+ * The names of the lists read last, so that code reading `list.items[i]` in a loop over a list (the
+ * rules do) unpacks it once, not once per item: a 100,000-item list would otherwise take minutes.
+ */
+const UNPACKED = 4;
+const unpackedOf: (NameList | undefined)[] = new Array<NameList | undefined>(UNPACKED).fill(undefined);
+const unpackedItems: (readonly Name[])[] = new Array<readonly Name[]>(UNPACKED).fill(EMPTY);
+let nextUnpacked = 0;
+
+/**
+ * A list of names with the span of its value kept as offsets (-1: no value); its names packed, and made
+ * when `items` is read (lists are read in bursts: a file's rules, a hover; most are then left alone).
+ */
 class KeptList implements NameList {
+  /** The key's name for a usual field (`KeptKey`), whose start and end follow; else the KeyRef itself. */
+  private readonly keyName: string | KeyRef;
+  private readonly keyStart: number;
+  private readonly keyEnd: number;
+  /**
+   * The names packed; a list of one literal name written as its value (a restriction to one environment,
+   * one external group) is that value, and its start is `oneStart`: no array (64 bytes) for it.
+   */
+  private readonly packed: Packed | string;
+  private readonly oneStart: number;
+
   constructor(
-    readonly key: KeyRef,
-    readonly items: readonly Name[],
+    key: KeyRef,
+    packed: Packed,
     private readonly valueStart: number,
     private readonly valueEnd: number,
-  ) {}
+  ) {
+    const usual = key instanceof KeptKey && key.constructor === KeptKey;
+    this.keyName = usual ? key.key : key;
+    this.keyStart = usual ? key.start : 0;
+    this.keyEnd = usual ? key.end : 0;
+    const one = packed.length === 2 && typeof packed[0] === 'string';
+    this.packed = one ? (packed[0] as string) : packed;
+    this.oneStart = one ? (packed[1] as number) : 0;
+  }
+
+  get key(): KeyRef {
+    return typeof this.keyName === 'string' ? new KeptKey(this.keyName, this.keyStart, this.keyEnd) : this.keyName;
+  }
+
+  get items(): readonly Name[] {
+    for (let i = 0; i < UNPACKED; i++) if (unpackedOf[i] === this) return unpackedItems[i];
+    const items = typeof this.packed === 'string' ? [new KeptName(this.packed, this.oneStart)] : unpack(this.packed);
+    unpackedOf[nextUnpacked] = this;
+    unpackedItems[nextUnpacked] = items;
+    nextUnpacked = (nextUnpacked + 1) % UNPACKED;
+    return items;
+  }
 
   get valueSpan(): Span | undefined {
     return this.valueStart < 0 ? undefined : { start: this.valueStart, end: this.valueEnd };
@@ -258,11 +372,11 @@ class KeptRestriction extends KeptList implements Restriction {
   constructor(
     readonly dimension: Dimension,
     key: KeyRef,
-    items: readonly Name[],
+    packed: Packed,
     valueStart: number,
     valueEnd: number,
   ) {
-    super(key, items, valueStart, valueEnd);
+    super(key, packed, valueStart, valueEnd);
   }
 
   get list(): NameList {
@@ -270,27 +384,74 @@ class KeptRestriction extends KeptList implements Restriction {
   }
 }
 
-/** An assignment with its span kept as offsets. */
+/**
+ * An assignment with its span kept as offsets, and its role, when it is a literal written as its value,
+ * as its value and start (a name made when read; -1: the slot holds the name itself). An assignment names
+ * a space only in a system team (`KeptSpaceAssignment`): this one answers undefined for it.
+ */
 class KeptAssignment implements Assignment {
+  private readonly roleValue: string | Name;
+  private readonly roleStart: number;
+
   constructor(
-    readonly role: Name,
-    readonly space: Name | undefined,
-    readonly spaceKey: KeyRef | undefined,
+    role: Name,
     readonly restrictions: readonly Restriction[],
     private readonly start: number,
     private readonly end: number,
-  ) {}
+  ) {
+    this.roleValue = usualName(role) ? role.value : role;
+    this.roleStart = usualName(role) ? role.start : -1;
+  }
+
+  get role(): Name {
+    return typeof this.roleValue === 'string' ? new KeptName(this.roleValue, this.roleStart) : this.roleValue;
+  }
+
+  get space(): Name | undefined {
+    return undefined;
+  }
+
+  get spaceKey(): KeyRef | undefined {
+    return undefined;
+  }
 
   get span(): Span {
     return { start: this.start, end: this.end };
   }
 }
 
+/** An assignment that names its space or has a `space` field (a system team's). */
+class KeptSpaceAssignment extends KeptAssignment {
+  constructor(
+    role: Name,
+    private readonly spaceName: Name | undefined,
+    private readonly spaceField: KeyRef | undefined,
+    restrictions: readonly Restriction[],
+    start: number,
+    end: number,
+  ) {
+    super(role, restrictions, start, end);
+  }
+
+  override get space(): Name | undefined {
+    return this.spaceName;
+  }
+
+  override get spaceKey(): KeyRef | undefined {
+    return this.spaceField;
+  }
+}
+
+/** True for a literal name written as its value (`KeptName` itself, not a subclass). */
+function usualName(n: Name | undefined): n is KeptName {
+  return n !== undefined && n.constructor === KeptName;
+}
+
 /** True when class `C` has every field of model type `T`; the list below fails to compile otherwise. */
 type Covers<C, T> = [keyof Required<T>] extends [keyof C] ? true : false;
 type Holds<T extends true> = T;
 /** The kept classes carry every field of their model types: a field added to one must be added here. */
-export type KeptClassesCover = [Holds<Covers<KeptName, Name>>, Holds<Covers<KeptWrittenName, Name>>, Holds<Covers<KeptKey, KeyRef>>, Holds<Covers<KeptWrittenKey, KeyRef>>, Holds<Covers<KeptList, NameList>>, Holds<Covers<KeptAssignment, Assignment>>, Holds<Covers<KeptRestriction, Restriction>>];
+export type KeptClassesCover = [Holds<Covers<KeptName, Name>>, Holds<Covers<KeptWrittenName, Name>>, Holds<Covers<KeptKey, KeyRef>>, Holds<Covers<KeptWrittenKey, KeyRef>>, Holds<Covers<KeptList, NameList>>, Holds<Covers<KeptAssignment, Assignment>>, Holds<Covers<KeptSpaceAssignment, Assignment>>, Holds<Covers<KeptRestriction, Restriction>>];
 
 /** The kept form of one file's objects; a KeyRef that appears in several places stays one object. */
 class Compactor {
@@ -327,15 +488,16 @@ class Compactor {
   nameList(l: NameList | undefined): NameList | undefined {
     if (!l) return undefined;
     const v = l.valueSpan;
-    return new KeptList(this.key(l.key), mapList(l.items, (n) => this.name(n)), v ? v.start : -1, v ? v.end : -1);
+    return new KeptList(this.key(l.key), pack(l.items), v ? v.start : -1, v ? v.end : -1);
   }
 
   assignment(a: Assignment): Assignment {
     const restrictions = mapList(a.restrictions, (r) => {
       const v = r.list.valueSpan;
-      return new KeptRestriction(r.dimension, this.key(r.list.key), mapList(r.list.items, (n) => this.name(n)), v ? v.start : -1, v ? v.end : -1);
+      return new KeptRestriction(r.dimension, this.key(r.list.key), pack(r.list.items), v ? v.start : -1, v ? v.end : -1);
     });
-    return new KeptAssignment(this.name(a.role), this.name(a.space), this.key(a.spaceKey), restrictions, a.span.start, a.span.end);
+    if (a.space === undefined && a.spaceKey === undefined) return new KeptAssignment(this.name(a.role), restrictions, a.span.start, a.span.end);
+    return new KeptSpaceAssignment(this.name(a.role), this.name(a.space), this.key(a.spaceKey), restrictions, a.span.start, a.span.end);
   }
 
   table(keys: ReadonlyMap<string, KeyRef>): KeyTable {
