@@ -150,6 +150,77 @@ describe('access policies: re-proving after a change (SPEC section 11)', () => {
     assert.deepEqual(bob(lost.breached), ['Bob deploys in Finance: user `bob`']);
   });
 
+  it('a team renamed re-proves the policies over what it holds and those naming either name, on the kept prover', () => {
+    const ws = workspace();
+    ws.setFile('file:///w/ops.team.yaml', team('Ops', 'Finance', ['bob'], ['Auditor', 'Deployer']));
+    breached(ws);
+    // Ops holds deploying, viewing and events in Finance: those four policies (none names Ops).
+    const renamed = after(ws, () => ws.setFile('file:///w/ops.team.yaml', team('Operations', 'Finance', ['bob'], ['Auditor', 'Deployer'])));
+    assert.deepEqual(renamed.breached, [
+      'Only release managers deploy to Finance production: team `Finance/Operations`, user `bob`',
+      'Only release managers view Finance projects: team `Finance/Operations`, user `bob`',
+    ]);
+    assert.equal(renamed.proved, 4);
+    // Release Managers renamed: the three policies that name it (over what it holds too); the others stay.
+    const away = after(ws, () => ws.setFile('file:///w/rm.team.yaml', team('Release Leads', 'Finance', ['alice'], ['Deployer\n    environments: [Production]'])));
+    assert.equal(away.proved, 3);
+    const fresh = (): string[] => {
+      const w = new Workspace();
+      for (const uri of ws.uris()) w.setFile(uri, ws.text(uri)!);
+      return w.diagnostics(POLICY).map((d) => `${d.code}: ${d.message}`);
+    };
+    const now = ws.diagnostics(POLICY).map((d) => `${d.code}: ${d.message}`);
+    assert.deepEqual(now, fresh());
+    assert.equal(now.filter((m) => m.startsWith('unknown-principal')).length, 3);
+    // And back: the policies name it again.
+    const back = after(ws, () => ws.setFile('file:///w/rm.team.yaml', team('Release Managers', 'Finance', ['alice'], ['Deployer\n    environments: [Production]'])));
+    assert.equal(back.proved, 3);
+    assert.deepEqual(ws.diagnostics(POLICY).map((d) => `${d.code}: ${d.message}`), fresh());
+    assert.ok(!ws.diagnostics(POLICY).some((d) => d.code === 'unknown-principal'));
+  });
+
+  it('after seeded random renames of teams (to free names, to names other teams have, to built-in names), every finding equals a fresh proof', () => {
+    const files = new Map([...generateWorkspace({ files: 120, seed: 9 })].map(([p, t]) => [`file:///g/${p}`, t]));
+    const ws = new Workspace();
+    for (const [uri, text] of files) ws.setFile(uri, text);
+    const names: string[] = [];
+    for (const uri of ws.uris()) for (const d of ws.model(uri)?.docs ?? []) if (d.kind === 'team' && d.name) names.push(d.name.value);
+    const subjects = ['DeploymentCreate', 'ProjectView', 'VariableEdit', 'EnvironmentView', 'TaskView'];
+    const rng = mulberry32(3);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];
+    // Policies naming teams of the workspace and names the renames bring.
+    const pool = ['Renamed 1', 'Renamed 2', 'Renamed 5', 'Octopus Managers', 'Space Managers', 'Everyone', ...names.slice(0, 6)];
+    const lines = ['policies:'];
+    for (let i = 0; i < 24; i++) {
+      lines.push(`  - name: p${i}`, `    permission: ${subjects[i % subjects.length]}`);
+      const who = JSON.stringify(`team:${pick([...pool, ...names])}`);
+      lines.push(i % 3 === 0 ? `    only: [${who}, user:alice]` : i % 3 === 1 ? `    includes: [${who}]` : '    unrestricted: none');
+    }
+    files.set('file:///g/p.policy.yaml', `${lines.join('\n')}\n`);
+    ws.setFile('file:///g/p.policy.yaml', files.get('file:///g/p.policy.yaml')!);
+    const findings = (w: Workspace) => JSON.stringify(w.diagnostics('file:///g/p.policy.yaml'));
+    findings(ws);
+    const teamFiles = [...files.keys()].filter((u) => u.endsWith('.team.yaml'));
+    let proved = 0;
+    for (let i = 0; i < 30; i++) {
+      const uri = pick(teamFiles);
+      // Half to a name no team has had, half to one of the pool (which may be taken).
+      const name = rng() < 0.5 ? `Renamed ${i}` : pick(pool);
+      const text = files.get(uri)!.replace(/^name: [^\n]*$/m, `name: ${JSON.stringify(name)}`);
+      files.set(uri, text);
+      ws.setFile(uri, text);
+      const before = policyProofs.count;
+      const got = findings(ws);
+      proved += policyProofs.count - before;
+      const fresh = new Workspace();
+      for (const [u, t] of files) fresh.setFile(u, t);
+      assert.equal(got, findings(fresh), `after rename ${i} of ${uri}`);
+    }
+    // A rename to a free name keeps the proofs of the policies over what the team does not hold (a fresh
+    // proof of every policy each time would be 720).
+    assert.ok(proved < 30 * 24 * 0.85, `${proved} proofs`);
+  });
+
   it('after seeded random edits of team, role and space files, every finding equals a fresh proof of the same files', () => {
     const files = new Map([...generateWorkspace({ files: 150, seed: 5 })].map(([p, t]) => [`file:///g/${p}`, t]));
     const ws = new Workspace();

@@ -22,7 +22,7 @@ import { hasYamlModel, modulesOf, moduleAccess } from './modules';
 import { grantsByPermission, managedSpaces, teamsOf } from './teams';
 import { parsePrincipal } from './policy-terms';
 import { POLICY_CONTEXT_KEYS } from './fields';
-import { impactReaches, policyImpact, teamFilesOf, type PolicyImpact } from './policy-changes';
+import { impactReaches, namesRenamed, policyImpact, teamFilesOf, type PolicyImpact } from './policy-changes';
 import type { FileModel, Name, PolicyDoc } from './types';
 import type { ModelIndex } from './workspace';
 
@@ -139,7 +139,8 @@ class Prover {
       const o = teams[i];
       const def = from(o);
       if (!def) continue;
-      const n = incoming.find((t) => t.definition!.uri === def.uri && t.definition!.doc.index === def.doc.index && t.name === o.name && t.space === o.space);
+      // The same document: its name changed only when the impact of the changes tells a rename (policy-changes.ts).
+      const n = incoming.find((t) => t.definition!.uri === def.uri && t.definition!.doc.index === def.doc.index && t.space === o.space);
       // Which team manages a space by its name depends on the other teams: the same must on both sides.
       if (!n || replaced.has(o) || (o.name === EVERYONE && o.space === undefined) || managedSpaces(o) !== managedSpaces(n)) return false;
       replaced.set(o, n);
@@ -188,14 +189,20 @@ class Prover {
     return this.model.module === undefined ? p : { ...p, module: this.model.module };
   }
 
-  /** Puts `n` in the place of `o` in who reaches whom (`rank`: each team's place in the model's order). */
+  /**
+   * Puts `n` in the place of `o` in who reaches whom (`rank`: each team's place in the model's order); a
+   * renamed team keeps its place, under its new name.
+   */
   private replaceTeam(o: TeamEntry, n: TeamEntry, rank: ReadonlyMap<TeamEntry, number>): void {
-    const byName = this.teamsByName.get(lower(o.name));
-    if (byName) byName[byName.indexOf(o)] = n;
+    this.nameTeam(o, n, rank);
     const places: number[] = [];
-    const own = this.places.get(principalKey(this.inModel({ kind: 'team', name: n.name, ...(n.space ? { space: n.space } : {}) })));
+    const teamOf = (t: TeamEntry) => this.inModel({ kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}) });
+    const own = this.places.get(principalKey(teamOf(o)));
     if (own !== undefined) {
-      this.principals[own] = { principal: this.principals[own].principal, teams: [n] };
+      const principal = o.name === n.name ? this.principals[own].principal : teamOf(n);
+      this.principals[own] = { principal, teams: [n] };
+      this.places.delete(principalKey(teamOf(o)));
+      this.places.set(principalKey(principal), own);
       places.push(own);
     }
     for (const [kind, before, after] of [['user', o.members, n.members], ['group', o.groups, n.groups]] as const) {
@@ -215,6 +222,22 @@ class Prover {
     }
     this.reachedBy.delete(o);
     this.reachedBy.set(n, places.sort((a, b) => a - b));
+  }
+
+  /** `n` in the place of `o` among the teams by name, under its own name (the model's order kept). */
+  private nameTeam(o: TeamEntry, n: TeamEntry, rank: ReadonlyMap<TeamEntry, number>): void {
+    const before = this.teamsByName.get(lower(o.name));
+    if (before && lower(o.name) === lower(n.name)) {
+      before[before.indexOf(o)] = n;
+      return;
+    }
+    if (before) before.splice(before.indexOf(o), 1);
+    if (before && !before.length) this.teamsByName.delete(lower(o.name));
+    const after = this.teamsByName.get(lower(n.name)) ?? [];
+    this.teamsByName.set(lower(n.name), after);
+    let at = after.length;
+    while (at > 0 && rank.get(after[at - 1])! > rank.get(n)!) at--;
+    after.splice(at, 0, n);
   }
 
   /** Each team's grants of every permission of `subjects` (capabilities aside), in one pass, in team order. */
@@ -596,11 +619,11 @@ function proveWith(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[], 
   for (const p of policies) {
     const known = reusable?.results.proofs.get(p.index);
     const subject = policySubject(p);
-    if (known && reusable && (subject === undefined || !impactReaches(reusable.impact, subject, p.context.space?.value))) proofs.set(p.index, known);
+    if (known && reusable && (subject === undefined || !impactReaches(reusable.impact, subject, p.context.space?.value)) && !namesRenamed(reusable.impact, p)) proofs.set(p.index, known);
     else todo.push(p);
   }
   // Without a change of names or of the model's users and groups, the same principals are unknown.
-  let unknown = reusable?.results.unknown;
+  let unknown = reusable && reusable.impact !== 'all' && !reusable.impact.renamed.size ? reusable.results.unknown : undefined;
   let provers = kept;
   if (todo.length || !unknown) {
     const subjects = new Set(todo.map(policySubject).filter((x): x is string => x !== undefined));

@@ -10,23 +10,30 @@
  *   its teams differ between the two versions (in the grant's space, or everywhere for a server-wide grant),
  *   and every subject of a team whose members or groups change; and every policy when a user or group
  *   appears in the model or leaves it (Everyone reaches them all, and lists name them);
+ * - a team renamed (one in a run of changes, from a name no other team has to one no other team has, neither
+ *   a built-in team's nor one a space's managers list) is the old team removed and the new one added: the
+ *   policies over every subject it holds, before or after, and those whose lists name either name;
  * - a role file whose roles keep their names alters the policies over each permission of a role whose
  *   lists change (before or after), everywhere, since the role may be applied in any space;
  * - anything else (a space, a Terraform file, a file added, removed or renamed in a name) may alter any.
  *
  * Each answer is a superset of what really changed: a policy left out cannot have changed.
  */
-import { SPACE_MANAGER } from '../catalog';
+import { BUILTIN_TEAMS, SPACE_MANAGER } from '../catalog';
 import { CAPABILITIES, type Grant, type Holding } from './grants';
+import { parsePrincipal } from './policy-terms';
 import { reachedBy, teamDocAccess } from './teams';
-import type { Doc, FileModel, RoleDoc, SpaceDoc, TeamDoc } from './types';
+import type { Doc, FileModel, PolicyDoc, RoleDoc, SpaceDoc, TeamDoc } from './types';
 import type { FileChange, ModelIndex } from './workspace';
 
 /** The key of a server-wide grant: it answers a query of any space. */
 export const EVERY_SPACE = '\u0000system';
 
-/** Per subject, the spaces (or EVERY_SPACE) where its holders may have changed; 'all' when any may have. */
-export type PolicyImpact = 'all' | ReadonlyMap<string, ReadonlySet<string>>;
+/**
+ * Per subject, the spaces (or EVERY_SPACE) where its holders may have changed, and the names (trimmed,
+ * lower-cased) of a team renamed, before and after; 'all' when any policy's result may have changed.
+ */
+export type PolicyImpact = 'all' | { readonly subjects: ReadonlyMap<string, ReadonlySet<string>>; readonly renamed: ReadonlySet<string> };
 
 type Impact = Map<string, Set<string>>;
 
@@ -39,9 +46,26 @@ const add = (out: Impact, subject: string, space: string) => {
 /** True when a policy over `subject` in `space` (undefined: every space) may have a different result. */
 export function impactReaches(impact: PolicyImpact, subject: string, space: string | undefined): boolean {
   if (impact === 'all') return true;
-  const spaces = impact.get(subject);
+  const spaces = impact.subjects.get(subject);
   return spaces !== undefined && (space === undefined || spaces.has(EVERY_SPACE) || spaces.has(space));
 }
+
+/**
+ * True when a policy's lists may name a team renamed (who-can's `team:NAME` and `team:SPACE/NAME`, compared
+ * trimmed and without case): what the name resolves to, or whether it resolves, may have changed.
+ */
+export function namesRenamed(impact: PolicyImpact, policy: PolicyDoc): boolean {
+  if (impact === 'all') return true;
+  if (!impact.renamed.size) return false;
+  for (const item of [...(policy.only?.items ?? []), ...(policy.includes?.items ?? [])]) {
+    const p = parsePrincipal(item.value);
+    if (p?.kind !== 'team') continue;
+    if (impact.renamed.has(lower(p.rest)) || impact.renamed.has(lower(p.rest.slice(p.rest.indexOf('/') + 1)))) return true;
+  }
+  return false;
+}
+
+const lower = (s: string) => s.trim().toLowerCase();
 
 const allOf = <D extends Doc>(model: FileModel, kind: D['kind']): model is FileModel & { docs: readonly D[] } => model.docs.every((d) => d.kind === kind);
 
@@ -49,6 +73,7 @@ const allOf = <D extends Doc>(model: FileModel, kind: D['kind']): model is FileM
 export function policyImpact(ws: ModelIndex, changes: readonly FileChange[]): PolicyImpact {
   const out: Impact = new Map();
   const movedNames = new Set<string>();
+  const renames: Rename[] = [];
   const firstBefore = new Map<string, FileModel>();
   for (const { uri, before, after } of changes) {
     // A policy file holds no access.
@@ -56,13 +81,42 @@ export function policyImpact(ws: ModelIndex, changes: readonly FileChange[]): Po
     if (!before || !after || before.module !== undefined || after.module !== undefined || before.syntax === 'terraform' || after.syntax === 'terraform') return 'all';
     if (!firstBefore.has(uri)) firstBefore.set(uri, before);
     if (allOf<TeamDoc>(before, 'team') && allOf<TeamDoc>(after, 'team')) {
-      if (!teamChange(ws, uri, before.docs, after.docs, out, movedNames)) return 'all';
+      if (!teamChange(ws, uri, before.docs, after.docs, out, movedNames, renames)) return 'all';
     } else if (allOf<RoleDoc>(before, 'role') && allOf<RoleDoc>(after, 'role')) {
       if (!roleChange(before.docs, after.docs, out)) return 'all';
     } else return 'all';
   }
+  // One rename in the run: the other changes keep every name, so the renamed team was the only one of its
+  // old name before them exactly when no team has that name now.
+  if (renames.length > 1 || (renames.length === 1 && !soleRename(ws, renames[0]))) return 'all';
   if (movedNames.size && !sameReach(ws, movedNames, firstBefore)) return 'all';
-  return out;
+  return { subjects: out, renamed: new Set(renames.flatMap((r) => [lower(r.before.name!.value), lower(r.after.name!.value)])) };
+}
+
+/** A team document renamed by a change: its version before and after, in the file at `uri`. */
+interface Rename {
+  readonly uri: string;
+  readonly before: TeamDoc;
+  readonly after: TeamDoc;
+}
+
+/**
+ * True when a rename is the old team removed and the new one added: no team but it has either name now (so
+ * no other team comes to count or stops counting), neither name is a built-in team's (their rules differ),
+ * and no space's managers list either name (the managing team would change: a space change's work).
+ */
+function soleRename(ws: ModelIndex, r: Rename): boolean {
+  const space = r.after.space?.value;
+  if (space !== undefined && space !== space.trim()) return false;
+  const names = [r.before.name!.value, r.after.name!.value].map(lower);
+  if (names.some((n) => BUILTIN_TEAMS.some((b) => lower(b.name) === n))) return false;
+  if (ws.teamDefinitions(r.before.name!.value, space).length) return false;
+  const now = ws.teamDefinitions(r.after.name!.value, space);
+  if (now.length !== 1 || now[0].uri !== r.uri || now[0].doc.index !== r.after.index || ws.model(r.uri)?.module !== undefined) return false;
+  for (const n of ws.spaceNames()) {
+    for (const s of ws.spaceDefinitions(n)) if (s.doc.managers?.teams?.items.some((t) => names.includes(lower(t.value)))) return false;
+  }
+  return true;
 }
 
 /**
@@ -83,17 +137,23 @@ export function teamFilesOf(changes: readonly FileChange[]): Set<string> | undef
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
- * A team file's change, when its teams keep their names: adds the subjects whose grants differ, and the
- * users and groups that a team gained or lost (`moved`). False when a name changed.
+ * A team file's change, when its teams keep their names or one is renamed (`renames`, checked by the
+ * caller): adds the subjects whose grants differ, and the users and groups that a team gained or lost
+ * (`moved`). False when a space or target changed, or a name appeared or went.
  */
-function teamChange(ws: ModelIndex, uri: string, before: readonly TeamDoc[], after: readonly TeamDoc[], out: Impact, moved: Set<string>): boolean {
+function teamChange(ws: ModelIndex, uri: string, before: readonly TeamDoc[], after: readonly TeamDoc[], out: Impact, moved: Set<string>, renames: Rename[]): boolean {
   if (before.length !== after.length) return false;
   for (let i = 0; i < before.length; i++) {
     const a = before[i];
     const b = after[i];
     // Names decide which team counts (the first of a name), how principals are written and resolved.
-    if (a.name?.value !== b.name?.value || a.space?.value !== b.space?.value || a.target?.value !== b.target?.value) return false;
-    if (!a.name) continue;
+    if (a.space?.value !== b.space?.value || a.target?.value !== b.target?.value || !a.name !== !b.name) return false;
+    if (!a.name || !b.name) continue;
+    // Every grant's sources name the team: a renamed team's subjects all differ below.
+    if (a.name.value !== b.name.value) {
+      if (a.target || b.target) return false;
+      renames.push({ uri, before: a, after: b });
+    }
     const ra = reachedBy(a);
     const rb = reachedBy(b);
     const ga = subjectsOf(teamDocAccess(ws, uri, a));
