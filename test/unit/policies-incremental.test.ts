@@ -90,17 +90,19 @@ describe('access policies: re-proving after a change (SPEC section 11)', () => {
       'Only release managers view Finance projects: team `Finance/Ops`, user `bob`',
     ]);
     assert.equal(broken.proved, 3);
-    // erin, a user the model has, joins Ops: every policy over what Ops holds can change.
+    // erin, a user the model has, joins Ops: the `only` policies over what Ops holds can change (who its
+    // unlisted holders reach); not the `includes` ones, which list no one Ops gained, nor `unrestricted: none`.
     const joined = after(ws, () => ws.setFile('file:///w/ops.team.yaml', team('Ops', 'Finance', ['bob', 'erin'], ['Auditor', 'Deployer'])));
     assert.deepEqual(joined.breached, [
       'Only release managers deploy to Finance production: team `Finance/Ops`, user `bob`, user `erin`',
       'Only release managers view Finance projects: team `Finance/Ops`, user `bob`, user `erin`',
     ]);
-    assert.equal(joined.proved, 4);
+    assert.equal(joined.proved, 2);
     const mended = after(ws, () => ws.setFile('file:///w/ops.team.yaml', team('Ops', 'Finance', ['bob'], ['Auditor', 'Deployer\n    environments: [Test]'])));
     assert.deepEqual(mended.breached, ['Only release managers view Finance projects: team `Finance/Ops`, user `bob`']);
-    // erin left, so all of Ops's subjects again (ProjectView cannot be restricted to environments).
-    assert.equal(mended.proved, 4);
+    // Deploying's grants changed (both Finance deploying policies); erin left, so the `only` policy over
+    // viewing projects too (ProjectView cannot be restricted to environments: its grants are the same).
+    assert.equal(mended.proved, 3);
   });
 
   it('does not re-prove a policy that an edit cannot alter: a comment, a team that grants none of the subjects', () => {
@@ -111,8 +113,9 @@ describe('access policies: re-proving after a change (SPEC section 11)', () => {
     const retail = after(ws, () => ws.setFile('file:///w/retail.team.yaml', team('Retail Deployers', 'Retail', ['dave'], ['Deployer'])));
     assert.deepEqual(retail.breached, ['Nobody deploys everywhere in Retail: team `Retail/Retail Deployers`']);
     assert.equal(retail.proved, 2);
-    // An existing user joining a team that holds only events changes only the events policy.
-    assert.equal(after(ws, () => ws.setFile('file:///w/auditors.team.yaml', team('Auditors', 'Finance', ['erin', 'bob'], ['Auditor']))).proved, 1);
+    // An existing user joining a team that holds only events changes no policy: the events policy lists the
+    // team, whose records do not depend on its members.
+    assert.equal(after(ws, () => ws.setFile('file:///w/auditors.team.yaml', team('Auditors', 'Finance', ['erin', 'bob'], ['Auditor']))).proved, 0);
   });
 
   it('a role edit re-proves the policies over the permissions it adds or removes, everywhere', () => {
@@ -148,6 +151,19 @@ describe('access policies: re-proving after a change (SPEC section 11)', () => {
     assert.deepEqual(bob(gained.breached), []);
     const lost = after(ws, () => ws.setFile('file:///w/ops.team.yaml', team('Ops', 'Finance', ['bob'], ['Auditor'])));
     assert.deepEqual(bob(lost.breached), ['Bob deploys in Finance: user `bob`']);
+  });
+
+  it('a user listed in `includes` holds it once they join a team that holds it, and breaks when they leave', () => {
+    const ws = workspace();
+    ws.setFile(POLICY, `${POLICIES}  - name: Bob deploys to Finance production\n    permission: DeploymentCreate\n    space: Finance\n    environment: Production\n    includes: [user:bob]\n`);
+    const bob = (out: string[]) => out.filter((m) => m.startsWith('Bob deploys'));
+    assert.deepEqual(bob(breached(ws)), ['Bob deploys to Finance production: user `bob`']);
+    const joined = after(ws, () => ws.setFile('file:///w/rm.team.yaml', team('Release Managers', 'Finance', ['alice', 'bob'], ['Deployer\n    environments: [Production]'])));
+    assert.deepEqual(bob(joined.breached), []);
+    // Bob's policy, and the `only` policies over what Release Managers holds (deploying, viewing in Finance).
+    assert.equal(joined.proved, 3);
+    const left = after(ws, () => ws.setFile('file:///w/rm.team.yaml', team('Release Managers', 'Finance', ['alice'], ['Deployer\n    environments: [Production]'])));
+    assert.deepEqual(bob(left.breached), ['Bob deploys to Finance production: user `bob`']);
   });
 
   it('a team renamed re-proves the policies over what it holds and those naming either name, on the kept prover', () => {

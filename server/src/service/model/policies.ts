@@ -22,7 +22,7 @@ import { hasYamlModel, modulesOf, moduleAccess } from './modules';
 import { grantsByPermission, managedSpaces, teamsOf } from './teams';
 import { parsePrincipal } from './policy-terms';
 import { POLICY_CONTEXT_KEYS } from './fields';
-import { impactReaches, namesRenamed, policyImpact, teamFilesOf, type PolicyImpact } from './policy-changes';
+import { impactReaches, policyImpact, teamFilesOf, type PolicyImpact } from './policy-changes';
 import type { FileModel, Name, PolicyDoc } from './types';
 import type { ModelIndex } from './workspace';
 
@@ -91,11 +91,12 @@ class Prover {
   /** Team → the places of the principals it reaches (itself, its members, its groups; Everyone every one). */
   private readonly reachedBy = new Map<TeamEntry, number[]>();
   private readonly bySubject = new Map<string, Map<TeamEntry, readonly Grant[]>>();
-  private readonly holdingCache = new Map<string, Map<TeamEntry, readonly Grant[]>>();
+  /** `holding` by subject, then by the rest of the query. */
+  private readonly holdingCache = new Map<string, Map<string, Map<TeamEntry, readonly Grant[]>>>();
   /** Each subject's grants by team, per space (`\u0000system` for the server-wide ones). */
   private readonly bySpace = new Map<string, Map<string, Map<TeamEntry, Grant[]>>>();
-  /** `candidates` by subject and space: policies of one subject in one space share them. */
-  private readonly candidateCache = new Map<string, Map<TeamEntry, readonly Grant[]>>();
+  /** `candidatesIn` by subject and space: policies of one subject in one space share them. */
+  private readonly candidateCache = new Map<string, Map<string, Map<TeamEntry, readonly Grant[]>>>();
 
   /** The model's teams by lower-cased name, for resolving written principals. */
   private readonly teamsByName = new Map<string, TeamEntry[]>();
@@ -154,17 +155,27 @@ class Prover {
     // Each subject's holders with the new entries in the old ones' places; what was read from them is read
     // again when asked.
     const subjects = new Set(this.bySubject.keys());
+    const touched = new Set<string>();
     for (const [o, n] of replaced) {
       const grants = grantsByPermission(n, subjects);
       for (const [subject, holders] of this.bySubject) {
         if (CAPABILITIES.some((c) => c.id === subject)) this.bySubject.delete(subject);
         else if (holders.has(o) || grants.get(subject)?.length) this.bySubject.set(subject, swapped(holders, o, n, grants.get(subject) ?? [], rank));
+        else continue;
+        touched.add(subject);
       }
     }
-    this.bySpace.clear();
-    this.candidateCache.clear();
-    this.holdingCache.clear();
+    // A subject that neither version of a changed team holds has the same holders, and what was read
+    // from them holds no changed team.
+    for (const subject of touched) this.forget(subject);
     return true;
+  }
+
+  /** Drops what was read from a subject's holders: read again when asked. */
+  private forget(subject: string): void {
+    this.bySpace.delete(subject);
+    this.candidateCache.delete(subject);
+    this.holdingCache.delete(subject);
   }
 
   /** True when every user and group that the `replaced` teams reached or reach is a principal before and after. */
@@ -281,8 +292,9 @@ class Prover {
   candidatesIn(subject: string, space: string | undefined): Map<TeamEntry, readonly Grant[]> {
     const all = this.grantsOf(subject);
     if (space === undefined) return all;
-    const key = `${subject}\u0000${space}`;
-    const known = this.candidateCache.get(key);
+    let cached = this.candidateCache.get(subject);
+    if (!cached) this.candidateCache.set(subject, (cached = new Map()));
+    const known = cached.get(space);
     if (known) return known;
     let bySpace = this.bySpace.get(subject);
     if (!bySpace) {
@@ -301,18 +313,20 @@ class Prover {
     }
     const out = new Map(bySpace.get('\u0000system') ?? []);
     for (const [t, list] of bySpace.get(space) ?? []) out.set(t, [...(out.get(t) ?? []), ...list]);
-    this.candidateCache.set(key, out);
+    cached.set(space, out);
     return out;
   }
 
   /** The teams holding `subject` where `query` says, each with its grants that answer the query. */
   holding(subject: string, query: AccessQuery): Map<TeamEntry, readonly Grant[]> {
     // Policies often share a subject and context (one per assertion): each pair is read once.
-    const key = JSON.stringify([subject, query.space ?? null, query.values ?? {}, query.untenanted === true]);
-    const known = this.holdingCache.get(key);
+    const key = JSON.stringify([query.space ?? null, query.values ?? {}, query.untenanted === true]);
+    let cached = this.holdingCache.get(subject);
+    if (!cached) this.holdingCache.set(subject, (cached = new Map()));
+    const known = cached.get(key);
     if (known) return known;
     const out = new Map<TeamEntry, readonly Grant[]>();
-    this.holdingCache.set(key, out);
+    cached.set(key, out);
     for (const [t, list] of this.candidatesIn(subject, query.space)) {
       // Nobody holds anything through a space's Space Managers team with nobody in it: who-can leaves it out too.
       if (isEmptyBuiltinEntry(t)) continue;
@@ -619,7 +633,7 @@ function proveWith(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[], 
   for (const p of policies) {
     const known = reusable?.results.proofs.get(p.index);
     const subject = policySubject(p);
-    if (known && reusable && (subject === undefined || !impactReaches(reusable.impact, subject, p.context.space?.value)) && !namesRenamed(reusable.impact, p)) proofs.set(p.index, known);
+    if (known && reusable && (subject === undefined || !impactReaches(reusable.impact, p, subject))) proofs.set(p.index, known);
     else todo.push(p);
   }
   // Without a change of names or of the model's users and groups, the same principals are unknown.

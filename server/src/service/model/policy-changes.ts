@@ -7,9 +7,12 @@
  * principals its lists name. So:
  *
  * - a team file whose teams keep their names alters the policies over each subject whose grants of one of
- *   its teams differ between the two versions (in the grant's space, or everywhere for a server-wide grant),
- *   and every subject of a team whose members or groups change; and every policy when a user or group
- *   appears in the model or leaves it (Everyone reaches them all, and lists name them);
+ *   its teams differ between the two versions (in the grant's space, or everywhere for a server-wide grant);
+ *   of a team whose members or groups change, the `only` policies over each subject it holds (who its
+ *   unlisted holders reach) and the `includes` policies listing a user or group it gained or lost (an
+ *   `unrestricted: none` policy is about teams alone, and a listed team's records do not depend on its
+ *   members); and every policy when a user or group appears in the model or leaves it (Everyone reaches
+ *   them all, and lists name them);
  * - a team renamed (one in a run of changes, from a name no other team has to one no other team has, neither
  *   a built-in team's nor one a space's managers list) is the old team removed and the new one added: the
  *   policies over every subject it holds, before or after, and those whose lists name either name;
@@ -29,11 +32,22 @@ import type { FileChange, ModelIndex } from './workspace';
 /** The key of a server-wide grant: it answers a query of any space. */
 export const EVERY_SPACE = '\u0000system';
 
-/**
- * Per subject, the spaces (or EVERY_SPACE) where its holders may have changed, and the names (trimmed,
- * lower-cased) of a team renamed, before and after; 'all' when any policy's result may have changed.
- */
-export type PolicyImpact = 'all' | { readonly subjects: ReadonlyMap<string, ReadonlySet<string>>; readonly renamed: ReadonlySet<string> };
+/** Per subject, the spaces (or EVERY_SPACE) where something of its holders may have changed. */
+type BySubject = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** What changes can alter, or 'all' when any policy's result may have changed. */
+export type PolicyImpact =
+  | 'all'
+  | {
+      /** Where the holders' grants may have changed. */
+      readonly subjects: BySubject;
+      /** Where only who the holders reach may have changed (their members and groups). */
+      readonly reach: BySubject;
+      /** The users and groups a team gained or lost (`user:NAME`, `group:ID`). */
+      readonly moved: ReadonlySet<string>;
+      /** The names (trimmed, lower-cased) of a team renamed, before and after. */
+      readonly renamed: ReadonlySet<string>;
+    };
 
 type Impact = Map<string, Set<string>>;
 
@@ -43,24 +57,23 @@ const add = (out: Impact, subject: string, space: string) => {
   spaces.add(space);
 };
 
-/** True when a policy over `subject` in `space` (undefined: every space) may have a different result. */
-export function impactReaches(impact: PolicyImpact, subject: string, space: string | undefined): boolean {
-  if (impact === 'all') return true;
-  const spaces = impact.subjects.get(subject);
+/** True when `by` holds `subject` in `space` (undefined: every space). */
+function within(by: BySubject, subject: string, space: string | undefined): boolean {
+  const spaces = by.get(subject);
   return spaces !== undefined && (space === undefined || spaces.has(EVERY_SPACE) || spaces.has(space));
 }
 
-/**
- * True when a policy's lists may name a team renamed (who-can's `team:NAME` and `team:SPACE/NAME`, compared
- * trimmed and without case): what the name resolves to, or whether it resolves, may have changed.
- */
-export function namesRenamed(impact: PolicyImpact, policy: PolicyDoc): boolean {
+/** True when a policy over `subject` (its permission or capability) may have a different result. */
+export function impactReaches(impact: PolicyImpact, policy: PolicyDoc, subject: string): boolean {
   if (impact === 'all') return true;
-  if (!impact.renamed.size) return false;
+  const space = policy.context.space?.value;
+  if (within(impact.subjects, subject, space) || (policy.only && within(impact.reach, subject, space))) return true;
+  if (!impact.moved.size && !impact.renamed.size) return false;
   for (const item of [...(policy.only?.items ?? []), ...(policy.includes?.items ?? [])]) {
     const p = parsePrincipal(item.value);
-    if (p?.kind !== 'team') continue;
-    if (impact.renamed.has(lower(p.rest)) || impact.renamed.has(lower(p.rest.slice(p.rest.indexOf('/') + 1)))) return true;
+    if (p && p.kind !== 'team' && impact.moved.has(`${p.kind}:${p.rest}`)) return true;
+    // A team renamed: what who-can's `team:NAME` or `team:SPACE/NAME` (trimmed, without case) resolves to may have changed.
+    if (p?.kind === 'team' && (impact.renamed.has(lower(p.rest)) || impact.renamed.has(lower(p.rest.slice(p.rest.indexOf('/') + 1))))) return true;
   }
   return false;
 }
@@ -72,6 +85,7 @@ const allOf = <D extends Doc>(model: FileModel, kind: D['kind']): model is FileM
 /** What `changes` (oldest first) can alter in the proofs of policies over the YAML model of `ws`. */
 export function policyImpact(ws: ModelIndex, changes: readonly FileChange[]): PolicyImpact {
   const out: Impact = new Map();
+  const reach: Impact = new Map();
   const movedNames = new Set<string>();
   const renames: Rename[] = [];
   const firstBefore = new Map<string, FileModel>();
@@ -81,7 +95,7 @@ export function policyImpact(ws: ModelIndex, changes: readonly FileChange[]): Po
     if (!before || !after || before.module !== undefined || after.module !== undefined || before.syntax === 'terraform' || after.syntax === 'terraform') return 'all';
     if (!firstBefore.has(uri)) firstBefore.set(uri, before);
     if (allOf<TeamDoc>(before, 'team') && allOf<TeamDoc>(after, 'team')) {
-      if (!teamChange(ws, uri, before.docs, after.docs, out, movedNames, renames)) return 'all';
+      if (!teamChange(ws, uri, before.docs, after.docs, { grants: out, reach }, movedNames, renames)) return 'all';
     } else if (allOf<RoleDoc>(before, 'role') && allOf<RoleDoc>(after, 'role')) {
       if (!roleChange(before.docs, after.docs, out)) return 'all';
     } else return 'all';
@@ -90,7 +104,7 @@ export function policyImpact(ws: ModelIndex, changes: readonly FileChange[]): Po
   // old name before them exactly when no team has that name now.
   if (renames.length > 1 || (renames.length === 1 && !soleRename(ws, renames[0]))) return 'all';
   if (movedNames.size && !sameReach(ws, movedNames, firstBefore)) return 'all';
-  return { subjects: out, renamed: new Set(renames.flatMap((r) => [lower(r.before.name!.value), lower(r.after.name!.value)])) };
+  return { subjects: out, reach, moved: movedNames, renamed: new Set(renames.flatMap((r) => [lower(r.before.name!.value), lower(r.after.name!.value)])) };
 }
 
 /** A team document renamed by a change: its version before and after, in the file at `uri`. */
@@ -138,10 +152,10 @@ const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.
 
 /**
  * A team file's change, when its teams keep their names or one is renamed (`renames`, checked by the
- * caller): adds the subjects whose grants differ, and the users and groups that a team gained or lost
- * (`moved`). False when a space or target changed, or a name appeared or went.
+ * caller): adds the subjects whose grants differ, those of a team whose members or groups change (to
+ * `reach`), and the users and groups that a team gained or lost (`moved`). False when a space or target changed, or a name appeared or went.
  */
-function teamChange(ws: ModelIndex, uri: string, before: readonly TeamDoc[], after: readonly TeamDoc[], out: Impact, moved: Set<string>, renames: Rename[]): boolean {
+function teamChange(ws: ModelIndex, uri: string, before: readonly TeamDoc[], after: readonly TeamDoc[], out: { grants: Impact; reach: Impact }, moved: Set<string>, renames: Rename[]): boolean {
   if (before.length !== after.length) return false;
   for (let i = 0; i < before.length; i++) {
     const a = before[i];
@@ -160,7 +174,8 @@ function teamChange(ws: ModelIndex, uri: string, before: readonly TeamDoc[], aft
     const gb = subjectsOf(teamDocAccess(ws, uri, b));
     const reachChanged = !sameList(ra.members, rb.members) || !sameList(ra.groups, rb.groups);
     for (const key of new Set([...ga.keys(), ...gb.keys()])) {
-      if (reachChanged || ga.get(key) !== gb.get(key)) add(out, ...(key.split('\u0001') as [string, string]));
+      if (ga.get(key) !== gb.get(key)) add(out.grants, ...(key.split('\u0001') as [string, string]));
+      else if (reachChanged) add(out.reach, ...(key.split('\u0001') as [string, string]));
     }
     if (reachChanged) {
       for (const [x, y, kind] of [[ra.members, rb.members, 'user'], [ra.groups, rb.groups, 'group']] as const) {
