@@ -34,10 +34,58 @@ export interface PolicyBreach {
   readonly via: readonly Via[];
 }
 
+/**
+ * A policy's breaches of one kind in one model, in the model's order of principals, each made when read:
+ * an `only` policy over a widely held permission has thousands, and a message names ten.
+ */
+export interface BreachList {
+  readonly length: number;
+  /** The breach at `i`. */
+  at(i: number): PolicyBreach;
+  /** The principal of the breach at `i`, without making the breach. */
+  principalAt(i: number): Principal;
+}
+
 /** What a policy comes to in one model: the YAML model (`module` absent) or a Terraform module. */
 export interface PolicyProof {
   readonly module?: string;
+  /** Every breach: those of `only`, then `includes`, then `unrestricted` (made when first read). */
   readonly breaches: readonly PolicyBreach[];
+  /** The breaches by kind, for a reader that needs how many and the first few. */
+  readonly byKind: Readonly<Record<PolicyBreach['kind'], BreachList>>;
+}
+
+/** A list of breaches already made. */
+class MadeBreaches implements BreachList {
+  constructor(private readonly list: readonly PolicyBreach[]) {}
+  get length(): number {
+    return this.list.length;
+  }
+  at(i: number): PolicyBreach {
+    return this.list[i];
+  }
+  principalAt(i: number): Principal {
+    return this.list[i].principal;
+  }
+}
+
+const NONE = new MadeBreaches([]);
+
+/** A policy's proof in one model, its breaches made when read. */
+class Proof implements PolicyProof {
+  private made?: readonly PolicyBreach[];
+  // Absent, not undefined, for the YAML model (as readers spread or compare proofs).
+  declare readonly module?: string;
+  constructor(
+    module: string | undefined,
+    readonly byKind: Readonly<Record<PolicyBreach['kind'], BreachList>>,
+  ) {
+    if (module !== undefined) this.module = module;
+  }
+
+  get breaches(): readonly PolicyBreach[] {
+    return (this.made ??= (['only', 'includes', 'unrestricted'] as const).flatMap((k) => Array.from({ length: this.byKind[k].length }, (_, i) => this.byKind[k].at(i))));
+  }
 }
 
 /** One model a policy file holds to its policies: its teams, and the spaces it knows. */
@@ -84,8 +132,14 @@ export function policyQuery(policy: PolicyDoc): AccessQuery {
 
 /** A model prepared for proving many policies: who each team reaches, and each subject's grants by team. */
 class Prover {
-  /** Every principal with the teams that reach it, in the model's order (teams, then users, then groups). */
-  private readonly principals: { principal: Principal; teams: TeamEntry[] }[] = [];
+  /**
+   * Every principal with the teams that reach it, in the model's order (teams, then users, then groups).
+   * Replaced, never changed, by `update`: lists of breaches made before read the entries of their time.
+   */
+  private principals: readonly { principal: Principal; teams: TeamEntry[] }[] = [];
+  /** Marks of `reached`: the call that last reached each place. */
+  private readonly stamps: Int32Array;
+  private stamp = 0;
   /** Each principal's place in `principals`, by key. */
   private readonly places = new Map<string, number>();
   /** Team → the places of the principals it reaches (itself, its members, its groups; Everyone every one). */
@@ -112,16 +166,19 @@ class Prover {
       if (list) list.push(t);
       else this.teamsByName.set(key, [t]);
     }
+    const principals: { principal: Principal; teams: TeamEntry[] }[] = [];
+    this.principals = principals;
     for (const [key, entry] of reachOf(model.teams)) {
-      const place = this.principals.length;
+      const place = principals.length;
       this.places.set(key, place);
-      this.principals.push(entry);
+      principals.push(entry);
       for (const t of entry.teams) {
         const list = this.reachedBy.get(t);
         if (list) list.push(place);
         else this.reachedBy.set(t, [place]);
       }
     }
+    this.stamps = new Int32Array(principals.length);
     this.gather(new Set(subjects));
   }
 
@@ -151,6 +208,7 @@ class Prover {
     this.model = { ...this.model, teams };
     const rank = new Map(teams.map((t, i) => [t, i]));
     for (const [o, n] of replaced) rank.set(o, rank.get(n)!);
+    this.principals = this.principals.slice();
     for (const [o, n] of replaced) this.replaceTeam(o, n, rank);
     // Each subject's holders with the new entries in the old ones' places; what was read from them is read
     // again when asked.
@@ -211,7 +269,7 @@ class Prover {
     const own = this.places.get(principalKey(teamOf(o)));
     if (own !== undefined) {
       const principal = o.name === n.name ? this.principals[own].principal : teamOf(n);
-      this.principals[own] = { principal, teams: [n] };
+      this.entries()[own] = { principal, teams: [n] };
       this.places.delete(principalKey(teamOf(o)));
       this.places.set(principalKey(principal), own);
       places.push(own);
@@ -228,11 +286,16 @@ class Prover {
           listing.splice(at, 0, n);
           places.push(place);
         }
-        this.principals[place] = { principal: entry.principal, teams: listing };
+        this.entries()[place] = { principal: entry.principal, teams: listing };
       }
     }
     this.reachedBy.delete(o);
     this.reachedBy.set(n, places.sort((a, b) => a - b));
+  }
+
+  /** The principals' entries, to replace some while `update` brings the prover up to date. */
+  private entries(): { principal: Principal; teams: TeamEntry[] }[] {
+    return this.principals as { principal: Principal; teams: TeamEntry[] }[];
   }
 
   /** `n` in the place of `o` among the teams by name, under its own name (the model's order kept). */
@@ -337,26 +400,21 @@ class Prover {
   }
 
   /**
-   * The principals that `teams` reach (SPEC rule 5: each team itself, its members and groups; Everyone
-   * every user and group) but those at `skip`, in the model's principal order, each with the teams of
-   * `teams` that reach it (in the order of `teams`).
+   * The places of the principals that `teams` reach (SPEC rule 5: each team itself, its members and
+   * groups; Everyone every user and group) but those at `skip`, in the model's principal order; with the
+   * entries they are places of.
    */
-  reachedFrom(teams: readonly TeamEntry[], skip: ReadonlySet<number>): { principal: Principal; teams: TeamEntry[] }[] {
-    const reaching: (TeamEntry[] | undefined)[] = new Array(this.principals.length);
+  reached(teams: readonly TeamEntry[], skip: ReadonlySet<number>): { places: Int32Array; entries: readonly { principal: Principal; teams: readonly TeamEntry[] }[] } {
+    const mark = ++this.stamp;
     const places: number[] = [];
     for (const t of teams) {
       for (const place of this.reachedBy.get(t) ?? []) {
-        if (skip.has(place)) continue;
-        const list = reaching[place];
-        if (list) list.push(t);
-        else {
-          reaching[place] = [t];
-          places.push(place);
-        }
+        if (this.stamps[place] === mark || skip.has(place)) continue;
+        this.stamps[place] = mark;
+        places.push(place);
       }
     }
-    places.sort((a, b) => a - b);
-    return places.map((place) => ({ principal: this.principals[place].principal, teams: reaching[place]! }));
+    return { places: Int32Array.from(places).sort(), entries: this.principals };
   }
 
   /** The place of a principal in the model's order, undefined when the model does not have it. */
@@ -426,7 +484,7 @@ const sourcesOf = new WeakMap<Map<TeamEntry, readonly Grant[]>, Map<TeamEntry, V
  * (Everyone included, unless listed): so the teams to read are the unlisted holders, and the principals
  * they reach.
  */
-function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query: AccessQuery): PolicyBreach[] {
+function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query: AccessQuery): BreachList {
   const listed = new Set<number>();
   const listedTeams = new Set<TeamEntry>();
   for (const item of policy.only?.items ?? []) {
@@ -439,14 +497,45 @@ function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query:
   }
   const holding = prover.holding(subject, query);
   const unlisted = [...holding.keys()].filter((t) => !listedTeams.has(t));
-  const out: PolicyBreach[] = [];
   // Most principals hold it through one team (Everyone reaches every user): its sources are read once.
   let sources = sourcesOf.get(holding);
   if (!sources) sourcesOf.set(holding, (sources = new Map()));
   const known = sources;
   const viaOf = (t: TeamEntry) => known.get(t) ?? known.set(t, unique(holding.get(t)!.flatMap((g) => g.via))).get(t)!;
-  for (const { principal, teams } of prover.reachedFrom(unlisted, listed)) out.push(new LazyBreach('only', principal, teams, viaOf));
-  return out;
+  const { places, entries } = prover.reached(unlisted, listed);
+  return places.length ? new ReachedBreaches(places, entries, unlisted, viaOf) : NONE;
+}
+
+/**
+ * The breaches of an `only` policy: the principals at `places` of `entries`, each through the teams of
+ * `unlisted` that reach it (in the order of `unlisted`), made when read.
+ */
+class ReachedBreaches implements BreachList {
+  private readonly made: PolicyBreach[] = [];
+  private order?: Map<TeamEntry, number>;
+  constructor(
+    private readonly places: Int32Array,
+    private readonly entries: readonly { principal: Principal; teams: readonly TeamEntry[] }[],
+    private readonly unlisted: readonly TeamEntry[],
+    private readonly viaOf: (t: TeamEntry) => Via[],
+  ) {}
+
+  get length(): number {
+    return this.places.length;
+  }
+
+  principalAt(i: number): Principal {
+    return this.entries[this.places[i]].principal;
+  }
+
+  at(i: number): PolicyBreach {
+    const known = this.made[i];
+    if (known) return known;
+    const order = (this.order ??= new Map(this.unlisted.map((t, k) => [t, k])));
+    const entry = this.entries[this.places[i]];
+    const teams = entry.teams.filter((t) => order.has(t)).sort((a, b) => order.get(a)! - order.get(b)!);
+    return (this.made[i] = new LazyBreach('only', entry.principal, teams, this.viaOf));
+  }
 }
 
 /**
@@ -468,19 +557,19 @@ class LazyBreach implements PolicyBreach {
   }
 }
 
-const openHolders = new WeakMap<Map<TeamEntry, readonly Grant[]>, PolicyBreach[]>();
+const openHolders = new WeakMap<Map<TeamEntry, readonly Grant[]>, BreachList>();
 
 /**
  * The breaches of `unrestricted: none` in one model: teams with a record open in every supported dimension.
  * A grant open in every dimension answers every query of its space, so the answer depends on the subject
  * and the space alone: policies of one subject and space share it whatever else their contexts say.
  */
-function unrestrictedBreaches(prover: Prover, subject: string, query: AccessQuery): PolicyBreach[] {
+function unrestrictedBreaches(prover: Prover, subject: string, query: AccessQuery): BreachList {
   const candidates = prover.candidatesIn(subject, query.space);
   const known = openHolders.get(candidates);
   if (known) return known;
   const out: PolicyBreach[] = [];
-  openHolders.set(candidates, out);
+  openHolders.set(candidates, new MadeBreaches(out));
   const module = prover.model.module;
   const openOf = new Map<TeamEntry, readonly Grant[]>();
   const viaOf = (t: TeamEntry) => unique(openOf.get(t)!.flatMap((r) => r.via));
@@ -493,7 +582,7 @@ function unrestrictedBreaches(prover: Prover, subject: string, query: AccessQuer
     openOf.set(t, open);
     out.push(new LazyBreach('unrestricted', principal, [t], viaOf));
   }
-  return out;
+  return openHolders.get(candidates)!;
 }
 
 /** True for a grant open in every dimension. */
@@ -552,15 +641,13 @@ export function policySubject(policy: PolicyDoc): string | undefined {
 function prove(prover: Prover, policy: PolicyDoc): PolicyProof {
   const subject = policySubject(policy);
   const module = prover.model.module;
-  const where = module === undefined ? {} : { module };
-  if (!subject) return { ...where, breaches: [] };
+  if (!subject) return new Proof(module, { only: NONE, includes: NONE, unrestricted: NONE });
   const query = policyQuery(policy);
-  const breaches = [
-    ...(policy.only ? onlyBreaches(prover, policy, subject, query) : []),
-    ...(policy.includes ? includesBreaches(prover, policy, subject, query) : []),
-    ...(policy.unrestricted ? unrestrictedBreaches(prover, subject, query) : []),
-  ];
-  return { ...where, breaches };
+  return new Proof(module, {
+    only: policy.only ? onlyBreaches(prover, policy, subject, query) : NONE,
+    includes: policy.includes ? new MadeBreaches(includesBreaches(prover, policy, subject, query)) : NONE,
+    unrestricted: policy.unrestricted ? unrestrictedBreaches(prover, subject, query) : NONE,
+  });
 }
 
 /** What a policy file's policies come to: each policy's proofs, and the principals no model has. */
