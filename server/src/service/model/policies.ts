@@ -154,18 +154,28 @@ class Prover {
 
   /** The model's teams by lower-cased name, for resolving written principals. */
   private readonly teamsByName = new Map<string, TeamEntry[]>();
+  /** Each team's place in the model's order. */
+  private readonly rank = new Map<TeamEntry, number>();
+  /** The places of the teams each file defines, in order. */
+  private readonly byFile = new Map<string, number[]>();
 
   /** `subjects`: those of the policies to prove, whose grants are gathered in one pass over the teams. */
   constructor(
     public model: PolicyModel,
     subjects: Iterable<string> = [],
   ) {
-    for (const t of model.teams) {
+    model.teams.forEach((t, i) => {
       const key = lower(t.name);
       const list = this.teamsByName.get(key);
       if (list) list.push(t);
       else this.teamsByName.set(key, [t]);
-    }
+      this.rank.set(t, i);
+      const uri = t.definition?.uri;
+      if (uri === undefined) return;
+      const places = this.byFile.get(uri);
+      if (places) places.push(i);
+      else this.byFile.set(uri, [i]);
+    });
     const principals: { principal: Principal; teams: TeamEntry[] }[] = [];
     this.principals = principals;
     for (const [key, entry] of reachOf(model.teams)) {
@@ -193,10 +203,10 @@ class Prover {
     const from = (t: TeamEntry) => (t.definition && files.has(t.definition.uri) ? t.definition : undefined);
     const replaced = new Map<TeamEntry, TeamEntry>();
     const incoming = fresh.filter((t) => from(t));
-    for (let i = 0; i < teams.length; i++) {
+    const changed = [...files].flatMap((uri) => this.byFile.get(uri) ?? []).sort((a, b) => a - b);
+    for (const i of changed) {
       const o = teams[i];
-      const def = from(o);
-      if (!def) continue;
+      const def = from(o)!;
       // The same document: its name changed only when the impact of the changes tells a rename (policy-changes.ts).
       const n = incoming.find((t) => t.definition!.uri === def.uri && t.definition!.doc.index === def.doc.index && t.space === o.space);
       // Which team manages a space by its name depends on the other teams: the same must on both sides.
@@ -206,8 +216,8 @@ class Prover {
     }
     if (replaced.size !== incoming.length || !this.samePrincipals(replaced)) return false;
     this.model = { ...this.model, teams };
-    const rank = new Map(teams.map((t, i) => [t, i]));
-    for (const [o, n] of replaced) rank.set(o, rank.get(n)!);
+    const rank = this.rank;
+    for (const [o, n] of replaced) rank.set(n, rank.get(o)!);
     this.principals = this.principals.slice();
     for (const [o, n] of replaced) this.replaceTeam(o, n, rank);
     // Each subject's holders with the new entries in the old ones' places; what was read from them is read
@@ -226,6 +236,7 @@ class Prover {
     // A subject that neither version of a changed team holds has the same holders, and what was read
     // from them holds no changed team.
     for (const subject of touched) this.forget(subject);
+    for (const o of replaced.keys()) rank.delete(o);
     return true;
   }
 
@@ -568,21 +579,42 @@ function unrestrictedBreaches(prover: Prover, subject: string, query: AccessQuer
   const candidates = prover.candidatesIn(subject, query.space);
   const known = openHolders.get(candidates);
   if (known) return known;
-  const out: PolicyBreach[] = [];
-  openHolders.set(candidates, new MadeBreaches(out));
-  const module = prover.model.module;
-  const openOf = new Map<TeamEntry, readonly Grant[]>();
-  const viaOf = (t: TeamEntry) => unique(openOf.get(t)!.flatMap((r) => r.via));
-  for (const [t, grants] of candidates) {
-    // A record is open in every dimension exactly when a grant of it is (records join equal restrictions).
-    const open = grants.filter(isOpen);
-    // Nobody holds anything through a space's Space Managers team with nobody in it (as `holding`).
-    if (!open.length || isEmptyBuiltinEntry(t)) continue;
-    const principal: Principal = { kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}), ...(module !== undefined ? { module } : {}) };
-    openOf.set(t, open);
-    out.push(new LazyBreach('unrestricted', principal, [t], viaOf));
+  const open: TeamEntry[] = [];
+  // A record is open in every dimension exactly when a grant of it is (records join equal restrictions).
+  // Nobody holds anything through a space's Space Managers team with nobody in it (as `holding`).
+  for (const [t, grants] of candidates) if (grants.some(isOpen) && !isEmptyBuiltinEntry(t)) open.push(t);
+  const viaOf = (t: TeamEntry) => unique(candidates.get(t)!.filter(isOpen).flatMap((r) => r.via));
+  const out = open.length ? new TeamBreaches(open, prover.model.module, viaOf) : NONE;
+  openHolders.set(candidates, out);
+  return out;
+}
+
+/** Each team's principal, made once: teams of a model are principals of that model only. */
+const teamPrincipals = new WeakMap<TeamEntry, Principal>();
+
+/** The breaches of `unrestricted: none` by `teams`, each made when read. */
+class TeamBreaches implements BreachList {
+  private readonly made: PolicyBreach[] = [];
+  constructor(
+    private readonly teams: readonly TeamEntry[],
+    private readonly module: string | undefined,
+    private readonly viaOf: (t: TeamEntry) => Via[],
+  ) {}
+
+  get length(): number {
+    return this.teams.length;
   }
-  return openHolders.get(candidates)!;
+
+  principalAt(i: number): Principal {
+    const t = this.teams[i];
+    let p = teamPrincipals.get(t);
+    if (!p) teamPrincipals.set(t, (p = { kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}), ...(this.module !== undefined ? { module: this.module } : {}) }));
+    return p;
+  }
+
+  at(i: number): PolicyBreach {
+    return (this.made[i] ??= new LazyBreach('unrestricted', this.principalAt(i), [this.teams[i]], this.viaOf));
+  }
 }
 
 /** True for a grant open in every dimension. */
