@@ -428,6 +428,11 @@ class Prover {
     return { places: Int32Array.from(places).sort(), entries: this.principals };
   }
 
+  /** Every principal of the model, in its order, with the teams that reach it. */
+  everyone(): readonly { principal: Principal }[] {
+    return this.principals;
+  }
+
   /** The place of a principal in the model's order, undefined when the model does not have it. */
   placeOf(p: Principal): number | undefined {
     return this.places.get(principalKey(p));
@@ -776,9 +781,10 @@ function proveWith(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[], 
       unknown = found;
     }
   }
-  const models = provers?.list.map((p) => p.model);
+  // The provers' principals as of this proof (`update` replaces the list it changes, never changes it).
+  const known = provers?.list.map((p) => p.everyone());
   let names: string[] | undefined;
-  return { results: { proofs, unknown, principals: () => (names ??= knownPrincipals(models ?? policyModels(ws, uri))) }, provers };
+  return { results: { proofs, unknown, principals: () => (names ??= knownPrincipals(known ?? policyModels(ws, uri).map((m) => [...reachOf(m.teams).values()]))) }, provers };
 }
 
 /**
@@ -801,10 +807,10 @@ function updated(ws: ModelIndex, kept: Provers, impact?: PolicyImpact): readonly
 export const unknownKey = (policy: PolicyDoc, item: Name): string => `${policy.index}\u0000${item.span.start}`;
 
 /** Every principal the models have, written as a policy writes them. */
-function knownPrincipals(models: readonly PolicyModel[]): string[] {
+function knownPrincipals(models: readonly (readonly { principal: Principal }[])[]): string[] {
   const out = new Set<string>();
   for (const m of models) {
-    for (const { principal: p } of reachOf(m.teams).values()) {
+    for (const { principal: p } of m) {
       if (p.kind !== 'team') out.add(`${p.kind}:${p.name}`);
       else if (p.name === EVERYONE && !p.space) out.add(EVERYONE);
       else {
