@@ -13,7 +13,7 @@ import type { Dimension } from '../catalog';
 import type { Principal } from '../model/grants';
 import type { Name, PolicyDoc, Related, Span } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
-import { nearest } from '../util/suggest';
+import { nearest, Suggester } from '../util/suggest';
 import { q as quote, type FixContext } from './fix';
 import { didYouMean, q, rule } from './rule';
 
@@ -199,6 +199,17 @@ function addToOnly(ctx: FixContext<{ candidates?: string[] }>): void {
   for (const c of candidates) ctx.add(`List ${quote(c)} in 'only' (the policy then allows it)`, append([c]));
 }
 
+/** Suggestions over the principals of one kind, built once per proof: a policy may name several unknowns. */
+const suggesters = new WeakMap<PolicyResults, Map<string | undefined, Suggester>>();
+
+function suggesterOf(results: PolicyResults, kind: string | undefined): Suggester {
+  let byKind = suggesters.get(results);
+  if (!byKind) suggesters.set(results, (byKind = new Map()));
+  let found = byKind.get(kind);
+  if (!found) byKind.set(kind, (found = new Suggester(results.principals().filter((p) => parsePrincipal(p)?.kind === kind))));
+  return found;
+}
+
 export const unknownPrincipal = rule({
   code: 'unknown-principal',
   severity: 'error',
@@ -211,8 +222,7 @@ export const unknownPrincipal = rule({
     const results = resultsOf(ctx.ws, ctx.file.uri);
     for (const item of [...(doc.only?.items ?? []), ...(doc.includes?.items ?? [])]) {
       if (!results.unknown.has(unknownKey(doc, item))) continue;
-      const kind = parsePrincipal(item.value)?.kind;
-      const candidates = nearest(item.value, results.principals().filter((p) => parsePrincipal(p)?.kind === kind));
+      const candidates = suggesterOf(results, parsePrincipal(item.value)?.kind).nearest(item.value);
       ctx.report(item.span, { name: item.value, candidates }, { candidates });
     }
   },
