@@ -238,6 +238,7 @@ function sameReach(ws: ModelIndex, names: ReadonlySet<string>, firstBefore: Read
   const users = new Set<string>();
   const groups = new Set<string>();
   for (const n of names) (n.startsWith('user:') ? users : groups).add(n.slice(n.indexOf(':') + 1));
+  if (listedElsewhere(ws, users, groups, firstBefore)) return true;
   const now = new Set<string>();
   const then = new Set<string>();
   const managed = new Set<SpaceDoc>();
@@ -279,6 +280,31 @@ function sameReach(ws: ModelIndex, names: ReadonlySet<string>, firstBefore: Read
     }
   }
   return [...names].every((n) => now.has(n) === then.has(n));
+}
+
+/**
+ * True when each of `users` and `groups` is listed by a team that counts in a file the changes left alone:
+ * the same team counted before them (they keep every other team's name, and a rename takes a name no other
+ * team has), so each is a principal on both sides. Most users are in many teams: the scan stops at the
+ * first file that lists the last of them.
+ */
+function listedElsewhere(ws: ModelIndex, users: ReadonlySet<string>, groups: ReadonlySet<string>, changed: ReadonlyMap<string, FileModel>): boolean {
+  const missingUsers = new Set(users);
+  const missingGroups = new Set(groups);
+  for (const uri of ws.uris()) {
+    if (changed.has(uri)) continue;
+    const model = ws.model(uri);
+    if (!model || model.module !== undefined) continue;
+    for (const doc of model.docs) {
+      if (doc.kind !== 'team' || !doc.name) continue;
+      const r = reachedBy(doc);
+      const found = [...r.members.filter((m) => missingUsers.has(m)).map((m) => ['user', m] as const), ...r.groups.filter((g) => missingGroups.has(g)).map((g) => ['group', g] as const)];
+      if (!found.length || counts(ws, uri, doc) !== true) continue;
+      for (const [kind, name] of found) (kind === 'user' ? missingUsers : missingGroups).delete(name);
+      if (!missingUsers.size && !missingGroups.size) return true;
+    }
+  }
+  return false;
 }
 
 /**
