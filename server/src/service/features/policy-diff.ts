@@ -36,7 +36,7 @@ export function policyStates(ws: ModelIndex, from: ModelIndex = ws): Map<string,
     for (const p of policies) {
       const name = p.name?.value;
       if (name === undefined || out.has(name)) continue;
-      const breached = (results.proofs.get(p.index) ?? []).some((proof) => proof.breaches.length > 0);
+      const breached = (results.proofs.get(p.index) ?? []).some((proof) => Object.values(proof.byKind).some((list) => list.length > 0));
       out.set(name, breached ? 'breached' : 'holds');
     }
   }

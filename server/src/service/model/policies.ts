@@ -34,10 +34,58 @@ export interface PolicyBreach {
   readonly via: readonly Via[];
 }
 
+/**
+ * A policy's breaches of one kind in one model, in the model's order of principals, each made when read:
+ * an `only` policy over a widely held permission has thousands, and a message names ten.
+ */
+export interface BreachList {
+  readonly length: number;
+  /** The breach at `i`. */
+  at(i: number): PolicyBreach;
+  /** The principal of the breach at `i`, without making the breach. */
+  principalAt(i: number): Principal;
+}
+
 /** What a policy comes to in one model: the YAML model (`module` absent) or a Terraform module. */
 export interface PolicyProof {
   readonly module?: string;
+  /** Every breach: those of `only`, then `includes`, then `unrestricted` (made when first read). */
   readonly breaches: readonly PolicyBreach[];
+  /** The breaches by kind, for a reader that needs how many and the first few. */
+  readonly byKind: Readonly<Record<PolicyBreach['kind'], BreachList>>;
+}
+
+/** A list of breaches already made. */
+class MadeBreaches implements BreachList {
+  constructor(private readonly list: readonly PolicyBreach[]) {}
+  get length(): number {
+    return this.list.length;
+  }
+  at(i: number): PolicyBreach {
+    return this.list[i];
+  }
+  principalAt(i: number): Principal {
+    return this.list[i].principal;
+  }
+}
+
+const NONE = new MadeBreaches([]);
+
+/** A policy's proof in one model, its breaches made when read. */
+class Proof implements PolicyProof {
+  private made?: readonly PolicyBreach[];
+  // Absent, not undefined, for the YAML model (as readers spread or compare proofs).
+  declare readonly module?: string;
+  constructor(
+    module: string | undefined,
+    readonly byKind: Readonly<Record<PolicyBreach['kind'], BreachList>>,
+  ) {
+    if (module !== undefined) this.module = module;
+  }
+
+  get breaches(): readonly PolicyBreach[] {
+    return (this.made ??= (['only', 'includes', 'unrestricted'] as const).flatMap((k) => Array.from({ length: this.byKind[k].length }, (_, i) => this.byKind[k].at(i))));
+  }
 }
 
 /** One model a policy file holds to its policies: its teams, and the spaces it knows. */
@@ -84,43 +132,63 @@ export function policyQuery(policy: PolicyDoc): AccessQuery {
 
 /** A model prepared for proving many policies: who each team reaches, and each subject's grants by team. */
 class Prover {
-  /** Every principal with the teams that reach it, in the model's order (teams, then users, then groups). */
-  private readonly principals: { principal: Principal; teams: TeamEntry[] }[] = [];
+  /**
+   * Every principal with the teams that reach it, in the model's order (teams, then users, then groups).
+   * Replaced, never changed, by `update`: lists of breaches made before read the entries of their time.
+   */
+  private principals: readonly { principal: Principal; teams: TeamEntry[] }[] = [];
+  /** Marks of `reached`: the call that last reached each place. */
+  private readonly stamps: Int32Array;
+  private stamp = 0;
   /** Each principal's place in `principals`, by key. */
   private readonly places = new Map<string, number>();
   /** Team → the places of the principals it reaches (itself, its members, its groups; Everyone every one). */
   private readonly reachedBy = new Map<TeamEntry, number[]>();
   private readonly bySubject = new Map<string, Map<TeamEntry, readonly Grant[]>>();
-  private readonly holdingCache = new Map<string, Map<TeamEntry, readonly Grant[]>>();
+  /** `holding` by subject, then by the rest of the query. */
+  private readonly holdingCache = new Map<string, Map<string, Map<TeamEntry, readonly Grant[]>>>();
   /** Each subject's grants by team, per space (`\u0000system` for the server-wide ones). */
   private readonly bySpace = new Map<string, Map<string, Map<TeamEntry, Grant[]>>>();
-  /** `candidates` by subject and space: policies of one subject in one space share them. */
-  private readonly candidateCache = new Map<string, Map<TeamEntry, readonly Grant[]>>();
+  /** `candidatesIn` by subject and space: policies of one subject in one space share them. */
+  private readonly candidateCache = new Map<string, Map<string, Map<TeamEntry, readonly Grant[]>>>();
 
   /** The model's teams by lower-cased name, for resolving written principals. */
   private readonly teamsByName = new Map<string, TeamEntry[]>();
+  /** Each team's place in the model's order. */
+  private readonly rank = new Map<TeamEntry, number>();
+  /** The places of the teams each file defines, in order. */
+  private readonly byFile = new Map<string, number[]>();
 
   /** `subjects`: those of the policies to prove, whose grants are gathered in one pass over the teams. */
   constructor(
     public model: PolicyModel,
     subjects: Iterable<string> = [],
   ) {
-    for (const t of model.teams) {
+    model.teams.forEach((t, i) => {
       const key = lower(t.name);
       const list = this.teamsByName.get(key);
       if (list) list.push(t);
       else this.teamsByName.set(key, [t]);
-    }
+      this.rank.set(t, i);
+      const uri = t.definition?.uri;
+      if (uri === undefined) return;
+      const places = this.byFile.get(uri);
+      if (places) places.push(i);
+      else this.byFile.set(uri, [i]);
+    });
+    const principals: { principal: Principal; teams: TeamEntry[] }[] = [];
+    this.principals = principals;
     for (const [key, entry] of reachOf(model.teams)) {
-      const place = this.principals.length;
+      const place = principals.length;
       this.places.set(key, place);
-      this.principals.push(entry);
+      principals.push(entry);
       for (const t of entry.teams) {
         const list = this.reachedBy.get(t);
         if (list) list.push(place);
         else this.reachedBy.set(t, [place]);
       }
     }
+    this.stamps = new Int32Array(principals.length);
     this.gather(new Set(subjects));
   }
 
@@ -135,11 +203,12 @@ class Prover {
     const from = (t: TeamEntry) => (t.definition && files.has(t.definition.uri) ? t.definition : undefined);
     const replaced = new Map<TeamEntry, TeamEntry>();
     const incoming = fresh.filter((t) => from(t));
-    for (let i = 0; i < teams.length; i++) {
+    const changed = [...files].flatMap((uri) => this.byFile.get(uri) ?? []).sort((a, b) => a - b);
+    for (const i of changed) {
       const o = teams[i];
-      const def = from(o);
-      if (!def) continue;
-      const n = incoming.find((t) => t.definition!.uri === def.uri && t.definition!.doc.index === def.doc.index && t.name === o.name && t.space === o.space);
+      const def = from(o)!;
+      // The same document: its name changed only when the impact of the changes tells a rename (policy-changes.ts).
+      const n = incoming.find((t) => t.definition!.uri === def.uri && t.definition!.doc.index === def.doc.index && t.space === o.space);
       // Which team manages a space by its name depends on the other teams: the same must on both sides.
       if (!n || replaced.has(o) || (o.name === EVERYONE && o.space === undefined) || managedSpaces(o) !== managedSpaces(n)) return false;
       replaced.set(o, n);
@@ -147,23 +216,35 @@ class Prover {
     }
     if (replaced.size !== incoming.length || !this.samePrincipals(replaced)) return false;
     this.model = { ...this.model, teams };
-    const rank = new Map(teams.map((t, i) => [t, i]));
-    for (const [o, n] of replaced) rank.set(o, rank.get(n)!);
+    const rank = this.rank;
+    for (const [o, n] of replaced) rank.set(n, rank.get(o)!);
+    this.principals = this.principals.slice();
     for (const [o, n] of replaced) this.replaceTeam(o, n, rank);
     // Each subject's holders with the new entries in the old ones' places; what was read from them is read
     // again when asked.
     const subjects = new Set(this.bySubject.keys());
+    const touched = new Set<string>();
     for (const [o, n] of replaced) {
       const grants = grantsByPermission(n, subjects);
       for (const [subject, holders] of this.bySubject) {
         if (CAPABILITIES.some((c) => c.id === subject)) this.bySubject.delete(subject);
         else if (holders.has(o) || grants.get(subject)?.length) this.bySubject.set(subject, swapped(holders, o, n, grants.get(subject) ?? [], rank));
+        else continue;
+        touched.add(subject);
       }
     }
-    this.bySpace.clear();
-    this.candidateCache.clear();
-    this.holdingCache.clear();
+    // A subject that neither version of a changed team holds has the same holders, and what was read
+    // from them holds no changed team.
+    for (const subject of touched) this.forget(subject);
+    for (const o of replaced.keys()) rank.delete(o);
     return true;
+  }
+
+  /** Drops what was read from a subject's holders: read again when asked. */
+  private forget(subject: string): void {
+    this.bySpace.delete(subject);
+    this.candidateCache.delete(subject);
+    this.holdingCache.delete(subject);
   }
 
   /** True when every user and group that the `replaced` teams reached or reach is a principal before and after. */
@@ -188,14 +269,20 @@ class Prover {
     return this.model.module === undefined ? p : { ...p, module: this.model.module };
   }
 
-  /** Puts `n` in the place of `o` in who reaches whom (`rank`: each team's place in the model's order). */
+  /**
+   * Puts `n` in the place of `o` in who reaches whom (`rank`: each team's place in the model's order); a
+   * renamed team keeps its place, under its new name.
+   */
   private replaceTeam(o: TeamEntry, n: TeamEntry, rank: ReadonlyMap<TeamEntry, number>): void {
-    const byName = this.teamsByName.get(lower(o.name));
-    if (byName) byName[byName.indexOf(o)] = n;
+    this.nameTeam(o, n, rank);
     const places: number[] = [];
-    const own = this.places.get(principalKey(this.inModel({ kind: 'team', name: n.name, ...(n.space ? { space: n.space } : {}) })));
+    const teamOf = (t: TeamEntry) => this.inModel({ kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}) });
+    const own = this.places.get(principalKey(teamOf(o)));
     if (own !== undefined) {
-      this.principals[own] = { principal: this.principals[own].principal, teams: [n] };
+      const principal = o.name === n.name ? this.principals[own].principal : teamOf(n);
+      this.entries()[own] = { principal, teams: [n] };
+      this.places.delete(principalKey(teamOf(o)));
+      this.places.set(principalKey(principal), own);
       places.push(own);
     }
     for (const [kind, before, after] of [['user', o.members, n.members], ['group', o.groups, n.groups]] as const) {
@@ -210,11 +297,32 @@ class Prover {
           listing.splice(at, 0, n);
           places.push(place);
         }
-        this.principals[place] = { principal: entry.principal, teams: listing };
+        this.entries()[place] = { principal: entry.principal, teams: listing };
       }
     }
     this.reachedBy.delete(o);
     this.reachedBy.set(n, places.sort((a, b) => a - b));
+  }
+
+  /** The principals' entries, to replace some while `update` brings the prover up to date. */
+  private entries(): { principal: Principal; teams: TeamEntry[] }[] {
+    return this.principals as { principal: Principal; teams: TeamEntry[] }[];
+  }
+
+  /** `n` in the place of `o` among the teams by name, under its own name (the model's order kept). */
+  private nameTeam(o: TeamEntry, n: TeamEntry, rank: ReadonlyMap<TeamEntry, number>): void {
+    const before = this.teamsByName.get(lower(o.name));
+    if (before && lower(o.name) === lower(n.name)) {
+      before[before.indexOf(o)] = n;
+      return;
+    }
+    if (before) before.splice(before.indexOf(o), 1);
+    if (before && !before.length) this.teamsByName.delete(lower(o.name));
+    const after = this.teamsByName.get(lower(n.name)) ?? [];
+    this.teamsByName.set(lower(n.name), after);
+    let at = after.length;
+    while (at > 0 && rank.get(after[at - 1])! > rank.get(n)!) at--;
+    after.splice(at, 0, n);
   }
 
   /** Each team's grants of every permission of `subjects` (capabilities aside), in one pass, in team order. */
@@ -258,8 +366,9 @@ class Prover {
   candidatesIn(subject: string, space: string | undefined): Map<TeamEntry, readonly Grant[]> {
     const all = this.grantsOf(subject);
     if (space === undefined) return all;
-    const key = `${subject}\u0000${space}`;
-    const known = this.candidateCache.get(key);
+    let cached = this.candidateCache.get(subject);
+    if (!cached) this.candidateCache.set(subject, (cached = new Map()));
+    const known = cached.get(space);
     if (known) return known;
     let bySpace = this.bySpace.get(subject);
     if (!bySpace) {
@@ -278,18 +387,20 @@ class Prover {
     }
     const out = new Map(bySpace.get('\u0000system') ?? []);
     for (const [t, list] of bySpace.get(space) ?? []) out.set(t, [...(out.get(t) ?? []), ...list]);
-    this.candidateCache.set(key, out);
+    cached.set(space, out);
     return out;
   }
 
   /** The teams holding `subject` where `query` says, each with its grants that answer the query. */
   holding(subject: string, query: AccessQuery): Map<TeamEntry, readonly Grant[]> {
     // Policies often share a subject and context (one per assertion): each pair is read once.
-    const key = JSON.stringify([subject, query.space ?? null, query.values ?? {}, query.untenanted === true]);
-    const known = this.holdingCache.get(key);
+    const key = JSON.stringify([query.space ?? null, query.values ?? {}, query.untenanted === true]);
+    let cached = this.holdingCache.get(subject);
+    if (!cached) this.holdingCache.set(subject, (cached = new Map()));
+    const known = cached.get(key);
     if (known) return known;
     const out = new Map<TeamEntry, readonly Grant[]>();
-    this.holdingCache.set(key, out);
+    cached.set(key, out);
     for (const [t, list] of this.candidatesIn(subject, query.space)) {
       // Nobody holds anything through a space's Space Managers team with nobody in it: who-can leaves it out too.
       if (isEmptyBuiltinEntry(t)) continue;
@@ -300,26 +411,26 @@ class Prover {
   }
 
   /**
-   * The principals that `teams` reach (SPEC rule 5: each team itself, its members and groups; Everyone
-   * every user and group) but those at `skip`, in the model's principal order, each with the teams of
-   * `teams` that reach it (in the order of `teams`).
+   * The places of the principals that `teams` reach (SPEC rule 5: each team itself, its members and
+   * groups; Everyone every user and group) but those at `skip`, in the model's principal order; with the
+   * entries they are places of.
    */
-  reachedFrom(teams: readonly TeamEntry[], skip: ReadonlySet<number>): { principal: Principal; teams: TeamEntry[] }[] {
-    const reaching: (TeamEntry[] | undefined)[] = new Array(this.principals.length);
+  reached(teams: readonly TeamEntry[], skip: ReadonlySet<number>): { places: Int32Array; entries: readonly { principal: Principal; teams: readonly TeamEntry[] }[] } {
+    const mark = ++this.stamp;
     const places: number[] = [];
     for (const t of teams) {
       for (const place of this.reachedBy.get(t) ?? []) {
-        if (skip.has(place)) continue;
-        const list = reaching[place];
-        if (list) list.push(t);
-        else {
-          reaching[place] = [t];
-          places.push(place);
-        }
+        if (this.stamps[place] === mark || skip.has(place)) continue;
+        this.stamps[place] = mark;
+        places.push(place);
       }
     }
-    places.sort((a, b) => a - b);
-    return places.map((place) => ({ principal: this.principals[place].principal, teams: reaching[place]! }));
+    return { places: Int32Array.from(places).sort(), entries: this.principals };
+  }
+
+  /** Every principal of the model, in its order, with the teams that reach it. */
+  everyone(): readonly { principal: Principal }[] {
+    return this.principals;
   }
 
   /** The place of a principal in the model's order, undefined when the model does not have it. */
@@ -389,7 +500,7 @@ const sourcesOf = new WeakMap<Map<TeamEntry, readonly Grant[]>, Map<TeamEntry, V
  * (Everyone included, unless listed): so the teams to read are the unlisted holders, and the principals
  * they reach.
  */
-function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query: AccessQuery): PolicyBreach[] {
+function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query: AccessQuery): BreachList {
   const listed = new Set<number>();
   const listedTeams = new Set<TeamEntry>();
   for (const item of policy.only?.items ?? []) {
@@ -402,14 +513,45 @@ function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query:
   }
   const holding = prover.holding(subject, query);
   const unlisted = [...holding.keys()].filter((t) => !listedTeams.has(t));
-  const out: PolicyBreach[] = [];
   // Most principals hold it through one team (Everyone reaches every user): its sources are read once.
   let sources = sourcesOf.get(holding);
   if (!sources) sourcesOf.set(holding, (sources = new Map()));
   const known = sources;
   const viaOf = (t: TeamEntry) => known.get(t) ?? known.set(t, unique(holding.get(t)!.flatMap((g) => g.via))).get(t)!;
-  for (const { principal, teams } of prover.reachedFrom(unlisted, listed)) out.push(new LazyBreach('only', principal, teams, viaOf));
-  return out;
+  const { places, entries } = prover.reached(unlisted, listed);
+  return places.length ? new ReachedBreaches(places, entries, unlisted, viaOf) : NONE;
+}
+
+/**
+ * The breaches of an `only` policy: the principals at `places` of `entries`, each through the teams of
+ * `unlisted` that reach it (in the order of `unlisted`), made when read.
+ */
+class ReachedBreaches implements BreachList {
+  private readonly made: PolicyBreach[] = [];
+  private order?: Map<TeamEntry, number>;
+  constructor(
+    private readonly places: Int32Array,
+    private readonly entries: readonly { principal: Principal; teams: readonly TeamEntry[] }[],
+    private readonly unlisted: readonly TeamEntry[],
+    private readonly viaOf: (t: TeamEntry) => Via[],
+  ) {}
+
+  get length(): number {
+    return this.places.length;
+  }
+
+  principalAt(i: number): Principal {
+    return this.entries[this.places[i]].principal;
+  }
+
+  at(i: number): PolicyBreach {
+    const known = this.made[i];
+    if (known) return known;
+    const order = (this.order ??= new Map(this.unlisted.map((t, k) => [t, k])));
+    const entry = this.entries[this.places[i]];
+    const teams = entry.teams.filter((t) => order.has(t)).sort((a, b) => order.get(a)! - order.get(b)!);
+    return (this.made[i] = new LazyBreach('only', entry.principal, teams, this.viaOf));
+  }
 }
 
 /**
@@ -431,32 +573,53 @@ class LazyBreach implements PolicyBreach {
   }
 }
 
-const openHolders = new WeakMap<Map<TeamEntry, readonly Grant[]>, PolicyBreach[]>();
+const openHolders = new WeakMap<Map<TeamEntry, readonly Grant[]>, BreachList>();
 
 /**
  * The breaches of `unrestricted: none` in one model: teams with a record open in every supported dimension.
  * A grant open in every dimension answers every query of its space, so the answer depends on the subject
  * and the space alone: policies of one subject and space share it whatever else their contexts say.
  */
-function unrestrictedBreaches(prover: Prover, subject: string, query: AccessQuery): PolicyBreach[] {
+function unrestrictedBreaches(prover: Prover, subject: string, query: AccessQuery): BreachList {
   const candidates = prover.candidatesIn(subject, query.space);
   const known = openHolders.get(candidates);
   if (known) return known;
-  const out: PolicyBreach[] = [];
+  const open: TeamEntry[] = [];
+  // A record is open in every dimension exactly when a grant of it is (records join equal restrictions).
+  // Nobody holds anything through a space's Space Managers team with nobody in it (as `holding`).
+  for (const [t, grants] of candidates) if (grants.some(isOpen) && !isEmptyBuiltinEntry(t)) open.push(t);
+  const viaOf = (t: TeamEntry) => unique(candidates.get(t)!.filter(isOpen).flatMap((r) => r.via));
+  const out = open.length ? new TeamBreaches(open, prover.model.module, viaOf) : NONE;
   openHolders.set(candidates, out);
-  const module = prover.model.module;
-  const openOf = new Map<TeamEntry, readonly Grant[]>();
-  const viaOf = (t: TeamEntry) => unique(openOf.get(t)!.flatMap((r) => r.via));
-  for (const [t, grants] of candidates) {
-    // A record is open in every dimension exactly when a grant of it is (records join equal restrictions).
-    const open = grants.filter(isOpen);
-    // Nobody holds anything through a space's Space Managers team with nobody in it (as `holding`).
-    if (!open.length || isEmptyBuiltinEntry(t)) continue;
-    const principal: Principal = { kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}), ...(module !== undefined ? { module } : {}) };
-    openOf.set(t, open);
-    out.push(new LazyBreach('unrestricted', principal, [t], viaOf));
-  }
   return out;
+}
+
+/** Each team's principal, made once: teams of a model are principals of that model only. */
+const teamPrincipals = new WeakMap<TeamEntry, Principal>();
+
+/** The breaches of `unrestricted: none` by `teams`, each made when read. */
+class TeamBreaches implements BreachList {
+  private readonly made: PolicyBreach[] = [];
+  constructor(
+    private readonly teams: readonly TeamEntry[],
+    private readonly module: string | undefined,
+    private readonly viaOf: (t: TeamEntry) => Via[],
+  ) {}
+
+  get length(): number {
+    return this.teams.length;
+  }
+
+  principalAt(i: number): Principal {
+    const t = this.teams[i];
+    let p = teamPrincipals.get(t);
+    if (!p) teamPrincipals.set(t, (p = { kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}), ...(this.module !== undefined ? { module: this.module } : {}) }));
+    return p;
+  }
+
+  at(i: number): PolicyBreach {
+    return (this.made[i] ??= new LazyBreach('unrestricted', this.principalAt(i), [this.teams[i]], this.viaOf));
+  }
 }
 
 /** True for a grant open in every dimension. */
@@ -515,15 +678,13 @@ export function policySubject(policy: PolicyDoc): string | undefined {
 function prove(prover: Prover, policy: PolicyDoc): PolicyProof {
   const subject = policySubject(policy);
   const module = prover.model.module;
-  const where = module === undefined ? {} : { module };
-  if (!subject) return { ...where, breaches: [] };
+  if (!subject) return new Proof(module, { only: NONE, includes: NONE, unrestricted: NONE });
   const query = policyQuery(policy);
-  const breaches = [
-    ...(policy.only ? onlyBreaches(prover, policy, subject, query) : []),
-    ...(policy.includes ? includesBreaches(prover, policy, subject, query) : []),
-    ...(policy.unrestricted ? unrestrictedBreaches(prover, subject, query) : []),
-  ];
-  return { ...where, breaches };
+  return new Proof(module, {
+    only: policy.only ? onlyBreaches(prover, policy, subject, query) : NONE,
+    includes: policy.includes ? new MadeBreaches(includesBreaches(prover, policy, subject, query)) : NONE,
+    unrestricted: policy.unrestricted ? unrestrictedBreaches(prover, subject, query) : NONE,
+  });
 }
 
 /** What a policy file's policies come to: each policy's proofs, and the principals no model has. */
@@ -596,11 +757,11 @@ function proveWith(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[], 
   for (const p of policies) {
     const known = reusable?.results.proofs.get(p.index);
     const subject = policySubject(p);
-    if (known && reusable && (subject === undefined || !impactReaches(reusable.impact, subject, p.context.space?.value))) proofs.set(p.index, known);
+    if (known && reusable && (subject === undefined || !impactReaches(reusable.impact, p, subject))) proofs.set(p.index, known);
     else todo.push(p);
   }
   // Without a change of names or of the model's users and groups, the same principals are unknown.
-  let unknown = reusable?.results.unknown;
+  let unknown = reusable && reusable.impact !== 'all' && !reusable.impact.renamed.size ? reusable.results.unknown : undefined;
   let provers = kept;
   if (todo.length || !unknown) {
     const subjects = new Set(todo.map(policySubject).filter((x): x is string => x !== undefined));
@@ -620,9 +781,10 @@ function proveWith(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[], 
       unknown = found;
     }
   }
-  const models = provers?.list.map((p) => p.model);
+  // The provers' principals as of this proof (`update` replaces the list it changes, never changes it).
+  const known = provers?.list.map((p) => p.everyone());
   let names: string[] | undefined;
-  return { results: { proofs, unknown, principals: () => (names ??= knownPrincipals(models ?? policyModels(ws, uri))) }, provers };
+  return { results: { proofs, unknown, principals: () => (names ??= knownPrincipals(known ?? policyModels(ws, uri).map((m) => [...reachOf(m.teams).values()]))) }, provers };
 }
 
 /**
@@ -645,10 +807,10 @@ function updated(ws: ModelIndex, kept: Provers, impact?: PolicyImpact): readonly
 export const unknownKey = (policy: PolicyDoc, item: Name): string => `${policy.index}\u0000${item.span.start}`;
 
 /** Every principal the models have, written as a policy writes them. */
-function knownPrincipals(models: readonly PolicyModel[]): string[] {
+function knownPrincipals(models: readonly (readonly { principal: Principal }[])[]): string[] {
   const out = new Set<string>();
   for (const m of models) {
-    for (const { principal: p } of reachOf(m.teams).values()) {
+    for (const { principal: p } of m) {
       if (p.kind !== 'team') out.add(`${p.kind}:${p.name}`);
       else if (p.name === EVERYONE && !p.space) out.add(EVERYONE);
       else {

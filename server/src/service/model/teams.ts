@@ -53,23 +53,55 @@ export function grantsByPermission(t: TeamEntry, permissions: ReadonlySet<string
  * holdings and some of its grants can be read without the rest (`grantsByPermission`).
  */
 export function lazyTeam(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, own: () => TeamOwn, signature: () => string, parts?: TeamParts): TeamEntry {
-  let computed: TeamOwn | undefined;
-  let held: readonly Holding[] | undefined;
-  let sig: string | undefined;
-  const entry: TeamEntry = {
-    ...fields,
-    get grants() {
-      return (computed ??= own()).grants;
-    },
-    get holdings() {
-      return computed?.holdings ?? (parts ? (held ??= parts.holdings()) : (computed ??= own()).holdings);
-    },
-    get signature() {
-      return (sig ??= signature());
-    },
-  };
-  if (parts) partsOf.set(entry, { parts, full: () => computed });
+  const entry = new LazyTeam(fields, own, signature, parts);
+  if (parts) partsOf.set(entry, { parts, full: () => entry.computedOwn() });
   return entry;
+}
+
+/**
+ * `lazyTeam`'s entries: a class with its getters on the prototype, not a literal with accessors (a
+ * workspace of 10,000 files has thousands of teams, made again for every proof of its policies, and
+ * literals with accessors are slow to make). Its own enumerable fields are those given (its state is
+ * private), so it spreads and compares as the fields do.
+ */
+class LazyTeam implements TeamEntry {
+  declare readonly name: string;
+  declare readonly space?: string;
+  declare readonly module?: string;
+  declare readonly definition?: Located<TeamDoc>;
+  declare readonly members: readonly string[];
+  declare readonly groups: readonly string[];
+  declare readonly builtin: boolean;
+  #computed?: TeamOwn;
+  #held?: readonly Holding[];
+  #sig?: string;
+  readonly #own: () => TeamOwn;
+  readonly #signature: () => string;
+  readonly #parts?: TeamParts;
+
+  constructor(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, own: () => TeamOwn, signature: () => string, parts?: TeamParts) {
+    Object.assign(this, fields);
+    this.#own = own;
+    this.#signature = signature;
+    this.#parts = parts;
+  }
+
+  /** Its own grants and holdings when computed already. */
+  computedOwn(): TeamOwn | undefined {
+    return this.#computed;
+  }
+
+  get grants(): readonly Grant[] {
+    return (this.#computed ??= this.#own()).grants;
+  }
+
+  get holdings(): readonly Holding[] {
+    return this.#computed?.holdings ?? (this.#parts ? (this.#held ??= this.#parts.holdings()) : (this.#computed ??= this.#own()).holdings);
+  }
+
+  get signature(): string {
+    return (this.#sig ??= this.#signature());
+  }
 }
 
 /**

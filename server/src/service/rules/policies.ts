@@ -8,12 +8,12 @@ import { EVERYONE } from '../catalog';
 import { moduleLabel } from '../model/modules';
 import { POLICY_CONTEXT_KEYS } from '../model/fields';
 import { parsePrincipal } from '../model/policy-terms';
-import { provePolicies, unknownKey, type PolicyBreach, type PolicyProof, type PolicyResults } from '../model/policies';
+import { provePolicies, unknownKey, type BreachList, type PolicyBreach, type PolicyProof, type PolicyResults } from '../model/policies';
 import type { Dimension } from '../catalog';
 import type { Principal } from '../model/grants';
 import type { Name, PolicyDoc, Related, Span } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
-import { nearest } from '../util/suggest';
+import { nearest, Suggester } from '../util/suggest';
 import { q as quote, type FixContext } from './fix';
 import { didYouMean, q, rule } from './rule';
 
@@ -76,17 +76,10 @@ function breachMessage(a: BreachArgs): string {
  * Where a breach comes from, for related information: each assignment that gives access, once, with the
  * breaching principals it reaches; for `includes`, the principal's item in the policy.
  */
-function relatedOf(breaches: readonly PolicyBreach[], policy: PolicyDoc): Related[] {
+function relatedOf(breaches: BreachList, policy: PolicyDoc): Related[] {
   const out: Related[] = [];
   const byPlace = new Map<string, { uri: string; span: Span; what: string; who: string[] }>();
-  // A user or group breaches only through a team that breaches too (an unlisted holder), so the teams'
-  // breaches name every place; the first others say whom each reaches. Thousands of users breaching
-  // through Everyone share its few places.
-  const others = breaches.filter((b) => b.principal.kind !== 'team');
-  // Only an `includes` breach has no sources (its principal is listed in the policy); the others' are read
-  // when asked for, and a user in many teams has many.
-  const read = [...breaches.filter((b) => b.principal.kind === 'team'), ...others.filter((b, i) => i < NAMED || b.kind === 'includes')];
-  for (const b of read) {
+  for (const b of relatedReading(breaches)) {
     if (byPlace.size >= RELATED && b.via.length > 0) break;
     if (b.via.length === 0) {
       const item = policy.includes?.items.find((i) => sameWritten(i.value, b.principal));
@@ -105,6 +98,23 @@ function relatedOf(breaches: readonly PolicyBreach[], policy: PolicyDoc): Relate
   }
   for (const p of byPlace.values()) out.push({ uri: p.uri, span: p.span, message: `${p.what} gives it to ${p.who.join(', ')}` });
   return out.slice(0, RELATED);
+}
+
+/**
+ * The breaches whose sources related information reads, in order, made as they are read: a user or group
+ * breaches only through a team that breaches too (an unlisted holder), so the teams' breaches name every
+ * place; the first others say whom each reaches (thousands of users breaching through Everyone share its
+ * few places). Only an `includes` breach has no sources (its principal is listed in the policy), and each
+ * is read.
+ */
+function* relatedReading(breaches: BreachList): Generator<PolicyBreach> {
+  for (let i = 0; i < breaches.length; i++) if (breaches.principalAt(i).kind === 'team') yield breaches.at(i);
+  let others = 0;
+  for (let i = 0; i < breaches.length; i++) {
+    if (breaches.principalAt(i).kind === 'team') continue;
+    const b = breaches.at(i);
+    if (others++ < NAMED || b.kind === 'includes') yield b;
+  }
 }
 
 function sameWritten(written: string, p: Principal): boolean {
@@ -139,11 +149,12 @@ function breachFindings(doc: PolicyDoc, proofs: readonly PolicyProof[]): BreachF
   for (const proof of proofs) {
     const module = proof.module !== undefined ? moduleLabel(proof.module) : undefined;
     for (const kind of ['only', 'includes', 'unrestricted'] as const) {
-      const breaches = proof.breaches.filter((b) => b.kind === kind);
+      const breaches = proof.byKind[kind];
       if (!breaches.length) continue;
-      const principals = breaches.slice(0, NAMED).map((b) => shown(b.principal));
+      const first = (n: number) => Array.from({ length: Math.min(n, breaches.length) }, (_, i) => breaches.principalAt(i));
+      const principals = first(NAMED).map(shown);
       const args: BreachArgs = { policy: doc.name?.value ?? '(unnamed)', kind, subject, context: contextText(doc), principals, more: breaches.length - principals.length, ...(module !== undefined ? { module } : {}) };
-      const candidates = kind === 'only' ? [...new Set(breaches.slice(0, NAMED + 1).map((b) => writtenPrincipal(b.principal)))] : undefined;
+      const candidates = kind === 'only' ? [...new Set(first(NAMED + 1).map(writtenPrincipal))] : undefined;
       out.push({ span: policySpan(doc), args, data: candidates ? { candidates } : undefined, related: relatedOf(breaches, doc) });
     }
   }
@@ -188,6 +199,17 @@ function addToOnly(ctx: FixContext<{ candidates?: string[] }>): void {
   for (const c of candidates) ctx.add(`List ${quote(c)} in 'only' (the policy then allows it)`, append([c]));
 }
 
+/** Suggestions over the principals of one kind, built once per proof: a policy may name several unknowns. */
+const suggesters = new WeakMap<PolicyResults, Map<string | undefined, Suggester>>();
+
+function suggesterOf(results: PolicyResults, kind: string | undefined): Suggester {
+  let byKind = suggesters.get(results);
+  if (!byKind) suggesters.set(results, (byKind = new Map()));
+  let found = byKind.get(kind);
+  if (!found) byKind.set(kind, (found = new Suggester(results.principals().filter((p) => parsePrincipal(p)?.kind === kind))));
+  return found;
+}
+
 export const unknownPrincipal = rule({
   code: 'unknown-principal',
   severity: 'error',
@@ -200,8 +222,7 @@ export const unknownPrincipal = rule({
     const results = resultsOf(ctx.ws, ctx.file.uri);
     for (const item of [...(doc.only?.items ?? []), ...(doc.includes?.items ?? [])]) {
       if (!results.unknown.has(unknownKey(doc, item))) continue;
-      const kind = parsePrincipal(item.value)?.kind;
-      const candidates = nearest(item.value, results.principals().filter((p) => parsePrincipal(p)?.kind === kind));
+      const candidates = suggesterOf(results, parsePrincipal(item.value)?.kind).nearest(item.value);
       ctx.report(item.span, { name: item.value, candidates }, { candidates });
     }
   },
