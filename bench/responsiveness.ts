@@ -144,6 +144,9 @@ async function reference(serverJs: string, size: number): Promise<string> {
   const yaml = { validate: true, schemas: { [schema('role')]: '*.role.yaml', [schema('team')]: '*.team.yaml' }, schemaStore: { enable: false } };
   const settings: Record<string, unknown> = { yaml, http: {}, '[yaml]': {}, editor: {}, files: {} };
   const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  // A script that is not a language server exits at once; without this the benchmark would wait on nothing and end silently.
+  const exited = new Promise<never>((_, reject) => child.on('exit', (code) => reject(new Error(`${serverJs} exited (code ${code}) before it answered: give the language server's script (yaml-language-server's bin/yaml-language-server)`))));
+  exited.catch(() => undefined);
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const firsts = new Map<string, () => void>();
   connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map((i) => settings[i.section ?? ''] ?? null));
@@ -158,7 +161,7 @@ async function reference(serverJs: string, size: number): Promise<string> {
   });
   try {
     const rootUri = pathToFileURL(dir).href;
-    await connection.sendRequest('initialize', { processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: 'bench' }], capabilities: { ...PUSH_CAPABILITIES, workspace: { configuration: true, workspaceFolders: true } } });
+    await Promise.race([exited, connection.sendRequest('initialize', { processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: 'bench' }], capabilities: { ...PUSH_CAPABILITIES, workspace: { configuration: true, workspaceFolders: true } } })]);
     await connection.sendNotification('initialized', {});
     await connection.sendNotification('workspace/didChangeConfiguration', { settings });
     // The first open loads and compiles the schemas: a warm-up, left out (our server's figures leave out start-up too).
@@ -167,7 +170,7 @@ async function reference(serverJs: string, size: number): Promise<string> {
       const published = new Promise<void>((resolve) => firsts.set(uri, resolve));
       const t = performance.now();
       await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: readFileSync(file, 'utf8') } });
-      await published;
+      await Promise.race([exited, published]);
       if (i > 0) times.push(performance.now() - t);
       firsts.delete(uri);
       await connection.sendNotification('textDocument/didClose', { textDocument: { uri } });

@@ -350,6 +350,22 @@ describe('diagnostics scheduler at the end of indexing', () => {
     });
   }
 
+  it('sends at most 16 files\' diagnostics in a slice, however fast they are worked out (each is written after the slice)', () => {
+    const host = new FakeHost();
+    const resumed: (() => void)[] = [];
+    const scheduler = new DiagnosticsScheduler(host, { pull: false, refreshSupport: false, timers: new ManualTimers(), sliceMs: 2, resume: (next) => resumed.push(next) });
+    for (let i = 0; i < 400; i++) host.set(`f${i}`, [], [diag('unknown-role')]);
+    scheduler.setIndexing(false);
+    const perSlice = [host.publishes.length];
+    while (resumed.length > 0) {
+      const before = host.publishes.length;
+      resumed.shift()!();
+      perSlice.push(host.publishes.length - before);
+    }
+    assert.equal(host.publishes.length, 400);
+    assert.ok(perSlice.every((n) => n <= 16), perSlice.join(' '));
+  });
+
   it('goes on after each slice the way the server gives it (resume), and stops going on when flushed meanwhile', () => {
     const host = new SlowHost(0.5);
     const timers = new ManualTimers();
