@@ -79,6 +79,22 @@ function after(ws: Workspace, edit: () => void): { breached: string[]; proved: n
   return { breached: out, proved: policyProofs.count - before };
 }
 
+/**
+ * Sets `uri` to `text` in `ws` and in `files`, and asserts that the policy file's findings (`findings`) equal
+ * those of a fresh workspace of the same files. Returns how many policies the edit proved again.
+ */
+function editAndCompare(ws: Workspace, files: Map<string, string>, uri: string, text: string, findings: (w: Workspace) => string, label: string): number {
+  files.set(uri, text);
+  ws.setFile(uri, text);
+  const before = policyProofs.count;
+  const got = findings(ws);
+  const proved = policyProofs.count - before;
+  const fresh = new Workspace();
+  for (const [u, t] of files) fresh.setFile(u, t);
+  assert.equal(got, findings(fresh), label);
+  return proved;
+}
+
 describe('access policies: re-proving after a change (SPEC section 11)', () => {
   it('re-proves a policy that a team edit breaks, and again when a later edit makes it hold, skipping the others', () => {
     const ws = workspace();
@@ -223,14 +239,7 @@ describe('access policies: re-proving after a change (SPEC section 11)', () => {
       // Half to a name no team has had, half to one of the pool (which may be taken).
       const name = rng() < 0.5 ? `Renamed ${i}` : pick(pool);
       const text = files.get(uri)!.replace(/^name: [^\n]*$/m, `name: ${JSON.stringify(name)}`);
-      files.set(uri, text);
-      ws.setFile(uri, text);
-      const before = policyProofs.count;
-      const got = findings(ws);
-      proved += policyProofs.count - before;
-      const fresh = new Workspace();
-      for (const [u, t] of files) fresh.setFile(u, t);
-      assert.equal(got, findings(fresh), `after rename ${i} of ${uri}`);
+      proved += editAndCompare(ws, files, uri, text, findings, `after rename ${i} of ${uri}`);
     }
     // A rename to a free name keeps the proofs of the policies over what the team does not hold (a fresh
     // proof of every policy each time would be 720).
@@ -273,15 +282,7 @@ describe('access policies: re-proving after a change (SPEC section 11)', () => {
     let proved = 0;
     for (let i = 0; i < 40; i++) {
       const uri = pick([...of('.team.yaml'), ...of('.team.yaml'), ...of('.role.yaml'), ...of('.space.yaml').slice(0, 1)]);
-      const text = pick(edits)(files.get(uri)!);
-      files.set(uri, text);
-      ws.setFile(uri, text);
-      const before = policyProofs.count;
-      const got = findings(ws);
-      proved += policyProofs.count - before;
-      const fresh = new Workspace();
-      for (const [u, t] of files) fresh.setFile(u, t);
-      assert.equal(got, findings(fresh), `after edit ${i} of ${uri}`);
+      proved += editAndCompare(ws, files, uri, pick(edits)(files.get(uri)!), findings, `after edit ${i} of ${uri}`);
     }
     // Most edits leave most policies alone.
     assert.ok(proved < 40 * 30 * 0.6, `${proved} proofs`);
