@@ -89,10 +89,11 @@ export function policyImpact(ws: ModelIndex, changes: readonly FileChange[]): Po
   const movedNames = new Set<string>();
   const renames: Rename[] = [];
   const firstBefore = new Map<string, FileModel>();
-  for (const { uri, before, after } of changes) {
-    // A policy file holds no access.
-    if ((!before || before.kind === 'policy') && (!after || after.kind === 'policy')) continue;
-    if (!before || !after || before.module !== undefined || after.module !== undefined || before.syntax === 'terraform' || after.syntax === 'terraform') return 'all';
+  for (const change of changes) {
+    const yaml = yamlChange(change);
+    if (yaml === 'no access') continue;
+    if (!yaml) return 'all';
+    const { uri, before, after } = yaml;
     if (!firstBefore.has(uri)) firstBefore.set(uri, before);
     if (allOf<TeamDoc>(before, 'team') && allOf<TeamDoc>(after, 'team')) {
       if (!teamChange(ws, uri, before.docs, after.docs, { grants: out, reach }, movedNames, renames)) return 'all';
@@ -139,13 +140,24 @@ function soleRename(ws: ModelIndex, r: Rename): boolean {
  */
 export function teamFilesOf(changes: readonly FileChange[]): Set<string> | undefined {
   const files = new Set<string>();
-  for (const { uri, before, after } of changes) {
-    if ((!before || before.kind === 'policy') && (!after || after.kind === 'policy')) continue;
-    if (!before || !after || before.module !== undefined || after.module !== undefined || before.syntax === 'terraform' || after.syntax === 'terraform') return undefined;
-    if (!allOf<TeamDoc>(before, 'team') || !allOf<TeamDoc>(after, 'team')) return undefined;
-    files.add(uri);
+  for (const change of changes) {
+    const yaml = yamlChange(change);
+    if (yaml === 'no access') continue;
+    if (!yaml || !allOf<TeamDoc>(yaml.before, 'team') || !allOf<TeamDoc>(yaml.after, 'team')) return undefined;
+    files.add(yaml.uri);
   }
   return files;
+}
+
+/**
+ * A change as the incremental proofs read it: 'no access' for a policy file's (it holds none), both
+ * versions for a change to a YAML file that stays, undefined for anything else (a file added or removed,
+ * a Terraform file or module), which may alter any policy.
+ */
+function yamlChange({ uri, before, after }: FileChange): 'no access' | { uri: string; before: FileModel; after: FileModel } | undefined {
+  if ((!before || before.kind === 'policy') && (!after || after.kind === 'policy')) return 'no access';
+  if (!before || !after || before.module !== undefined || after.module !== undefined || before.syntax === 'terraform' || after.syntax === 'terraform') return undefined;
+  return { uri, before, after };
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -219,10 +231,12 @@ function roleChange(before: readonly RoleDoc[], after: readonly RoleDoc[], out: 
     if (a.name?.value !== b.name?.value || a.builtIn?.value !== b.builtIn?.value) return false;
     const lists = (r: RoleDoc) => [...(r.spacePermissions?.items ?? []), ...(r.systemPermissions?.items ?? [])].map((n) => n.value);
     const space = (r: RoleDoc) => (r.spacePermissions?.items ?? []).map((n) => n.value);
-    if (sameList(lists(a), lists(b)) && sameList(space(a), space(b))) continue;
-    for (const p of [...lists(a), ...lists(b)]) add(out, p, EVERY_SPACE);
+    const la = lists(a);
+    const lb = lists(b);
+    if (sameList(la, lb) && sameList(space(a), space(b))) continue;
+    for (const p of [...la, ...lb]) add(out, p, EVERY_SPACE);
     // A change of shape refuses or allows its assignments, and with them the role's holdings.
-    if (a.name?.value.trim().toLowerCase() === SPACE_MANAGER.toLowerCase()) for (const c of CAPABILITIES) add(out, c.id, EVERY_SPACE);
+    if (a.name && lower(a.name.value) === lower(SPACE_MANAGER)) for (const c of CAPABILITIES) add(out, c.id, EVERY_SPACE);
   }
   return true;
 }
