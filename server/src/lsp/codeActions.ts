@@ -48,11 +48,13 @@ export function codeActions(ws: Workspace, params: CodeActionParams, settings: S
   // Source actions only when asked for: on save, or from the Source Action menu.
   if (only && wanted(FIX_ALL_KIND, only)) {
     const fixed = fixAll(ws, uri, settings);
-    if (fixed) {
+    // The text the fixes were applied to (undefined only if it changed on disk since: then no edit).
+    const original = fixed && ws.text(uri);
+    if (fixed && original !== undefined) {
       result.push({
         title: `Fix all safe Octopus Roles problems (${fixed.applied.length})`,
         kind: FIX_ALL_KIND,
-        edit: { changes: { [uri]: [minimalEdit(lines, ws.text(uri)!, fixed.text)] } },
+        edit: { changes: { [uri]: [minimalEdit(lines, original, fixed.text)] } },
       });
     }
   }

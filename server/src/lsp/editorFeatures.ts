@@ -175,7 +175,8 @@ async function fixAllFiles(connection: Connection, host: EditorFeatureHost): Pro
     const lines = ws.lines(uri);
     const result = lines && fixAll(ws, uri, host.settingsFor(uri));
     if (!lines || !result) continue;
-    changes[uri] = [{ range: lines.rangeOf({ start: 0, end: ws.text(uri)!.length }), newText: result.text }];
+    // The whole text the fixes were applied to: its length is the line map's (both of the version indexed).
+    changes[uri] = [{ range: lines.rangeOf({ start: 0, end: lines.length }), newText: result.text }];
     fixes += result.applied.length;
   }
   const files = Object.keys(changes);

@@ -70,7 +70,13 @@ const bySpan = (a: Diagnostic, b: Diagnostic) => a.span.start - b.span.start || 
 class LanguageServer {
   // Files read late (an open `.tf` file once the Terraform grammar has loaded) get their diagnostics too.
   // The workspace is read in slices of 2 ms, so that a file opened meanwhile waits little for its diagnostics.
-  private readonly project = new Project((m) => this.connection.console.log(m), { late: (affected) => this.scheduler.changed(affected), sliceMs: 2, replied: () => this.lifecycle.takeHandled() });
+  // The texts of files nobody has open are not kept: they are read again when a request needs one.
+  private readonly project = new Project((m) => this.connection.console.log(m), {
+    late: (affected) => this.scheduler.changed(affected),
+    sliceMs: 2,
+    replied: () => this.lifecycle.takeHandled(),
+    dropTexts: (uri, reason) => this.readAgain(uri, reason),
+  });
   private readonly sequencer = new Sequencer();
   private readonly lifecycle = new Lifecycle(this.sequencer, (m) => this.connection.console.error(m));
   /** The end of indexing pushes every file's diagnostics in the same slices, with the same way out for messages. */
@@ -96,6 +102,8 @@ class LanguageServer {
   /** What the next re-evaluation of the configuration takes in (see `reevaluate`). */
   private pendingConfig: PendingConfig = { askClient: false, files: false };
   private readonly reevaluation = new Coalescer(() => this.reevaluate());
+  /** Files whose text on disk was found changed, waiting to be read again (`readAgain`). */
+  private readonly toReadAgain = new Set<string>();
 
   constructor(private readonly connection: Connection) {
     this.scheduler = new DiagnosticsScheduler(this.hostFor(false), { pull: false, refreshSupport: false });
@@ -159,6 +167,25 @@ class LanguageServer {
         this.scheduler.publishNow(uri);
       })
       .catch((err) => this.connection.console.error(`analysis of ${uri} failed: ${describe(err)}`));
+  }
+
+  /**
+   * A file's text on disk is not the one indexed, and no watcher has said so (yet): it is read again as a
+   * watcher's change would have it, once the work under way (a request that asked for the text) is done.
+   */
+  private readAgain(uri: string, reason: string): void {
+    if (this.toReadAgain.has(uri)) return;
+    this.toReadAgain.add(uri);
+    this.connection.console.log(`${uri}: ${reason}; reading it again`);
+    setImmediate(() => {
+      void (async () => {
+        await this.ready;
+        await this.sequencer.run(async () => {
+          this.toReadAgain.delete(uri);
+          this.scheduler.changed(await this.project.loadFromDisk(uri));
+        });
+      })().catch((err) => this.connection.console.error(`reading ${uri} again failed: ${describe(err)}`));
+    });
   }
 
   /** A step before a request about `uri`: when its newest text waits for analysis, wait for that. */
@@ -392,9 +419,10 @@ class LanguageServer {
     // For benchmarks and bug reports: the server's memory, after a full collection when Node allows one.
     connection.onRequest(
       'octopusRoles/memoryUsage',
-      lifecycle.request('memoryUsage', null as NodeJS.MemoryUsage | null, () => {
+      lifecycle.request('memoryUsage', null as (NodeJS.MemoryUsage & { textsKept: number }) | null, () => {
         (globalThis as { gc?: () => void }).gc?.();
-        return process.memoryUsage();
+        // With the number of files whose text is kept: those open, and those too small to be worth dropping.
+        return { ...process.memoryUsage(), textsKept: project.ws.textsKept };
       }),
     );
   }

@@ -7,6 +7,7 @@
  * everywhere; only the checker turns them back into paths, to print them. Protocol-free, so that it can be
  * tested on its own.
  */
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -75,6 +76,18 @@ export interface ProjectOptions {
    * model. The language server reads what the editor opened.
    */
   readonly skipNestedWorkspaces?: boolean;
+  /**
+   * Keep no text of a file read from disk, only what proves a second reading the same (the language
+   * server, which holds the workspace for a session: `ModelIndex.dropTexts`). Told when a file's text was
+   * asked for and the disk no longer holds the text indexed: read it again, as a watcher's event would.
+   */
+  readonly dropTexts?: (uri: string, reason: string) => void;
+}
+
+/** A text's digest for `TextSource.digest`: the first 64 bits of its SHA-256, as two 32-bit integers. */
+function digestOf(text: string): readonly [number, number] {
+  const d = createHash('sha256').update(text, 'utf8').digest();
+  return [d.readInt32LE(0), d.readInt32LE(4)];
 }
 
 export function uriToPath(uri: string): string | undefined {
@@ -115,6 +128,19 @@ export class Project {
     this.onSkip = options.onSkip ?? ((where, reason) => this.log(`skipped ${where}: ${reason}`));
     this.source = options.source ?? diskSource;
     this.configs = new ConfigSet(this.source);
+    const stale = options.dropTexts;
+    if (stale) this.ws.dropTexts({ reread: (uri) => this.reread(uri), digest: digestOf, stale });
+  }
+
+  /** A file's text as it is on disk now, read as `loadFromDisk` reads it; or why it cannot be read. */
+  private reread(uri: string): { text: string } | { reason: string } {
+    try {
+      const read = this.readFromDisk(uri);
+      if (!read) return { reason: 'it is gone from the workspace folders (deleted, or now a link that leads out of them)' };
+      return 'text' in read ? { text: read.text } : { reason: `it cannot be read now (${read.problem.message})` };
+    } catch (err) {
+      return { reason: err instanceof Error ? err.message : String(err) };
+    }
   }
 
   /** Adds a workspace folder with its editor settings. Call `scan` afterwards. */
@@ -295,7 +321,7 @@ export class Project {
       if (toLoad && !(await this.load(toLoad))) continue;
       if (!this.claim(uri, read)) continue;
       loaded.add(uri);
-      for (const u of 'text' in read ? this.ws.setFile(uri, read.text) : this.ws.setProblem(uri, read.problem)) affected.add(u);
+      for (const u of 'text' in read ? this.ws.setFile(uri, read.text, true) : this.ws.setProblem(uri, read.problem)) affected.add(u);
     }
     for (const uri of this.open) if (this.ws.has(uri)) loaded.add(uri);
     for (const uri of before) {
@@ -388,19 +414,29 @@ export class Project {
    */
   async loadFromDisk(uri: string): Promise<Set<string>> {
     if (this.open.has(uri) || !this.accepts(uri)) return new Set();
-    const p = uriToPath(uri);
-    const f = p === undefined ? undefined : this.folderOfPath(p);
-    if (!p || !f) return this.forget(uri);
-    const real = this.source.realPath(p);
-    if (typeof real === 'string' && !this.named.has(uri) && !this.folders.some((x) => !x.only && isInside(real, x.real))) return this.forget(uri);
-    if (!this.named.has(uri) && this.inSubmodule(p, f)) return this.forget(uri);
-    const read: ReadOutcome = typeof real === 'string' ? decodeRead(readOne(this.source, { path: p, real, maxBytes: this.settingsFor(uri).maxFileSize })) : { problem: unreadableFile(real.reason) };
-    if ('problem' in read && !this.source.exists(p)) return this.forget(uri);
+    const read = this.readFromDisk(uri);
+    if (!read) return this.forget(uri);
     // A front-end's assets load with the first file that needs them; without them such a file is not read.
     const toLoad = 'text' in read ? frontEndToLoad(uri, read.text) : undefined;
     if (toLoad && (!(await this.load(toLoad)) || this.open.has(uri))) return new Set();
     if (!this.claim(uri, read)) return this.forget(uri);
-    return 'text' in read ? this.ws.setFile(uri, read.text) : this.ws.setProblem(uri, read.problem);
+    return 'text' in read ? this.ws.setFile(uri, read.text, true) : this.ws.setProblem(uri, read.problem);
+  }
+
+  /**
+   * Reads a file of the workspace folders from its source, synchronously; undefined when it is not one to
+   * read any more (outside every folder, a link that leads out of them, in a submodule, gone).
+   */
+  private readFromDisk(uri: string): ReadOutcome | undefined {
+    const p = uriToPath(uri);
+    const f = p === undefined ? undefined : this.folderOfPath(p);
+    if (!p || !f) return undefined;
+    const real = this.source.realPath(p);
+    if (typeof real === 'string' && !this.named.has(uri) && !this.folders.some((x) => !x.only && isInside(real, x.real))) return undefined;
+    if (!this.named.has(uri) && this.inSubmodule(p, f)) return undefined;
+    const read: ReadOutcome = typeof real === 'string' ? decodeRead(readOne(this.source, { path: p, real, maxBytes: this.settingsFor(uri).maxFileSize })) : { problem: unreadableFile(real.reason) };
+    if ('problem' in read && !this.source.exists(p)) return undefined;
+    return read;
   }
 
   /**

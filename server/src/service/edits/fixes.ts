@@ -365,8 +365,9 @@ function verifyAll(ws: ModelIndex, uri: string, change: WorkspaceChange, fixes: 
   const targeted = new Map<string, number>();
   for (const f of fixes) targeted.set(f.diagnostic.code, (targeted.get(f.diagnostic.code) ?? 0) + 1);
   const beforeTargets = new Map([...targeted.keys()].map((c) => [c, countOf(ws, uri, c, settings)]));
-  const original = ws.text(uri)!;
-  const snapshot = ws.snapshot(uri)!;
+  const original = ws.text(uri);
+  const snapshot = ws.snapshot(uri);
+  if (original === undefined || !snapshot) return false;
   let affected = new Set<string>();
   let after: Map<string, Map<string, number>> | undefined;
   let afterTargets = new Map<string, number>();

@@ -186,8 +186,10 @@ function moduleUserEntries(ws: ModelIndex, module: string | undefined, uri: stri
   const present = new Set<string>();
   for (const u of ws.uris()) {
     const m = ws.model(u);
+    if (!m || m.module === undefined || m.module !== module) continue;
+    // Read (back from disk, for a file not open) only for the module's files.
     const text = ws.text(u);
-    if (!m || text === undefined || m.module === undefined || m.module !== module) continue;
+    if (text === undefined) continue;
     if (!quoted) for (const [address, username] of m.users ?? []) found.set(`${address}.id`, { username });
     const lists: { span: Span; items: readonly { value: string; span: Span }[] }[] = [];
     for (const d of m.docs) if (d.kind === 'team') lists.push({ span: d.span, items: d.members?.items ?? [] });

@@ -232,7 +232,8 @@ export function prepareRename(ws: ModelIndex, uri: string, offset: number): Rena
   const why = refusal(ws, found.subject);
   if (why) return { error: why };
   const { span, value } = found.name;
-  const text = ws.text(uri) ?? '';
+  const text = ws.text(uri);
+  if (text === undefined) return { error: unreadBack(uri) };
   const quote = text[span.start];
   const quoted = (quote === '"' || quote === "'") && span.end - span.start >= 2 && text[span.end - 1] === quote;
   return { span: quoted ? { start: span.start + 1, end: span.end - 1 } : span, placeholder: value };
@@ -304,14 +305,23 @@ export function rename(ws: ModelIndex, uri: string, offset: number, newName: str
   }
   for (const [file, spans] of byFile) {
     if (token?.isCancellationRequested) break;
-    const text = ws.text(file);
     const syntax = ws.syntaxOf(file)?.edits;
-    if (text === undefined || !syntax) continue;
+    if (!syntax) continue;
+    // A rename that left out a file would leave a dangling reference: none at all, rather.
+    const text = ws.text(file);
+    if (text === undefined) return { error: unreadBack(file) };
     edits.set(file, syntax.replaceNames(text, spans, name));
   }
   // Policy files name teams and spaces in principals and contexts (SPEC section 11).
   const policySubject = subject.kind === 'team' ? { kind: 'team' as const, name: subject.name, space: subject.team.doc.space?.value } : subject.kind === 'space' ? { kind: 'space' as const, name: subject.name } : undefined;
-  if (policySubject) for (const [file, more] of policyRenames(ws, policySubject, name)) edits.set(file, [...(edits.get(file) ?? []), ...more]);
+  const inPolicies = policySubject ? policyRenames(ws, policySubject, name) : new Map<string, TextEdit[]>();
+  if (!inPolicies) return { error: 'A policy file to edit changed on disk since it was read, or cannot be read; it is being read again: try the rename once more.' };
+  for (const [file, more] of inPolicies) edits.set(file, [...(edits.get(file) ?? []), ...more]);
   return { edits, creates: new Map() };
+}
+
+/** Why nothing can be renamed in a file whose text is not the one indexed (`ModelIndex.text`). */
+function unreadBack(uri: string): string {
+  return `${uri.slice(uri.lastIndexOf('/') + 1)} changed on disk since it was read, or cannot be read; it is being read again: try the rename once more.`;
 }
 

@@ -153,18 +153,21 @@ function listings(ws: ModelIndex, kind: 'user' | 'group', name: string): Place[]
 
 /**
  * The edits that keep policy files true to a renamed team or space: `team:NAME` and `team:SPACE/NAME`
- * principals of the team, and a space's name in principals and in a policy's `space`.
+ * principals of the team, and a space's name in principals and in a policy's `space`. Undefined when a
+ * policy file to edit cannot be read back as it was indexed (`ModelIndex.text`): no edit may be worked out
+ * from its offsets then.
  */
-export function policyRenames(ws: ModelIndex, subject: { kind: 'team'; name: string; space?: string } | { kind: 'space'; name: string }, newName: string): Map<string, TextEdit[]> {
+export function policyRenames(ws: ModelIndex, subject: { kind: 'team'; name: string; space?: string } | { kind: 'space'; name: string }, newName: string): Map<string, TextEdit[]> | undefined {
   const lower = (s: string) => s.trim().toLowerCase();
   const out = new Map<string, TextEdit[]>();
   for (const uri of [...ws.uris()].sort()) {
-    const text = ws.text(uri);
+    const policies = policiesOf(ws, uri);
     const syntax = ws.syntaxOf(uri)?.edits;
-    if (text === undefined || !syntax) continue;
-    const edits: TextEdit[] = [];
-    for (const policy of policiesOf(ws, uri)) {
-      if (subject.kind === 'space' && policy.context.space?.value === subject.name) edits.push(...syntax.replaceNames(text, [policy.context.space.span], newName));
+    if (!policies.length || !syntax) continue;
+    // What to replace first, from the model; the text is read (back from disk, for a file not open) only for a file to edit.
+    const replacements: [Span, string][] = [];
+    for (const policy of policies) {
+      if (subject.kind === 'space' && policy.context.space?.value === subject.name) replacements.push([policy.context.space.span, newName]);
       for (const item of [...(policy.only?.items ?? []), ...(policy.includes?.items ?? [])]) {
         const p = parsePrincipal(item.value);
         if (p?.kind !== 'team') continue;
@@ -175,10 +178,13 @@ export function policyRenames(ws: ModelIndex, subject: { kind: 'team'; name: str
         if (subject.kind === 'space' && space !== undefined && space === subject.name) renamed = `team:${newName}/${name}`;
         // A whole-name team whose name has a slash is the team itself, not SPACE/NAME.
         if (subject.kind === 'team' && lower(p.rest) === lower(subject.name)) renamed = `team:${newName}`;
-        if (renamed) edits.push(...syntax.replaceNames(text, [item.span], renamed));
+        if (renamed) replacements.push([item.span, renamed]);
       }
     }
-    if (edits.length) out.set(uri, edits);
+    if (!replacements.length) continue;
+    const text = ws.text(uri);
+    if (text === undefined) return undefined;
+    out.set(uri, replacements.flatMap(([span, name]) => syntax.replaceNames(text, [span], name)));
   }
   return out;
 }

@@ -14,7 +14,7 @@ import { allBuiltinRoles, BUILTIN_SYSTEM_TEAMS, BUILTIN_TEAMS, getBuiltinRole, i
 import type { FrontEnd, SyntaxReporter } from './frontend';
 import { Suggester } from '../util/suggest';
 import { compactParsed, fileModel, listOf } from './compact';
-import { LineMap } from '../util/text';
+import { lineCodes, LineMap } from '../util/text';
 import { shapeOf, type Located, type ResolvedRole, type RoleResolver } from './roles';
 import { analysedModel, NameTables, namesOf, referrerSet, teamKey, type AddressResolver, type AddressTarget, type IndexedNames } from './scope';
 
@@ -59,6 +59,7 @@ export type FileSnapshot = { readonly [SNAPSHOT]: true };
 
 interface Entry {
   readonly uri: string;
+  /** The file's text; or, once it was dropped (`digestA` set), its `lineCodes`, all that positions need. */
   readonly text: string;
   /** The scope of its names: '' for YAML files, `module:` and the folder for Terraform files. */
   readonly scope: string;
@@ -67,7 +68,32 @@ interface Entry {
   cache: readonly Diagnostic[] | undefined;
   /** Values computed from this file and what it refers to (effective access), dropped with `cache`. */
   derived: Map<string, unknown> | undefined;
+  /**
+   * The dropped text's digest (`TextSource.digest`), in two 32-bit halves (small integers, kept in the
+   * entry itself); undefined while the entry keeps the text.
+   */
+  readonly digestA: number | undefined;
+  readonly digestB: number | undefined;
 }
+
+/**
+ * Where the texts of files read from disk come back from once the index has dropped them (`dropTexts`):
+ * the language server's reading of its workspace files.
+ */
+export interface TextSource {
+  /** The file's text as it is on disk now, read by the same rules as when it was indexed; or why it cannot be read. */
+  reread(uri: string): { readonly text: string } | { readonly reason: string };
+  /** A digest of a text that a changed text matches by chance one time in 2^64: two 32-bit integers. */
+  digest(text: string): readonly [number, number];
+  /** Told that a dropped text is no longer what the disk holds (or cannot be read): the file should be read again. */
+  stale(uri: string, reason: string): void;
+}
+
+/**
+ * Texts read back from disk that are kept (`ModelIndex.text`), the most recently used: a hover and then
+ * a rename in one file, or a fix that edits two files, read each once.
+ */
+const TEXTS_READ_KEPT = 64;
 
 const lower = (s: string): string => s.toLowerCase();
 
@@ -76,6 +102,21 @@ const lower = (s: string): string => s.toLowerCase();
  * thousand teams) and those open, without one per file of the workspace.
  */
 const LINE_MAPS_KEPT = 2048;
+
+/** What a line map was made from: a kept text, or a dropped text's `lineCodes`. */
+interface LinesKept {
+  readonly from: string;
+  readonly dropped: boolean;
+  readonly lines: LineMap;
+}
+
+/** A text read back from disk (`TEXTS_READ_KEPT`), with what identifies the indexed version it matched. */
+interface TextRead {
+  readonly codes: string;
+  readonly digestA: number;
+  readonly digestB: number;
+  readonly text: string;
+}
 
 /**
  * Files whose findings are kept once worked out (ModelIndex.diagnostics), the most recently used: a
@@ -219,10 +260,27 @@ export class ModelIndex implements RoleResolver, AddressResolver {
    * Adds or replaces a file's text. Returns every file whose diagnostics may have changed, this one
    * included. A path that no front-end reads is ignored.
    */
-  setFile(uri: string, text: string): Set<string> {
+  setFile(uri: string, text: string, onDisk = false): Set<string> {
     const model = this.reused?.(uri, text) ?? this.read(uri, text);
     if (!model) return new Set();
-    return this.replace(uri, this.entryOf(uri, text, model));
+    return this.replace(uri, this.entryOf(uri, text, model, onDisk));
+  }
+
+  private textSource: TextSource | undefined;
+
+  /**
+   * From now on, a file set with `onDisk` keeps no text but its `lineCodes` and digest; `text` reads it
+   * back from `source` and hands it out only when it is the text indexed. For the language server, which
+   * holds a workspace for a whole session; the command line reads each file once and keeps its text.
+   */
+  dropTexts(source: TextSource): void {
+    this.root.textSource = source;
+  }
+
+  /** True when the index keeps the file's text itself, not only what proves a re-read the same. */
+  keepsText(uri: string): boolean {
+    const e = this.entries.get(uri);
+    return e !== undefined && e.digestA === undefined;
   }
 
   private reused: ((uri: string, text: string) => FileModel | undefined) | undefined;
@@ -255,7 +313,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
   /** Records a file that is not analysed (too large, unreadable), with the diagnostic to show for it. */
   setProblem(uri: string, problem: Diagnostic): Set<string> {
     const scope = this.entries.get(uri)?.scope ?? '';
-    const entry: Entry = { uri, text: '', scope, model: undefined, problem, cache: undefined, derived: undefined };
+    const entry: Entry = { uri, text: '', scope, model: undefined, problem, cache: undefined, derived: undefined, digestA: undefined, digestB: undefined };
     return this.replace(uri, entry);
   }
 
@@ -284,33 +342,82 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     return this.entries.get(uri)?.model;
   }
 
+  /**
+   * A file's text, exactly the one its model was read from. A dropped text (`dropTexts`) is read from
+   * disk again and handed out only when it is the same (its line codes, and so its length, and its
+   * digest); otherwise the answer is undefined, for no offset of the model may be applied to other bytes,
+   * and the source is told, to read the file again as a watcher's event would.
+   */
   text(uri: string): string | undefined {
-    return this.entries.get(uri)?.text;
+    const e = this.entries.get(uri);
+    if (!e) return undefined;
+    if (e.digestA === undefined) return e.text;
+    const recent = this.textsRead;
+    const kept = recent.get(uri);
+    if (kept && kept.codes === e.text && kept.digestA === e.digestA && kept.digestB === e.digestB) {
+      // Most recently used last: Map keeps insertion order, so the first key is the one to evict.
+      recent.delete(uri);
+      recent.set(uri, kept);
+      return kept.text;
+    }
+    const text = this.readBack(e, this.root.textSource!);
+    recent.delete(uri);
+    if (text === undefined) return undefined;
+    recent.set(uri, { codes: e.text, digestA: e.digestA, digestB: e.digestB!, text });
+    if (recent.size > TEXTS_READ_KEPT) recent.delete(recent.keys().next().value!);
+    return text;
+  }
+
+  private readonly textsRead = new Map<string, TextRead>();
+
+  /** A dropped text read back from disk when it is the one indexed; else undefined, and the source told. */
+  private readBack(e: Entry, source: TextSource): string | undefined {
+    const read = source.reread(e.uri);
+    if ('reason' in read) {
+      source.stale(e.uri, read.reason);
+      return undefined;
+    }
+    const text = read.text;
+    if (lineCodes(text) === e.text) {
+      const [a, b] = source.digest(text);
+      if (a === e.digestA && b === e.digestB) return text;
+    }
+    source.stale(e.uri, 'it changed on disk since it was read');
+    return undefined;
+  }
+
+  /** The number of files whose text the index keeps (`keepsText`). */
+  get textsKept(): number {
+    let n = 0;
+    for (const e of this.entries.values()) if (e.digestA === undefined) n++;
+    return n;
   }
 
   /**
    * A file's line map. Only the most recently used are kept: every file's diagnostics are converted to
    * positions once after the workspace is read, and keeping a map for each of 50,000 files cost more
-   * (about 300 bytes a file) than building one again when a file's diagnostics change (a scan of its text).
+   * (about 300 bytes a file) than building one again when a file's diagnostics change (a scan of its text,
+   * or of its line codes when the text was dropped: never a read from disk).
    */
   lines(uri: string): LineMap | undefined {
     const e = this.entries.get(uri);
     if (!e) return undefined;
+    const dropped = e.digestA !== undefined;
     const cached = this.lineMaps.get(uri);
-    if (cached && cached.text === e.text) {
+    if (cached && cached.from === e.text && cached.dropped === dropped) {
       // Most recently used last: Map keeps insertion order, so the first key is the one to evict.
       this.lineMaps.delete(uri);
       this.lineMaps.set(uri, cached);
       return cached.lines;
     }
-    const lines = new LineMap(e.text);
+    const lines = new LineMap(dropped ? { codes: e.text } : e.text);
     this.lineMaps.delete(uri);
-    this.lineMaps.set(uri, { text: e.text, lines });
+    this.lineMaps.set(uri, { from: e.text, dropped, lines });
     if (this.lineMaps.size > LINE_MAPS_KEPT) this.lineMaps.delete(this.lineMaps.keys().next().value!);
     return lines;
   }
 
-  private readonly lineMaps = new Map<string, { readonly text: string; readonly lines: LineMap }>();
+  private readonly lineMaps = new Map<string, LinesKept>();
 
   /** The definitions of roles with this name, compared without case. */
   roleDefinitions(name: string): readonly Located<RoleDoc>[] {
@@ -566,10 +673,17 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     if (root.changeLog.length > CHANGES_KEPT) root.changeLog.splice(0, root.changeLog.length - CHANGES_KEPT);
   }
 
-  private entryOf(uri: string, text: string, model: FileModel): Entry {
+  private entryOf(uri: string, text: string, model: FileModel, onDisk: boolean): Entry {
     // Module scopes are prefixed so that no folder name can be the YAML scope ('').
     const scope = model.module === undefined ? '' : `module:${model.module}`;
-    return { uri, text, scope, model, problem: undefined, cache: undefined, derived: undefined };
+    const source = onDisk ? this.root.textSource : undefined;
+    const codes = source && lineCodes(text);
+    // Dropped only when what is kept instead (line codes at most two bytes each, two digest fields) is smaller.
+    if (source && codes !== undefined && codes.length * 2 + 16 < text.length) {
+      const [digestA, digestB] = source.digest(text);
+      return { uri, text: codes, scope, model, problem: undefined, cache: undefined, derived: undefined, digestA, digestB };
+    }
+    return { uri, text, scope, model, problem: undefined, cache: undefined, derived: undefined, digestA: undefined, digestB: undefined };
   }
 
   private replace(uri: string, nextEntry: Entry | undefined): Set<string> {
