@@ -277,6 +277,8 @@ export interface FixAllResult {
  * the result to disk).
  */
 export function fixAll(ws: ModelIndex, uri: string, settings: Settings, keep = false): FixAllResult | undefined {
+  // A file without findings has nothing to fix: its text is not read (back from disk, for a file not open).
+  if (!ws.has(uri) || finalDiagnostics(ws, uri, settings).length === 0) return undefined;
   const original = ws.text(uri);
   const start = ws.snapshot(uri);
   if (original === undefined || !ws.model(uri) || !start) return undefined;

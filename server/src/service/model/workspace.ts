@@ -277,10 +277,13 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     this.root.textSource = source;
   }
 
-  /** True when the index keeps the file's text itself, not only what proves a re-read the same. */
+  /**
+   * True when the index keeps the file's text itself, not only what proves a re-read the same (a file not
+   * analysed has no text to keep).
+   */
   keepsText(uri: string): boolean {
     const e = this.entries.get(uri);
-    return e !== undefined && e.digestA === undefined;
+    return e?.model !== undefined && e.digestA === undefined;
   }
 
   private reused: ((uri: string, text: string) => FileModel | undefined) | undefined;
@@ -389,7 +392,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
   /** The number of files whose text the index keeps (`keepsText`). */
   get textsKept(): number {
     let n = 0;
-    for (const e of this.entries.values()) if (e.digestA === undefined) n++;
+    for (const e of this.entries.values()) if (e.model && e.digestA === undefined) n++;
     return n;
   }
 
