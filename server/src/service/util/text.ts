@@ -35,21 +35,30 @@ const MAX_CODE = 0xffff;
 export function lineCodes(text: string): string | undefined {
   const codes: number[] = [];
   let start = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : -1;
-    if (c !== 13 && c !== 10 && c !== -1) continue;
-    const kind = c === 10 ? 0 : c === 13 && text.charCodeAt(i + 1) === 10 ? 1 : c === 13 ? 2 : 0;
-    const code = (i - start) * 3 + kind;
-    if (code > MAX_CODE) return undefined;
-    codes.push(code);
-    if (kind === 1) i++;
-    start = i + 1;
+  if (text.indexOf('\r') < 0) {
+    // Most files: `\n` only, found by `indexOf`.
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      codes.push((nl - start) * 3);
+      start = nl + 1;
+    }
+  } else {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 13 && c !== 10) continue;
+      const kind = c === 10 ? 0 : text.charCodeAt(i + 1) === 10 ? 1 : 2;
+      codes.push((i - start) * 3 + kind);
+      if (kind === 1) i++;
+      start = i + 1;
+    }
   }
-  // In slices: `apply` takes a bounded number of arguments. Each call makes a flat string; joined slices
-  // are flattened at once, so that no rope of pieces is kept.
+  codes.push((text.length - start) * 3);
+  for (const code of codes) if (code > MAX_CODE) return undefined;
+  if (codes.length <= 8192) return String.fromCharCode.apply(null, codes);
+  // In slices: `apply` takes a bounded number of arguments. The joined slices are flattened at once, so
+  // that no rope of pieces is kept.
   let out = '';
   for (let i = 0; i < codes.length; i += 8192) out += String.fromCharCode.apply(null, codes.slice(i, i + 8192));
-  if (codes.length > 8192) out.charCodeAt(0);
+  out.charCodeAt(0);
   return out;
 }
 
