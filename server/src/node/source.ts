@@ -73,8 +73,8 @@ export const diskSource: Source = {
   },
   exists(p) {
     try {
-      lstatSync(p);
-      return true;
+      // No exception for a missing entry, the usual answer (a submodule check asks for every folder's `.git`).
+      return lstatSync(p, { throwIfNoEntry: false }) !== undefined;
     } catch {
       return false;
     }
