@@ -180,13 +180,17 @@ export interface RoleTemplate {
 }
 
 const ALL = new Set<string>();
-const templates = new WeakMap<ResolvedRole, WeakMap<ReadonlySet<string>, RoleTemplate>>();
+/**
+ * By the set of permissions asked for, then by role: a workspace has thousands of roles and a reader asks
+ * for a few sets, so one WeakMap per set (making a WeakMap per role was most of the cost of templates).
+ */
+const templates = new WeakMap<ReadonlySet<string>, WeakMap<ResolvedRole, RoleTemplate>>();
 
 /** A role's template for the permissions of `keep` (all of them when undefined), kept per role and set. */
 export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>): RoleTemplate {
-  let byKeep = templates.get(role);
-  if (!byKeep) templates.set(role, (byKeep = new WeakMap()));
-  const known = byKeep.get(keep ?? ALL);
+  let byRole = templates.get(keep ?? ALL);
+  if (!byRole) templates.set(keep ?? ALL, (byRole = new WeakMap()));
+  const known = byRole.get(role);
   if (known) return known;
   const system: RoleTemplate['system'][number][] = [];
   const space: RoleTemplate['space'][number][] = [];
@@ -203,8 +207,48 @@ export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>): Role
     space.push({ name, dims: supportedKey(p.restrictions), supported: supportedDimensions(p.restrictions), projects: p.restrictions.includes('projects') });
   }
   const template = { system, space };
-  byKeep.set(keep ?? ALL, template);
+  byRole.set(role, template);
   return template;
+}
+
+/**
+ * What a reader of some grants asks for: the permissions of `keep`, of which it reads those at `system`
+ * wherever they come from, and in a space only those of `inSpace` (a policy proof reads each permission in
+ * the spaces its policies name: a grant in another space answers none of its questions).
+ */
+export interface GrantAsk {
+  readonly keep: ReadonlySet<string>;
+  /** The permissions of `keep` whose grants in `space` are read: one set object per distinct set (templates are kept per set). */
+  inSpace(space: string): ReadonlySet<string>;
+}
+
+const everywhere = new WeakMap<ReadonlySet<string>, GrantAsk>();
+
+/** The ask for `keep` in every space. */
+export function askFor(keep: ReadonlySet<string>): GrantAsk {
+  let ask = everywhere.get(keep);
+  if (!ask) everywhere.set(keep, (ask = { keep, inSpace: () => keep }));
+  return ask;
+}
+
+/** By the set asked for in a space, then by the template it narrows (few sets, many templates: one WeakMap per set). */
+const narrowed = new WeakMap<ReadonlySet<string>, WeakMap<RoleTemplate, RoleTemplate>>();
+
+/**
+ * A role's template for an ask, where an assignment of it applies in `space` when it applies in one: its
+ * system permissions of `keep` (granted server-wide from any space), and its space permissions asked for
+ * there; `templateOf(role, ask.keep)` itself when `space` is undefined or every permission is asked there.
+ */
+export function askedTemplate(role: ResolvedRole, ask: GrantAsk, space: string | undefined): RoleTemplate {
+  const all = templateOf(role, ask.keep);
+  if (space === undefined || !all.space.length) return all;
+  const here = ask.inSpace(space);
+  if (here === ask.keep) return all;
+  let byTemplate = narrowed.get(here);
+  if (!byTemplate) narrowed.set(here, (byTemplate = new WeakMap()));
+  let out = byTemplate.get(all);
+  if (!out) byTemplate.set(all, (out = { system: all.system, space: all.space.filter((p) => here.has(p.name)) }));
+  return out;
 }
 
 /** The restrictions kept of `restrictions` in the `supported` dimensions. */

@@ -14,12 +14,12 @@
  *   the permission supports (users and groups hold only what their teams do).
  */
 import { DIMENSIONS, EVERYONE, getPermission, supportedDimensions, type Dimension } from '../catalog';
-import { CAPABILITIES, grantKey, matches, type AccessQuery, type Grant, type Principal, type TeamEntry, type Via } from './grants';
+import { CAPABILITIES, grantKey, matches, type AccessQuery, type Grant, type GrantAsk, type Principal, type TeamEntry, type Via } from './grants';
 import { principalKey, reachOf } from './access';
 import { isEmptyBuiltinEntry } from './relevance';
 import { recordsOf } from './records';
 import { hasYamlModel, modulesOf, moduleAccess } from './modules';
-import { grantsByPermission, managedSpaces, teamsOf } from './teams';
+import { askedGrants, grantsByPermission, managedSpaces, teamsOf } from './teams';
 import { parsePrincipal } from './policy-terms';
 import { POLICY_CONTEXT_KEYS } from './fields';
 import { impactReaches, policyImpact, teamFilesOf, type PolicyImpact } from './policy-changes';
@@ -159,10 +159,14 @@ class Prover {
   /** The places of the teams each file defines, in order. */
   private readonly byFile = new Map<string, number[]>();
 
-  /** `subjects`: those of the policies to prove, whose grants are gathered in one pass over the teams. */
+  /**
+   * `subjects`: those of the policies to prove, whose grants are gathered in one pass over the teams;
+   * `needs`: the spaces each subject is asked about by the policies the prover serves (none: every space).
+   */
   constructor(
     public model: PolicyModel,
     subjects: Iterable<string> = [],
+    private readonly needs: SubjectSpaces = new Map(),
   ) {
     model.teams.forEach((t, i) => {
       const key = lower(t.name);
@@ -325,17 +329,23 @@ class Prover {
     after.splice(at, 0, n);
   }
 
-  /** Each team's grants of every permission of `subjects` (capabilities aside), in one pass, in team order. */
+  /**
+   * Each team's grants of every permission of `subjects` (capabilities aside), in one pass, in team order:
+   * those at `system`, and those in the spaces `needs` asks each about (more do no harm: every reader
+   * matches a grant's space to its query's).
+   */
   private gather(subjects: ReadonlySet<string>): void {
-    const found = new Map<string, Map<TeamEntry, readonly Grant[]>>();
+    const found = new Map<string, Map<TeamEntry, Grant[]>>();
     for (const s of subjects) if (!CAPABILITIES.some((c) => c.id === s) && !this.bySubject.has(s)) found.set(s, new Map());
     if (!found.size) return;
-    const wanted = new Set(found.keys());
+    const ask = askOf(new Set(found.keys()), this.needs);
     for (const t of this.model.teams) {
-      const grants = grantsByPermission(t, wanted);
-      for (const [s, teams] of found) {
-        const list = grants.get(s);
-        if (list?.length) teams.set(t, list);
+      for (const g of askedGrants(t, ask)) {
+        const teams = found.get(g.permission);
+        if (!teams) continue;
+        const list = teams.get(t);
+        if (list) list.push(g);
+        else teams.set(t, [g]);
       }
     }
     for (const [s, teams] of found) this.bySubject.set(s, teams);
@@ -473,6 +483,47 @@ class Prover {
     const space = lower(written.slice(0, slash));
     return (this.teamsByName.get(lower(written.slice(slash + 1))) ?? []).find((t) => t.space !== undefined && lower(t.space) === space);
   }
+}
+
+/** The spaces each subject is asked about; a subject absent is asked about every space. */
+type SubjectSpaces = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** The spaces each subject of `policies` is asked about: a policy without a space asks about every one. */
+function subjectSpaces(policies: readonly PolicyDoc[]): SubjectSpaces {
+  const out = new Map<string, Set<string>>();
+  const everywhere = new Set<string>();
+  for (const p of policies) {
+    const subject = policySubject(p);
+    const space = p.context.space?.value;
+    if (subject === undefined || everywhere.has(subject)) continue;
+    if (space === undefined) {
+      everywhere.add(subject);
+      out.delete(subject);
+      continue;
+    }
+    const spaces = out.get(subject);
+    if (spaces) spaces.add(space);
+    else out.set(subject, new Set([space]));
+  }
+  return out;
+}
+
+/** The ask for the grants of `keep` in the spaces `needs` asks each about, one set object per distinct set. */
+function askOf(keep: ReadonlySet<string>, needs: SubjectSpaces): GrantAsk {
+  const everywhere = [...keep].filter((s) => !needs.has(s));
+  const bySpace = new Map<string, string[]>();
+  for (const s of keep) for (const space of needs.get(s) ?? []) bySpace.set(space, [...(bySpace.get(space) ?? everywhere), s]);
+  const sets = new Map<string, ReadonlySet<string>>();
+  const canonical = (list: readonly string[]): ReadonlySet<string> => {
+    if (list.length === keep.size) return keep;
+    const key = [...list].sort().join('\u0000');
+    let set = sets.get(key);
+    if (!set) sets.set(key, (set = new Set(list)));
+    return set;
+  };
+  const elsewhere = canonical(everywhere);
+  const inSpaces = new Map([...bySpace].map(([space, list]) => [space, canonical(list)]));
+  return { keep, inSpace: (space) => inSpaces.get(space) ?? elsewhere };
 }
 
 /** `holders` (in the model's order, `rank`) with `n` holding `grants` in the place of `o`. */
@@ -765,7 +816,8 @@ function proveWith(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[], 
   let provers = kept;
   if (todo.length || !unknown) {
     const subjects = new Set(todo.map(policySubject).filter((x): x is string => x !== undefined));
-    const list = (kept && updated(ws, kept, kept.mark === previous?.mark ? previous.impact : undefined)) ?? (policies.length ? policyModels(ws, uri) : []).map((m) => new Prover(m, subjects));
+    const needs = subjectSpaces(policies);
+    const list = (kept && updated(ws, kept, kept.mark === previous?.mark ? previous.impact : undefined)) ?? (policies.length ? policyModels(ws, uri) : []).map((m) => new Prover(m, subjects, needs));
     provers = { list, mark: ws.changeMark };
     for (const p of todo) {
       policyProofs.count++;

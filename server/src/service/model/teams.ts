@@ -4,7 +4,7 @@
  * grants are computed when first read and kept with its file in the index.
  */
 import { BUILTIN_SYSTEM_TEAMS, builtinSystemTeam, DIMENSIONS, isBuiltinTeamName, SPACE_MANAGER, SPACE_MANAGERS, type BuiltinTeam } from '../catalog';
-import { restrictionsOf, roleGrants, templateGrants, templateOf, type Grant, type Holding, type Restrictions, type TeamEntry } from './grants';
+import { askedTemplate, askFor, restrictionsOf, roleGrants, templateGrants, templateOf, type Grant, type GrantAsk, type Holding, type Restrictions, type TeamEntry } from './grants';
 import { place, type Located, type ResolvedRole } from './roles';
 import type { Assignment, SpaceDoc, TeamDoc } from './types';
 import type { ModelIndex } from './workspace';
@@ -21,6 +21,8 @@ export type GrantsByPermission = ReadonlyMap<string, readonly Grant[]>;
 export interface TeamParts {
   readonly holdings: () => readonly Holding[];
   readonly grantsOf: (permissions: ReadonlySet<string>) => GrantsByPermission;
+  /** Its grants that `ask` asks for (and perhaps others of its permissions), worked out afresh, kept nowhere. */
+  readonly grantsAsked: (ask: GrantAsk) => readonly Grant[];
 }
 
 const partsOf = new WeakMap<TeamEntry, { parts: TeamParts; full: () => TeamOwn | undefined }>();
@@ -46,6 +48,17 @@ export function grantsByPermission(t: TeamEntry, permissions: ReadonlySet<string
   const known = partsOf.get(t);
   const full = known ? known.full() : { grants: t.grants };
   return full ? splitGrants(full.grants, permissions) : known!.parts.grantsOf(permissions);
+}
+
+/**
+ * A team's grants that `ask` asks for, and perhaps others of `ask.keep` and of other permissions (the
+ * reader picks those it reads): its grants when they are built already, else those asked for alone,
+ * without building the rest (a policy proof reads a few permissions of every team, each in a few spaces).
+ */
+export function askedGrants(t: TeamEntry, ask: GrantAsk): readonly Grant[] {
+  const known = partsOf.get(t);
+  const full = known ? known.full() : { grants: t.grants };
+  return full ? full.grants : known!.parts.grantsAsked(ask);
 }
 
 /**
@@ -192,11 +205,12 @@ function refused(ws: ModelIndex, team: TeamDoc, a: Assignment): { role?: Resolve
 /**
  * A team's own grants and role holdings, from its assignments; `system` is the built-in system team it is
  * (or undefined): Octopus Administrators holds System Administrator whatever else the file lists
- * (builtin-team), and a built-in team holds its fixed role whether or not the file lists it. With `keep`,
- * only its grants of those permissions; with `holdings` false, no holdings, and an assignment whose role
- * grants none of `keep` is passed over before it is placed (placing is most of the cost).
+ * (builtin-team), and a built-in team holds its fixed role whether or not the file lists it. With `ask`,
+ * only its grants of those permissions, in a space only those asked for there; with `holdings` false, no
+ * holdings, and an assignment whose role grants none of them is passed over before it is placed (placing
+ * is most of the cost).
  */
-function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, keep?: ReadonlySet<string>, holdings = true): TeamOwn {
+function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, ask?: GrantAsk, holdings = true): TeamOwn {
   const team = located?.doc;
   const out: TeamOwn = { grants: [], holdings: [] };
   const name = system?.name ?? team?.name?.value.trim() ?? '';
@@ -206,25 +220,27 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
   for (const a of team?.assignments ?? []) {
     if (system && !system.rolesChange && a.role.value !== system.holds) continue;
     const named = ws.resolveRole(a.role.value);
-    const shape = named && templateOf(named, keep);
+    // Applied in a space, it is the team's or the one the assignment names (`place`): only what is asked there counts.
+    const shape = named && (ask ? askedTemplate(named, ask, team!.space?.value ?? a.space?.value) : templateOf(named));
     const grantsNone = !shape || (!shape.system.length && !shape.space.length);
-    // Without holdings, only the fixed role of a built-in team matters of an assignment that grants none of `keep`.
+    // Without holdings, only the fixed role of a built-in team matters of an assignment that grants none asked for.
     if (!holdings && (!shape || (grantsNone && system?.holds === undefined))) continue;
     const { role, level, space } = refused(ws, team!, a);
     if (!role || !level) continue;
     if (role.name === system?.holds && level === 'system') holdsFixed = true;
     const restrictions = restrictionsOf(a);
     const via = { team: name, teamSpace: team!.space?.value, role: role.name, uri: located!.uri, span: a.role.span };
-    // A role that grants none of `keep` grants nothing here (what its projects are is not asked).
+    // A role that grants none asked for grants nothing here (what its projects are is not asked).
     if (!grantsNone || role !== named) {
-      out.grants.push(...templateGrants(role === named ? shape! : templateOf(role, keep), level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined));
+      const placed = role === named ? shape! : ask ? askedTemplate(role, ask, space) : templateOf(role);
+      out.grants.push(...templateGrants(placed, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined));
     }
     if (holdings) out.holdings.push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [{ ...via, implicit: false }] });
   }
   if (system?.holds !== undefined && !holdsFixed) {
     const role = ws.resolveRole(system.holds)!;
     const via = { team: name, role: role.name, uri: located?.uri, span: team?.name?.span };
-    out.grants.push(...roleGrants(role, 'system', undefined, {}, via, undefined, keep));
+    out.grants.push(...roleGrants(role, 'system', undefined, {}, via, undefined, ask?.keep));
     if (holdings) out.holdings.push({ role: role.name, scope: 'system', restrictions: {}, via: [{ ...via, implicit: false }] });
   }
   return out;
@@ -232,7 +248,7 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
 
 /** A team's own grants of `keep`, without its holdings (see `ownGrants`). */
 const ownGrantsOf = (ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, keep: ReadonlySet<string>): readonly Grant[] =>
-  ownGrants(ws, located, system, keep, false).grants;
+  ownGrants(ws, located, system, askFor(keep), false).grants;
 
 /**
  * The members and external groups of a YAML team document that effective access counts: none for a
@@ -288,8 +304,9 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
           () => ws.derived(uri, `access:${doc.index}`, () => ownGrants(ws, located, system)),
           () => ws.derived(uri, `signature:${doc.index}`, () => ownSignature(ws, doc, system)),
           {
-            holdings: () => ws.derived(uri, `holdings:${doc.index}`, () => ownGrants(ws, located, system, NO_PERMISSIONS).holdings),
+            holdings: () => ws.derived(uri, `holdings:${doc.index}`, () => ownGrants(ws, located, system, askFor(NO_PERMISSIONS)).holdings),
             grantsOf: (permissions) => someGrants(ws.derived(uri, `grants-by:${doc.index}`, () => new Map<string, Grant[]>()), (keep) => ownGrantsOf(ws, located, system, keep))(permissions),
+            grantsAsked: (ask) => ownGrants(ws, located, system, ask, false).grants,
           },
         ),
       );
@@ -299,8 +316,9 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
     if (seen.has(`\u0000${lower(system.name)}`)) continue;
     teams.push(
       lazyTeam({ name: system.name, members: [], groups: [], builtin: true }, () => ownGrants(ws, undefined, system), () => ownSignature(ws, undefined, system), {
-        holdings: () => ownGrants(ws, undefined, system, NO_PERMISSIONS).holdings,
+        holdings: () => ownGrants(ws, undefined, system, askFor(NO_PERMISSIONS)).holdings,
         grantsOf: (permissions) => splitGrants(ownGrantsOf(ws, undefined, system, permissions), permissions),
+        grantsAsked: (ask) => ownGrants(ws, undefined, system, ask, false).grants,
       }),
     );
   }
@@ -368,6 +386,7 @@ function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntr
           }
           return out;
         },
+        grantsAsked: (ask) => [...askedGrants(target, ask), ...templateGrants(askedTemplate(role, ask, spaceName), 'space', spaceName, {}, teamVia)],
       },
     );
     managing.set(wrapped, (managing.get(target) ?? 0) + 1);
@@ -377,7 +396,11 @@ function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntr
     { name: SPACE_MANAGERS, space: spaceName, members: managers?.members?.items.map((i) => i.value) ?? [], groups: [], builtin: true },
     () => ({ grants: roleGrants(role, 'space', spaceName, {}, via), holdings: [holding(via)] }),
     () => signature,
-    { holdings: () => [holding(via)], grantsOf: (permissions) => splitGrants(roleGrants(role, 'space', spaceName, {}, via, undefined, permissions), permissions) },
+    {
+      holdings: () => [holding(via)],
+      grantsOf: (permissions) => splitGrants(roleGrants(role, 'space', spaceName, {}, via, undefined, permissions), permissions),
+      grantsAsked: (ask) => templateGrants(askedTemplate(role, ask, spaceName), 'space', spaceName, {}, via),
+    },
   );
 }
 
