@@ -186,11 +186,14 @@ const ALL = new Set<string>();
  */
 const templates = new WeakMap<ReadonlySet<string>, WeakMap<ResolvedRole, RoleTemplate>>();
 
-/** A role's template for the permissions of `keep` (all of them when undefined), kept per role and set. */
-export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>): RoleTemplate {
-  let byRole = templates.get(keep ?? ALL);
-  if (!byRole) templates.set(keep ?? ALL, (byRole = new WeakMap()));
-  const known = byRole.get(role);
+/**
+ * A role's template for the permissions of `keep` (all of them when undefined), kept per role and set
+ * unless `once` (a reader that keeps its own, `GrantAsk`).
+ */
+export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>, once = false): RoleTemplate {
+  let byRole = once ? undefined : templates.get(keep ?? ALL);
+  if (!byRole && !once) templates.set(keep ?? ALL, (byRole = new WeakMap()));
+  const known = byRole?.get(role);
   if (known) return known;
   const system: RoleTemplate['system'][number][] = [];
   const space: RoleTemplate['space'][number][] = [];
@@ -207,48 +210,58 @@ export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>): Role
     space.push({ name, dims: supportedKey(p.restrictions), supported: supportedDimensions(p.restrictions), projects: p.restrictions.includes('projects') });
   }
   const template = { system, space };
-  byRole.set(role, template);
+  byRole?.set(role, template);
   return template;
 }
 
 /**
  * What a reader of some grants asks for: the permissions of `keep`, of which it reads those at `system`
  * wherever they come from, and in a space only those of `inSpace` (a policy proof reads each permission in
- * the spaces its policies name: a grant in another space answers none of its questions).
+ * the spaces its policies name: a grant in another space answers none of its questions). An ask made for
+ * one reading keeps the role templates it reads itself, in a Map (cheaper than the shared WeakMaps, and
+ * dropped with it); one kept for long (`askFor`) reads them from the shared cache, holding no role.
  */
-export interface GrantAsk {
-  readonly keep: ReadonlySet<string>;
-  /** The permissions of `keep` whose grants in `space` are read: one set object per distinct set (templates are kept per set). */
-  inSpace(space: string): ReadonlySet<string>;
+export class GrantAsk {
+  private readonly templates = new Map<ResolvedRole, RoleTemplate>();
+  /** By template, then by the index of the set asked for in a space. */
+  private readonly narrowed = new Map<RoleTemplate, (RoleTemplate | undefined)[]>();
+
+  /**
+   * `sets`: the distinct sets of permissions asked for in some space; `setIn`: the index in `sets` of
+   * those asked for in a space, or -1 for all of `keep`; `shared`: templates from the shared cache.
+   */
+  constructor(
+    readonly keep: ReadonlySet<string>,
+    private readonly sets: readonly ReadonlySet<string>[] = [],
+    private readonly setIn: (space: string) => number = () => -1,
+    private readonly shared = false,
+  ) {}
+
+  /**
+   * A role's template for this ask, where an assignment of it applies in `space` when it applies in one:
+   * its system permissions of `keep` (granted server-wide from any space), and its space permissions asked
+   * for there; its template for all of `keep` when `space` is undefined or every permission is asked there.
+   */
+  template(role: ResolvedRole, space: string | undefined): RoleTemplate {
+    let all = this.shared ? templateOf(role, this.keep) : this.templates.get(role);
+    if (!all) this.templates.set(role, (all = templateOf(role, this.keep, true)));
+    if (space === undefined || !all.space.length) return all;
+    const at = this.setIn(space);
+    if (at < 0) return all;
+    let bySet = this.narrowed.get(all);
+    if (!bySet) this.narrowed.set(all, (bySet = []));
+    const here = this.sets[at];
+    return (bySet[at] ??= { system: all.system, space: all.space.filter((p) => here.has(p.name)) });
+  }
 }
 
 const everywhere = new WeakMap<ReadonlySet<string>, GrantAsk>();
 
-/** The ask for `keep` in every space. */
+/** The ask for `keep` in every space (kept per set: its templates are too). */
 export function askFor(keep: ReadonlySet<string>): GrantAsk {
   let ask = everywhere.get(keep);
-  if (!ask) everywhere.set(keep, (ask = { keep, inSpace: () => keep }));
+  if (!ask) everywhere.set(keep, (ask = new GrantAsk(keep, [], () => -1, true)));
   return ask;
-}
-
-/** By the set asked for in a space, then by the template it narrows (few sets, many templates: one WeakMap per set). */
-const narrowed = new WeakMap<ReadonlySet<string>, WeakMap<RoleTemplate, RoleTemplate>>();
-
-/**
- * A role's template for an ask, where an assignment of it applies in `space` when it applies in one: its
- * system permissions of `keep` (granted server-wide from any space), and its space permissions asked for
- * there; `templateOf(role, ask.keep)` itself when `space` is undefined or every permission is asked there.
- */
-export function askedTemplate(role: ResolvedRole, ask: GrantAsk, space: string | undefined): RoleTemplate {
-  const all = templateOf(role, ask.keep);
-  if (space === undefined || !all.space.length) return all;
-  const here = ask.inSpace(space);
-  if (here === ask.keep) return all;
-  let byTemplate = narrowed.get(here);
-  if (!byTemplate) narrowed.set(here, (byTemplate = new WeakMap()));
-  let out = byTemplate.get(all);
-  if (!out) byTemplate.set(all, (out = { system: all.system, space: all.space.filter((p) => here.has(p.name)) }));
-  return out;
 }
 
 /** The restrictions kept of `restrictions` in the `supported` dimensions. */

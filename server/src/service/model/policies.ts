@@ -14,7 +14,7 @@
  *   the permission supports (users and groups hold only what their teams do).
  */
 import { DIMENSIONS, EVERYONE, getPermission, supportedDimensions, type Dimension } from '../catalog';
-import { CAPABILITIES, grantKey, matches, type AccessQuery, type Grant, type GrantAsk, type Principal, type TeamEntry, type Via } from './grants';
+import { CAPABILITIES, grantKey, GrantAsk, matches, type AccessQuery, type Grant, type Principal, type TeamEntry, type Via } from './grants';
 import { principalKey, reachOf } from './access';
 import { isEmptyBuiltinEntry } from './relevance';
 import { recordsOf } from './records';
@@ -154,10 +154,11 @@ class Prover {
 
   /** The model's teams by lower-cased name, for resolving written principals. */
   private readonly teamsByName = new Map<string, TeamEntry[]>();
-  /** Each team's place in the model's order. */
-  private readonly rank = new Map<TeamEntry, number>();
-  /** The places of the teams each file defines, in order. */
-  private readonly byFile = new Map<string, number[]>();
+  /**
+   * Each team's place in the model's order (`rank`), and the places of the teams each file defines, in
+   * order (`byFile`): made when a change first needs them (`check` never does).
+   */
+  private ordered?: { readonly rank: Map<TeamEntry, number>; readonly byFile: Map<string, number[]> };
 
   /**
    * `subjects`: those of the policies to prove, whose grants are gathered in one pass over the teams;
@@ -168,18 +169,12 @@ class Prover {
     subjects: Iterable<string> = [],
     private readonly needs: SubjectSpaces = new Map(),
   ) {
-    model.teams.forEach((t, i) => {
+    for (const t of model.teams) {
       const key = lower(t.name);
       const list = this.teamsByName.get(key);
       if (list) list.push(t);
       else this.teamsByName.set(key, [t]);
-      this.rank.set(t, i);
-      const uri = t.definition?.uri;
-      if (uri === undefined) return;
-      const places = this.byFile.get(uri);
-      if (places) places.push(i);
-      else this.byFile.set(uri, [i]);
-    });
+    }
     const principals: { principal: Principal; teams: TeamEntry[] }[] = [];
     this.principals = principals;
     for (const [key, entry] of reachOf(model.teams)) {
@@ -207,7 +202,8 @@ class Prover {
     const from = (t: TeamEntry) => (t.definition && files.has(t.definition.uri) ? t.definition : undefined);
     const replaced = new Map<TeamEntry, TeamEntry>();
     const incoming = fresh.filter((t) => from(t));
-    const changed = [...files].flatMap((uri) => this.byFile.get(uri) ?? []).sort((a, b) => a - b);
+    const { rank, byFile } = this.order();
+    const changed = [...files].flatMap((uri) => byFile.get(uri) ?? []).sort((a, b) => a - b);
     for (const i of changed) {
       const o = teams[i];
       const def = from(o)!;
@@ -220,7 +216,6 @@ class Prover {
     }
     if (replaced.size !== incoming.length || !this.samePrincipals(replaced)) return false;
     this.model = { ...this.model, teams };
-    const rank = this.rank;
     for (const [o, n] of replaced) rank.set(n, rank.get(o)!);
     this.principals = this.principals.slice();
     for (const [o, n] of replaced) this.replaceTeam(o, n, rank);
@@ -242,6 +237,22 @@ class Prover {
     for (const subject of touched) this.forget(subject);
     for (const o of replaced.keys()) rank.delete(o);
     return true;
+  }
+
+  /** `ordered`, made from the model's teams when first asked for. */
+  private order(): { readonly rank: Map<TeamEntry, number>; readonly byFile: Map<string, number[]> } {
+    if (this.ordered) return this.ordered;
+    const rank = new Map<TeamEntry, number>();
+    const byFile = new Map<string, number[]>();
+    this.model.teams.forEach((t, i) => {
+      rank.set(t, i);
+      const uri = t.definition?.uri;
+      if (uri === undefined) return;
+      const places = byFile.get(uri);
+      if (places) places.push(i);
+      else byFile.set(uri, [i]);
+    });
+    return (this.ordered = { rank, byFile });
   }
 
   /** Drops what was read from a subject's holders: read again when asked. */
@@ -513,17 +524,21 @@ function askOf(keep: ReadonlySet<string>, needs: SubjectSpaces): GrantAsk {
   const everywhere = [...keep].filter((s) => !needs.has(s));
   const bySpace = new Map<string, string[]>();
   for (const s of keep) for (const space of needs.get(s) ?? []) bySpace.set(space, [...(bySpace.get(space) ?? everywhere), s]);
-  const sets = new Map<string, ReadonlySet<string>>();
-  const canonical = (list: readonly string[]): ReadonlySet<string> => {
-    if (list.length === keep.size) return keep;
+  const sets: ReadonlySet<string>[] = [];
+  const indices = new Map<string, number>();
+  const canonical = (list: readonly string[]): number => {
+    if (list.length === keep.size) return -1;
     const key = [...list].sort().join('\u0000');
-    let set = sets.get(key);
-    if (!set) sets.set(key, (set = new Set(list)));
-    return set;
+    let at = indices.get(key);
+    if (at === undefined) {
+      indices.set(key, (at = sets.length));
+      sets.push(new Set(list));
+    }
+    return at;
   };
   const elsewhere = canonical(everywhere);
   const inSpaces = new Map([...bySpace].map(([space, list]) => [space, canonical(list)]));
-  return { keep, inSpace: (space) => inSpaces.get(space) ?? elsewhere };
+  return new GrantAsk(keep, sets, (space) => inSpaces.get(space) ?? elsewhere);
 }
 
 /** `holders` (in the model's order, `rank`) with `n` holding `grants` in the place of `o`. */

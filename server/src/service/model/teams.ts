@@ -4,7 +4,7 @@
  * grants are computed when first read and kept with its file in the index.
  */
 import { BUILTIN_SYSTEM_TEAMS, builtinSystemTeam, DIMENSIONS, isBuiltinTeamName, SPACE_MANAGER, SPACE_MANAGERS, type BuiltinTeam } from '../catalog';
-import { askedTemplate, askFor, restrictionsOf, roleGrants, templateGrants, templateOf, type Grant, type GrantAsk, type Holding, type Restrictions, type TeamEntry } from './grants';
+import { askFor, restrictionsOf, roleGrants, templateGrants, templateOf, type Grant, type GrantAsk, type Holding, type Restrictions, type TeamEntry } from './grants';
 import { place, type Located, type ResolvedRole } from './roles';
 import type { Assignment, SpaceDoc, TeamDoc } from './types';
 import type { ModelIndex } from './workspace';
@@ -25,7 +25,6 @@ export interface TeamParts {
   readonly grantsAsked: (ask: GrantAsk) => readonly Grant[];
 }
 
-const partsOf = new WeakMap<TeamEntry, { parts: TeamParts; full: () => TeamOwn | undefined }>();
 
 /** Grants by permission, those of `permissions` only. */
 export function splitGrants(grants: readonly Grant[], permissions: ReadonlySet<string>): Map<string, Grant[]> {
@@ -45,9 +44,9 @@ export function splitGrants(grants: readonly Grant[], permissions: ReadonlySet<s
  * of the workspace's grants are of others).
  */
 export function grantsByPermission(t: TeamEntry, permissions: ReadonlySet<string>): GrantsByPermission {
-  const known = partsOf.get(t);
-  const full = known ? known.full() : { grants: t.grants };
-  return full ? splitGrants(full.grants, permissions) : known!.parts.grantsOf(permissions);
+  const parts = t instanceof LazyTeam ? t.parts() : undefined;
+  const full = parts ? (t as LazyTeam).computedOwn() : { grants: t.grants };
+  return full ? splitGrants(full.grants, permissions) : parts!.grantsOf(permissions);
 }
 
 /**
@@ -56,9 +55,9 @@ export function grantsByPermission(t: TeamEntry, permissions: ReadonlySet<string
  * without building the rest (a policy proof reads a few permissions of every team, each in a few spaces).
  */
 export function askedGrants(t: TeamEntry, ask: GrantAsk): readonly Grant[] {
-  const known = partsOf.get(t);
-  const full = known ? known.full() : { grants: t.grants };
-  return full ? full.grants : known!.parts.grantsAsked(ask);
+  const parts = t instanceof LazyTeam ? t.parts() : undefined;
+  const full = parts ? (t as LazyTeam).computedOwn() : { grants: t.grants };
+  return full ? full.grants : parts!.grantsAsked(ask);
 }
 
 /**
@@ -66,9 +65,7 @@ export function askedGrants(t: TeamEntry, ask: GrantAsk): readonly Grant[] {
  * holdings and some of its grants can be read without the rest (`grantsByPermission`).
  */
 export function lazyTeam(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, own: () => TeamOwn, signature: () => string, parts?: TeamParts): TeamEntry {
-  const entry = new LazyTeam(fields, own, signature, parts);
-  if (parts) partsOf.set(entry, { parts, full: () => entry.computedOwn() });
-  return entry;
+  return new LazyTeam(fields, own, signature, parts);
 }
 
 /**
@@ -97,6 +94,11 @@ class LazyTeam implements TeamEntry {
     this.#own = own;
     this.#signature = signature;
     this.#parts = parts;
+  }
+
+  /** How to read some of it without the rest, when it can. */
+  parts(): TeamParts | undefined {
+    return this.#parts;
   }
 
   /** Its own grants and holdings when computed already. */
@@ -221,7 +223,7 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
     if (system && !system.rolesChange && a.role.value !== system.holds) continue;
     const named = ws.resolveRole(a.role.value);
     // Applied in a space, it is the team's or the one the assignment names (`place`): only what is asked there counts.
-    const shape = named && (ask ? askedTemplate(named, ask, team!.space?.value ?? a.space?.value) : templateOf(named));
+    const shape = named && (ask ? ask.template(named, team!.space?.value ?? a.space?.value) : templateOf(named));
     const grantsNone = !shape || (!shape.system.length && !shape.space.length);
     // Without holdings, only the fixed role of a built-in team matters of an assignment that grants none asked for.
     if (!holdings && (!shape || (grantsNone && system?.holds === undefined))) continue;
@@ -232,7 +234,7 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
     const via = { team: name, teamSpace: team!.space?.value, role: role.name, uri: located!.uri, span: a.role.span };
     // A role that grants none asked for grants nothing here (what its projects are is not asked).
     if (!grantsNone || role !== named) {
-      const placed = role === named ? shape! : ask ? askedTemplate(role, ask, space) : templateOf(role);
+      const placed = role === named ? shape! : ask ? ask.template(role, space) : templateOf(role);
       out.grants.push(...templateGrants(placed, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined));
     }
     if (holdings) out.holdings.push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [{ ...via, implicit: false }] });
@@ -292,13 +294,15 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
       const located = { uri, doc };
       const name = doc.name.value.trim();
       const system = doc.space ? undefined : builtinSystemTeam(name);
+      const reached = reachedBy(doc);
       teams.push(
         lazyTeam(
           {
             name: system?.name ?? name,
             space: doc.space?.value,
             definition: located,
-            ...reachedBy(doc),
+            members: reached.members,
+            groups: reached.groups,
             builtin: system !== undefined,
           },
           () => ws.derived(uri, `access:${doc.index}`, () => ownGrants(ws, located, system)),
@@ -386,7 +390,7 @@ function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntr
           }
           return out;
         },
-        grantsAsked: (ask) => [...askedGrants(target, ask), ...templateGrants(askedTemplate(role, ask, spaceName), 'space', spaceName, {}, teamVia)],
+        grantsAsked: (ask) => [...askedGrants(target, ask), ...templateGrants(ask.template(role, spaceName), 'space', spaceName, {}, teamVia)],
       },
     );
     managing.set(wrapped, (managing.get(target) ?? 0) + 1);
@@ -399,7 +403,7 @@ function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntr
     {
       holdings: () => [holding(via)],
       grantsOf: (permissions) => splitGrants(roleGrants(role, 'space', spaceName, {}, via, undefined, permissions), permissions),
-      grantsAsked: (ask) => templateGrants(askedTemplate(role, ask, spaceName), 'space', spaceName, {}, via),
+      grantsAsked: (ask) => templateGrants(ask.template(role, spaceName), 'space', spaceName, {}, via),
     },
   );
 }
