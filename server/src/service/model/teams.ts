@@ -65,7 +65,14 @@ export function askedGrants(t: TeamEntry, ask: GrantAsk): readonly Grant[] {
  * holdings and some of its grants can be read without the rest (`grantsByPermission`).
  */
 export function lazyTeam(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, own: () => TeamOwn, signature: () => string, parts?: TeamParts): TeamEntry {
-  return new LazyTeam(fields, own, signature, parts);
+  return new LazyTeam(fields, { own, signature, parts });
+}
+
+/** Where a lazy team entry's grants, holdings and signature come from. */
+interface TeamSource {
+  own(): TeamOwn;
+  signature(): string;
+  readonly parts?: TeamParts;
 }
 
 /**
@@ -85,20 +92,16 @@ class LazyTeam implements TeamEntry {
   #computed?: TeamOwn;
   #held?: readonly Holding[];
   #sig?: string;
-  readonly #own: () => TeamOwn;
-  readonly #signature: () => string;
-  readonly #parts?: TeamParts;
+  readonly #source: TeamSource;
 
-  constructor(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, own: () => TeamOwn, signature: () => string, parts?: TeamParts) {
+  constructor(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, source: TeamSource) {
     Object.assign(this, fields);
-    this.#own = own;
-    this.#signature = signature;
-    this.#parts = parts;
+    this.#source = source;
   }
 
   /** How to read some of it without the rest, when it can. */
   parts(): TeamParts | undefined {
-    return this.#parts;
+    return this.#source.parts;
   }
 
   /** Its own grants and holdings when computed already. */
@@ -107,15 +110,56 @@ class LazyTeam implements TeamEntry {
   }
 
   get grants(): readonly Grant[] {
-    return (this.#computed ??= this.#own()).grants;
+    return (this.#computed ??= this.#source.own()).grants;
   }
 
   get holdings(): readonly Holding[] {
-    return this.#computed?.holdings ?? (this.#parts ? (this.#held ??= this.#parts.holdings()) : (this.#computed ??= this.#own()).holdings);
+    const parts = this.#source.parts;
+    return this.#computed?.holdings ?? (parts ? (this.#held ??= parts.holdings()) : (this.#computed ??= this.#source.own()).holdings);
   }
 
   get signature(): string {
-    return (this.#sig ??= this.#signature());
+    return (this.#sig ??= this.#source.signature());
+  }
+}
+
+/**
+ * The source of a team of a YAML file (`teamsOf`), its own grants, holdings and signature kept with the file
+ * in the index: one object per team where closures took six (every proof of a policy file makes thousands).
+ */
+class FileTeamSource implements TeamSource, TeamParts {
+  constructor(
+    private readonly ws: ModelIndex,
+    private readonly located: Located<TeamDoc>,
+    private readonly system: BuiltinTeam | undefined,
+  ) {}
+
+  get parts(): TeamParts {
+    return this;
+  }
+
+  own(): TeamOwn {
+    const { uri, doc } = this.located;
+    return this.ws.derived(uri, `access:${doc.index}`, () => ownGrants(this.ws, this.located, this.system));
+  }
+
+  signature(): string {
+    const { uri, doc } = this.located;
+    return this.ws.derived(uri, `signature:${doc.index}`, () => ownSignature(this.ws, doc, this.system));
+  }
+
+  holdings(): readonly Holding[] {
+    const { uri, doc } = this.located;
+    return this.ws.derived(uri, `holdings:${doc.index}`, () => ownGrants(this.ws, this.located, this.system, askFor(NO_PERMISSIONS)).holdings);
+  }
+
+  grantsOf(permissions: ReadonlySet<string>): GrantsByPermission {
+    const { uri, doc } = this.located;
+    return someGrants(this.ws.derived(uri, `grants-by:${doc.index}`, () => new Map<string, Grant[]>()), (keep) => ownGrantsOf(this.ws, this.located, this.system, keep))(permissions);
+  }
+
+  grantsAsked(ask: GrantAsk): readonly Grant[] {
+    return ownGrants(this.ws, this.located, this.system, ask, false).grants;
   }
 }
 
@@ -295,25 +339,8 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
       const name = doc.name.value.trim();
       const system = doc.space ? undefined : builtinSystemTeam(name);
       const reached = reachedBy(doc);
-      teams.push(
-        lazyTeam(
-          {
-            name: system?.name ?? name,
-            space: doc.space?.value,
-            definition: located,
-            members: reached.members,
-            groups: reached.groups,
-            builtin: system !== undefined,
-          },
-          () => ws.derived(uri, `access:${doc.index}`, () => ownGrants(ws, located, system)),
-          () => ws.derived(uri, `signature:${doc.index}`, () => ownSignature(ws, doc, system)),
-          {
-            holdings: () => ws.derived(uri, `holdings:${doc.index}`, () => ownGrants(ws, located, system, askFor(NO_PERMISSIONS)).holdings),
-            grantsOf: (permissions) => someGrants(ws.derived(uri, `grants-by:${doc.index}`, () => new Map<string, Grant[]>()), (keep) => ownGrantsOf(ws, located, system, keep))(permissions),
-            grantsAsked: (ask) => ownGrants(ws, located, system, ask, false).grants,
-          },
-        ),
-      );
+      const fields = { name: system?.name ?? name, space: doc.space?.value, definition: located, members: reached.members, groups: reached.groups, builtin: system !== undefined };
+      teams.push(new LazyTeam(fields, new FileTeamSource(ws, located, system)));
     }
   }
   for (const system of BUILTIN_SYSTEM_TEAMS) {
