@@ -353,21 +353,29 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
       }),
     );
   }
-  // Teams by lower-cased name, for the teams that manage a space (a scan of every team per name was most of this).
-  const byName = new Map<string, number[]>();
-  const index = (i: number) => {
+  // Teams by lower-cased name, for the teams that manage a space (a scan of every team per name was most of
+  // this); made at the first space that names such teams.
+  let byName: Map<string, number[]> | undefined;
+  const index = (names: Map<string, number[]>, i: number) => {
     const key = lower(teams[i].name);
-    const list = byName.get(key);
+    const list = names.get(key);
     if (list) list.push(i);
-    else byName.set(key, [i]);
+    else names.set(key, [i]);
   };
-  teams.forEach((_, i) => index(i));
+  const names = (): Map<string, number[]> => {
+    if (byName) return byName;
+    const made = new Map<string, number[]>();
+    teams.forEach((_, i) => index(made, i));
+    return (byName = made);
+  };
   for (const space of spacesOf(ws)) {
-    teams.push(spaceManagers(ws, space, teams, byName));
-    index(teams.length - 1);
+    teams.push(spaceManagers(ws, space, teams, space.doc.managers?.teams?.items.length ? names() : NO_NAMES));
+    if (byName) index(byName, teams.length - 1);
   }
   return teams;
 }
+
+const NO_NAMES: ReadonlyMap<string, readonly number[]> = new Map();
 
 function spacesOf(ws: ModelIndex): Located<SpaceDoc>[] {
   return ws
