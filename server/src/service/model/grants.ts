@@ -155,10 +155,13 @@ export function templateGrants(
   }
   if (level === 'space' && shape.space.length) {
     const spaceVia: readonly Via[] = [{ ...via, implicit: false }];
-    const keptBy = new Map<string, Restrictions>();
+    // A role's permissions support a few sets of dimensions: a list of pairs, not a Map per assignment.
+    const keptBy: (string | Restrictions)[] = [];
     for (const { name, dims, supported, projects } of shape.space) {
-      let r = keptBy.get(dims);
-      if (!r) keptBy.set(dims, (r = keptOf(supported, restrictions)));
+      let at = 0;
+      while (at < keptBy.length && keptBy[at] !== dims) at += 2;
+      if (at === keptBy.length) keptBy.push(dims, keptOf(supported, restrictions));
+      const r = keptBy[at + 1] as Restrictions;
       // Only a permission about projects reads a project group as its projects; one about project groups
       // themselves (ProjectGroupView, ProjectCreate) is restricted to the groups.
       const mapped = groupProjects && r.projectGroups && projects;
