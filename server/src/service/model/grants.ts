@@ -4,7 +4,7 @@
  * How grants gather into restriction records and compare is model/records.ts.
  */
 import { DIMENSIONS, getPermission, SPACE_MANAGER, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension } from '../catalog';
-import type { Located, ResolvedRole } from './roles';
+import type { Located, ResolvedRole, RoleResolver } from './roles';
 import type { Assignment, Span, TeamDoc } from './types';
 
 export type Restrictions = Partial<Record<Dimension, readonly string[]>>;
@@ -226,6 +226,8 @@ export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>, once 
  */
 export class GrantAsk {
   private readonly templates = new Map<ResolvedRole, RoleTemplate>();
+  /** Roles by the name an assignment writes (null: none), for an ask made for one reading. */
+  private readonly roles = new Map<string, ResolvedRole | null>();
   /** By template, then by the index of the set asked for in a space. */
   private readonly narrowed = new Map<RoleTemplate, (RoleTemplate | undefined)[]>();
 
@@ -239,6 +241,17 @@ export class GrantAsk {
     private readonly setIn: (space: string) => number = () => -1,
     private readonly shared = false,
   ) {}
+
+  /**
+   * The role `name` resolves to in `ws`: remembered for the reading an ask is made for (the workspace does
+   * not change during it), asked of `ws` each time by one kept for long.
+   */
+  role(ws: RoleResolver, name: string): ResolvedRole | undefined {
+    if (this.shared) return ws.resolveRole(name);
+    let role = this.roles.get(name);
+    if (role === undefined) this.roles.set(name, (role = ws.resolveRole(name) ?? null));
+    return role ?? undefined;
+  }
 
   /**
    * A role's template for this ask, where an assignment of it applies in `space` when it applies in one:

@@ -265,7 +265,7 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
   let holdsFixed = false;
   for (const a of team?.assignments ?? []) {
     if (system && !system.rolesChange && a.role.value !== system.holds) continue;
-    const named = ws.resolveRole(a.role.value);
+    const named = ask ? ask.role(ws, a.role.value) : ws.resolveRole(a.role.value);
     // Applied in a space, it is the team's or the one the assignment names (`place`): only what is asked there counts.
     const shape = named && (ask ? ask.template(named, team!.space?.value ?? a.space?.value) : templateOf(named));
     const grantsNone = !shape || (!shape.system.length && !shape.space.length);
