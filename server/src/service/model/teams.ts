@@ -25,7 +25,6 @@ export interface TeamParts {
   readonly grantsAsked: (ask: GrantAsk) => readonly Grant[];
 }
 
-
 /** Grants by permission, those of `permissions` only. */
 export function splitGrants(grants: readonly Grant[], permissions: ReadonlySet<string>): Map<string, Grant[]> {
   const out = new Map<string, Grant[]>();
