@@ -19,7 +19,7 @@ const ROUNDS = 3;
 const PERMISSIONS = ['DeploymentCreate', 'ProjectView', 'VariableEdit', 'EnvironmentView', 'TaskView'];
 
 /** A policy file of `count` policies over the spaces, environments and teams of `ws`. */
-function policies(ws: Workspace, count: number): string {
+export function policies(ws: Workspace, count: number): string {
   const spaces: SpaceDoc[] = [];
   const teams: TeamDoc[] = [];
   for (const uri of ws.uris()) for (const d of ws.model(uri)?.docs ?? []) (d.kind === 'space' ? spaces : d.kind === 'team' ? teams : []).push(d as never);
@@ -142,4 +142,5 @@ function main(): void {
   );
 }
 
-main();
+// Imported for its policy file by bench/policy-workspace.ts: run only as a script.
+if (require.main === module) main();

@@ -86,7 +86,6 @@ export function reachOf(teams: readonly TeamEntry[]): Map<string, { principal: P
 const byLocale = new Intl.Collator().compare;
 
 function reachIn(teams: readonly TeamEntry[], module: string | undefined, out: Map<string, { principal: Principal; teams: TeamEntry[] }>): void {
-  const inModule = module === undefined ? {} : { module };
   const everyone = teams.filter((t) => t.name === EVERYONE && t.space === undefined);
   const users = new Map<string, TeamEntry[]>();
   const groups = new Map<string, TeamEntry[]>();
@@ -105,13 +104,17 @@ function reachIn(teams: readonly TeamEntry[], module: string | undefined, out: M
       if (!has(list, t)) list.push(t);
     }
   }
+  // Principals as literals of one shape per kind of field set (a spread makes each its own hidden class
+  // and takes V8's slow path: a workspace has thousands of teams).
   for (const t of teams) {
-    const principal: Principal = { kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}), ...inModule };
+    const space = t.space || undefined;
+    const principal: Principal =
+      module === undefined ? (space ? { kind: 'team', name: t.name, space } : { kind: 'team', name: t.name }) : space ? { kind: 'team', name: t.name, space, module } : { kind: 'team', name: t.name, module };
     out.set(principalKey(principal), { principal, teams: [t] });
   }
   for (const [kind, names] of [['user', users], ['group', groups]] as const) {
     for (const [name, reaching] of [...names].sort(([a], [b]) => byLocale(a, b))) {
-      const principal: Principal = { kind, name, ...inModule };
+      const principal: Principal = module === undefined ? { kind, name } : { kind, name, module };
       out.set(principalKey(principal), { principal, teams: reaching });
     }
   }

@@ -4,7 +4,7 @@
  * How grants gather into restriction records and compare is model/records.ts.
  */
 import { DIMENSIONS, getPermission, SPACE_MANAGER, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension } from '../catalog';
-import type { Located, ResolvedRole } from './roles';
+import type { Located, ResolvedRole, RoleResolver } from './roles';
 import type { Assignment, Span, TeamDoc } from './types';
 
 export type Restrictions = Partial<Record<Dimension, readonly string[]>>;
@@ -155,10 +155,13 @@ export function templateGrants(
   }
   if (level === 'space' && shape.space.length) {
     const spaceVia: readonly Via[] = [{ ...via, implicit: false }];
-    const keptBy = new Map<string, Restrictions>();
+    // A role's permissions support a few sets of dimensions: a list of pairs, not a Map per assignment.
+    const keptBy: (string | Restrictions)[] = [];
     for (const { name, dims, supported, projects } of shape.space) {
-      let r = keptBy.get(dims);
-      if (!r) keptBy.set(dims, (r = keptOf(supported, restrictions)));
+      let at = 0;
+      while (at < keptBy.length && keptBy[at] !== dims) at += 2;
+      if (at === keptBy.length) keptBy.push(dims, keptOf(supported, restrictions));
+      const r = keptBy[at + 1] as Restrictions;
       // Only a permission about projects reads a project group as its projects; one about project groups
       // themselves (ProjectGroupView, ProjectCreate) is restricted to the groups.
       const mapped = groupProjects && r.projectGroups && projects;
@@ -180,13 +183,20 @@ export interface RoleTemplate {
 }
 
 const ALL = new Set<string>();
-const templates = new WeakMap<ResolvedRole, WeakMap<ReadonlySet<string>, RoleTemplate>>();
+/**
+ * By the set of permissions asked for, then by role: a workspace has thousands of roles and a reader asks
+ * for a few sets, so one WeakMap per set (making a WeakMap per role was most of the cost of templates).
+ */
+const templates = new WeakMap<ReadonlySet<string>, WeakMap<ResolvedRole, RoleTemplate>>();
 
-/** A role's template for the permissions of `keep` (all of them when undefined), kept per role and set. */
-export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>): RoleTemplate {
-  let byKeep = templates.get(role);
-  if (!byKeep) templates.set(role, (byKeep = new WeakMap()));
-  const known = byKeep.get(keep ?? ALL);
+/**
+ * A role's template for the permissions of `keep` (all of them when undefined), kept per role and set
+ * unless `once` (a reader that keeps its own, `GrantAsk`).
+ */
+export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>, once = false): RoleTemplate {
+  let byRole = once ? undefined : templates.get(keep ?? ALL);
+  if (!byRole && !once) templates.set(keep ?? ALL, (byRole = new WeakMap()));
+  const known = byRole?.get(role);
   if (known) return known;
   const system: RoleTemplate['system'][number][] = [];
   const space: RoleTemplate['space'][number][] = [];
@@ -203,8 +213,71 @@ export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>): Role
     space.push({ name, dims: supportedKey(p.restrictions), supported: supportedDimensions(p.restrictions), projects: p.restrictions.includes('projects') });
   }
   const template = { system, space };
-  byKeep.set(keep ?? ALL, template);
+  byRole?.set(role, template);
   return template;
+}
+
+/**
+ * What a reader of some grants asks for: the permissions of `keep`, of which it reads those at `system`
+ * wherever they come from, and in a space only those of `inSpace` (a policy proof reads each permission in
+ * the spaces its policies name: a grant in another space answers none of its questions). An ask made for
+ * one reading keeps the role templates it reads itself, in a Map (cheaper than the shared WeakMaps, and
+ * dropped with it); one kept for long (`askFor`) reads them from the shared cache, holding no role.
+ */
+export class GrantAsk {
+  private readonly templates = new Map<ResolvedRole, RoleTemplate>();
+  /** Roles by the name an assignment writes (null: none), for an ask made for one reading. */
+  private readonly roles = new Map<string, ResolvedRole | null>();
+  /** By template, then by the index of the set asked for in a space. */
+  private readonly narrowed = new Map<RoleTemplate, (RoleTemplate | undefined)[]>();
+
+  /**
+   * `sets`: the distinct sets of permissions asked for in some space; `setIn`: the index in `sets` of
+   * those asked for in a space, or -1 for all of `keep`; `shared`: templates from the shared cache.
+   */
+  constructor(
+    readonly keep: ReadonlySet<string>,
+    private readonly sets: readonly ReadonlySet<string>[] = [],
+    private readonly setIn: (space: string) => number = () => -1,
+    private readonly shared = false,
+  ) {}
+
+  /**
+   * The role `name` resolves to in `ws`: remembered for the reading an ask is made for (the workspace does
+   * not change during it), asked of `ws` each time by one kept for long.
+   */
+  role(ws: RoleResolver, name: string): ResolvedRole | undefined {
+    if (this.shared) return ws.resolveRole(name);
+    let role = this.roles.get(name);
+    if (role === undefined) this.roles.set(name, (role = ws.resolveRole(name) ?? null));
+    return role ?? undefined;
+  }
+
+  /**
+   * A role's template for this ask, where an assignment of it applies in `space` when it applies in one:
+   * its system permissions of `keep` (granted server-wide from any space), and its space permissions asked
+   * for there; its template for all of `keep` when `space` is undefined or every permission is asked there.
+   */
+  template(role: ResolvedRole, space: string | undefined): RoleTemplate {
+    let all = this.shared ? templateOf(role, this.keep) : this.templates.get(role);
+    if (!all) this.templates.set(role, (all = templateOf(role, this.keep, true)));
+    if (space === undefined || !all.space.length) return all;
+    const at = this.setIn(space);
+    if (at < 0) return all;
+    let bySet = this.narrowed.get(all);
+    if (!bySet) this.narrowed.set(all, (bySet = []));
+    const here = this.sets[at];
+    return (bySet[at] ??= { system: all.system, space: all.space.filter((p) => here.has(p.name)) });
+  }
+}
+
+const everywhere = new WeakMap<ReadonlySet<string>, GrantAsk>();
+
+/** The ask for `keep` in every space (kept per set: its templates are too). */
+export function askFor(keep: ReadonlySet<string>): GrantAsk {
+  let ask = everywhere.get(keep);
+  if (!ask) everywhere.set(keep, (ask = new GrantAsk(keep, [], () => -1, true)));
+  return ask;
 }
 
 /** The restrictions kept of `restrictions` in the `supported` dimensions. */

@@ -14,12 +14,12 @@
  *   the permission supports (users and groups hold only what their teams do).
  */
 import { DIMENSIONS, EVERYONE, getPermission, supportedDimensions, type Dimension } from '../catalog';
-import { CAPABILITIES, grantKey, matches, type AccessQuery, type Grant, type Principal, type TeamEntry, type Via } from './grants';
+import { CAPABILITIES, grantKey, GrantAsk, matches, type AccessQuery, type Grant, type Principal, type TeamEntry, type Via } from './grants';
 import { principalKey, reachOf } from './access';
 import { isEmptyBuiltinEntry } from './relevance';
 import { recordsOf } from './records';
 import { hasYamlModel, modulesOf, moduleAccess } from './modules';
-import { grantsByPermission, managedSpaces, teamsOf } from './teams';
+import { askedGrants, grantsByPermission, managedSpaces, teamsOf } from './teams';
 import { parsePrincipal } from './policy-terms';
 import { POLICY_CONTEXT_KEYS } from './fields';
 import { impactReaches, policyImpact, teamFilesOf, type PolicyImpact } from './policy-changes';
@@ -154,28 +154,27 @@ class Prover {
 
   /** The model's teams by lower-cased name, for resolving written principals. */
   private readonly teamsByName = new Map<string, TeamEntry[]>();
-  /** Each team's place in the model's order. */
-  private readonly rank = new Map<TeamEntry, number>();
-  /** The places of the teams each file defines, in order. */
-  private readonly byFile = new Map<string, number[]>();
+  /**
+   * Each team's place in the model's order (`rank`), and the places of the teams each file defines, in
+   * order (`byFile`): made when a change first needs them (`check` never does).
+   */
+  private ordered?: { readonly rank: Map<TeamEntry, number>; readonly byFile: Map<string, number[]> };
 
-  /** `subjects`: those of the policies to prove, whose grants are gathered in one pass over the teams. */
+  /**
+   * `subjects`: those of the policies to prove, whose grants are gathered in one pass over the teams;
+   * `needs`: the spaces each subject is asked about by the policies the prover serves (none: every space).
+   */
   constructor(
     public model: PolicyModel,
     subjects: Iterable<string> = [],
+    private readonly needs: SubjectSpaces = new Map(),
   ) {
-    model.teams.forEach((t, i) => {
+    for (const t of model.teams) {
       const key = lower(t.name);
       const list = this.teamsByName.get(key);
       if (list) list.push(t);
       else this.teamsByName.set(key, [t]);
-      this.rank.set(t, i);
-      const uri = t.definition?.uri;
-      if (uri === undefined) return;
-      const places = this.byFile.get(uri);
-      if (places) places.push(i);
-      else this.byFile.set(uri, [i]);
-    });
+    }
     const principals: { principal: Principal; teams: TeamEntry[] }[] = [];
     this.principals = principals;
     for (const [key, entry] of reachOf(model.teams)) {
@@ -203,7 +202,8 @@ class Prover {
     const from = (t: TeamEntry) => (t.definition && files.has(t.definition.uri) ? t.definition : undefined);
     const replaced = new Map<TeamEntry, TeamEntry>();
     const incoming = fresh.filter((t) => from(t));
-    const changed = [...files].flatMap((uri) => this.byFile.get(uri) ?? []).sort((a, b) => a - b);
+    const { rank, byFile } = this.order();
+    const changed = [...files].flatMap((uri) => byFile.get(uri) ?? []).sort((a, b) => a - b);
     for (const i of changed) {
       const o = teams[i];
       const def = from(o)!;
@@ -216,7 +216,6 @@ class Prover {
     }
     if (replaced.size !== incoming.length || !this.samePrincipals(replaced)) return false;
     this.model = { ...this.model, teams };
-    const rank = this.rank;
     for (const [o, n] of replaced) rank.set(n, rank.get(o)!);
     this.principals = this.principals.slice();
     for (const [o, n] of replaced) this.replaceTeam(o, n, rank);
@@ -238,6 +237,22 @@ class Prover {
     for (const subject of touched) this.forget(subject);
     for (const o of replaced.keys()) rank.delete(o);
     return true;
+  }
+
+  /** `ordered`, made from the model's teams when first asked for. */
+  private order(): { readonly rank: Map<TeamEntry, number>; readonly byFile: Map<string, number[]> } {
+    if (this.ordered) return this.ordered;
+    const rank = new Map<TeamEntry, number>();
+    const byFile = new Map<string, number[]>();
+    this.model.teams.forEach((t, i) => {
+      rank.set(t, i);
+      const uri = t.definition?.uri;
+      if (uri === undefined) return;
+      const places = byFile.get(uri);
+      if (places) places.push(i);
+      else byFile.set(uri, [i]);
+    });
+    return (this.ordered = { rank, byFile });
   }
 
   /** Drops what was read from a subject's holders: read again when asked. */
@@ -325,17 +340,23 @@ class Prover {
     after.splice(at, 0, n);
   }
 
-  /** Each team's grants of every permission of `subjects` (capabilities aside), in one pass, in team order. */
+  /**
+   * Each team's grants of every permission of `subjects` (capabilities aside), in one pass, in team order:
+   * those at `system`, and those in the spaces `needs` asks each about (more do no harm: every reader
+   * matches a grant's space to its query's).
+   */
   private gather(subjects: ReadonlySet<string>): void {
-    const found = new Map<string, Map<TeamEntry, readonly Grant[]>>();
+    const found = new Map<string, Map<TeamEntry, Grant[]>>();
     for (const s of subjects) if (!CAPABILITIES.some((c) => c.id === s) && !this.bySubject.has(s)) found.set(s, new Map());
     if (!found.size) return;
-    const wanted = new Set(found.keys());
+    const ask = askOf(new Set(found.keys()), this.needs);
     for (const t of this.model.teams) {
-      const grants = grantsByPermission(t, wanted);
-      for (const [s, teams] of found) {
-        const list = grants.get(s);
-        if (list?.length) teams.set(t, list);
+      for (const g of askedGrants(t, ask)) {
+        const teams = found.get(g.permission);
+        if (!teams) continue;
+        const list = teams.get(t);
+        if (list) list.push(g);
+        else teams.set(t, [g]);
       }
     }
     for (const [s, teams] of found) this.bySubject.set(s, teams);
@@ -473,6 +494,51 @@ class Prover {
     const space = lower(written.slice(0, slash));
     return (this.teamsByName.get(lower(written.slice(slash + 1))) ?? []).find((t) => t.space !== undefined && lower(t.space) === space);
   }
+}
+
+/** The spaces each subject is asked about; a subject absent is asked about every space. */
+type SubjectSpaces = ReadonlyMap<string, ReadonlySet<string>>;
+
+/** The spaces each subject of `policies` is asked about: a policy without a space asks about every one. */
+function subjectSpaces(policies: readonly PolicyDoc[]): SubjectSpaces {
+  const out = new Map<string, Set<string>>();
+  const everywhere = new Set<string>();
+  for (const p of policies) {
+    const subject = policySubject(p);
+    const space = p.context.space?.value;
+    if (subject === undefined || everywhere.has(subject)) continue;
+    if (space === undefined) {
+      everywhere.add(subject);
+      out.delete(subject);
+      continue;
+    }
+    const spaces = out.get(subject);
+    if (spaces) spaces.add(space);
+    else out.set(subject, new Set([space]));
+  }
+  return out;
+}
+
+/** The ask for the grants of `keep` in the spaces `needs` asks each about, one set object per distinct set. */
+function askOf(keep: ReadonlySet<string>, needs: SubjectSpaces): GrantAsk {
+  const everywhere = [...keep].filter((s) => !needs.has(s));
+  const bySpace = new Map<string, string[]>();
+  for (const s of keep) for (const space of needs.get(s) ?? []) bySpace.set(space, [...(bySpace.get(space) ?? everywhere), s]);
+  const sets: ReadonlySet<string>[] = [];
+  const indices = new Map<string, number>();
+  const canonical = (list: readonly string[]): number => {
+    if (list.length === keep.size) return -1;
+    const key = [...list].sort().join('\u0000');
+    let at = indices.get(key);
+    if (at === undefined) {
+      indices.set(key, (at = sets.length));
+      sets.push(new Set(list));
+    }
+    return at;
+  };
+  const elsewhere = canonical(everywhere);
+  const inSpaces = new Map([...bySpace].map(([space, list]) => [space, canonical(list)]));
+  return new GrantAsk(keep, sets, (space) => inSpaces.get(space) ?? elsewhere);
 }
 
 /** `holders` (in the model's order, `rank`) with `n` holding `grants` in the place of `o`. */
@@ -765,7 +831,8 @@ function proveWith(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[], 
   let provers = kept;
   if (todo.length || !unknown) {
     const subjects = new Set(todo.map(policySubject).filter((x): x is string => x !== undefined));
-    const list = (kept && updated(ws, kept, kept.mark === previous?.mark ? previous.impact : undefined)) ?? (policies.length ? policyModels(ws, uri) : []).map((m) => new Prover(m, subjects));
+    const needs = subjectSpaces(policies);
+    const list = (kept && updated(ws, kept, kept.mark === previous?.mark ? previous.impact : undefined)) ?? (policies.length ? policyModels(ws, uri) : []).map((m) => new Prover(m, subjects, needs));
     provers = { list, mark: ws.changeMark };
     for (const p of todo) {
       policyProofs.count++;

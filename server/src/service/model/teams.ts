@@ -4,7 +4,7 @@
  * grants are computed when first read and kept with its file in the index.
  */
 import { BUILTIN_SYSTEM_TEAMS, builtinSystemTeam, DIMENSIONS, isBuiltinTeamName, SPACE_MANAGER, SPACE_MANAGERS, type BuiltinTeam } from '../catalog';
-import { restrictionsOf, roleGrants, templateGrants, templateOf, type Grant, type Holding, type Restrictions, type TeamEntry } from './grants';
+import { askFor, restrictionsOf, roleGrants, templateGrants, templateOf, type Grant, type GrantAsk, type Holding, type Restrictions, type TeamEntry } from './grants';
 import { place, type Located, type ResolvedRole } from './roles';
 import type { Assignment, SpaceDoc, TeamDoc } from './types';
 import type { ModelIndex } from './workspace';
@@ -21,9 +21,9 @@ export type GrantsByPermission = ReadonlyMap<string, readonly Grant[]>;
 export interface TeamParts {
   readonly holdings: () => readonly Holding[];
   readonly grantsOf: (permissions: ReadonlySet<string>) => GrantsByPermission;
+  /** Its grants that `ask` asks for (and perhaps others of its permissions), worked out afresh, kept nowhere. */
+  readonly grantsAsked: (ask: GrantAsk) => readonly Grant[];
 }
-
-const partsOf = new WeakMap<TeamEntry, { parts: TeamParts; full: () => TeamOwn | undefined }>();
 
 /** Grants by permission, those of `permissions` only. */
 export function splitGrants(grants: readonly Grant[], permissions: ReadonlySet<string>): Map<string, Grant[]> {
@@ -43,9 +43,20 @@ export function splitGrants(grants: readonly Grant[], permissions: ReadonlySet<s
  * of the workspace's grants are of others).
  */
 export function grantsByPermission(t: TeamEntry, permissions: ReadonlySet<string>): GrantsByPermission {
-  const known = partsOf.get(t);
-  const full = known ? known.full() : { grants: t.grants };
-  return full ? splitGrants(full.grants, permissions) : known!.parts.grantsOf(permissions);
+  const parts = t instanceof LazyTeam ? t.parts() : undefined;
+  const full = parts ? (t as LazyTeam).computedOwn() : { grants: t.grants };
+  return full ? splitGrants(full.grants, permissions) : parts!.grantsOf(permissions);
+}
+
+/**
+ * A team's grants that `ask` asks for, and perhaps others of `ask.keep` and of other permissions (the
+ * reader picks those it reads): its grants when they are built already, else those asked for alone,
+ * without building the rest (a policy proof reads a few permissions of every team, each in a few spaces).
+ */
+export function askedGrants(t: TeamEntry, ask: GrantAsk): readonly Grant[] {
+  const parts = t instanceof LazyTeam ? t.parts() : undefined;
+  const full = parts ? (t as LazyTeam).computedOwn() : { grants: t.grants };
+  return full ? full.grants : parts!.grantsAsked(ask);
 }
 
 /**
@@ -53,9 +64,14 @@ export function grantsByPermission(t: TeamEntry, permissions: ReadonlySet<string
  * holdings and some of its grants can be read without the rest (`grantsByPermission`).
  */
 export function lazyTeam(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, own: () => TeamOwn, signature: () => string, parts?: TeamParts): TeamEntry {
-  const entry = new LazyTeam(fields, own, signature, parts);
-  if (parts) partsOf.set(entry, { parts, full: () => entry.computedOwn() });
-  return entry;
+  return new LazyTeam(fields, { own, signature, parts });
+}
+
+/** Where a lazy team entry's grants, holdings and signature come from. */
+interface TeamSource {
+  own(): TeamOwn;
+  signature(): string;
+  readonly parts?: TeamParts;
 }
 
 /**
@@ -75,15 +91,16 @@ class LazyTeam implements TeamEntry {
   #computed?: TeamOwn;
   #held?: readonly Holding[];
   #sig?: string;
-  readonly #own: () => TeamOwn;
-  readonly #signature: () => string;
-  readonly #parts?: TeamParts;
+  readonly #source: TeamSource;
 
-  constructor(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, own: () => TeamOwn, signature: () => string, parts?: TeamParts) {
+  constructor(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, source: TeamSource) {
     Object.assign(this, fields);
-    this.#own = own;
-    this.#signature = signature;
-    this.#parts = parts;
+    this.#source = source;
+  }
+
+  /** How to read some of it without the rest, when it can. */
+  parts(): TeamParts | undefined {
+    return this.#source.parts;
   }
 
   /** Its own grants and holdings when computed already. */
@@ -92,15 +109,56 @@ class LazyTeam implements TeamEntry {
   }
 
   get grants(): readonly Grant[] {
-    return (this.#computed ??= this.#own()).grants;
+    return (this.#computed ??= this.#source.own()).grants;
   }
 
   get holdings(): readonly Holding[] {
-    return this.#computed?.holdings ?? (this.#parts ? (this.#held ??= this.#parts.holdings()) : (this.#computed ??= this.#own()).holdings);
+    const parts = this.#source.parts;
+    return this.#computed?.holdings ?? (parts ? (this.#held ??= parts.holdings()) : (this.#computed ??= this.#source.own()).holdings);
   }
 
   get signature(): string {
-    return (this.#sig ??= this.#signature());
+    return (this.#sig ??= this.#source.signature());
+  }
+}
+
+/**
+ * The source of a team of a YAML file (`teamsOf`), its own grants, holdings and signature kept with the file
+ * in the index: one object per team where closures took six (every proof of a policy file makes thousands).
+ */
+class FileTeamSource implements TeamSource, TeamParts {
+  constructor(
+    private readonly ws: ModelIndex,
+    private readonly located: Located<TeamDoc>,
+    private readonly system: BuiltinTeam | undefined,
+  ) {}
+
+  get parts(): TeamParts {
+    return this;
+  }
+
+  own(): TeamOwn {
+    const { uri, doc } = this.located;
+    return this.ws.derived(uri, `access:${doc.index}`, () => ownGrants(this.ws, this.located, this.system));
+  }
+
+  signature(): string {
+    const { uri, doc } = this.located;
+    return this.ws.derived(uri, `signature:${doc.index}`, () => ownSignature(this.ws, doc, this.system));
+  }
+
+  holdings(): readonly Holding[] {
+    const { uri, doc } = this.located;
+    return this.ws.derived(uri, `holdings:${doc.index}`, () => ownGrants(this.ws, this.located, this.system, askFor(NO_PERMISSIONS)).holdings);
+  }
+
+  grantsOf(permissions: ReadonlySet<string>): GrantsByPermission {
+    const { uri, doc } = this.located;
+    return someGrants(this.ws.derived(uri, `grants-by:${doc.index}`, () => new Map<string, Grant[]>()), (keep) => ownGrantsOf(this.ws, this.located, this.system, keep))(permissions);
+  }
+
+  grantsAsked(ask: GrantAsk): readonly Grant[] {
+    return ownGrants(this.ws, this.located, this.system, ask, false).grants;
   }
 }
 
@@ -192,11 +250,12 @@ function refused(ws: ModelIndex, team: TeamDoc, a: Assignment): { role?: Resolve
 /**
  * A team's own grants and role holdings, from its assignments; `system` is the built-in system team it is
  * (or undefined): Octopus Administrators holds System Administrator whatever else the file lists
- * (builtin-team), and a built-in team holds its fixed role whether or not the file lists it. With `keep`,
- * only its grants of those permissions; with `holdings` false, no holdings, and an assignment whose role
- * grants none of `keep` is passed over before it is placed (placing is most of the cost).
+ * (builtin-team), and a built-in team holds its fixed role whether or not the file lists it. With `ask`,
+ * only its grants of those permissions, in a space only those asked for there; with `holdings` false, no
+ * holdings, and an assignment whose role grants none of them is passed over before it is placed (placing
+ * is most of the cost).
  */
-function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, keep?: ReadonlySet<string>, holdings = true): TeamOwn {
+function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, ask?: GrantAsk, holdings = true): TeamOwn {
   const team = located?.doc;
   const out: TeamOwn = { grants: [], holdings: [] };
   const name = system?.name ?? team?.name?.value.trim() ?? '';
@@ -205,26 +264,28 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
   let holdsFixed = false;
   for (const a of team?.assignments ?? []) {
     if (system && !system.rolesChange && a.role.value !== system.holds) continue;
-    const named = ws.resolveRole(a.role.value);
-    const shape = named && templateOf(named, keep);
+    const named = ask ? ask.role(ws, a.role.value) : ws.resolveRole(a.role.value);
+    // Applied in a space, it is the team's or the one the assignment names (`place`): only what is asked there counts.
+    const shape = named && (ask ? ask.template(named, team!.space?.value ?? a.space?.value) : templateOf(named));
     const grantsNone = !shape || (!shape.system.length && !shape.space.length);
-    // Without holdings, only the fixed role of a built-in team matters of an assignment that grants none of `keep`.
+    // Without holdings, only the fixed role of a built-in team matters of an assignment that grants none asked for.
     if (!holdings && (!shape || (grantsNone && system?.holds === undefined))) continue;
     const { role, level, space } = refused(ws, team!, a);
     if (!role || !level) continue;
     if (role.name === system?.holds && level === 'system') holdsFixed = true;
     const restrictions = restrictionsOf(a);
     const via = { team: name, teamSpace: team!.space?.value, role: role.name, uri: located!.uri, span: a.role.span };
-    // A role that grants none of `keep` grants nothing here (what its projects are is not asked).
+    // A role that grants none asked for grants nothing here (what its projects are is not asked).
     if (!grantsNone || role !== named) {
-      out.grants.push(...templateGrants(role === named ? shape! : templateOf(role, keep), level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined));
+      const placed = role === named ? shape! : ask ? ask.template(role, space) : templateOf(role);
+      out.grants.push(...templateGrants(placed, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined));
     }
     if (holdings) out.holdings.push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [{ ...via, implicit: false }] });
   }
   if (system?.holds !== undefined && !holdsFixed) {
     const role = ws.resolveRole(system.holds)!;
     const via = { team: name, role: role.name, uri: located?.uri, span: team?.name?.span };
-    out.grants.push(...roleGrants(role, 'system', undefined, {}, via, undefined, keep));
+    out.grants.push(...roleGrants(role, 'system', undefined, {}, via, undefined, ask?.keep));
     if (holdings) out.holdings.push({ role: role.name, scope: 'system', restrictions: {}, via: [{ ...via, implicit: false }] });
   }
   return out;
@@ -232,7 +293,7 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
 
 /** A team's own grants of `keep`, without its holdings (see `ownGrants`). */
 const ownGrantsOf = (ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, keep: ReadonlySet<string>): readonly Grant[] =>
-  ownGrants(ws, located, system, keep, false).grants;
+  ownGrants(ws, located, system, askFor(keep), false).grants;
 
 /**
  * The members and external groups of a YAML team document that effective access counts: none for a
@@ -276,49 +337,44 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
       const located = { uri, doc };
       const name = doc.name.value.trim();
       const system = doc.space ? undefined : builtinSystemTeam(name);
-      teams.push(
-        lazyTeam(
-          {
-            name: system?.name ?? name,
-            space: doc.space?.value,
-            definition: located,
-            ...reachedBy(doc),
-            builtin: system !== undefined,
-          },
-          () => ws.derived(uri, `access:${doc.index}`, () => ownGrants(ws, located, system)),
-          () => ws.derived(uri, `signature:${doc.index}`, () => ownSignature(ws, doc, system)),
-          {
-            holdings: () => ws.derived(uri, `holdings:${doc.index}`, () => ownGrants(ws, located, system, NO_PERMISSIONS).holdings),
-            grantsOf: (permissions) => someGrants(ws.derived(uri, `grants-by:${doc.index}`, () => new Map<string, Grant[]>()), (keep) => ownGrantsOf(ws, located, system, keep))(permissions),
-          },
-        ),
-      );
+      const reached = reachedBy(doc);
+      const fields = { name: system?.name ?? name, space: doc.space?.value, definition: located, members: reached.members, groups: reached.groups, builtin: system !== undefined };
+      teams.push(new LazyTeam(fields, new FileTeamSource(ws, located, system)));
     }
   }
   for (const system of BUILTIN_SYSTEM_TEAMS) {
     if (seen.has(`\u0000${lower(system.name)}`)) continue;
     teams.push(
       lazyTeam({ name: system.name, members: [], groups: [], builtin: true }, () => ownGrants(ws, undefined, system), () => ownSignature(ws, undefined, system), {
-        holdings: () => ownGrants(ws, undefined, system, NO_PERMISSIONS).holdings,
+        holdings: () => ownGrants(ws, undefined, system, askFor(NO_PERMISSIONS)).holdings,
         grantsOf: (permissions) => splitGrants(ownGrantsOf(ws, undefined, system, permissions), permissions),
+        grantsAsked: (ask) => ownGrants(ws, undefined, system, ask, false).grants,
       }),
     );
   }
-  // Teams by lower-cased name, for the teams that manage a space (a scan of every team per name was most of this).
-  const byName = new Map<string, number[]>();
-  const index = (i: number) => {
+  // Teams by lower-cased name, for the teams that manage a space (a scan of every team per name was most of
+  // this); made at the first space that names such teams.
+  let byName: Map<string, number[]> | undefined;
+  const index = (names: Map<string, number[]>, i: number) => {
     const key = lower(teams[i].name);
-    const list = byName.get(key);
+    const list = names.get(key);
     if (list) list.push(i);
-    else byName.set(key, [i]);
+    else names.set(key, [i]);
   };
-  teams.forEach((_, i) => index(i));
+  const names = (): Map<string, number[]> => {
+    if (byName) return byName;
+    const made = new Map<string, number[]>();
+    teams.forEach((_, i) => index(made, i));
+    return (byName = made);
+  };
   for (const space of spacesOf(ws)) {
-    teams.push(spaceManagers(ws, space, teams, byName));
-    index(teams.length - 1);
+    teams.push(spaceManagers(ws, space, teams, space.doc.managers?.teams?.items.length ? names() : NO_NAMES));
+    if (byName) index(byName, teams.length - 1);
   }
   return teams;
 }
+
+const NO_NAMES: ReadonlyMap<string, readonly number[]> = new Map();
 
 function spacesOf(ws: ModelIndex): Located<SpaceDoc>[] {
   return ws
@@ -368,6 +424,7 @@ function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntr
           }
           return out;
         },
+        grantsAsked: (ask) => [...askedGrants(target, ask), ...templateGrants(ask.template(role, spaceName), 'space', spaceName, {}, teamVia)],
       },
     );
     managing.set(wrapped, (managing.get(target) ?? 0) + 1);
@@ -377,7 +434,11 @@ function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntr
     { name: SPACE_MANAGERS, space: spaceName, members: managers?.members?.items.map((i) => i.value) ?? [], groups: [], builtin: true },
     () => ({ grants: roleGrants(role, 'space', spaceName, {}, via), holdings: [holding(via)] }),
     () => signature,
-    { holdings: () => [holding(via)], grantsOf: (permissions) => splitGrants(roleGrants(role, 'space', spaceName, {}, via, undefined, permissions), permissions) },
+    {
+      holdings: () => [holding(via)],
+      grantsOf: (permissions) => splitGrants(roleGrants(role, 'space', spaceName, {}, via, undefined, permissions), permissions),
+      grantsAsked: (ask) => templateGrants(ask.template(role, spaceName), 'space', spaceName, {}, via),
+    },
   );
 }
 

@@ -109,11 +109,14 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): Related[] {
  */
 function* relatedReading(breaches: BreachList): Generator<PolicyBreach> {
   for (let i = 0; i < breaches.length; i++) if (breaches.principalAt(i).kind === 'team') yield breaches.at(i);
+  // A list holds breaches of one kind: past the first few others, only those of `includes` are read (an
+  // `only` policy over a widely held permission has thousands, each made with its teams when read).
+  const every = breaches.length > 0 && breaches.at(0).kind === 'includes';
   let others = 0;
   for (let i = 0; i < breaches.length; i++) {
     if (breaches.principalAt(i).kind === 'team') continue;
-    const b = breaches.at(i);
-    if (others++ < NAMED || b.kind === 'includes') yield b;
+    if (others++ >= NAMED && !every) return;
+    yield breaches.at(i);
   }
 }
 
