@@ -82,6 +82,43 @@ describe('the model as the workspace keeps it', () => {
     assert.ok(checked > 300, `${checked} files checked`);
   });
 
+  it('answers every document, span and field the front-end read from the workspace, through edits that move them', () => {
+    const ws = new Workspace();
+    const files = corpus().filter(([uri]) => !uri.endsWith('.tf'));
+    // As read; then moved down by a comment and given a second document; then back to one document.
+    const versions = (text: string) => [text, `# moved\n\n${text}${text.endsWith('\n') ? '' : '\n'}---\nname: Second\n`, `\n${text}`];
+    let checked = 0;
+    for (let v = 0; v < 3; v++) {
+      for (const [uri, text] of files) {
+        const version = versions(text)[v];
+        const read = parse(uri, version);
+        if (!read) continue;
+        ws.setFile(uri, version);
+        assertSame(read.raw, ws.model(uri), `${uri} (version ${v})`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 900, `${checked} files checked`);
+  });
+
+  it('keeps a YAML document\'s span as offsets and its key table as slots, with no object of their own', () => {
+    const ws = new Workspace();
+    const texts = new Map([
+      ['file:///a.role.yaml', 'name: A\nspacePermissions: [ProjectView]\n'],
+      ['file:///b.team.yaml', '# b\nname: B\nroles: [A]\n'],
+    ]);
+    for (const [uri, text] of texts) ws.setFile(uri, text);
+    for (const [uri, text] of texts) {
+      const doc = ws.model(uri)!.docs[0];
+      const own = Object.values(doc as object).filter((v): v is object => typeof v === 'object' && v !== null);
+      assert.ok(!own.some((v) => 'start' in v && 'end' in v && Object.keys(v).length === 2), `${uri}: a span object`);
+      assert.ok(!own.some((v) => v instanceof KeyTable), `${uri}: a key table object`);
+      assert.deepEqual(doc.span, parse(uri, text)!.raw.docs[0].span);
+      assert.equal(doc.span.start, text.indexOf('name'));
+      assert.deepEqual([...doc.keys.keys()], uri.startsWith('file:///a') ? ['name', 'spacePermissions'] : ['name', 'roles']);
+    }
+  });
+
   it('shares one frozen empty list between files', () => {
     const ws = new Workspace();
     ws.setFile('file:///a.role.yaml', 'name: A\nspacePermissions: [ProjectView]\n');
