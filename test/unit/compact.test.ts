@@ -101,7 +101,7 @@ describe('the model as the workspace keeps it', () => {
     assert.ok(checked > 900, `${checked} files checked`);
   });
 
-  it('keeps a YAML document\'s span as offsets and its key table as slots, with no object of their own', () => {
+  it('keeps a YAML document\'s span as offsets and its key table as slots, and a file\'s one document, with no object of their own', () => {
     const ws = new Workspace();
     const texts = new Map([
       ['file:///a.role.yaml', 'name: A\nspacePermissions: [ProjectView]\n'],
@@ -113,6 +113,10 @@ describe('the model as the workspace keeps it', () => {
       const own = Object.values(doc as object).filter((v): v is object => typeof v === 'object' && v !== null);
       assert.ok(!own.some((v) => 'start' in v && 'end' in v && Object.keys(v).length === 2), `${uri}: a span object`);
       assert.ok(!own.some((v) => v instanceof KeyTable), `${uri}: a key table object`);
+      // A file of one document keeps it without a list.
+      const model = ws.model(uri)!;
+      assert.ok(!Object.values(model).some((v) => Array.isArray(v) && v.includes(doc)), `${uri}: a list of its document`);
+      assert.equal(model.docs.length, 1);
       assert.deepEqual(doc.span, parse(uri, text)!.raw.docs[0].span);
       assert.equal(doc.span.start, text.indexOf('name'));
       assert.deepEqual([...doc.keys.keys()], uri.startsWith('file:///a') ? ['name', 'spacePermissions'] : ['name', 'roles']);

@@ -756,16 +756,29 @@ export function compactParsed(p: ParsedFile): ParsedFile {
  * lookups, users, built-in ids, values, spaces) are absent, and cost nothing here instead of 48 bytes a file.
  */
 class KeptNamedFile implements FileModel {
+  /**
+   * The documents; a file of one document (most files) keeps that document, and a list of it is made
+   * when read (the list took 56 bytes a file). Readers compare documents, never lists, by identity.
+   */
+  private readonly kept: Doc | readonly Doc[];
+
   constructor(
     readonly uri: string,
     readonly syntax: string,
     readonly kind: FileModel['kind'],
-    readonly docs: readonly Doc[],
+    docs: readonly Doc[],
     readonly syntaxFindings: readonly Diagnostic[],
     readonly guessed: readonly Span[],
     readonly suppressions: Suppressions,
     readonly local: readonly Diagnostic[],
-  ) {}
+  ) {
+    this.kept = docs.length === 1 ? docs[0] : docs;
+  }
+
+  get docs(): readonly Doc[] {
+    const kept = this.kept;
+    return Array.isArray(kept) ? (kept as readonly Doc[]) : [kept as Doc];
+  }
 
   get module(): undefined {
     return undefined;
