@@ -9,7 +9,7 @@ import { FRONT_ENDS, Workspace, type FrontEnd, type ParsedFile } from '../../ser
 import { compactParsed, KeyTable } from '../../server/src/service/model/compact';
 import { ANALYSER } from '../../server/src/service/rules/registry';
 import { FINDINGS_KEPT } from '../../server/src/service/model/workspace';
-import type { KeyRef } from '../../server/src/service/model/types';
+import type { KeyRef, TeamDoc } from '../../server/src/service/model/types';
 import { fixtureSources, parseFixture } from '../support/fixture';
 import { generateWorkspace } from '../support/generate';
 
@@ -101,7 +101,7 @@ describe('the model as the workspace keeps it', () => {
     assert.ok(checked > 900, `${checked} files checked`);
   });
 
-  it('keeps a YAML document\'s span as offsets and its key table as slots, and a file\'s one document, with no object of their own', () => {
+  it('keeps a YAML document\'s span as offsets and its key table as slots, a file\'s one document and an assignment\'s one restriction, with no object of their own', () => {
     const ws = new Workspace();
     const texts = new Map([
       ['file:///a.role.yaml', 'name: A\nspacePermissions: [ProjectView]\n'],
@@ -121,6 +121,15 @@ describe('the model as the workspace keeps it', () => {
       assert.equal(doc.span.start, text.indexOf('name'));
       assert.deepEqual([...doc.keys.keys()], uri.startsWith('file:///a') ? ['name', 'spacePermissions'] : ['name', 'roles']);
     }
+    // An assignment restricted in one dimension keeps that restriction without a list.
+    ws.setFile('file:///c.team.yaml', 'name: C\nspace: S\nroles:\n  - role: A\n    environments: [Dev]\n');
+    const team = ws.model('file:///c.team.yaml')!.docs[0] as TeamDoc;
+    const [assignment] = team.assignments;
+    assert.ok(!Object.values(assignment).some((v) => Array.isArray(v) && v.includes(assignment.restrictions[0])), 'a list of its restriction');
+    assert.deepEqual(
+      assignment.restrictions.map((r) => [r.dimension, r.list.items.map((i) => i.value)]),
+      [['environments', ['Dev']]],
+    );
   });
 
   it('shares one frozen empty list between files', () => {

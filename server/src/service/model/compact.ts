@@ -416,15 +416,26 @@ class KeptRestriction extends KeptList implements Restriction {
 class KeptAssignment implements Assignment {
   private readonly roleValue: string | Name;
   private readonly roleStart: number;
+  /**
+   * The restrictions; an assignment restricted in one dimension (the usual restricted one) keeps that
+   * restriction, and a list of it is made when read (the list took 56 bytes).
+   */
+  private readonly kept: Restriction | readonly Restriction[];
 
   constructor(
     role: Name,
-    readonly restrictions: readonly Restriction[],
+    restrictions: readonly Restriction[],
     private readonly start: number,
     private readonly end: number,
   ) {
     this.roleValue = usualName(role) ? role.value : role;
     this.roleStart = usualName(role) ? role.start : -1;
+    this.kept = restrictions.length === 1 ? restrictions[0] : restrictions;
+  }
+
+  get restrictions(): readonly Restriction[] {
+    const kept = this.kept;
+    return Array.isArray(kept) ? (kept as readonly Restriction[]) : [kept as Restriction];
   }
 
   get role(): Name {
