@@ -101,11 +101,11 @@ describe('the model as the workspace keeps it', () => {
     assert.ok(checked > 900, `${checked} files checked`);
   });
 
-  it('keeps a YAML document\'s span as offsets and its key table as slots, a file\'s one document and an assignment\'s one restriction, with no object of their own', () => {
+  it('keeps a YAML document\'s span as offsets, its name as its value and start, its key table as slots, a file\'s one document and an assignment\'s one restriction, with no object of their own', () => {
     const ws = new Workspace();
     const texts = new Map([
       ['file:///a.role.yaml', 'name: A\nspacePermissions: [ProjectView]\n'],
-      ['file:///b.team.yaml', '# b\nname: B\nroles: [A]\n'],
+      ['file:///b.team.yaml', '# b\nname: B\nspace: S\nroles: [A]\n'],
     ]);
     for (const [uri, text] of texts) ws.setFile(uri, text);
     for (const [uri, text] of texts) {
@@ -113,13 +113,15 @@ describe('the model as the workspace keeps it', () => {
       const own = Object.values(doc as object).filter((v): v is object => typeof v === 'object' && v !== null);
       assert.ok(!own.some((v) => 'start' in v && 'end' in v && Object.keys(v).length === 2), `${uri}: a span object`);
       assert.ok(!own.some((v) => v instanceof KeyTable), `${uri}: a key table object`);
+      assert.ok(!own.some((v) => 'value' in v && 'span' in v), `${uri}: a name object`);
       // A file of one document keeps it without a list.
       const model = ws.model(uri)!;
       assert.ok(!Object.values(model).some((v) => Array.isArray(v) && v.includes(doc)), `${uri}: a list of its document`);
       assert.equal(model.docs.length, 1);
       assert.deepEqual(doc.span, parse(uri, text)!.raw.docs[0].span);
       assert.equal(doc.span.start, text.indexOf('name'));
-      assert.deepEqual([...doc.keys.keys()], uri.startsWith('file:///a') ? ['name', 'spacePermissions'] : ['name', 'roles']);
+      assert.deepEqual([...doc.keys.keys()], uri.startsWith('file:///a') ? ['name', 'spacePermissions'] : ['name', 'space', 'roles']);
+      assert.deepEqual([doc.name!.value, doc.name!.span], [uri.startsWith('file:///a') ? 'A' : 'B', { start: text.indexOf('name: ') + 6, end: text.indexOf('name: ') + 7 }]);
     }
     // An assignment restricted in one dimension keeps that restriction without a list.
     ws.setFile('file:///c.team.yaml', 'name: C\nspace: S\nroles:\n  - role: A\n    environments: [Dev]\n');

@@ -489,25 +489,36 @@ type Holds<T extends true> = T;
 export type KeptClassesCover = [Holds<Covers<KeptName, Name>>, Holds<Covers<KeptWrittenName, Name>>, Holds<Covers<KeptKey, KeyRef>>, Holds<Covers<KeptWrittenKey, KeyRef>>, Holds<Covers<KeptList, NameList>>, Holds<Covers<KeptAssignment, Assignment>>, Holds<Covers<KeptSpaceAssignment, Assignment>>, Holds<Covers<KeptRestriction, Restriction>>];
 
 /**
- * A YAML role document in the kept form: its span as two offsets (a span object took 40 bytes), its key
- * table as slots (`keptKeys`), and no slots for what only Terraform sets (address, unknown). Made only
- * for files without a module, whose documents nothing copies with a spread (model/scope.ts copies a
- * module's): spans and keys are getters.
+ * A YAML role document in the kept form: its span as two offsets (a span object took 40 bytes), its name
+ * as its value and start (a KeptName took 40 bytes), its key table as slots (`keptKeys`), and no slots
+ * for what only Terraform sets (address, unknown). Made only for files without a module, whose
+ * documents nothing copies with a spread (model/scope.ts copies a module's): spans, names and keys are
+ * getters.
  */
 class KeptRoleDoc implements RoleDoc {
   readonly kind = 'role';
+  /** The name as `KeptAssignment` keeps its role: a literal written as its value is that value and its start. */
+  private readonly nameValue: string | Name | undefined;
+  private readonly nameStart: number;
 
   constructor(
     readonly uri: string,
     readonly index: number,
     private readonly start: number,
     private readonly end: number,
-    readonly name: Name | undefined,
+    name: Name | undefined,
     private readonly keptKeys: KeyTable | PackedKeys,
     readonly builtIn: Flag | undefined,
     readonly spacePermissions: NameList | undefined,
     readonly systemPermissions: NameList | undefined,
-  ) {}
+  ) {
+    this.nameValue = usualName(name) ? name.value : name;
+    this.nameStart = usualName(name) ? name.start : -1;
+  }
+
+  get name(): Name | undefined {
+    return typeof this.nameValue === 'string' ? new KeptName(this.nameValue, this.nameStart) : this.nameValue;
+  }
 
   get span(): Span {
     return { start: this.start, end: this.end };
@@ -526,23 +537,41 @@ class KeptRoleDoc implements RoleDoc {
   }
 }
 
-/** A YAML team document in the kept form, as `KeptRoleDoc` (no target or computed parts either). */
+/** A YAML team document in the kept form, as `KeptRoleDoc` (its space as its name; no target or computed parts either). */
 class KeptTeamDoc implements TeamDoc {
   readonly kind = 'team';
+  /** The name and the space as `KeptRoleDoc` keeps its name. */
+  private readonly nameValue: string | Name | undefined;
+  private readonly nameStart: number;
+  private readonly spaceValue: string | Name | undefined;
+  private readonly spaceStart: number;
 
   constructor(
     readonly uri: string,
     readonly index: number,
     private readonly start: number,
     private readonly end: number,
-    readonly name: Name | undefined,
+    name: Name | undefined,
     private readonly keptKeys: KeyTable | PackedKeys,
-    readonly space: Name | undefined,
+    space: Name | undefined,
     readonly assignments: readonly Assignment[],
     readonly roles: KeyRef | undefined,
     readonly members: NameList | undefined,
     readonly externalGroups: NameList | undefined,
-  ) {}
+  ) {
+    this.nameValue = usualName(name) ? name.value : name;
+    this.nameStart = usualName(name) ? name.start : -1;
+    this.spaceValue = usualName(space) ? space.value : space;
+    this.spaceStart = usualName(space) ? space.start : -1;
+  }
+
+  get name(): Name | undefined {
+    return typeof this.nameValue === 'string' ? new KeptName(this.nameValue, this.nameStart) : this.nameValue;
+  }
+
+  get space(): Name | undefined {
+    return typeof this.spaceValue === 'string' ? new KeptName(this.spaceValue, this.spaceStart) : this.spaceValue;
+  }
 
   get span(): Span {
     return { start: this.start, end: this.end };
