@@ -9,7 +9,7 @@ import { FRONT_ENDS, Workspace, type FrontEnd, type ParsedFile } from '../../ser
 import { compactParsed, KeyTable } from '../../server/src/service/model/compact';
 import { ANALYSER } from '../../server/src/service/rules/registry';
 import { FINDINGS_KEPT } from '../../server/src/service/model/workspace';
-import type { KeyRef } from '../../server/src/service/model/types';
+import type { KeyRef, TeamDoc } from '../../server/src/service/model/types';
 import { fixtureSources, parseFixture } from '../support/fixture';
 import { generateWorkspace } from '../support/generate';
 
@@ -80,6 +80,58 @@ describe('the model as the workspace keeps it', () => {
       checked++;
     }
     assert.ok(checked > 300, `${checked} files checked`);
+  });
+
+  it('answers every document, span and field the front-end read from the workspace, through edits that move them', () => {
+    const ws = new Workspace();
+    const files = corpus().filter(([uri]) => !uri.endsWith('.tf'));
+    // As read; then moved down by a comment and given a second document; then back to one document.
+    const versions = (text: string) => [text, `# moved\n\n${text}${text.endsWith('\n') ? '' : '\n'}---\nname: Second\n`, `\n${text}`];
+    let checked = 0;
+    for (let v = 0; v < 3; v++) {
+      for (const [uri, text] of files) {
+        const version = versions(text)[v];
+        const read = parse(uri, version);
+        if (!read) continue;
+        ws.setFile(uri, version);
+        assertSame(read.raw, ws.model(uri), `${uri} (version ${v})`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 900, `${checked} files checked`);
+  });
+
+  it('keeps a YAML document\'s span as offsets, its name as its value and start, its key table as slots, a file\'s one document and an assignment\'s one restriction, with no object of their own', () => {
+    const ws = new Workspace();
+    const texts = new Map([
+      ['file:///a.role.yaml', 'name: A\nspacePermissions: [ProjectView]\n'],
+      ['file:///b.team.yaml', '# b\nname: B\nspace: S\nroles: [A]\n'],
+    ]);
+    for (const [uri, text] of texts) ws.setFile(uri, text);
+    for (const [uri, text] of texts) {
+      const doc = ws.model(uri)!.docs[0];
+      const own = Object.values(doc as object).filter((v): v is object => typeof v === 'object' && v !== null);
+      assert.ok(!own.some((v) => 'start' in v && 'end' in v && Object.keys(v).length === 2), `${uri}: a span object`);
+      assert.ok(!own.some((v) => v instanceof KeyTable), `${uri}: a key table object`);
+      assert.ok(!own.some((v) => 'value' in v && 'span' in v), `${uri}: a name object`);
+      // A file of one document keeps it without a list.
+      const model = ws.model(uri)!;
+      assert.ok(!Object.values(model).some((v) => Array.isArray(v) && v.includes(doc)), `${uri}: a list of its document`);
+      assert.equal(model.docs.length, 1);
+      assert.deepEqual(doc.span, parse(uri, text)!.raw.docs[0].span);
+      assert.equal(doc.span.start, text.indexOf('name'));
+      assert.deepEqual([...doc.keys.keys()], uri.startsWith('file:///a') ? ['name', 'spacePermissions'] : ['name', 'space', 'roles']);
+      assert.deepEqual([doc.name!.value, doc.name!.span], [uri.startsWith('file:///a') ? 'A' : 'B', { start: text.indexOf('name: ') + 6, end: text.indexOf('name: ') + 7 }]);
+    }
+    // An assignment restricted in one dimension keeps that restriction without a list.
+    ws.setFile('file:///c.team.yaml', 'name: C\nspace: S\nroles:\n  - role: A\n    environments: [Dev]\n');
+    const team = ws.model('file:///c.team.yaml')!.docs[0] as TeamDoc;
+    const [assignment] = team.assignments;
+    assert.ok(!Object.values(assignment).some((v) => Array.isArray(v) && v.includes(assignment.restrictions[0])), 'a list of its restriction');
+    assert.deepEqual(
+      assignment.restrictions.map((r) => [r.dimension, r.list.items.map((i) => i.value)]),
+      [['environments', ['Dev']]],
+    );
   });
 
   it('shares one frozen empty list between files', () => {

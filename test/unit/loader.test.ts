@@ -5,8 +5,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { linkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { FileIds, readSafely, type FileId } from '../../server/src/node/files';
 import { Project, pathToUri } from '../../server/src/node/project';
 import { check, scratchTrees } from '../support/folders';
 import { fileURLToPath } from 'node:url';
@@ -169,6 +170,32 @@ describe('the loader: files', () => {
     assert.deepEqual(editorFindings(project, dir), []);
     // It keeps a name of its own (either hard link), not one through a symbolic link.
     assert.deepEqual([...project.ws.uris()].map((u) => path.relative(dir, fileURLToPath(u))).filter((p) => p !== 'other/hard.role.yaml' && p !== 'roles/r.role.yaml'), []);
+  });
+
+  it('names each file by its device and inode, as a number where that is exact, never two files alike', () => {
+    const ids = new FileIds();
+    const seen = new Map<FileId, string>();
+    const add = (dev: number, ino: number) => {
+      const id = ids.of(dev, ino);
+      assert.equal(ids.of(dev, ino), id, `${dev}:${ino} again`);
+      const other = seen.get(id);
+      assert.ok(other === undefined || other === `${dev}:${ino}`, `${dev}:${ino} and ${other} alike`);
+      seen.set(id, `${dev}:${ino}`);
+      return id;
+    };
+    // Inodes that differ by the device count, devices seen in any order, on 20 devices (16 numbered).
+    for (let dev = 0; dev < 20; dev++) for (const ino of [0, 1, 15, 16, 17, 6687000, 2 ** 27, 2 ** 49 - 1, 2 ** 49, 2 ** 53 - 1]) add(dev * 1000 + 7, ino);
+    assert.equal(typeof add(7, 6687000), 'number');
+    assert.equal(add(19007, 1), '19007:1');
+    // Past 2^53 when multiplied: a string, exact as the inode itself.
+    assert.equal(add(7, 2 ** 50), `7:${2 ** 50}`);
+    // Files read from disk carry such ids; the usual inode (below 134 million) is a number.
+    const dir = ws({ 'a.role.yaml': 'name: A\n', 'b.role.yaml': 'name: B\n' });
+    const [a, b] = ['a.role.yaml', 'b.role.yaml'].map((f) => readSafely(path.join(dir, f), 1000).id);
+    assert.notEqual(a, b);
+    linkSync(path.join(dir, 'a.role.yaml'), path.join(dir, 'c.role.yaml'));
+    assert.equal(readSafely(path.join(dir, 'c.role.yaml'), 1000).id, a);
+    if (statSync(path.join(dir, 'a.role.yaml')).ino < 2 ** 27) assert.equal(typeof a, 'number');
   });
 
   it('checks a file once when two editor folders reach it (one through a link)', async () => {

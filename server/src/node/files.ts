@@ -10,8 +10,14 @@ import { fileTooLarge, unreadableFile, type Diagnostic } from '../service';
 /** The outcome of reading one file: its text, or the diagnostic that explains why it is not analysed. */
 export type ReadResult = { readonly text: string } | { readonly problem: Diagnostic };
 
+/**
+ * What names a file itself, so that a second path to it is known: on disk its device and inode
+ * (`FileIds`), in a git revision its real path.
+ */
+export type FileId = number | string;
+
 /** A file read from disk: `id` names the file itself (device and inode), so a second path to it is known. */
-export type ReadOutcome = ({ readonly text: string } | { readonly problem: Diagnostic }) & { readonly id?: string };
+export type ReadOutcome = ({ readonly text: string } | { readonly problem: Diagnostic }) & { readonly id?: FileId };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -23,7 +29,35 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0) | (constants.O_NOFOLLOW ?? 0);
 
 /** The outcome of reading one file's bytes; `id` names the file itself, so a second path to it is known. */
-export type BytesOutcome = ({ readonly bytes: Uint8Array } | { readonly problem: Diagnostic }) & { readonly id?: string };
+export type BytesOutcome = ({ readonly bytes: Uint8Array } | { readonly problem: Diagnostic }) & { readonly id?: FileId };
+
+/** The most devices a `FileIds` numbers; files of others get string ids. */
+const DEVICES_MAX = 16;
+
+/**
+ * Files' ids from their device and inode: one number where that is exact, the inode times 16 plus the
+ * device's place among those seen. The project keeps one id per file (50,000 in a large workspace) as a
+ * map key both ways, and a number below 2^31 (an inode below 134 million) is kept in the map's slot
+ * itself, where a string `dev:ino` took 32 bytes. Beyond 16 devices, or past 2^53, `dev:ino` as a flat
+ * string. Device and inode come as numbers: exact up to 2^53, far beyond what file systems hand out.
+ */
+export class FileIds {
+  /** Devices seen, in order: a device's place here is part of its files' ids. */
+  private readonly devices: number[] = [];
+
+  of(dev: number, ino: number): FileId {
+    let d = this.devices.indexOf(dev);
+    if (d < 0 && this.devices.length < DEVICES_MAX) d = this.devices.push(dev) - 1;
+    const id = ino * DEVICES_MAX + d;
+    if (d >= 0 && Number.isSafeInteger(id)) return id;
+    // Made flat at once: a concatenation would be kept as two pieces.
+    const text = `${dev}:${ino}`;
+    text.charCodeAt(0);
+    return text;
+  }
+}
+
+const fileIds = new FileIds();
 
 /**
  * Reads a file as UTF-8 text with one open, fstat, read and close: `readBytesSafely`, then `decodeText`.
@@ -55,10 +89,7 @@ export function readBytesSafely(file: string, maxBytes: number): BytesOutcome {
   }
   try {
     const stat = fstatSync(fd);
-    // Device and inode as numbers: exact up to 2^53, far beyond the inode numbers file systems hand out.
-    // Made flat at once: the project keeps one per file, and a concatenation would be kept as two pieces.
-    const id = `${stat.dev}:${stat.ino}`;
-    id.charCodeAt(0);
+    const id = fileIds.of(stat.dev, stat.ino);
     if (!stat.isFile()) return { id, problem: unreadableFile(stat.isDirectory() ? 'it is a directory' : 'it is not a regular file') };
     const size = stat.size;
     if (size > maxBytes) return { id, problem: fileTooLarge(size, maxBytes) };

@@ -27,7 +27,7 @@ import {
   type Settings,
 } from '../service';
 import { ConfigSet, excludedBy, hasConfigEntry, isWorkspaceRoot, readConfig, relativeSlashed, repositoryRoot, type LoadedConfig } from './configs';
-import { decodeRead, isInside, type ReadOutcome } from './files';
+import { decodeRead, isInside, type FileId, type ReadOutcome } from './files';
 import { diskSource, readOne, type ReadRequest, type Source } from './source';
 import { loadFrontEnd } from './assets';
 import { isSkippedFolder, Slicer, walkFolders } from './walk';
@@ -112,9 +112,9 @@ export class Project {
   private readonly configs: ConfigSet;
   private fixed: LoadedConfig | undefined;
   private readonly reportedConfigs = new Set<string>();
-  /** The real file (device:inode) behind each URI read from disk, and the URI that holds each file. */
-  private readonly idOf = new Map<string, string>();
-  private readonly holder = new Map<string, string>();
+  /** The real file (`FileId`: device and inode) behind each URI read from disk, and the URI that holds each file. */
+  private readonly idOf = new Map<string, FileId>();
+  private readonly holder = new Map<FileId, string>();
   private readonly settingsCache = new Map<string, Settings>();
   private readonly onSkip: (where: string, reason: string) => void;
   /** Open files whose text arrived before their front-end had loaded (FrontEnd.loading), latest text each. */

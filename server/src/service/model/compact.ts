@@ -4,8 +4,9 @@
  * repository), so bytes per file count; heap snapshots of the server on 10,000 generated files showed
  * where they went (docs/performance.md, `node out/bench/heap.js`):
  *
- * - Spans: 34 span objects a file, 40 bytes each. Names, fields, name lists and assignments keep their
- *   offsets instead and make a span when one is read (spans are compared by value throughout).
+ * - Spans: 34 span objects a file, 40 bytes each. Names, fields, name lists, assignments and YAML role
+ *   and team documents keep their offsets instead and make a span when one is read (spans are compared
+ *   by value throughout).
  * - Names and fields: a list's names, a document's key table, a list's key and an assignment's role are
  *   kept as values and offsets (packed in one array, or in their holder), and the Name and KeyRef objects
  *   are made when read: readers compare them by value, never by identity.
@@ -26,7 +27,7 @@
  */
 import { allBuiltinRoles, allPermissions, DIMENSIONS, type Dimension } from '../catalog';
 import { ASSIGNMENT_KEYS, DOC_KEYS, MANAGER_KEYS } from './fields';
-import type { Assignment, Diagnostic, Doc, DocBase, FileModel, KeyRef, Name, NameList, ParsedFile, PolicyContext, PolicyDoc, Restriction, RoleDoc, SpaceDoc, Span, Suppressions, TeamDoc } from './types';
+import type { Assignment, Diagnostic, Doc, DocBase, FileModel, Flag, KeyRef, Name, NameList, ParsedFile, PolicyContext, PolicyDoc, Restriction, RoleDoc, SpaceDoc, Span, Suppressions, TeamDoc } from './types';
 
 const EMPTY: readonly never[] = Object.freeze([]);
 
@@ -97,6 +98,34 @@ for (const s of [...Object.values(DOC_KEYS).flat(), ...ASSIGNMENT_KEYS, ...MANAG
 for (const p of allPermissions()) VOCABULARY.set(p.name, p.name);
 for (const r of allBuiltinRoles()) VOCABULARY.set(r.name, r.name);
 
+/** A key table's slots (KeyTable.packed): three a field. */
+type PackedKeys = readonly (string | number | KeyRef)[];
+
+/** The slots of a key table over `map` (KeyTable.packed). */
+function packKeys(map: ReadonlyMap<string, KeyRef>): PackedKeys {
+  const packed: (string | number | KeyRef)[] = [];
+  for (const [name, ref] of map) {
+    const kept = intern(name);
+    if (ref instanceof KeptKey && ref.constructor === KeptKey && ref.key === name) packed.push(kept, ref.start, ref.end);
+    else packed.push(kept, ref, 0);
+  }
+  return listOf(packed);
+}
+
+/**
+ * What a document keeps of its key table: the table itself when it is too large to scan (it keeps an
+ * index), else its slots only, and a table is made over them when read (40 bytes less a document).
+ */
+function keptKeys(map: ReadonlyMap<string, KeyRef>): KeyTable | PackedKeys {
+  const packed = packKeys(map);
+  return packed.length / 3 > SCAN_MAX ? new KeyTable(packed) : packed;
+}
+
+/** The key table of what `keptKeys` kept. */
+function keysOf(kept: KeyTable | PackedKeys): KeyTable {
+  return kept instanceof KeyTable ? kept : new KeyTable(kept);
+}
+
 /**
  * A document's fields by name: a `ReadonlyMap` over the KeyRefs in source order. A document has a
  * handful of fields, so a lookup compares with each; a mapping of thousands of keys gets an index.
@@ -110,16 +139,11 @@ export class KeyTable implements ReadonlyMap<string, KeyRef> {
    * start and the field's end, from which a KeyRef is made when read (24 bytes where a KeptKey and its
    * slot took 56); for any other field the KeyRef itself and 0.
    */
-  private readonly packed: readonly (string | number | KeyRef)[];
+  private readonly packed: PackedKeys;
 
-  constructor(map: ReadonlyMap<string, KeyRef>) {
-    const packed: (string | number | KeyRef)[] = [];
-    for (const [name, ref] of map) {
-      const kept = intern(name);
-      if (ref instanceof KeptKey && ref.constructor === KeptKey && ref.key === name) packed.push(kept, ref.start, ref.end);
-      else packed.push(kept, ref, 0);
-    }
-    this.packed = listOf(packed);
+  /** A table of the fields of `map`, or over slots `packKeys` made (a document keeps those: `keysOf`). */
+  constructor(map: ReadonlyMap<string, KeyRef> | PackedKeys) {
+    this.packed = Array.isArray(map) ? map : packKeys(map as ReadonlyMap<string, KeyRef>);
   }
 
   private nameAt(i: number): string {
@@ -392,15 +416,26 @@ class KeptRestriction extends KeptList implements Restriction {
 class KeptAssignment implements Assignment {
   private readonly roleValue: string | Name;
   private readonly roleStart: number;
+  /**
+   * The restrictions; an assignment restricted in one dimension (the usual restricted one) keeps that
+   * restriction, and a list of it is made when read (the list took 56 bytes).
+   */
+  private readonly kept: Restriction | readonly Restriction[];
 
   constructor(
     role: Name,
-    readonly restrictions: readonly Restriction[],
+    restrictions: readonly Restriction[],
     private readonly start: number,
     private readonly end: number,
   ) {
     this.roleValue = usualName(role) ? role.value : role;
     this.roleStart = usualName(role) ? role.start : -1;
+    this.kept = restrictions.length === 1 ? restrictions[0] : restrictions;
+  }
+
+  get restrictions(): readonly Restriction[] {
+    const kept = this.kept;
+    return Array.isArray(kept) ? (kept as readonly Restriction[]) : [kept as Restriction];
   }
 
   get role(): Name {
@@ -453,6 +488,119 @@ type Holds<T extends true> = T;
 /** The kept classes carry every field of their model types: a field added to one must be added here. */
 export type KeptClassesCover = [Holds<Covers<KeptName, Name>>, Holds<Covers<KeptWrittenName, Name>>, Holds<Covers<KeptKey, KeyRef>>, Holds<Covers<KeptWrittenKey, KeyRef>>, Holds<Covers<KeptList, NameList>>, Holds<Covers<KeptAssignment, Assignment>>, Holds<Covers<KeptSpaceAssignment, Assignment>>, Holds<Covers<KeptRestriction, Restriction>>];
 
+/**
+ * A YAML role document in the kept form: its span as two offsets (a span object took 40 bytes), its name
+ * as its value and start (a KeptName took 40 bytes), its key table as slots (`keptKeys`), and no slots
+ * for what only Terraform sets (address, unknown). Made only for files without a module, whose
+ * documents nothing copies with a spread (model/scope.ts copies a module's): spans, names and keys are
+ * getters.
+ */
+class KeptRoleDoc implements RoleDoc {
+  readonly kind = 'role';
+  /** The name as `KeptAssignment` keeps its role: a literal written as its value is that value and its start. */
+  private readonly nameValue: string | Name | undefined;
+  private readonly nameStart: number;
+
+  constructor(
+    readonly uri: string,
+    readonly index: number,
+    private readonly start: number,
+    private readonly end: number,
+    name: Name | undefined,
+    private readonly keptKeys: KeyTable | PackedKeys,
+    readonly builtIn: Flag | undefined,
+    readonly spacePermissions: NameList | undefined,
+    readonly systemPermissions: NameList | undefined,
+  ) {
+    this.nameValue = usualName(name) ? name.value : name;
+    this.nameStart = usualName(name) ? name.start : -1;
+  }
+
+  get name(): Name | undefined {
+    return typeof this.nameValue === 'string' ? new KeptName(this.nameValue, this.nameStart) : this.nameValue;
+  }
+
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+
+  get keys(): KeyTable {
+    return keysOf(this.keptKeys);
+  }
+
+  get address(): undefined {
+    return undefined;
+  }
+
+  get unknown(): undefined {
+    return undefined;
+  }
+}
+
+/** A YAML team document in the kept form, as `KeptRoleDoc` (its space as its name; no target or computed parts either). */
+class KeptTeamDoc implements TeamDoc {
+  readonly kind = 'team';
+  /** The name and the space as `KeptRoleDoc` keeps its name. */
+  private readonly nameValue: string | Name | undefined;
+  private readonly nameStart: number;
+  private readonly spaceValue: string | Name | undefined;
+  private readonly spaceStart: number;
+
+  constructor(
+    readonly uri: string,
+    readonly index: number,
+    private readonly start: number,
+    private readonly end: number,
+    name: Name | undefined,
+    private readonly keptKeys: KeyTable | PackedKeys,
+    space: Name | undefined,
+    readonly assignments: readonly Assignment[],
+    readonly roles: KeyRef | undefined,
+    readonly members: NameList | undefined,
+    readonly externalGroups: NameList | undefined,
+  ) {
+    this.nameValue = usualName(name) ? name.value : name;
+    this.nameStart = usualName(name) ? name.start : -1;
+    this.spaceValue = usualName(space) ? space.value : space;
+    this.spaceStart = usualName(space) ? space.start : -1;
+  }
+
+  get name(): Name | undefined {
+    return typeof this.nameValue === 'string' ? new KeptName(this.nameValue, this.nameStart) : this.nameValue;
+  }
+
+  get space(): Name | undefined {
+    return typeof this.spaceValue === 'string' ? new KeptName(this.spaceValue, this.spaceStart) : this.spaceValue;
+  }
+
+  get span(): Span {
+    return { start: this.start, end: this.end };
+  }
+
+  get keys(): KeyTable {
+    return keysOf(this.keptKeys);
+  }
+
+  get address(): undefined {
+    return undefined;
+  }
+
+  get unknown(): undefined {
+    return undefined;
+  }
+
+  get target(): undefined {
+    return undefined;
+  }
+
+  get computedParts(): undefined {
+    return undefined;
+  }
+}
+
+/** The kept document classes carry every field of their model types. */
+export type KeptDocsCover = [Holds<Covers<KeptRoleDoc, RoleDoc>>, Holds<Covers<KeptTeamDoc, TeamDoc>>];
+
 /** The kept form of one file's objects; a KeyRef that appears in several places stays one object. */
 class Compactor {
   private readonly keys = new Map<KeyRef, KeyRef>();
@@ -500,10 +648,15 @@ class Compactor {
     return new KeptSpaceAssignment(this.name(a.role), this.name(a.space), this.key(a.spaceKey), restrictions, a.span.start, a.span.end);
   }
 
-  table(keys: ReadonlyMap<string, KeyRef>): KeyTable {
+  /** The fields of a document, each in the kept form, in their order. */
+  fields(keys: ReadonlyMap<string, KeyRef>): Map<string, KeyRef> {
     const kept = new Map<string, KeyRef>();
     for (const [name, ref] of keys) kept.set(name, this.key(ref));
-    return new KeyTable(kept);
+    return kept;
+  }
+
+  table(keys: ReadonlyMap<string, KeyRef>): KeyTable {
+    return new KeyTable(this.fields(keys));
   }
 }
 
@@ -517,8 +670,15 @@ function mapList<T, U>(xs: readonly T[], fn: (x: T) => U): readonly U[] {
  * common part gets room in the object for that part only, and the rest goes to a separate property array
  * (56 bytes more a document).
  */
-function doc(d: Doc): Doc {
+function doc(d: Doc, named: boolean): Doc {
   const c = new Compactor();
+  if (named && d.kind === 'role' && d.address === undefined && d.unknown === undefined) {
+    return new KeptRoleDoc(d.uri, d.index, d.span.start, d.span.end, c.name(d.name), keptKeys(c.fields(d.keys)), d.builtIn, c.nameList(d.spacePermissions), c.nameList(d.systemPermissions));
+  }
+  if (named && d.kind === 'team' && d.address === undefined && d.unknown === undefined && d.target === undefined && d.computedParts === undefined) {
+    const assignments = mapList(d.assignments, (a) => c.assignment(a));
+    return new KeptTeamDoc(d.uri, d.index, d.span.start, d.span.end, c.name(d.name), keptKeys(c.fields(d.keys)), c.name(d.space), assignments, c.key(d.roles), c.nameList(d.members), c.nameList(d.externalGroups));
+  }
   const keys = c.table(d.keys);
   switch (d.kind) {
     case 'role': {
@@ -623,7 +783,7 @@ export function compactParsed(p: ParsedFile): ParsedFile {
     builtinIds: p.builtinIds,
     values: p.values,
     spaces: p.spaces,
-    docs: mapList(p.docs, doc),
+    docs: mapList(p.docs, (d) => doc(d, p.module === undefined)),
     syntaxFindings: listOf(p.syntaxFindings),
     guessed: listOf(p.guessed),
     suppressions: noSuppressions ? NO_SUPPRESSIONS : p.suppressions,
@@ -636,16 +796,29 @@ export function compactParsed(p: ParsedFile): ParsedFile {
  * lookups, users, built-in ids, values, spaces) are absent, and cost nothing here instead of 48 bytes a file.
  */
 class KeptNamedFile implements FileModel {
+  /**
+   * The documents; a file of one document (most files) keeps that document, and a list of it is made
+   * when read (the list took 56 bytes a file). Readers compare documents, never lists, by identity.
+   */
+  private readonly kept: Doc | readonly Doc[];
+
   constructor(
     readonly uri: string,
     readonly syntax: string,
     readonly kind: FileModel['kind'],
-    readonly docs: readonly Doc[],
+    docs: readonly Doc[],
     readonly syntaxFindings: readonly Diagnostic[],
     readonly guessed: readonly Span[],
     readonly suppressions: Suppressions,
     readonly local: readonly Diagnostic[],
-  ) {}
+  ) {
+    this.kept = docs.length === 1 ? docs[0] : docs;
+  }
+
+  get docs(): readonly Doc[] {
+    const kept = this.kept;
+    return Array.isArray(kept) ? (kept as readonly Doc[]) : [kept as Doc];
+  }
 
   get module(): undefined {
     return undefined;
