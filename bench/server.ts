@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
   const reports: string[] = [];
   for (const size of sizes.length ? sizes : [10000]) reports.push(await measure(size));
-  const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}.`;
+  const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version} (load average ${os.loadavg()[0].toFixed(1)} at the end).`;
   writeDocSection('server', `${stamp}\n\n${reports.join('\n\n')}`);
 }
 
