@@ -489,14 +489,13 @@ type Holds<T extends true> = T;
 export type KeptClassesCover = [Holds<Covers<KeptName, Name>>, Holds<Covers<KeptWrittenName, Name>>, Holds<Covers<KeptKey, KeyRef>>, Holds<Covers<KeptWrittenKey, KeyRef>>, Holds<Covers<KeptList, NameList>>, Holds<Covers<KeptAssignment, Assignment>>, Holds<Covers<KeptSpaceAssignment, Assignment>>, Holds<Covers<KeptRestriction, Restriction>>];
 
 /**
- * A YAML role document in the kept form: its span as two offsets (a span object took 40 bytes), its name
- * as its value and start (a KeptName took 40 bytes), its key table as slots (`keptKeys`), and no slots
- * for what only Terraform sets (address, unknown). Made only for files without a module, whose
- * documents nothing copies with a spread (model/scope.ts copies a module's): spans, names and keys are
- * getters.
+ * What the kept YAML role and team documents share: the span as two offsets (a span object took 40
+ * bytes), the name as its value and start (a KeptName took 40 bytes), the key table as slots
+ * (`keptKeys`), and no slots for what only Terraform sets (address, unknown). Made only for files
+ * without a module, whose documents nothing copies with a spread (model/scope.ts copies a module's):
+ * spans, names and keys are getters.
  */
-class KeptRoleDoc implements RoleDoc {
-  readonly kind = 'role';
+abstract class KeptYamlDoc {
   /** The name as `KeptAssignment` keeps its role: a literal written as its value is that value and its start. */
   private readonly nameValue: string | Name | undefined;
   private readonly nameStart: number;
@@ -508,9 +507,6 @@ class KeptRoleDoc implements RoleDoc {
     private readonly end: number,
     name: Name | undefined,
     private readonly keptKeys: KeyTable | PackedKeys,
-    readonly builtIn: Flag | undefined,
-    readonly spacePermissions: NameList | undefined,
-    readonly systemPermissions: NameList | undefined,
   ) {
     this.nameValue = usualName(name) ? name.value : name;
     this.nameStart = usualName(name) ? name.start : -1;
@@ -537,56 +533,51 @@ class KeptRoleDoc implements RoleDoc {
   }
 }
 
-/** A YAML team document in the kept form, as `KeptRoleDoc` (its space as its name; no target or computed parts either). */
-class KeptTeamDoc implements TeamDoc {
+/** A YAML role document in the kept form (`KeptYamlDoc`). */
+class KeptRoleDoc extends KeptYamlDoc implements RoleDoc {
+  readonly kind = 'role';
+
+  constructor(
+    uri: string,
+    index: number,
+    start: number,
+    end: number,
+    name: Name | undefined,
+    keptKeys: KeyTable | PackedKeys,
+    readonly builtIn: Flag | undefined,
+    readonly spacePermissions: NameList | undefined,
+    readonly systemPermissions: NameList | undefined,
+  ) {
+    super(uri, index, start, end, name, keptKeys);
+  }
+}
+
+/** A YAML team document in the kept form (`KeptYamlDoc`): its space kept as its name is; no target or computed parts either. */
+class KeptTeamDoc extends KeptYamlDoc implements TeamDoc {
   readonly kind = 'team';
-  /** The name and the space as `KeptRoleDoc` keeps its name. */
-  private readonly nameValue: string | Name | undefined;
-  private readonly nameStart: number;
   private readonly spaceValue: string | Name | undefined;
   private readonly spaceStart: number;
 
   constructor(
-    readonly uri: string,
-    readonly index: number,
-    private readonly start: number,
-    private readonly end: number,
+    uri: string,
+    index: number,
+    start: number,
+    end: number,
     name: Name | undefined,
-    private readonly keptKeys: KeyTable | PackedKeys,
+    keptKeys: KeyTable | PackedKeys,
     space: Name | undefined,
     readonly assignments: readonly Assignment[],
     readonly roles: KeyRef | undefined,
     readonly members: NameList | undefined,
     readonly externalGroups: NameList | undefined,
   ) {
-    this.nameValue = usualName(name) ? name.value : name;
-    this.nameStart = usualName(name) ? name.start : -1;
+    super(uri, index, start, end, name, keptKeys);
     this.spaceValue = usualName(space) ? space.value : space;
     this.spaceStart = usualName(space) ? space.start : -1;
   }
 
-  get name(): Name | undefined {
-    return typeof this.nameValue === 'string' ? new KeptName(this.nameValue, this.nameStart) : this.nameValue;
-  }
-
   get space(): Name | undefined {
     return typeof this.spaceValue === 'string' ? new KeptName(this.spaceValue, this.spaceStart) : this.spaceValue;
-  }
-
-  get span(): Span {
-    return { start: this.start, end: this.end };
-  }
-
-  get keys(): KeyTable {
-    return keysOf(this.keptKeys);
-  }
-
-  get address(): undefined {
-    return undefined;
-  }
-
-  get unknown(): undefined {
-    return undefined;
   }
 
   get target(): undefined {

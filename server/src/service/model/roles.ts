@@ -61,6 +61,14 @@ export interface Placement {
 export type PlacementRefusal = 'unknown-role' | 'system-role-in-space-team' | 'space-required' | 'space-not-allowed' | 'unknown-space';
 
 /** Places one assignment of `team`. */
+/**
+ * The space an assignment applies in when `place` puts it in one: the team's own space, else the one the
+ * assignment names (undefined for neither).
+ */
+export function placedSpace(team: TeamDoc, a: Assignment): string | undefined {
+  return team.space ? team.space.value : a.space?.value;
+}
+
 export function place(ws: RoleResolver, team: TeamDoc, a: Assignment): Placement {
   const refusals: PlacementRefusal[] = [];
   const unknownSpace = (name: string | undefined) => name !== undefined && ws.declaresSpaces && !ws.resolveSpace(name);
@@ -70,14 +78,14 @@ export function place(ws: RoleResolver, team: TeamDoc, a: Assignment): Placement
   if (team.space) {
     if (a.space) refusals.push('space-not-allowed');
     if (role.shape === 'system-only') return { role, refusals: [...refusals, 'system-role-in-space-team'] };
-    return { role, level: 'space', space: team.space.value, refusals };
+    return { role, level: 'space', space: placedSpace(team, a), refusals };
   }
   if (role.shape === 'system-only') {
     if (a.space) refusals.push('space-not-allowed');
     return { role, level: 'system', refusals };
   }
   if (!a.space) return { role, refusals: [...refusals, 'space-required'] };
-  return { role, level: 'space', space: a.space.value, refusals };
+  return { role, level: 'space', space: placedSpace(team, a), refusals };
 }
 
 /** Where a role is defined, for related information; undefined for built-in roles. */

@@ -5,7 +5,7 @@
  */
 import { BUILTIN_SYSTEM_TEAMS, builtinSystemTeam, DIMENSIONS, isBuiltinTeamName, SPACE_MANAGER, SPACE_MANAGERS, type BuiltinTeam } from '../catalog';
 import { askFor, restrictionsOf, roleGrants, templateGrants, templateOf, type Grant, type GrantAsk, type Holding, type Restrictions, type TeamEntry } from './grants';
-import { place, type Located, type ResolvedRole } from './roles';
+import { place, placedSpace, type Located, type ResolvedRole } from './roles';
 import type { Assignment, SpaceDoc, TeamDoc } from './types';
 import type { ModelIndex } from './workspace';
 
@@ -43,9 +43,15 @@ export function splitGrants(grants: readonly Grant[], permissions: ReadonlySet<s
  * of the workspace's grants are of others).
  */
 export function grantsByPermission(t: TeamEntry, permissions: ReadonlySet<string>): GrantsByPermission {
+  const read = readingOf(t);
+  return read instanceof Array ? splitGrants(read, permissions) : read.grantsOf(permissions);
+}
+
+/** A team's own grants when they are built already (or it has no parts), else its parts to read some of them. */
+function readingOf(t: TeamEntry): readonly Grant[] | TeamParts {
   const parts = t instanceof LazyTeam ? t.parts() : undefined;
-  const full = parts ? (t as LazyTeam).computedOwn() : { grants: t.grants };
-  return full ? splitGrants(full.grants, permissions) : parts!.grantsOf(permissions);
+  if (!parts) return t.grants;
+  return (t as LazyTeam).computedOwn()?.grants ?? parts;
 }
 
 /**
@@ -54,9 +60,8 @@ export function grantsByPermission(t: TeamEntry, permissions: ReadonlySet<string
  * without building the rest (a policy proof reads a few permissions of every team, each in a few spaces).
  */
 export function askedGrants(t: TeamEntry, ask: GrantAsk): readonly Grant[] {
-  const parts = t instanceof LazyTeam ? t.parts() : undefined;
-  const full = parts ? (t as LazyTeam).computedOwn() : { grants: t.grants };
-  return full ? full.grants : parts!.grantsAsked(ask);
+  const read = readingOf(t);
+  return read instanceof Array ? read : read.grantsAsked(ask);
 }
 
 /**
@@ -265,8 +270,8 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
   for (const a of team?.assignments ?? []) {
     if (system && !system.rolesChange && a.role.value !== system.holds) continue;
     const named = ask ? ask.role(ws, a.role.value) : ws.resolveRole(a.role.value);
-    // Applied in a space, it is the team's or the one the assignment names (`place`): only what is asked there counts.
-    const shape = named && (ask ? ask.template(named, team!.space?.value ?? a.space?.value) : templateOf(named));
+    // Applied in a space, only what is asked there counts.
+    const shape = named && (ask ? ask.template(named, placedSpace(team!, a)) : templateOf(named));
     const grantsNone = !shape || (!shape.system.length && !shape.space.length);
     // Without holdings, only the fixed role of a built-in team matters of an assignment that grants none asked for.
     if (!holdings && (!shape || (grantsNone && system?.holds === undefined))) continue;
