@@ -386,6 +386,24 @@ class KeptList implements NameList {
   get valueSpan(): Span | undefined {
     return this.valueStart < 0 ? undefined : { start: this.valueStart, end: this.valueEnd };
   }
+
+  /** The names' values, read from the packed list without making the names. */
+  values(): string[] {
+    const packed = this.packed;
+    if (typeof packed === 'string') return [packed];
+    const out: string[] = [];
+    for (let i = 0; i < packed.length; ) {
+      const x = packed[i];
+      if (typeof x === 'object') {
+        out.push(x.value);
+        i++;
+      } else {
+        out.push(x as string);
+        i += (packed[i + 1] as number) >= 0 ? 2 : 3;
+      }
+    }
+    return out;
+  }
 }
 
 /**
@@ -440,6 +458,11 @@ class KeptAssignment implements Assignment {
 
   get role(): Name {
     return typeof this.roleValue === 'string' ? new KeptName(this.roleValue, this.roleStart) : this.roleValue;
+  }
+
+  /** The role's name as written, without making the name. */
+  get roleName(): string {
+    return typeof this.roleValue === 'string' ? this.roleValue : this.roleValue.value;
   }
 
   get space(): Name | undefined {
@@ -516,6 +539,11 @@ abstract class KeptYamlDoc {
     return typeof this.nameValue === 'string' ? new KeptName(this.nameValue, this.nameStart) : this.nameValue;
   }
 
+  /** The name's value, without making the name. */
+  get nameText(): string | undefined {
+    return typeof this.nameValue === 'string' ? this.nameValue : this.nameValue?.value;
+  }
+
   get span(): Span {
     return { start: this.start, end: this.end };
   }
@@ -580,6 +608,11 @@ class KeptTeamDoc extends KeptYamlDoc implements TeamDoc {
     return typeof this.spaceValue === 'string' ? new KeptName(this.spaceValue, this.spaceStart) : this.spaceValue;
   }
 
+  /** The space's name, without making the name. */
+  get spaceName(): string | undefined {
+    return typeof this.spaceValue === 'string' ? this.spaceValue : this.spaceValue?.value;
+  }
+
   get target(): undefined {
     return undefined;
   }
@@ -587,6 +620,29 @@ class KeptTeamDoc extends KeptYamlDoc implements TeamDoc {
   get computedParts(): undefined {
     return undefined;
   }
+}
+
+/**
+ * The values of a list's names (`list.items` values), without making the names when the list is kept
+ * (proofs read the restrictions of thousands of assignments).
+ */
+export function listValues(list: NameList): string[] {
+  return list instanceof KeptList ? list.values() : list.items.map((i) => i.value);
+}
+
+/** An assignment's role as written (`a.role.value`), without making the name when the assignment is kept. */
+export function roleNameOf(a: Assignment): string {
+  return a instanceof KeptAssignment ? a.roleName : a.role.value;
+}
+
+/** A document's name (`doc.name?.value`), without making the name when the document is kept. */
+export function docNameOf(doc: Doc): string | undefined {
+  return doc instanceof KeptYamlDoc ? doc.nameText : doc.name?.value;
+}
+
+/** A team's space (`team.space?.value`), without making the name when the team is kept. */
+export function teamSpaceOf(team: TeamDoc): string | undefined {
+  return team instanceof KeptTeamDoc ? team.spaceName : team.space?.value;
 }
 
 /** The kept document classes carry every field of their model types. */

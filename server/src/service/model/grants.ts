@@ -4,6 +4,7 @@
  * How grants gather into restriction records and compare is model/records.ts.
  */
 import { DIMENSIONS, getPermission, SPACE_MANAGER, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension } from '../catalog';
+import { listValues } from './compact';
 import type { Located, ResolvedRole, RoleResolver } from './roles';
 import type { Assignment, Span, TeamDoc } from './types';
 
@@ -135,33 +136,43 @@ export function roleGrants(
   return templateGrants(templateOf(role, keep), level, space, restrictions, via, groupProjects);
 }
 
-/** What a role of template `shape` grants when applied at `level` (in `space`): see `roleGrants`. */
+/**
+ * What a role of template `shape` grants when applied at `level` (in `space`): see `roleGrants`. Appends
+ * to `out` when given (a team's grants gather the grants of all its assignments), and returns it.
+ */
 export function templateGrants(
   shape: RoleTemplate,
   level: 'system' | 'space',
   space: string | undefined,
   restrictions: Restrictions,
-  via: Omit<Via, 'implicit'>,
+  via: Omit<Via, 'implicit'> | Via,
   groupProjects?: readonly string[],
+  out: Grant[] = [],
 ): Grant[] {
-  const out: Grant[] = [];
   // One source list per kind for all the grants of this assignment (nothing changes a grant's sources;
-  // merging copies them), and one kept-restrictions object per set of supported dimensions.
+  // merging copies them), and one kept-restrictions object per set of supported dimensions. A source
+  // given as not implicit is the one of the grants it applies to (a copy of each took a fifth of this).
+  const own = (): Via => ('implicit' in via && !via.implicit ? via : { ...via, implicit: false });
   let systemVia: readonly Via[] | undefined;
   for (const { name, teamOnly } of shape.system) {
     if (level === 'space' && teamOnly) continue;
-    systemVia ??= [{ ...via, implicit: level === 'space' }];
-    out.push({ permission: name, scope: 'system', restrictions: {}, via: systemVia });
+    systemVia ??= [level === 'space' ? { ...via, implicit: true } : own()];
+    out.push({ permission: name, scope: 'system', restrictions: NO_RESTRICTIONS, via: systemVia });
   }
   if (level === 'space' && shape.space.length) {
-    const spaceVia: readonly Via[] = [{ ...via, implicit: false }];
+    const spaceVia: readonly Via[] = [own()];
+    // Unrestricted, every permission keeps nothing: one shared object (most assignments are).
+    const open = isUnrestricted(restrictions);
     // A role's permissions support a few sets of dimensions: a list of pairs, not a Map per assignment.
-    const keptBy: (string | Restrictions)[] = [];
+    const keptBy: (string | Restrictions)[] | undefined = open ? undefined : [];
     for (const { name, dims, supported, projects } of shape.space) {
-      let at = 0;
-      while (at < keptBy.length && keptBy[at] !== dims) at += 2;
-      if (at === keptBy.length) keptBy.push(dims, keptOf(supported, restrictions));
-      const r = keptBy[at + 1] as Restrictions;
+      let r = NO_RESTRICTIONS;
+      if (keptBy) {
+        let at = 0;
+        while (at < keptBy.length && keptBy[at] !== dims) at += 2;
+        if (at === keptBy.length) keptBy.push(dims, keptOf(supported, restrictions));
+        r = keptBy[at + 1] as Restrictions;
+      }
       // Only a permission about projects reads a project group as its projects; one about project groups
       // themselves (ProjectGroupView, ProjectCreate) is restricted to the groups.
       const mapped = groupProjects && r.projectGroups && projects;
@@ -169,6 +180,18 @@ export function templateGrants(
     }
   }
   return out;
+}
+
+/**
+ * The restrictions of an unrestricted grant, shared: nothing changes a grant's restrictions (readers copy
+ * them), and most grants of a workspace have none.
+ */
+export const NO_RESTRICTIONS: Restrictions = Object.freeze({});
+
+/** True when no dimension is restricted. */
+function isUnrestricted(r: Restrictions): boolean {
+  for (const d in r) if (r[d as Dimension]?.length) return false;
+  return true;
 }
 
 /**
@@ -267,8 +290,14 @@ export class GrantAsk {
     let bySet = this.narrowed.get(all);
     if (!bySet) this.narrowed.set(all, (bySet = []));
     const here = this.sets[at];
-    return (bySet[at] ??= { system: all.system, space: all.space.filter((p) => here.has(p.name)) });
+    return (bySet[at] ??= narrowTo(all, here));
   }
+}
+
+/** `t` with only the space permissions of `keep` (its system ones granted server-wide from any space). */
+function narrowTo(t: RoleTemplate, keep: ReadonlySet<string>): RoleTemplate {
+  const space = t.space.filter((p) => keep.has(p.name));
+  return space.length === t.space.length ? t : { system: t.system, space };
 }
 
 const everywhere = new WeakMap<ReadonlySet<string>, GrantAsk>();
@@ -296,9 +325,17 @@ function supportedKey(restrictions: Parameters<typeof supportedDimensions>[0]): 
 }
 
 export function restrictionsOf(a: Assignment): Restrictions {
+  if (!a.restrictions.length) return NO_RESTRICTIONS;
   const out: { -readonly [K in Dimension]?: readonly string[] } = {};
-  for (const r of a.restrictions) out[r.dimension] = [...new Set(r.list.items.map((i) => i.value))];
+  for (const r of a.restrictions) out[r.dimension] = distinct(listValues(r.list));
   return out;
+}
+
+/** `values` without repeats, in order (most restriction lists are short and have none: no Set for them). */
+function distinct(values: string[]): string[] {
+  if (values.length > 16) return [...new Set(values)];
+  for (let i = 1; i < values.length; i++) if (values.lastIndexOf(values[i], i - 1) >= 0) return [...new Set(values)];
+  return values;
 }
 
 export const grantKey = (g: Grant) => `${g.scope}\u0000${g.space ?? ''}\u0000${g.permission}`;

@@ -426,7 +426,8 @@ class Prover {
       // Nobody holds anything through a space's Space Managers team with nobody in it: who-can leaves it out too.
       if (isEmptyBuiltinEntry(t)) continue;
       const found = list.filter((g) => matches(g, query));
-      if (found.length) out.set(t, found);
+      // The usual answer is every candidate grant: the list itself then (no copy per team and context).
+      if (found.length) out.set(t, found.length === list.length ? list : found);
     }
     return out;
   }

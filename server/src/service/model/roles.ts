@@ -2,6 +2,7 @@
  * Roles as teams use them, and where an assignment applies: the two facts that the assignment rules,
  * hovers, completion and effective access all start from (SPEC sections 1 and 3).
  */
+import { roleNameOf, teamSpaceOf } from './compact';
 import type { Assignment, RoleDoc, Source, SpaceDoc, TeamDoc } from './types';
 
 /** A document and the file it is in. */
@@ -61,31 +62,30 @@ export interface Placement {
 export type PlacementRefusal = 'unknown-role' | 'system-role-in-space-team' | 'space-required' | 'space-not-allowed' | 'unknown-space';
 
 /** Places one assignment of `team`. */
-/**
- * The space an assignment applies in when `place` puts it in one: the team's own space, else the one the
- * assignment names (undefined for neither).
- */
-export function placedSpace(team: TeamDoc, a: Assignment): string | undefined {
-  return team.space ? team.space.value : a.space?.value;
+export function place(ws: RoleResolver, team: TeamDoc, a: Assignment): Placement {
+  return placeIn(ws, teamSpaceOf(team), a.space?.value, ws.resolveRole(roleNameOf(a)));
 }
 
-export function place(ws: RoleResolver, team: TeamDoc, a: Assignment): Placement {
+/**
+ * `place` from what it reads of the team and the assignment: the team's space, the assignment's (each
+ * undefined when not written) and the role its name resolves to; for a reader that has them already.
+ */
+export function placeIn(ws: RoleResolver, teamSpace: string | undefined, assignmentSpace: string | undefined, role: ResolvedRole | undefined): Placement {
   const refusals: PlacementRefusal[] = [];
   const unknownSpace = (name: string | undefined) => name !== undefined && ws.declaresSpaces && !ws.resolveSpace(name);
-  if (unknownSpace(team.space?.value) || unknownSpace(a.space?.value)) refusals.push('unknown-space');
-  const role = ws.resolveRole(a.role.value);
+  if (unknownSpace(teamSpace) || unknownSpace(assignmentSpace)) refusals.push('unknown-space');
   if (!role) return { refusals: [...refusals, 'unknown-role'] };
-  if (team.space) {
-    if (a.space) refusals.push('space-not-allowed');
+  if (teamSpace !== undefined) {
+    if (assignmentSpace !== undefined) refusals.push('space-not-allowed');
     if (role.shape === 'system-only') return { role, refusals: [...refusals, 'system-role-in-space-team'] };
-    return { role, level: 'space', space: placedSpace(team, a), refusals };
+    return { role, level: 'space', space: teamSpace, refusals };
   }
   if (role.shape === 'system-only') {
-    if (a.space) refusals.push('space-not-allowed');
+    if (assignmentSpace !== undefined) refusals.push('space-not-allowed');
     return { role, level: 'system', refusals };
   }
-  if (!a.space) return { role, refusals: [...refusals, 'space-required'] };
-  return { role, level: 'space', space: placedSpace(team, a), refusals };
+  if (assignmentSpace === undefined) return { role, refusals: [...refusals, 'space-required'] };
+  return { role, level: 'space', space: assignmentSpace, refusals };
 }
 
 /** Where a role is defined, for related information; undefined for built-in roles. */

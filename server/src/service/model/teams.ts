@@ -4,8 +4,9 @@
  * grants are computed when first read and kept with its file in the index.
  */
 import { BUILTIN_SYSTEM_TEAMS, builtinSystemTeam, DIMENSIONS, isBuiltinTeamName, SPACE_MANAGER, SPACE_MANAGERS, type BuiltinTeam } from '../catalog';
-import { askFor, restrictionsOf, roleGrants, templateGrants, templateOf, type Grant, type GrantAsk, type Holding, type Restrictions, type TeamEntry } from './grants';
-import { place, placedSpace, type Located, type ResolvedRole } from './roles';
+import { askFor, NO_RESTRICTIONS, restrictionsOf, roleGrants, templateGrants, templateOf, type Grant, type GrantAsk, type Holding, type Restrictions, type TeamEntry, type Via } from './grants';
+import { docNameOf, listValues, roleNameOf, teamSpaceOf } from './compact';
+import { place, placeIn, type Located, type ResolvedRole } from './roles';
 import type { Assignment, SpaceDoc, TeamDoc } from './types';
 import type { ModelIndex } from './workspace';
 
@@ -263,34 +264,37 @@ function refused(ws: ModelIndex, team: TeamDoc, a: Assignment): { role?: Resolve
 function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, ask?: GrantAsk, holdings = true): TeamOwn {
   const team = located?.doc;
   const out: TeamOwn = { grants: [], holdings: [] };
-  const name = system?.name ?? team?.name?.value.trim() ?? '';
+  const name = system?.name ?? (team && docNameOf(team)?.trim()) ?? '';
+  // Read once: a kept team makes its space's name each time it is read (a proof reads thousands of teams).
+  const teamSpace = team && teamSpaceOf(team);
   // A second Space Managers team cannot exist.
-  if (team?.space && isBuiltinTeamName(name, SPACE_MANAGERS)) return out;
+  if (teamSpace !== undefined && isBuiltinTeamName(name, SPACE_MANAGERS)) return out;
   let holdsFixed = false;
   for (const a of team?.assignments ?? []) {
-    if (system && !system.rolesChange && a.role.value !== system.holds) continue;
-    const named = ask ? ask.role(ws, a.role.value) : ws.resolveRole(a.role.value);
+    const roleName = roleNameOf(a);
+    if (system && !system.rolesChange && roleName !== system.holds) continue;
+    const named = ask ? ask.role(ws, roleName) : ws.resolveRole(roleName);
+    const assignmentSpace = a.space?.value;
     // Applied in a space, only what is asked there counts.
-    const shape = named && (ask ? ask.template(named, placedSpace(team!, a)) : templateOf(named));
+    const shape = named && (ask ? ask.template(named, teamSpace ?? assignmentSpace) : templateOf(named));
     const grantsNone = !shape || (!shape.system.length && !shape.space.length);
     // Without holdings, only the fixed role of a built-in team matters of an assignment that grants none asked for.
     if (!holdings && (!shape || (grantsNone && system?.holds === undefined))) continue;
-    const { role, level, space } = refused(ws, team!, a);
-    if (!role || !level) continue;
+    const placed = placeIn(ws, teamSpace, assignmentSpace, named);
+    const { role, level, space } = placed;
+    if (placed.refusals.length || !role || !level) continue;
     if (role.name === system?.holds && level === 'system') holdsFixed = true;
     const restrictions = restrictionsOf(a);
-    const via = { team: name, teamSpace: team!.space?.value, role: role.name, uri: located!.uri, span: a.role.span };
+    // The assignment's source, shared by its grants and its holding.
+    const via: Via = { team: name, teamSpace, role: role.name, uri: located!.uri, span: a.role.span, implicit: false };
     // A role that grants none asked for grants nothing here (what its projects are is not asked).
-    if (!grantsNone || role !== named) {
-      const placed = role === named ? shape! : ask ? ask.template(role, space) : templateOf(role);
-      out.grants.push(...templateGrants(placed, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined));
-    }
-    if (holdings) out.holdings.push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [{ ...via, implicit: false }] });
+    if (!grantsNone) templateGrants(shape, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined, out.grants);
+    if (holdings) out.holdings.push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [via] });
   }
   if (system?.holds !== undefined && !holdsFixed) {
     const role = ws.resolveRole(system.holds)!;
     const via = { team: name, role: role.name, uri: located?.uri, span: team?.name?.span };
-    out.grants.push(...roleGrants(role, 'system', undefined, {}, via, undefined, ask?.keep));
+    templateGrants(templateOf(role, ask?.keep), 'system', undefined, NO_RESTRICTIONS, via, undefined, out.grants);
     if (holdings) out.holdings.push({ role: role.name, scope: 'system', restrictions: {}, via: [{ ...via, implicit: false }] });
   }
   return out;
@@ -300,16 +304,18 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
 const ownGrantsOf = (ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, keep: ReadonlySet<string>): readonly Grant[] =>
   ownGrants(ws, located, system, askFor(keep), false).grants;
 
+/** No members or groups: one shared list (most teams of a large workspace list neither). */
+const NOBODY: readonly string[] = Object.freeze([]);
+
 /**
  * The members and external groups of a YAML team document that effective access counts: none for a
  * built-in system team whose members cannot be set (Everyone) and for a second Space Managers team.
  */
-export function reachedBy(doc: TeamDoc): { members: string[]; groups: string[] } {
-  const name = doc.name?.value.trim() ?? '';
-  const system = doc.space ? undefined : builtinSystemTeam(name);
-  const noMembers = (system && !system.membersChange) || (doc.space !== undefined && isBuiltinTeamName(name, SPACE_MANAGERS));
-  if (noMembers) return { members: [], groups: [] };
-  return { members: doc.members?.items.map((i) => i.value) ?? [], groups: doc.externalGroups?.items.map((i) => i.value) ?? [] };
+export function reachedBy(doc: TeamDoc, name = docNameOf(doc)?.trim() ?? '', space = teamSpaceOf(doc)): { members: readonly string[]; groups: readonly string[] } {
+  const system = space !== undefined ? undefined : builtinSystemTeam(name);
+  const noMembers = (system && !system.membersChange) || (space !== undefined && isBuiltinTeamName(name, SPACE_MANAGERS));
+  if (noMembers) return { members: NOBODY, groups: NOBODY };
+  return { members: doc.members ? listValues(doc.members) : NOBODY, groups: doc.externalGroups ? listValues(doc.externalGroups) : NOBODY };
 }
 
 /**
@@ -335,15 +341,19 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
     // A Terraform module is a model of its own (SPEC section 9); effective access reads the YAML model.
     if (ws.model(uri)?.module !== undefined) continue;
     for (const doc of ws.model(uri)?.docs ?? []) {
-      if (doc.kind !== 'team' || !doc.name) continue;
-      const key = `${doc.space ? lower(doc.space.value) : ''}\u0000${lower(doc.name.value)}`;
+      if (doc.kind !== 'team') continue;
+      // Read once each: a kept document makes its names when they are read.
+      const written = docNameOf(doc);
+      if (written === undefined) continue;
+      const space = teamSpaceOf(doc);
+      const key = `${space !== undefined ? lower(space) : ''}\u0000${lower(written)}`;
       if (seen.has(key)) continue; // a duplicate-name error: the first definition counts
       seen.add(key);
       const located = { uri, doc };
-      const name = doc.name.value.trim();
-      const system = doc.space ? undefined : builtinSystemTeam(name);
-      const reached = reachedBy(doc);
-      const fields = { name: system?.name ?? name, space: doc.space?.value, definition: located, members: reached.members, groups: reached.groups, builtin: system !== undefined };
+      const name = written.trim();
+      const system = space !== undefined ? undefined : builtinSystemTeam(name);
+      const reached = reachedBy(doc, name, space);
+      const fields = { name: system?.name ?? name, space, definition: located, members: reached.members, groups: reached.groups, builtin: system !== undefined };
       teams.push(new LazyTeam(fields, new FileTeamSource(ws, located, system)));
     }
   }
