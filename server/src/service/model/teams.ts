@@ -336,19 +336,24 @@ export function teamDocAccess(ws: ModelIndex, uri: string, doc: TeamDoc): TeamOw
  */
 export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[] {
   const teams: TeamEntry[] = [];
-  const seen = new Set<string>();
-  for (const uri of only ? [...only].filter((u) => ws.has(u)).sort() : [...ws.uris()].sort()) {
+  // Names seen, lower-cased, by lower-cased space ('' for system teams).
+  const seen = new Map<string, Set<string>>();
+  for (const uri of only ? [...only].filter((u) => ws.has(u)).sort() : ws.sortedUris()) {
+    const model = ws.model(uri);
     // A Terraform module is a model of its own (SPEC section 9); effective access reads the YAML model.
-    if (ws.model(uri)?.module !== undefined) continue;
-    for (const doc of ws.model(uri)?.docs ?? []) {
+    if (!model || model.module !== undefined) continue;
+    for (const doc of model.docs) {
       if (doc.kind !== 'team') continue;
       // Read once each: a kept document makes its names when they are read.
       const written = docNameOf(doc);
       if (written === undefined) continue;
       const space = teamSpaceOf(doc);
-      const key = `${space !== undefined ? lower(space) : ''}\u0000${lower(written)}`;
-      if (seen.has(key)) continue; // a duplicate-name error: the first definition counts
-      seen.add(key);
+      const spaceKey = space !== undefined ? lower(space) : '';
+      let names = seen.get(spaceKey);
+      if (!names) seen.set(spaceKey, (names = new Set()));
+      const key = lower(written);
+      if (names.has(key)) continue; // a duplicate-name error: the first definition counts
+      names.add(key);
       const located = { uri, doc };
       const name = written.trim();
       const system = space !== undefined ? undefined : builtinSystemTeam(name);
@@ -358,7 +363,7 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
     }
   }
   for (const system of BUILTIN_SYSTEM_TEAMS) {
-    if (seen.has(`\u0000${lower(system.name)}`)) continue;
+    if (seen.get('')?.has(lower(system.name))) continue;
     teams.push(
       lazyTeam({ name: system.name, members: [], groups: [], builtin: true }, () => ownGrants(ws, undefined, system), () => ownSignature(ws, undefined, system), {
         holdings: () => ownGrants(ws, undefined, system, askFor(NO_PERMISSIONS)).holdings,

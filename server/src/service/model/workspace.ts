@@ -156,6 +156,8 @@ export class ModelIndex implements RoleResolver, AddressResolver {
    * the changes since its last proof can affect (model/policies.ts).
    */
   private readonly changeLog: FileChange[] = [];
+  /** `sortedUris`, on the root index, until a file is added or removed. */
+  private sorted?: readonly string[];
   private changeCount = 0;
   /** Values kept across changes by file, for owners that tell what a change affects (`keep`). */
   private readonly keptByFile = new Map<string, Map<string, unknown>>();
@@ -335,6 +337,15 @@ export class ModelIndex implements RoleResolver, AddressResolver {
   /** Every file of the workspace. */
   uris(): IterableIterator<string> {
     return this.entries.keys();
+  }
+
+  /**
+   * Every file's URI in order, kept until a file is added or removed (readers that walk every file in a
+   * stable order, such as the teams of effective access, would otherwise sort them each time).
+   */
+  sortedUris(): readonly string[] {
+    const root = this.root;
+    return (root.sorted ??= [...root.entries.keys()].sort());
   }
 
   get size(): number {
@@ -710,10 +721,11 @@ export class ModelIndex implements RoleResolver, AddressResolver {
     touchNames(prev);
     if (prev) names.remove(prev);
     if (nextEntry && next) {
+      if (!this.entries.has(uri)) this.root.sorted = undefined;
       this.entries.set(uri, nextEntry);
       names.add(next);
     } else {
-      this.entries.delete(uri);
+      if (this.entries.delete(uri)) this.root.sorted = undefined;
       this.nameDependent.delete(uri);
     }
     touchNames(next);

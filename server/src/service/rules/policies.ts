@@ -78,7 +78,10 @@ function breachMessage(a: BreachArgs): string {
  */
 function relatedOf(breaches: BreachList, policy: PolicyDoc): Related[] {
   const out: Related[] = [];
-  const byPlace = new Map<string, { uri: string; span: Span; what: string; who: string[] }>();
+  type Place = { uri: string; span: Span; what: string; who: string[] };
+  const byPlace = new Map<string, Place>();
+  // The grants of one assignment share its span object: most sources are found by it, without a key.
+  const bySpan = new Map<Span, Place>();
   for (const b of relatedReading(breaches)) {
     if (byPlace.size >= RELATED && b.via.length > 0) break;
     if (b.via.length === 0) {
@@ -87,11 +90,17 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): Related[] {
     }
     for (const v of b.via) {
       if (!v.uri || !v.span) continue;
-      const key = `${v.uri}\u0000${v.span.start}\u0000${v.span.end}`;
-      let place = byPlace.get(key);
+      let place = bySpan.get(v.span);
+      if (place?.uri !== v.uri) {
+        const key = `${v.uri}\u0000${v.span.start}\u0000${v.span.end}`;
+        place = byPlace.get(key);
+        if (place) bySpan.set(v.span, place);
+      }
       if (!place) {
         const team = v.teamSpace ? `${v.teamSpace}/${v.team}` : v.team;
-        byPlace.set(key, (place = { uri: v.uri, span: v.span, what: `role ${q(v.role)} of team ${q(team)}${v.implicit ? ' (server-wide from a space)' : ''}`, who: [] }));
+        place = { uri: v.uri, span: v.span, what: `role ${q(v.role)} of team ${q(team)}${v.implicit ? ' (server-wide from a space)' : ''}`, who: [] };
+        byPlace.set(`${v.uri}\u0000${v.span.start}\u0000${v.span.end}`, place);
+        bySpan.set(v.span, place);
       }
       if (place.who.length < NAMED) place.who.push(shown(b.principal));
     }
