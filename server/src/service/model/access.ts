@@ -92,30 +92,36 @@ function reachIn(teams: readonly TeamEntry[], module: string | undefined, out: M
   // Teams are visited once each: a team already on a list is its last entry, or one of Everyone's (a
   // scan of a long list per member was most of this).
   const has = (list: TeamEntry[], t: TeamEntry) => list[list.length - 1] === t || (everyone.includes(t) && list.includes(t));
-  for (const t of teams) {
-    for (const m of t.members) {
-      let list = users.get(m);
-      if (!list) users.set(m, (list = [...everyone]));
+  // Indexed loops: this runs once per call, mostly before the engine optimizes it, and an unoptimized
+  // for-of makes an iterator and a result object per member.
+  for (let i = 0; i < teams.length; i++) {
+    const t = teams[i];
+    const members = t.members;
+    for (let k = 0; k < members.length; k++) {
+      let list = users.get(members[k]);
+      if (!list) users.set(members[k], (list = everyone.slice()));
       if (!has(list, t)) list.push(t);
     }
-    for (const g of t.groups) {
-      let list = groups.get(g);
-      if (!list) groups.set(g, (list = [...everyone]));
+    const ids = t.groups;
+    for (let k = 0; k < ids.length; k++) {
+      let list = groups.get(ids[k]);
+      if (!list) groups.set(ids[k], (list = everyone.slice()));
       if (!has(list, t)) list.push(t);
     }
   }
   // Principals as literals of one shape per kind of field set (a spread makes each its own hidden class
   // and takes V8's slow path: a workspace has thousands of teams).
-  for (const t of teams) {
+  for (let i = 0; i < teams.length; i++) {
+    const t = teams[i];
     const space = t.space || undefined;
     const principal: Principal =
       module === undefined ? (space ? { kind: 'team', name: t.name, space } : { kind: 'team', name: t.name }) : space ? { kind: 'team', name: t.name, space, module } : { kind: 'team', name: t.name, module };
     out.set(principalKey(principal), { principal, teams: [t] });
   }
   for (const [kind, names] of [['user', users], ['group', groups]] as const) {
-    for (const [name, reaching] of [...names].sort(([a], [b]) => byLocale(a, b))) {
+    for (const name of [...names.keys()].sort(byLocale)) {
       const principal: Principal = module === undefined ? { kind, name } : { kind, name, module };
-      out.set(principalKey(principal), { principal, teams: reaching });
+      out.set(principalKey(principal), { principal, teams: names.get(name)! });
     }
   }
 }

@@ -391,14 +391,19 @@ class KeptList implements NameList {
   values(): string[] {
     const packed = this.packed;
     if (typeof packed === 'string') return [packed];
-    const out: string[] = [];
+    // Counted first, so the list has room for its names only (a list grown by push keeps room for 16 more,
+    // and readers keep some lists: every team's members).
+    let n = 0;
+    for (let i = 0; i < packed.length; n++) i += typeof packed[i] === 'object' ? 1 : (packed[i + 1] as number) >= 0 ? 2 : 3;
+    const out = new Array<string>(n);
+    n = 0;
     for (let i = 0; i < packed.length; ) {
       const x = packed[i];
       if (typeof x === 'object') {
-        out.push(x.value);
+        out[n++] = x.value;
         i++;
       } else {
-        out.push(x as string);
+        out[n++] = x as string;
         i += (packed[i + 1] as number) >= 0 ? 2 : 3;
       }
     }
@@ -463,6 +468,11 @@ class KeptAssignment implements Assignment {
   /** The role's name as written, without making the name. */
   get roleName(): string {
     return typeof this.roleValue === 'string' ? this.roleValue : this.roleValue.value;
+  }
+
+  /** The span of the role's name, without making the name. */
+  get roleSpan(): Span {
+    return typeof this.roleValue === 'string' ? { start: this.roleStart, end: this.roleStart + this.roleValue.length } : this.roleValue.span;
   }
 
   get space(): Name | undefined {
@@ -638,6 +648,11 @@ export function roleNameOf(a: Assignment): string {
 /** A document's name (`doc.name?.value`), without making the name when the document is kept. */
 export function docNameOf(doc: Doc): string | undefined {
   return doc instanceof KeptYamlDoc ? doc.nameText : doc.name?.value;
+}
+
+/** The span of an assignment's role (`a.role.span`), without making the name when the assignment is kept. */
+export function roleSpanOf(a: Assignment): Span {
+  return a instanceof KeptAssignment ? a.roleSpan : a.role.span;
 }
 
 /** A team's space (`team.space?.value`), without making the name when the team is kept. */

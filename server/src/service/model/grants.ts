@@ -206,6 +206,8 @@ export interface RoleTemplate {
 }
 
 const ALL = new Set<string>();
+/** The template of a role that grants none of the permissions asked for. */
+const NO_GRANTS: RoleTemplate = Object.freeze({ system: Object.freeze([]), space: Object.freeze([]) });
 /**
  * By the set of permissions asked for, then by role: a workspace has thousands of roles and a reader asks
  * for a few sets, so one WeakMap per set (making a WeakMap per role was most of the cost of templates).
@@ -235,7 +237,8 @@ export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>, once 
     if (!p || p.level === 'system') continue;
     space.push({ name, dims: supportedKey(p.restrictions), supported: supportedDimensions(p.restrictions), projects: p.restrictions.includes('projects') });
   }
-  const template = { system, space };
+  // Most roles grant none of a few permissions asked for: they share one template.
+  const template = system.length || space.length ? { system, space } : NO_GRANTS;
   byRole?.set(role, template);
   return template;
 }

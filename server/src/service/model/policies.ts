@@ -177,16 +177,18 @@ class Prover {
     }
     const principals: { principal: Principal; teams: TeamEntry[] }[] = [];
     this.principals = principals;
-    for (const [key, entry] of reachOf(model.teams)) {
+    // forEach, not for-of: an entry pair per principal was a tenth of what a proof allocates.
+    reachOf(model.teams).forEach((entry, key) => {
       const place = principals.length;
       this.places.set(key, place);
       principals.push(entry);
-      for (const t of entry.teams) {
-        const list = this.reachedBy.get(t);
+      const teams = entry.teams;
+      for (let i = 0; i < teams.length; i++) {
+        const list = this.reachedBy.get(teams[i]);
         if (list) list.push(place);
-        else this.reachedBy.set(t, [place]);
+        else this.reachedBy.set(teams[i], [place]);
       }
-    }
+    });
     this.stamps = new Int32Array(principals.length);
     this.gather(new Set(subjects));
   }
@@ -350,8 +352,13 @@ class Prover {
     for (const s of subjects) if (!CAPABILITIES.some((c) => c.id === s) && !this.bySubject.has(s)) found.set(s, new Map());
     if (!found.size) return;
     const ask = askOf(new Set(found.keys()), this.needs);
-    for (const t of this.model.teams) {
-      for (const g of askedGrants(t, ask)) {
+    // Indexed loops: this runs once a proof, mostly before the engine optimizes it (see reachOf).
+    const all = this.model.teams;
+    for (let i = 0; i < all.length; i++) {
+      const t = all[i];
+      const grants = askedGrants(t, ask);
+      for (let k = 0; k < grants.length; k++) {
+        const g = grants[k];
         const teams = found.get(g.permission);
         if (!teams) continue;
         const list = teams.get(t);
@@ -395,19 +402,23 @@ class Prover {
     if (!bySpace) {
       bySpace = new Map();
       this.bySpace.set(subject, bySpace);
-      for (const [t, list] of all) {
+      const spaces = bySpace;
+      all.forEach((list, t) => {
         for (const g of list) {
           const at = g.scope === 'system' ? '\u0000system' : (g.space ?? '');
-          let teams = bySpace.get(at);
-          if (!teams) bySpace.set(at, (teams = new Map()));
+          let teams = spaces.get(at);
+          if (!teams) spaces.set(at, (teams = new Map()));
           const grants = teams.get(t);
           if (grants) grants.push(g);
           else teams.set(t, [g]);
         }
-      }
+      });
     }
-    const out = new Map(bySpace.get('\u0000system') ?? []);
-    for (const [t, list] of bySpace.get(space) ?? []) out.set(t, [...(out.get(t) ?? []), ...list]);
+    const system = bySpace.get('\u0000system');
+    const here = bySpace.get(space);
+    // A space where nobody holds it answers as the server-wide holders do: the same map (readers never change one).
+    const out = here ? new Map(system ?? []) : (system ?? new Map<TeamEntry, Grant[]>());
+    here?.forEach((list, t) => out.set(t, [...(out.get(t) ?? []), ...list]));
     cached.set(space, out);
     return out;
   }
@@ -422,13 +433,29 @@ class Prover {
     if (known) return known;
     const out = new Map<TeamEntry, readonly Grant[]>();
     cached.set(key, out);
-    for (const [t, list] of this.candidatesIn(subject, query.space)) {
+    // Without values or untenanted, every candidate grant answers (each is in the query's space or
+    // server-wide): the holders are the candidates.
+    if (!query.untenanted && !hasValues(query)) {
+      const candidates = this.candidatesIn(subject, query.space);
+      // The candidates themselves when none is left out (the usual case): no copy per context.
+      let none = true;
+      for (const t of candidates.keys()) if (isEmptyBuiltinEntry(t)) none = false;
+      if (none) {
+        cached.set(key, candidates);
+        return candidates;
+      }
+      candidates.forEach((list, t) => {
+        if (!isEmptyBuiltinEntry(t)) out.set(t, list);
+      });
+      return out;
+    }
+    this.candidatesIn(subject, query.space).forEach((list, t) => {
       // Nobody holds anything through a space's Space Managers team with nobody in it: who-can leaves it out too.
-      if (isEmptyBuiltinEntry(t)) continue;
+      if (isEmptyBuiltinEntry(t)) return;
       const found = list.filter((g) => matches(g, query));
       // The usual answer is every candidate grant: the list itself then (no copy per team and context).
       if (found.length) out.set(t, found.length === list.length ? list : found);
-    }
+    });
     return out;
   }
 
@@ -495,6 +522,12 @@ class Prover {
     const space = lower(written.slice(0, slash));
     return (this.teamsByName.get(lower(written.slice(slash + 1))) ?? []).find((t) => t.space !== undefined && lower(t.space) === space);
   }
+}
+
+/** True when a query names a value in some dimension. */
+function hasValues(query: AccessQuery): boolean {
+  for (const d of DIMENSIONS) if (query.values?.[d] !== undefined) return true;
+  return false;
 }
 
 /** The spaces each subject is asked about; a subject absent is asked about every space. */
@@ -586,20 +619,20 @@ function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query:
   const known = sources;
   const viaOf = (t: TeamEntry) => known.get(t) ?? known.set(t, unique(holding.get(t)!.flatMap((g) => g.via))).get(t)!;
   const { places, entries } = prover.reached(unlisted, listed);
-  return places.length ? new ReachedBreaches(places, entries, unlisted, viaOf) : NONE;
+  return places.length ? new ReachedBreaches(places, entries, holding, listedTeams, viaOf) : NONE;
 }
 
 /**
- * The breaches of an `only` policy: the principals at `places` of `entries`, each through the teams of
- * `unlisted` that reach it (in the order of `unlisted`), made when read.
+ * The breaches of an `only` policy: the principals at `places` of `entries`, each through the unlisted
+ * holders that reach it (the teams of `holding` not in `listed`, in the order of `holding`), made when read.
  */
 class ReachedBreaches implements BreachList {
   private readonly made: PolicyBreach[] = [];
-  private order?: Map<TeamEntry, number>;
   constructor(
     private readonly places: Int32Array,
     private readonly entries: readonly { principal: Principal; teams: readonly TeamEntry[] }[],
-    private readonly unlisted: readonly TeamEntry[],
+    private readonly holding: Map<TeamEntry, readonly Grant[]>,
+    private readonly listed: ReadonlySet<TeamEntry>,
     private readonly viaOf: (t: TeamEntry) => Via[],
   ) {}
 
@@ -614,11 +647,24 @@ class ReachedBreaches implements BreachList {
   at(i: number): PolicyBreach {
     const known = this.made[i];
     if (known) return known;
-    const order = (this.order ??= new Map(this.unlisted.map((t, k) => [t, k])));
+    // Policies of one holding share its order (a map per policy of every unlisted holder cost more than the rest).
+    const order = orderOf(this.holding);
     const entry = this.entries[this.places[i]];
-    const teams = entry.teams.filter((t) => order.has(t)).sort((a, b) => order.get(a)! - order.get(b)!);
+    const teams = entry.teams.filter((t) => order.has(t) && !this.listed.has(t)).sort((a, b) => order.get(a)! - order.get(b)!);
     return (this.made[i] = new LazyBreach('only', entry.principal, teams, this.viaOf));
   }
+}
+
+const holdingOrders = new WeakMap<Map<TeamEntry, readonly Grant[]>, Map<TeamEntry, number>>();
+
+/** Each holder's place in `holding`, made once per holding. */
+function orderOf(holding: Map<TeamEntry, readonly Grant[]>): Map<TeamEntry, number> {
+  let out = holdingOrders.get(holding);
+  if (out) return out;
+  const made = new Map<TeamEntry, number>();
+  holding.forEach((_, t) => made.set(t, made.size));
+  holdingOrders.set(holding, made);
+  return (out = made);
 }
 
 /**
@@ -654,7 +700,9 @@ function unrestrictedBreaches(prover: Prover, subject: string, query: AccessQuer
   const open: TeamEntry[] = [];
   // A record is open in every dimension exactly when a grant of it is (records join equal restrictions).
   // Nobody holds anything through a space's Space Managers team with nobody in it (as `holding`).
-  for (const [t, grants] of candidates) if (grants.some(isOpen) && !isEmptyBuiltinEntry(t)) open.push(t);
+  candidates.forEach((grants, t) => {
+    if (grants.some(isOpen) && !isEmptyBuiltinEntry(t)) open.push(t);
+  });
   const viaOf = (t: TeamEntry) => unique(candidates.get(t)!.filter(isOpen).flatMap((r) => r.via));
   const out = open.length ? new TeamBreaches(open, prover.model.module, viaOf) : NONE;
   openHolders.set(candidates, out);

@@ -71,21 +71,36 @@ export function place(ws: RoleResolver, team: TeamDoc, a: Assignment): Placement
  * undefined when not written) and the role its name resolves to; for a reader that has them already.
  */
 export function placeIn(ws: RoleResolver, teamSpace: string | undefined, assignmentSpace: string | undefined, role: ResolvedRole | undefined): Placement {
-  const refusals: PlacementRefusal[] = [];
-  const unknownSpace = (name: string | undefined) => name !== undefined && ws.declaresSpaces && !ws.resolveSpace(name);
-  if (unknownSpace(teamSpace) || unknownSpace(assignmentSpace)) refusals.push('unknown-space');
-  if (!role) return { refusals: [...refusals, 'unknown-role'] };
+  // The refusals list is made at the first refusal: most assignments have none (a proof places thousands).
+  let refusals: PlacementRefusal[] | undefined;
+  if (unknownSpace(ws, teamSpace) || unknownSpace(ws, assignmentSpace)) refusals = withRefusal(refusals, 'unknown-space');
+  if (!role) return { refusals: withRefusal(refusals, 'unknown-role') };
   if (teamSpace !== undefined) {
-    if (assignmentSpace !== undefined) refusals.push('space-not-allowed');
-    if (role.shape === 'system-only') return { role, refusals: [...refusals, 'system-role-in-space-team'] };
-    return { role, level: 'space', space: teamSpace, refusals };
+    if (assignmentSpace !== undefined) refusals = withRefusal(refusals, 'space-not-allowed');
+    if (role.shape === 'system-only') return { role, refusals: withRefusal(refusals, 'system-role-in-space-team') };
+    return { role, level: 'space', space: teamSpace, refusals: refusals ?? NO_REFUSALS };
   }
   if (role.shape === 'system-only') {
-    if (assignmentSpace !== undefined) refusals.push('space-not-allowed');
-    return { role, level: 'system', refusals };
+    if (assignmentSpace !== undefined) refusals = withRefusal(refusals, 'space-not-allowed');
+    return { role, level: 'system', refusals: refusals ?? NO_REFUSALS };
   }
-  if (assignmentSpace === undefined) return { role, refusals: [...refusals, 'space-required'] };
-  return { role, level: 'space', space: assignmentSpace, refusals };
+  if (assignmentSpace === undefined) return { role, refusals: withRefusal(refusals, 'space-required') };
+  return { role, level: 'space', space: assignmentSpace, refusals: refusals ?? NO_REFUSALS };
+}
+
+/** No refusal: one shared list (readers only read a placement's refusals). */
+const NO_REFUSALS: readonly PlacementRefusal[] = Object.freeze([]);
+
+/** `list` with `r` added (a new list when there is none yet). */
+function withRefusal(list: PlacementRefusal[] | undefined, r: PlacementRefusal): PlacementRefusal[] {
+  if (!list) return [r];
+  list.push(r);
+  return list;
+}
+
+/** True when the workspace declares spaces and `name` is none of them. */
+function unknownSpace(ws: RoleResolver, name: string | undefined): boolean {
+  return name !== undefined && ws.declaresSpaces && !ws.resolveSpace(name);
 }
 
 /** Where a role is defined, for related information; undefined for built-in roles. */

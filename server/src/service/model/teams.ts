@@ -5,7 +5,7 @@
  */
 import { BUILTIN_SYSTEM_TEAMS, builtinSystemTeam, DIMENSIONS, isBuiltinTeamName, SPACE_MANAGER, SPACE_MANAGERS, type BuiltinTeam } from '../catalog';
 import { askFor, NO_RESTRICTIONS, restrictionsOf, roleGrants, templateGrants, templateOf, type Grant, type GrantAsk, type Holding, type Restrictions, type TeamEntry, type Via } from './grants';
-import { docNameOf, listValues, roleNameOf, teamSpaceOf } from './compact';
+import { docNameOf, listValues, roleNameOf, roleSpanOf, teamSpaceOf } from './compact';
 import { place, placeIn, type Located, type ResolvedRole } from './roles';
 import type { Assignment, SpaceDoc, TeamDoc } from './types';
 import type { ModelIndex } from './workspace';
@@ -286,7 +286,7 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
     if (role.name === system?.holds && level === 'system') holdsFixed = true;
     const restrictions = restrictionsOf(a);
     // The assignment's source, shared by its grants and its holding.
-    const via: Via = { team: name, teamSpace, role: role.name, uri: located!.uri, span: a.role.span, implicit: false };
+    const via: Via = { team: name, teamSpace, role: role.name, uri: located!.uri, span: roleSpanOf(a), implicit: false };
     // A role that grants none asked for grants nothing here (what its projects are is not asked).
     if (!grantsNone) templateGrants(shape, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined, out.grants);
     if (holdings) out.holdings.push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [via] });
@@ -338,11 +338,16 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
   const teams: TeamEntry[] = [];
   // Names seen, lower-cased, by lower-cased space ('' for system teams).
   const seen = new Map<string, Set<string>>();
-  for (const uri of only ? [...only].filter((u) => ws.has(u)).sort() : ws.sortedUris()) {
+  const uris = only ? [...only].filter((u) => ws.has(u)).sort() : ws.sortedUris();
+  // Indexed loops: this runs once a proof, mostly before the engine optimizes it (see reachOf).
+  for (let i = 0; i < uris.length; i++) {
+    const uri = uris[i];
     const model = ws.model(uri);
     // A Terraform module is a model of its own (SPEC section 9); effective access reads the YAML model.
     if (!model || model.module !== undefined) continue;
-    for (const doc of model.docs) {
+    const docs = model.docs;
+    for (let k = 0; k < docs.length; k++) {
+      const doc = docs[k];
       if (doc.kind !== 'team') continue;
       // Read once each: a kept document makes its names when they are read.
       const written = docNameOf(doc);
