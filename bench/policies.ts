@@ -3,16 +3,20 @@
  * generated workspace without policies and with a policy file of N policies (only, includes and
  * unrestricted: none over the workspace's own spaces, environments and teams), in the same process,
  * alternating, five rounds, median; and keystrokes of four kinds in a team file (`keystrokes`), each timed
- * until every file it affects, the policy file among them, has its diagnostics again. The machine is shared,
- * so the figures to read are the ratios within a run. Writes its row into docs/performance.md.
+ * until every file it affects, the policy file among them, has its diagnostics again; then the command
+ * itself (`commandRuns`), as a CI step runs it. The machine is shared, so the figures to read are the
+ * ratios within a run. Writes its rows into docs/performance.md.
  *
  *   node out/bench/policies.js [FILES] [POLICIES]        (default: 10000 200)
  */
-import { loadavg } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Workspace, type SpaceDoc, type TeamDoc } from '../server/src/service';
 import * as model from '../server/src/service/model/policies';
-import { generateWorkspace } from '../test/support/generate';
+import { generateWorkspace, writeWorkspace } from '../test/support/generate';
 import { writeDocSection } from './docs';
 
 const ROUNDS = 5;
@@ -88,6 +92,46 @@ function keystroke(ws: Workspace, uri: string, text: string): { ms: number; prov
 
 const EDITS = 10;
 
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * The command a CI step runs, `octopus-roles check DIR --format json`, on the workspace written to disk
+ * without and with the policy file, alternating, five rounds: median wall time and CPU time (user and
+ * system, every thread, as the process reports them at exit), each a fresh process with a cold engine.
+ */
+function commandRuns(files: ReadonlyMap<string, string>, policyText: string): { plain: { wall: number; cpu: number }; withPolicies: { wall: number; cpu: number } } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'octopus-roles-bench-'));
+  try {
+    const plainDir = path.join(dir, 'plain');
+    const policyDir = path.join(dir, 'policies');
+    const relative = new Map([...files].map(([uri, text]) => [uri.slice('file:///bench/'.length), text]));
+    writeWorkspace(plainDir, relative);
+    writeWorkspace(policyDir, relative);
+    writeFileSync(path.join(policyDir, 'access.policy.yaml'), policyText);
+    // Reports the process's CPU time on exit, on a line of its own on stderr.
+    const report = path.join(dir, 'cpu.js');
+    writeFileSync(report, "process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write(`\\ncpu-us ${u.user + u.system}\\n`); });\n");
+    const run = (cwd: string) => {
+      const t = performance.now();
+      const r = spawnSync(process.execPath, ['--require', report, path.join(ROOT, 'bin', 'octopus-roles.js'), 'check', '.', '--format', 'json'], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+      const wall = performance.now() - t;
+      const cpu = Number(/cpu-us (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1000;
+      if (r.status !== 0 && r.status !== 1) throw new Error(`check exited with ${r.status}: ${r.stderr.slice(0, 500)}`);
+      return { wall, cpu };
+    };
+    const plain: { wall: number; cpu: number }[] = [];
+    const withPolicies: { wall: number; cpu: number }[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      plain.push(run(plainDir));
+      withPolicies.push(run(policyDir));
+    }
+    const mid = (xs: { wall: number; cpu: number }[]) => ({ wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)) });
+    return { plain: mid(plain), withPolicies: mid(withPolicies) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function main(): void {
   const size = Number(process.argv[2] ?? 10000);
   const count = Number(process.argv[3] ?? 200);
@@ -126,6 +170,11 @@ function main(): void {
   const each = Object.entries(times).map(([k, xs]) => `${k} ${median(xs).toFixed(1)} (${median(proved[k])} proved)`).join(', ');
   console.log(`${size} files, ${count} policies (${breached} breach findings): check ${p.toFixed(0)} ms, with policies ${q.toFixed(0)} ms (+${(((q - p) / p) * 100).toFixed(1)}%)`);
   console.log(`keystroke in a team file to every affected file's diagnostics, medians of ${EDITS}: ${each} ms; all ${all.length}: p95 ${p95(all).toFixed(1)} ms`);
+  const cmd = commandRuns(files, policyText);
+  const added = (a: number, b: number) => `+${(((b - a) / a) * 100).toFixed(0)}%`;
+  console.log(
+    `the command check DIR --format json, medians of ${ROUNDS}: wall ${cmd.plain.wall.toFixed(0)} ms, with policies ${cmd.withPolicies.wall.toFixed(0)} ms (${added(cmd.plain.wall, cmd.withPolicies.wall)}); CPU ${cmd.plain.cpu.toFixed(0)} ms, with policies ${cmd.withPolicies.cpu.toFixed(0)} ms (${added(cmd.plain.cpu, cmd.withPolicies.cpu)})`,
+  );
   const f = (n: number) => Math.round(n).toLocaleString('en-US');
   const row = `| ${f(size)} | ${count} | ${f(p)} ms | ${f(q)} ms | +${(((q - p) / p) * 100).toFixed(0)}% | ${['comment', 'member', 'restriction', 'name'].map((k) => `${median(times[k]).toFixed(0)} ms (${median(proved[k])})`).join(' | ')} | ${p95(all).toFixed(0)} ms |`;
   writeDocSection(
@@ -138,6 +187,13 @@ function main(): void {
       '| files | policies | check | with policies | added | keystroke: comment | member | restriction | name | p95 of all |',
       '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       row,
+      '',
+      `The command \`octopus-roles check DIR --format json\` on the same files written to disk, without and with the policy file, a fresh process each, alternating, medians of ${ROUNDS}:`,
+      '',
+      '| | check | with policies | added |',
+      '| --- | ---: | ---: | ---: |',
+      `| wall | ${f(cmd.plain.wall)} ms | ${f(cmd.withPolicies.wall)} ms | ${added(cmd.plain.wall, cmd.withPolicies.wall)} |`,
+      `| CPU (every thread) | ${f(cmd.plain.cpu)} ms | ${f(cmd.withPolicies.cpu)} ms | ${added(cmd.plain.cpu, cmd.withPolicies.cpu)} |`,
     ].join('\n'),
   );
 }

@@ -152,15 +152,15 @@ export function templateGrants(
   // One source list per kind for all the grants of this assignment (nothing changes a grant's sources;
   // merging copies them), and one kept-restrictions object per set of supported dimensions. A source
   // given as not implicit is the one of the grants it applies to (a copy of each took a fifth of this).
-  const own = (): Via => ('implicit' in via && !via.implicit ? via : { ...via, implicit: false });
+  const given = 'implicit' in via && !via.implicit ? via : undefined;
   let systemVia: readonly Via[] | undefined;
   for (const { name, teamOnly } of shape.system) {
     if (level === 'space' && teamOnly) continue;
-    systemVia ??= [level === 'space' ? { ...via, implicit: true } : own()];
+    systemVia ??= [level === 'space' ? { ...via, implicit: true } : (given ?? { ...via, implicit: false })];
     out.push({ permission: name, scope: 'system', restrictions: NO_RESTRICTIONS, via: systemVia });
   }
   if (level === 'space' && shape.space.length) {
-    const spaceVia: readonly Via[] = [own()];
+    const spaceVia: readonly Via[] = [given ?? { ...via, implicit: false }];
     // Unrestricted, every permission keeps nothing: one shared object (most assignments are).
     const open = isUnrestricted(restrictions);
     // A role's permissions support a few sets of dimensions: a list of pairs, not a Map per assignment.

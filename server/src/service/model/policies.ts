@@ -14,7 +14,7 @@
  *   the permission supports (users and groups hold only what their teams do).
  */
 import { DIMENSIONS, EVERYONE, getPermission, supportedDimensions, type Dimension } from '../catalog';
-import { CAPABILITIES, grantKey, GrantAsk, matches, type AccessQuery, type Grant, type Principal, type TeamEntry, type Via } from './grants';
+import { CAPABILITIES, grantKey, GrantAsk, matches, NO_RESTRICTIONS, type AccessQuery, type Grant, type Principal, type TeamEntry, type Via } from './grants';
 import { principalKey, reachOf } from './access';
 import { isEmptyBuiltinEntry } from './relevance';
 import { recordsOf } from './records';
@@ -739,6 +739,7 @@ class TeamBreaches implements BreachList {
 
 /** True for a grant open in every dimension. */
 function isOpen(g: Grant): boolean {
+  if (g.restrictions === NO_RESTRICTIONS) return true;
   for (const d of DIMENSIONS) if (g.restrictions[d]?.length) return false;
   return true;
 }

@@ -117,16 +117,18 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): Related[] {
  * is read.
  */
 function* relatedReading(breaches: BreachList): Generator<PolicyBreach> {
-  for (let i = 0; i < breaches.length; i++) if (breaches.principalAt(i).kind === 'team') yield breaches.at(i);
-  // A list holds breaches of one kind: past the first few others, only those of `includes` are read (an
-  // `only` policy over a widely held permission has thousands, each made with its teams when read).
-  const every = breaches.length > 0 && breaches.at(0).kind === 'includes';
-  let others = 0;
-  for (let i = 0; i < breaches.length; i++) {
-    if (breaches.principalAt(i).kind === 'team') continue;
-    if (others++ >= NAMED && !every) return;
-    yield breaches.at(i);
+  // A list holds breaches of one kind. Those of `includes` are few and each is read, teams first.
+  if (breaches.length > 0 && breaches.at(0).kind === 'includes') {
+    for (let i = 0; i < breaches.length; i++) if (breaches.principalAt(i).kind === 'team') yield breaches.at(i);
+    for (let i = 0; i < breaches.length; i++) if (breaches.principalAt(i).kind !== 'team') yield breaches.at(i);
+    return;
   }
+  // The others are in the model's order of principals, teams first: past the teams, only the first few
+  // others are read (an `only` policy over a widely held permission has thousands, each made with its
+  // teams when read), and no scan passes over the rest.
+  let i = 0;
+  for (; i < breaches.length && breaches.principalAt(i).kind === 'team'; i++) yield breaches.at(i);
+  for (const end = Math.min(breaches.length, i + NAMED); i < end; i++) yield breaches.at(i);
 }
 
 function sameWritten(written: string, p: Principal): boolean {
