@@ -4,9 +4,18 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../server/src/cli';
 
+/** Every folder `tree` made, removed when the test process exits (a test that reads one later still can). */
+const made: string[] = [];
+let removing = false;
+
 /** A fresh folder with these files; `.git` makes it a repository root. */
 export function tree(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'octopus-roles-loader-'));
+  made.push(dir);
+  if (!removing) {
+    removing = true;
+    process.once('exit', () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  }
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     if (name.endsWith('/')) mkdirSync(path.join(dir, name), { recursive: true });

@@ -293,8 +293,12 @@ describe('a hostile repository configuration never makes git fetch or run anythi
    * A partial clone (`--filter=blob:none` over file://) whose HEAD~1 blob was never fetched, its promisor
    * remote then pointed at a command that writes `marker`, in one of two ways.
    */
+  const bases: string[] = [];
+  after(() => bases.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
   function partialClone(how: 'ext' | 'uploadpack'): { dir: string; marker: string; oid: string } {
     const base = mkdtempSync(path.join(tmpdir(), 'octopus-roles-promisor-'));
+    bases.push(base);
     const origin = path.join(base, 'origin');
     mkdirSync(origin);
     writeFileSync(path.join(origin, 'a.role.yaml'), role('A'));
