@@ -6,10 +6,11 @@
 import * as assert from 'node:assert/strict';
 import { ensureTerraform } from '../../server/src/node/terraform';
 import { FRONT_ENDS, Workspace, type FrontEnd, type ParsedFile } from '../../server/src/service';
-import { compactParsed, KeyTable } from '../../server/src/service/model/compact';
+import { compactParsed, docNameOf, KeyTable, listValues, roleNameOf, roleSpanOf, teamSpaceOf } from '../../server/src/service/model/compact';
+import { NO_RESTRICTIONS, restrictionsOf } from '../../server/src/service/model/grants';
 import { ANALYSER } from '../../server/src/service/rules/registry';
 import { FINDINGS_KEPT } from '../../server/src/service/model/workspace';
-import type { KeyRef, TeamDoc } from '../../server/src/service/model/types';
+import type { Doc, KeyRef, NameList, TeamDoc } from '../../server/src/service/model/types';
 import { fixtureSources, parseFixture } from '../support/fixture';
 import { generateWorkspace } from '../support/generate';
 
@@ -99,6 +100,83 @@ describe('the model as the workspace keeps it', () => {
       }
     }
     assert.ok(checked > 900, `${checked} files checked`);
+  });
+
+  it('reads names, spaces, roles and lists without making the names, as the names themselves say, kept or not', () => {
+    // The proof of policies reads these for every team of a workspace (model/teams.ts): a reader that
+    // answered differently from the model would prove something other than the files say.
+    const sameList = (list: NameList | undefined, at: string) => {
+      if (!list) return;
+      const values = listValues(list);
+      assert.deepEqual(values, list.items.map((i) => i.value), at);
+      // Sized to its names: readers keep some of these lists (every team's members).
+      assert.equal(values.length, list.items.length, `${at}: length`);
+    };
+    const readers = (doc: Doc, at: string) => {
+      assert.equal(docNameOf(doc), doc.name?.value, `${at}: name`);
+      if (doc.kind !== 'team') return 0;
+      assert.equal(teamSpaceOf(doc), doc.space?.value, `${at}: space`);
+      sameList(doc.members, `${at}: members`);
+      sameList(doc.externalGroups, `${at}: groups`);
+      doc.assignments.forEach((a, i) => {
+        assert.equal(roleNameOf(a), a.role.value, `${at}: assignment ${i} role`);
+        assert.deepEqual(roleSpanOf(a), a.role.span, `${at}: assignment ${i} role span`);
+        for (const r of a.restrictions) sameList(r.list, `${at}: assignment ${i} ${r.dimension}`);
+      });
+      return doc.assignments.length;
+    };
+    let assignments = 0;
+    for (const [uri, text] of corpus()) {
+      const read = parse(uri, text);
+      if (!read) continue;
+      for (const [form, parsed] of [['raw', read.raw], ['kept', compactParsed(read.raw)]] as const) {
+        for (const doc of parsed.docs) assignments += readers(doc, `${uri} (${form}) #${doc.index}`);
+      }
+    }
+    assert.ok(assignments > 1000, `${assignments} assignments read`);
+  });
+
+  it('reads quoted and escaped names by their values, and their spans as written', () => {
+    const ws = new Workspace();
+    const uri = 'file:///w/quoted.team.yaml';
+    ws.setFile(uri, 'name: "Ops \\"A\\""\nspace: \'Main Space\'\nmembers: ["alice b", carol, \'d\']\nroles:\n  - role: "Project Viewer"\n    environments: [Dev, "Pre Prod", Dev]\n');
+    const team = ws.model(uri)!.docs[0] as TeamDoc;
+    assert.equal(docNameOf(team), 'Ops "A"');
+    assert.equal(teamSpaceOf(team), 'Main Space');
+    assert.deepEqual(listValues(team.members!), ['alice b', 'carol', 'd']);
+    const a = team.assignments[0];
+    assert.equal(roleNameOf(a), 'Project Viewer');
+    // The span covers the quotes, as the name's own span does.
+    assert.deepEqual(roleSpanOf(a), a.role.span);
+    assert.equal(roleSpanOf(a).end - roleSpanOf(a).start, '"Project Viewer"'.length);
+    // An assignment's restrictions keep each value once, in the order written.
+    assert.deepEqual(restrictionsOf(a), { environments: ['Dev', 'Pre Prod'] });
+  });
+
+  it('lists its files in order through additions, removals and edits', () => {
+    const ws = new Workspace();
+    const uris = ['file:///w/b.role.yaml', 'file:///w/a.team.yaml', 'file:///w/c/d.space.yaml'];
+    ws.setFile(uris[0], 'name: B\nspacePermissions: [ProjectView]\n');
+    ws.setFile(uris[1], 'name: A\n');
+    assert.deepEqual(ws.sortedUris(), ['file:///w/a.team.yaml', 'file:///w/b.role.yaml']);
+    ws.setFile(uris[2], 'name: D\n');
+    assert.deepEqual(ws.sortedUris(), ['file:///w/a.team.yaml', 'file:///w/b.role.yaml', 'file:///w/c/d.space.yaml']);
+    // An edit keeps the list; a removal shortens it.
+    ws.setFile(uris[0], 'name: B2\n');
+    assert.deepEqual(ws.sortedUris(), ['file:///w/a.team.yaml', 'file:///w/b.role.yaml', 'file:///w/c/d.space.yaml']);
+    ws.removeFile(uris[1]);
+    assert.deepEqual(ws.sortedUris(), ['file:///w/b.role.yaml', 'file:///w/c/d.space.yaml']);
+    assert.deepEqual([...ws.sortedUris()], [...ws.uris()].sort(), 'the same files as uris()');
+  });
+
+  it('gives every unrestricted assignment one shared, frozen set of restrictions', () => {
+    const ws = new Workspace();
+    ws.setFile('file:///w/t.team.yaml', 'name: T\nroles:\n  - role: Project Viewer\n    space: A\n  - role: Project Deployer\n    space: B\n');
+    const team = ws.model('file:///w/t.team.yaml')!.docs[0] as TeamDoc;
+    const [a, b] = team.assignments.map(restrictionsOf);
+    assert.equal(a, NO_RESTRICTIONS);
+    assert.equal(b, NO_RESTRICTIONS);
+    assert.ok(Object.isFrozen(a), 'no reader can change what every unrestricted grant shares');
   });
 
   it('keeps a YAML document\'s span as offsets, its name as its value and start, its key table as slots, a file\'s one document and an assignment\'s one restriction, with no object of their own', () => {
