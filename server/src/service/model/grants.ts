@@ -251,10 +251,14 @@ export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>, once 
  * dropped with it); one kept for long (`askFor`) reads them from the shared cache, holding no role.
  */
 export class GrantAsk {
-  private readonly templates = new Map<ResolvedRole, RoleTemplate>();
+  /**
+   * For an ask made for one reading: each role's template for all of `keep`, and its narrowed ones by the
+   * index of the set asked for in a space (one lookup per assignment, where two maps took two).
+   */
+  private readonly templates = new Map<ResolvedRole, { readonly all: RoleTemplate; readonly narrowed: (RoleTemplate | undefined)[] }>();
   /** Roles by the name an assignment writes (null: none), for an ask made for one reading. */
   private readonly roles = new Map<string, ResolvedRole | null>();
-  /** By template, then by the index of the set asked for in a space. */
+  /** For a shared ask: by template, then by the index of the set asked for in a space. */
   private readonly narrowed = new Map<RoleTemplate, (RoleTemplate | undefined)[]>();
 
   /**
@@ -285,15 +289,23 @@ export class GrantAsk {
    * for there; its template for all of `keep` when `space` is undefined or every permission is asked there.
    */
   template(role: ResolvedRole, space: string | undefined): RoleTemplate {
-    let all = this.shared ? templateOf(role, this.keep) : this.templates.get(role);
-    if (!all) this.templates.set(role, (all = templateOf(role, this.keep, true)));
+    let all: RoleTemplate;
+    let bySet: (RoleTemplate | undefined)[] | undefined;
+    if (this.shared) all = templateOf(role, this.keep);
+    else {
+      let known = this.templates.get(role);
+      if (!known) this.templates.set(role, (known = { all: templateOf(role, this.keep, true), narrowed: [] }));
+      all = known.all;
+      bySet = known.narrowed;
+    }
     if (space === undefined || !all.space.length) return all;
     const at = this.setIn(space);
     if (at < 0) return all;
-    let bySet = this.narrowed.get(all);
-    if (!bySet) this.narrowed.set(all, (bySet = []));
-    const here = this.sets[at];
-    return (bySet[at] ??= narrowTo(all, here));
+    if (!bySet) {
+      bySet = this.narrowed.get(all);
+      if (!bySet) this.narrowed.set(all, (bySet = []));
+    }
+    return (bySet[at] ??= narrowTo(all, this.sets[at]));
   }
 }
 
