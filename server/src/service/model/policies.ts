@@ -779,6 +779,8 @@ function flat(records: readonly Grant[]): Grant[] {
 
 /** Sources without repeats: the grants of one assignment share their source objects. */
 function unique(via: readonly Via[]): Via[] {
+  // One source (the usual breach) needs no set.
+  if (via.length <= 1) return via.slice();
   const seen = new Set<Via>();
   return via.filter((v) => !seen.has(v) && seen.add(v) !== undefined);
 }

@@ -105,7 +105,9 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): Related[] {
       if (place.who.length < NAMED) place.who.push(shown(b.principal));
     }
   }
-  for (const p of byPlace.values()) out.push({ uri: p.uri, span: p.span, message: `${p.what} gives it to ${p.who.join(', ')}` });
+  // Joined, not a template: a joined string is one flat string, where a template's parts stay a tree of
+  // pieces as long as the finding is kept (thousands of places over a large workspace).
+  for (const p of byPlace.values()) out.push({ uri: p.uri, span: p.span, message: [p.what, ' gives it to ', p.who.join(', ')].join('') });
   return out.slice(0, RELATED);
 }
 
