@@ -431,28 +431,22 @@ class Prover {
     if (!cached) this.holdingCache.set(subject, (cached = new Map()));
     const known = cached.get(key);
     if (known) return known;
+    const candidates = this.candidatesIn(subject, query.space);
+    // Without values or untenanted, every candidate grant answers (each is in the query's space or
+    // server-wide): the holders are the candidates themselves when none is left out (the usual case).
+    const every = !query.untenanted && !hasValues(query);
+    let leftOut = false;
+    if (every) for (const t of candidates.keys()) if ((leftOut = isEmptyBuiltinEntry(t))) break;
+    if (every && !leftOut) {
+      cached.set(key, candidates);
+      return candidates;
+    }
     const out = new Map<TeamEntry, readonly Grant[]>();
     cached.set(key, out);
-    // Without values or untenanted, every candidate grant answers (each is in the query's space or
-    // server-wide): the holders are the candidates.
-    if (!query.untenanted && !hasValues(query)) {
-      const candidates = this.candidatesIn(subject, query.space);
-      // The candidates themselves when none is left out (the usual case): no copy per context.
-      let none = true;
-      for (const t of candidates.keys()) if (isEmptyBuiltinEntry(t)) none = false;
-      if (none) {
-        cached.set(key, candidates);
-        return candidates;
-      }
-      candidates.forEach((list, t) => {
-        if (!isEmptyBuiltinEntry(t)) out.set(t, list);
-      });
-      return out;
-    }
-    this.candidatesIn(subject, query.space).forEach((list, t) => {
+    candidates.forEach((list, t) => {
       // Nobody holds anything through a space's Space Managers team with nobody in it: who-can leaves it out too.
       if (isEmptyBuiltinEntry(t)) return;
-      const found = list.filter((g) => matches(g, query));
+      const found = every ? list : list.filter((g) => matches(g, query));
       // The usual answer is every candidate grant: the list itself then (no copy per team and context).
       if (found.length) out.set(t, found.length === list.length ? list : found);
     });
@@ -659,12 +653,12 @@ const holdingOrders = new WeakMap<Map<TeamEntry, readonly Grant[]>, Map<TeamEntr
 
 /** Each holder's place in `holding`, made once per holding. */
 function orderOf(holding: Map<TeamEntry, readonly Grant[]>): Map<TeamEntry, number> {
-  let out = holdingOrders.get(holding);
-  if (out) return out;
+  const known = holdingOrders.get(holding);
+  if (known) return known;
   const made = new Map<TeamEntry, number>();
   holding.forEach((_, t) => made.set(t, made.size));
   holdingOrders.set(holding, made);
-  return (out = made);
+  return made;
 }
 
 /**

@@ -94,12 +94,10 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): Related[] {
       if (place?.uri !== v.uri) {
         const key = `${v.uri}\u0000${v.span.start}\u0000${v.span.end}`;
         place = byPlace.get(key);
-        if (place) bySpan.set(v.span, place);
-      }
-      if (!place) {
-        const team = v.teamSpace ? `${v.teamSpace}/${v.team}` : v.team;
-        place = { uri: v.uri, span: v.span, what: `role ${q(v.role)} of team ${q(team)}${v.implicit ? ' (server-wide from a space)' : ''}`, who: [] };
-        byPlace.set(`${v.uri}\u0000${v.span.start}\u0000${v.span.end}`, place);
+        if (!place) {
+          const team = v.teamSpace ? `${v.teamSpace}/${v.team}` : v.team;
+          byPlace.set(key, (place = { uri: v.uri, span: v.span, what: `role ${q(v.role)} of team ${q(team)}${v.implicit ? ' (server-wide from a space)' : ''}`, who: [] }));
+        }
         bySpan.set(v.span, place);
       }
       if (place.who.length < NAMED) place.who.push(shown(b.principal));
