@@ -138,7 +138,8 @@ export function roleGrants(
 
 /**
  * What a role of template `shape` grants when applied at `level` (in `space`): see `roleGrants`. Appends
- * to `out` when given (a team's grants gather the grants of all its assignments), and returns it.
+ * to `out` when given (a team's grants gather the grants of all its assignments), and returns it; with
+ * `mask`, only the space permissions whose bits it has (`GrantAsk.mask`).
  */
 export function templateGrants(
   shape: RoleTemplate,
@@ -148,6 +149,7 @@ export function templateGrants(
   via: Omit<Via, 'implicit'> | Via,
   groupProjects?: readonly string[],
   out: Grant[] = [],
+  mask = -1,
 ): Grant[] {
   // One source list per kind for all the grants of this assignment (nothing changes a grant's sources;
   // merging copies them), and one kept-restrictions object per set of supported dimensions. A source
@@ -159,13 +161,17 @@ export function templateGrants(
     systemVia ??= [level === 'space' ? { ...via, implicit: true } : (given ?? { ...via, implicit: false })];
     out.push({ permission: name, scope: 'system', restrictions: NO_RESTRICTIONS, via: systemVia });
   }
-  if (level === 'space' && shape.space.length) {
+  if (level === 'space' && shape.bits & mask) {
     const spaceVia: readonly Via[] = [given ?? { ...via, implicit: false }];
     // Unrestricted, every permission keeps nothing: one shared object (most assignments are).
     const open = isUnrestricted(restrictions);
     // A role's permissions support a few sets of dimensions: a list of pairs, not a Map per assignment.
     const keptBy: (string | Restrictions)[] | undefined = open ? undefined : [];
-    for (const { name, dims, supported, projects } of shape.space) {
+    const entries = shape.space;
+    for (let i = 0; i < entries.length; i++) {
+      const { name, dims, supported, projects, bit } = entries[i];
+      // Only the permissions asked for in the space.
+      if (!(bit & mask)) continue;
       let r = NO_RESTRICTIONS;
       if (keptBy) {
         let at = 0;
@@ -202,17 +208,50 @@ function isUnrestricted(r: Restrictions): boolean {
  */
 export interface RoleTemplate {
   readonly system: readonly { readonly name: string; readonly teamOnly: boolean }[];
-  readonly space: readonly { readonly name: string; readonly dims: string; readonly supported: readonly Dimension[]; readonly projects: boolean }[];
+  /** `bit`: the permission's bit in the set asked for (`bitsOf`). */
+  readonly space: readonly { readonly name: string; readonly dims: string; readonly supported: readonly Dimension[]; readonly projects: boolean; readonly bit: number }[];
+  /** The bits of its space permissions together. */
+  readonly bits: number;
 }
 
 const ALL = new Set<string>();
 /** The template of a role that grants none of the permissions asked for. */
-const NO_GRANTS: RoleTemplate = Object.freeze({ system: Object.freeze([]), space: Object.freeze([]) });
+const NO_GRANTS: RoleTemplate = Object.freeze({ system: Object.freeze([]), space: Object.freeze([]), bits: 0 });
 /**
  * By the set of permissions asked for, then by role: a workspace has thousands of roles and a reader asks
  * for a few sets, so one WeakMap per set (making a WeakMap per role was most of the cost of templates).
  */
 const templates = new WeakMap<ReadonlySet<string>, WeakMap<ResolvedRole, RoleTemplate>>();
+
+/** The most permissions of a set asked for that get a bit each (`bitsOf`): a bit of a 32-bit integer each. */
+const MOST_BITS = 30;
+const bitTables = new WeakMap<ReadonlySet<string>, ReadonlyMap<string, number>>();
+
+/**
+ * Each permission of a set asked for with a bit of its own, in the set's order, so that which of them an
+ * assignment grants in a space is one AND (a proof asks for a few permissions, each in a few spaces, of
+ * thousands of assignments). A set of more than `MOST_BITS` gives every permission every bit (-1): a
+ * reader of such a set reads each permission everywhere, which answers the same (readers match a grant's
+ * space to their question's).
+ */
+export function bitsOf(keep: ReadonlySet<string>): ReadonlyMap<string, number> {
+  let table = bitTables.get(keep);
+  if (!table) {
+    const made = new Map<string, number>();
+    let i = 0;
+    for (const name of keep) made.set(name, keep.size > MOST_BITS ? -1 : 1 << i++);
+    bitTables.set(keep, (table = made));
+  }
+  return table;
+}
+
+/** The bits of `names` among those of `keep` (`bitsOf`). */
+export function maskOf(keep: ReadonlySet<string>, names: Iterable<string>): number {
+  const bits = bitsOf(keep);
+  let mask = 0;
+  for (const name of names) mask |= bits.get(name) ?? 0;
+  return mask;
+}
 
 /**
  * A role's template for the permissions of `keep` (all of them when undefined), kept per role and set
@@ -225,6 +264,8 @@ export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>, once 
   if (known) return known;
   const system: RoleTemplate['system'][number][] = [];
   const space: RoleTemplate['space'][number][] = [];
+  const bitOf = keep && bitsOf(keep);
+  let bits = 0;
   for (const name of role.systemPermissions) {
     if (keep && !keep.has(name)) continue;
     const p = getPermission(name);
@@ -232,43 +273,40 @@ export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>, once 
     system.push({ name, teamOnly: SYSTEM_TEAM_ONLY_PERMISSIONS.has(name) });
   }
   for (const name of role.spacePermissions) {
-    if (keep && !keep.has(name)) continue;
+    if (bitOf && !bitOf.has(name)) continue;
     const p = getPermission(name);
     if (!p || p.level === 'system') continue;
-    space.push({ name, dims: supportedKey(p.restrictions), supported: supportedDimensions(p.restrictions), projects: p.restrictions.includes('projects') });
+    const bit = bitOf ? bitOf.get(name)! : -1;
+    bits |= bit;
+    space.push({ name, dims: supportedKey(p.restrictions), supported: supportedDimensions(p.restrictions), projects: p.restrictions.includes('projects'), bit });
   }
   // Most roles grant none of a few permissions asked for: they share one template.
-  const template = system.length || space.length ? { system, space } : NO_GRANTS;
+  const template = system.length || space.length ? { system, space, bits } : NO_GRANTS;
   byRole?.set(role, template);
   return template;
 }
 
 /**
  * What a reader of some grants asks for: the permissions of `keep`, of which it reads those at `system`
- * wherever they come from, and in a space only those of `inSpace` (a policy proof reads each permission in
- * the spaces its policies name: a grant in another space answers none of its questions). An ask made for
- * one reading keeps the role templates it reads itself, in a Map (cheaper than the shared WeakMaps, and
- * dropped with it); one kept for long (`askFor`) reads them from the shared cache, holding no role.
+ * wherever they come from, and in a space only those whose bits `maskIn` gives for it (a policy proof
+ * reads each permission in the spaces its policies name: a grant in another space answers none of its
+ * questions). An ask made for one reading keeps the role templates it reads itself, in a Map (cheaper than
+ * the shared WeakMaps, and dropped with it); one kept for long (`askFor`) reads them from the shared
+ * cache, holding no role.
  */
 export class GrantAsk {
-  /**
-   * For an ask made for one reading: each role's template for all of `keep`, and its narrowed ones by the
-   * index of the set asked for in a space (one lookup per assignment, where two maps took two).
-   */
-  private readonly templates = new Map<ResolvedRole, { readonly all: RoleTemplate; readonly narrowed: (RoleTemplate | undefined)[] }>();
+  /** For an ask made for one reading: each role's template for all of `keep`. */
+  private readonly templates = new Map<ResolvedRole, RoleTemplate>();
   /** Roles by the name an assignment writes (null: none), for an ask made for one reading. */
   private readonly roles = new Map<string, ResolvedRole | null>();
-  /** For a shared ask: by template, then by the index of the set asked for in a space. */
-  private readonly narrowed = new Map<RoleTemplate, (RoleTemplate | undefined)[]>();
 
   /**
-   * `sets`: the distinct sets of permissions asked for in some space; `setIn`: the index in `sets` of
-   * those asked for in a space, or -1 for all of `keep`; `shared`: templates from the shared cache.
+   * `maskIn`: the bits (`bitsOf(keep)`) of the permissions asked for in a space, -1 for all of `keep`;
+   * `shared`: templates from the shared cache.
    */
   constructor(
     readonly keep: ReadonlySet<string>,
-    private readonly sets: readonly ReadonlySet<string>[] = [],
-    private readonly setIn: (space: string) => number = () => -1,
+    private readonly maskIn: (space: string) => number = () => -1,
     private readonly shared = false,
   ) {}
 
@@ -283,36 +321,21 @@ export class GrantAsk {
     return role ?? undefined;
   }
 
-  /**
-   * A role's template for this ask, where an assignment of it applies in `space` when it applies in one:
-   * its system permissions of `keep` (granted server-wide from any space), and its space permissions asked
-   * for there; its template for all of `keep` when `space` is undefined or every permission is asked there.
-   */
-  template(role: ResolvedRole, space: string | undefined): RoleTemplate {
-    let all: RoleTemplate;
-    let bySet: (RoleTemplate | undefined)[] | undefined;
-    if (this.shared) all = templateOf(role, this.keep);
-    else {
-      let known = this.templates.get(role);
-      if (!known) this.templates.set(role, (known = { all: templateOf(role, this.keep, true), narrowed: [] }));
-      all = known.all;
-      bySet = known.narrowed;
-    }
-    if (space === undefined || !all.space.length) return all;
-    const at = this.setIn(space);
-    if (at < 0) return all;
-    if (!bySet) {
-      bySet = this.narrowed.get(all);
-      if (!bySet) this.narrowed.set(all, (bySet = []));
-    }
-    return (bySet[at] ??= narrowTo(all, this.sets[at]));
+  /** A role's template for all of `keep`: its system permissions of it, and its space permissions with their bits. */
+  template(role: ResolvedRole): RoleTemplate {
+    if (this.shared) return templateOf(role, this.keep);
+    let known = this.templates.get(role);
+    if (!known) this.templates.set(role, (known = templateOf(role, this.keep, true)));
+    return known;
   }
-}
 
-/** `t` with only the space permissions of `keep` (its system ones granted server-wide from any space). */
-function narrowTo(t: RoleTemplate, keep: ReadonlySet<string>): RoleTemplate {
-  const space = t.space.filter((p) => keep.has(p.name));
-  return space.length === t.space.length ? t : { system: t.system, space };
+  /**
+   * The bits of the space permissions asked for where an assignment applies in `space` (when it applies
+   * in one): its system permissions of `keep` count from any space (granted server-wide).
+   */
+  mask(space: string | undefined): number {
+    return space === undefined ? -1 : this.maskIn(space);
+  }
 }
 
 const everywhere = new WeakMap<ReadonlySet<string>, GrantAsk>();
@@ -320,7 +343,7 @@ const everywhere = new WeakMap<ReadonlySet<string>, GrantAsk>();
 /** The ask for `keep` in every space (kept per set: its templates are too). */
 export function askFor(keep: ReadonlySet<string>): GrantAsk {
   let ask = everywhere.get(keep);
-  if (!ask) everywhere.set(keep, (ask = new GrantAsk(keep, [], () => -1, true)));
+  if (!ask) everywhere.set(keep, (ask = new GrantAsk(keep, () => -1, true)));
   return ask;
 }
 

@@ -14,7 +14,7 @@
  *   the permission supports (users and groups hold only what their teams do).
  */
 import { DIMENSIONS, EVERYONE, getPermission, supportedDimensions, type Dimension } from '../catalog';
-import { CAPABILITIES, grantKey, GrantAsk, matches, NO_RESTRICTIONS, type AccessQuery, type Grant, type Principal, type TeamEntry, type Via } from './grants';
+import { CAPABILITIES, grantKey, GrantAsk, maskOf, matches, NO_RESTRICTIONS, type AccessQuery, type Grant, type Principal, type TeamEntry, type Via } from './grants';
 import { principalKey, reachOf } from './access';
 import { isEmptyBuiltinEntry } from './relevance';
 import { recordsOf } from './records';
@@ -547,26 +547,15 @@ function subjectSpaces(policies: readonly PolicyDoc[]): SubjectSpaces {
   return out;
 }
 
-/** The ask for the grants of `keep` in the spaces `needs` asks each about, one set object per distinct set. */
+/** The ask for the grants of `keep` in the spaces `needs` asks each about. */
 function askOf(keep: ReadonlySet<string>, needs: SubjectSpaces): GrantAsk {
   const everywhere = [...keep].filter((s) => !needs.has(s));
   const bySpace = new Map<string, string[]>();
   for (const s of keep) for (const space of needs.get(s) ?? []) bySpace.set(space, [...(bySpace.get(space) ?? everywhere), s]);
-  const sets: ReadonlySet<string>[] = [];
-  const indices = new Map<string, number>();
-  const canonical = (list: readonly string[]): number => {
-    if (list.length === keep.size) return -1;
-    const key = [...list].sort().join('\u0000');
-    let at = indices.get(key);
-    if (at === undefined) {
-      indices.set(key, (at = sets.length));
-      sets.push(new Set(list));
-    }
-    return at;
-  };
-  const elsewhere = canonical(everywhere);
-  const inSpaces = new Map([...bySpace].map(([space, list]) => [space, canonical(list)]));
-  return new GrantAsk(keep, sets, (space) => inSpaces.get(space) ?? elsewhere);
+  const maskOfList = (list: readonly string[]) => (list.length === keep.size ? -1 : maskOf(keep, list));
+  const elsewhere = maskOfList(everywhere);
+  const inSpaces = new Map([...bySpace].map(([space, list]) => [space, maskOfList(list)]));
+  return new GrantAsk(keep, (space) => inSpaces.get(space) ?? elsewhere);
 }
 
 /** `holders` (in the model's order, `rank`) with `n` holding `grants` in the place of `o`. */

@@ -275,9 +275,10 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
     if (system && !system.rolesChange && roleName !== system.holds) continue;
     const named = ask ? ask.role(ws, roleName) : ws.resolveRole(roleName);
     const assignmentSpace = a.space?.value;
+    const shape = named && (ask ? ask.template(named) : templateOf(named));
     // Applied in a space, only what is asked there counts.
-    const shape = named && (ask ? ask.template(named, teamSpace ?? assignmentSpace) : templateOf(named));
-    const grantsNone = !shape || (!shape.system.length && !shape.space.length);
+    const mask = ask ? ask.mask(teamSpace ?? assignmentSpace) : -1;
+    const grantsNone = !shape || (!shape.system.length && !(shape.bits & mask));
     // Without holdings, only the fixed role of a built-in team matters of an assignment that grants none asked for.
     if (!holdings && (!shape || (grantsNone && system?.holds === undefined))) continue;
     const placed = placeIn(ws, teamSpace, assignmentSpace, named);
@@ -288,7 +289,7 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
     // The assignment's source, shared by its grants and its holding.
     const via: Via = { team: name, teamSpace, role: role.name, uri: located!.uri, span: roleSpanOf(a), implicit: false };
     // A role that grants none asked for grants nothing here (what its projects are is not asked).
-    if (!grantsNone) templateGrants(shape, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined, out.grants);
+    if (!grantsNone) templateGrants(shape, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined, out.grants, mask);
     if (holdings) out.holdings.push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [via] });
   }
   if (system?.holds !== undefined && !holdsFixed) {
@@ -449,7 +450,7 @@ function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntr
           }
           return out;
         },
-        grantsAsked: (ask) => [...askedGrants(target, ask), ...templateGrants(ask.template(role, spaceName), 'space', spaceName, {}, teamVia)],
+        grantsAsked: (ask) => [...askedGrants(target, ask), ...templateGrants(ask.template(role), 'space', spaceName, {}, teamVia, undefined, [], ask.mask(spaceName))],
       },
     );
     managing.set(wrapped, (managing.get(target) ?? 0) + 1);
@@ -462,7 +463,7 @@ function spaceManagers(ws: ModelIndex, space: Located<SpaceDoc>, teams: TeamEntr
     {
       holdings: () => [holding(via)],
       grantsOf: (permissions) => splitGrants(roleGrants(role, 'space', spaceName, {}, via, undefined, permissions), permissions),
-      grantsAsked: (ask) => templateGrants(ask.template(role, spaceName), 'space', spaceName, {}, via),
+      grantsAsked: (ask) => templateGrants(ask.template(role), 'space', spaceName, {}, via, undefined, [], ask.mask(spaceName)),
     },
   );
 }
