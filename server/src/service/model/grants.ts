@@ -3,7 +3,7 @@
  * comes from; what one role grants where it is applied; ordering grants and matching them to a question.
  * How grants gather into restriction records and compare is model/records.ts.
  */
-import { DIMENSIONS, getPermission, SPACE_MANAGER, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension } from '../catalog';
+import { allPermissions, DIMENSIONS, getPermission, SPACE_MANAGER, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension } from '../catalog';
 import { listValues } from './compact';
 import type { Located, ResolvedRole, RoleResolver } from './roles';
 import type { Assignment, Span, TeamDoc } from './types';
@@ -253,6 +253,30 @@ export function maskOf(keep: ReadonlySet<string>, names: Iterable<string>): numb
   return mask;
 }
 
+type SystemEntry = RoleTemplate['system'][number];
+type SpaceEntry = RoleTemplate['space'][number];
+const entryTables = new WeakMap<ReadonlySet<string>, { readonly system: ReadonlyMap<string, SystemEntry>; readonly space: ReadonlyMap<string, SpaceEntry> }>();
+
+/**
+ * The entries of templates for the permissions of `keep` (all of them when undefined), by name: the same
+ * for every role, so made once per set (templates of thousands of roles share them). A name that Octopus
+ * does not know at a level has no entry there.
+ */
+function entriesOf(keep: ReadonlySet<string> | undefined): { readonly system: ReadonlyMap<string, SystemEntry>; readonly space: ReadonlyMap<string, SpaceEntry> } {
+  let table = entryTables.get(keep ?? ALL);
+  if (table) return table;
+  const system = new Map<string, SystemEntry>();
+  const space = new Map<string, SpaceEntry>();
+  const bitOf = keep && bitsOf(keep);
+  for (const p of keep ? [...keep].map(getPermission) : allPermissions()) {
+    if (!p) continue;
+    if (p.level !== 'space') system.set(p.name, { name: p.name, teamOnly: SYSTEM_TEAM_ONLY_PERMISSIONS.has(p.name) });
+    if (p.level !== 'system') space.set(p.name, { name: p.name, dims: supportedKey(p.restrictions), supported: supportedDimensions(p.restrictions), projects: p.restrictions.includes('projects'), bit: bitOf ? bitOf.get(p.name)! : -1 });
+  }
+  entryTables.set(keep ?? ALL, (table = { system, space }));
+  return table;
+}
+
 /**
  * A role's template for the permissions of `keep` (all of them when undefined), kept per role and set
  * unless `once` (a reader that keeps its own, `GrantAsk`).
@@ -264,21 +288,17 @@ export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>, once 
   if (known) return known;
   const system: RoleTemplate['system'][number][] = [];
   const space: RoleTemplate['space'][number][] = [];
-  const bitOf = keep && bitsOf(keep);
+  const shared = entriesOf(keep);
   let bits = 0;
   for (const name of role.systemPermissions) {
-    if (keep && !keep.has(name)) continue;
-    const p = getPermission(name);
-    if (!p || p.level === 'space') continue;
-    system.push({ name, teamOnly: SYSTEM_TEAM_ONLY_PERMISSIONS.has(name) });
+    const entry = shared.system.get(name);
+    if (entry) system.push(entry);
   }
   for (const name of role.spacePermissions) {
-    if (bitOf && !bitOf.has(name)) continue;
-    const p = getPermission(name);
-    if (!p || p.level === 'system') continue;
-    const bit = bitOf ? bitOf.get(name)! : -1;
-    bits |= bit;
-    space.push({ name, dims: supportedKey(p.restrictions), supported: supportedDimensions(p.restrictions), projects: p.restrictions.includes('projects'), bit });
+    const entry = shared.space.get(name);
+    if (!entry) continue;
+    bits |= entry.bit;
+    space.push(entry);
   }
   // Most roles grant none of a few permissions asked for: they share one template.
   const template = system.length || space.length ? { system, space, bits } : NO_GRANTS;
