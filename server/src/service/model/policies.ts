@@ -575,7 +575,7 @@ function swapped(holders: ReadonlyMap<TeamEntry, readonly Grant[]>, o: TeamEntry
 }
 
 /** Each holder's sources of its grants that answer a query, without repeats: policies of one holding share them. */
-const sourcesOf = new WeakMap<Map<TeamEntry, readonly Grant[]>, Map<TeamEntry, Via[]>>();
+const sourcesOf = new WeakMap<Map<TeamEntry, readonly Grant[]>, Map<TeamEntry, readonly Via[]>>();
 
 /**
  * The breaches of an `only` policy in one model. A principal holds the permission through the teams that
@@ -600,7 +600,7 @@ function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query:
   let sources = sourcesOf.get(holding);
   if (!sources) sourcesOf.set(holding, (sources = new Map()));
   const known = sources;
-  const viaOf = (t: TeamEntry) => known.get(t) ?? known.set(t, unique(holding.get(t)!.flatMap((g) => g.via))).get(t)!;
+  const viaOf = (t: TeamEntry) => known.get(t) ?? known.set(t, sourcesOfGrants(holding.get(t)!)).get(t)!;
   const { places, entries } = prover.reached(unlisted, listed);
   return places.length ? new ReachedBreaches(places, entries, holding, listedTeams, viaOf) : NONE;
 }
@@ -616,7 +616,7 @@ class ReachedBreaches implements BreachList {
     private readonly entries: readonly { principal: Principal; teams: readonly TeamEntry[] }[],
     private readonly holding: Map<TeamEntry, readonly Grant[]>,
     private readonly listed: ReadonlySet<TeamEntry>,
-    private readonly viaOf: (t: TeamEntry) => Via[],
+    private readonly viaOf: (t: TeamEntry) => readonly Via[],
   ) {}
 
   get length(): number {
@@ -633,7 +633,9 @@ class ReachedBreaches implements BreachList {
     // Policies of one holding share its order (a map per policy of every unlisted holder cost more than the rest).
     const order = orderOf(this.holding);
     const entry = this.entries[this.places[i]];
-    const teams = entry.teams.filter((t) => order.has(t) && !this.listed.has(t)).sort((a, b) => order.get(a)! - order.get(b)!);
+    // A principal that one team reaches (a team itself, the usual one) was reached through that team: an
+    // unlisted holder.
+    const teams = entry.teams.length === 1 ? entry.teams : entry.teams.filter((t) => order.has(t) && !this.listed.has(t)).sort((a, b) => order.get(a)! - order.get(b)!);
     return (this.made[i] = new LazyBreach('only', entry.principal, teams, this.viaOf));
   }
 }
@@ -656,15 +658,15 @@ function orderOf(holding: Map<TeamEntry, readonly Grant[]>): Map<TeamEntry, numb
  * over a widely held permission makes thousands, and literals with accessors are slow to make.
  */
 class LazyBreach implements PolicyBreach {
-  private sources?: Via[];
+  private sources?: readonly Via[];
   constructor(
     readonly kind: PolicyBreach['kind'],
     readonly principal: Principal,
     private readonly teams: readonly TeamEntry[],
-    private readonly viaOf: (t: TeamEntry) => Via[],
+    private readonly viaOf: (t: TeamEntry) => readonly Via[],
   ) {}
 
-  get via(): Via[] {
+  get via(): readonly Via[] {
     return (this.sources ??= this.teams.length === 1 ? this.viaOf(this.teams[0]) : unique(this.teams.flatMap(this.viaOf)));
   }
 }
@@ -686,7 +688,7 @@ function unrestrictedBreaches(prover: Prover, subject: string, query: AccessQuer
   candidates.forEach((grants, t) => {
     if (grants.some(isOpen) && !isEmptyBuiltinEntry(t)) open.push(t);
   });
-  const viaOf = (t: TeamEntry) => unique(candidates.get(t)!.filter(isOpen).flatMap((r) => r.via));
+  const viaOf = (t: TeamEntry) => sourcesOfGrants(candidates.get(t)!.filter(isOpen));
   const out = open.length ? new TeamBreaches(open, prover.model.module, viaOf) : NONE;
   openHolders.set(candidates, out);
   return out;
@@ -701,7 +703,7 @@ class TeamBreaches implements BreachList {
   constructor(
     private readonly teams: readonly TeamEntry[],
     private readonly module: string | undefined,
-    private readonly viaOf: (t: TeamEntry) => Via[],
+    private readonly viaOf: (t: TeamEntry) => readonly Via[],
   ) {}
 
   get length(): number {
@@ -758,6 +760,11 @@ function writtenPrincipal(item: Name, module: string | undefined): Principal {
 
 function flat(records: readonly Grant[]): Grant[] {
   return records.flatMap((r) => [r, ...flat(r.covers ?? [])]);
+}
+
+/** The sources of `grants`, without repeats: those of the one grant itself when there is one (the usual holder). */
+function sourcesOfGrants(grants: readonly Grant[]): readonly Via[] {
+  return grants.length === 1 ? grants[0].via : unique(grants.flatMap((g) => g.via));
 }
 
 /** Sources without repeats: the grants of one assignment share their source objects. */

@@ -45,14 +45,13 @@ export function splitGrants(grants: readonly Grant[], permissions: ReadonlySet<s
  */
 export function grantsByPermission(t: TeamEntry, permissions: ReadonlySet<string>): GrantsByPermission {
   const read = readingOf(t);
-  return read instanceof Array ? splitGrants(read, permissions) : read.grantsOf(permissions);
+  return read instanceof Array ? splitGrants(read, permissions) : read.someGrantsOf(permissions);
 }
 
-/** A team's own grants when they are built already (or it has no parts), else its parts to read some of them. */
-function readingOf(t: TeamEntry): readonly Grant[] | TeamParts {
-  const parts = t instanceof LazyTeam ? t.parts() : undefined;
-  if (!parts) return t.grants;
-  return (t as LazyTeam).computedOwn()?.grants ?? parts;
+/** A team's own grants when they are built already (or it cannot read some alone), else the team to read some of them. */
+function readingOf(t: TeamEntry): readonly Grant[] | PartedTeam {
+  if (!(t instanceof PartedTeam) || !t.hasParts()) return t.grants;
+  return t.computedOwn()?.grants ?? t;
 }
 
 /**
@@ -62,7 +61,7 @@ function readingOf(t: TeamEntry): readonly Grant[] | TeamParts {
  */
 export function askedGrants(t: TeamEntry, ask: GrantAsk): readonly Grant[] {
   const read = readingOf(t);
-  return read instanceof Array ? read : read.grantsAsked(ask);
+  return read instanceof Array ? read : read.grantsAskedBy(ask);
 }
 
 /**
@@ -81,12 +80,13 @@ interface TeamSource {
 }
 
 /**
- * `lazyTeam`'s entries: a class with its getters on the prototype, not a literal with accessors (a
- * workspace of 10,000 files has thousands of teams, made again for every proof of its policies, and
- * literals with accessors are slow to make). Its own enumerable fields are those given (its state is
- * private), so it spreads and compares as the fields do.
+ * A team entry whose grants, holdings and signature are computed when first read: a class with its
+ * getters on the prototype, not a literal with accessors (a workspace of 10,000 files has thousands of
+ * teams, made again for every proof of its policies, and literals with accessors are slow to make). Its
+ * own enumerable fields are the entry's fields (its state is private), so it spreads and compares as the
+ * fields do. With parts, its holdings and some of its grants can be read without the rest.
  */
-class LazyTeam implements TeamEntry {
+abstract class PartedTeam implements TeamEntry {
   declare readonly name: string;
   declare readonly space?: string;
   declare readonly module?: string;
@@ -97,17 +97,18 @@ class LazyTeam implements TeamEntry {
   #computed?: TeamOwn;
   #held?: readonly Holding[];
   #sig?: string;
-  readonly #source: TeamSource;
 
-  constructor(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, source: TeamSource) {
-    Object.assign(this, fields);
-    this.#source = source;
-  }
-
-  /** How to read some of it without the rest, when it can. */
-  parts(): TeamParts | undefined {
-    return this.#source.parts;
-  }
+  /** Its own grants and holdings, computed. */
+  protected abstract computeOwn(): TeamOwn;
+  protected abstract computeSignature(): string;
+  /** True when its holdings and some of its grants can be read alone (the methods below). */
+  abstract hasParts(): boolean;
+  /** Its holdings, computed alone (when it has parts). */
+  protected abstract computeHoldings(): readonly Holding[];
+  /** See `TeamParts.grantsOf` (when it has parts). */
+  abstract someGrantsOf(permissions: ReadonlySet<string>): GrantsByPermission;
+  /** See `TeamParts.grantsAsked` (when it has parts). */
+  abstract grantsAskedBy(ask: GrantAsk): readonly Grant[];
 
   /** Its own grants and holdings when computed already. */
   computedOwn(): TeamOwn | undefined {
@@ -115,56 +116,102 @@ class LazyTeam implements TeamEntry {
   }
 
   get grants(): readonly Grant[] {
-    return (this.#computed ??= this.#source.own()).grants;
+    return (this.#computed ??= this.computeOwn()).grants;
   }
 
   get holdings(): readonly Holding[] {
-    const parts = this.#source.parts;
-    return this.#computed?.holdings ?? (parts ? (this.#held ??= parts.holdings()) : (this.#computed ??= this.#source.own()).holdings);
+    return this.#computed?.holdings ?? (this.hasParts() ? (this.#held ??= this.computeHoldings()) : (this.#computed ??= this.computeOwn()).holdings);
   }
 
   get signature(): string {
-    return (this.#sig ??= this.#source.signature());
+    return (this.#sig ??= this.computeSignature());
+  }
+}
+
+/** `lazyTeam`'s entries: the fields given, and a source. */
+class LazyTeam extends PartedTeam {
+  readonly #source: TeamSource;
+
+  constructor(fields: Omit<TeamEntry, 'grants' | 'holdings' | 'signature'>, source: TeamSource) {
+    super();
+    Object.assign(this, fields);
+    this.#source = source;
+  }
+
+  protected computeOwn(): TeamOwn {
+    return this.#source.own();
+  }
+
+  protected computeSignature(): string {
+    return this.#source.signature();
+  }
+
+  hasParts(): boolean {
+    return this.#source.parts !== undefined;
+  }
+
+  protected computeHoldings(): readonly Holding[] {
+    return this.#source.parts!.holdings();
+  }
+
+  someGrantsOf(permissions: ReadonlySet<string>): GrantsByPermission {
+    return this.#source.parts!.grantsOf(permissions);
+  }
+
+  grantsAskedBy(ask: GrantAsk): readonly Grant[] {
+    return this.#source.parts!.grantsAsked(ask);
   }
 }
 
 /**
- * The source of a team of a YAML file (`teamsOf`), its own grants, holdings and signature kept with the file
- * in the index: one object per team where closures took six (every proof of a policy file makes thousands).
+ * A team of a YAML file (`teamsOf`): its own grants, holdings and signature are kept with the file in the
+ * index. One object per team (and its definition), where a source, the fields and the entry took four:
+ * every proof of a policy file makes thousands.
  */
-class FileTeamSource implements TeamSource, TeamParts {
-  constructor(
-    private readonly ws: ModelIndex,
-    private readonly located: Located<TeamDoc>,
-    private readonly system: BuiltinTeam | undefined,
-  ) {}
+class FileTeam extends PartedTeam {
+  readonly #ws: ModelIndex;
+  readonly #system: BuiltinTeam | undefined;
 
-  get parts(): TeamParts {
-    return this;
+  constructor(ws: ModelIndex, located: Located<TeamDoc>, system: BuiltinTeam | undefined, name: string, space: string | undefined, members: readonly string[], groups: readonly string[]) {
+    super();
+    // The fields as the literal of them did: `space` present, undefined for a system team.
+    const self = this as { -readonly [K in keyof TeamEntry]: TeamEntry[K] };
+    self.name = name;
+    self.space = space;
+    self.definition = located;
+    self.members = members;
+    self.groups = groups;
+    self.builtin = system !== undefined;
+    this.#ws = ws;
+    this.#system = system;
   }
 
-  own(): TeamOwn {
-    const { uri, doc } = this.located;
-    return this.ws.derived(uri, `access:${doc.index}`, () => ownGrants(this.ws, this.located, this.system));
+  protected computeOwn(): TeamOwn {
+    const located = this.definition!;
+    return this.#ws.derived(located.uri, `access:${located.doc.index}`, () => ownGrants(this.#ws, located, this.#system));
   }
 
-  signature(): string {
-    const { uri, doc } = this.located;
-    return this.ws.derived(uri, `signature:${doc.index}`, () => ownSignature(this.ws, doc, this.system));
+  protected computeSignature(): string {
+    const { uri, doc } = this.definition!;
+    return this.#ws.derived(uri, `signature:${doc.index}`, () => ownSignature(this.#ws, doc, this.#system));
   }
 
-  holdings(): readonly Holding[] {
-    const { uri, doc } = this.located;
-    return this.ws.derived(uri, `holdings:${doc.index}`, () => ownGrants(this.ws, this.located, this.system, askFor(NO_PERMISSIONS)).holdings);
+  hasParts(): boolean {
+    return true;
   }
 
-  grantsOf(permissions: ReadonlySet<string>): GrantsByPermission {
-    const { uri, doc } = this.located;
-    return someGrants(this.ws.derived(uri, `grants-by:${doc.index}`, () => new Map<string, Grant[]>()), (keep) => ownGrantsOf(this.ws, this.located, this.system, keep))(permissions);
+  protected computeHoldings(): readonly Holding[] {
+    const located = this.definition!;
+    return this.#ws.derived(located.uri, `holdings:${located.doc.index}`, () => ownGrants(this.#ws, located, this.#system, askFor(NO_PERMISSIONS)).holdings);
   }
 
-  grantsAsked(ask: GrantAsk): readonly Grant[] {
-    return ownGrants(this.ws, this.located, this.system, ask, false).grants;
+  someGrantsOf(permissions: ReadonlySet<string>): GrantsByPermission {
+    const located = this.definition!;
+    return someGrants(this.#ws.derived(located.uri, `grants-by:${located.doc.index}`, () => new Map<string, Grant[]>()), (keep) => ownGrantsOf(this.#ws, located, this.#system, keep))(permissions);
+  }
+
+  grantsAskedBy(ask: GrantAsk): readonly Grant[] {
+    return ownGrants(this.#ws, this.definition, this.#system, ask, false).grants;
   }
 }
 
@@ -360,12 +407,10 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
       const key = lower(written);
       if (names.has(key)) continue; // a duplicate-name error: the first definition counts
       names.add(key);
-      const located = { uri, doc };
       const name = written.trim();
       const system = space !== undefined ? undefined : builtinSystemTeam(name);
       const reached = reachedBy(doc, name, space);
-      const fields = { name: system?.name ?? name, space, definition: located, members: reached.members, groups: reached.groups, builtin: system !== undefined };
-      teams.push(new LazyTeam(fields, new FileTeamSource(ws, located, system)));
+      teams.push(new FileTeam(ws, { uri, doc }, system, system?.name ?? name, space, reached.members, reached.groups));
     }
   }
   for (const system of BUILTIN_SYSTEM_TEAMS) {
