@@ -10,7 +10,7 @@ import { POLICY_CONTEXT_KEYS } from '../model/fields';
 import { parsePrincipal } from '../model/policy-terms';
 import { provePolicies, unknownKey, type BreachList, type PolicyBreach, type PolicyProof, type PolicyResults } from '../model/policies';
 import type { Dimension } from '../catalog';
-import type { Principal } from '../model/grants';
+import type { Principal, Via } from '../model/grants';
 import type { Name, PolicyDoc, Related, Span } from '../model/types';
 import type { ModelIndex } from '../model/workspace';
 import { nearest, Suggester } from '../util/suggest';
@@ -72,15 +72,40 @@ function breachMessage(a: BreachArgs): string {
   return `Policy ${q(a.policy)} does not hold${where}: ${what}. Change the access, or the policy if the access is intended.`;
 }
 
+/** A place related information points at, with the first principals it gives access to. */
+interface Place {
+  readonly via: Via;
+  /** The first principal it reaches, as a message names it; the next ones (up to `NAMED`) in `more`. */
+  readonly first: string;
+  more?: string[];
+}
+
+/** Principals as messages name them, made once each: policies over one permission name the same ones. */
+const shownPrincipals = new WeakMap<Principal, string>();
+
+function shownOnce(p: Principal): string {
+  let text = shownPrincipals.get(p);
+  if (text === undefined) shownPrincipals.set(p, (text = shown(p)));
+  return text;
+}
+
+/**
+ * Related information of breach lists that no policy's own items decide (all but `includes`): policies of
+ * one permission and space share the list of `unrestricted: none`, and so its places.
+ */
+const relatedOfList = new WeakMap<BreachList, readonly Related[]>();
+
 /**
  * Where a breach comes from, for related information: each assignment that gives access, once, with the
  * breaching principals it reaches; for `includes`, the principal's item in the policy.
  */
-function relatedOf(breaches: BreachList, policy: PolicyDoc): Related[] {
+function relatedOf(breaches: BreachList, policy: PolicyDoc): readonly Related[] {
+  const shared = breaches.length > 0 && breaches.at(0).kind !== 'includes';
+  const known = shared ? relatedOfList.get(breaches) : undefined;
+  if (known) return known;
   const out: Related[] = [];
-  type Place = { uri: string; span: Span; what: string; who: string[] };
   const byPlace = new Map<string, Place>();
-  // The grants of one assignment share its span object: most sources are found by it, without a key.
+  // The grants of one assignment share its source and span objects: most sources are found by them, without a key.
   const bySpan = new Map<Span, Place>();
   for (const b of relatedReading(breaches)) {
     if (byPlace.size >= RELATED && b.via.length > 0) break;
@@ -88,25 +113,30 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): Related[] {
       const item = policy.includes?.items.find((i) => sameWritten(i.value, b.principal));
       if (item) out.push({ uri: policy.uri, span: item.span, message: `${shown(b.principal)} is listed here` });
     }
+    let who: string | undefined;
     for (const v of b.via) {
       if (!v.uri || !v.span) continue;
+      who ??= shownOnce(b.principal);
       let place = bySpan.get(v.span);
-      if (place?.uri !== v.uri) {
+      if (place?.via.uri !== v.uri) {
         const key = `${v.uri}\u0000${v.span.start}\u0000${v.span.end}`;
         place = byPlace.get(key);
-        if (!place) {
-          const team = v.teamSpace ? `${v.teamSpace}/${v.team}` : v.team;
-          byPlace.set(key, (place = { uri: v.uri, span: v.span, what: `role ${q(v.role)} of team ${q(team)}${v.implicit ? ' (server-wide from a space)' : ''}`, who: [] }));
-        }
+        if (!place) byPlace.set(key, (place = { via: v, first: who }));
+        else (place.more ??= []).length < NAMED - 1 && place.more.push(who);
         bySpan.set(v.span, place);
-      }
-      if (place.who.length < NAMED) place.who.push(shown(b.principal));
+      } else (place.more ??= []).length < NAMED - 1 && place.more.push(who);
     }
   }
   // Joined, not a template: a joined string is one flat string, where a template's parts stay a tree of
   // pieces as long as the finding is kept (thousands of places over a large workspace).
-  for (const p of byPlace.values()) out.push({ uri: p.uri, span: p.span, message: [p.what, ' gives it to ', p.who.join(', ')].join('') });
-  return out.slice(0, RELATED);
+  for (const { via: v, first, more } of byPlace.values()) {
+    const team = v.teamSpace ? `${v.teamSpace}/${v.team}` : v.team;
+    const names = more ? [first, ...more].join(', ') : first;
+    out.push({ uri: v.uri!, span: v.span!, message: ['role ', q(v.role), ' of team ', q(team), v.implicit ? ' (server-wide from a space)' : '', ' gives it to ', names].join('') });
+  }
+  const related = out.length > RELATED ? out.slice(0, RELATED) : out;
+  if (shared) relatedOfList.set(breaches, related);
+  return related;
 }
 
 /**
@@ -148,7 +178,7 @@ interface BreachFinding {
   readonly span: Span;
   readonly args: BreachArgs;
   readonly data: { candidates: string[] } | undefined;
-  readonly related: Related[];
+  readonly related: readonly Related[];
 }
 
 /**
