@@ -122,4 +122,29 @@ describe('texts of files nobody has open (the language server keeps none)', () =
     // A line longer than a code can hold: no codes (the text is kept instead).
     assert.equal(lineCodes('x'.repeat(30000)), undefined);
   });
+
+  it('puts every offset on the line and character that counting the line breaks before it gives', () => {
+    // The reference: lines end at `\n`, `\r\n` or a lone `\r`, counted a character at a time.
+    const reference = (text: string, offset: number): Position => {
+      let line = 0;
+      let start = 0;
+      for (let i = 0; i < offset; i++) {
+        const c = text[i];
+        if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) {
+          line++;
+          start = i + 1;
+        }
+      }
+      // An offset between `\r` and `\n` is at the end of the line's text.
+      return { line, character: offset - start };
+    };
+    for (const text of ['', '\n', '\n\n', 'a\nbc\n', 'name: A\nroles: [X]\n# ok', 'é😀\nx\n\n', 'a\r\nb\rc\nd']) {
+      const lines = new LineMap(text);
+      for (let o = 0; o <= text.length; o++) {
+        if (text[o - 1] === '\r' && text[o] === '\n') continue;
+        assert.deepEqual(lines.positionAt(o), reference(text, o), `${JSON.stringify(text)} at ${o}`);
+      }
+      assert.equal(lines.lineCount, reference(text, text.length).line + 1, JSON.stringify(text));
+    }
+  });
 });

@@ -426,6 +426,8 @@ export interface AccessQuery {
  */
 export function matches(g: Grant | Holding, query: AccessQuery): boolean {
   if (query.space !== undefined && g.scope === 'space' && g.space !== query.space) return false;
+  // Unrestricted (the shared object): no value, tenant or group narrows it.
+  if (g.restrictions === NO_RESTRICTIONS) return true;
   for (const d of DIMENSIONS) {
     const value = query.values?.[d];
     const listed = g.restrictions[d];

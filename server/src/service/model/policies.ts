@@ -433,24 +433,30 @@ class Prover {
     if (known) return known;
     const candidates = this.candidatesIn(subject, query.space);
     // Without values or untenanted, every candidate grant answers (each is in the query's space or
-    // server-wide): the holders are the candidates themselves when none is left out (the usual case).
+    // server-wide). The holders are the candidates themselves when every candidate answers with all its
+    // grants (the usual case): a copy is made at the first that does not.
     const every = !query.untenanted && !hasValues(query);
-    let leftOut = false;
-    if (every) for (const t of candidates.keys()) if ((leftOut = isEmptyBuiltinEntry(t))) break;
-    if (every && !leftOut) {
-      cached.set(key, candidates);
-      return candidates;
-    }
-    const out = new Map<TeamEntry, readonly Grant[]>();
-    cached.set(key, out);
+    let out: Map<TeamEntry, readonly Grant[]> | undefined;
+    let same = 0;
     candidates.forEach((list, t) => {
       // Nobody holds anything through a space's Space Managers team with nobody in it: who-can leaves it out too.
-      if (isEmptyBuiltinEntry(t)) return;
-      const found = every ? list : list.filter((g) => matches(g, query));
-      // The usual answer is every candidate grant: the list itself then (no copy per team and context).
-      if (found.length) out.set(t, found.length === list.length ? list : found);
+      const found = isEmptyBuiltinEntry(t) ? NOTHING : every ? list : answering(list, query);
+      if (!out && found === list) {
+        same++;
+        return;
+      }
+      if (!out) {
+        out = new Map();
+        for (const [u, l] of candidates) {
+          if (out.size === same) break;
+          out.set(u, l);
+        }
+      }
+      if (found.length) out.set(t, found);
     });
-    return out;
+    const holders = out ?? candidates;
+    cached.set(key, holders);
+    return holders;
   }
 
   /**
@@ -516,6 +522,14 @@ class Prover {
     const space = lower(written.slice(0, slash));
     return (this.teamsByName.get(lower(written.slice(slash + 1))) ?? []).find((t) => t.space !== undefined && lower(t.space) === space);
   }
+}
+
+const NOTHING: readonly Grant[] = Object.freeze([]);
+
+/** The grants of `list` that answer `query`: the list itself when all do (the usual answer: no copy per team and context). */
+function answering(list: readonly Grant[], query: AccessQuery): readonly Grant[] {
+  for (let i = 0; i < list.length; i++) if (!matches(list[i], query)) return list.filter((g) => matches(g, query));
+  return list;
 }
 
 /** True when a query names a value in some dimension. */
@@ -630,12 +644,12 @@ class ReachedBreaches implements BreachList {
   at(i: number): PolicyBreach {
     const known = this.made[i];
     if (known) return known;
-    // Policies of one holding share its order (a map per policy of every unlisted holder cost more than the rest).
-    const order = orderOf(this.holding);
     const entry = this.entries[this.places[i]];
     // A principal that one team reaches (a team itself, the usual one) was reached through that team: an
-    // unlisted holder.
-    const teams = entry.teams.length === 1 ? entry.teams : entry.teams.filter((t) => order.has(t) && !this.listed.has(t)).sort((a, b) => order.get(a)! - order.get(b)!);
+    // unlisted holder. Policies of one holding share its order (a map per policy of every unlisted holder
+    // cost more than the rest).
+    const order = entry.teams.length === 1 ? undefined : orderOf(this.holding);
+    const teams = !order ? entry.teams : entry.teams.filter((t) => order.has(t) && !this.listed.has(t)).sort((a, b) => order.get(a)! - order.get(b)!);
     return (this.made[i] = new LazyBreach('only', entry.principal, teams, this.viaOf));
   }
 }

@@ -76,7 +76,12 @@ export class LineMap {
   constructor(text: string | LineCodes) {
     const starts = [0];
     let ends: number[] | undefined;
-    if (typeof text === 'string') {
+    if (typeof text === 'string' && text.indexOf('\r') < 0) {
+      // Most files: `\n` only, found by `indexOf` (a scan a character at a time took most of converting the
+      // related places of policy breaches, in thousands of team files, to positions).
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+      this.length = text.length;
+    } else if (typeof text === 'string') {
       for (let i = 0; i < text.length; i++) {
         const c = text.charCodeAt(i);
         if (c === 13 /* \r */) {
