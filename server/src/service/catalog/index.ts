@@ -91,12 +91,16 @@ export const BUILTIN_SYSTEM_TEAMS: readonly BuiltinTeam[] = BUILTIN_TEAMS.filter
 
 /** True when `name` names a built-in team as Octopus compares team names (trimmed, without case). */
 export function isBuiltinTeamName(name: string, which: BuiltinTeamName): boolean {
-  return name.trim().toLowerCase() === which.toLowerCase();
+  const trimmed = name.trim();
+  // A name of another length is another name (most are), told without a copy: lower-casing lengthens only
+  // U+0130, into an i with a combining dot, which no built-in name has.
+  return trimmed.length === which.length && trimmed.toLowerCase() === which.toLowerCase();
 }
 
 /** The built-in system team a system team's name names (trimmed, without case), if any. */
 export function builtinSystemTeam(name: string): BuiltinTeam | undefined {
-  return BUILTIN_SYSTEM_TEAMS.find((t) => isBuiltinTeamName(name, t.name));
+  for (const t of BUILTIN_SYSTEM_TEAMS) if (isBuiltinTeamName(name, t.name)) return t;
+  return undefined;
 }
 
 /** The built-in team an id names (ids compare without case), with the space id of a Space Managers team. */

@@ -148,9 +148,10 @@ export function templateGrants(
   restrictions: Restrictions,
   via: Omit<Via, 'implicit'> | Via,
   groupProjects?: readonly string[],
-  out: Grant[] = [],
+  out?: Grant[],
   mask = -1,
 ): Grant[] {
+  out ??= [];
   // One source list per kind for all the grants of this assignment (nothing changes a grant's sources;
   // merging copies them), and one kept-restrictions object per set of supported dimensions. A source
   // given as not implicit is the one of the grants it applies to (a copy of each took a fifth of this).

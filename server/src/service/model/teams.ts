@@ -11,8 +11,8 @@ import type { Assignment, SpaceDoc, TeamDoc } from './types';
 import type { ModelIndex } from './workspace';
 
 export interface TeamOwn {
-  readonly grants: Grant[];
-  readonly holdings: Holding[];
+  readonly grants: readonly Grant[];
+  readonly holdings: readonly Holding[];
 }
 
 /** Some of a team's grants by permission, each list in the order of the team's grants. */
@@ -94,9 +94,8 @@ abstract class PartedTeam implements TeamEntry {
   declare readonly members: readonly string[];
   declare readonly groups: readonly string[];
   declare readonly builtin: boolean;
-  #computed?: TeamOwn;
-  #held?: readonly Holding[];
-  #sig?: string;
+  /** What it has computed, made at the first (most teams of a proof are never read whole). */
+  #known?: { own?: TeamOwn; held?: readonly Holding[]; sig?: string };
 
   /** Its own grants and holdings, computed. */
   protected abstract computeOwn(): TeamOwn;
@@ -112,19 +111,22 @@ abstract class PartedTeam implements TeamEntry {
 
   /** Its own grants and holdings when computed already. */
   computedOwn(): TeamOwn | undefined {
-    return this.#computed;
+    return this.#known?.own;
   }
 
   get grants(): readonly Grant[] {
-    return (this.#computed ??= this.computeOwn()).grants;
+    const known = (this.#known ??= {});
+    return (known.own ??= this.computeOwn()).grants;
   }
 
   get holdings(): readonly Holding[] {
-    return this.#computed?.holdings ?? (this.hasParts() ? (this.#held ??= this.computeHoldings()) : (this.#computed ??= this.computeOwn()).holdings);
+    const known = (this.#known ??= {});
+    return known.own?.holdings ?? (this.hasParts() ? (known.held ??= this.computeHoldings()) : (known.own ??= this.computeOwn()).holdings);
   }
 
   get signature(): string {
-    return (this.#sig ??= this.computeSignature());
+    const known = (this.#known ??= {});
+    return (known.sig ??= this.computeSignature());
   }
 }
 
@@ -170,7 +172,6 @@ class LazyTeam extends PartedTeam {
  */
 class FileTeam extends PartedTeam {
   readonly #ws: ModelIndex;
-  readonly #system: BuiltinTeam | undefined;
 
   constructor(ws: ModelIndex, located: Located<TeamDoc>, system: BuiltinTeam | undefined, name: string, space: string | undefined, members: readonly string[], groups: readonly string[]) {
     super();
@@ -183,7 +184,11 @@ class FileTeam extends PartedTeam {
     self.groups = groups;
     self.builtin = system !== undefined;
     this.#ws = ws;
-    this.#system = system;
+  }
+
+  /** The built-in system team it is (its name then is that team's), read when needed: one field less a team. */
+  get #system(): BuiltinTeam | undefined {
+    return this.space === undefined && this.builtin ? builtinSystemTeam(this.name) : undefined;
   }
 
   protected computeOwn(): TeamOwn {
@@ -310,14 +315,16 @@ function refused(ws: ModelIndex, team: TeamDoc, a: Assignment): { role?: Resolve
  */
 function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, ask?: GrantAsk, holdings = true): TeamOwn {
   const team = located?.doc;
-  const out: TeamOwn = { grants: [], holdings: [] };
-  const name = system?.name ?? (team && docNameOf(team)?.trim()) ?? '';
+  // Made at the first grant or holding: most teams grant none of a few permissions a proof asks for.
+  let grants: Grant[] | undefined;
+  let held: Holding[] | undefined;
+  let name: string | undefined;
   // Read once: a kept team makes its space's name each time it is read (a proof reads thousands of teams).
   const teamSpace = team && teamSpaceOf(team);
-  // A second Space Managers team cannot exist.
-  if (teamSpace !== undefined && isBuiltinTeamName(name, SPACE_MANAGERS)) return out;
   let holdsFixed = false;
-  for (const a of team?.assignments ?? []) {
+  const assignments = team?.assignments ?? NO_ASSIGNMENTS;
+  for (let i = 0; i < assignments.length; i++) {
+    const a = assignments[i];
     const roleName = roleNameOf(a);
     if (system && !system.rolesChange && roleName !== system.holds) continue;
     const named = ask ? ask.role(ws, roleName) : ws.resolveRole(roleName);
@@ -331,22 +338,34 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
     const placed = placeIn(ws, teamSpace, assignmentSpace, named);
     const { role, level, space } = placed;
     if (placed.refusals.length || !role || !level) continue;
+    if (name === undefined) {
+      name = system?.name ?? (team && docNameOf(team)?.trim()) ?? '';
+      // A second Space Managers team cannot exist: it grants and holds nothing.
+      if (teamSpace !== undefined && isBuiltinTeamName(name, SPACE_MANAGERS)) return NO_OWN;
+    }
     if (role.name === system?.holds && level === 'system') holdsFixed = true;
     const restrictions = restrictionsOf(a);
     // The assignment's source, shared by its grants and its holding.
     const via: Via = { team: name, teamSpace, role: role.name, uri: located!.uri, span: roleSpanOf(a), implicit: false };
     // A role that grants none asked for grants nothing here (what its projects are is not asked).
-    if (!grantsNone) templateGrants(shape, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined, out.grants, mask);
-    if (holdings) out.holdings.push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [via] });
+    if (!grantsNone) grants = templateGrants(shape, level, space, restrictions, via, level === 'space' ? projectsOfGroups(ws, space, restrictions) : undefined, grants, mask);
+    if (holdings) (held ??= []).push({ role: role.name, scope: level, space, restrictions: level === 'space' ? restrictions : {}, via: [via] });
   }
   if (system?.holds !== undefined && !holdsFixed) {
+    name ??= system.name;
     const role = ws.resolveRole(system.holds)!;
     const via = { team: name, role: role.name, uri: located?.uri, span: team?.name?.span };
-    templateGrants(templateOf(role, ask?.keep), 'system', undefined, NO_RESTRICTIONS, via, undefined, out.grants);
-    if (holdings) out.holdings.push({ role: role.name, scope: 'system', restrictions: {}, via: [{ ...via, implicit: false }] });
+    grants = templateGrants(templateOf(role, ask?.keep), 'system', undefined, NO_RESTRICTIONS, via, undefined, grants);
+    if (holdings) (held ??= []).push({ role: role.name, scope: 'system', restrictions: {}, via: [{ ...via, implicit: false }] });
   }
-  return out;
+  return grants || held ? { grants: grants ?? NO_GRANTS, holdings: held ?? NO_HOLDINGS } : NO_OWN;
 }
+
+const NO_ASSIGNMENTS: readonly Assignment[] = Object.freeze([]);
+const NO_GRANTS: readonly Grant[] = Object.freeze([]);
+const NO_HOLDINGS: readonly Holding[] = Object.freeze([]);
+/** A team's own grants and holdings when it has none: shared (readers never change them). */
+const NO_OWN: TeamOwn = Object.freeze({ grants: NO_GRANTS, holdings: NO_HOLDINGS });
 
 /** A team's own grants of `keep`, without its holdings (see `ownGrants`). */
 const ownGrantsOf = (ws: ModelIndex, located: Located<TeamDoc> | undefined, system: BuiltinTeam | undefined, keep: ReadonlySet<string>): readonly Grant[] =>
