@@ -417,8 +417,14 @@ class Prover {
     const system = bySpace.get('\u0000system');
     const here = bySpace.get(space);
     // A space where nobody holds it answers as the server-wide holders do: the same map (readers never change one).
-    const out = here ? new Map(system ?? []) : (system ?? new Map<TeamEntry, Grant[]>());
-    here?.forEach((list, t) => out.set(t, [...(out.get(t) ?? []), ...list]));
+    const out = here ? new Map<TeamEntry, readonly Grant[]>() : (system ?? new Map<TeamEntry, Grant[]>());
+    if (here) {
+      system?.forEach((list, t) => out.set(t, list));
+      here.forEach((list, t) => {
+        const before = out.get(t);
+        out.set(t, before ? before.concat(list) : list);
+      });
+    }
     cached.set(space, out);
     return out;
   }
@@ -446,11 +452,10 @@ class Prover {
         return;
       }
       if (!out) {
-        out = new Map();
-        for (const [u, l] of candidates) {
-          if (out.size === same) break;
-          out.set(u, l);
-        }
+        const copy = (out = new Map());
+        // The candidates before this one answered whole (forEach: an entry pair per candidate cost more).
+        let n = 0;
+        candidates.forEach((l, u) => n++ < same && copy.set(u, l));
       }
       if (found.length) out.set(t, found);
     });
