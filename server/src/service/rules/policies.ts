@@ -104,11 +104,25 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): readonly Related[] 
   const known = shared ? relatedOfList.get(breaches) : undefined;
   if (known) return known;
   const out: Related[] = [];
-  const byPlace = new Map<string, Place>();
-  // The grants of one assignment share its source and span objects: most sources are found by them, without a key.
+  // Places in order, found by their span's start (a number: no key string per place), then by file and end.
+  const places: Place[] = [];
+  const byStart = new Map<number, Place | Place[]>();
+  // The grants of one assignment share its source and span objects: most sources are found by them.
   const bySpan = new Map<Span, Place>();
+  const find = (v: Via): Place | undefined => {
+    const at = byStart.get(v.span!.start);
+    if (at === undefined) return undefined;
+    const same = (p: Place) => p.via.uri === v.uri && p.via.span!.end === v.span!.end;
+    return at instanceof Array ? at.find(same) : same(at) ? at : undefined;
+  };
+  const add = (place: Place): void => {
+    places.push(place);
+    const start = place.via.span!.start;
+    const at = byStart.get(start);
+    byStart.set(start, at === undefined ? place : at instanceof Array ? [...at, place] : [at, place]);
+  };
   for (const b of relatedReading(breaches)) {
-    if (byPlace.size >= RELATED && b.via.length > 0) break;
+    if (places.length >= RELATED && b.via.length > 0) break;
     if (b.via.length === 0) {
       const item = policy.includes?.items.find((i) => sameWritten(i.value, b.principal));
       if (item) out.push({ uri: policy.uri, span: item.span, message: `${shown(b.principal)} is listed here` });
@@ -119,9 +133,8 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): readonly Related[] 
       who ??= shownOnce(b.principal);
       let place = bySpan.get(v.span);
       if (place?.via.uri !== v.uri) {
-        const key = `${v.uri}\u0000${v.span.start}\u0000${v.span.end}`;
-        place = byPlace.get(key);
-        if (!place) byPlace.set(key, (place = { via: v, first: who }));
+        place = find(v);
+        if (!place) add((place = { via: v, first: who }));
         else (place.more ??= []).length < NAMED - 1 && place.more.push(who);
         bySpan.set(v.span, place);
       } else (place.more ??= []).length < NAMED - 1 && place.more.push(who);
@@ -129,7 +142,7 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): readonly Related[] 
   }
   // Joined, not a template: a joined string is one flat string, where a template's parts stay a tree of
   // pieces as long as the finding is kept (thousands of places over a large workspace).
-  for (const { via: v, first, more } of byPlace.values()) {
+  for (const { via: v, first, more } of places) {
     const team = v.teamSpace ? `${v.teamSpace}/${v.team}` : v.team;
     const names = more ? [first, ...more].join(', ') : first;
     out.push({ uri: v.uri!, span: v.span!, message: ['role ', q(v.role), ' of team ', q(team), v.implicit ? ' (server-wide from a space)' : '', ' gives it to ', names].join('') });
