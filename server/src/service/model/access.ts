@@ -86,7 +86,32 @@ export function reachOf(teams: readonly TeamEntry[]): Map<string, { principal: P
 const byLocale = new Intl.Collator().compare;
 
 function reachIn(teams: readonly TeamEntry[], module: string | undefined, out: Map<string, { principal: Principal; teams: TeamEntry[] }>): void {
-  const everyone = teams.filter((t) => t.name === EVERYONE && t.space === undefined);
+  for (let i = 0; i < teams.length; i++) {
+    const principal = teamPrincipal(teams[i], module);
+    out.set(principalKey(principal), { principal, teams: [teams[i]] });
+  }
+  usersAndGroups(teams, module, (principal, reaching) => out.set(principalKey(principal), { principal, teams: reaching }));
+}
+
+/**
+ * A team of a model as a principal: a literal of one shape per set of fields (a spread makes each its own
+ * hidden class and takes V8's slow path: a workspace has thousands of teams).
+ */
+export function teamPrincipal(t: TeamEntry, module: string | undefined): Principal {
+  const space = t.space || undefined;
+  return module === undefined ? (space ? { kind: 'team', name: t.name, space } : { kind: 'team', name: t.name }) : space ? { kind: 'team', name: t.name, space, module } : { kind: 'team', name: t.name, module };
+}
+
+/** True for the built-in Everyone team, which reaches every user and group of its model. */
+export const isEveryone = (t: TeamEntry): boolean => t.name === EVERYONE && t.space === undefined;
+
+/**
+ * The users, then the external groups, of the teams of one model (each sorted by name), each with the
+ * teams whose grants reach it (SPEC rule 5): Everyone first, then those that list it, in the model's
+ * order, each once.
+ */
+export function usersAndGroups(teams: readonly TeamEntry[], module: string | undefined, visit: (principal: Principal, teams: TeamEntry[]) => void): void {
+  const everyone = teams.filter(isEveryone);
   const users = new Map<string, TeamEntry[]>();
   const groups = new Map<string, TeamEntry[]>();
   // Teams are visited once each: a team already on a list is its last entry, or one of Everyone's (a
@@ -109,20 +134,8 @@ function reachIn(teams: readonly TeamEntry[], module: string | undefined, out: M
       if (!has(list, t)) list.push(t);
     }
   }
-  // Principals as literals of one shape per kind of field set (a spread makes each its own hidden class
-  // and takes V8's slow path: a workspace has thousands of teams).
-  for (let i = 0; i < teams.length; i++) {
-    const t = teams[i];
-    const space = t.space || undefined;
-    const principal: Principal =
-      module === undefined ? (space ? { kind: 'team', name: t.name, space } : { kind: 'team', name: t.name }) : space ? { kind: 'team', name: t.name, space, module } : { kind: 'team', name: t.name, module };
-    out.set(principalKey(principal), { principal, teams: [t] });
-  }
   for (const [kind, names] of [['user', users], ['group', groups]] as const) {
-    for (const name of [...names.keys()].sort(byLocale)) {
-      const principal: Principal = module === undefined ? { kind, name } : { kind, name, module };
-      out.set(principalKey(principal), { principal, teams: names.get(name)! });
-    }
+    for (const name of [...names.keys()].sort(byLocale)) visit(module === undefined ? { kind, name } : { kind, name, module }, names.get(name)!);
   }
 }
 

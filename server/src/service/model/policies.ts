@@ -15,7 +15,7 @@
  */
 import { DIMENSIONS, EVERYONE, getPermission, supportedDimensions, type Dimension } from '../catalog';
 import { CAPABILITIES, grantKey, GrantAsk, maskOf, matches, NO_RESTRICTIONS, type AccessQuery, type Grant, type Principal, type TeamEntry, type Via } from './grants';
-import { principalKey, reachOf } from './access';
+import { isEveryone, reachOf, teamPrincipal, usersAndGroups } from './access';
 import { isEmptyBuiltinEntry } from './relevance';
 import { recordsOf } from './records';
 import { hasYamlModel, modulesOf, moduleAccess } from './modules';
@@ -130,20 +130,78 @@ export function policyQuery(policy: PolicyDoc): AccessQuery {
   return { space: c.space?.value, values, untenanted: c.untenanted?.value === true };
 }
 
+/** A principal with the teams whose grants reach it (SPEC rule 5). */
+interface PrincipalEntry {
+  readonly principal: Principal;
+  readonly teams: readonly TeamEntry[];
+}
+
+/**
+ * The principals of one model in its order, by place: its teams first (one place per principal: a team of
+ * the same principal as an earlier one takes the earlier's place, as a map by principal keeps it), then its
+ * users, then its groups. A team's entry is made when read: a proof reads a few hundred of thousands.
+ * Never changed once a prover has handed it out: `update` makes a new one (`changed`).
+ */
+class PrincipalTable {
+  private constructor(
+    private readonly module: string | undefined,
+    /** The team at each team place. */
+    readonly teams: readonly TeamEntry[],
+    /** The users', then the groups' entries, at the places after the teams'. */
+    readonly others: readonly PrincipalEntry[],
+    private readonly made: (PrincipalEntry | undefined)[],
+  ) {}
+
+  static of(module: string | undefined, teams: readonly TeamEntry[], others: readonly PrincipalEntry[]): PrincipalTable {
+    return new PrincipalTable(module, teams, others, new Array<PrincipalEntry | undefined>(teams.length));
+  }
+
+  get size(): number {
+    return this.teams.length + this.others.length;
+  }
+
+  at(place: number): PrincipalEntry {
+    const t = this.teams.length;
+    if (place >= t) return this.others[place - t];
+    return (this.made[place] ??= { principal: teamPrincipal(this.teams[place], this.module), teams: [this.teams[place]] });
+  }
+
+  /** Every entry, in order. */
+  all(): PrincipalEntry[] {
+    return Array.from({ length: this.size }, (_, i) => this.at(i));
+  }
+
+  /** A copy with the teams and the others' entries changed (`teams`, `others`: place → new value). */
+  changed(teams: ReadonlyMap<number, TeamEntry>, others: ReadonlyMap<number, PrincipalEntry>): PrincipalTable {
+    const t = this.teams.slice();
+    const made = this.made.slice();
+    for (const [place, team] of teams) {
+      t[place] = team;
+      made[place] = undefined;
+    }
+    const o = this.others.slice();
+    for (const [place, entry] of others) o[place - this.teams.length] = entry;
+    return new PrincipalTable(this.module, t, o, made);
+  }
+}
+
 /** A model prepared for proving many policies: who each team reaches, and each subject's grants by team. */
 class Prover {
   /**
    * Every principal with the teams that reach it, in the model's order (teams, then users, then groups).
    * Replaced, never changed, by `update`: lists of breaches made before read the entries of their time.
    */
-  private principals: readonly { principal: Principal; teams: TeamEntry[] }[] = [];
+  private principals: PrincipalTable;
   /** Marks of `reached`: the call that last reached each place. */
   private readonly stamps: Int32Array;
   private stamp = 0;
-  /** Each principal's place in `principals`, by key. */
-  private readonly places = new Map<string, number>();
-  /** Team → the places of the principals it reaches (itself, its members, its groups; Everyone every one). */
-  private readonly reachedBy = new Map<TeamEntry, number[]>();
+  /** The place of each team that has one (a team of the same principal as a later one has none). */
+  private readonly teamPlaces = new Map<TeamEntry, number>();
+  /** The places of the model's users and groups, by name. */
+  private readonly userPlaces = new Map<string, number>();
+  private readonly groupPlaces = new Map<string, number>();
+  /** True when a system team's name has a slash: it may be the principal of a space team (`principalPlace`). */
+  private slashed = false;
   private readonly bySubject = new Map<string, Map<TeamEntry, readonly Grant[]>>();
   /** `holding` by subject, then by the rest of the query. */
   private readonly holdingCache = new Map<string, Map<string, Map<TeamEntry, readonly Grant[]>>>();
@@ -169,27 +227,33 @@ class Prover {
     subjects: Iterable<string> = [],
     private readonly needs: SubjectSpaces = new Map(),
   ) {
-    for (const t of model.teams) {
+    // Places without a principal object or key per team (a proof reads a few hundred of thousands).
+    const teams = model.teams;
+    const teamAt: TeamEntry[] = [];
+    for (let i = 0; i < teams.length; i++) {
+      const t = teams[i];
       const key = lower(t.name);
       const list = this.teamsByName.get(key);
+      const same = this.principalPlace(t.name, t.space || undefined);
       if (list) list.push(t);
       else this.teamsByName.set(key, [t]);
-    }
-    const principals: { principal: Principal; teams: TeamEntry[] }[] = [];
-    this.principals = principals;
-    // forEach, not for-of: an entry pair per principal was a tenth of what a proof allocates.
-    reachOf(model.teams).forEach((entry, key) => {
-      const place = principals.length;
-      this.places.set(key, place);
-      principals.push(entry);
-      const teams = entry.teams;
-      for (let i = 0; i < teams.length; i++) {
-        const list = this.reachedBy.get(teams[i]);
-        if (list) list.push(place);
-        else this.reachedBy.set(teams[i], [place]);
+      if (!t.space && t.name.includes('/')) this.slashed = true;
+      if (same === undefined) {
+        this.teamPlaces.set(t, teamAt.length);
+        teamAt.push(t);
+      } else {
+        this.teamPlaces.delete(teamAt[same]);
+        this.teamPlaces.set(t, same);
+        teamAt[same] = t;
       }
+    }
+    const others: PrincipalEntry[] = [];
+    usersAndGroups(teams, model.module, (principal, reaching) => {
+      (principal.kind === 'user' ? this.userPlaces : this.groupPlaces).set(principal.name, teamAt.length + others.length);
+      others.push({ principal, teams: reaching });
     });
-    this.stamps = new Int32Array(principals.length);
+    this.principals = PrincipalTable.of(model.module, teamAt, others);
+    this.stamps = new Int32Array(this.principals.size);
     this.gather(new Set(subjects));
   }
 
@@ -219,7 +283,6 @@ class Prover {
     if (replaced.size !== incoming.length || !this.samePrincipals(replaced)) return false;
     this.model = { ...this.model, teams };
     for (const [o, n] of replaced) rank.set(n, rank.get(o)!);
-    this.principals = this.principals.slice();
     for (const [o, n] of replaced) this.replaceTeam(o, n, rank);
     // Each subject's holders with the new entries in the old ones' places; what was read from them is read
     // again when asked.
@@ -268,12 +331,13 @@ class Prover {
   private samePrincipals(replaced: ReadonlyMap<TeamEntry, TeamEntry>): boolean {
     for (const [o, n] of replaced) {
       for (const [kind, before, after] of [['user', o.members, n.members], ['group', o.groups, n.groups]] as const) {
-        for (const name of after) if (!this.places.has(principalKey(this.inModel({ kind, name })))) return false;
+        const places = kind === 'user' ? this.userPlaces : this.groupPlaces;
+        for (const name of after) if (!places.has(name)) return false;
         for (const name of before) {
           if (after.includes(name)) continue;
-          const place = this.places.get(principalKey(this.inModel({ kind, name })));
+          const place = places.get(name);
           // Still reached by a team other than Everyone and the changed ones once they changed.
-          const others = place === undefined ? [] : this.principals[place].teams.filter((t) => !(t.name === EVERYONE && t.space === undefined) && !replaced.has(t));
+          const others = place === undefined ? [] : this.principals.at(place).teams.filter((t) => !isEveryone(t) && !replaced.has(t));
           const stays = others.some((t) => (kind === 'user' ? t.members : t.groups).includes(name)) || [...replaced.values()].some((t) => (kind === 'user' ? t.members : t.groups).includes(name));
           if (!stays) return false;
         }
@@ -282,48 +346,64 @@ class Prover {
     return true;
   }
 
-  private inModel(p: Principal): Principal {
-    return this.model.module === undefined ? p : { ...p, module: this.model.module };
-  }
-
   /**
    * Puts `n` in the place of `o` in who reaches whom (`rank`: each team's place in the model's order); a
    * renamed team keeps its place, under its new name.
    */
   private replaceTeam(o: TeamEntry, n: TeamEntry, rank: ReadonlyMap<TeamEntry, number>): void {
     this.nameTeam(o, n, rank);
-    const places: number[] = [];
-    const teamOf = (t: TeamEntry) => this.inModel({ kind: 'team', name: t.name, ...(t.space ? { space: t.space } : {}) });
-    const own = this.places.get(principalKey(teamOf(o)));
+    const teams = new Map<number, TeamEntry>();
+    const others = new Map<number, PrincipalEntry>();
+    const own = this.teamPlaces.get(o);
     if (own !== undefined) {
-      const principal = o.name === n.name ? this.principals[own].principal : teamOf(n);
-      this.entries()[own] = { principal, teams: [n] };
-      this.places.delete(principalKey(teamOf(o)));
-      this.places.set(principalKey(principal), own);
-      places.push(own);
+      teams.set(own, n);
+      this.teamPlaces.delete(o);
+      this.teamPlaces.set(n, own);
     }
     for (const [kind, before, after] of [['user', o.members, n.members], ['group', o.groups, n.groups]] as const) {
+      const places = kind === 'user' ? this.userPlaces : this.groupPlaces;
       for (const name of new Set([...before, ...after])) {
-        const place = this.places.get(principalKey(this.inModel({ kind, name })))!;
-        const entry = this.principals[place];
+        const place = places.get(name)!;
+        const entry = this.principals.at(place);
         // Everyone first, then the teams that list it, in the model's order (as reachOf lists them).
         const listing = entry.teams.filter((t) => t !== o);
         if (after.includes(name)) {
           let at = listing.length;
-          while (at > 0 && !(listing[at - 1].name === EVERYONE && listing[at - 1].space === undefined) && rank.get(listing[at - 1])! > rank.get(n)!) at--;
+          while (at > 0 && !isEveryone(listing[at - 1]) && rank.get(listing[at - 1])! > rank.get(n)!) at--;
           listing.splice(at, 0, n);
-          places.push(place);
         }
-        this.entries()[place] = { principal: entry.principal, teams: listing };
+        others.set(place, { principal: entry.principal, teams: listing });
       }
     }
-    this.reachedBy.delete(o);
-    this.reachedBy.set(n, places.sort((a, b) => a - b));
+    // A new table: lists of breaches made before read the entries of their time.
+    this.principals = this.principals.changed(teams, others);
   }
 
-  /** The principals' entries, to replace some while `update` brings the prover up to date. */
-  private entries(): { principal: Principal; teams: TeamEntry[] }[] {
-    return this.principals as { principal: Principal; teams: TeamEntry[] }[];
+  /**
+   * The place of the team principal of `name` (in `space`), when the model has it: that of the team whose
+   * principal it is, or of a system team whose name is `SPACE/NAME` (a principal writes both alike).
+   */
+  private principalPlace(name: string, space: string | undefined): number | undefined {
+    const exact = (list: readonly TeamEntry[] | undefined, n: string, s: string | undefined) => {
+      if (!list) return undefined;
+      for (let i = list.length - 1; i >= 0; i--) {
+        const u = list[i];
+        if (u.name === n && (u.space || undefined) === s) {
+          const place = this.teamPlaces.get(u);
+          if (place !== undefined) return place;
+        }
+      }
+      return undefined;
+    };
+    const found = exact(this.teamsByName.get(lower(name)), name, space);
+    if (found !== undefined || (space ? !this.slashed : !name.includes('/'))) return found;
+    if (space) return exact(this.teamsByName.get(lower(`${space}/${name}`)), `${space}/${name}`, undefined);
+    // A system team named SPACE/NAME: the space team NAME of SPACE, for each slash.
+    for (let at = name.indexOf('/'); at > 0; at = name.indexOf('/', at + 1)) {
+      const place = exact(this.teamsByName.get(lower(name.slice(at + 1))), name.slice(at + 1), name.slice(0, at));
+      if (place !== undefined) return place;
+    }
+    return undefined;
   }
 
   /** `n` in the place of `o` among the teams by name, under its own name (the model's order kept). */
@@ -469,27 +549,42 @@ class Prover {
    * groups; Everyone every user and group) but those at `skip`, in the model's principal order; with the
    * entries they are places of.
    */
-  reached(teams: readonly TeamEntry[], skip: ReadonlySet<number>): { places: Int32Array; entries: readonly { principal: Principal; teams: readonly TeamEntry[] }[] } {
+  reached(teams: readonly TeamEntry[], skip: ReadonlySet<number>): { places: Int32Array; entries: PrincipalTable } {
     const mark = ++this.stamp;
+    const stamps = this.stamps;
     const places: number[] = [];
-    for (const t of teams) {
-      for (const place of this.reachedBy.get(t) ?? []) {
-        if (this.stamps[place] === mark || skip.has(place)) continue;
-        this.stamps[place] = mark;
-        places.push(place);
+    const visit = (place: number | undefined) => {
+      if (place === undefined || stamps[place] === mark || skip.has(place)) return;
+      stamps[place] = mark;
+      places.push(place);
+    };
+    const first = this.principals.teams.length;
+    for (let i = 0; i < teams.length; i++) {
+      const t = teams[i];
+      visit(this.teamPlaces.get(t));
+      if (isEveryone(t)) {
+        for (let place = first; place < stamps.length; place++) visit(place);
+        continue;
       }
+      const members = t.members;
+      for (let k = 0; k < members.length; k++) visit(this.userPlaces.get(members[k]));
+      const groups = t.groups;
+      for (let k = 0; k < groups.length; k++) visit(this.groupPlaces.get(groups[k]));
     }
     return { places: Int32Array.from(places).sort(), entries: this.principals };
   }
 
-  /** Every principal of the model, in its order, with the teams that reach it. */
-  everyone(): readonly { principal: Principal }[] {
+  /** Every principal of the model, in its order, with the teams that reach it, as of now (`update` makes new ones). */
+  everyone(): PrincipalTable {
     return this.principals;
   }
 
   /** The place of a principal in the model's order, undefined when the model does not have it. */
   placeOf(p: Principal): number | undefined {
-    return this.places.get(principalKey(p));
+    if (p.module !== this.model.module) return undefined;
+    if (p.kind === 'user') return this.userPlaces.get(p.name);
+    if (p.kind === 'group') return this.groupPlaces.get(p.name);
+    return this.principalPlace(p.name, p.space || undefined);
   }
 
   /** One principal's records of `subject` that answer `query` (SPEC rule 5: never merged). */
@@ -497,7 +592,7 @@ class Prover {
     const place = this.placeOf(principal);
     if (place === undefined) return [];
     const grants = this.grantsOf(subject);
-    return recordsOf(this.principals[place].teams.flatMap((t) => (grants.get(t) ?? []).filter((g) => matches(g, query))), grantKey);
+    return recordsOf(this.principals.at(place).teams.flatMap((t) => (grants.get(t) ?? []).filter((g) => matches(g, query))), grantKey);
   }
 
   /** The principal a written principal names in this model, or undefined when the model has none. */
@@ -507,8 +602,8 @@ class Prover {
     const module = this.model.module;
     const inModel = (x: Principal): Principal => (module === undefined ? x : { ...x, module });
     if (p.kind !== 'team') {
-      const place = this.places.get(principalKey(inModel({ kind: p.kind, name: p.rest })));
-      return place === undefined ? undefined : this.principals[place].principal;
+      const place = (p.kind === 'user' ? this.userPlaces : this.groupPlaces).get(p.rest);
+      return place === undefined ? undefined : this.principals.at(place).principal;
     }
     const team = this.team(p.rest);
     return team && inModel({ kind: 'team', name: team.name, ...(team.space ? { space: team.space } : {}) });
@@ -525,7 +620,11 @@ class Prover {
     const slash = written.indexOf('/');
     if (slash <= 0) return undefined;
     const space = lower(written.slice(0, slash));
-    return (this.teamsByName.get(lower(written.slice(slash + 1))) ?? []).find((t) => t.space !== undefined && lower(t.space) === space);
+    // The last: a later team of the same principal is the one who-can reads (a space's built-in Space
+    // Managers team, after a file's team of that name, which Octopus would not have).
+    const inSpace = this.teamsByName.get(lower(written.slice(slash + 1))) ?? [];
+    for (let i = inSpace.length - 1; i >= 0; i--) if (inSpace[i].space !== undefined && lower(inSpace[i].space!) === space) return inSpace[i];
+    return undefined;
   }
 }
 
@@ -632,7 +731,7 @@ class ReachedBreaches implements BreachList {
   private readonly made: PolicyBreach[] = [];
   constructor(
     private readonly places: Int32Array,
-    private readonly entries: readonly { principal: Principal; teams: readonly TeamEntry[] }[],
+    private readonly entries: PrincipalTable,
     private readonly holding: Map<TeamEntry, readonly Grant[]>,
     private readonly listed: ReadonlySet<TeamEntry>,
     private readonly viaOf: (t: TeamEntry) => readonly Via[],
@@ -643,13 +742,13 @@ class ReachedBreaches implements BreachList {
   }
 
   principalAt(i: number): Principal {
-    return this.entries[this.places[i]].principal;
+    return this.entries.at(this.places[i]).principal;
   }
 
   at(i: number): PolicyBreach {
     const known = this.made[i];
     if (known) return known;
-    const entry = this.entries[this.places[i]];
+    const entry = this.entries.at(this.places[i]);
     // A principal that one team reaches (a team itself, the usual one) was reached through that team: an
     // unlisted holder. Policies of one holding share its order (a map per policy of every unlisted holder
     // cost more than the rest).
@@ -911,8 +1010,9 @@ function proveWith(ws: ModelIndex, uri: string, policies: readonly PolicyDoc[], 
   }
   // The provers' principals as of this proof (`update` replaces the list it changes, never changes it).
   const known = provers?.list.map((p) => p.everyone());
+  const entries = (): (readonly { principal: Principal }[])[] => (known ? known.map((t) => t.all()) : policyModels(ws, uri).map((m) => [...reachOf(m.teams).values()]));
   let names: string[] | undefined;
-  return { results: { proofs, unknown, principals: () => (names ??= knownPrincipals(known ?? policyModels(ws, uri).map((m) => [...reachOf(m.teams).values()]))) }, provers };
+  return { results: { proofs, unknown, principals: () => (names ??= knownPrincipals(entries())) }, provers };
 }
 
 /**
