@@ -200,6 +200,8 @@ class Prover {
   /** The places of the model's users and groups, by name. */
   private readonly userPlaces = new Map<string, number>();
   private readonly groupPlaces = new Map<string, number>();
+  /** `listedPlaces`, by team. */
+  private readonly listed = new Map<TeamEntry, Int32Array>();
   /** True when a system team's name has a slash: it may be the principal of a space team (`principalPlace`). */
   private slashed = false;
   private readonly bySubject = new Map<string, Map<TeamEntry, readonly Grant[]>>();
@@ -354,6 +356,7 @@ class Prover {
     this.nameTeam(o, n, rank);
     const teams = new Map<number, TeamEntry>();
     const others = new Map<number, PrincipalEntry>();
+    this.listed.delete(o);
     const own = this.teamPlaces.get(o);
     if (own !== undefined) {
       teams.set(own, n);
@@ -552,26 +555,54 @@ class Prover {
   reached(teams: readonly TeamEntry[], skip: ReadonlySet<number>): { places: Int32Array; entries: PrincipalTable } {
     const mark = ++this.stamp;
     const stamps = this.stamps;
+    // What is skipped counts as reached already.
+    for (const place of skip) stamps[place] = mark;
     const places: number[] = [];
-    const visit = (place: number | undefined) => {
-      if (place === undefined || stamps[place] === mark || skip.has(place)) return;
-      stamps[place] = mark;
-      places.push(place);
-    };
     const first = this.principals.teams.length;
     for (let i = 0; i < teams.length; i++) {
       const t = teams[i];
-      visit(this.teamPlaces.get(t));
+      const own = this.teamPlaces.get(t);
+      if (own !== undefined && stamps[own] !== mark) {
+        stamps[own] = mark;
+        places.push(own);
+      }
       if (isEveryone(t)) {
-        for (let place = first; place < stamps.length; place++) visit(place);
+        for (let place = first; place < stamps.length; place++) {
+          if (stamps[place] === mark) continue;
+          stamps[place] = mark;
+          places.push(place);
+        }
         continue;
       }
-      const members = t.members;
-      for (let k = 0; k < members.length; k++) visit(this.userPlaces.get(members[k]));
-      const groups = t.groups;
-      for (let k = 0; k < groups.length; k++) visit(this.groupPlaces.get(groups[k]));
+      const listed = this.listedPlaces(t);
+      for (let j = 0; j < listed.length; j++) {
+        const place = listed[j];
+        if (stamps[place] === mark) continue;
+        stamps[place] = mark;
+        places.push(place);
+      }
     }
     return { places: Int32Array.from(places).sort(), entries: this.principals };
+  }
+
+  /**
+   * The places of the users and groups a team lists, made when it is first reached (holders of a widely held
+   * permission are reached by every policy over it) and kept: a change keeps every principal's place.
+   */
+  private listedPlaces(t: TeamEntry): Int32Array {
+    let known = this.listed.get(t);
+    if (known) return known;
+    const found: number[] = [];
+    for (const name of t.members) {
+      const place = this.userPlaces.get(name);
+      if (place !== undefined) found.push(place);
+    }
+    for (const id of t.groups) {
+      const place = this.groupPlaces.get(id);
+      if (place !== undefined) found.push(place);
+    }
+    this.listed.set(t, (known = Int32Array.from(found)));
+    return known;
   }
 
   /** Every principal of the model, in its order, with the teams that reach it, as of now (`update` makes new ones). */
