@@ -236,7 +236,8 @@ class Prover {
       const t = teams[i];
       const key = lower(t.name);
       const list = this.teamsByName.get(key);
-      const same = this.principalPlace(t.name, t.space || undefined);
+      // Most names are new: only a name seen before, or a slash, can be an earlier team's principal.
+      const same = list || this.slashed || t.name.includes('/') ? this.principalPlace(t.name, t.space || undefined, list) : undefined;
       if (list) list.push(t);
       else this.teamsByName.set(key, [t]);
       if (!t.space && t.name.includes('/')) this.slashed = true;
@@ -386,7 +387,7 @@ class Prover {
    * The place of the team principal of `name` (in `space`), when the model has it: that of the team whose
    * principal it is, or of a system team whose name is `SPACE/NAME` (a principal writes both alike).
    */
-  private principalPlace(name: string, space: string | undefined): number | undefined {
+  private principalPlace(name: string, space: string | undefined, named = this.teamsByName.get(lower(name))): number | undefined {
     const exact = (list: readonly TeamEntry[] | undefined, n: string, s: string | undefined) => {
       if (!list) return undefined;
       for (let i = list.length - 1; i >= 0; i--) {
@@ -398,7 +399,7 @@ class Prover {
       }
       return undefined;
     };
-    const found = exact(this.teamsByName.get(lower(name)), name, space);
+    const found = exact(named, name, space);
     if (found !== undefined || (space ? !this.slashed : !name.includes('/'))) return found;
     if (space) return exact(this.teamsByName.get(lower(`${space}/${name}`)), `${space}/${name}`, undefined);
     // A system team named SPACE/NAME: the space team NAME of SPACE, for each slash.

@@ -121,8 +121,8 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): readonly Related[] 
     const at = byStart.get(start);
     byStart.set(start, at === undefined ? place : at instanceof Array ? [...at, place] : [at, place]);
   };
-  for (const b of relatedReading(breaches)) {
-    if (places.length >= RELATED && b.via.length > 0) break;
+  readBreaches(breaches, (b) => {
+    if (places.length >= RELATED && b.via.length > 0) return false;
     if (b.via.length === 0) {
       const item = policy.includes?.items.find((i) => sameWritten(i.value, b.principal));
       if (item) out.push({ uri: policy.uri, span: item.span, message: `${shown(b.principal)} is listed here` });
@@ -139,7 +139,8 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): readonly Related[] 
         bySpan.set(v.span, place);
       } else (place.more ??= []).length < NAMED - 1 && place.more.push(who);
     }
-  }
+    return true;
+  });
   // Joined, not a template: a joined string is one flat string, where a template's parts stay a tree of
   // pieces as long as the finding is kept (thousands of places over a large workspace).
   for (const { via: v, first, more } of places) {
@@ -153,25 +154,25 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): readonly Related[] 
 }
 
 /**
- * The breaches whose sources related information reads, in order, made as they are read: a user or group
- * breaches only through a team that breaches too (an unlisted holder), so the teams' breaches name every
- * place; the first others say whom each reaches (thousands of users breaching through Everyone share its
- * few places). Only an `includes` breach has no sources (its principal is listed in the policy), and each
- * is read.
+ * Reads the breaches whose sources related information reads, in order, each made as it is read, until
+ * `take` returns false: a user or group breaches only through a team that breaches too (an unlisted
+ * holder), so the teams' breaches name every place; the first others say whom each reaches (thousands of
+ * users breaching through Everyone share its few places). Only an `includes` breach has no sources (its
+ * principal is listed in the policy), and each is read.
  */
-function* relatedReading(breaches: BreachList): Generator<PolicyBreach> {
+function readBreaches(breaches: BreachList, take: (b: PolicyBreach) => boolean): void {
   // A list holds breaches of one kind. Those of `includes` are few and each is read, teams first.
   if (breaches.length > 0 && breaches.at(0).kind === 'includes') {
-    for (let i = 0; i < breaches.length; i++) if (breaches.principalAt(i).kind === 'team') yield breaches.at(i);
-    for (let i = 0; i < breaches.length; i++) if (breaches.principalAt(i).kind !== 'team') yield breaches.at(i);
+    for (let i = 0; i < breaches.length; i++) if (breaches.principalAt(i).kind === 'team' && !take(breaches.at(i))) return;
+    for (let i = 0; i < breaches.length; i++) if (breaches.principalAt(i).kind !== 'team' && !take(breaches.at(i))) return;
     return;
   }
   // The others are in the model's order of principals, teams first: past the teams, only the first few
   // others are read (an `only` policy over a widely held permission has thousands, each made with its
   // teams when read), and no scan passes over the rest.
   let i = 0;
-  for (; i < breaches.length && breaches.principalAt(i).kind === 'team'; i++) yield breaches.at(i);
-  for (const end = Math.min(breaches.length, i + NAMED); i < end; i++) yield breaches.at(i);
+  for (; i < breaches.length && breaches.principalAt(i).kind === 'team'; i++) if (!take(breaches.at(i))) return;
+  for (const end = Math.min(breaches.length, i + NAMED); i < end; i++) if (!take(breaches.at(i))) return;
 }
 
 function sameWritten(written: string, p: Principal): boolean {
