@@ -323,6 +323,8 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
   const teamSpace = team && teamSpaceOf(team);
   let holdsFixed = false;
   const assignments = team?.assignments ?? NO_ASSIGNMENTS;
+  // Applied in a space, only what is asked there counts: a space team's assignments all apply in its space.
+  const teamMask = ask && teamSpace !== undefined ? ask.mask(teamSpace) : -1;
   for (let i = 0; i < assignments.length; i++) {
     const a = assignments[i];
     const roleName = roleNameOf(a);
@@ -330,8 +332,7 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
     const named = ask ? ask.role(ws, roleName) : ws.resolveRole(roleName);
     const assignmentSpace = a.space?.value;
     const shape = named && (ask ? ask.template(named) : templateOf(named));
-    // Applied in a space, only what is asked there counts.
-    const mask = ask ? ask.mask(teamSpace ?? assignmentSpace) : -1;
+    const mask = !ask || teamSpace !== undefined ? teamMask : ask.mask(assignmentSpace);
     const grantsNone = !shape || (!shape.system.length && !(shape.bits & mask));
     // Without holdings, only the fixed role of a built-in team matters of an assignment that grants none asked for.
     if (!holdings && (!shape || (grantsNone && system?.holds === undefined))) continue;
