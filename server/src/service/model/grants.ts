@@ -195,8 +195,9 @@ export function templateGrants(
  */
 export const NO_RESTRICTIONS: Restrictions = Object.freeze({});
 
-/** True when no dimension is restricted. */
-function isUnrestricted(r: Restrictions): boolean {
+/** True when no dimension is restricted (a grant open in every dimension). */
+export function isUnrestricted(r: Restrictions): boolean {
+  if (r === NO_RESTRICTIONS) return true;
   for (const d in r) if (r[d as Dimension]?.length) return false;
   return true;
 }
@@ -235,7 +236,7 @@ const bitTables = new WeakMap<ReadonlySet<string>, ReadonlyMap<string, number>>(
  * reader of such a set reads each permission everywhere, which answers the same (readers match a grant's
  * space to their question's).
  */
-export function bitsOf(keep: ReadonlySet<string>): ReadonlyMap<string, number> {
+function bitsOf(keep: ReadonlySet<string>): ReadonlyMap<string, number> {
   let table = bitTables.get(keep);
   if (!table) {
     const made = new Map<string, number>();

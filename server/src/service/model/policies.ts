@@ -14,7 +14,7 @@
  *   the permission supports (users and groups hold only what their teams do).
  */
 import { DIMENSIONS, EVERYONE, getPermission, supportedDimensions, type Dimension } from '../catalog';
-import { CAPABILITIES, grantKey, GrantAsk, maskOf, matches, NO_RESTRICTIONS, type AccessQuery, type Grant, type Principal, type TeamEntry, type Via } from './grants';
+import { CAPABILITIES, grantKey, GrantAsk, isUnrestricted, maskOf, matches, type AccessQuery, type Grant, type Principal, type TeamEntry, type Via } from './grants';
 import { isEveryone, reachOf, teamPrincipal, usersAndGroups } from './access';
 import { isEmptyBuiltinEntry } from './relevance';
 import { recordsOf } from './records';
@@ -288,7 +288,11 @@ class Prover {
     if (replaced.size !== incoming.length || !this.samePrincipals(replaced)) return false;
     this.model = { ...this.model, teams };
     for (const [o, n] of replaced) rank.set(n, rank.get(o)!);
-    for (const [o, n] of replaced) this.replaceTeam(o, n, rank);
+    // One new table for all the changes: lists of breaches made before read the entries of their time.
+    const teamsAt = new Map<number, TeamEntry>();
+    const othersAt = new Map<number, PrincipalEntry>();
+    for (const [o, n] of replaced) this.replaceTeam(o, n, rank, teamsAt, othersAt);
+    this.principals = this.principals.changed(teamsAt, othersAt);
     // Each subject's holders with the new entries in the old ones' places; what was read from them is read
     // again when asked.
     const subjects = new Set(this.bySubject.keys());
@@ -353,12 +357,11 @@ class Prover {
 
   /**
    * Puts `n` in the place of `o` in who reaches whom (`rank`: each team's place in the model's order); a
-   * renamed team keeps its place, under its new name.
+   * renamed team keeps its place, under its new name. The changed places go into `teams` and `others`,
+   * for `update` to make one new table of them all.
    */
-  private replaceTeam(o: TeamEntry, n: TeamEntry, rank: ReadonlyMap<TeamEntry, number>): void {
+  private replaceTeam(o: TeamEntry, n: TeamEntry, rank: ReadonlyMap<TeamEntry, number>, teams: Map<number, TeamEntry>, others: Map<number, PrincipalEntry>): void {
     this.nameTeam(o, n, rank);
-    const teams = new Map<number, TeamEntry>();
-    const others = new Map<number, PrincipalEntry>();
     this.listed.delete(o);
     const own = this.teamPlaces.get(o);
     if (own !== undefined) {
@@ -370,7 +373,8 @@ class Prover {
       const places = kind === 'user' ? this.userPlaces : this.groupPlaces;
       for (const name of new Set([...before, ...after])) {
         const place = places.get(name)!;
-        const entry = this.principals.at(place);
+        // As changed by the other teams of this update, if they were.
+        const entry = others.get(place) ?? this.principals.at(place);
         // Everyone first, then the teams that list it, in the model's order (as reachOf lists them).
         const listing = entry.teams.filter((t) => t !== o);
         if (after.includes(name)) {
@@ -381,8 +385,6 @@ class Prover {
         others.set(place, { principal: entry.principal, teams: listing });
       }
     }
-    // A new table: lists of breaches made before read the entries of their time.
-    this.principals = this.principals.changed(teams, others);
   }
 
   /**
@@ -878,11 +880,7 @@ class TeamBreaches implements BreachList {
 }
 
 /** True for a grant open in every dimension. */
-function isOpen(g: Grant): boolean {
-  if (g.restrictions === NO_RESTRICTIONS) return true;
-  for (const d of DIMENSIONS) if (g.restrictions[d]?.length) return false;
-  return true;
-}
+const isOpen = (g: Grant): boolean => isUnrestricted(g.restrictions);
 
 /**
  * The breaches of an `includes` policy in one model: each listed principal that the model lacks or that

@@ -106,21 +106,7 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): readonly Related[] 
   const out: Related[] = [];
   // Places in order, found by their span's start (a number: no key string per place), then by file and end.
   const places: Place[] = [];
-  const byStart = new Map<number, Place | Place[]>();
-  // The grants of one assignment share its source and span objects: most sources are found by them.
-  const bySpan = new Map<Span, Place>();
-  const find = (v: Via): Place | undefined => {
-    const at = byStart.get(v.span!.start);
-    if (at === undefined) return undefined;
-    const same = (p: Place) => p.via.uri === v.uri && p.via.span!.end === v.span!.end;
-    return at instanceof Array ? at.find(same) : same(at) ? at : undefined;
-  };
-  const add = (place: Place): void => {
-    places.push(place);
-    const start = place.via.span!.start;
-    const at = byStart.get(start);
-    byStart.set(start, at === undefined ? place : at instanceof Array ? [...at, place] : [at, place]);
-  };
+  const byStart = new Map<number, Place[]>();
   readBreaches(breaches, (b) => {
     if (places.length >= RELATED && b.via.length > 0) return false;
     if (b.via.length === 0) {
@@ -131,13 +117,15 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): readonly Related[] 
     for (const v of b.via) {
       if (!v.uri || !v.span) continue;
       who ??= shownOnce(b.principal);
-      let place = bySpan.get(v.span);
-      if (place?.via.uri !== v.uri) {
-        place = find(v);
-        if (!place) add((place = { via: v, first: who }));
-        else (place.more ??= []).length < NAMED - 1 && place.more.push(who);
-        bySpan.set(v.span, place);
-      } else (place.more ??= []).length < NAMED - 1 && place.more.push(who);
+      const { start, end } = v.span;
+      let here = byStart.get(start);
+      if (!here) byStart.set(start, (here = []));
+      const place = here.find((p) => p.via.uri === v.uri && p.via.span!.end === end);
+      if (!place) {
+        const made = { via: v, first: who };
+        here.push(made);
+        places.push(made);
+      } else if ((place.more ??= []).length < NAMED - 1) place.more.push(who);
     }
     return true;
   });
