@@ -529,20 +529,26 @@ export type KeptClassesCover = [Holds<Covers<KeptName, Name>>, Holds<Covers<Kept
  * spans, names and keys are getters.
  */
 abstract class KeptYamlDoc {
+  readonly uri: string;
+  readonly index: number;
+  private readonly start: number;
+  private readonly end: number;
   /** The name as `KeptAssignment` keeps its role: a literal written as its value is that value and its start. */
   private readonly nameValue: string | Name | undefined;
   private readonly nameStart: number;
+  private readonly keptKeys: KeyTable | PackedKeys;
 
-  constructor(
-    readonly uri: string,
-    readonly index: number,
-    private readonly start: number,
-    private readonly end: number,
-    name: Name | undefined,
-    private readonly keptKeys: KeyTable | PackedKeys,
-  ) {
+  /** The kept form of what `d` has of these, by `c` (its name first, then its fields). */
+  constructor(d: DocBase, c: Compactor) {
+    this.uri = d.uri;
+    this.index = d.index;
+    const { start, end } = d.span;
+    this.start = start;
+    this.end = end;
+    const name = c.name(d.name);
     this.nameValue = usualName(name) ? name.value : name;
     this.nameStart = usualName(name) ? name.start : -1;
+    this.keptKeys = keptKeys(c.fields(d.keys));
   }
 
   get name(): Name | undefined {
@@ -576,17 +582,13 @@ class KeptRoleDoc extends KeptYamlDoc implements RoleDoc {
   readonly kind = 'role';
 
   constructor(
-    uri: string,
-    index: number,
-    start: number,
-    end: number,
-    name: Name | undefined,
-    keptKeys: KeyTable | PackedKeys,
+    d: DocBase,
+    c: Compactor,
     readonly builtIn: Flag | undefined,
     readonly spacePermissions: NameList | undefined,
     readonly systemPermissions: NameList | undefined,
   ) {
-    super(uri, index, start, end, name, keptKeys);
+    super(d, c);
   }
 }
 
@@ -597,19 +599,15 @@ class KeptTeamDoc extends KeptYamlDoc implements TeamDoc {
   private readonly spaceStart: number;
 
   constructor(
-    uri: string,
-    index: number,
-    start: number,
-    end: number,
-    name: Name | undefined,
-    keptKeys: KeyTable | PackedKeys,
+    d: DocBase,
+    c: Compactor,
     space: Name | undefined,
     readonly assignments: readonly Assignment[],
     readonly roles: KeyRef | undefined,
     readonly members: NameList | undefined,
     readonly externalGroups: NameList | undefined,
   ) {
-    super(uri, index, start, end, name, keptKeys);
+    super(d, c);
     this.spaceValue = usualName(space) ? space.value : space;
     this.spaceStart = usualName(space) ? space.start : -1;
   }
@@ -735,11 +733,11 @@ function mapList<T, U>(xs: readonly T[], fn: (x: T) => U): readonly U[] {
 function doc(d: Doc, named: boolean): Doc {
   const c = new Compactor();
   if (named && d.kind === 'role' && d.address === undefined && d.unknown === undefined) {
-    return new KeptRoleDoc(d.uri, d.index, d.span.start, d.span.end, c.name(d.name), keptKeys(c.fields(d.keys)), d.builtIn, c.nameList(d.spacePermissions), c.nameList(d.systemPermissions));
+    return new KeptRoleDoc(d, c, d.builtIn, c.nameList(d.spacePermissions), c.nameList(d.systemPermissions));
   }
   if (named && d.kind === 'team' && d.address === undefined && d.unknown === undefined && d.target === undefined && d.computedParts === undefined) {
     const assignments = mapList(d.assignments, (a) => c.assignment(a));
-    return new KeptTeamDoc(d.uri, d.index, d.span.start, d.span.end, c.name(d.name), keptKeys(c.fields(d.keys)), c.name(d.space), assignments, c.key(d.roles), c.nameList(d.members), c.nameList(d.externalGroups));
+    return new KeptTeamDoc(d, c, c.name(d.space), assignments, c.key(d.roles), c.nameList(d.members), c.nameList(d.externalGroups));
   }
   const keys = c.table(d.keys);
   switch (d.kind) {
