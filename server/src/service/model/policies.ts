@@ -19,7 +19,7 @@ import { isEveryone, reachOf, teamPrincipal, usersAndGroups } from './access';
 import { isEmptyBuiltinEntry } from './relevance';
 import { recordsOf } from './records';
 import { hasYamlModel, modulesOf, moduleAccess } from './modules';
-import { askedGrants, grantsByPermission, managedSpaces, teamsOf } from './teams';
+import { askedGrants, grantsByPermission, managedSpaces, teamKey, teamsOf } from './teams';
 import { parsePrincipal } from './policy-terms';
 import { POLICY_CONTEXT_KEYS } from './fields';
 import { impactReaches, policyImpact, teamFilesOf, type PolicyImpact } from './policy-changes';
@@ -202,7 +202,7 @@ class Prover {
   private readonly groupPlaces = new Map<string, number>();
   /** Where `reached` gathers places (one a prover). */
   private buffer?: Int32Array;
-  /** `listedPlaces`, by team. */
+  /** `placesOf`, by team. */
   private readonly listed = new Map<TeamEntry, Int32Array>();
   /** True when a system team's name has a slash: it may be the principal of a space team (`principalPlace`). */
   private slashed = false;
@@ -236,7 +236,7 @@ class Prover {
     const teamAt: TeamEntry[] = [];
     for (let i = 0; i < teams.length; i++) {
       const t = teams[i];
-      const key = lower(t.name);
+      const key = teamKey(t);
       const list = this.teamsByName.get(key);
       // Most names are new: only a name seen before, or a slash, can be an earlier team's principal.
       const same = list || this.slashed || t.name.includes('/') ? this.principalPlace(t.name, t.space || undefined, list) : undefined;
@@ -491,9 +491,20 @@ class Prover {
       bySpace = new Map();
       this.bySpace.set(subject, bySpace);
       const spaces = bySpace;
+      const placeOf = (g: Grant) => (g.scope === 'system' ? '\u0000system' : (g.space ?? ''));
       all.forEach((list, t) => {
+        // A team's grants are most often all in one place (a space team's in its space): its list, shared.
+        const first = placeOf(list[0]);
+        let one = true;
+        for (let i = 1; i < list.length && one; i++) one = placeOf(list[i]) === first;
+        if (one) {
+          let teams = spaces.get(first);
+          if (!teams) spaces.set(first, (teams = new Map()));
+          teams.set(t, list as Grant[]);
+          return;
+        }
         for (const g of list) {
-          const at = g.scope === 'system' ? '\u0000system' : (g.space ?? '');
+          const at = placeOf(g);
           let teams = spaces.get(at);
           if (!teams) spaces.set(at, (teams = new Map()));
           const grants = teams.get(t);
@@ -504,10 +515,11 @@ class Prover {
     }
     const system = bySpace.get('\u0000system');
     const here = bySpace.get(space);
-    // A space where nobody holds it answers as the server-wide holders do: the same map (readers never change one).
-    const out = here ? new Map<TeamEntry, readonly Grant[]>() : (system ?? new Map<TeamEntry, Grant[]>());
-    if (here) {
-      system?.forEach((list, t) => out.set(t, list));
+    // A space where nobody holds it answers as the server-wide holders do, and one where nobody holds it
+    // server-wide as its own do: the same map (readers never change one).
+    const out = here && system?.size ? new Map<TeamEntry, readonly Grant[]>() : (here ?? system ?? new Map<TeamEntry, Grant[]>());
+    if (here && system?.size) {
+      system.forEach((list, t) => out.set(t, list));
       here.forEach((list, t) => {
         const before = out.get(t);
         out.set(t, before ? before.concat(list) : list);
@@ -569,8 +581,9 @@ class Prover {
     const first = this.principals.teams.length;
     for (let i = 0; i < teams.length; i++) {
       const t = teams[i];
-      const own = this.teamPlaces.get(t);
-      if (own !== undefined && stamps[own] !== mark) {
+      const listed = this.placesOf(t);
+      const own = listed[0];
+      if (own >= 0 && stamps[own] !== mark) {
         stamps[own] = mark;
         places[count++] = own;
       }
@@ -582,8 +595,7 @@ class Prover {
         }
         continue;
       }
-      const listed = this.listedPlaces(t);
-      for (let j = 0; j < listed.length; j++) {
+      for (let j = 1; j < listed.length; j++) {
         const place = listed[j];
         if (stamps[place] === mark) continue;
         stamps[place] = mark;
@@ -594,22 +606,28 @@ class Prover {
   }
 
   /**
-   * The places of the users and groups a team lists, made when it is first reached (holders of a widely held
-   * permission are reached by every policy over it) and kept: a change keeps every principal's place.
+   * The place of a team (-1 when it has none), then those of the users and groups it lists: made when it is
+   * first reached (holders of a widely held permission are reached by every policy over it) and kept until
+   * `update` replaces the team (a change keeps every other principal's place).
    */
-  private listedPlaces(t: TeamEntry): Int32Array {
+  private placesOf(t: TeamEntry): Int32Array {
     let known = this.listed.get(t);
     if (known) return known;
-    const found: number[] = [];
-    for (const name of t.members) {
-      const place = this.userPlaces.get(name);
-      if (place !== undefined) found.push(place);
+    const members = t.members;
+    const groups = t.groups;
+    known = new Int32Array(1 + members.length + groups.length);
+    known[0] = this.teamPlaces.get(t) ?? -1;
+    let n = 1;
+    for (let i = 0; i < members.length; i++) {
+      const place = this.userPlaces.get(members[i]);
+      if (place !== undefined) known[n++] = place;
     }
-    for (const id of t.groups) {
-      const place = this.groupPlaces.get(id);
-      if (place !== undefined) found.push(place);
+    for (let i = 0; i < groups.length; i++) {
+      const place = this.groupPlaces.get(groups[i]);
+      if (place !== undefined) known[n++] = place;
     }
-    this.listed.set(t, (known = Int32Array.from(found)));
+    if (n < known.length) known = known.slice(0, n);
+    this.listed.set(t, known);
     return known;
   }
 

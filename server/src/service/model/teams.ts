@@ -6,7 +6,7 @@
 import { BUILTIN_SYSTEM_TEAMS, builtinSystemTeam, DIMENSIONS, isBuiltinTeamName, SPACE_MANAGER, SPACE_MANAGERS, type BuiltinTeam } from '../catalog';
 import { askFor, NO_RESTRICTIONS, restrictionsOf, roleGrants, templateGrants, templateOf, type Grant, type GrantAsk, type Holding, type Restrictions, type TeamEntry, type Via } from './grants';
 import { docNameOf, listValues, roleNameOf, roleSpanOf, teamSpaceOf } from './compact';
-import { place, placeIn, type Located, type ResolvedRole } from './roles';
+import { place, placeIn, unknownSpace, type Located, type ResolvedRole } from './roles';
 import type { Assignment, SpaceDoc, TeamDoc } from './types';
 import type { ModelIndex } from './workspace';
 
@@ -172,8 +172,10 @@ class LazyTeam extends PartedTeam {
  */
 class FileTeam extends PartedTeam {
   readonly #ws: ModelIndex;
+  /** Its name trimmed and lower-cased, as `teamsOf` compared it already. */
+  readonly #key: string;
 
-  constructor(ws: ModelIndex, located: Located<TeamDoc>, system: BuiltinTeam | undefined, name: string, space: string | undefined, members: readonly string[], groups: readonly string[]) {
+  constructor(ws: ModelIndex, located: Located<TeamDoc>, system: BuiltinTeam | undefined, name: string, space: string | undefined, members: readonly string[], groups: readonly string[], key: string) {
     super();
     // The fields as the literal of them did: `space` present, undefined for a system team.
     const self = this as { -readonly [K in keyof TeamEntry]: TeamEntry[K] };
@@ -184,6 +186,12 @@ class FileTeam extends PartedTeam {
     self.groups = groups;
     self.builtin = system !== undefined;
     this.#ws = ws;
+    this.#key = key;
+  }
+
+  /** A team's name trimmed and lower-cased (`teamKey`). */
+  static keyOf(t: TeamEntry): string {
+    return #key in t ? (t as FileTeam).#key : lower(t.name);
   }
 
   /** The built-in system team it is (its name then is that team's), read when needed: one field less a team. */
@@ -219,6 +227,12 @@ class FileTeam extends PartedTeam {
     return ownGrants(this.#ws, this.definition, this.#system, ask, false).grants;
   }
 }
+
+/**
+ * A team's name trimmed and lower-cased, how names of teams compare: kept with a YAML file's team, which
+ * `teamsOf` compared so (a proof looks up thousands).
+ */
+export const teamKey = (t: TeamEntry): string => FileTeam.keyOf(t);
 
 /**
  * `grantsOf` for `TeamParts` from a function computing a team's grants of some permissions, keeping them
@@ -325,6 +339,8 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
   const assignments = team?.assignments ?? NO_ASSIGNMENTS;
   // Applied in a space, only what is asked there counts: a space team's assignments all apply in its space.
   const teamMask = ask && teamSpace !== undefined ? ask.mask(teamSpace) : -1;
+  // Told once a team: placing is most of the cost of its assignments.
+  let teamSpaceUnknown: boolean | undefined;
   for (let i = 0; i < assignments.length; i++) {
     const a = assignments[i];
     const roleName = roleNameOf(a);
@@ -336,7 +352,7 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
     const grantsNone = !shape || (!shape.system.length && !(shape.bits & mask));
     // Without holdings, only the fixed role of a built-in team matters of an assignment that grants none asked for.
     if (!holdings && (!shape || (grantsNone && system?.holds === undefined))) continue;
-    const placed = placeIn(ws, teamSpace, assignmentSpace, named);
+    const placed = placeIn(ws, teamSpace, assignmentSpace, named, (teamSpaceUnknown ??= unknownSpace(ws, teamSpace)));
     const { role, level, space } = placed;
     if (placed.refusals.length || !role || !level) continue;
     if (name === undefined) {
@@ -379,8 +395,7 @@ const NOBODY: readonly string[] = Object.freeze([]);
  * The members and external groups of a YAML team document that effective access counts: none for a
  * built-in system team whose members cannot be set (Everyone) and for a second Space Managers team.
  */
-export function reachedBy(doc: TeamDoc, name = docNameOf(doc)?.trim() ?? '', space = teamSpaceOf(doc)): { members: readonly string[]; groups: readonly string[] } {
-  const system = space !== undefined ? undefined : builtinSystemTeam(name);
+export function reachedBy(doc: TeamDoc, name = docNameOf(doc)?.trim() ?? '', space = teamSpaceOf(doc), system = space !== undefined ? undefined : builtinSystemTeam(name)): { members: readonly string[]; groups: readonly string[] } {
   const noMembers = (system && !system.membersChange) || (space !== undefined && isBuiltinTeamName(name, SPACE_MANAGERS));
   if (noMembers) return { members: NOBODY, groups: NOBODY };
   return { members: doc.members ? listValues(doc.members) : NOBODY, groups: doc.externalGroups ? listValues(doc.externalGroups) : NOBODY };
@@ -406,6 +421,8 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
   const teams: TeamEntry[] = [];
   // Names seen, lower-cased, by lower-cased space ('' for system teams).
   const seen = new Map<string, Set<string>>();
+  // Spaces' keys, lower-cased once each (a workspace has a few spaces and thousands of teams).
+  const spaceKeys = new Map<string, string>();
   const uris = only ? [...only].filter((u) => ws.has(u)).sort() : ws.sortedUris();
   // Indexed loops: this runs once a proof, mostly before the engine optimizes it (see reachOf).
   for (let i = 0; i < uris.length; i++) {
@@ -421,7 +438,12 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
       const written = docNameOf(doc);
       if (written === undefined) continue;
       const space = teamSpaceOf(doc);
-      const spaceKey = space !== undefined ? lower(space) : '';
+      let spaceKey = '';
+      if (space !== undefined) {
+        const known = spaceKeys.get(space);
+        if (known === undefined) spaceKeys.set(space, (spaceKey = lower(space)));
+        else spaceKey = known;
+      }
       let names = seen.get(spaceKey);
       if (!names) seen.set(spaceKey, (names = new Set()));
       const key = lower(written);
@@ -429,8 +451,8 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
       names.add(key);
       const name = written.trim();
       const system = space !== undefined ? undefined : builtinSystemTeam(name);
-      const reached = reachedBy(doc, name, space);
-      teams.push(new FileTeam(ws, { uri, doc }, system, system?.name ?? name, space, reached.members, reached.groups));
+      const reached = reachedBy(doc, name, space, system);
+      teams.push(new FileTeam(ws, { uri, doc }, system, system?.name ?? name, space, reached.members, reached.groups, key));
     }
   }
   for (const system of BUILTIN_SYSTEM_TEAMS) {

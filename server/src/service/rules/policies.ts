@@ -131,14 +131,30 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): readonly Related[] 
   });
   // Joined, not a template: a joined string is one flat string, where a template's parts stay a tree of
   // pieces as long as the finding is kept (thousands of places over a large workspace).
-  for (const { via: v, first, more } of places) {
-    const team = v.teamSpace ? `${v.teamSpace}/${v.team}` : v.team;
-    const names = more ? [first, ...more].join(', ') : first;
-    out.push({ uri: v.uri!, span: v.span!, message: ['role ', q(v.role), ' of team ', q(team), v.implicit ? ' (server-wide from a space)' : '', ' gives it to ', names].join('') });
-  }
+  for (const { via: v, first, more } of places) out.push({ uri: v.uri!, span: v.span!, message: more ? placeMessage(v, [first, ...more].join(', ')) : onePlaceMessage(v, first) });
   const related = out.length > RELATED ? out.slice(0, RELATED) : out;
   if (shared) relatedOfList.set(breaches, related);
   return related;
+}
+
+/** The message of related information at the source `v` of a breach by `names`. */
+function placeMessage(v: Via, names: string): string {
+  const team = v.teamSpace ? `${v.teamSpace}/${v.team}` : v.team;
+  return ['role ', q(v.role), ' of team ', q(team), v.implicit ? ' (server-wide from a space)' : '', ' gives it to ', names].join('');
+}
+
+/**
+ * The message at a source that gives access to one breaching principal, the usual one (a team breaching
+ * through its own assignment), kept with the source: policies over one permission share their holders'.
+ */
+const onePlaceMessages = new WeakMap<Via, { readonly who: string; readonly message: string }>();
+
+function onePlaceMessage(v: Via, who: string): string {
+  const known = onePlaceMessages.get(v);
+  if (known?.who === who) return known.message;
+  const message = placeMessage(v, who);
+  onePlaceMessages.set(v, { who, message });
+  return message;
 }
 
 /**
