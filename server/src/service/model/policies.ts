@@ -208,7 +208,7 @@ class Prover {
   private slashed = false;
   private readonly bySubject = new Map<string, Map<TeamEntry, readonly Grant[]>>();
   /** `holding` by subject, then by the rest of the query. */
-  private readonly holdingCache = new Map<string, Map<string, Map<TeamEntry, readonly Grant[]>>>();
+  private readonly holdingCache = new Map<string, Map<string, Holders>>();
   /** Each subject's grants by team, per space (`\u0000system` for the server-wide ones). */
   private readonly bySpace = new Map<string, Map<string, Map<TeamEntry, Grant[]>>>();
   /** `candidatesIn` by subject and space: policies of one subject in one space share them. */
@@ -445,6 +445,17 @@ class Prover {
     for (let i = 0; i < all.length; i++) {
       const t = all[i];
       const grants = askedGrants(t, ask);
+      if (!grants.length) continue;
+      // Most often all of a team's grants asked for are of one permission (a space asks for a few): its
+      // list itself, shared (no reader changes a list of grants).
+      const first = grants[0].permission;
+      let one = true;
+      for (let k = 1; k < grants.length && one; k++) one = grants[k].permission === first;
+      const only = one ? found.get(first) : undefined;
+      if (only) {
+        only.set(t, grants as Grant[]);
+        continue;
+      }
       for (let k = 0; k < grants.length; k++) {
         const g = grants[k];
         const teams = found.get(g.permission);
@@ -530,7 +541,7 @@ class Prover {
   }
 
   /** The teams holding `subject` where `query` says, each with its grants that answer the query. */
-  holding(subject: string, query: AccessQuery): Map<TeamEntry, readonly Grant[]> {
+  holding(subject: string, query: AccessQuery): Holders {
     // Policies often share a subject and context (one per assertion): each pair is read once.
     const key = JSON.stringify([query.space ?? null, query.values ?? {}, query.untenanted === true]);
     let cached = this.holdingCache.get(subject);
@@ -539,27 +550,14 @@ class Prover {
     if (known) return known;
     const candidates = this.candidatesIn(subject, query.space);
     // Without values or untenanted, every candidate grant answers (each is in the query's space or
-    // server-wide). The holders are the candidates themselves when every candidate answers with all its
-    // grants (the usual case): a copy is made at the first that does not.
+    // server-wide): a candidate holds it. Else one that has a grant that answers.
     const every = !query.untenanted && !hasValues(query);
-    let out: Map<TeamEntry, readonly Grant[]> | undefined;
-    let same = 0;
+    const teams: TeamEntry[] = [];
     candidates.forEach((list, t) => {
       // Nobody holds anything through a space's Space Managers team with nobody in it: who-can leaves it out too.
-      const found = isEmptyBuiltinEntry(t) ? NOTHING : every ? list : answering(list, query);
-      if (!out && found === list) {
-        same++;
-        return;
-      }
-      if (!out) {
-        const copy = (out = new Map());
-        // The candidates before this one answered whole (forEach: an entry pair per candidate cost more).
-        let n = 0;
-        candidates.forEach((l, u) => n++ < same && copy.set(u, l));
-      }
-      if (found.length) out.set(t, found);
+      if (!isEmptyBuiltinEntry(t) && (every || someAnswer(list, query))) teams.push(t);
     });
-    const holders = out ?? candidates;
+    const holders = new Holders(teams, candidates, every ? undefined : query);
     cached.set(key, holders);
     return holders;
   }
@@ -687,6 +685,53 @@ class Prover {
 
 const NOTHING: readonly Grant[] = Object.freeze([]);
 
+/**
+ * The teams holding a subject where a query says, in the order of its candidates, each with the grants that
+ * answer the query: read only for the holders a reader asks about (a proof reads the sources of the first
+ * few breaching holders of each policy, and a map of every holder's grants per policy cost more than the
+ * rest of its proof).
+ */
+class Holders {
+  private order?: Map<TeamEntry, number>;
+  private readonly sources = new Map<TeamEntry, readonly Via[]>();
+  constructor(
+    /** The holders, in order. */
+    readonly teams: readonly TeamEntry[],
+    private readonly candidates: ReadonlyMap<TeamEntry, readonly Grant[]>,
+    /** The query the grants must answer; undefined when every candidate grant does. */
+    private readonly query: AccessQuery | undefined,
+  ) {}
+
+  /** A holder's grants that answer the query. */
+  grantsOf(t: TeamEntry): readonly Grant[] {
+    const list = this.candidates.get(t) ?? NOTHING;
+    return this.query ? answering(list, this.query) : list;
+  }
+
+  /** A holder's sources of those grants, without repeats, read once (principals reached through it share them). */
+  sourcesOf(t: TeamEntry): readonly Via[] {
+    let known = this.sources.get(t);
+    if (!known) this.sources.set(t, (known = sourcesOfGrants(this.grantsOf(t))));
+    return known;
+  }
+
+  /** A holder's place among the holders (undefined for a team that is none), from a map made when first asked. */
+  indexOf(t: TeamEntry): number | undefined {
+    if (!this.order) {
+      const made = new Map<TeamEntry, number>();
+      for (let i = 0; i < this.teams.length; i++) made.set(this.teams[i], i);
+      this.order = made;
+    }
+    return this.order.get(t);
+  }
+}
+
+/** True when a grant of `list` answers `query`. */
+function someAnswer(list: readonly Grant[], query: AccessQuery): boolean {
+  for (let i = 0; i < list.length; i++) if (matches(list[i], query)) return true;
+  return false;
+}
+
 /** The grants of `list` that answer `query`: the list itself when all do (the usual answer: no copy per team and context). */
 function answering(list: readonly Grant[], query: AccessQuery): readonly Grant[] {
   for (let i = 0; i < list.length; i++) if (!matches(list[i], query)) return list.filter((g) => matches(g, query));
@@ -749,8 +794,6 @@ function swapped(holders: ReadonlyMap<TeamEntry, readonly Grant[]>, o: TeamEntry
   return out;
 }
 
-/** Each holder's sources of its grants that answer a query, without repeats: policies of one holding share them. */
-const sourcesOf = new WeakMap<Map<TeamEntry, readonly Grant[]>, Map<TeamEntry, readonly Via[]>>();
 
 /**
  * The breaches of an `only` policy in one model. A principal holds the permission through the teams that
@@ -770,14 +813,9 @@ function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query:
     if (t) listedTeams.add(t);
   }
   const holding = prover.holding(subject, query);
-  const unlisted = [...holding.keys()].filter((t) => !listedTeams.has(t));
-  // Most principals hold it through one team (Everyone reaches every user): its sources are read once.
-  let sources = sourcesOf.get(holding);
-  if (!sources) sourcesOf.set(holding, (sources = new Map()));
-  const known = sources;
-  const viaOf = (t: TeamEntry) => known.get(t) ?? known.set(t, sourcesOfGrants(holding.get(t)!)).get(t)!;
+  const unlisted = listedTeams.size ? holding.teams.filter((t) => !listedTeams.has(t)) : holding.teams;
   const { places, entries } = prover.reached(unlisted, listed);
-  return places.length ? new ReachedBreaches(places, entries, holding, listedTeams, viaOf) : NONE;
+  return places.length ? new ReachedBreaches(places, entries, holding, listedTeams) : NONE;
 }
 
 /**
@@ -789,10 +827,12 @@ class ReachedBreaches implements BreachList {
   constructor(
     private readonly places: Int32Array,
     private readonly entries: PrincipalTable,
-    private readonly holding: Map<TeamEntry, readonly Grant[]>,
+    private readonly holding: Holders,
     private readonly listed: ReadonlySet<TeamEntry>,
-    private readonly viaOf: (t: TeamEntry) => readonly Via[],
   ) {}
+
+  /** The sources of an unlisted holder, for the breaches it reaches (one function for them all). */
+  private readonly viaOf = (t: TeamEntry): readonly Via[] => this.holding.sourcesOf(t);
 
   get length(): number {
     return this.places.length;
@@ -809,22 +849,10 @@ class ReachedBreaches implements BreachList {
     // A principal that one team reaches (a team itself, the usual one) was reached through that team: an
     // unlisted holder. Policies of one holding share its order (a map per policy of every unlisted holder
     // cost more than the rest).
-    const order = entry.teams.length === 1 ? undefined : orderOf(this.holding);
-    const teams = !order ? entry.teams : entry.teams.filter((t) => order.has(t) && !this.listed.has(t)).sort((a, b) => order.get(a)! - order.get(b)!);
+    const holding = this.holding;
+    const teams = entry.teams.length === 1 ? entry.teams : entry.teams.filter((t) => holding.indexOf(t) !== undefined && !this.listed.has(t)).sort((a, b) => holding.indexOf(a)! - holding.indexOf(b)!);
     return (this.made[i] = new LazyBreach('only', entry.principal, teams, this.viaOf));
   }
-}
-
-const holdingOrders = new WeakMap<Map<TeamEntry, readonly Grant[]>, Map<TeamEntry, number>>();
-
-/** Each holder's place in `holding`, made once per holding. */
-function orderOf(holding: Map<TeamEntry, readonly Grant[]>): Map<TeamEntry, number> {
-  const known = holdingOrders.get(holding);
-  if (known) return known;
-  const made = new Map<TeamEntry, number>();
-  holding.forEach((_, t) => made.set(t, made.size));
-  holdingOrders.set(holding, made);
-  return made;
 }
 
 /**
