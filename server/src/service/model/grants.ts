@@ -6,7 +6,7 @@
 import { allPermissions, DIMENSIONS, getPermission, SPACE_MANAGER, supportedDimensions, SYSTEM_TEAM_ONLY_PERMISSIONS, type Dimension } from '../catalog';
 import { listValues } from './compact';
 import type { Located, ResolvedRole, RoleResolver } from './roles';
-import type { Assignment, Span, TeamDoc } from './types';
+import type { Assignment, SpaceDoc, Span, TeamDoc } from './types';
 
 export type Restrictions = Partial<Record<Dimension, readonly string[]>>;
 
@@ -342,6 +342,30 @@ export class GrantAsk {
     if (role === undefined) this.roles.set(name, (role = ws.resolveRole(name) ?? null));
     return role ?? undefined;
   }
+
+  /**
+   * `ws` as placing an assignment reads it, for the reading an ask is made for: each role and space
+   * resolved once (a proof places thousands of assignments, each resolving its team's space); `ws` itself
+   * for one kept for long.
+   */
+  resolver(ws: RoleResolver): RoleResolver {
+    if (this.shared) return ws;
+    if (this.reading?.ws === ws) return this.reading.resolver;
+    const spaces = new Map<string, Located<SpaceDoc> | null>();
+    const resolver: RoleResolver = {
+      resolveRole: (name) => this.role(ws, name),
+      resolveSpace: (name) => {
+        let space = spaces.get(name);
+        if (space === undefined) spaces.set(name, (space = ws.resolveSpace(name) ?? null));
+        return space ?? undefined;
+      },
+      declaresSpaces: ws.declaresSpaces,
+    };
+    this.reading = { ws, resolver };
+    return resolver;
+  }
+
+  private reading?: { readonly ws: RoleResolver; readonly resolver: RoleResolver };
 
   /** A role's template for all of `keep`: its system permissions of it, and its space permissions with their bits. */
   template(role: ResolvedRole): RoleTemplate {

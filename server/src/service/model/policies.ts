@@ -392,23 +392,31 @@ class Prover {
    * principal it is, or of a system team whose name is `SPACE/NAME` (a principal writes both alike).
    */
   private principalPlace(name: string, space: string | undefined, named = this.teamsByName.get(lower(name))): number | undefined {
-    const exact = (list: readonly TeamEntry[] | undefined, n: string, s: string | undefined) => {
-      if (!list) return undefined;
-      for (let i = list.length - 1; i >= 0; i--) {
-        const u = list[i];
-        if (u.name === n && (u.space || undefined) === s) {
-          const place = this.teamPlaces.get(u);
-          if (place !== undefined) return place;
-        }
+    const found = this.exactPlace(named, name, space);
+    // Only a name with a slash, or a space team's when a system team's name has one, can be found so.
+    if (found === undefined && (space ? this.slashed : name.includes('/'))) return this.slashedPlace(name, space);
+    return found;
+  }
+
+  /** The place of the last team of `list` named `name` exactly in `space` that has a place. */
+  private exactPlace(list: readonly TeamEntry[] | undefined, name: string, space: string | undefined): number | undefined {
+    if (!list) return undefined;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const u = list[i];
+      if (u.name === name && (u.space || undefined) === space) {
+        const place = this.teamPlaces.get(u);
+        if (place !== undefined) return place;
       }
-      return undefined;
-    };
-    const found = exact(named, name, space);
-    if (found !== undefined || (space ? !this.slashed : !name.includes('/'))) return found;
-    if (space) return exact(this.teamsByName.get(lower(`${space}/${name}`)), `${space}/${name}`, undefined);
+    }
+    return undefined;
+  }
+
+  /** `principalPlace` through a slash: a system team named SPACE/NAME and the space team NAME of SPACE are one principal. */
+  private slashedPlace(name: string, space: string | undefined): number | undefined {
+    if (space) return this.exactPlace(this.teamsByName.get(lower(`${space}/${name}`)), `${space}/${name}`, undefined);
     // A system team named SPACE/NAME: the space team NAME of SPACE, for each slash.
     for (let at = name.indexOf('/'); at > 0; at = name.indexOf('/', at + 1)) {
-      const place = exact(this.teamsByName.get(lower(name.slice(at + 1))), name.slice(at + 1), name.slice(0, at));
+      const place = this.exactPlace(this.teamsByName.get(lower(name.slice(at + 1))), name.slice(at + 1), name.slice(0, at));
       if (place !== undefined) return place;
     }
     return undefined;
@@ -563,11 +571,11 @@ class Prover {
   }
 
   /**
-   * The places of the principals that `teams` reach (SPEC rule 5: each team itself, its members and
-   * groups; Everyone every user and group) but those at `skip`, in the model's principal order; with the
-   * entries they are places of.
+   * The places of the principals that `teams` but those of `except` reach (SPEC rule 5: each team itself,
+   * its members and groups; Everyone every user and group) but those at `skip`, in the model's principal
+   * order; with the entries they are places of.
    */
-  reached(teams: readonly TeamEntry[], skip: ReadonlySet<number>): { places: Int32Array; entries: PrincipalTable } {
+  reached(teams: readonly TeamEntry[], skip: ReadonlySet<number>, except?: ReadonlySet<TeamEntry>): { places: Int32Array; entries: PrincipalTable } {
     const mark = ++this.stamp;
     const stamps = this.stamps;
     // What is skipped counts as reached already.
@@ -579,6 +587,7 @@ class Prover {
     const first = this.principals.teams.length;
     for (let i = 0; i < teams.length; i++) {
       const t = teams[i];
+      if (except?.has(t)) continue;
       const listed = this.placesOf(t);
       const own = listed[0];
       if (own >= 0 && stamps[own] !== mark) {
@@ -813,8 +822,7 @@ function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query:
     if (t) listedTeams.add(t);
   }
   const holding = prover.holding(subject, query);
-  const unlisted = listedTeams.size ? holding.teams.filter((t) => !listedTeams.has(t)) : holding.teams;
-  const { places, entries } = prover.reached(unlisted, listed);
+  const { places, entries } = prover.reached(holding.teams, listed, listedTeams);
   return places.length ? new ReachedBreaches(places, entries, holding, listedTeams) : NONE;
 }
 

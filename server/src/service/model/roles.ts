@@ -70,17 +70,10 @@ export function place(ws: RoleResolver, team: TeamDoc, a: Assignment): Placement
  * `place` from what it reads of the team and the assignment: the team's space, the assignment's (each
  * undefined when not written) and the role its name resolves to; for a reader that has them already.
  */
-export function placeIn(
-  ws: RoleResolver,
-  teamSpace: string | undefined,
-  assignmentSpace: string | undefined,
-  role: ResolvedRole | undefined,
-  /** Whether the team's space is unknown, for a reader that places many assignments of one team. */
-  teamSpaceUnknown = unknownSpace(ws, teamSpace),
-): Placement {
+export function placeIn(ws: RoleResolver, teamSpace: string | undefined, assignmentSpace: string | undefined, role: ResolvedRole | undefined): Placement {
   // The refusals list is made at the first refusal: most assignments have none (a proof places thousands).
   let refusals: PlacementRefusal[] | undefined;
-  if (teamSpaceUnknown || unknownSpace(ws, assignmentSpace)) refusals = withRefusal(refusals, 'unknown-space');
+  if (unknownSpace(ws, teamSpace) || unknownSpace(ws, assignmentSpace)) refusals = withRefusal(refusals, 'unknown-space');
   if (!role) return { refusals: withRefusal(refusals, 'unknown-role') };
   if (teamSpace !== undefined) {
     if (assignmentSpace !== undefined) refusals = withRefusal(refusals, 'space-not-allowed');
@@ -106,7 +99,7 @@ function withRefusal(list: PlacementRefusal[] | undefined, r: PlacementRefusal):
 }
 
 /** True when the workspace declares spaces and `name` is none of them. */
-export function unknownSpace(ws: RoleResolver, name: string | undefined): boolean {
+function unknownSpace(ws: RoleResolver, name: string | undefined): boolean {
   return name !== undefined && ws.declaresSpaces && !ws.resolveSpace(name);
 }
 

@@ -6,7 +6,7 @@
 import { BUILTIN_SYSTEM_TEAMS, builtinSystemTeam, DIMENSIONS, isBuiltinTeamName, SPACE_MANAGER, SPACE_MANAGERS, type BuiltinTeam } from '../catalog';
 import { askFor, NO_RESTRICTIONS, restrictionsOf, roleGrants, templateGrants, templateOf, type Grant, type GrantAsk, type Holding, type Restrictions, type TeamEntry, type Via } from './grants';
 import { docNameOf, listValues, roleNameOf, roleSpanOf, teamSpaceOf } from './compact';
-import { place, placeIn, unknownSpace, type Located, type ResolvedRole } from './roles';
+import { place, placeIn, type Located, type ResolvedRole } from './roles';
 import type { Assignment, SpaceDoc, TeamDoc } from './types';
 import type { ModelIndex } from './workspace';
 
@@ -339,8 +339,8 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
   const assignments = team?.assignments ?? NO_ASSIGNMENTS;
   // Applied in a space, only what is asked there counts: a space team's assignments all apply in its space.
   const teamMask = ask && teamSpace !== undefined ? ask.mask(teamSpace) : -1;
-  // Told once a team: placing is most of the cost of its assignments.
-  let teamSpaceUnknown: boolean | undefined;
+  // Spaces and roles resolved once for the reading, with an ask (placing is most of an assignment's cost).
+  const places = ask ? ask.resolver(ws) : ws;
   for (let i = 0; i < assignments.length; i++) {
     const a = assignments[i];
     const roleName = roleNameOf(a);
@@ -352,7 +352,7 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
     const grantsNone = !shape || (!shape.system.length && !(shape.bits & mask));
     // Without holdings, only the fixed role of a built-in team matters of an assignment that grants none asked for.
     if (!holdings && (!shape || (grantsNone && system?.holds === undefined))) continue;
-    const placed = placeIn(ws, teamSpace, assignmentSpace, named, (teamSpaceUnknown ??= unknownSpace(ws, teamSpace)));
+    const placed = placeIn(places, teamSpace, assignmentSpace, named);
     const { role, level, space } = placed;
     if (placed.refusals.length || !role || !level) continue;
     if (name === undefined) {

@@ -120,7 +120,8 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): readonly Related[] 
       const { start, end } = v.span;
       let here = byStart.get(start);
       if (!here) byStart.set(start, (here = []));
-      const place = here.find((p) => p.via.uri === v.uri && p.via.span!.end === end);
+      let place: Place | undefined;
+      for (let k = 0; k < here.length && !place; k++) if (here[k].via.uri === v.uri && here[k].via.span!.end === end) place = here[k];
       if (!place) {
         const made = { via: v, first: who };
         here.push(made);
