@@ -648,6 +648,11 @@ export function docNameOf(doc: Doc): string | undefined {
   return doc instanceof KeptYamlDoc ? doc.nameText : doc.name?.value;
 }
 
+/** The space an assignment names (`a.space?.value`), told without a getter for a kept one that names none. */
+export function assignmentSpaceOf(a: Assignment): string | undefined {
+  return a instanceof KeptAssignment && !(a instanceof KeptSpaceAssignment) ? undefined : a.space?.value;
+}
+
 /** The span of an assignment's role (`a.role.span`), without making the name when the assignment is kept. */
 export function roleSpanOf(a: Assignment): Span {
   return a instanceof KeptAssignment ? a.roleSpan : a.role.span;

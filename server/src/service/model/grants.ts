@@ -198,7 +198,8 @@ export const NO_RESTRICTIONS: Restrictions = Object.freeze({});
 /** True when no dimension is restricted (a grant open in every dimension). */
 export function isUnrestricted(r: Restrictions): boolean {
   if (r === NO_RESTRICTIONS) return true;
-  for (const d in r) if (r[d as Dimension]?.length) return false;
+  // The dimensions read in turn: a `for in` over each object's keys cost a policy proof a few milliseconds.
+  for (let i = 0; i < DIMENSIONS.length; i++) if (r[DIMENSIONS[i]]?.length) return false;
   return true;
 }
 
@@ -308,6 +309,12 @@ export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>, once 
   return template;
 }
 
+/** A role and its template for what an ask asks for. */
+export interface RoleAndTemplate {
+  readonly role: ResolvedRole;
+  readonly template: RoleTemplate;
+}
+
 /**
  * What a reader of some grants asks for: the permissions of `keep`, of which it reads those at `system`
  * wherever they come from, and in a space only those whose bits `maskIn` gives for it (a policy proof
@@ -366,6 +373,25 @@ export class GrantAsk {
   }
 
   private reading?: { readonly ws: RoleResolver; readonly resolver: RoleResolver };
+
+  /**
+   * The role `name` resolves to in `ws` with its template (`role`, then `template`), in one lookup for the
+   * reading an ask is made for (a proof reads thousands of assignments, most of roles it has read before).
+   */
+  roleAndTemplate(ws: RoleResolver, name: string): RoleAndTemplate | undefined {
+    if (this.shared) {
+      const role = ws.resolveRole(name);
+      return role && { role, template: this.template(role) };
+    }
+    let known = this.byName.get(name);
+    if (known === undefined) {
+      const role = this.role(ws, name);
+      this.byName.set(name, (known = role ? { role, template: this.template(role) } : null));
+    }
+    return known ?? undefined;
+  }
+
+  private readonly byName = new Map<string, RoleAndTemplate | null>();
 
   /** A role's template for all of `keep`: its system permissions of it, and its space permissions with their bits. */
   template(role: ResolvedRole): RoleTemplate {

@@ -5,7 +5,7 @@
  */
 import { BUILTIN_SYSTEM_TEAMS, builtinSystemTeam, DIMENSIONS, isBuiltinTeamName, SPACE_MANAGER, SPACE_MANAGERS, type BuiltinTeam } from '../catalog';
 import { askFor, NO_RESTRICTIONS, restrictionsOf, roleGrants, templateGrants, templateOf, type Grant, type GrantAsk, type Holding, type Restrictions, type TeamEntry, type Via } from './grants';
-import { docNameOf, listValues, roleNameOf, roleSpanOf, teamSpaceOf } from './compact';
+import { assignmentSpaceOf, docNameOf, listValues, roleNameOf, roleSpanOf, teamSpaceOf } from './compact';
 import { place, placeIn, type Located, type ResolvedRole } from './roles';
 import type { Assignment, SpaceDoc, TeamDoc } from './types';
 import type { ModelIndex } from './workspace';
@@ -345,9 +345,13 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
     const a = assignments[i];
     const roleName = roleNameOf(a);
     if (system && !system.rolesChange && roleName !== system.holds) continue;
-    const named = ask ? ask.role(ws, roleName) : ws.resolveRole(roleName);
-    const assignmentSpace = a.space?.value;
-    const shape = named && (ask ? ask.template(named) : templateOf(named));
+    const found = ask?.roleAndTemplate(ws, roleName);
+    // In a space team, an assignment whose role grants none asked for in the space is passed over first
+    // (most are: a proof reads a few permissions of every team).
+    if (ask && !holdings && teamSpace !== undefined && system === undefined && (!found || (!found.template.system.length && !(found.template.bits & teamMask)))) continue;
+    const named = ask ? found?.role : ws.resolveRole(roleName);
+    const assignmentSpace = assignmentSpaceOf(a);
+    const shape = ask ? found?.template : named && templateOf(named);
     const mask = !ask || teamSpace !== undefined ? teamMask : ask.mask(assignmentSpace);
     const grantsNone = !shape || (!shape.system.length && !(shape.bits & mask));
     // Without holdings, only the fixed role of a built-in team matters of an assignment that grants none asked for.
