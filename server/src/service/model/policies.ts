@@ -44,6 +44,8 @@ export interface BreachList {
   at(i: number): PolicyBreach;
   /** The principal of the breach at `i`, without making the breach. */
   principalAt(i: number): Principal;
+  /** The sources of the breach at `i` (its `via`), without making the breach where the list can tell them alone. */
+  sourcesAt(i: number): readonly Via[];
 }
 
 /** What a policy comes to in one model: the YAML model (`module` absent) or a Terraform module. */
@@ -66,6 +68,9 @@ class MadeBreaches implements BreachList {
   }
   principalAt(i: number): Principal {
     return this.list[i].principal;
+  }
+  sourcesAt(i: number): readonly Via[] {
+    return this.list[i].via;
   }
 }
 
@@ -850,6 +855,14 @@ class ReachedBreaches implements BreachList {
     return this.entries.at(this.places[i]).principal;
   }
 
+  sourcesAt(i: number): readonly Via[] {
+    const known = this.made[i];
+    if (known) return known.via;
+    // A principal one team reaches holds it through that team (see `at`).
+    const entry = this.entries.at(this.places[i]);
+    return entry.teams.length === 1 ? this.viaOf(entry.teams[0]) : this.at(i).via;
+  }
+
   at(i: number): PolicyBreach {
     const known = this.made[i];
     if (known) return known;
@@ -930,6 +943,10 @@ class TeamBreaches implements BreachList {
 
   at(i: number): PolicyBreach {
     return (this.made[i] ??= new LazyBreach('unrestricted', this.principalAt(i), [this.teams[i]], this.viaOf));
+  }
+
+  sourcesAt(i: number): readonly Via[] {
+    return this.made[i]?.via ?? this.viaOf(this.teams[i]);
   }
 }
 

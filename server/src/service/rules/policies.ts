@@ -8,7 +8,7 @@ import { EVERYONE } from '../catalog';
 import { moduleLabel } from '../model/modules';
 import { POLICY_CONTEXT_KEYS } from '../model/fields';
 import { parsePrincipal } from '../model/policy-terms';
-import { provePolicies, unknownKey, type BreachList, type PolicyBreach, type PolicyProof, type PolicyResults } from '../model/policies';
+import { provePolicies, unknownKey, type BreachList, type PolicyProof, type PolicyResults } from '../model/policies';
 import type { Dimension } from '../catalog';
 import type { Principal, Via } from '../model/grants';
 import type { Name, PolicyDoc, Related, Span } from '../model/types';
@@ -107,16 +107,18 @@ function relatedOf(breaches: BreachList, policy: PolicyDoc): readonly Related[] 
   // Places in order, found by their span's start (a number: no key string per place), then by file and end.
   const places: Place[] = [];
   const byStart = new Map<number, Place[]>();
-  readBreaches(breaches, (b) => {
-    if (places.length >= RELATED && b.via.length > 0) return false;
-    if (b.via.length === 0) {
-      const item = policy.includes?.items.find((i) => sameWritten(i.value, b.principal));
-      if (item) out.push({ uri: policy.uri, span: item.span, message: `${shown(b.principal)} is listed here` });
+  readBreaches(breaches, (i) => {
+    const via = breaches.sourcesAt(i);
+    if (places.length >= RELATED && via.length > 0) return false;
+    const principal = breaches.principalAt(i);
+    if (via.length === 0) {
+      const item = policy.includes?.items.find((x) => sameWritten(x.value, principal));
+      if (item) out.push({ uri: policy.uri, span: item.span, message: `${shown(principal)} is listed here` });
     }
     let who: string | undefined;
-    for (const v of b.via) {
+    for (const v of via) {
       if (!v.uri || !v.span) continue;
-      who ??= shownOnce(b.principal);
+      who ??= shownOnce(principal);
       const { start, end } = v.span;
       let here = byStart.get(start);
       if (!here) byStart.set(start, (here = []));
@@ -159,25 +161,25 @@ function onePlaceMessage(v: Via, who: string): string {
 }
 
 /**
- * Reads the breaches whose sources related information reads, in order, each made as it is read, until
- * `take` returns false: a user or group breaches only through a team that breaches too (an unlisted
+ * Reads the breaches whose sources related information reads, in order, by their places in `breaches`
+ * (the list tells a breach's principal and sources without making it), until `take` returns false: a user or group breaches only through a team that breaches too (an unlisted
  * holder), so the teams' breaches name every place; the first others say whom each reaches (thousands of
  * users breaching through Everyone share its few places). Only an `includes` breach has no sources (its
  * principal is listed in the policy), and each is read.
  */
-function readBreaches(breaches: BreachList, take: (b: PolicyBreach) => boolean): void {
+function readBreaches(breaches: BreachList, take: (i: number) => boolean): void {
   // A list holds breaches of one kind. Those of `includes` are few and each is read, teams first.
   if (breaches.length > 0 && breaches.at(0).kind === 'includes') {
-    for (let i = 0; i < breaches.length; i++) if (breaches.principalAt(i).kind === 'team' && !take(breaches.at(i))) return;
-    for (let i = 0; i < breaches.length; i++) if (breaches.principalAt(i).kind !== 'team' && !take(breaches.at(i))) return;
+    for (let i = 0; i < breaches.length; i++) if (breaches.principalAt(i).kind === 'team' && !take(i)) return;
+    for (let i = 0; i < breaches.length; i++) if (breaches.principalAt(i).kind !== 'team' && !take(i)) return;
     return;
   }
   // The others are in the model's order of principals, teams first: past the teams, only the first few
   // others are read (an `only` policy over a widely held permission has thousands, each made with its
   // teams when read), and no scan passes over the rest.
   let i = 0;
-  for (; i < breaches.length && breaches.principalAt(i).kind === 'team'; i++) if (!take(breaches.at(i))) return;
-  for (const end = Math.min(breaches.length, i + NAMED); i < end; i++) if (!take(breaches.at(i))) return;
+  for (; i < breaches.length && breaches.principalAt(i).kind === 'team'; i++) if (!take(i)) return;
+  for (const end = Math.min(breaches.length, i + NAMED); i < end; i++) if (!take(i)) return;
 }
 
 function sameWritten(written: string, p: Principal): boolean {
