@@ -121,6 +121,23 @@ describe('access policies: re-proving after a change (SPEC section 11)', () => {
     assert.equal(mended.proved, 3);
   });
 
+  it('after more changes than the index keeps (files read after the policy file, as the command line reads them), proves every policy afresh and right', () => {
+    const ws = workspace();
+    breached(ws);
+    // A thousand files between two reads: more than the change log holds, so nothing is kept from before.
+    for (let i = 0; i < 1000; i++) ws.setFile(`file:///w/more/t${i}.team.yaml`, team(`Team ${i}`, 'Retail', [`u${i}`], []));
+    const long = after(ws, () => ws.setFile('file:///w/ops.team.yaml', team('Ops', 'Finance', ['bob'], ['Auditor', 'Deployer'])));
+    assert.deepEqual(long.breached, [
+      'Only release managers deploy to Finance production: team `Finance/Ops`, user `bob`',
+      'Only release managers view Finance projects: team `Finance/Ops`, user `bob`',
+    ]);
+    assert.equal(long.proved, 6);
+    // A few changes later, only the policies they can alter are proved again.
+    const short = after(ws, () => ws.setFile('file:///w/ops.team.yaml', team('Ops', 'Finance', ['bob'], ['Auditor'])));
+    assert.deepEqual(short.breached, []);
+    assert.equal(short.proved, 3);
+  });
+
   it('does not re-prove a policy that an edit cannot alter: a comment, a team that grants none of the subjects', () => {
     const ws = workspace();
     breached(ws);

@@ -43,8 +43,10 @@ export interface FileChange {
 }
 
 /**
- * Changes kept for `changesSince`: enough for the edits between two reads of a policy file's diagnostics,
- * which the server asks for after every change; a longer gap re-proves every policy.
+ * Changes kept for `changesSince`, at least: enough for the edits between two reads of a policy file's
+ * diagnostics, which the server asks for after every change; a longer gap re-proves every policy. The log
+ * is cut back to this many when it holds twice as many (a cut at every change moved the whole log each
+ * time: the command line reads thousands of files after a policy file).
  */
 const CHANGES_KEPT = 256;
 
@@ -684,7 +686,7 @@ export class ModelIndex implements RoleResolver, AddressResolver {
       return;
     }
     root.changeLog.push({ uri, before: before?.model, after: after?.model });
-    if (root.changeLog.length > CHANGES_KEPT) root.changeLog.splice(0, root.changeLog.length - CHANGES_KEPT);
+    if (root.changeLog.length >= 2 * CHANGES_KEPT) root.changeLog.splice(0, root.changeLog.length - CHANGES_KEPT);
   }
 
   private entryOf(uri: string, text: string, model: FileModel, onDisk: boolean): Entry {
