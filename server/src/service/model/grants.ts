@@ -435,9 +435,11 @@ function supportedKey(restrictions: Parameters<typeof supportedDimensions>[0]): 
 }
 
 export function restrictionsOf(a: Assignment): Restrictions {
-  if (!a.restrictions.length) return NO_RESTRICTIONS;
+  // Read once: a kept assignment makes the list each time it is read.
+  const list = a.restrictions;
+  if (!list.length) return NO_RESTRICTIONS;
   const out: { -readonly [K in Dimension]?: readonly string[] } = {};
-  for (const r of a.restrictions) out[r.dimension] = distinct(listValues(r.list));
+  for (let i = 0; i < list.length; i++) out[list[i].dimension] = distinct(listValues(list[i].list));
   return out;
 }
 
