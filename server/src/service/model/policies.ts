@@ -216,6 +216,11 @@ class Prover {
   private readonly holdingCache = new Map<string, Map<string, Holders>>();
   /** Each subject's grants by team, per space (`\u0000system` for the server-wide ones). */
   private readonly bySpace = new Map<string, Map<string, Map<TeamEntry, Grant[]>>>();
+  /**
+   * By subject, the places that its server-wide holders reach (`reached`): the same for every policy over it,
+   * whatever its space (a widely held permission has a thousand such holders).
+   */
+  private readonly systemReach = new Map<string, Int32Array>();
   /** `candidatesIn` by subject and space: policies of one subject in one space share them. */
   private readonly candidateCache = new Map<string, Map<string, Map<TeamEntry, readonly Grant[]>>>();
 
@@ -339,6 +344,7 @@ class Prover {
     this.bySpace.delete(subject);
     this.candidateCache.delete(subject);
     this.holdingCache.delete(subject);
+    this.systemReach.delete(subject);
   }
 
   /** True when every user and group that the `replaced` teams reached or reach is a principal before and after. */
@@ -566,11 +572,20 @@ class Prover {
     // server-wide): a candidate holds it. Else one that has a grant that answers.
     const every = !query.untenanted && !hasValues(query);
     const teams: TeamEntry[] = [];
+    // In a space, the candidates begin with the server-wide holders (`candidatesIn`), the same teams for
+    // every policy over the subject: they are told apart, for `reached` to read their places once.
+    const system = query.space === undefined ? undefined : this.bySpace.get(subject)?.get('\u0000system');
+    const first = system?.size ?? 0;
+    let i = 0;
+    let whole = true;
     candidates.forEach((list, t) => {
       // Nobody holds anything through a space's Space Managers team with nobody in it: who-can leaves it out too.
-      if (!isEmptyBuiltinEntry(t) && (every || someAnswer(list, query))) teams.push(t);
+      const holds = !isEmptyBuiltinEntry(t) && (every || someAnswer(list, query));
+      if (holds) teams.push(t);
+      else if (i < first) whole = false;
+      i++;
     });
-    const holders = new Holders(teams, candidates, every ? undefined : query);
+    const holders = new Holders(teams, candidates, every ? undefined : query, whole && first > 0 ? { subject, teams: system! } : undefined);
     cached.set(key, holders);
     return holders;
   }
@@ -580,7 +595,21 @@ class Prover {
    * its members and groups; Everyone every user and group) but those at `skip`, in the model's principal
    * order; with the entries they are places of.
    */
-  reached(teams: readonly TeamEntry[], skip: ReadonlySet<number>, except?: ReadonlySet<TeamEntry>): { places: Int32Array; entries: PrincipalTable } {
+  reached(
+    teams: readonly TeamEntry[],
+    skip: ReadonlySet<number>,
+    except?: ReadonlySet<TeamEntry>,
+    /** When `teams` begin with every server-wide holder of a subject, those (`Holders.system`). */
+    system?: { readonly subject: string; readonly teams: ReadonlyMap<TeamEntry, unknown> },
+  ): { places: Int32Array; entries: PrincipalTable } {
+    // The server-wide holders' places, read once a subject, when none of them is left out.
+    let start = 0;
+    let known: Int32Array | undefined;
+    if (system && ![...(except ?? [])].some((t) => system.teams.has(t))) {
+      start = system.teams.size;
+      known = this.systemReach.get(system.subject);
+      if (!known) this.systemReach.set(system.subject, (known = this.reached(teams.slice(0, start), NO_SKIP).places));
+    }
     const mark = ++this.stamp;
     const stamps = this.stamps;
     // What is skipped counts as reached already.
@@ -589,8 +618,14 @@ class Prover {
     // copy through an iterator took a tenth of what a proof allocates.
     const places = (this.buffer ??= new Int32Array(stamps.length));
     let count = 0;
+    for (let j = 0; known && j < known.length; j++) {
+      const place = known[j];
+      if (stamps[place] === mark) continue;
+      stamps[place] = mark;
+      places[count++] = place;
+    }
     const first = this.principals.teams.length;
-    for (let i = 0; i < teams.length; i++) {
+    for (let i = start; i < teams.length; i++) {
       const t = teams[i];
       if (except?.has(t)) continue;
       const listed = this.placesOf(t);
@@ -698,6 +733,8 @@ class Prover {
 }
 
 const NOTHING: readonly Grant[] = Object.freeze([]);
+/** No place skipped. */
+const NO_SKIP: ReadonlySet<number> = new Set();
 
 /**
  * The teams holding a subject where a query says, in the order of its candidates, each with the grants that
@@ -714,6 +751,11 @@ class Holders {
     private readonly candidates: ReadonlyMap<TeamEntry, readonly Grant[]>,
     /** The query the grants must answer; undefined when every candidate grant does. */
     private readonly query: AccessQuery | undefined,
+    /**
+     * When the holders begin with every server-wide holder of the subject (`teams` of it, all holding it here:
+     * a server-wide grant answers any context), the subject and those teams.
+     */
+    readonly system?: { readonly subject: string; readonly teams: ReadonlyMap<TeamEntry, unknown> },
   ) {}
 
   /** A holder's grants that answer the query. */
@@ -827,7 +869,7 @@ function onlyBreaches(prover: Prover, policy: PolicyDoc, subject: string, query:
     if (t) listedTeams.add(t);
   }
   const holding = prover.holding(subject, query);
-  const { places, entries } = prover.reached(holding.teams, listed, listedTeams);
+  const { places, entries } = prover.reached(holding.teams, listed, listedTeams, holding.system);
   return places.length ? new ReachedBreaches(places, entries, holding, listedTeams) : NONE;
 }
 
