@@ -289,22 +289,26 @@ export function templateOf(role: ResolvedRole, keep?: ReadonlySet<string>, once 
   if (!byRole && !once) templates.set(keep ?? ALL, (byRole = new WeakMap()));
   const known = byRole?.get(role);
   if (known) return known;
-  const system: RoleTemplate['system'][number][] = [];
-  const space: RoleTemplate['space'][number][] = [];
+  // Lists made at their first entry, indexed loops: a proof makes the templates of thousands of roles,
+  // a fifth of which grant none of the permissions it asks for.
+  let system: RoleTemplate['system'][number][] | undefined;
+  let space: RoleTemplate['space'][number][] | undefined;
   const shared = entriesOf(keep);
   let bits = 0;
-  for (const name of role.systemPermissions) {
-    const entry = shared.system.get(name);
-    if (entry) system.push(entry);
+  const systemNames = role.systemPermissions;
+  for (let i = 0; i < systemNames.length; i++) {
+    const entry = shared.system.get(systemNames[i]);
+    if (entry) (system ??= []).push(entry);
   }
-  for (const name of role.spacePermissions) {
-    const entry = shared.space.get(name);
+  const spaceNames = role.spacePermissions;
+  for (let i = 0; i < spaceNames.length; i++) {
+    const entry = shared.space.get(spaceNames[i]);
     if (!entry) continue;
     bits |= entry.bit;
-    space.push(entry);
+    (space ??= []).push(entry);
   }
   // Most roles grant none of a few permissions asked for: they share one template.
-  const template = system.length || space.length ? { system, space, bits } : NO_GRANTS;
+  const template = system || space ? { system: system ?? NO_GRANTS.system, space: space ?? NO_GRANTS.space, bits } : NO_GRANTS;
   byRole?.set(role, template);
   return template;
 }
