@@ -330,8 +330,10 @@ export interface RoleAndTemplate {
 export class GrantAsk {
   /** For an ask made for one reading: each role's template for all of `keep`. */
   private readonly templates = new Map<ResolvedRole, RoleTemplate>();
-  /** Roles by the name an assignment writes (null: none), for an ask made for one reading. */
-  private readonly roles = new Map<string, ResolvedRole | null>();
+  /** For an ask made for one reading: roles and their templates by the name an assignment writes (null: none). */
+  private readonly byName = new Map<string, RoleAndTemplate | null>();
+  /** For a shared ask: each role with its template, by role (roles of an older workspace are dropped with it). */
+  private readonly byRole = new WeakMap<ResolvedRole, RoleAndTemplate>();
 
   /**
    * `maskIn`: the bits (`bitsOf(keep)`) of the permissions asked for in a space, -1 for all of `keep`;
@@ -344,17 +346,6 @@ export class GrantAsk {
   ) {}
 
   /**
-   * The role `name` resolves to in `ws`: remembered for the reading an ask is made for (the workspace does
-   * not change during it), asked of `ws` each time by one kept for long.
-   */
-  role(ws: RoleResolver, name: string): ResolvedRole | undefined {
-    if (this.shared) return ws.resolveRole(name);
-    let role = this.roles.get(name);
-    if (role === undefined) this.roles.set(name, (role = ws.resolveRole(name) ?? null));
-    return role ?? undefined;
-  }
-
-  /**
    * `ws` as placing an assignment reads it, for the reading an ask is made for: each role and space
    * resolved once (a proof places thousands of assignments, each resolving its team's space); `ws` itself
    * for one kept for long.
@@ -364,7 +355,7 @@ export class GrantAsk {
     if (this.reading?.ws === ws) return this.reading.resolver;
     const spaces = new Map<string, Located<SpaceDoc> | null>();
     const resolver: RoleResolver = {
-      resolveRole: (name) => this.role(ws, name),
+      resolveRole: (name) => this.roleAndTemplate(ws, name)?.role,
       resolveSpace: (name) => {
         let space = spaces.get(name);
         if (space === undefined) spaces.set(name, (space = ws.resolveSpace(name) ?? null));
@@ -379,23 +370,25 @@ export class GrantAsk {
   private reading?: { readonly ws: RoleResolver; readonly resolver: RoleResolver };
 
   /**
-   * The role `name` resolves to in `ws` with its template (`role`, then `template`), in one lookup for the
-   * reading an ask is made for (a proof reads thousands of assignments, most of roles it has read before).
+   * The role `name` resolves to in `ws` with its template: remembered by name for the reading an ask is
+   * made for (the workspace does not change during it; a proof reads thousands of assignments, most of
+   * roles it has read before), resolved each time by one kept for long.
    */
   roleAndTemplate(ws: RoleResolver, name: string): RoleAndTemplate | undefined {
     if (this.shared) {
       const role = ws.resolveRole(name);
-      return role && { role, template: this.template(role) };
+      if (!role) return undefined;
+      let known = this.byRole.get(role);
+      if (!known) this.byRole.set(role, (known = { role, template: this.template(role) }));
+      return known;
     }
     let known = this.byName.get(name);
     if (known === undefined) {
-      const role = this.role(ws, name);
+      const role = ws.resolveRole(name);
       this.byName.set(name, (known = role ? { role, template: this.template(role) } : null));
     }
     return known ?? undefined;
   }
-
-  private readonly byName = new Map<string, RoleAndTemplate | null>();
 
   /** A role's template for all of `keep`: its system permissions of it, and its space permissions with their bits. */
   template(role: ResolvedRole): RoleTemplate {

@@ -214,7 +214,7 @@ class Prover {
   private readonly bySubject = new Map<string, Map<TeamEntry, readonly Grant[]>>();
   /** `holding` by subject, then by the rest of the query. */
   private readonly holdingCache = new Map<string, Map<string, Holders>>();
-  /** Each subject's grants by team, per space (`\u0000system` for the server-wide ones). */
+  /** Each subject's grants by team, per space (`SYSTEM_PLACE` for the server-wide ones). */
   private readonly bySpace = new Map<string, Map<string, Map<TeamEntry, Grant[]>>>();
   /**
    * By subject, the places that its server-wide holders reach (`reached`): the same for every policy over it,
@@ -463,26 +463,8 @@ class Prover {
     const all = this.model.teams;
     for (let i = 0; i < all.length; i++) {
       const t = all[i];
-      const grants = askedGrants(t, ask);
-      if (!grants.length) continue;
-      // Most often all of a team's grants asked for are of one permission (a space asks for a few): its
-      // list itself, shared (no reader changes a list of grants).
-      const first = grants[0].permission;
-      let one = true;
-      for (let k = 1; k < grants.length && one; k++) one = grants[k].permission === first;
-      const only = one ? found.get(first) : undefined;
-      if (only) {
-        only.set(t, grants as Grant[]);
-        continue;
-      }
-      for (let k = 0; k < grants.length; k++) {
-        const g = grants[k];
-        const teams = found.get(g.permission);
-        if (!teams) continue;
-        const list = teams.get(t);
-        if (list) list.push(g);
-        else teams.set(t, [g]);
-      }
+      // Most often all of a team's grants asked for are of one permission (a space asks for a few).
+      sortInto(found, t, askedGrants(t, ask), permissionOf, false);
     }
     for (const [s, teams] of found) this.bySubject.set(s, teams);
   }
@@ -521,29 +503,10 @@ class Prover {
       bySpace = new Map();
       this.bySpace.set(subject, bySpace);
       const spaces = bySpace;
-      const placeOf = (g: Grant) => (g.scope === 'system' ? '\u0000system' : (g.space ?? ''));
-      all.forEach((list, t) => {
-        // A team's grants are most often all in one place (a space team's in its space): its list, shared.
-        const first = placeOf(list[0]);
-        let one = true;
-        for (let i = 1; i < list.length && one; i++) one = placeOf(list[i]) === first;
-        if (one) {
-          let teams = spaces.get(first);
-          if (!teams) spaces.set(first, (teams = new Map()));
-          teams.set(t, list as Grant[]);
-          return;
-        }
-        for (const g of list) {
-          const at = placeOf(g);
-          let teams = spaces.get(at);
-          if (!teams) spaces.set(at, (teams = new Map()));
-          const grants = teams.get(t);
-          if (grants) grants.push(g);
-          else teams.set(t, [g]);
-        }
-      });
+      // A team's grants are most often all in one place (a space team's in its space).
+      all.forEach((list, t) => sortInto(spaces, t, list, placeOf, true));
     }
-    const system = bySpace.get('\u0000system');
+    const system = bySpace.get(SYSTEM_PLACE);
     const here = bySpace.get(space);
     // A space where nobody holds it answers as the server-wide holders do, and one where nobody holds it
     // server-wide as its own do: the same map (readers never change one).
@@ -574,7 +537,7 @@ class Prover {
     const teams: TeamEntry[] = [];
     // In a space, the candidates begin with the server-wide holders (`candidatesIn`), the same teams for
     // every policy over the subject: they are told apart, for `reached` to read their places once.
-    const system = query.space === undefined ? undefined : this.bySpace.get(subject)?.get('\u0000system');
+    const system = query.space === undefined ? undefined : this.bySpace.get(subject)?.get(SYSTEM_PLACE);
     const first = system?.size ?? 0;
     let i = 0;
     let whole = true;
@@ -605,7 +568,7 @@ class Prover {
     // The server-wide holders' places, read once a subject, when none of them is left out.
     let start = 0;
     let known: Int32Array | undefined;
-    if (system && ![...(except ?? [])].some((t) => system.teams.has(t))) {
+    if (system && !leavesOut(except, system.teams)) {
       start = system.teams.size;
       known = this.systemReach.get(system.subject);
       if (!known) this.systemReach.set(system.subject, (known = this.reached(teams.slice(0, start), NO_SKIP).places));
@@ -733,6 +696,47 @@ class Prover {
 }
 
 const NOTHING: readonly Grant[] = Object.freeze([]);
+
+/** Where a server-wide grant is, among the spaces of `Prover.bySpace` (no space's name has a NUL). */
+const SYSTEM_PLACE = '\u0000system';
+const placeOf = (g: Grant): string => (g.scope === 'system' ? SYSTEM_PLACE : (g.space ?? ''));
+const permissionOf = (g: Grant): string => g.permission;
+
+/**
+ * Puts a team's grants into `lists` by the key of each (`keyOf`): the team's list itself when all its
+ * grants have one key (shared: no reader changes a list of grants), else a list per key. A key without a
+ * map of its own is made one when `make`, else its grants are left out.
+ */
+function sortInto(lists: Map<string, Map<TeamEntry, Grant[]>>, t: TeamEntry, grants: readonly Grant[], keyOf: (g: Grant) => string, make: boolean): void {
+  if (!grants.length) return;
+  const first = keyOf(grants[0]);
+  let one = true;
+  for (let k = 1; k < grants.length && one; k++) one = keyOf(grants[k]) === first;
+  for (let k = 0; k < grants.length; k++) {
+    const key = k === 0 ? first : keyOf(grants[k]);
+    let teams = lists.get(key);
+    if (!teams) {
+      if (!make) continue;
+      lists.set(key, (teams = new Map()));
+    }
+    if (one) {
+      teams.set(t, grants as Grant[]);
+      return;
+    }
+    const list = teams.get(t);
+    if (list) list.push(grants[k]);
+    else teams.set(t, [grants[k]]);
+  }
+}
+
+/** True when a team of `except` is one of `teams`. */
+function leavesOut(except: ReadonlySet<TeamEntry> | undefined, teams: ReadonlyMap<TeamEntry, unknown>): boolean {
+  for (const t of except ?? NO_TEAMS) if (teams.has(t)) return true;
+  return false;
+}
+
+const NO_TEAMS: ReadonlySet<TeamEntry> = new Set();
+
 /** No place skipped. */
 const NO_SKIP: ReadonlySet<number> = new Set();
 

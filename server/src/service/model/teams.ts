@@ -346,9 +346,6 @@ function ownGrants(ws: ModelIndex, located: Located<TeamDoc> | undefined, system
     const roleName = roleNameOf(a);
     if (system && !system.rolesChange && roleName !== system.holds) continue;
     const found = ask?.roleAndTemplate(ws, roleName);
-    // In a space team, an assignment whose role grants none asked for in the space is passed over first
-    // (most are: a proof reads a few permissions of every team).
-    if (ask && !holdings && teamSpace !== undefined && system === undefined && (!found || (!found.template.system.length && !(found.template.bits & teamMask)))) continue;
     const named = ask ? found?.role : ws.resolveRole(roleName);
     const assignmentSpace = assignmentSpaceOf(a);
     const shape = ask ? found?.template : named && templateOf(named);

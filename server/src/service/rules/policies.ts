@@ -162,10 +162,11 @@ function onePlaceMessage(v: Via, who: string): string {
 
 /**
  * Reads the breaches whose sources related information reads, in order, by their places in `breaches`
- * (the list tells a breach's principal and sources without making it), until `take` returns false: a user or group breaches only through a team that breaches too (an unlisted
- * holder), so the teams' breaches name every place; the first others say whom each reaches (thousands of
- * users breaching through Everyone share its few places). Only an `includes` breach has no sources (its
- * principal is listed in the policy), and each is read.
+ * (the list tells a breach's principal and sources without making it), until `take` returns false: a user
+ * or group breaches only through a team that breaches too (an unlisted holder), so the teams' breaches name
+ * every place; the first others say whom each reaches (thousands of users breaching through Everyone share
+ * its few places). Only an `includes` breach has no sources (its principal is listed in the policy), and
+ * each is read.
  */
 function readBreaches(breaches: BreachList, take: (i: number) => boolean): void {
   // A list holds breaches of one kind. Those of `includes` are few and each is read, teams first.
