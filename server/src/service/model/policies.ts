@@ -854,7 +854,6 @@ function swapped(holders: ReadonlyMap<TeamEntry, readonly Grant[]>, o: TeamEntry
   return out;
 }
 
-
 /**
  * The breaches of an `only` policy in one model. A principal holds the permission through the teams that
  * reach it and hold it there; it breaches when it is not listed and one of those teams is not listed

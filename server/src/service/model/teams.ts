@@ -422,8 +422,6 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
   const teams: TeamEntry[] = [];
   // Names seen, lower-cased, by lower-cased space ('' for system teams).
   const seen = new Map<string, Set<string>>();
-  // Spaces' keys, lower-cased once each (a workspace has a few spaces and thousands of teams).
-  const spaceKeys = new Map<string, string>();
   const uris = only ? [...only].filter((u) => ws.has(u)).sort() : ws.sortedUris();
   // Indexed loops: this runs once a proof, mostly before the engine optimizes it (see reachOf).
   for (let i = 0; i < uris.length; i++) {
@@ -439,12 +437,7 @@ export function teamsOf(ws: ModelIndex, only?: ReadonlySet<string>): TeamEntry[]
       const written = docNameOf(doc);
       if (written === undefined) continue;
       const space = teamSpaceOf(doc);
-      let spaceKey = '';
-      if (space !== undefined) {
-        const known = spaceKeys.get(space);
-        if (known === undefined) spaceKeys.set(space, (spaceKey = lower(space)));
-        else spaceKey = known;
-      }
+      const spaceKey = space !== undefined ? lower(space) : '';
       let names = seen.get(spaceKey);
       if (!names) seen.set(spaceKey, (names = new Set()));
       const key = lower(written);
